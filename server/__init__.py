@@ -1,0 +1,71 @@
+"""Tallybook's server: `create_app` is the only place an app is made."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from apiflask import APIFlask
+
+from server import config as cfg
+from server import problems, security
+from server.api import register_api
+from server.auth.sessions import purge_stale_sessions
+from server.clock import utcnow
+from server.db import Database
+from server.db import request as db_request
+from server.db.migrations import apply_migrations
+from server.pages import pages
+from server.paths import resource_root
+from server.version import __version__
+
+log = logging.getLogger("tallybook")
+
+
+def create_app(config: dict[str, Any] | None = None) -> APIFlask:
+    """Build the Flask app for one data folder.
+
+    `config` overrides the defaults; `DATA_DIR` picks the data folder (else
+    `$TALLYBOOK_DATA_DIR`, else the platform's per-user folder).
+    """
+    root = resource_root()
+    app = APIFlask(
+        __name__,
+        title="Tallybook API",
+        version=__version__,
+        spec_path="/api/v1/openapi.json",
+        docs_path=None,  # /api/docs is our own page, served from vendored assets
+        static_folder=str(root / "ui" / "static"),
+        template_folder=str(root / "ui" / "templates"),
+    )
+    app.config.from_mapping(cfg.DEFAULTS)
+    app.config.from_mapping(config or {})
+    data_dir = cfg.prepare_data_dir(app.config.get("DATA_DIR"))
+    app.config["DATA_DIR"] = str(data_dir)
+    app.config.setdefault("DATABASE", str(data_dir / cfg.DATABASE_FILENAME))
+    app.config["SECRET_KEY"] = cfg.load_secret_key(data_dir)
+    cfg.configure_logging(
+        data_dir,
+        app.config["LOG_LEVEL"],
+        app.config["LOG_MAX_BYTES"],
+        app.config["LOG_BACKUP_COUNT"],
+    )
+
+    database = Database(Path(app.config["DATABASE"]))
+    applied = apply_migrations(database)
+    purge_stale_sessions(database, utcnow(), app.config["SESSION_IDLE_TIMEOUT"])
+    log.info(
+        "Tallybook %s started: data folder %s, SQLite %s, migrations applied now: %s",
+        __version__,
+        data_dir,
+        database.sqlite_version,
+        ", ".join(applied) or "none",
+    )
+
+    db_request.init_app(app, database)
+    security.init_app(app)
+    problems.register_error_handlers(app)
+    register_api(app)
+    app.register_blueprint(pages)
+    return app

@@ -1,0 +1,113 @@
+"""Books: list, create, read, rename."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import DateTime, Integer, String
+from apiflask.validators import Length, OneOf
+from flask import request
+
+from server.api.schemas import PageQuery, page_schema, paginate
+from server.auth.web import auth, current_principal
+from server.clock import utcnow
+from server.db.request import database, reader
+from server.domain.books import DEFAULT_CURRENCY, ROLES, Book, create_book, get_book, list_books
+from server.domain.books import update_book as update_book_in_db
+
+bp = APIBlueprint("books", __name__, tag="Books")
+
+
+class BookOut(Schema):
+    id = Integer(metadata={"example": 1})
+    name = String(metadata={"example": "Household"})
+    currency = String(metadata={"example": "EUR", "description": "ISO 4217 code"})
+    role = String(validate=OneOf(ROLES), metadata={"description": "Your role in this book."})
+    created_at = DateTime()
+    updated_at = DateTime()
+
+
+class BookIn(Schema):
+    name = String(required=True, validate=Length(max=1000), metadata={"example": "Household"})
+    currency = String(
+        load_default=DEFAULT_CURRENCY,
+        validate=Length(max=10),
+        metadata={"example": "EUR", "description": "ISO 4217 code of the book's main currency."},
+    )
+
+
+class BookPatch(Schema):
+    name = String(validate=Length(max=1000))
+    currency = String(validate=Length(max=10))
+
+
+BookPage = page_schema(BookOut, "BookPage")
+ETAG_DOC = "Send the book's `ETag` as `If-Match` to refuse the change if it changed meanwhile."
+
+
+def _with_etag(book: Book, status: int = 200) -> tuple[Book, int, dict[str, str]]:
+    return book, status, {"ETag": book.etag}
+
+
+@bp.get("/books")
+@bp.auth_required(auth)
+@bp.input(PageQuery, location="query", arg_name="query")
+@bp.output(BookPage)
+@bp.doc(summary="List my books", description="The books you are a member of, oldest first.")
+def list_my_books(query: dict[str, Any]) -> dict[str, Any]:
+    """List the caller's books, a page at a time."""
+    books = sorted(list_books(reader(), current_principal().user.id), key=lambda b: b.id)
+    return paginate(books, query["limit"], query["cursor"])
+
+
+@bp.post("/books")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(BookIn, arg_name="body")
+@bp.output(BookOut, status_code=201)
+@bp.doc(summary="Create a book", description="You become its owner.")
+def create_my_book(body: dict[str, str]) -> Any:
+    """Create a book owned by the caller."""
+    book = create_book(
+        database(),
+        current_principal().user.id,
+        name=body["name"],
+        currency=body["currency"],
+        now=utcnow(),
+    )
+    return _with_etag(book, 201)
+
+
+@bp.get("/books/<int:book_id>")
+@bp.auth_required(auth)
+@bp.output(BookOut)
+@bp.doc(
+    summary="Read a book",
+    description="A book you are not a member of answers 404, as if it did not exist.",
+)
+def read_book(book_id: int) -> Any:
+    """Return one of the caller's books, with its ETag."""
+    return _with_etag(get_book(reader(), current_principal().user.id, book_id))
+
+
+@bp.patch("/books/<int:book_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(BookPatch, arg_name="body")
+@bp.output(BookOut)
+@bp.doc(
+    summary="Rename a book or change its currency",
+    description=f"Owners only. {ETAG_DOC}",
+    responses={403: "Not an owner", 412: "The book changed since you read it"},
+)
+def update_book(book_id: int, body: dict[str, str]) -> Any:
+    """Change a book's name or currency."""
+    book = update_book_in_db(
+        database(),
+        current_principal().user.id,
+        book_id,
+        now=utcnow(),
+        name=body.get("name"),
+        currency=body.get("currency"),
+        if_match=request.headers.get("If-Match"),
+    )
+    return _with_etag(book)

@@ -1,0 +1,55 @@
+"""The signed-in user: who am I, change my password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import String
+
+from server.api.users import PASSWORD, UserOut
+from server.auth.users import check_current_password, set_password
+from server.auth.web import auth, bcrypt_rounds, current_principal, session_principal, sign_in
+from server.clock import utcnow
+from server.db.request import database
+
+bp = APIBlueprint("me", __name__, tag="Me")
+
+
+class PasswordChange(Schema):
+    current_password = String(**PASSWORD)
+    new_password = String(**PASSWORD)
+
+
+class PasswordChanged(Schema):
+    csrf_token = String(metadata={"description": "The new session's CSRF token."})
+
+
+@bp.get("/me")
+@bp.auth_required(auth)
+@bp.output(UserOut)
+@bp.doc(summary="Read the signed-in user")
+def get_me() -> Any:
+    """Return the user behind the session or token."""
+    return current_principal().user
+
+
+@bp.post("/me/password")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(PasswordChange, arg_name="body")
+@bp.output(PasswordChanged)
+@bp.doc(
+    summary="Change my password",
+    description=(
+        "Needs the current password and a session in the app (not a token). Ends every "
+        "session of the user, then starts a new one for this client."
+    ),
+)
+def change_password(body: dict[str, str]) -> dict[str, str]:
+    """Replace the password, end all sessions and sign this client in again."""
+    principal = session_principal()
+    check_current_password(database(), principal.user.id, body["current_password"])
+    set_password(
+        database(), principal.user.id, body["new_password"], now=utcnow(), rounds=bcrypt_rounds()
+    )
+    return {"csrf_token": sign_in(principal.user.id)}

@@ -1,0 +1,70 @@
+"""Health, and the settings of this Tallybook instance."""
+
+from __future__ import annotations
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Boolean, String
+
+from server.auth.users import count_users
+from server.auth.web import auth, require_admin
+from server.db.request import database, reader
+from server.domain.instance import registration_open, set_registration_open
+from server.version import __version__
+
+bp = APIBlueprint("meta", __name__, tag="Instance")
+
+
+class Health(Schema):
+    status = String(metadata={"example": "ok"})
+    version = String(metadata={"example": __version__})
+
+
+class Instance(Schema):
+    version = String()
+    setup_required = Boolean(metadata={"description": "True until the first user is created."})
+    registration_open = Boolean(metadata={"description": "Whether anyone may create an account."})
+
+
+class InstancePatch(Schema):
+    registration_open = Boolean(required=True)
+
+
+def _instance() -> dict[str, object]:
+    conn = reader()
+    return {
+        "version": __version__,
+        "setup_required": count_users(conn) == 0,
+        "registration_open": registration_open(conn),
+    }
+
+
+@bp.get("/health")
+@bp.output(Health)
+@bp.doc(summary="Check that the server answers", description="Needs no authentication.")
+def health() -> dict[str, str]:
+    """Answer `ok` with the version; used by the launcher and by monitoring."""
+    reader().execute("SELECT 1")
+    return {"status": "ok", "version": __version__}
+
+
+@bp.get("/instance")
+@bp.output(Instance)
+@bp.doc(
+    summary="Read the instance's state",
+    description="Whether first-run setup is needed and whether registration is open. Public.",
+)
+def get_instance() -> dict[str, object]:
+    """Return the instance's public state."""
+    return _instance()
+
+
+@bp.patch("/instance")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(InstancePatch, arg_name="body")
+@bp.output(Instance)
+@bp.doc(summary="Open or close registration", description="Administrators only.")
+def patch_instance(body: dict[str, bool]) -> dict[str, object]:
+    """Change the instance's settings."""
+    require_admin()
+    set_registration_open(database(), body["registration_open"])
+    return _instance()

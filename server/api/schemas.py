@@ -1,0 +1,91 @@
+"""Schemas shared by several resources: errors, lists and paging."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from apiflask import Schema
+from apiflask.fields import Integer, List, Nested, String
+from apiflask.validators import Range
+
+from server.errors import ValidationFailed
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+class FieldProblem(Schema):
+    field = String(allow_none=True, metadata={"description": "The input field, dotted."})
+    message = String()
+
+
+class Problem(Schema):
+    """RFC 9457 problem details, as every error is answered."""
+
+    type = String(metadata={"example": "about:blank"})
+    title = String(metadata={"example": "Not found"})
+    status = Integer(metadata={"example": 404})
+    detail = String(metadata={"example": "No book with id 7."})
+    instance = String(metadata={"example": "/api/v1/books/7"})
+    code = String(metadata={"description": "A stable machine-readable error code."})
+
+
+class ValidationProblem(Problem):
+    errors = List(Nested(FieldProblem), metadata={"description": "One entry per invalid field."})
+
+
+class PageQuery(Schema):
+    limit = Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=Range(min=1, max=MAX_LIMIT),
+        metadata={"description": f"Items per page (1 to {MAX_LIMIT})."},
+    )
+    cursor = String(
+        load_default=None,
+        metadata={"description": "The `next_cursor` of the previous page; omit for the first."},
+    )
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """Return the list envelope `{"items": [...], "next_cursor": ...}` for `item`."""
+    return Schema.from_dict(
+        {
+            "items": List(Nested(item)),
+            "next_cursor": String(
+                allow_none=True,
+                metadata={"description": "Pass as `cursor` for the next page; null at the end."},
+            ),
+        },
+        name=name,
+    )
+
+
+def encode_cursor(after_id: int) -> str:
+    """Return an opaque cursor that continues after the row with id `after_id`."""
+    return base64.urlsafe_b64encode(json.dumps({"after": after_id}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """Return the id a cursor continues after (0 for the first page)."""
+    if not cursor:
+        return 0
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        after = json.loads(base64.urlsafe_b64decode(padded))["after"]
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        after = None
+    if not isinstance(after, int) or after < 0:
+        raise ValidationFailed.on("cursor", "This cursor is not one this API gave out.")
+    return after
+
+
+def paginate(items: list[Any], limit: int, cursor: str | None) -> dict[str, Any]:
+    """Cut a list of objects with increasing `id` into the page after `cursor`."""
+    after = decode_cursor(cursor)
+    rest = [item for item in items if item.id > after]
+    page = rest[:limit]
+    next_cursor = encode_cursor(page[-1].id) if len(rest) > limit else None
+    return {"items": page, "next_cursor": next_cursor}

@@ -1,0 +1,109 @@
+"""First-run setup, registration, sign-in and sign-out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint
+from flask import g
+
+from server.api.users import Credentials, NewUser, SignedIn
+from server.auth.users import authenticate, create_user
+from server.auth.web import auth, bcrypt_rounds, login_policy, session_principal, sign_in, sign_out
+from server.clock import utcnow
+from server.db.request import database, reader
+from server.domain.instance import registration_open
+from server.errors import Forbidden
+
+bp = APIBlueprint("session", __name__, tag="Sign-in")
+
+
+@bp.post("/setup")
+@bp.input(Credentials, arg_name="body")
+@bp.output(SignedIn, status_code=201)
+@bp.doc(
+    summary="Create the first user (first run)",
+    description="Creates the administrator and signs in. Only while no user exists (else 409).",
+    responses={409: "Already set up"},
+)
+def setup(body: dict[str, str]) -> dict[str, Any]:
+    """Create the first user, an administrator, and sign them in."""
+    user = create_user(
+        database(),
+        body["username"],
+        body["password"],
+        now=utcnow(),
+        rounds=bcrypt_rounds(),
+        is_admin=True,
+        only_if_first=True,
+    )
+    return {"user": user, "csrf_token": sign_in(user.id)}
+
+
+@bp.post("/users")
+@bp.input(NewUser, arg_name="body")
+@bp.output(SignedIn, status_code=201)
+@bp.doc(
+    summary="Register a user",
+    description=(
+        "Anyone may register while registration is open, and is then signed in. An "
+        "administrator may always create users (they are not signed in as the new user)."
+    ),
+    responses={403: "Registration is closed"},
+)
+def register(body: dict[str, Any]) -> dict[str, Any]:
+    """Create a user account."""
+    principal = g.get("principal")
+    by_admin = principal is not None and principal.user.is_admin
+    if by_admin and principal.token is not None and "write" not in principal.scopes:
+        raise Forbidden("Creating users needs a write token.")
+    if not by_admin and not registration_open(reader()):
+        raise Forbidden("Registration is closed; ask the administrator for an account.")
+    if body["is_admin"] and not by_admin:
+        raise Forbidden("Only an administrator can create another administrator.")
+    user = create_user(
+        database(),
+        body["username"],
+        body["password"],
+        now=utcnow(),
+        rounds=bcrypt_rounds(),
+        is_admin=body["is_admin"],
+    )
+    if by_admin:
+        return {"user": user, "csrf_token": None}
+    return {"user": user, "csrf_token": sign_in(user.id)}
+
+
+@bp.post("/session")
+@bp.input(Credentials, arg_name="body")
+@bp.output(SignedIn)
+@bp.doc(
+    summary="Sign in",
+    description=(
+        "Checks the password and starts a session (cookie). After several wrong passwords the "
+        "account waits longer and longer: 429 with `Retry-After`."
+    ),
+    responses={401: "Wrong username or password", 429: "Too many wrong passwords"},
+)
+def login(body: dict[str, str]) -> dict[str, Any]:
+    """Sign in with a username and password."""
+    user = authenticate(
+        database(),
+        body["username"],
+        body["password"],
+        now=utcnow(),
+        rounds=bcrypt_rounds(),
+        policy=login_policy(),
+    )
+    return {"user": user, "csrf_token": sign_in(user.id)}
+
+
+@bp.delete("/session")
+@bp.auth_required(auth)
+@bp.output({}, status_code=204)
+@bp.doc(summary="Sign out", description="Ends the session; the cookie stops working at once.")
+def logout() -> tuple[str, int]:
+    """End the current session."""
+    session_principal()
+    sign_out()
+    return "", 204

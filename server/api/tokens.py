@@ -1,0 +1,106 @@
+"""Personal access tokens for scripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import AwareDateTime, DateTime, Integer, String
+from apiflask.validators import Length, OneOf
+
+from server.api.schemas import PageQuery, page_schema, paginate
+from server.auth.tokens import SCOPES, create_token, list_tokens, revoke_token
+from server.auth.web import auth, current_principal, session_principal
+from server.clock import utcnow
+from server.db.request import database, reader
+from server.errors import ValidationFailed
+
+bp = APIBlueprint("tokens", __name__, tag="API tokens")
+
+
+class TokenOut(Schema):
+    id = Integer()
+    name = String(metadata={"example": "budget spreadsheet"})
+    scope = String(validate=OneOf(SCOPES), metadata={"example": "read"})
+    token_hint = String(
+        metadata={
+            "description": "The token's first characters, to recognise it.",
+            "example": "tb_pat_Xy3k",
+        }
+    )
+    created_at = DateTime()
+    expires_at = DateTime(allow_none=True)
+    last_used_at = DateTime(allow_none=True)
+
+
+class TokenCreated(TokenOut):
+    token = String(
+        metadata={"description": "The secret. Shown this once: it is stored only as a hash."}
+    )
+
+
+class TokenIn(Schema):
+    name = String(required=True, validate=Length(min=1, max=100))
+    scope = String(required=True, validate=OneOf(SCOPES))
+    expires_at = AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "When the token stops working (ISO 8601 with offset); null for never."
+        },
+    )
+
+
+TokenPage = page_schema(TokenOut, "TokenPage")
+
+
+@bp.get("/tokens")
+@bp.auth_required(auth)
+@bp.input(PageQuery, location="query", arg_name="query")
+@bp.output(TokenPage)
+@bp.doc(summary="List my tokens", description="Tokens that are not revoked; secrets never.")
+def list_my_tokens(query: dict[str, Any]) -> dict[str, Any]:
+    """List the caller's tokens."""
+    tokens = sorted(list_tokens(reader(), current_principal().user.id), key=lambda t: t.id)
+    return paginate(tokens, query["limit"], query["cursor"])
+
+
+@bp.post("/tokens")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(TokenIn, arg_name="body")
+@bp.output(TokenCreated, status_code=201)
+@bp.doc(
+    summary="Create a token",
+    description=(
+        "Needs a session in the app: a token cannot create tokens. The response is the only "
+        "time the secret is shown."
+    ),
+)
+def create_my_token(body: dict[str, Any]) -> dict[str, Any]:
+    """Create a personal access token."""
+    principal = session_principal()
+    now = utcnow()
+    name = body["name"].strip()
+    if not name:
+        raise ValidationFailed.on("name", "Give the token a name.")
+    if body["expires_at"] is not None and body["expires_at"] <= now:
+        raise ValidationFailed.on("expires_at", "Choose a time in the future.")
+    token, secret = create_token(
+        database(),
+        principal.user.id,
+        name=name,
+        scope=body["scope"],
+        now=now,
+        expires_at=body["expires_at"],
+    )
+    return {**token.__dict__, "token": secret}
+
+
+@bp.delete("/tokens/<int:token_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.output({}, status_code=204)
+@bp.doc(summary="Revoke a token", description="It stops working at once.")
+def revoke_my_token(token_id: int) -> tuple[str, int]:
+    """Revoke one of the caller's tokens."""
+    revoke_token(database(), current_principal().user.id, token_id, utcnow())
+    return "", 204

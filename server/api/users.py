@@ -1,0 +1,37 @@
+"""Schemas for people, shared by the session and me resources."""
+
+from __future__ import annotations
+
+from apiflask import Schema
+from apiflask.fields import Boolean, DateTime, Integer, Nested, String
+from apiflask.validators import Length
+
+# Lengths here only bound the input; the real rules (and their messages) are in the domain.
+PASSWORD = {"required": True, "load_only": True, "validate": Length(max=4096)}
+
+
+class UserOut(Schema):
+    id = Integer(metadata={"example": 1})
+    username = String(metadata={"example": "alex"})
+    is_admin = Boolean()
+    created_at = DateTime()
+
+
+class Credentials(Schema):
+    username = String(required=True, validate=Length(min=1, max=100), metadata={"example": "alex"})
+    password = String(**PASSWORD, metadata={"example": "correct horse battery staple"})
+
+
+class NewUser(Credentials):
+    is_admin = Boolean(
+        load_default=False,
+        metadata={"description": "Only an administrator may create another administrator."},
+    )
+
+
+class SignedIn(Schema):
+    user = Nested(UserOut)
+    csrf_token = String(
+        allow_none=True,
+        metadata={"description": "Send as `X-CSRF-Token` on writes made with the session cookie."},
+    )

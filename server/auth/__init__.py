@@ -1,0 +1,1 @@
+"""People and credentials: passwords, sessions, API tokens and who is asking."""

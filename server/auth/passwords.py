@@ -1,0 +1,65 @@
+"""Password hashing with bcrypt, and the rules a new password must meet."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import hmac
+import unicodedata
+from functools import cache
+
+import bcrypt
+
+from server.errors import FieldError
+from server.paths import resource_root
+
+MIN_LENGTH = 8
+# Long enough for any passphrase; bounds the work a single request can ask for.
+MAX_LENGTH = 1024
+COMMON_PASSWORDS = "server/auth/common-passwords.txt.gz"
+# Fixed and public: it only separates this use of SHA-256 from others (domain separation).
+_PREHASH_KEY = b"tallybook password v1"
+
+
+def _prehash(password: str) -> bytes:
+    """Reduce any password to 44 ASCII bytes, so bcrypt's 72-byte limit never truncates it.
+
+    NFKC first, so the same passphrase typed on any keyboard or platform matches. Base64
+    because bcrypt stops at a NUL byte, which a raw digest may contain.
+    """
+    normalized = unicodedata.normalize("NFKC", password).encode("utf-8")
+    return base64.b64encode(hmac.new(_PREHASH_KEY, normalized, hashlib.sha256).digest())
+
+
+def hash_password(password: str, rounds: int = 12) -> str:
+    """Return the bcrypt hash to store for `password`."""
+    return bcrypt.hashpw(_prehash(password), bcrypt.gensalt(rounds)).decode("ascii")
+
+
+def verify_password(password: str, stored_hash: str) -> bool:
+    """Return whether `password` matches `stored_hash`, in constant time."""
+    return bcrypt.checkpw(_prehash(password), stored_hash.encode("ascii"))
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    with gzip.open(resource_root() / COMMON_PASSWORDS, "rt", encoding="utf-8") as handle:
+        return frozenset(line.strip() for line in handle if line.strip())
+
+
+def password_problems(
+    password: str, *, username: str = "", field: str = "password"
+) -> list[FieldError]:
+    """Return what is wrong with a new password (an empty list when it is acceptable)."""
+    length = len(unicodedata.normalize("NFKC", password))
+    if length < MIN_LENGTH:
+        return [FieldError(field, f"Use at least {MIN_LENGTH} characters.")]
+    if length > MAX_LENGTH:
+        return [FieldError(field, f"Use at most {MAX_LENGTH} characters.")]
+    lowered = password.strip().casefold()
+    if lowered in _common_passwords():
+        return [FieldError(field, "This password is too common; choose one that is hard to guess.")]
+    if username and lowered == username.casefold():
+        return [FieldError(field, "The password must differ from the username.")]
+    return []

@@ -1,0 +1,260 @@
+"""The `tallybook` command line (also `python -m server`). Scriptable: it never prompts.
+
+Exit codes: 0 done; 1 the input was refused (the message says why); 2 wrong usage;
+3 another Tallybook is using the data folder.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from apiflask import APIFlask
+
+from server import create_app
+from server.auth.tokens import SCOPES, create_token
+from server.auth.users import create_user, find_user, set_password
+from server.clock import utcnow
+from server.config import DATA_DIR_ENV, prepare_data_dir
+from server.db.request import database
+from server.errors import AppError
+from server.instance import AlreadyRunning, InstanceLock
+from server.serving import start_server
+from server.version import __version__
+
+EXIT_REFUSED = 1
+EXIT_IN_USE = 3
+DEFAULT_PORT = 8421
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=DATA_DIR_ENV,
+    show_envvar=True,
+    help="The data folder (default: the per-user folder of this platform).",
+)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def reports_errors(command: F) -> F:
+    """Turn refused input and a busy data folder into a message and an exit code."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except AlreadyRunning as error:
+            _fail(str(error), EXIT_IN_USE)
+        except AppError as error:
+            lines = [error.detail] + [
+                f"  {e.field}: {e.message}" if e.field else f"  {e.message}" for e in error.errors
+            ]
+            _fail("\n".join(lines), EXIT_REFUSED)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def open_app(data_dir: Path | None) -> Iterator[APIFlask]:
+    """Open the data folder for a one-off command, holding its lock throughout."""
+    folder = prepare_data_dir(data_dir)
+    with InstanceLock(folder):
+        app = create_app({"DATA_DIR": folder})
+        try:
+            with app.app_context():
+                yield app
+        finally:
+            with app.app_context():
+                database().close()
+
+
+def read_password() -> str:
+    """Read one line from standard input as the password."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise click.UsageError("--password-stdin: standard input held no password.")
+    return password
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tallybook")
+def cli() -> None:
+    """Tallybook: private, offline personal finance. Run a command with --help for more."""
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=DEFAULT_PORT,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0 picks a free one).",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another host name clients use to reach this server (repeatable).",
+)
+@click.option(
+    "--insecure-http",
+    is_flag=True,
+    help="Allow plain HTTP on a non-loopback address (passwords cross the network unencrypted).",
+)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@data_dir_option
+@reports_errors
+def serve(
+    host: str,
+    port: int,
+    allowed_hosts: tuple[str, ...],
+    insecure_http: bool,
+    threads: int,
+    data_dir: Path | None,
+) -> None:
+    """Serve Tallybook headless (no window) and print its address; Ctrl+C stops it."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise click.BadParameter(
+            "give an IP address, e.g. 127.0.0.1", param_hint="--host"
+        ) from None
+    if not address.is_loopback and not insecure_http:
+        _fail(
+            f"Serving plain HTTP on {host} would send passwords and data unencrypted over the "
+            "network. Use --host 127.0.0.1, or pass --insecure-http to do it anyway.",
+            EXIT_REFUSED,
+        )
+    names = list(allowed_hosts)
+    if not address.is_unspecified and not address.is_loopback:
+        names.append(f"[{host}]" if address.version == 6 else host)
+    folder = prepare_data_dir(data_dir)
+    with InstanceLock(folder):
+        app = create_app({"ALLOWED_HOSTS": names, "DATA_DIR": folder})
+        running = start_server(app, host, port, threads)
+        running.wait_until_ready()
+        click.echo(f"Tallybook {__version__} is serving {running.url}")
+        click.echo(f"Data folder: {folder}")
+        if address.is_unspecified and not allowed_hosts:
+            click.echo("Note: pass --allowed-host NAME for each name or address clients use.")
+        click.echo("Press Ctrl+C to stop.")
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        stop.wait()
+        running.close()
+        click.echo("Stopped.")
+
+
+@cli.group()
+def user() -> None:
+    """Create users and reset passwords."""
+
+
+@user.command("create")
+@click.option(
+    "--username", required=True, help="3 to 32 letters, digits, dots, dashes, underscores."
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    required=True,
+    help="Read the password from the first line of standard input (required).",
+)
+@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@data_dir_option
+@reports_errors
+def user_create(username: str, password_stdin: bool, admin: bool, data_dir: Path | None) -> None:
+    """Create a user (with a personal book)."""
+    password = read_password()
+    with open_app(data_dir) as app:
+        created = create_user(
+            database(),
+            username,
+            password,
+            now=utcnow(),
+            rounds=app.config["BCRYPT_ROUNDS"],
+            is_admin=admin,
+        )
+    role = "administrator" if created.is_admin else "user"
+    click.echo(f"Created {role} {created.username} (id {created.id}).")
+
+
+@user.command("reset-password")
+@click.option("--username", required=True)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    required=True,
+    help="Read the new password from the first line of standard input (required).",
+)
+@data_dir_option
+@reports_errors
+def user_reset_password(username: str, password_stdin: bool, data_dir: Path | None) -> None:
+    """Set a user's password and sign them out everywhere."""
+    password = read_password()
+    with open_app(data_dir) as app:
+        with database().read() as conn:
+            found = find_user(conn, username)
+        if found is None:
+            _fail(f"There is no user {username!r}.", EXIT_REFUSED)
+        set_password(
+            database(),
+            found.id,
+            password,
+            now=utcnow(),
+            rounds=app.config["BCRYPT_ROUNDS"],
+            field="password",
+        )
+    click.echo(f"Password of {found.username} changed; their sessions have ended.")
+
+
+@cli.group()
+def token() -> None:
+    """Personal access tokens for the API."""
+
+
+@token.command("create")
+@click.option("--username", required=True, help="Whose token it is.")
+@click.option("--scope", type=click.Choice(SCOPES), required=True, help="read, or write too.")
+@click.option("--name", default="command line", show_default=True, help="A label for it.")
+@click.option(
+    "--expires-in-days",
+    type=click.IntRange(1, 3650),
+    default=None,
+    help="Days until it stops working (default: never).",
+)
+@data_dir_option
+@reports_errors
+def token_create(
+    username: str, scope: str, name: str, expires_in_days: int | None, data_dir: Path | None
+) -> None:
+    """Create a token and print only the token (so `$(tallybook token create ...)` works)."""
+    now = utcnow()
+    expires_at = now + timedelta(days=expires_in_days) if expires_in_days else None
+    with open_app(data_dir):
+        with database().read() as conn:
+            found = find_user(conn, username)
+        if found is None:
+            _fail(f"There is no user {username!r}.", EXIT_REFUSED)
+        _, secret = create_token(
+            database(), found.id, name=name, scope=scope, now=now, expires_at=expires_at
+        )
+    click.echo(secret)

@@ -1,0 +1,1 @@
+"""Flask-free domain logic over the database."""

@@ -1,0 +1,157 @@
+"""Books (a household's finances) and who may do what in them."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from server.clock import from_iso, to_iso
+from server.db import Database
+from server.errors import FieldError, Forbidden, NotFound, PreconditionFailed, ValidationFailed
+
+ROLES = ("owner", "editor", "viewer")
+# What each role may do; a role includes the rights of those after it.
+CAN_WRITE = frozenset({"owner", "editor"})
+CAN_MANAGE = frozenset({"owner"})
+DEFAULT_CURRENCY = "USD"
+CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
+
+
+@dataclass(frozen=True)
+class Book:
+    """A book as one member sees it (with their role)."""
+
+    id: int
+    name: str
+    currency: str
+    role: str
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def etag(self) -> str:
+        """Return the entity tag of the book's current state."""
+        return f'"book-{self.id}-{self.revision}"'
+
+
+_SELECT = (
+    "SELECT b.id, b.name, b.currency, b.revision, b.created_at, b.updated_at, m.role "
+    "FROM books b JOIN book_members m ON m.book_id = b.id AND m.user_id = ?"
+)
+
+
+def _from_row(row: sqlite3.Row) -> Book:
+    return Book(
+        id=row["id"],
+        name=row["name"],
+        currency=row["currency"],
+        role=row["role"],
+        revision=row["revision"],
+        created_at=from_iso(row["created_at"]),
+        updated_at=from_iso(row["updated_at"]),
+    )
+
+
+def book_problems(name: str | None, currency: str | None) -> list[FieldError]:
+    """Return what is wrong with a book's name or currency (None means not given)."""
+    problems = []
+    if name is not None and not 1 <= len(name.strip()) <= 100:
+        problems.append(FieldError("name", "Give the book a name of 1 to 100 characters."))
+    if currency is not None and not CURRENCY_PATTERN.fullmatch(currency):
+        problems.append(FieldError("currency", "Use a three-letter ISO 4217 code, e.g. EUR."))
+    return problems
+
+
+def _insert_book(
+    db: sqlite_utils.Database, owner_id: int, name: str, currency: str, now: datetime
+) -> int:
+    book_id = (
+        db["books"]
+        .insert(
+            {
+                "name": name.strip(),
+                "currency": currency,
+                "created_at": to_iso(now),
+                "updated_at": to_iso(now),
+            }
+        )
+        .last_pk
+    )
+    db["book_members"].insert(
+        {"book_id": book_id, "user_id": owner_id, "role": "owner", "created_at": to_iso(now)}
+    )
+    return book_id
+
+
+def create_personal_book(
+    db: sqlite_utils.Database, user_id: int, username: str, now: datetime
+) -> int:
+    """Create a new user's personal book inside the caller's transaction."""
+    return _insert_book(db, user_id, f"{username}'s book", DEFAULT_CURRENCY, now)
+
+
+def create_book(
+    database: Database, owner_id: int, *, name: str, currency: str, now: datetime
+) -> Book:
+    """Create a book owned by `owner_id`."""
+    problems = book_problems(name, currency)
+    if problems:
+        raise ValidationFailed("The book cannot be created as given.", errors=problems)
+    with database.write() as db:
+        book_id = _insert_book(db, owner_id, name, currency, now)
+        row = db.execute(_SELECT + " WHERE b.id = ?", [owner_id, book_id]).fetchone()
+    return _from_row(row)
+
+
+def list_books(conn: sqlite3.Connection, user_id: int) -> list[Book]:
+    """Return the books `user_id` is a member of, by name."""
+    rows = conn.execute(_SELECT + " ORDER BY b.name COLLATE NOCASE, b.id", [user_id]).fetchall()
+    return [_from_row(row) for row in rows]
+
+
+def get_book(conn: sqlite3.Connection, user_id: int, book_id: int) -> Book:
+    """Return a book the user is a member of; any other book is NotFound."""
+    row = conn.execute(_SELECT + " WHERE b.id = ?", [user_id, book_id]).fetchone()
+    if row is None:
+        raise NotFound(f"No book with id {book_id}.")
+    return _from_row(row)
+
+
+def update_book(
+    database: Database,
+    user_id: int,
+    book_id: int,
+    *,
+    now: datetime,
+    name: str | None = None,
+    currency: str | None = None,
+    if_match: str | None = None,
+) -> Book:
+    """Rename a book or change its currency (owners only), honouring an If-Match ETag."""
+    problems = book_problems(name, currency)
+    if problems:
+        raise ValidationFailed("The book cannot be changed that way.", errors=problems)
+    with database.write() as db:
+        row = db.execute(_SELECT + " WHERE b.id = ?", [user_id, book_id]).fetchone()
+        if row is None:
+            raise NotFound(f"No book with id {book_id}.")
+        book = _from_row(row)
+        if book.role not in CAN_MANAGE:
+            raise Forbidden("Only an owner of the book can change its settings.")
+        if if_match is not None and if_match.strip() not in (book.etag, "*"):
+            raise PreconditionFailed(
+                "The book was changed by someone else; reload it and try again."
+            )
+        changes = {"updated_at": to_iso(now), "revision": book.revision + 1}
+        if name is not None:
+            changes["name"] = name.strip()
+        if currency is not None:
+            changes["currency"] = currency
+        db["books"].update(book_id, changes)
+        row = db.execute(_SELECT + " WHERE b.id = ?", [user_id, book_id]).fetchone()
+    return _from_row(row)

@@ -1,0 +1,150 @@
+"""One envelope for every error: RFC 9457 problem+json (an HTML page for browser pages)."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from apiflask import APIFlask, HTTPError
+from flask import Response, json, render_template, request
+
+from server.errors import AppError, FieldError
+
+log = logging.getLogger("tallybook.http")
+
+PROBLEM_JSON = "application/problem+json"
+# Short machine-readable codes for errors raised by Flask/APIFlask rather than by us.
+_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+    500: "internal_error",
+}
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    code: str | None = None,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Build an `application/problem+json` response."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        "code": code or _CODES.get(status, "error"),
+    }
+    if errors is not None:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    response.headers.update(headers or {})
+    return response
+
+
+def _flatten(detail: Any, path: str = "") -> list[FieldError]:
+    """Turn marshmallow's nested `{"json": {"field": ["message"]}}` into field errors."""
+    if isinstance(detail, dict):
+        found: list[FieldError] = []
+        for key, value in detail.items():
+            key = str(key)
+            if not path and key in ("json", "query", "headers", "path", "form", "files"):
+                found += _flatten(value, "")
+            elif key == "_schema":
+                found += _flatten(value, path)
+            else:
+                found += _flatten(value, f"{path}.{key}" if path else key)
+        return found
+    if isinstance(detail, list | tuple):
+        found = []
+        for item in detail:
+            found += (
+                _flatten(item, path)
+                if isinstance(item, dict | list)
+                else [FieldError(path or None, str(item))]
+            )
+        return found
+    return [FieldError(path or None, str(detail))]
+
+
+def _wants_html() -> bool:
+    if request.path.startswith("/api/") or request.path == "/api":
+        return False
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html"
+
+
+def _render(status: int, detail: str, **kwargs: Any) -> Response:
+    if _wants_html() and status in (404, 405, 500):
+        page = render_template("pages/error.html", status=status, detail=detail)
+        return Response(page, status=status, mimetype="text/html")
+    return problem_response(status, detail, **kwargs)
+
+
+def handle_app_error(error: AppError) -> Response:
+    """Render one of our own errors."""
+    return _render(
+        error.status,
+        error.detail,
+        title=error.title,
+        code=error.code,
+        errors=error.errors if error.errors or error.status == 422 else None,
+        headers=error.headers,
+    )
+
+
+def _bad_request_detail() -> str:
+    if request.is_json and request.get_json(silent=True) is None:
+        return "The request body is not valid JSON."
+    return "The request could not be understood."
+
+
+def handle_http_error(error: HTTPError) -> Response:
+    """Render an APIFlask/Werkzeug error (routing, validation, authentication)."""
+    status = error.status_code
+    headers = dict(error.headers or {})
+    if status == 422:
+        return problem_response(
+            422,
+            "The request has invalid fields.",
+            title="Validation failed",
+            errors=_flatten(error.detail),
+            headers=headers,
+        )
+    detail = {
+        400: _bad_request_detail(),
+        401: "Sign in, or send a valid token in the Authorization header.",
+        403: "Your credentials do not allow this (a read-scope token cannot write).",
+        404: "There is nothing at this address.",
+        405: f"{request.method} is not allowed here.",
+        413: "The request body is too large.",
+    }.get(status, str(error.message))
+    return _render(status, detail, headers=headers)
+
+
+def handle_unexpected(error: Exception) -> Response:
+    """Log a bug and answer 500 without leaking its details."""
+    log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    return _render(500, "Something went wrong on our side; it has been logged.")
+
+
+def register_error_handlers(app: APIFlask) -> None:
+    """Route every error of the app through the problem envelope."""
+    app.register_error_handler(AppError, handle_app_error)
+    app.error_processor(handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,76 @@
+"""Run the app under waitress in a background thread, for the window, the CLI and tests."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+from dataclasses import dataclass
+
+import waitress.server
+from flask import Flask
+from waitress import wasyncore
+
+from server.db.request import database
+
+READY_PATH = "/api/v1/health"
+
+
+@dataclass
+class RunningServer:
+    """A waitress server answering on `url` until `close()`."""
+
+    app: Flask
+    host: str
+    port: int
+    _server: waitress.server.BaseWSGIServer
+    _thread: threading.Thread
+
+    @property
+    def url(self) -> str:
+        """Return the base URL, e.g. `http://127.0.0.1:8421/`."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/"
+
+    def wait_until_ready(self, timeout: float = 15.0) -> None:
+        """Block until the health endpoint answers 200 (or raise TimeoutError)."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host  # noqa: S104
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                conn = http.client.HTTPConnection(host, self.port, timeout=2)
+                conn.request("GET", READY_PATH, headers={"Host": f"127.0.0.1:{self.port}"})
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            finally:
+                conn.close()
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the server on port {self.port} did not answer in time")
+            time.sleep(0.02)
+
+    def close(self) -> None:
+        """Stop accepting requests, end open connections and the thread, close the database."""
+        server = self._server
+
+        def close_everything() -> None:  # runs on the server's own loop thread
+            wasyncore.close_all(server._map)
+
+        server.trigger.pull_trigger(close_everything)
+        self._thread.join(timeout=10)
+        server.task_dispatcher.shutdown(timeout=5)
+        with self.app.app_context():
+            database().close()
+
+
+def start_server(
+    app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 8
+) -> RunningServer:
+    """Start waitress on host:port (0 picks a free port, without a race) in a daemon thread."""
+    server = waitress.server.create_server(
+        app, host=host, port=port, threads=threads, clear_untrusted_proxy_headers=True
+    )
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    return RunningServer(app, host, server.effective_port, server, thread)

@@ -1,0 +1,62 @@
+// The one client of the REST API used by every page: same endpoints as external scripts.
+
+const API_ROOT = "/api/v1";
+
+/** An error answered by the API as application/problem+json. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `Request failed (${status})`);
+    this.status = status;
+    this.problem = problem;
+    /** @type {{field: string|null, message: string}[]} */
+    this.errors = Array.isArray(problem.errors) ? problem.errors : [];
+  }
+}
+
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
+/** Replace the page's CSRF token (after sign-in or a password change). */
+export function setCsrfToken(token) {
+  let meta = document.querySelector('meta[name="csrf-token"]');
+  if (!meta) {
+    meta = document.createElement("meta");
+    meta.name = "csrf-token";
+    document.head.append(meta);
+  }
+  meta.content = token || "";
+}
+
+/** Go to the sign-in page, coming back here afterwards. */
+export function goToSignIn() {
+  const next = window.location.pathname + window.location.search;
+  window.location.assign(`/login?next=${encodeURIComponent(next)}`);
+}
+
+/**
+ * Call the API. Resolves with the parsed JSON body (null for 204); rejects with ApiError.
+ * A 401 on a page that needs a session sends the user to sign in.
+ */
+export async function api(method, path, body = undefined, { redirectOn401 = true } = {}) {
+  const headers = { Accept: "application/json" };
+  if (method !== "GET") headers["X-CSRF-Token"] = csrfToken();
+  const init = { method, headers, credentials: "same-origin" };
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(API_ROOT + path, init);
+  } catch (err) {
+    throw new ApiError(0, { detail: "Tallybook is not answering. Is it still running?" });
+  }
+  if (response.status === 204) return null;
+  const type = response.headers.get("Content-Type") || "";
+  const data = type.includes("json") ? await response.json() : { detail: await response.text() };
+  if (response.ok) return data;
+  if (response.status === 401 && redirectOn401) goToSignIn();
+  throw new ApiError(response.status, data);
+}

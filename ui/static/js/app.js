@@ -1,0 +1,15 @@
+// Page chrome shared by every page: signing out from the navbar.
+import { api } from "./api.js";
+
+const signOut = document.querySelector("[data-sign-out]");
+if (signOut) {
+  signOut.addEventListener("click", async () => {
+    signOut.disabled = true;
+    try {
+      await api("DELETE", "/session", undefined, { redirectOn401: false });
+    } catch (err) {
+      // Already signed out (expired session): the sign-in page is where we go either way.
+    }
+    window.location.assign("/login");
+  });
+}

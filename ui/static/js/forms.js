@@ -1,0 +1,82 @@
+// Forms that submit through the API and show the server's messages next to their fields.
+import { ApiError } from "./api.js";
+
+function clearErrors(form) {
+  form.querySelectorAll(".is-invalid").forEach((el) => el.classList.remove("is-invalid"));
+  form.querySelectorAll("[data-error-for]").forEach((el) => { el.textContent = ""; });
+  const general = form.querySelector("[data-form-error]");
+  if (general) {
+    general.textContent = "";
+    general.classList.add("d-none");
+  }
+}
+
+/** Show one message at its field, or in the form's general alert when there is no such field. */
+export function showError(form, field, message) {
+  const slot = field && form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
+  if (slot) {
+    slot.textContent = message;
+    const input = form.querySelector(`[name="${CSS.escape(field)}"]`);
+    if (input) input.classList.add("is-invalid");
+    return;
+  }
+  const general = form.querySelector("[data-form-error]");
+  general.textContent = general.textContent ? `${general.textContent} ${message}` : message;
+  general.classList.remove("d-none");
+}
+
+function showProblem(form, err) {
+  if (err instanceof ApiError && err.errors.length) {
+    err.errors.forEach((e) => showError(form, e.field, e.message));
+  } else {
+    showError(form, null, err.message || "Something went wrong.");
+  }
+  const first = form.querySelector(".is-invalid");
+  if (first) first.focus();
+}
+
+/** The form's fields as an object of strings. */
+export function formValues(form) {
+  return Object.fromEntries(new FormData(form).entries());
+}
+
+/**
+ * Handle a form's submit: `submit(values)` returns a promise; errors land at their fields.
+ * `check(values)` may return [field, message] pairs found before asking the server.
+ */
+export function bindForm(form, submit, check = () => []) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const values = formValues(form);
+    const local = check(values);
+    if (local.length) {
+      local.forEach(([field, message]) => showError(form, field, message));
+      form.querySelector(".is-invalid")?.focus();
+      return;
+    }
+    const button = form.querySelector('[type="submit"]');
+    button.disabled = true;
+    try {
+      await submit(values);
+    } catch (err) {
+      showProblem(form, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+/** A check that two password fields match. */
+export function passwordsMatch(field, confirmField) {
+  return (values) =>
+    values[field] === values[confirmField] ? [] : [[confirmField, "The passwords do not match."]];
+}
+
+/** Only follow a `next` that stays on this server (no open redirect). */
+export function safeNext(fallback = "/") {
+  const next = new URLSearchParams(window.location.search).get("next");
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\")
+    ? next
+    : fallback;
+}

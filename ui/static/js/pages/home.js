@@ -1,0 +1,43 @@
+import { api } from "../api.js";
+import { bindForm } from "../forms.js";
+
+const list = document.getElementById("books");
+const template = document.getElementById("book-card");
+const ROLE_NAMES = { owner: "Owner", editor: "Editor", viewer: "Viewer" };
+
+function bookCard(book) {
+  const card = template.content.cloneNode(true);
+  card.querySelector("[data-book]").dataset.bookId = book.id;
+  card.querySelector('[data-field="name"]').textContent = book.name;
+  card.querySelector('[data-field="currency"]').textContent = book.currency;
+  card.querySelector('[data-field="role"]').textContent = ROLE_NAMES[book.role] || book.role;
+  return card;
+}
+
+async function loadBooks() {
+  const books = [];
+  let cursor = null;
+  do {
+    const query = new URLSearchParams({ limit: "500" });
+    if (cursor) query.set("cursor", cursor);
+    const page = await api("GET", `/books?${query}`);
+    books.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  list.replaceChildren(...books.map(bookCard));
+  list.setAttribute("aria-busy", "false");
+}
+
+loadBooks().catch((err) => {
+  const box = document.getElementById("books-error");
+  box.textContent = err.message;
+  box.classList.remove("d-none");
+  list.replaceChildren();
+});
+
+const form = document.getElementById("book-form");
+bindForm(form, async ({ name, currency }) => {
+  await api("POST", "/books", { name, currency: currency.trim().toUpperCase() });
+  form.reset();
+  await loadBooks();
+});

@@ -1,0 +1,7 @@
+import { api } from "../api.js";
+import { bindForm, safeNext } from "../forms.js";
+
+bindForm(document.getElementById("login-form"), async ({ username, password }) => {
+  await api("POST", "/session", { username, password }, { redirectOn401: false });
+  window.location.assign(safeNext());
+});

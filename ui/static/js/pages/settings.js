@@ -1,0 +1,120 @@
+import { api, setCsrfToken } from "../api.js";
+import { bindForm, passwordsMatch } from "../forms.js";
+
+// ---- password -------------------------------------------------------------------------
+const passwordForm = document.getElementById("password-form");
+bindForm(
+  passwordForm,
+  async ({ current_password, new_password }) => {
+    const result = await api("POST", "/me/password", { current_password, new_password });
+    setCsrfToken(result.csrf_token);
+    passwordForm.reset();
+    passwordForm.querySelector("[data-form-success]").classList.remove("d-none");
+  },
+  passwordsMatch("new_password", "new_password_confirm"),
+);
+
+// ---- registration (administrators) ----------------------------------------------------
+const registration = document.getElementById("registration-open");
+if (registration) {
+  const error = document.querySelector("[data-registration-error]");
+  api("GET", "/instance").then((instance) => {
+    registration.checked = instance.registration_open;
+  });
+  registration.addEventListener("change", async () => {
+    error.classList.add("d-none");
+    try {
+      const instance = await api("PATCH", "/instance", { registration_open: registration.checked });
+      registration.checked = instance.registration_open;
+    } catch (err) {
+      registration.checked = !registration.checked;
+      error.textContent = err.message;
+      error.classList.remove("d-none");
+    }
+  });
+}
+
+// ---- API tokens -----------------------------------------------------------------------
+const tokenBody = document.querySelector("#tokens-table tbody");
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const SCOPE_NAMES = { read: "Read only", write: "Read and write" };
+
+function cell(text, className = "") {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function tokenRow(token) {
+  const tr = document.createElement("tr");
+  tr.dataset.tokenId = token.id;
+  tr.append(
+    cell(token.name),
+    cell(SCOPE_NAMES[token.scope] || token.scope),
+    cell(`${token.token_hint}…`, "font-monospace small"),
+    cell(token.expires_at ? dateFormat.format(new Date(token.expires_at)) : "never"),
+    cell(token.last_used_at ? dateTimeFormat.format(new Date(token.last_used_at)) : "never"),
+  );
+  const actions = document.createElement("td");
+  actions.className = "text-end";
+  const revoke = document.createElement("button");
+  revoke.type = "button";
+  revoke.className = "btn btn-outline-danger btn-sm";
+  revoke.textContent = "Revoke";
+  revoke.setAttribute("aria-label", `Revoke token ${token.name}`);
+  revoke.addEventListener("click", async () => {
+    if (!window.confirm(`Revoke "${token.name}"? Scripts using it stop working at once.`)) return;
+    revoke.disabled = true;
+    try {
+      await api("DELETE", `/tokens/${token.id}`);
+      await loadTokens();
+    } catch (err) {
+      showTokensError(err.message);
+      revoke.disabled = false;
+    }
+  });
+  actions.append(revoke);
+  tr.append(actions);
+  return tr;
+}
+
+function showTokensError(message) {
+  const box = document.getElementById("tokens-error");
+  box.textContent = message;
+  box.classList.toggle("d-none", !message);
+}
+
+async function loadTokens() {
+  const page = await api("GET", "/tokens?limit=500");
+  tokenBody.replaceChildren(...page.items.slice().reverse().map(tokenRow));
+  document.getElementById("no-tokens").classList.toggle("d-none", page.items.length > 0);
+  document.getElementById("tokens-table").classList.toggle("d-none", page.items.length === 0);
+}
+
+const tokenForm = document.getElementById("token-form");
+bindForm(tokenForm, async ({ name, scope, expires_in_days }) => {
+  const days = Number.parseInt(expires_in_days, 10);
+  const expires_at = Number.isNaN(days)
+    ? null
+    : new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
+  const created = await api("POST", "/tokens", { name, scope, expires_at });
+  tokenForm.reset();
+  document.getElementById("new-token-value").value = created.token;
+  document.getElementById("new-token").classList.remove("d-none");
+  document.getElementById("new-token-value").select();
+  await loadTokens();
+});
+
+document.getElementById("copy-token").addEventListener("click", async () => {
+  const input = document.getElementById("new-token-value");
+  input.select();
+  try {
+    await navigator.clipboard.writeText(input.value);
+  } catch (err) {
+    document.execCommand("copy"); // older embedded browsers without the async clipboard
+  }
+});
+
+loadTokens().catch((err) => showTokensError(err.message));
