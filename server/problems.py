@@ -126,14 +126,16 @@ def handle_http_error(error: HTTPError) -> Response:
             errors=_flatten(error.detail),
             headers=headers,
         )
-    detail = {
-        400: _bad_request_detail(),
-        401: "Sign in, or send a valid token in the Authorization header.",
-        403: "Your credentials do not allow this (a read-scope token cannot write).",
-        404: "There is nothing at this address.",
-        405: f"{request.method} is not allowed here.",
-        413: "The request body is too large.",
-    }.get(status, str(error.message))
+    if status == 400:
+        detail = _bad_request_detail()
+    else:
+        detail = {
+            401: "Sign in, or send a valid token in the Authorization header.",
+            403: "Your credentials do not allow this (a read-scope token cannot write).",
+            404: "There is nothing at this address.",
+            405: f"{request.method} is not allowed here.",
+            413: "The request body is too large.",
+        }.get(status, str(error.message))
     return _render(status, detail, headers=headers)
 
 

@@ -73,4 +73,4 @@ def start_server(
     )
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
-    return RunningServer(app, host, server.effective_port, server, thread)
+    return RunningServer(app, host, int(server.effective_port), server, thread)

@@ -50,17 +50,8 @@ def _with_etag(book: Book, status: int = 200) -> tuple[Book, int, dict[str, str]
     return book, status, {"ETag": book.etag}
 
 
-@bp.get("/books")
-@bp.auth_required(auth)
-@bp.input(PageQuery, location="query", arg_name="query")
-@bp.output(BookPage)
-@bp.doc(summary="List my books", description="The books you are a member of, oldest first.")
-def list_my_books(query: dict[str, Any]) -> dict[str, Any]:
-    """List the caller's books, a page at a time."""
-    books = sorted(list_books(reader(), current_principal().user.id), key=lambda b: b.id)
-    return paginate(books, query["limit"], query["cursor"])
-
-
+# The create route comes before the list: APIFlask must meet BookOut on its own before it
+# meets it nested in BookPage, or it registers the schema twice (BookOut and BookOut1).
 @bp.post("/books")
 @bp.auth_required(auth, roles=["write"])
 @bp.input(BookIn, arg_name="body")
@@ -76,6 +67,17 @@ def create_my_book(body: dict[str, str]) -> Any:
         now=utcnow(),
     )
     return _with_etag(book, 201)
+
+
+@bp.get("/books")
+@bp.auth_required(auth)
+@bp.input(PageQuery, location="query", arg_name="query")
+@bp.output(BookPage)
+@bp.doc(summary="List my books", description="The books you are a member of, oldest first.")
+def list_my_books(query: dict[str, Any]) -> dict[str, Any]:
+    """List the caller's books, a page at a time."""
+    books = sorted(list_books(reader(), current_principal().user.id), key=lambda b: b.id)
+    return paginate(books, query["limit"], query["cursor"])
 
 
 @bp.get("/books/<int:book_id>")

@@ -28,7 +28,10 @@ class PasswordChanged(Schema):
 @bp.get("/me")
 @bp.auth_required(auth)
 @bp.output(UserOut)
-@bp.doc(summary="Read the signed-in user")
+@bp.doc(
+    summary="Read the signed-in user",
+    description="Who the session cookie or the bearer token belongs to. Any scope.",
+)
 def get_me() -> Any:
     """Return the user behind the session or token."""
     return current_principal().user

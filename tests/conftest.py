@@ -1,0 +1,153 @@
+"""Fixtures shared by every tier: a fresh data folder per test, the app, clients, users."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from apiflask import APIFlask
+from flask.testing import FlaskClient
+
+from server import create_app
+from server.auth.tokens import create_token
+from server.auth.users import User, create_user
+from server.clock import utcnow
+from server.db import Database
+from server.serving import RunningServer, start_server
+
+# bcrypt's minimum cost keeps the suite fast; a test holds the product default at 12.
+TEST_ROUNDS = 4
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A fresh, empty data folder."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def app_config(data_dir: Path) -> dict[str, Any]:
+    """The configuration of the app under test; tests may change it before `app` is built."""
+    return {"TESTING": True, "DATA_DIR": str(data_dir), "BCRYPT_ROUNDS": TEST_ROUNDS}
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[APIFlask]:
+    """The app, over its own data folder; its database is closed afterwards."""
+    application = create_app(app_config)
+    yield application
+    db(application).close()
+
+
+def db(application: APIFlask) -> Database:
+    """Return an app's database (for direct domain calls in tests)."""
+    return application.extensions["tallybook.db"]
+
+
+@pytest.fixture
+def database(app: APIFlask) -> Database:
+    """The app's database."""
+    return db(app)
+
+
+@pytest.fixture
+def client(app: APIFlask) -> FlaskClient:
+    """An anonymous test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: APIFlask):
+    """A click runner for the app's commands."""
+    return app.test_cli_runner()
+
+
+@dataclass
+class SignedIn:
+    """A test client signed in through the API, sending the CSRF token on writes."""
+
+    client: FlaskClient
+    user: User
+    csrf_token: str
+
+    def _headers(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        headers.setdefault("X-CSRF-Token", self.csrf_token)
+        return headers
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Any:
+        return self.client.post(path, headers=self._headers(kwargs), **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> Any:
+        return self.client.patch(path, headers=self._headers(kwargs), **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        return self.client.delete(path, headers=self._headers(kwargs), **kwargs)
+
+
+@pytest.fixture
+def make_user(app: APIFlask):
+    """Create users straight through the domain: `make_user("alex", admin=True)`."""
+
+    def make(username: str = "alex", password: str = PASSWORD, *, admin: bool = False) -> User:
+        return create_user(
+            db(app), username, password, now=utcnow(), rounds=TEST_ROUNDS, is_admin=admin
+        )
+
+    return make
+
+
+@pytest.fixture
+def sign_in(app: APIFlask):
+    """Sign a new client in through the API: `sign_in("alex")` -> SignedIn."""
+
+    def do(username: str = "alex", password: str = PASSWORD) -> SignedIn:
+        test_client = app.test_client()
+        response = test_client.post(
+            "/api/v1/session", json={"username": username, "password": password}
+        )
+        assert response.status_code == 200, response.json
+        user = User(
+            response.json["user"]["id"], username, response.json["user"]["is_admin"], utcnow()
+        )
+        return SignedIn(test_client, user, response.json["csrf_token"])
+
+    return do
+
+
+@pytest.fixture
+def alex(make_user, sign_in) -> SignedIn:
+    """Alex, the administrator, signed in."""
+    make_user("alex", admin=True)
+    return sign_in("alex")
+
+
+@pytest.fixture
+def make_token(app: APIFlask):
+    """Create a personal access token: `make_token(user, "read")` -> the secret."""
+
+    def make(user: User, scope: str = "read", **kwargs: Any) -> str:
+        _, secret = create_token(
+            db(app), user.id, name=kwargs.pop("name", "test"), scope=scope, now=utcnow(), **kwargs
+        )
+        return secret
+
+    return make
+
+
+@pytest.fixture
+def live_server(app_config: dict[str, Any]) -> Iterator[RunningServer]:
+    """The real app under waitress on a free 127.0.0.1 port; stopped after the test."""
+    running = start_server(create_app(app_config))
+    running.wait_until_ready()
+    yield running
+    running.close()
