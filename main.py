@@ -17,6 +17,8 @@ from pathlib import Path
 
 PROCESS_START = time.time()
 
+# Scripts find the API at a stable address when this port is free; else any free port is used.
+PREFERRED_PORT = 8421
 WINDOW_SIZE = (1200, 800)
 WINDOW_MIN_SIZE = (820, 560)
 EXIT_FAILED = 1
@@ -36,6 +38,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--browser", action="store_true", help="serve to the browser instead of opening a window"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=PREFERRED_PORT,
+        help=f"port on 127.0.0.1 (default {PREFERRED_PORT} if free, else any; 0 for any)",
     )
     parser.add_argument(
         "--smoke-test",
@@ -124,7 +132,14 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return EXIT_IN_USE
     try:
-        server = start_server(create_app({"DATA_DIR": data_dir}))
+        app = create_app({"DATA_DIR": data_dir})
+        try:
+            server = start_server(app, port=args.port)
+        except OSError:
+            if args.port != PREFERRED_PORT:
+                raise
+            log.info("port %d is taken; using any free port", PREFERRED_PORT)
+            server = start_server(app, port=0)
         server.wait_until_ready()
     except Exception as error:
         log.exception("start-up failed")

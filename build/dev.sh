@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Set up a development environment on Debian/Ubuntu, then launch Tallybook or test it.
+#
+#   bash build/dev.sh run [main.py options]   set up, then open the Tallybook window
+#   bash build/dev.sh test [pytest options]   set up, then run the whole test suite
+#
+# Installs the Debian packages it needs with apt-get (as root, or through sudo), makes a
+# virtual environment in .venv and installs the project into it. Safe to run again.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+VENV="${TALLYBOOK_VENV:-$ROOT/.venv}"
+PYTHON="${PYTHON:-python3}"
+
+# Qt's xcb platform plugin and Chromium (inside Qt WebEngine) need these to open a window.
+WINDOW_PACKAGES=(libegl1 libgl1 libnss3 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4
+  libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
+  libxcb-xinerama0 libxcb-xkb1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libfontconfig1
+  libdbus-1-3 libasound2)
+# The browser, desktop and packaging tests: headless Chromium, a virtual display, PyInstaller.
+TEST_PACKAGES=(chromium chromium-driver xvfb xauth binutils curl)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+apt_install() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  ((${#missing[@]})) || return 0
+  log "Installing Debian packages: ${missing[*]}"
+  local sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+python_env() {
+  local extra="$1"
+  if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "Tallybook needs Python 3.11 or newer; $PYTHON is $("$PYTHON" --version 2>&1)." >&2
+    exit 1
+  fi
+  if [[ ! -x "$VENV/bin/python" ]]; then
+    "$PYTHON" -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+    log "Creating the virtual environment in $VENV"
+    "$PYTHON" -m venv "$VENV"
+  fi
+  log "Installing Tallybook[$extra] into $VENV"
+  "$VENV/bin/python" -m pip install --quiet --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet --editable ".[$extra]"
+}
+
+command="${1:-}"
+shift || true
+case "$command" in
+  run)
+    apt_install "${WINDOW_PACKAGES[@]}"
+    python_env desktop
+    log "Starting Tallybook"
+    exec "$VENV/bin/python" main.py "$@"
+    ;;
+  test)
+    apt_install "${WINDOW_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    python_env dev
+    log "Lint"
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
+    log "Tests"
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    echo "usage: bash build/dev.sh run|test [options]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,180 @@
+"""The `tallybook` command line: scriptable, with meaningful exit codes."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from server import create_app
+from server.cli import cli
+from server.instance import InstanceLock
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def run(data_dir, monkeypatch):
+    monkeypatch.setenv("TALLYBOOK_DATA_DIR", str(data_dir))
+
+    def invoke(*args, stdin=None):
+        return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
+
+    return invoke
+
+
+def open_app(data_dir):
+    return create_app({"DATA_DIR": str(data_dir), "BCRYPT_ROUNDS": 4})
+
+
+def test_user_create_and_token_create(run, data_dir):
+    created = run(
+        "user", "create", "--username", "alex", "--password-stdin", "--admin", stdin=PASSWORD + "\n"
+    )
+    assert created.exit_code == 0, created.output
+    assert "Created administrator alex" in created.stdout
+    token = run("token", "create", "--username", "alex", "--scope", "read", "--name", "cli")
+    assert token.exit_code == 0
+    assert re.fullmatch(r"tb_pat_[\w-]{40,}\n", token.stdout)  # only the token
+    app = open_app(data_dir)
+    me = app.test_client().get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {token.stdout.strip()}"}
+    )
+    assert me.json["username"] == "alex" and me.json["is_admin"] is True
+    assert (
+        app.test_client()
+        .post("/api/v1/session", json={"username": "alex", "password": PASSWORD})
+        .status_code
+        == 200
+    )
+    app.extensions["tallybook.db"].close()
+
+
+def test_token_with_expiry(run, data_dir):
+    run("user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD)
+    secret = run(
+        "token", "create", "--username", "alex", "--scope", "write", "--expires-in-days", "7"
+    ).stdout.strip()
+    app = open_app(data_dir)
+    listed = (
+        app.test_client()
+        .get("/api/v1/tokens", headers={"Authorization": f"Bearer {secret}"})
+        .json["items"]
+    )
+    assert listed[0]["scope"] == "write" and listed[0]["expires_at"]
+    app.extensions["tallybook.db"].close()
+
+
+def test_refused_input_exits_1_with_the_reasons(run):
+    result = run("user", "create", "--username", "x", "--password-stdin", stdin="password\n")
+    assert result.exit_code == 1
+    assert "username:" in result.stderr and "password:" in result.stderr
+    assert result.stdout == ""
+
+
+def test_unknown_user_exits_1(run):
+    result = run("token", "create", "--username", "ghost", "--scope", "read")
+    assert result.exit_code == 1
+    assert "no user 'ghost'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (["user", "create", "--username", "alex"], PASSWORD),  # no --password-stdin
+        (["user", "create", "--username", "alex", "--password-stdin"], ""),  # empty stdin
+        (["token", "create", "--username", "alex", "--scope", "admin"], None),
+        (["serve", "--port", "70000"], None),
+    ],
+)
+def test_wrong_usage_exits_2(run, args, stdin):
+    assert run(*args, stdin=stdin).exit_code == 2
+
+
+def test_busy_data_folder_exits_3(run, data_dir):
+    with InstanceLock(data_dir):
+        result = run("user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD)
+    assert result.exit_code == 3
+    assert "already running" in result.stderr
+
+
+def test_reset_password_ends_sessions(run, data_dir):
+    run("user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD)
+    app = open_app(data_dir)
+    browser = app.test_client()
+    browser.post("/api/v1/session", json={"username": "alex", "password": PASSWORD})
+    app.extensions["tallybook.db"].close()
+    result = run(
+        "user",
+        "reset-password",
+        "--username",
+        "alex",
+        "--password-stdin",
+        stdin="a whole new passphrase\n",
+    )
+    assert result.exit_code == 0, result.output
+    app = open_app(data_dir)
+    assert (
+        app.test_client()
+        .post("/api/v1/session", json={"username": "alex", "password": "a whole new passphrase"})
+        .status_code
+        == 200
+    )
+    assert (
+        app.test_client()
+        .post("/api/v1/session", json={"username": "alex", "password": PASSWORD})
+        .status_code
+        == 401
+    )
+    app.extensions["tallybook.db"].close()
+
+
+def test_serve_refuses_plain_http_off_loopback(run):
+    result = run("serve", "--host", "0.0.0.0")  # noqa: S104 - checking that it is refused
+    assert result.exit_code == 1
+    assert "--insecure-http" in result.stderr
+
+
+def test_serve_runs_and_stops_cleanly(data_dir):
+    env = {**os.environ, "TALLYBOOK_DATA_DIR": str(data_dir)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        first = process.stdout.readline()
+        url = re.search(r"serving (http://127\.0\.0\.1:\d+/)", first).group(1)
+        assert requests.get(url + "api/v1/health", timeout=5).json()["status"] == "ok"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=15) == 0
+    finally:
+        process.kill()
+        process.communicate()
+
+
+def test_every_command_has_help():
+    for args in (
+        ["--help"],
+        ["serve", "--help"],
+        ["user", "create", "--help"],
+        ["user", "reset-password", "--help"],
+        ["token", "create", "--help"],
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0 and "Usage:" in result.stdout
+
+
+def test_python_dash_m_server():
+    result = subprocess.run(
+        [sys.executable, "-m", "server", "--version"], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("tallybook, version")

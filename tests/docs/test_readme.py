@@ -1,0 +1,89 @@
+"""The README documents every command and option, and its API examples really run."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from server.cli import cli
+from tests.conftest import PASSWORD
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+EXAMPLE_URL = "http://127.0.0.1:8421"
+
+
+def commands(group: click.Group, prefix: str = "tallybook"):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from commands(command, f"{prefix} {name}")
+        else:
+            yield f"{prefix} {name}", command
+
+
+def example(name: str) -> str:
+    match = re.search(rf"<!-- example: {name} -->\n```\w+\n(.*?)```", README, re.S)
+    assert match, f"README has no example marked {name!r}"
+    return match.group(1)
+
+
+@pytest.mark.parametrize(("name", "command"), list(commands(cli)))
+def test_every_command_and_option_is_documented(name, command):
+    assert f"`{name}" in README, f"{name} is not documented in the README"
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name not in ("data_dir", "threads"):
+            assert any(opt in README for opt in param.opts), f"{name} {param.opts} undocumented"
+
+
+def test_every_desktop_option_is_documented():
+    import main
+
+    parser_options = re.findall(r'"(--[a-z-]+)"', Path(main.__file__).read_text())
+    assert parser_options
+    for option in parser_options:
+        assert f"`{option}" in README, f"main.py {option} is not documented"
+
+
+@pytest.fixture
+def token(live_server):
+    """A read token of a user `alex` of the live server."""
+    from server.auth.tokens import create_token
+    from server.auth.users import create_user
+    from server.clock import utcnow
+
+    database = live_server.app.extensions["tallybook.db"]
+    user = create_user(database, "alex", PASSWORD, now=utcnow(), rounds=4)
+    return create_token(database, user.id, name="readme", scope="read", now=utcnow())[1]
+
+
+def test_curl_example_runs(live_server, token):
+    script = example("curl").replace(EXAMPLE_URL, live_server.url.rstrip("/"))
+    script = script.replace("export TALLYBOOK_TOKEN=tb_pat_...", "")
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        env={**os.environ, "TALLYBOOK_TOKEN": token},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert '"username":"alex"' in result.stdout.replace(" ", "")
+    assert "alex's book" in result.stdout
+
+
+def test_python_example_runs(live_server, token):
+    result = subprocess.run(
+        [sys.executable, "-c", example("python")],
+        env={**os.environ, "TALLYBOOK_TOKEN": token, "TALLYBOOK_URL": live_server.url.rstrip("/")},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Signed in as alex" in result.stdout
+    assert re.search(r"\d+: alex's book \(USD, owner\)", result.stdout)
