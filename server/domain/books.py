@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +10,7 @@ import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
+from server.domain.currencies import is_currency
 from server.errors import FieldError, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 
 ROLES = ("owner", "editor", "viewer")
@@ -18,7 +18,6 @@ ROLES = ("owner", "editor", "viewer")
 CAN_WRITE = frozenset({"owner", "editor"})
 CAN_MANAGE = frozenset({"owner"})
 DEFAULT_CURRENCY = "USD"
-CURRENCY_PATTERN = re.compile(r"[A-Z]{3}")
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ def book_problems(name: str | None, currency: str | None) -> list[FieldError]:
     problems = []
     if name is not None and not 1 <= len(name.strip()) <= 100:
         problems.append(FieldError("name", "Give the book a name of 1 to 100 characters."))
-    if currency is not None and not CURRENCY_PATTERN.fullmatch(currency):
+    if currency is not None and not is_currency(currency):
         problems.append(FieldError("currency", "Use a three-letter ISO 4217 code, e.g. EUR."))
     return problems
 

@@ -57,6 +57,8 @@ def test_bad_cursor_is_a_field_error(alex, cursor):
         ({"name": "x" * 101}, "name"),
         ({"name": "ok", "currency": "euro"}, "currency"),
         ({"name": "ok", "currency": "eu"}, "currency"),
+        ({"name": "ok", "currency": "XYZ"}, "currency"),
+        ({"name": "ok", "currency": "eur"}, "currency"),
         ({"currency": "EUR"}, "name"),
         ({"name": 5}, "name"),
     ],

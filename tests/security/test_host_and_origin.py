@@ -114,6 +114,6 @@ def test_no_cors_headers_even_for_a_preflight(client):
             "Access-Control-Request-Headers": "content-type,x-csrf-token",
         },
     )
-    assert not [h for h in response.headers if h.lower().startswith("access-control-")]
+    assert not [h for h, _ in response.headers if h.lower().startswith("access-control-")]
     response = client.get("/api/v1/health", headers={"Origin": "http://evil.example"})
     assert "Access-Control-Allow-Origin" not in response.headers

@@ -3,12 +3,16 @@ import { ApiError } from "./api.js";
 
 function clearErrors(form) {
   form.querySelectorAll(".is-invalid").forEach((el) => el.classList.remove("is-invalid"));
-  form.querySelectorAll("[data-error-for]").forEach((el) => { el.textContent = ""; });
+  form.querySelectorAll("[data-error-for]").forEach((el) => {
+    el.textContent = "";
+    el.classList.remove("d-block");
+  });
   const general = form.querySelector("[data-form-error]");
   if (general) {
     general.textContent = "";
     general.classList.add("d-none");
   }
+  form.querySelector("[data-form-success]")?.classList.add("d-none");
 }
 
 /** Show one message at its field, or in the form's general alert when there is no such field. */
@@ -17,7 +21,9 @@ export function showError(form, field, message) {
   if (slot) {
     slot.textContent = message;
     const input = form.querySelector(`[name="${CSS.escape(field)}"]`);
+    // Bootstrap shows feedback only after an invalid input; some fields map to another name.
     if (input) input.classList.add("is-invalid");
+    else slot.classList.add("d-block");
     return;
   }
   const general = form.querySelector("[data-form-error]");

@@ -18,9 +18,14 @@ bindForm(
 const registration = document.getElementById("registration-open");
 if (registration) {
   const error = document.querySelector("[data-registration-error]");
-  api("GET", "/instance").then((instance) => {
-    registration.checked = instance.registration_open;
-  });
+  api("GET", "/instance")
+    .then((instance) => {
+      registration.checked = instance.registration_open;
+    })
+    .catch((err) => {
+      error.textContent = err.message;
+      error.classList.remove("d-none");
+    });
   registration.addEventListener("change", async () => {
     error.classList.add("d-none");
     try {

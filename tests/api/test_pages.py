@@ -1,0 +1,52 @@
+"""HTML pages: where each sends a visitor, and what it tells them."""
+
+from __future__ import annotations
+
+
+def test_first_run_goes_to_setup(client):
+    for path in ("/", "/login", "/register", "/settings"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.location == "/setup", path
+
+
+def test_setup_page_is_gone_once_set_up(client, make_user):
+    make_user("alex")
+    assert client.get("/setup").location == "/login"
+
+
+def test_signed_out_visitors_go_to_sign_in_and_come_back(client, make_user):
+    make_user("alex")
+    assert client.get("/settings").location == "/login?next=/settings"
+    assert client.get("/").location == "/login?next=/"
+
+
+def test_signed_in_visitors_skip_the_sign_in_page(alex):
+    assert alex.get("/login").location == "/"
+    assert alex.get("/").status_code == 200
+
+
+def test_register_page_says_when_registration_is_closed(client, make_user):
+    make_user("alex")
+    assert "Registration is closed" in client.get("/register").get_data(as_text=True)
+    assert "Create one" not in client.get("/login").get_data(as_text=True)
+
+
+def test_register_page_offers_the_form_when_open(alex, app):
+    alex.patch("/api/v1/instance", json={"registration_open": True})
+    visitor = app.test_client()
+    assert 'id="register-form"' in visitor.get("/register").get_data(as_text=True)
+    assert "Create one" in visitor.get("/login").get_data(as_text=True)
+
+
+def test_settings_shows_the_api_address_and_admin_switch(alex, make_user, sign_in):
+    page = alex.get("/settings").get_data(as_text=True)
+    assert "http://localhost/api/v1" in page
+    assert 'id="registration-open"' in page
+    make_user("bob")
+    assert 'id="registration-open"' not in sign_in("bob").get("/settings").get_data(as_text=True)
+
+
+def test_unknown_page_is_an_html_404(client):
+    response = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.content_type.startswith("text/html")
