@@ -64,8 +64,11 @@ def display_available() -> bool:
 
 def serve_in_browser(url: str, reason: str) -> None:
     """Keep serving until Ctrl+C, telling the user where."""
-    print(f"{reason}\nTallybook is running at {url}\nOpen it in your browser; Ctrl+C stops it.")
-    sys.stdout.flush()
+    # flush=True rather than sys.stdout.flush(): windowed builds have no sys.stdout at all.
+    print(
+        f"{reason}\nTallybook is running at {url}\nOpen it in your browser; Ctrl+C stops it.",
+        flush=True,
+    )
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
