@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from server.launcher import Server
 
 PROCESS_START = time.time()
 
@@ -24,11 +27,9 @@ WINDOW_MIN_SIZE = (820, 560)
 EXIT_FAILED = 1
 EXIT_IN_USE = 3
 
-log = logging.getLogger("tallybook.desktop")
 
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    """Read the launcher's options."""
+def build_parser() -> argparse.ArgumentParser:
+    """Describe the launcher's options."""
     parser = argparse.ArgumentParser(prog="tallybook-desktop", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--data-dir",
@@ -52,13 +53,31 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="open the window, print one JSON line once the page has loaded, close after SECONDS",
     )
-    return parser.parse_args(argv)
+    # The server's own process, started by the launcher on the socket it bound.
+    parser.add_argument("--serve-fd", type=int, default=None, help=argparse.SUPPRESS)
+    return parser
+
+
+def own_command() -> list[str]:
+    """Return the command that starts this program again (the bundle, or Python and main.py)."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    return [sys.executable, str(Path(__file__).resolve())]
 
 
 def display_available() -> bool:
     """Return whether a window can be shown (Linux needs an X11 or Wayland display)."""
     if sys.platform.startswith("linux"):
         return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def window_support_installed() -> bool:
+    """Return whether pywebview (the `desktop` extra) can be imported."""
+    try:
+        import webview  # noqa: F401
+    except ImportError:
+        return False
     return True
 
 
@@ -72,11 +91,11 @@ def serve_in_browser(url: str, reason: str) -> None:
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
-        print("Stopped.")
+        print("Stopped.", flush=True)
 
 
-def open_window(url: str, data_dir: Path, smoke_test: float | None) -> None:
-    """Show the window on `url` and return when the user closes it."""
+def open_window(url: str, data_dir: Path, smoke_test: float | None, server: Server) -> None:
+    """Show the window on `url` and return when the user closes it (or the server fails)."""
     import webview
 
     from server.paths import resource_root
@@ -89,6 +108,7 @@ def open_window(url: str, data_dir: Path, smoke_test: float | None) -> None:
         min_size=WINDOW_MIN_SIZE,
         text_select=True,  # people copy amounts; also avoids an inline style our CSP refuses
     )
+    server.on_exit(window.destroy)  # a server that fails to start closes the window
     if smoke_test is not None:
         reported = threading.Event()
 
@@ -96,15 +116,18 @@ def open_window(url: str, data_dir: Path, smoke_test: float | None) -> None:
             if reported.is_set():
                 return
             reported.set()
-            line = {
-                "event": "loaded",
-                "seconds_since_start": round(time.time() - PROCESS_START, 3),
-                "title": window.run_js("document.title"),  # evaluate_js needs unsafe-eval
-                "url": window.get_current_url(),
-                "pid": os.getpid(),
-            }
-            print("TALLYBOOK_WINDOW " + json.dumps(line), flush=True)
-            threading.Timer(smoke_test, window.destroy).start()
+            try:
+                line = {
+                    "event": "loaded",
+                    "seconds_since_start": round(time.time() - PROCESS_START, 3),
+                    # run_js, not evaluate_js: that wraps the code in eval(), which CSP forbids
+                    "title": window.run_js("document.title"),
+                    "url": window.get_current_url(),
+                    "pid": os.getpid(),
+                }
+                print("TALLYBOOK_WINDOW " + json.dumps(line), flush=True)
+            finally:
+                threading.Timer(smoke_test, window.destroy).start()
 
         window.events.loaded += report_loaded
     webview.start(
@@ -117,59 +140,51 @@ def open_window(url: str, data_dir: Path, smoke_test: float | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run Tallybook; return the process exit code."""
-    args = parse_args(argv)
+    args = build_parser().parse_args(argv)
+    from server.config import prepare_data_dir
+
+    data_dir = prepare_data_dir(args.data_dir)
+    if args.serve_fd is not None:
+        from server.launcher import serve_child
+
+        return serve_child(args.serve_fd, data_dir)
+
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium's sandbox refuses to run as root; only then is it switched off.
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-
-    from server import create_app
-    from server.config import prepare_data_dir
     from server.instance import AlreadyRunning, InstanceLock
-    from server.serving import start_server
+    from server.launcher import StartupFailed, start_beside_window
 
-    data_dir = prepare_data_dir(args.data_dir)
     lock = InstanceLock(data_dir)
     try:
         lock.acquire()
     except AlreadyRunning as error:
         print(error, file=sys.stderr)
         return EXIT_IN_USE
+    server = None
     try:
-        app = create_app({"DATA_DIR": data_dir})
-        try:
-            server = start_server(app, port=args.port)
-        except OSError:
-            if args.port != PREFERRED_PORT:
-                raise
-            log.info("port %d is taken; using any free port", PREFERRED_PORT)
-            server = start_server(app, port=0)
-        server.wait_until_ready()
-    except Exception as error:
-        log.exception("start-up failed")
-        print(f"Tallybook could not start: {error}", file=sys.stderr)
-        lock.release()
-        return EXIT_FAILED
-    try:
-        if args.browser:
-            serve_in_browser(server.url, "Browser mode (--browser).")
-        elif not display_available():
-            serve_in_browser(server.url, "No display found, so no window.")
-        else:
-            try:
-                import webview  # noqa: F401 - only to learn whether the window can be shown
-            except ImportError:
-                serve_in_browser(
-                    server.url,
-                    "The window needs the desktop extra: pip install 'tallybook[desktop]'.",
-                )
+        server = start_beside_window(
+            own_command(), data_dir, args.port, fallback_to_any=args.port == PREFERRED_PORT
+        )
+        if args.browser or not display_available() or not window_support_installed():
+            server.wait_until_ready()
+            if args.browser:
+                reason = "Browser mode (--browser)."
+            elif not display_available():
+                reason = "No display found, so no window."
             else:
-                log.info("opening the window on %s", server.url)
-                open_window(server.url, data_dir, args.smoke_test)
-                log.info("window closed")
+                reason = "The window needs the desktop extra: pip install 'tallybook[desktop]'."
+            serve_in_browser(server.url, reason)
+        else:
+            open_window(server.url, data_dir, args.smoke_test, server)
+        return EXIT_FAILED if server.failed else 0
+    except (OSError, StartupFailed) as error:
+        print(f"Tallybook could not start: {error}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
-        server.close()
+        if server is not None:
+            server.stop()
         lock.release()
-    return 0
 
 
 if __name__ == "__main__":

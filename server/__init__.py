@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
-
-from apiflask import APIFlask
+from typing import TYPE_CHECKING, Any
 
 from server import config as cfg
-from server import problems, security
-from server.api import register_api
-from server.auth.sessions import purge_stale_sessions
-from server.clock import utcnow
-from server.db import Database
-from server.db import request as db_request
-from server.db.migrations import apply_migrations
-from server.pages import pages
-from server.paths import resource_root
 from server.version import __version__
+
+if TYPE_CHECKING:
+    from apiflask import APIFlask
 
 log = logging.getLogger("tallybook")
 
@@ -29,6 +21,20 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     `config` overrides the defaults; `DATA_DIR` picks the data folder (else
     `$TALLYBOOK_DATA_DIR`, else the platform's per-user folder).
     """
+    # Imported here, not at the top: the desktop launcher imports light modules of this
+    # package (config, instance) before it starts Qt, and Flask & co. cost 0.3 s to import.
+    from apiflask import APIFlask
+
+    from server import problems, security
+    from server.api import register_api
+    from server.auth.sessions import purge_stale_sessions
+    from server.clock import utcnow
+    from server.db import Database
+    from server.db import request as db_request
+    from server.db.migrations import apply_migrations
+    from server.pages import pages
+    from server.paths import resource_root
+
     root = resource_root()
     app = APIFlask(
         __name__,

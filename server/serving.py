@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import http.client
+import socket
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import waitress.server
 from flask import Flask
@@ -65,12 +67,19 @@ class RunningServer:
 
 
 def start_server(
-    app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 8
+    app: Flask,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    threads: int = 8,
+    sock: socket.socket | None = None,
 ) -> RunningServer:
-    """Start waitress on host:port (0 picks a free port, without a race) in a daemon thread."""
-    server = waitress.server.create_server(
-        app, host=host, port=port, threads=threads, clear_untrusted_proxy_headers=True
-    )
+    """Start waitress in a daemon thread on host:port (0 picks a free port, without a race),
+    or on `sock`, a socket that is already bound and listening."""
+    options: dict[str, Any] = {"threads": threads, "clear_untrusted_proxy_headers": True}
+    if sock is not None:
+        server = waitress.server.create_server(app, sockets=[sock], **options)
+    else:
+        server = waitress.server.create_server(app, host=host, port=port, **options)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
-    return RunningServer(app, host, int(server.effective_port), server, thread)
+    return RunningServer(app, server.effective_host, int(server.effective_port), server, thread)

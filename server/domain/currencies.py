@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from babel.numbers import list_currencies
+from babel.numbers import get_currency_precision, list_currencies
 
 
 @cache
@@ -16,3 +16,8 @@ def _codes() -> frozenset[str]:
 def is_currency(code: str) -> bool:
     """Return whether `code` is an ISO 4217 currency code, e.g. `EUR`."""
     return code in _codes()
+
+
+def minor_digits(code: str) -> int:
+    """Return how many decimals amounts in `code` have (2 for EUR, 0 for JPY, 3 for KWD)."""
+    return get_currency_precision(code)

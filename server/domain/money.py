@@ -1,0 +1,47 @@
+"""Money as integer minor units of a currency; decimal strings at the edges, never floats."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from server.domain.currencies import minor_digits
+
+# Amounts stay well inside SQLite's 64-bit integers and JavaScript's exact integers (2**53),
+# so sums of millions of them are exact everywhere: at most 10**15 minor units each.
+MAX_MINOR_UNITS = 10**15
+_AMOUNT = re.compile(r"[+-]?([0-9]+)(?:\.([0-9]*))?|[+-]?\.([0-9]+)")
+
+
+class AmountError(ValueError):
+    """The text is not an amount this currency can hold; the message says why."""
+
+
+def parse_amount(text: str, currency: str) -> int:
+    """Turn a decimal string such as `"-12.34"` into minor units (`-1234` for EUR).
+
+    Refuses floats' notations (exponents, NaN, infinity), thousands separators, and more
+    decimals than the currency has (`"1.234"` in EUR, `"5.5"` in JPY).
+    """
+    text = text.strip()
+    match = _AMOUNT.fullmatch(text)
+    if not match:
+        raise AmountError("Write the amount as a number with a dot for decimals, e.g. -12.34.")
+    decimals = match.group(2) or match.group(3) or ""
+    digits = minor_digits(currency)
+    if len(decimals.rstrip("0")) > digits:
+        if digits == 0:
+            raise AmountError(f"{currency} amounts have no decimals.")
+        raise AmountError(f"{currency} amounts have at most {digits} decimals.")
+    minor = int(Decimal(text).scaleb(digits))
+    if abs(minor) > MAX_MINOR_UNITS:
+        raise AmountError("The amount is too large.")
+    return minor
+
+
+def format_amount(minor: int, currency: str) -> str:
+    """Turn minor units into the API's decimal string: `-1234` EUR is `"-12.34"`."""
+    digits = minor_digits(currency)
+    sign = "-" if minor < 0 else ""
+    whole, fraction = divmod(abs(minor), 10**digits)
+    return f"{sign}{whole}.{fraction:0{digits}d}" if digits else f"{sign}{whole}"

@@ -1,0 +1,164 @@
+"""Run the server beside the desktop window without delaying it.
+
+The launcher binds the listening socket itself, so the window's address is known at once,
+and hands the socket to a child process that imports Flask and the app meanwhile (on POSIX;
+Windows gets a thread). The window may ask for its page before the server is up: the
+connection waits in the kernel's queue until the server accepts it. Only the child opens the
+database, so it is still the one process that writes.
+
+This module is imported before Qt starts: it imports nothing heavy at the top.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger("tallybook.desktop")
+
+READY_LINE = "TALLYBOOK_SERVER_READY"
+LISTEN_BACKLOG = 128
+
+
+class StartupFailed(RuntimeError):
+    """The server could not start (its own message went to standard error)."""
+
+
+def bind_listening_socket(port: int, fallback_to_any: bool) -> socket.socket:
+    """Listen on 127.0.0.1:`port`, or on any free port if it is taken and that is allowed."""
+    try:
+        return socket.create_server(("127.0.0.1", port), backlog=LISTEN_BACKLOG)
+    except OSError:
+        if not fallback_to_any:
+            raise
+        log.info("port %d is taken; using any free port", port)
+        return socket.create_server(("127.0.0.1", 0), backlog=LISTEN_BACKLOG)
+
+
+class ServerProcess:
+    """The server in a child process (`<command> --serve-fd FD --data-dir D`)."""
+
+    def __init__(self, command: list[str], sock: socket.socket, data_dir: Path) -> None:
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+        fd = sock.fileno()
+        self._process = subprocess.Popen(
+            [*command, "--serve-fd", str(fd), "--data-dir", str(data_dir)],
+            pass_fds=(fd,),
+            stdin=subprocess.PIPE,  # the child serves until this closes, even if we crash
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        sock.close()  # the child holds it now
+        self._ready = threading.Event()
+        self._exited = threading.Event()
+        self._stopping = False
+        threading.Thread(target=self._watch, name="server-watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            if line.strip() == READY_LINE:
+                self._ready.set()
+        self._process.wait()
+        self._exited.set()
+
+    def wait_until_ready(self, timeout: float = 60.0) -> None:
+        """Block until the server answers, or raise StartupFailed."""
+        for _ in range(int(timeout * 10)):
+            if self._ready.wait(0.1):
+                return
+            if self._exited.is_set():
+                break
+        raise StartupFailed("the server did not start")
+
+    def on_exit(self, callback: Callable[[], None]) -> None:
+        """Call `callback` (from another thread) if the server ends by itself."""
+
+        def wait() -> None:
+            self._exited.wait()
+            if not self._stopping:
+                callback()
+
+        threading.Thread(target=wait, name="server-exit", daemon=True).start()
+
+    @property
+    def failed(self) -> bool:
+        """Return whether the server ended by itself with an error."""
+        return self._exited.is_set() and self._process.returncode not in (0, None)
+
+    def stop(self) -> None:
+        """Ask the server to stop (it finishes requests and closes the database), then wait."""
+        self._stopping = True
+        assert self._process.stdin is not None
+        with contextlib.suppress(OSError):  # it may have gone already
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            log.error("the server did not stop in time; killing it")
+            self._process.kill()
+            self._process.wait()
+
+
+class ServerThread:
+    """The server in a thread of this process (where a socket cannot be passed to a child)."""
+
+    def __init__(self, sock: socket.socket, data_dir: Path) -> None:
+        from server import create_app
+        from server.serving import start_server
+
+        self._running = start_server(create_app({"DATA_DIR": data_dir}), sock=sock)
+        self.url = self._running.url
+
+    failed = False  # a failure to start raises in __init__ instead
+
+    def wait_until_ready(self, timeout: float = 60.0) -> None:
+        """Block until the server answers."""
+        self._running.wait_until_ready(timeout)
+
+    def on_exit(self, callback: Callable[[], None]) -> None:
+        """A thread only ends with the process: nothing to watch."""
+
+    def stop(self) -> None:
+        """Stop the server and close the database."""
+        self._running.close()
+
+
+Server = ServerProcess | ServerThread
+
+
+def start_beside_window(
+    command: list[str], data_dir: Path, port: int, fallback_to_any: bool
+) -> Server:
+    """Start the server for the window, without waiting for it."""
+    sock = bind_listening_socket(port, fallback_to_any)
+    if os.name == "posix":
+        return ServerProcess(command, sock, data_dir)
+    return ServerThread(sock, data_dir)
+
+
+def serve_child(fd: int, data_dir: Path) -> int:
+    """The child's side: serve on the inherited socket until standard input closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    from server import create_app
+    from server.serving import start_server
+
+    try:
+        running = start_server(create_app({"DATA_DIR": data_dir}), sock=socket.socket(fileno=fd))
+        running.wait_until_ready()
+    except Exception as error:
+        log.exception("the server could not start")
+        print(f"Tallybook could not start: {error}", file=sys.stderr, flush=True)
+        return 1
+    print(READY_LINE, flush=True)
+    sys.stdin.read()  # returns when the parent closes it or ends
+    running.close()
+    return 0
