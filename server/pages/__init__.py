@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from server.auth.users import count_users
@@ -16,6 +19,48 @@ from server.version import __version__
 pages = Blueprint("pages", __name__)
 
 
+# A year: a static URL with a query string names one version of the file (see `asset`).
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@cache
+def _file_tag(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_mtime_ns:x}{stat.st_size:x}"[-12:]
+
+
+def asset(filename: str) -> str:
+    """Return the URL of a static file, tagged with its version so it can be cached for good."""
+    tag = _file_tag(Path(current_app.static_folder or "") / filename)
+    return url_for("static", filename=filename, v=tag)
+
+
+ICON_CSS = "vendor/bootstrap-icons/bootstrap-icons.min.css"
+
+
+@cache
+def _icon_font_path(static_folder: str) -> str:
+    css = (Path(static_folder) / ICON_CSS).read_text(encoding="utf-8")
+    match = re.search(r'url\("?(fonts/[^")]+\.woff2\?[^")]*)', css)
+    if match is None:
+        raise RuntimeError(f"{ICON_CSS} names no woff2 font")
+    return str(Path(ICON_CSS).parent / match.group(1))
+
+
+def icon_font_url() -> str:
+    """Return the icon font's URL exactly as its stylesheet asks for it (for a preload)."""
+    return "/static/" + _icon_font_path(current_app.static_folder or "")
+
+
+@pages.after_app_request
+def _cache_versioned_assets(response: Response) -> Response:
+    # Versioned URLs (ours via asset(), the icon font's content hash) never change content,
+    # so the window starts from its disk cache; other static files are revalidated.
+    if request.endpoint == "static" and request.query_string and response.status_code == 200:
+        response.headers["Cache-Control"] = IMMUTABLE
+    return response
+
+
 @pages.app_context_processor
 def _page_context() -> dict[str, Any]:
     principal = g.get("principal")
@@ -23,6 +68,8 @@ def _page_context() -> dict[str, Any]:
         "current_user": principal.user if principal else None,
         "csrf_token": current_csrf_token(),
         "version": __version__,
+        "asset": asset,
+        "icon_font_url": icon_font_url,
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def test_first_run_goes_to_setup(client):
     for path in ("/", "/login", "/register", "/settings"):
@@ -50,3 +52,22 @@ def test_unknown_page_is_an_html_404(client):
     response = client.get("/no-such-page", headers={"Accept": "text/html"})
     assert response.status_code == 404
     assert response.content_type.startswith("text/html")
+
+
+def test_static_assets_are_versioned_and_cached_for_good(client):
+    html = client.get("/setup").get_data(as_text=True)
+    urls = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+    assert urls and all("?" in url for url in urls)
+    for url in urls:
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+            assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    with client.get("/static/js/api.js") as unversioned:  # imported by modules: revalidated
+        assert "immutable" not in unversioned.headers.get("Cache-Control", "")
+
+
+def test_icon_font_preload_matches_its_stylesheet(client):
+    html = client.get("/setup").get_data(as_text=True)
+    with client.get("/static/vendor/bootstrap-icons/bootstrap-icons.min.css") as css:
+        font = re.search(r'url\("?(fonts/[^")]+\.woff2\?[^")]*)', css.get_data(as_text=True))[1]
+    assert f'<link rel="preload" href="/static/vendor/bootstrap-icons/{font}"' in html
