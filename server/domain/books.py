@@ -56,6 +56,38 @@ def _from_row(row: sqlite3.Row) -> Book:
     )
 
 
+def member_role(conn: sqlite3.Connection, user_id: int, book_id: int) -> str:
+    """Return the user's role in a book; a book they are not a member of is NotFound."""
+    row = conn.execute(
+        "SELECT role FROM book_members WHERE book_id = ? AND user_id = ?", [book_id, user_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No book with id {book_id}.")
+    return row["role"]
+
+
+def require_role(
+    conn: sqlite3.Connection, user_id: int, book_id: int, allowed: frozenset[str]
+) -> str:
+    """Return the user's role if it is one of `allowed`; NotFound or Forbidden otherwise."""
+    role = member_role(conn, user_id, book_id)
+    if role not in allowed:
+        needed = "an owner" if allowed == CAN_MANAGE else "an editor or owner"
+        raise Forbidden(f"You are a {role} of this book; this needs {needed}.")
+    return role
+
+
+def check_if_match(if_match: str | None, etag: str, what: str) -> None:
+    """Refuse a write whose If-Match names another version than `etag` (412)."""
+    if if_match is None:
+        return
+    sent = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if "*" not in sent and etag not in sent:
+        raise PreconditionFailed(
+            f"The {what} was changed by someone else since you read it; reload it and try again."
+        )
+
+
 def book_problems(name: str | None, currency: str | None) -> list[FieldError]:
     """Return what is wrong with a book's name or currency (None means not given)."""
     problems = []
@@ -142,10 +174,7 @@ def update_book(
         book = _from_row(row)
         if book.role not in CAN_MANAGE:
             raise Forbidden("Only an owner of the book can change its settings.")
-        if if_match is not None and if_match.strip() not in (book.etag, "*"):
-            raise PreconditionFailed(
-                "The book was changed by someone else; reload it and try again."
-            )
+        check_if_match(if_match, book.etag, "book")
         changes = {"updated_at": to_iso(now), "revision": book.revision + 1}
         if name is not None:
             changes["name"] = name.strip()

@@ -1,0 +1,24 @@
+"""Which book a request works in, and whether the caller's role allows it."""
+
+from __future__ import annotations
+
+from server.auth.web import current_principal
+from server.db.request import reader
+from server.domain.books import CAN_MANAGE, CAN_WRITE, ROLES, require_role
+
+ANY_ROLE = frozenset(ROLES)
+
+
+def can_read(book_id: int) -> str:
+    """Return the caller's role in the book (any member may read); else 404."""
+    return require_role(reader(), current_principal().user.id, book_id, ANY_ROLE)
+
+
+def can_write(book_id: int) -> str:
+    """Return the caller's role if it may change the book's data (editor, owner); 404/403."""
+    return require_role(reader(), current_principal().user.id, book_id, CAN_WRITE)
+
+
+def can_manage(book_id: int) -> str:
+    """Return the caller's role if it may manage the book and its members (owner); 404/403."""
+    return require_role(reader(), current_principal().user.id, book_id, CAN_MANAGE)
