@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from apiflask import APIFlask
 
-from server.api import books, me, meta, session, tokens
+from server.api import (
+    accounts,
+    books,
+    categories,
+    labels,
+    me,
+    meta,
+    session,
+    tokens,
+    transactions,
+)
 from server.api.schemas import Problem, ValidationProblem
 
 API_PREFIX = "/api/v1"
@@ -15,5 +25,5 @@ def register_api(app: APIFlask) -> None:
     app.config["HTTP_ERROR_SCHEMA"] = Problem
     app.config["VALIDATION_ERROR_SCHEMA"] = ValidationProblem
     app.config["VALIDATION_ERROR_DESCRIPTION"] = "Validation failed (problem+json, per field)"
-    for module in (meta, session, me, books, tokens):
+    for module in (meta, session, me, books, tokens, accounts, transactions, categories, labels):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)

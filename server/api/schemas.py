@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import date
 from typing import Any
 
 from apiflask import Schema
@@ -63,23 +64,50 @@ def page_schema(item: type[Schema], name: str) -> type[Schema]:
     )
 
 
-def encode_cursor(after_id: int) -> str:
-    """Return an opaque cursor that continues after the row with id `after_id`."""
-    return base64.urlsafe_b64encode(json.dumps({"after": after_id}).encode()).decode().rstrip("=")
+def encode_cursor(after: Any) -> str:
+    """Return an opaque cursor for a page that continues after the key `after`."""
+    return base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> Any:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return json.loads(base64.urlsafe_b64decode(padded))["after"]
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        return None
+
+
+def _bad_cursor() -> ValidationFailed:
+    return ValidationFailed.on("cursor", "This cursor is not one this API gave out.")
 
 
 def decode_cursor(cursor: str | None) -> int:
     """Return the id a cursor continues after (0 for the first page)."""
     if not cursor:
         return 0
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        after = json.loads(base64.urlsafe_b64decode(padded))["after"]
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        after = None
-    if not isinstance(after, int) or after < 0:
-        raise ValidationFailed.on("cursor", "This cursor is not one this API gave out.")
+    after = _decode(cursor)
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise _bad_cursor()
     return after
+
+
+def decode_date_cursor(cursor: str | None) -> tuple[str, int] | None:
+    """Return the (ISO date, id) a cursor continues after (None for the first page)."""
+    if not cursor:
+        return None
+    after = _decode(cursor)
+    if (
+        not isinstance(after, list)
+        or len(after) != 2
+        or not isinstance(after[0], str)
+        or not isinstance(after[1], int)
+    ):
+        raise _bad_cursor()
+    try:
+        date.fromisoformat(after[0])
+    except ValueError:
+        raise _bad_cursor() from None
+    return after[0], after[1]
 
 
 def paginate(items: list[Any], limit: int, cursor: str | None) -> dict[str, Any]:

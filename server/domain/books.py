@@ -10,6 +10,7 @@ import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
+from server.domain.category_defaults import create_default_categories
 from server.domain.currencies import is_currency
 from server.errors import FieldError, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 
@@ -116,6 +117,7 @@ def _insert_book(
     db["book_members"].insert(
         {"book_id": book_id, "user_id": owner_id, "role": "owner", "created_at": to_iso(now)}
     )
+    create_default_categories(db, book_id, now)
     return book_id
 
 

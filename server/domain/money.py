@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from server.domain.currencies import minor_digits
+from server.errors import ValidationFailed
 
 # Amounts stay well inside SQLite's 64-bit integers and JavaScript's exact integers (2**53),
 # so sums of millions of them are exact everywhere: at most 10**15 minor units each.
@@ -45,3 +46,11 @@ def format_amount(minor: int, currency: str) -> str:
     sign = "-" if minor < 0 else ""
     whole, fraction = divmod(abs(minor), 10**digits)
     return f"{sign}{whole}.{fraction:0{digits}d}" if digits else f"{sign}{whole}"
+
+
+def parse_money_field(text: str, currency: str, field: str) -> int:
+    """Parse an amount from an input field; a bad one is a validation error on that field."""
+    try:
+        return parse_amount(text, currency)
+    except AmountError as error:
+        raise ValidationFailed.on(field, str(error)) from None

@@ -1,0 +1,185 @@
+"""Accounts of a book, with their balances."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Boolean, Date, DateTime, Integer, String
+from apiflask.validators import Length, OneOf
+from flask import request
+
+from server.api.access import can_read
+from server.api.schemas import PageQuery, page_schema, paginate
+from server.auth.web import auth, current_principal
+from server.clock import utcnow
+from server.db.request import database, reader
+from server.domain.accounts import (
+    ACCOUNT_TYPES,
+    Account,
+    create_account,
+    delete_account,
+    get_account,
+    list_accounts,
+    update_account,
+)
+from server.domain.books import get_book
+from server.domain.money import format_amount
+
+bp = APIBlueprint("accounts", __name__, tag="Accounts")
+MONEY = {
+    "metadata": {"description": "Decimal string in the account's currency.", "example": "-12.34"}
+}
+
+
+class AccountOut(Schema):
+    id = Integer()
+    name = String(metadata={"example": "Checking"})
+    type = String(validate=OneOf(ACCOUNT_TYPES))
+    currency = String(metadata={"example": "EUR"})
+    opening_balance = String(**MONEY)
+    opening_date = Date()
+    archived = Boolean()
+    balance = String(metadata={"description": "Opening balance plus all transactions."})
+    cleared_balance = String(
+        metadata={"description": "Opening balance plus cleared and reconciled transactions."}
+    )
+    reconciled_balance = String(
+        metadata={"description": "Opening balance plus reconciled transactions."}
+    )
+    created_at = DateTime()
+    updated_at = DateTime()
+
+
+class AccountIn(Schema):
+    name = String(required=True, validate=Length(max=1000))
+    type = String(required=True, validate=Length(max=50), metadata={"enum": list(ACCOUNT_TYPES)})
+    currency = String(
+        load_default=None,
+        validate=Length(max=10),
+        metadata={"description": "ISO 4217; default: the book's currency."},
+    )
+    opening_balance = String(load_default="0", validate=Length(max=50), **MONEY)
+    opening_date = Date(load_default=None, metadata={"description": "Default: today."})
+
+
+class AccountPatch(Schema):
+    name = String(validate=Length(max=1000))
+    type = String(validate=Length(max=50))
+    opening_balance = String(validate=Length(max=50), **MONEY)
+    opening_date = Date()
+    archived = Boolean()
+
+
+class AccountListQuery(PageQuery):
+    include_archived = Boolean(load_default=True)
+
+
+AccountPage = page_schema(AccountOut, "AccountPage")
+ETAG = "Send the `ETag` you read as `If-Match` to refuse the change if it changed meanwhile."
+
+
+def account_json(account: Account) -> dict[str, Any]:
+    """Shape an account for the API (money as decimal strings)."""
+    money = {
+        name: format_amount(getattr(account, name), account.currency)
+        for name in ("opening_balance", "balance", "cleared_balance", "reconciled_balance")
+    }
+    return {**account.__dict__, **money}
+
+
+def _with_etag(account: Account, status: int = 200) -> tuple[dict[str, Any], int, dict]:
+    return account_json(account), status, {"ETag": account.etag}
+
+
+@bp.post("/books/<int:book_id>/accounts")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(AccountIn, arg_name="body")
+@bp.output(AccountOut, status_code=201)
+@bp.doc(summary="Open an account", description="Editors and owners. " + ETAG)
+def create(book_id: int, body: dict[str, Any]) -> Any:
+    """Open an account."""
+    user_id = current_principal().user.id
+    currency = body["currency"] or get_book(reader(), user_id, book_id).currency
+    account = create_account(
+        database(),
+        user_id,
+        book_id,
+        name=body["name"],
+        account_type=body["type"],
+        currency=currency,
+        opening_balance=body["opening_balance"],
+        opening_date=body["opening_date"] or utcnow().date(),
+        now=utcnow(),
+    )
+    return _with_etag(account, 201)
+
+
+@bp.get("/books/<int:book_id>/accounts")
+@bp.auth_required(auth)
+@bp.input(AccountListQuery, location="query", arg_name="query")
+@bp.output(AccountPage)
+@bp.doc(summary="List accounts with balances", description="Open accounts first, by name.")
+def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
+    """List the book's accounts."""
+    can_read(book_id)
+    accounts = list_accounts(reader(), book_id, include_archived=query["include_archived"])
+    page = paginate(sorted(accounts, key=lambda a: a.id), query["limit"], query["cursor"])
+    return {**page, "items": [account_json(a) for a in page["items"]]}
+
+
+@bp.get("/books/<int:book_id>/accounts/<int:account_id>")
+@bp.auth_required(auth)
+@bp.output(AccountOut)
+@bp.doc(summary="Read an account", description="With its balances and `ETag`.")
+def read(book_id: int, account_id: int) -> Any:
+    """Return one account."""
+    can_read(book_id)
+    return _with_etag(get_account(reader(), book_id, account_id))
+
+
+@bp.patch("/books/<int:book_id>/accounts/<int:account_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(AccountPatch, arg_name="body")
+@bp.output(AccountOut)
+@bp.doc(
+    summary="Change or archive an account",
+    description="The currency cannot change. Archived accounts keep their history. " + ETAG,
+    responses={412: "Changed since you read it"},
+)
+def update(book_id: int, account_id: int, body: dict[str, Any]) -> Any:
+    """Change an account."""
+    account = update_account(
+        database(),
+        current_principal().user.id,
+        book_id,
+        account_id,
+        now=utcnow(),
+        if_match=request.headers.get("If-Match"),
+        name=body.get("name"),
+        account_type=body.get("type"),
+        opening_balance=body.get("opening_balance"),
+        opening_date=body.get("opening_date"),
+        archived=body.get("archived"),
+    )
+    return _with_etag(account)
+
+
+@bp.delete("/books/<int:book_id>/accounts/<int:account_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.output({}, status_code=204)
+@bp.doc(
+    summary="Delete an account",
+    description="Only an account without transactions; archive one that has them. " + ETAG,
+    responses={409: "The account has transactions"},
+)
+def delete(book_id: int, account_id: int) -> tuple[str, int]:
+    """Delete an unused account."""
+    delete_account(
+        database(),
+        current_principal().user.id,
+        book_id,
+        account_id,
+        if_match=request.headers.get("If-Match"),
+    )
+    return "", 204

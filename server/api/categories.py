@@ -1,0 +1,307 @@
+"""Category groups and categories of a book."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Boolean, DateTime, Integer, String
+from apiflask.validators import Length, OneOf, Range
+from flask import request
+
+from server.api.access import can_read, can_write
+from server.api.schemas import PageQuery, decode_cursor, encode_cursor, page_schema
+from server.auth.web import auth
+from server.clock import utcnow
+from server.db.request import database, reader
+from server.domain import categories as domain
+from server.domain.categories import KINDS, Category, CategoryGroup
+
+bp = APIBlueprint("categories", __name__, tag="Categories")
+
+GROUPS = "/books/<int:book_id>/category-groups"
+CATEGORIES = "/books/<int:book_id>/categories"
+POSITION = Integer(
+    validate=Range(min=-1_000_000, max=1_000_000),
+    metadata={"description": "Sort key: groups are shown by position, then name."},
+)
+ETAG_DOC = "Send its `ETag` as `If-Match` to refuse the change if it changed meanwhile."
+PRECONDITION = {412: "It changed since you read it (stale `If-Match`)"}
+VIEWER = {403: "You are a viewer of this book (editors and owners may write)"}
+
+
+def paginate_offset(items: list[Any], limit: int, cursor: str | None) -> dict[str, Any]:
+    """Cut an ordered list into the page at the offset a cursor holds."""
+    offset = decode_cursor(cursor)
+    end = offset + limit
+    return {
+        "items": items[offset:end],
+        "next_cursor": encode_cursor(end) if len(items) > end else None,
+    }
+
+
+class CategoryGroupOut(Schema):
+    id = Integer()
+    name = String(metadata={"example": "Housing"})
+    position = Integer()
+    archived = Boolean()
+    created_at = DateTime()
+    updated_at = DateTime()
+
+
+class CategoryGroupIn(Schema):
+    name = String(required=True, validate=Length(max=1000), metadata={"example": "Housing"})
+    position = Integer(
+        validate=Range(min=-1_000_000, max=1_000_000),
+        metadata={"description": "Sort key; default: after the last group."},
+    )
+
+
+class CategoryGroupPatch(Schema):
+    name = String(validate=Length(max=1000))
+    position = POSITION
+    archived = Boolean()
+
+
+class ArchivedQuery(PageQuery):
+    include_archived = Boolean(
+        load_default=False, metadata={"description": "Include archived ones too."}
+    )
+
+
+class CategoryOut(Schema):
+    id = Integer()
+    name = String(metadata={"example": "Rent/Mortgage"})
+    group = String(metadata={"example": "Housing", "description": "The name of its group."})
+    group_id = Integer()
+    kind = String(validate=OneOf(KINDS))
+    archived = Boolean()
+    created_at = DateTime()
+    updated_at = DateTime()
+
+
+class CategoryIn(Schema):
+    name = String(required=True, validate=Length(max=1000), metadata={"example": "Groceries"})
+    group_id = Integer(required=True, metadata={"description": "A category group of this book."})
+    kind = String(load_default="expense", validate=OneOf(KINDS))
+
+
+class CategoryPatch(Schema):
+    name = String(validate=Length(max=1000))
+    group_id = Integer(metadata={"description": "Move it to this group of the book."})
+    kind = String(validate=OneOf(KINDS))
+    archived = Boolean()
+
+
+class CategoryQuery(ArchivedQuery):
+    kind = String(validate=OneOf(KINDS), metadata={"description": "Only this kind."})
+
+
+class CategoryDeleteQuery(Schema):
+    reassign_to = Integer(
+        metadata={
+            "description": "Move the transactions and splits that use it to this category of "
+            "the book first (needed if any do)."
+        }
+    )
+
+
+CategoryGroupPage = page_schema(CategoryGroupOut, "CategoryGroupPage")
+CategoryPage = page_schema(CategoryOut, "CategoryPage")
+
+
+def _with_etag(item: Category | CategoryGroup, status: int = 200) -> tuple[Any, int, dict]:
+    return item, status, {"ETag": item.etag}
+
+
+# Routes that output an item come before its list: APIFlask must meet the item schema on its
+# own before it meets it nested in the page schema, or it registers it twice.
+
+
+@bp.post(GROUPS)
+@bp.auth_required(auth, roles=["write"])
+@bp.input(CategoryGroupIn, arg_name="body")
+@bp.output(CategoryGroupOut, status_code=201)
+@bp.doc(
+    summary="Create a category group",
+    description="Its name is unique in the book.",
+    responses=VIEWER,
+)
+def create_group(book_id: int, body: dict[str, Any]) -> Any:
+    """Create a category group in the book."""
+    can_write(book_id)
+    group = domain.create_group(
+        database(), book_id, name=body["name"], position=body.get("position"), now=utcnow()
+    )
+    return _with_etag(group, 201)
+
+
+@bp.get(GROUPS + "/<int:group_id>")
+@bp.auth_required(auth)
+@bp.output(CategoryGroupOut)
+@bp.doc(summary="Read a category group", description="With its `ETag`.")
+def read_group(book_id: int, group_id: int) -> Any:
+    """Return one category group of the book."""
+    can_read(book_id)
+    return _with_etag(domain.get_group(reader(), book_id, group_id))
+
+
+@bp.patch(GROUPS + "/<int:group_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(CategoryGroupPatch, arg_name="body")
+@bp.output(CategoryGroupOut)
+@bp.doc(
+    summary="Rename, reorder or archive a category group",
+    description=f"Archiving a group hides its categories from the default list. {ETAG_DOC}",
+    responses={**VIEWER, **PRECONDITION},
+)
+def update_group(book_id: int, group_id: int, body: dict[str, Any]) -> Any:
+    """Change a category group."""
+    can_write(book_id)
+    group = domain.update_group(
+        database(),
+        book_id,
+        group_id,
+        now=utcnow(),
+        name=body.get("name"),
+        position=body.get("position"),
+        archived=body.get("archived"),
+        if_match=request.headers.get("If-Match"),
+    )
+    return _with_etag(group)
+
+
+@bp.delete(GROUPS + "/<int:group_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.output({}, status_code=204)
+@bp.doc(
+    summary="Delete a category group",
+    description="Only an empty group (no categories, archived ones included) can be deleted; "
+    "otherwise 409 says why.",
+    responses={409: "The group still has categories", **VIEWER, **PRECONDITION},
+)
+def delete_group(book_id: int, group_id: int) -> tuple[str, int]:
+    """Delete an empty category group."""
+    can_write(book_id)
+    domain.delete_group(database(), book_id, group_id, if_match=request.headers.get("If-Match"))
+    return "", 204
+
+
+@bp.get(GROUPS)
+@bp.auth_required(auth)
+@bp.input(ArchivedQuery, location="query", arg_name="query")
+@bp.output(CategoryGroupPage)
+@bp.doc(
+    summary="List category groups",
+    description="By position, then name; archived groups only with `include_archived=true`.",
+)
+def list_groups(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
+    """List the book's category groups, a page at a time."""
+    can_read(book_id)
+    groups = domain.list_groups(reader(), book_id, include_archived=query["include_archived"])
+    return paginate_offset(groups, query["limit"], query["cursor"])
+
+
+@bp.post(CATEGORIES)
+@bp.auth_required(auth, roles=["write"])
+@bp.input(CategoryIn, arg_name="body")
+@bp.output(CategoryOut, status_code=201)
+@bp.doc(
+    summary="Create a category",
+    description="In one of the book's groups; its name is unique in the group (any case).",
+    responses=VIEWER,
+)
+def create_category(book_id: int, body: dict[str, Any]) -> Any:
+    """Create a category in the book."""
+    can_write(book_id)
+    category = domain.create_category(
+        database(),
+        book_id,
+        name=body["name"],
+        group_id=body["group_id"],
+        kind=body["kind"],
+        now=utcnow(),
+    )
+    return _with_etag(category, 201)
+
+
+@bp.get(CATEGORIES + "/<int:category_id>")
+@bp.auth_required(auth)
+@bp.output(CategoryOut)
+@bp.doc(
+    summary="Read a category",
+    description="With its `ETag`. A category of another book answers 404.",
+)
+def read_category(book_id: int, category_id: int) -> Any:
+    """Return one category of the book."""
+    can_read(book_id)
+    return _with_etag(domain.get_category(reader(), book_id, category_id))
+
+
+@bp.patch(CATEGORIES + "/<int:category_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(CategoryPatch, arg_name="body")
+@bp.output(CategoryOut)
+@bp.doc(
+    summary="Change a category",
+    description=f"Rename it, move it to another group, change its kind or archive it. {ETAG_DOC}",
+    responses={**VIEWER, **PRECONDITION},
+)
+def update_category(book_id: int, category_id: int, body: dict[str, Any]) -> Any:
+    """Change a category."""
+    can_write(book_id)
+    category = domain.update_category(
+        database(),
+        book_id,
+        category_id,
+        now=utcnow(),
+        name=body.get("name"),
+        group_id=body.get("group_id"),
+        kind=body.get("kind"),
+        archived=body.get("archived"),
+        if_match=request.headers.get("If-Match"),
+    )
+    return _with_etag(category)
+
+
+@bp.delete(CATEGORIES + "/<int:category_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(CategoryDeleteQuery, location="query", arg_name="query")
+@bp.output({}, status_code=204)
+@bp.doc(
+    summary="Delete a category",
+    description="A category that transactions or splits use is refused with 409 unless "
+    "`reassign_to` names another category of the book: they move there, then it is deleted, "
+    f"all in one transaction. Archiving keeps it instead. {ETAG_DOC}",
+    responses={409: "Transactions or splits use it", **VIEWER, **PRECONDITION},
+)
+def delete_category(book_id: int, category_id: int, query: dict[str, Any]) -> tuple[str, int]:
+    """Delete a category, moving what uses it to `reassign_to` first."""
+    can_write(book_id)
+    domain.delete_category(
+        database(),
+        book_id,
+        category_id,
+        now=utcnow(),
+        reassign_to=query.get("reassign_to"),
+        if_match=request.headers.get("If-Match"),
+    )
+    return "", 204
+
+
+@bp.get(CATEGORIES)
+@bp.auth_required(auth)
+@bp.input(CategoryQuery, location="query", arg_name="query")
+@bp.output(CategoryPage)
+@bp.doc(
+    summary="List categories",
+    description="By group, then name. Archived categories, and those of archived groups, only "
+    "with `include_archived=true`; `kind` keeps expense or income ones.",
+)
+def list_categories(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
+    """List the book's categories, a page at a time."""
+    can_read(book_id)
+    found = domain.list_categories(
+        reader(), book_id, include_archived=query["include_archived"], kind=query.get("kind")
+    )
+    return paginate_offset(found, query["limit"], query["cursor"])

@@ -1,0 +1,346 @@
+"""Transactions of a book: splits, transfers, tags, filters, search, bulk changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Boolean, Date, DateTime, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf
+from flask import request
+
+from server.api.access import can_read
+from server.api.schemas import PageQuery, decode_date_cursor, encode_cursor
+from server.auth.web import auth, current_principal
+from server.clock import utcnow
+from server.db.request import database, reader
+from server.domain.money import format_amount
+from server.domain.transaction_list import Filters, list_transactions
+from server.domain.transactions import (
+    STATUSES,
+    SplitInput,
+    Transaction,
+    TransactionInput,
+    bulk_update,
+    create_transaction,
+    delete_transactions,
+    get_transaction,
+    update_transaction,
+)
+
+bp = APIBlueprint("transactions", __name__, tag="Transactions")
+MONEY = {
+    "metadata": {
+        "description": "Decimal string in the account's currency; negative is money out.",
+        "example": "-12.34",
+    }
+}
+MAX_BULK = 1000
+ETAG = "Send the `ETag` you read as `If-Match` to refuse the change if it changed meanwhile."
+
+
+class SplitOut(Schema):
+    category_id = Integer(allow_none=True)
+    amount = String(**MONEY)
+    memo = String()
+
+
+class TransactionOut(Schema):
+    id = Integer()
+    account_id = Integer()
+    date = Date()
+    amount = String(**MONEY)
+    currency = String(metadata={"description": "The account's currency."})
+    payee = String(allow_none=True)
+    category_id = Integer(
+        allow_none=True, metadata={"description": "Null when uncategorized, split or a transfer."}
+    )
+    memo = String()
+    tags = List(String())
+    status = String(validate=OneOf(STATUSES))
+    splits = List(Nested(SplitOut))
+    transfer_account_id = Integer(allow_none=True)
+    transfer_id = Integer(allow_none=True, metadata={"description": "The other side."})
+    import_id = Integer(allow_none=True)
+    created_at = DateTime()
+    updated_at = DateTime()
+
+
+class RegisterRow(TransactionOut):
+    running_balance = String(
+        allow_none=True,
+        metadata={
+            "description": "The account's balance after this row; only when the list "
+            "is filtered by `account_id` alone (a register)."
+        },
+    )
+
+
+class SplitIn(Schema):
+    amount = String(required=True, validate=Length(max=50), **MONEY)
+    category_id = Integer(load_default=None, allow_none=True)
+    memo = String(load_default="", validate=Length(max=1000))
+
+
+class TransactionPatch(Schema):
+    account_id = Integer()
+    date = Date()
+    amount = String(validate=Length(max=50), **MONEY)
+    payee = String(allow_none=True, validate=Length(max=1000))
+    category_id = Integer(allow_none=True)
+    memo = String(allow_none=True, validate=Length(max=5000))
+    tags = List(String(validate=Length(max=200)), allow_none=True, validate=Length(max=50))
+    status = String(validate=OneOf(STATUSES))
+    splits = List(
+        Nested(SplitIn),
+        allow_none=True,
+        validate=Length(max=100),
+        metadata={
+            "description": "Parts in categories that add up to `amount`; "
+            "null or [] makes it an ordinary transaction again."
+        },
+    )
+    transfer_account_id = Integer(
+        allow_none=True,
+        metadata={
+            "description": "Make it a transfer to (or from) this account; the other side is "
+            "created and kept in step. Null turns it back into an ordinary one."
+        },
+    )
+    transfer_amount = String(
+        validate=Length(max=50),
+        metadata={"description": "The other side's amount, when the accounts' currencies differ."},
+    )
+
+
+class TransactionIn(TransactionPatch):
+    account_id = Integer(required=True)
+    date = Date(required=True)
+    amount = String(required=True, validate=Length(max=50), **MONEY)
+
+
+class TransactionQuery(PageQuery):
+    account_id = Integer()
+    category_id = Integer()
+    uncategorized = Boolean(load_default=False)
+    payee = String(validate=Length(max=200))
+    tag = String(validate=Length(max=50))
+    status = String(validate=OneOf(STATUSES))
+    date_from = Date()
+    date_to = Date()
+    amount_min = String(validate=Length(max=50))
+    amount_max = String(validate=Length(max=50))
+    q = String(
+        validate=Length(max=200),
+        metadata={"description": "Words in payee or memo (prefixes match)."},
+    )
+
+
+class TransactionPage(Schema):
+    items = List(Nested(RegisterRow))
+    next_cursor = String(allow_none=True)
+
+
+class BulkIds(Schema):
+    ids = List(Integer(), required=True, validate=Length(min=1, max=MAX_BULK))
+
+
+class BulkUpdate(BulkIds):
+    category_id = Integer()
+    add_tags = List(String(validate=Length(max=200)), validate=Length(max=50))
+    status = String(validate=OneOf(STATUSES))
+
+
+class BulkResult(Schema):
+    count = Integer(metadata={"description": "How many transactions changed."})
+
+
+def transaction_json(t: Transaction, running_balance: int | None = None) -> dict[str, Any]:
+    """Shape a transaction for the API (money as decimal strings)."""
+    return {
+        **t.__dict__,
+        "amount": format_amount(t.amount, t.currency),
+        "splits": [
+            {
+                "category_id": s.category_id,
+                "amount": format_amount(s.amount, t.currency),
+                "memo": s.memo,
+            }
+            for s in t.splits
+        ],
+        "running_balance": (
+            None if running_balance is None else format_amount(running_balance, t.currency)
+        ),
+    }
+
+
+def _input(body: dict[str, Any]) -> TransactionInput:
+    splits = body.get("splits")
+    return TransactionInput(
+        account_id=body.get("account_id"),
+        date=body.get("date"),
+        amount=body.get("amount"),
+        payee=body.get("payee"),
+        category_id=body.get("category_id"),
+        memo=body.get("memo"),
+        tags=body.get("tags"),
+        status=body.get("status"),
+        splits=[SplitInput(s["amount"], s["category_id"], s["memo"]) for s in splits]
+        if splits
+        else None,
+        transfer_account_id=body.get("transfer_account_id"),
+        transfer_amount=body.get("transfer_amount"),
+        cleared=frozenset(
+            {name for name, value in body.items() if value is None}
+            | ({"splits"} if splits == [] else set())
+        ),
+    )
+
+
+def _with_etag(t: Transaction, status: int = 200) -> tuple[dict[str, Any], int, dict]:
+    return transaction_json(t), status, {"ETag": t.etag}
+
+
+@bp.post("/books/<int:book_id>/transactions")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(TransactionIn, arg_name="body")
+@bp.output(TransactionOut, status_code=201)
+@bp.doc(
+    summary="Record a transaction",
+    description="With a category, with `splits` that add up exactly to the amount, or as a "
+    "transfer (`transfer_account_id`, plus `transfer_amount` across currencies). Payees and "
+    "tags are created as needed. Editors and owners.",
+)
+def create(book_id: int, body: dict[str, Any]) -> Any:
+    """Record a transaction."""
+    t = create_transaction(database(), current_principal().user.id, book_id, _input(body), utcnow())
+    return _with_etag(t, 201)
+
+
+@bp.get("/books/<int:book_id>/transactions/<int:transaction_id>")
+@bp.auth_required(auth)
+@bp.output(TransactionOut)
+@bp.doc(summary="Read a transaction", description="With its splits, tags and `ETag`.")
+def read(book_id: int, transaction_id: int) -> Any:
+    """Return one transaction."""
+    can_read(book_id)
+    return _with_etag(get_transaction(reader(), book_id, transaction_id))
+
+
+@bp.get("/books/<int:book_id>/transactions")
+@bp.auth_required(auth)
+@bp.input(TransactionQuery, location="query", arg_name="query")
+@bp.output(TransactionPage)
+@bp.doc(
+    summary="List and search transactions",
+    description="Newest first, a page at a time (`limit`, `cursor`); paging never skips or "
+    "repeats a row while others write. Filters combine. With `account_id` alone, each row has "
+    "the account's `running_balance`.",
+)
+def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
+    """List the book's transactions."""
+    can_read(book_id)
+    filters = Filters(
+        **{
+            name: query.get(name)
+            for name in (
+                "account_id",
+                "category_id",
+                "payee",
+                "tag",
+                "status",
+                "date_from",
+                "date_to",
+                "amount_min",
+                "amount_max",
+                "q",
+            )
+        },
+        uncategorized=query["uncategorized"],
+    )
+    page = list_transactions(
+        reader(), book_id, filters, query["limit"], decode_date_cursor(query["cursor"])
+    )
+    balances = page.running_balances or [None] * len(page.items)
+    return {
+        "items": [transaction_json(t, b) for t, b in zip(page.items, balances, strict=True)],
+        "next_cursor": encode_cursor(list(page.after)) if page.after else None,
+    }
+
+
+@bp.patch("/books/<int:book_id>/transactions/<int:transaction_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(TransactionPatch, arg_name="body")
+@bp.output(TransactionOut)
+@bp.doc(
+    summary="Change a transaction",
+    description="Send only what changes; `null` clears a field. A transfer's other side "
+    "follows its date, amount and account. " + ETAG,
+    responses={412: "Changed since you read it"},
+)
+def update(book_id: int, transaction_id: int, body: dict[str, Any]) -> Any:
+    """Change a transaction."""
+    t = update_transaction(
+        database(),
+        current_principal().user.id,
+        book_id,
+        transaction_id,
+        _input(body),
+        utcnow(),
+        if_match=request.headers.get("If-Match"),
+    )
+    return _with_etag(t)
+
+
+@bp.delete("/books/<int:book_id>/transactions/<int:transaction_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.output({}, status_code=204)
+@bp.doc(summary="Delete a transaction", description="A transfer goes with its other side. " + ETAG)
+def delete(book_id: int, transaction_id: int) -> tuple[str, int]:
+    """Delete a transaction."""
+    delete_transactions(
+        database(),
+        current_principal().user.id,
+        book_id,
+        [transaction_id],
+        if_match=request.headers.get("If-Match"),
+    )
+    return "", 204
+
+
+@bp.post("/books/<int:book_id>/transactions/bulk-update")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(BulkUpdate, arg_name="body")
+@bp.output(BulkResult)
+@bp.doc(
+    summary="Categorize, tag or set the status of many transactions",
+    description="All or nothing: one invalid id or change and none is applied.",
+)
+def bulk_change(book_id: int, body: dict[str, Any]) -> dict[str, int]:
+    """Change many transactions at once."""
+    count = bulk_update(
+        database(),
+        current_principal().user.id,
+        book_id,
+        body["ids"],
+        utcnow(),
+        category_id=body.get("category_id"),
+        add_tags=body.get("add_tags"),
+        status=body.get("status"),
+    )
+    return {"count": count}
+
+
+@bp.post("/books/<int:book_id>/transactions/bulk-delete")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(BulkIds, arg_name="body")
+@bp.output(BulkResult)
+@bp.doc(
+    summary="Delete many transactions",
+    description="All or nothing; transfers go with their other side (counted).",
+)
+def bulk_delete(book_id: int, body: dict[str, Any]) -> dict[str, int]:
+    """Delete many transactions at once."""
+    return {
+        "count": delete_transactions(database(), current_principal().user.id, book_id, body["ids"])
+    }

@@ -1,0 +1,217 @@
+"""Accounts: where money is kept, each in one currency, with balances kept exact."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlite_utils
+
+from server.clock import from_iso, to_iso
+from server.db import Database
+from server.domain.books import CAN_WRITE, check_if_match, require_role
+from server.domain.currencies import is_currency
+from server.domain.money import AmountError, parse_amount, parse_money_field
+from server.errors import Conflict, FieldError, NotFound, ValidationFailed
+
+ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "investment", "loan", "other")
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account with its balances in minor units of its currency."""
+
+    id: int
+    book_id: int
+    name: str
+    type: str
+    currency: str
+    opening_balance: int
+    opening_date: date
+    archived: bool
+    balance: int
+    cleared_balance: int
+    reconciled_balance: int
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def etag(self) -> str:
+        """Return the entity tag of the account's current state (balances included)."""
+        return f'"account-{self.id}-{self.revision}-{self.balance}-{self.cleared_balance}"'
+
+
+def _from_row(row: sqlite3.Row) -> Account:
+    opening = row["opening_balance"]
+    return Account(
+        id=row["id"],
+        book_id=row["book_id"],
+        name=row["name"],
+        type=row["type"],
+        currency=row["currency"],
+        opening_balance=opening,
+        opening_date=date.fromisoformat(row["opening_date"]),
+        archived=bool(row["archived"]),
+        balance=opening + row["total"],
+        cleared_balance=opening + row["cleared_total"],
+        reconciled_balance=opening + row["reconciled_total"],
+        revision=row["revision"],
+        created_at=from_iso(row["created_at"]),
+        updated_at=from_iso(row["updated_at"]),
+    )
+
+
+def account_problems(
+    name: str | None, account_type: str | None, currency: str | None
+) -> list[FieldError]:
+    """Return what is wrong with an account's fields (None means not given)."""
+    problems = []
+    if name is not None and not 1 <= len(name.strip()) <= 100:
+        problems.append(FieldError("name", "Give the account a name of 1 to 100 characters."))
+    if account_type is not None and account_type not in ACCOUNT_TYPES:
+        problems.append(FieldError("type", f"Use one of: {', '.join(ACCOUNT_TYPES)}."))
+    if currency is not None and not is_currency(currency):
+        problems.append(FieldError("currency", "Use a three-letter ISO 4217 code, e.g. EUR."))
+    return problems
+
+
+def _name_taken(db: sqlite_utils.Database, book_id: int, name: str, except_id: int = 0) -> bool:
+    return bool(
+        db.execute(
+            "SELECT 1 FROM accounts WHERE book_id = ? AND name = ? AND id != ?",
+            [book_id, name.strip(), except_id],
+        ).fetchone()
+    )
+
+
+def create_account(
+    database: Database,
+    user_id: int,
+    book_id: int,
+    *,
+    name: str,
+    account_type: str,
+    currency: str,
+    opening_balance: str,
+    opening_date: date,
+    now: datetime,
+) -> Account:
+    """Open an account in a book (editors and owners); the opening balance is a decimal string."""
+    problems = account_problems(name, account_type, currency)
+    opening_minor = 0
+    if is_currency(currency):
+        try:
+            opening_minor = parse_amount(opening_balance, currency)
+        except AmountError as error:
+            problems.append(FieldError("opening_balance", str(error)))
+    if problems:
+        raise ValidationFailed("The account cannot be created as given.", errors=problems)
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, CAN_WRITE)
+        if _name_taken(db, book_id, name):
+            raise ValidationFailed.on("name", "This book already has an account of that name.")
+        account_id = (
+            db["accounts"]
+            .insert(
+                {
+                    "book_id": book_id,
+                    "name": name.strip(),
+                    "type": account_type,
+                    "currency": currency,
+                    "opening_balance": opening_minor,
+                    "opening_date": opening_date.isoformat(),
+                    "created_at": to_iso(now),
+                    "updated_at": to_iso(now),
+                }
+            )
+            .last_pk
+        )
+        return _get(db.conn, book_id, account_id)
+
+
+def _get(conn: sqlite3.Connection, book_id: int, account_id: int) -> Account:
+    row = conn.execute(
+        "SELECT * FROM accounts WHERE id = ? AND book_id = ?", [account_id, book_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No account with id {account_id} in this book.")
+    return _from_row(row)
+
+
+def get_account(conn: sqlite3.Connection, book_id: int, account_id: int) -> Account:
+    """Return an account of the book (the caller has checked membership)."""
+    return _get(conn, book_id, account_id)
+
+
+def list_accounts(
+    conn: sqlite3.Connection, book_id: int, *, include_archived: bool = True
+) -> list[Account]:
+    """Return the book's accounts, open ones first, by name."""
+    rows = conn.execute(
+        "SELECT * FROM accounts WHERE book_id = ? AND (? OR archived = 0) "
+        "ORDER BY archived, name, id",
+        [book_id, include_archived],
+    ).fetchall()
+    return [_from_row(row) for row in rows]
+
+
+def update_account(
+    database: Database,
+    user_id: int,
+    book_id: int,
+    account_id: int,
+    *,
+    now: datetime,
+    if_match: str | None = None,
+    name: str | None = None,
+    account_type: str | None = None,
+    opening_balance: str | None = None,
+    opening_date: date | None = None,
+    archived: bool | None = None,
+) -> Account:
+    """Change an account's details; its currency is fixed once it has transactions."""
+    problems = account_problems(name, account_type, None)
+    if problems:
+        raise ValidationFailed("The account cannot be changed that way.", errors=problems)
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, CAN_WRITE)
+        account = _get(db.conn, book_id, account_id)
+        check_if_match(if_match, account.etag, "account")
+        if name is not None and _name_taken(db, book_id, name, except_id=account_id):
+            raise ValidationFailed.on("name", "This book already has an account of that name.")
+        if opening_balance is not None:
+            opening_minor = parse_money_field(opening_balance, account.currency, "opening_balance")
+        changes: dict[str, object] = {"revision": account.revision + 1, "updated_at": to_iso(now)}
+        for column, value in (
+            ("name", name.strip() if name is not None else None),
+            ("type", account_type),
+            ("opening_balance", opening_minor if opening_balance is not None else None),
+            ("opening_date", opening_date.isoformat() if opening_date else None),
+            ("archived", int(archived) if archived is not None else None),
+        ):
+            if value is not None:
+                changes[column] = value
+        db["accounts"].update(account_id, changes)
+        return _get(db.conn, book_id, account_id)
+
+
+def delete_account(
+    database: Database, user_id: int, book_id: int, account_id: int, *, if_match: str | None
+) -> None:
+    """Delete an account that has no transactions (archive it otherwise)."""
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, CAN_WRITE)
+        account = _get(db.conn, book_id, account_id)
+        check_if_match(if_match, account.etag, "account")
+        used = db.execute(
+            "SELECT count(*) FROM transactions WHERE account_id = ?", [account_id]
+        ).fetchone()[0]
+        if used:
+            raise Conflict(
+                f"The account has {used} transactions, so it cannot be deleted; archive it "
+                "instead (it keeps its history and leaves the lists)."
+            )
+        db.execute("DELETE FROM account_months WHERE account_id = ?", [account_id])
+        db.execute("DELETE FROM accounts WHERE id = ?", [account_id])

@@ -1,0 +1,577 @@
+"""Transactions: splits, transfers, tags and search, with account balances kept exact.
+
+Every change goes through one write transaction that also updates the account totals, the
+per-month totals and the search index, so they can never disagree with the rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlite_utils
+
+from server.clock import from_iso, to_iso
+from server.db import Database
+from server.domain.books import CAN_WRITE, check_if_match, require_role
+from server.domain.labels import payee_id_for, tag_ids_for
+from server.domain.money import AmountError, parse_amount
+from server.errors import FieldError, NotFound, ValidationFailed
+
+STATUSES = ("uncleared", "cleared", "reconciled")
+MAX_SPLITS = 100
+
+
+@dataclass(frozen=True)
+class Split:
+    """A part of a transaction's amount in one category."""
+
+    category_id: int | None
+    amount: int
+    memo: str = ""
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """A transaction as stored, amounts in minor units of its account's currency."""
+
+    id: int
+    book_id: int
+    account_id: int
+    currency: str
+    date: date
+    amount: int
+    payee: str | None
+    category_id: int | None
+    memo: str
+    tags: list[str]
+    status: str
+    splits: list[Split]
+    transfer_id: int | None
+    transfer_account_id: int | None
+    import_id: int | None
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def etag(self) -> str:
+        """Return the entity tag of the transaction's current state."""
+        return f'"txn-{self.id}-{self.revision}"'
+
+
+@dataclass(frozen=True)
+class SplitInput:
+    """A split as the client sends it (amount as a decimal string)."""
+
+    amount: str
+    category_id: int | None = None
+    memo: str = ""
+
+
+@dataclass(frozen=True)
+class TransactionInput:
+    """A transaction as the client sends it; None in an update means "leave as it is"."""
+
+    account_id: int | None = None
+    date: date | None = None
+    amount: str | None = None
+    payee: str | None = None
+    category_id: int | None = None
+    memo: str | None = None
+    tags: list[str] | None = None
+    status: str | None = None
+    splits: list[SplitInput] | None = None
+    transfer_account_id: int | None = None
+    # The other side's amount of a transfer between accounts of different currencies.
+    transfer_amount: str | None = None
+    # Fields the client sent explicitly as null (to clear them), e.g. {"category_id"}.
+    cleared: frozenset[str] = field(default_factory=frozenset)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+SELECT_TRANSACTIONS = """
+SELECT t.*, a.currency, p.name AS payee_name, o.account_id AS transfer_account_id
+FROM transactions t
+JOIN accounts a ON a.id = t.account_id
+LEFT JOIN payees p ON p.id = t.payee_id
+LEFT JOIN transactions o ON o.id = t.transfer_id
+"""
+
+
+def load_transactions(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Transaction]:
+    """Turn rows of _SELECT into transactions, with their splits and tags (two queries)."""
+    if not rows:
+        return []
+    ids = [row["id"] for row in rows]
+    marks = ",".join("?" * len(ids))
+    splits: dict[int, list[Split]] = {}
+    for s in conn.execute(
+        f"SELECT transaction_id, category_id, amount, memo FROM splits "  # noqa: S608
+        f"WHERE transaction_id IN ({marks}) ORDER BY transaction_id, position",
+        ids,
+    ):
+        splits.setdefault(s["transaction_id"], []).append(
+            Split(s["category_id"], s["amount"], s["memo"])
+        )
+    tags: dict[int, list[str]] = {}
+    for t in conn.execute(
+        f"SELECT tt.transaction_id, g.name FROM transaction_tags tt "  # noqa: S608
+        f"JOIN tags g ON g.id = tt.tag_id WHERE tt.transaction_id IN ({marks}) ORDER BY g.name",
+        ids,
+    ):
+        tags.setdefault(t["transaction_id"], []).append(t["name"])
+    return [
+        Transaction(
+            id=row["id"],
+            book_id=row["book_id"],
+            account_id=row["account_id"],
+            currency=row["currency"],
+            date=date.fromisoformat(row["date"]),
+            amount=row["amount"],
+            payee=row["payee_name"],
+            category_id=row["category_id"],
+            memo=row["memo"],
+            tags=tags.get(row["id"], []),
+            status=row["status"],
+            splits=splits.get(row["id"], []),
+            transfer_id=row["transfer_id"],
+            transfer_account_id=row["transfer_account_id"],
+            import_id=row["import_id"],
+            revision=row["revision"],
+            created_at=from_iso(row["created_at"]),
+            updated_at=from_iso(row["updated_at"]),
+        )
+        for row in rows
+    ]
+
+
+def get_transaction(conn: sqlite3.Connection, book_id: int, transaction_id: int) -> Transaction:
+    """Return one transaction of the book, or NotFound."""
+    row = conn.execute(
+        SELECT_TRANSACTIONS + " WHERE t.id = ? AND t.book_id = ?", [transaction_id, book_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No transaction with id {transaction_id} in this book.")
+    return load_transactions(conn, [row])[0]
+
+
+# --- keeping totals, months and the search index in step -------------------------------------
+
+
+def _apply(
+    db: sqlite_utils.Database, account_id: int, day: str, amount: int, status: str, sign: int
+) -> None:
+    """Add (sign 1) or take away (sign -1) one transaction's amount from the kept totals."""
+    delta = sign * amount
+    cleared = delta if status in ("cleared", "reconciled") else 0
+    reconciled = delta if status == "reconciled" else 0
+    db.execute(
+        "UPDATE accounts SET total = total + ?, cleared_total = cleared_total + ?, "
+        "reconciled_total = reconciled_total + ? WHERE id = ?",
+        [delta, cleared, reconciled, account_id],
+    )
+    db.execute(
+        "INSERT INTO account_months (account_id, month, total) VALUES (?, ?, ?) "
+        "ON CONFLICT (account_id, month) DO UPDATE SET total = total + excluded.total",
+        [account_id, day[:7], delta],
+    )
+
+
+def _index(db: sqlite_utils.Database, transaction_id: int, payee: str | None, memo: str) -> None:
+    db.execute("DELETE FROM transactions_fts WHERE rowid = ?", [transaction_id])
+    db.execute(
+        "INSERT INTO transactions_fts (rowid, payee, memo) VALUES (?, ?, ?)",
+        [transaction_id, payee or "", memo],
+    )
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def _account(db: sqlite_utils.Database, book_id: int, account_id: int, field_name: str):
+    row = db.execute(
+        "SELECT id, currency, archived FROM accounts WHERE id = ? AND book_id = ?",
+        [account_id, book_id],
+    ).fetchone()
+    if row is None:
+        raise ValidationFailed.on(field_name, f"This book has no account with id {account_id}.")
+    return row
+
+
+def _check_category(
+    db: sqlite_utils.Database,
+    book_id: int,
+    category_id: int | None,
+    field_name: str,
+    problems: list[FieldError],
+) -> None:
+    if category_id is None:
+        return
+    found = db.execute(
+        "SELECT 1 FROM categories WHERE id = ? AND book_id = ?", [category_id, book_id]
+    ).fetchone()
+    if not found:
+        problems.append(FieldError(field_name, f"This book has no category with id {category_id}."))
+
+
+def _money(text: str, currency: str, field_name: str, problems: list[FieldError]) -> int:
+    try:
+        return parse_amount(text, currency)
+    except AmountError as error:
+        problems.append(FieldError(field_name, str(error)))
+        return 0
+
+
+@dataclass
+class _Resolved:
+    """A fully validated transaction, ready to store (one side of a transfer)."""
+
+    account_id: int
+    currency: str
+    date: str
+    amount: int
+    payee: str | None
+    category_id: int | None
+    memo: str
+    tags: list[str]
+    status: str
+    splits: list[Split]
+    transfer_account_id: int | None
+    transfer_amount: int | None
+
+
+def _resolve(
+    db: sqlite_utils.Database, book_id: int, data: TransactionInput, current: Transaction | None
+) -> _Resolved:
+    """Merge an input with the current state (for updates) and validate all of it."""
+    problems: list[FieldError] = []
+
+    def pick(name: str, default: object) -> object:
+        value = getattr(data, name)
+        if name in data.cleared:
+            return None
+        return value if value is not None else default
+
+    account_id = pick("account_id", current.account_id if current else None)
+    if account_id is None:
+        raise ValidationFailed.on("account_id", "Choose the account.")
+    account = _account(db, book_id, account_id, "account_id")
+    currency = account["currency"]
+    day = pick("date", current.date if current else None)
+    if day is None:
+        problems.append(FieldError("date", "Give the date."))
+    amount_text = data.amount
+    if amount_text is not None:
+        amount = _money(amount_text, currency, "amount", problems)
+    elif current is not None:
+        amount = current.amount
+    else:
+        amount = 0
+        problems.append(FieldError("amount", "Give the amount, e.g. -12.34."))
+    memo = (pick("memo", current.memo if current else "") or "").strip()
+    if len(memo) > 1000:
+        problems.append(FieldError("memo", "Keep the memo under 1000 characters."))
+    status = pick("status", current.status if current else "uncleared")
+    if status not in STATUSES:
+        problems.append(FieldError("status", f"Use one of: {', '.join(STATUSES)}."))
+    category_id = pick("category_id", current.category_id if current else None)
+    _check_category(db, book_id, category_id, "category_id", problems)
+
+    if data.splits is not None:
+        splits = []
+        if len(data.splits) > MAX_SPLITS:
+            problems.append(FieldError("splits", f"Use at most {MAX_SPLITS} splits."))
+        for index, item in enumerate(data.splits):
+            split_amount = _money(item.amount, currency, f"splits.{index}.amount", problems)
+            _check_category(db, book_id, item.category_id, f"splits.{index}.category_id", problems)
+            splits.append(Split(item.category_id, split_amount, (item.memo or "").strip()))
+    elif current is not None and "splits" not in data.cleared:
+        splits = list(current.splits)
+    else:
+        splits = []
+    if len(splits) == 1:
+        problems.append(FieldError("splits", "A split needs at least two parts."))
+    if splits and sum(s.amount for s in splits) != amount:
+        problems.append(
+            FieldError("splits", "The splits must add up exactly to the transaction's amount.")
+        )
+    if splits and category_id is not None:
+        if data.category_id is not None:
+            problems.append(FieldError("category_id", "A split transaction has no category."))
+        category_id = None  # the splits replace the former category
+
+    transfer_account_id = pick(
+        "transfer_account_id", current.transfer_account_id if current else None
+    )
+    transfer_amount = None
+    if transfer_account_id is not None:
+        other = _account(db, book_id, transfer_account_id, "transfer_account_id")
+        if transfer_account_id == account_id:
+            problems.append(FieldError("transfer_account_id", "Transfer to another account."))
+        if category_id is not None or splits:
+            problems.append(FieldError("category_id", "A transfer has no category or splits."))
+        if other["currency"] == currency:
+            transfer_amount = -amount
+        elif data.transfer_amount is not None:
+            transfer_amount = _money(
+                data.transfer_amount, other["currency"], "transfer_amount", problems
+            )
+            if transfer_amount and amount and (transfer_amount > 0) == (amount > 0):
+                problems.append(
+                    FieldError(
+                        "transfer_amount", "The other side of a transfer has the opposite sign."
+                    )
+                )
+        elif current is not None and current.transfer_id is not None and data.amount is None:
+            transfer_amount = None  # unchanged: the other side keeps its amount
+        else:
+            problems.append(
+                FieldError(
+                    "transfer_amount",
+                    f"Give the amount in {other['currency']} too: "
+                    "the accounts have different currencies.",
+                )
+            )
+    if problems:
+        raise ValidationFailed("The transaction cannot be saved as given.", errors=problems)
+    return _Resolved(
+        account_id=account_id,
+        currency=currency,
+        date=day.isoformat(),
+        amount=amount,
+        payee=pick("payee", current.payee if current else None),
+        category_id=category_id,
+        memo=memo,
+        tags=pick("tags", current.tags if current else []) or [],
+        status=status,
+        splits=splits,
+        transfer_account_id=transfer_account_id,
+        transfer_amount=transfer_amount,
+    )
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _write(
+    db: sqlite_utils.Database,
+    book_id: int,
+    now: datetime,
+    *,
+    transaction_id: int | None,
+    account_id: int,
+    day: str,
+    amount: int,
+    status: str,
+    payee: str | None,
+    memo: str,
+    category_id: int | None = None,
+    tags: list[str] | None = None,
+    splits: list[Split] | None = None,
+) -> int:
+    """Insert or rewrite one row with its splits, tags, index entry and kept totals."""
+    payee_id = payee_id_for(db, book_id, payee)
+    values = {
+        "account_id": account_id,
+        "date": day,
+        "amount": amount,
+        "payee_id": payee_id,
+        "category_id": category_id,
+        "memo": memo,
+        "status": status,
+        "updated_at": to_iso(now),
+    }
+    if transaction_id is None:
+        transaction_id = (
+            db["transactions"]
+            .insert({**values, "book_id": book_id, "created_at": to_iso(now)})
+            .last_pk
+        )
+    else:
+        old = db.execute(
+            "SELECT account_id, date, amount, status FROM transactions WHERE id = ?",
+            [transaction_id],
+        ).fetchone()
+        _apply(db, old["account_id"], old["date"], old["amount"], old["status"], -1)
+        db.execute("UPDATE transactions SET revision = revision + 1 WHERE id = ?", [transaction_id])
+        db["transactions"].update(transaction_id, values)
+        db.execute("DELETE FROM splits WHERE transaction_id = ?", [transaction_id])
+        db.execute("DELETE FROM transaction_tags WHERE transaction_id = ?", [transaction_id])
+    _apply(db, account_id, day, amount, status, 1)
+    db["splits"].insert_all(
+        {
+            "transaction_id": transaction_id,
+            "category_id": s.category_id,
+            "amount": s.amount,
+            "memo": s.memo,
+            "position": position,
+        }
+        for position, s in enumerate(splits or [])
+    )
+    db["transaction_tags"].insert_all(
+        {"transaction_id": transaction_id, "tag_id": tag_id}
+        for tag_id in tag_ids_for(db, book_id, tags or [])
+    )
+    _index(db, transaction_id, payee, memo)
+    return transaction_id
+
+
+def _remove(db: sqlite_utils.Database, transaction_id: int) -> None:
+    """Delete one row and take it out of the totals and the index."""
+    old = db.execute(
+        "SELECT account_id, date, amount, status FROM transactions WHERE id = ?",
+        [transaction_id],
+    ).fetchone()
+    _apply(db, old["account_id"], old["date"], old["amount"], old["status"], -1)
+    db.execute("DELETE FROM transactions_fts WHERE rowid = ?", [transaction_id])
+    db.execute("DELETE FROM transactions WHERE id = ?", [transaction_id])
+
+
+def _link(db: sqlite_utils.Database, first: int, second: int | None) -> None:
+    db.execute("UPDATE transactions SET transfer_id = ? WHERE id = ?", [second, first])
+    if second is not None:
+        db.execute("UPDATE transactions SET transfer_id = ? WHERE id = ?", [first, second])
+
+
+def _save(
+    db: sqlite_utils.Database,
+    book_id: int,
+    r: _Resolved,
+    now: datetime,
+    current: Transaction | None,
+) -> int:
+    """Store a resolved transaction and keep its transfer's other side consistent."""
+    transaction_id = _write(
+        db,
+        book_id,
+        now,
+        transaction_id=current.id if current else None,
+        account_id=r.account_id,
+        day=r.date,
+        amount=r.amount,
+        status=r.status,
+        payee=r.payee,
+        memo=r.memo,
+        category_id=r.category_id,
+        tags=r.tags,
+        splits=r.splits,
+    )
+    other_id = current.transfer_id if current else None
+    if r.transfer_account_id is None:
+        if other_id is not None:
+            _link(db, transaction_id, None)
+            db.execute("UPDATE transactions SET transfer_id = NULL WHERE id = ?", [other_id])
+            _remove(db, other_id)
+        return transaction_id
+    if other_id is None:
+        other_status = "uncleared"
+        other_amount = r.transfer_amount
+    else:
+        other = db.execute(
+            "SELECT status, amount FROM transactions WHERE id = ?", [other_id]
+        ).fetchone()
+        other_status = other["status"]
+        other_amount = r.transfer_amount if r.transfer_amount is not None else other["amount"]
+    new_other = _write(
+        db,
+        book_id,
+        now,
+        transaction_id=other_id,
+        account_id=r.transfer_account_id,
+        day=r.date,
+        amount=other_amount,
+        status=other_status,
+        payee=r.payee,
+        memo=r.memo,
+    )
+    _link(db, transaction_id, new_other)
+    return transaction_id
+
+
+def create_transaction(
+    database: Database, user_id: int, book_id: int, data: TransactionInput, now: datetime
+) -> Transaction:
+    """Record a transaction (with splits, or as a transfer creating its other side)."""
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, CAN_WRITE)
+        resolved = _resolve(db, book_id, data, None)
+        transaction_id = _save(db, book_id, resolved, now, None)
+        return get_transaction(db.conn, book_id, transaction_id)
+
+
+def update_transaction(
+    database: Database,
+    user_id: int,
+    book_id: int,
+    transaction_id: int,
+    data: TransactionInput,
+    now: datetime,
+    if_match: str | None = None,
+) -> Transaction:
+    """Change a transaction; a transfer's other side follows (date, amount, account)."""
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, CAN_WRITE)
+        current = get_transaction(db.conn, book_id, transaction_id)
+        check_if_match(if_match, current.etag, "transaction")
+        resolved = _resolve(db, book_id, data, current)
+        _save(db, book_id, resolved, now, current)
+        return get_transaction(db.conn, book_id, transaction_id)
+
+
+def delete_transactions(
+    database: Database,
+    user_id: int,
+    book_id: int,
+    transaction_ids: list[int],
+    if_match: str | None = None,
+) -> int:
+    """Delete transactions (and the other side of transfers) all together; return how many."""
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, CAN_WRITE)
+        doomed: set[int] = set()
+        for transaction_id in transaction_ids:
+            current = get_transaction(db.conn, book_id, transaction_id)
+            if len(transaction_ids) == 1:
+                check_if_match(if_match, current.etag, "transaction")
+            doomed.add(current.id)
+            if current.transfer_id is not None:
+                doomed.add(current.transfer_id)
+        for transaction_id in sorted(doomed):
+            db.execute("UPDATE transactions SET transfer_id = NULL WHERE id = ?", [transaction_id])
+        for transaction_id in sorted(doomed):
+            _remove(db, transaction_id)
+        return len(doomed)
+
+
+def bulk_update(
+    database: Database,
+    user_id: int,
+    book_id: int,
+    transaction_ids: list[int],
+    now: datetime,
+    *,
+    category_id: int | None = None,
+    add_tags: list[str] | None = None,
+    status: str | None = None,
+) -> int:
+    """Set the category, add tags or set the status of many transactions at once."""
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, CAN_WRITE)
+        count = 0
+        for transaction_id in transaction_ids:
+            current = get_transaction(db.conn, book_id, transaction_id)
+            if category_id is not None and (current.transfer_id or current.splits):
+                raise ValidationFailed.on(
+                    "category_id",
+                    f"Transaction {transaction_id} is a transfer or split: it takes no category.",
+                )
+            tags = sorted({*current.tags, *(add_tags or [])}, key=str.casefold)
+            data = TransactionInput(
+                category_id=category_id, tags=tags if add_tags else None, status=status
+            )
+            _save(db, book_id, _resolve(db, book_id, data, current), now, current)
+            count += 1
+        return count
