@@ -26,6 +26,7 @@ from server.auth.users import create_user, find_user, set_password
 from server.clock import utcnow
 from server.config import DATA_DIR_ENV, prepare_data_dir
 from server.db.request import database
+from server.domain.demo import create_demo_book
 from server.errors import AppError
 from server.instance import AlreadyRunning, InstanceLock
 from server.serving import start_server
@@ -258,3 +259,19 @@ def token_create(
             database(), found.id, name=name, scope=scope, now=now, expires_at=expires_at
         )
     click.echo(secret)
+
+
+@cli.command()
+@click.option("--username", required=True, help="Who owns the demo book.")
+@click.option("--currency", default="EUR", show_default=True, help="ISO 4217 code.")
+@data_dir_option
+@reports_errors
+def demo(username: str, currency: str, data_dir: Path | None) -> None:
+    """Create a demo book: two years of a household's finances to explore."""
+    with open_app(data_dir):
+        with database().read() as conn:
+            found = find_user(conn, username)
+        if found is None:
+            _fail(f"There is no user {username!r}.", EXIT_REFUSED)
+        book = create_demo_book(database(), found.id, now=utcnow(), currency=currency.upper())
+    click.echo(f"Created the book {book.name!r} (id {book.id}) for {found.username}.")

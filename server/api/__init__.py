@@ -8,6 +8,7 @@ from server.api import (
     accounts,
     books,
     categories,
+    demo,
     labels,
     me,
     meta,
@@ -25,5 +26,16 @@ def register_api(app: APIFlask) -> None:
     app.config["HTTP_ERROR_SCHEMA"] = Problem
     app.config["VALIDATION_ERROR_SCHEMA"] = ValidationProblem
     app.config["VALIDATION_ERROR_DESCRIPTION"] = "Validation failed (problem+json, per field)"
-    for module in (meta, session, me, books, tokens, accounts, transactions, categories, labels):
+    for module in (
+        meta,
+        session,
+        me,
+        books,
+        demo,
+        tokens,
+        accounts,
+        transactions,
+        categories,
+        labels,
+    ):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)

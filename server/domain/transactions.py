@@ -467,7 +467,7 @@ def _save(
             _remove(db, other_id)
         return transaction_id
     if other_id is None:
-        other_status = "uncleared"
+        other_status = r.status  # a new other side starts as far along as this one
         other_amount = r.transfer_amount
     else:
         other = db.execute(

@@ -83,6 +83,22 @@ def test_first_run_setup(browser):
     assert browser.path == "/"
 
 
+def test_first_run_with_a_demo_book(browser):
+    browser.open("/setup")
+    browser.fill("#username", "alex")
+    browser.fill("#password", PASSWORD_FOR_SETUP)
+    browser.fill("#password_confirm", PASSWORD_FOR_SETUP)
+    browser.find("#demo").click()
+    browser.submit("#setup-form")
+    browser.wait_for_path("/")
+    browser.wait_until(
+        lambda _: len(browser.driver.find_elements("css selector", "[data-book]")) == 2,
+        "two book cards",
+    )
+    names = {e.text for e in browser.driver.find_elements("css selector", "[data-field=name]")}
+    assert names == {"alex's book", "Demo household"}
+
+
 # ---- signing out and in -------------------------------------------------------------------
 
 

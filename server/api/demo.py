@@ -1,0 +1,42 @@
+"""A demo book to explore Tallybook with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import String
+from apiflask.validators import Length
+
+from server.api.books import BookOut
+from server.auth.web import auth, current_principal
+from server.clock import utcnow
+from server.db.request import database
+from server.domain.demo import create_demo_book
+
+bp = APIBlueprint("demo", __name__, tag="Books")
+
+
+class DemoIn(Schema):
+    currency = String(
+        load_default="EUR",
+        validate=Length(max=10),
+        metadata={"description": "ISO 4217 code of the demo's accounts."},
+    )
+
+
+@bp.post("/demo-books")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(DemoIn, arg_name="body")
+@bp.output(BookOut, status_code=201)
+@bp.doc(
+    summary="Create a demo book",
+    description="A new book you own, with two years of a household's finances: salary, rent "
+    "and bills, groceries and meals out on a credit card paid off monthly, savings transfers.",
+)
+def create(body: dict[str, Any]) -> Any:
+    """Create a demo book for the caller."""
+    book = create_demo_book(
+        database(), current_principal().user.id, now=utcnow(), currency=body["currency"]
+    )
+    return book, 201, {"ETag": book.etag}
