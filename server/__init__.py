@@ -26,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     from apiflask import APIFlask
 
     from server import problems, security
-    from server.api import register_api
+    from server.api import idempotency, register_api
     from server.auth.sessions import purge_stale_sessions
     from server.clock import utcnow
     from server.db import Database
@@ -71,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
 
     db_request.init_app(app, database)
     security.init_app(app)
+    idempotency.init_app(app, database)  # after security: its checks run first
     problems.register_error_handlers(app)
     register_api(app)
     app.register_blueprint(pages)
