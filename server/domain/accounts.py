@@ -99,17 +99,17 @@ def create_account(
     now: datetime,
 ) -> Account:
     """Open an account in a book (editors and owners); the opening balance is a decimal string."""
-    problems = account_problems(name, account_type, currency)
-    opening_minor = 0
-    if is_currency(currency):
-        try:
-            opening_minor = parse_amount(opening_balance, currency)
-        except AmountError as error:
-            problems.append(FieldError("opening_balance", str(error)))
-    if problems:
-        raise ValidationFailed("The account cannot be created as given.", errors=problems)
     with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
+        require_role(db.conn, user_id, book_id, CAN_WRITE)  # a viewer learns no more than 403
+        problems = account_problems(name, account_type, currency)
+        opening_minor = 0
+        if is_currency(currency):
+            try:
+                opening_minor = parse_amount(opening_balance, currency)
+            except AmountError as error:
+                problems.append(FieldError("opening_balance", str(error)))
+        if problems:
+            raise ValidationFailed("The account cannot be created as given.", errors=problems)
         if _name_taken(db, book_id, name):
             raise ValidationFailed.on("name", "This book already has an account of that name.")
         account_id = (
@@ -172,11 +172,11 @@ def update_account(
     archived: bool | None = None,
 ) -> Account:
     """Change an account's details; its currency is fixed once it has transactions."""
-    problems = account_problems(name, account_type, None)
-    if problems:
-        raise ValidationFailed("The account cannot be changed that way.", errors=problems)
     with database.write() as db:
         require_role(db.conn, user_id, book_id, CAN_WRITE)
+        problems = account_problems(name, account_type, None)
+        if problems:
+            raise ValidationFailed("The account cannot be changed that way.", errors=problems)
         account = _get(db.conn, book_id, account_id)
         check_if_match(if_match, account.etag, "account")
         if name is not None and _name_taken(db, book_id, name, except_id=account_id):

@@ -1,0 +1,125 @@
+"""Members of a book: list them, add one by username, change roles, remove (or leave)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import DateTime, Integer, String
+from apiflask.validators import Length, OneOf
+
+from server.api.schemas import PageQuery, page_schema, paginate
+from server.auth.web import auth, current_principal
+from server.clock import utcnow
+from server.db.request import database, reader
+from server.domain import members as domain
+from server.domain.books import ROLES
+
+bp = APIBlueprint("members", __name__, tag="Members")
+
+MEMBERS = "/books/<int:book_id>/members"
+ROLE_DOC = (
+    "`owner` manages the book and its members, `editor` reads and writes its data, "
+    "`viewer` only reads."
+)
+OWNERS_ONLY = {403: "Only an owner manages members", 404: "No such book, or no such member"}
+LAST_OWNER = {409: "It would leave the book without an owner"}
+
+
+class MemberOut(Schema):
+    user_id = Integer(metadata={"example": 2})
+    username = String(metadata={"example": "sam"})
+    role = String(validate=OneOf(ROLES), metadata={"description": ROLE_DOC})
+    since = DateTime(metadata={"description": "When they became a member."})
+
+
+class MemberIn(Schema):
+    username = String(
+        required=True,
+        validate=Length(max=1000),
+        metadata={"example": "sam", "description": "An existing user of this Tallybook."},
+    )
+    role = String(required=True, validate=OneOf(ROLES), metadata={"description": ROLE_DOC})
+
+
+class MemberPatch(Schema):
+    role = String(required=True, validate=OneOf(ROLES), metadata={"description": ROLE_DOC})
+
+
+MemberPage = page_schema(MemberOut, "MemberPage")
+
+
+# The create route comes before the list: APIFlask must meet MemberOut on its own before it
+# meets it nested in MemberPage, or it registers the schema twice.
+@bp.post(MEMBERS)
+@bp.auth_required(auth, roles=["write"])
+@bp.input(MemberIn, arg_name="body")
+@bp.output(MemberOut, status_code=201)
+@bp.doc(
+    summary="Add a member",
+    description="Owners only. Adds an existing user, named by `username`, with a role. "
+    "An unknown username is a validation error on `username`; a member already is 409. " + ROLE_DOC,
+    responses={
+        **OWNERS_ONLY,
+        409: "Already a member (or a request with the same `Idempotency-Key` is still running)",
+    },
+)
+def add(book_id: int, body: dict[str, str]) -> Any:
+    """Add a user to the book."""
+    member = domain.add_member(
+        database(),
+        current_principal().user.id,
+        book_id,
+        username=body["username"],
+        role=body["role"],
+        now=utcnow(),
+    )
+    return member, 201
+
+
+@bp.get(MEMBERS)
+@bp.auth_required(auth)
+@bp.input(PageQuery, location="query", arg_name="query")
+@bp.output(MemberPage)
+@bp.doc(
+    summary="List members",
+    description="Everyone who shares the book, with their role, by user id. Any member may "
+    "list them.",
+)
+def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
+    """List the book's members, a page at a time."""
+    found = domain.list_members(reader(), current_principal().user.id, book_id)
+    return paginate(found, query["limit"], query["cursor"])
+
+
+@bp.patch(MEMBERS + "/<int:user_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(MemberPatch, arg_name="body")
+@bp.output(MemberOut)
+@bp.doc(
+    summary="Change a member's role",
+    description="Owners only. The last owner cannot be given another role: make someone "
+    "else an owner first (409). " + ROLE_DOC,
+    responses={**OWNERS_ONLY, **LAST_OWNER},
+)
+def change_role(book_id: int, user_id: int, body: dict[str, str]) -> Any:
+    """Change a member's role."""
+    return domain.change_role(
+        database(), current_principal().user.id, book_id, user_id, role=body["role"]
+    )
+
+
+@bp.delete(MEMBERS + "/<int:user_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.output({}, status_code=204)
+@bp.doc(
+    summary="Remove a member, or leave the book",
+    description="Owners remove anyone; any member removes themselves (leaves) with their own "
+    "user id. The last owner can do neither (409). A removed member no longer sees the book "
+    "(404) from their next request on.",
+    responses={**OWNERS_ONLY, **LAST_OWNER},
+)
+def remove(book_id: int, user_id: int) -> tuple[str, int]:
+    """Remove a member from the book."""
+    domain.remove_member(database(), current_principal().user.id, book_id, user_id)
+    return "", 204

@@ -1,0 +1,310 @@
+"""Book members over the API: add by username, change roles, remove and leave; owners stay."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from server.clock import utcnow
+from server.domain.members import add_member, change_role, remove_member
+from server.errors import Conflict
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def book_id(alex):
+    """A book Alex owns alone."""
+    return alex.post("/api/v1/books", json={"name": "Household"}).json["id"]
+
+
+@pytest.fixture
+def people(make_user, sign_in):
+    """Create users and sign them in: `people("sam", "kim")` -> SignedIn clients."""
+
+    def make(*names):
+        for name in names:
+            make_user(name)
+        signed = [sign_in(name) for name in names]
+        return signed[0] if len(signed) == 1 else signed
+
+    return make
+
+
+def members_url(book_id, user_id=None):
+    url = f"/api/v1/books/{book_id}/members"
+    return url if user_id is None else f"{url}/{user_id}"
+
+
+def share(owner, book_id, username, role):
+    response = owner.post(members_url(book_id), json={"username": username, "role": role})
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def set_role(client, book_id, user_id, role):
+    return client.patch(members_url(book_id, user_id), json={"role": role}).status_code
+
+
+def roles_of(client, book_id):
+    items = client.get(members_url(book_id)).json["items"]
+    return {m["username"]: m["role"] for m in items}
+
+
+def test_a_new_book_has_its_creator_as_only_owner(alex, book_id):
+    listed = alex.get(members_url(book_id))
+    assert listed.status_code == 200
+    assert listed.json["next_cursor"] is None
+    [me] = listed.json["items"]
+    assert set(me) == {"user_id", "username", "role", "since"}
+    assert (me["user_id"], me["username"], me["role"]) == (alex.user.id, "alex", "owner")
+
+
+def test_owner_adds_a_user_by_username(alex, book_id, people):
+    sam = people("sam")
+    added = alex.post(members_url(book_id), json={"username": "SAM", "role": "editor"})
+    assert added.status_code == 201
+    assert (added.json["user_id"], added.json["username"], added.json["role"]) == (
+        sam.user.id,
+        "sam",
+        "editor",
+    )
+    assert added.json["since"]
+    assert roles_of(alex, book_id) == {"alex": "owner", "sam": "editor"}
+    assert sam.get(f"/api/v1/books/{book_id}").json["role"] == "editor"
+    assert book_id in [b["id"] for b in sam.get("/api/v1/books").json["items"]]
+    assert roles_of(sam, book_id) == {"alex": "owner", "sam": "editor"}
+
+
+def test_unknown_username_is_a_field_error(alex, book_id):
+    response = alex.post(members_url(book_id), json={"username": "nobody", "role": "viewer"})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json["errors"]] == ["username"]
+
+
+def test_adding_a_member_twice_is_a_conflict(alex, book_id, people):
+    people("sam")
+    share(alex, book_id, "sam", "viewer")
+    again = alex.post(members_url(book_id), json={"username": "sam", "role": "editor"})
+    assert again.status_code == 409
+    assert "already a member" in again.json["detail"]
+    mine = alex.post(members_url(book_id), json={"username": "alex", "role": "viewer"})
+    assert mine.status_code == 409
+    assert roles_of(alex, book_id) == {"alex": "owner", "sam": "viewer"}
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({"username": "sam", "role": "admin"}, {"role"}),
+        ({"username": "sam"}, {"role"}),
+        ({"role": "viewer"}, {"username"}),
+        ({"username": ["sam"], "role": 3}, {"username", "role"}),
+    ],
+)
+def test_invalid_additions_name_the_field(alex, book_id, people, body, fields):
+    people("sam")
+    response = alex.post(members_url(book_id), json=body)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json["errors"]} == fields
+
+
+def test_owner_changes_a_role(alex, book_id, people):
+    sam = people("sam")
+    share(alex, book_id, "sam", "viewer")
+    changed = alex.patch(members_url(book_id, sam.user.id), json={"role": "editor"})
+    assert changed.status_code == 200
+    assert (changed.json["username"], changed.json["role"]) == ("sam", "editor")
+    assert sam.get(f"/api/v1/books/{book_id}").json["role"] == "editor"
+    same = alex.patch(members_url(book_id, sam.user.id), json={"role": "editor"})
+    assert same.status_code == 200
+    bad = alex.patch(members_url(book_id, sam.user.id), json={"role": "boss"})
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json["errors"]] == ["role"]
+
+
+def test_owner_removes_a_member_who_then_sees_nothing(alex, book_id, people):
+    sam = people("sam")
+    share(alex, book_id, "sam", "editor")
+    assert sam.get(f"/api/v1/books/{book_id}/accounts").status_code == 200
+    removed = alex.delete(members_url(book_id, sam.user.id))
+    assert removed.status_code == 204
+    assert removed.data == b""
+    assert roles_of(alex, book_id) == {"alex": "owner"}
+    for path in ("", "/accounts", "/members"):
+        response = sam.get(f"/api/v1/books/{book_id}{path}")
+        assert response.status_code == 404
+        assert response.json["detail"] == f"No book with id {book_id}."
+    account = {"name": "Mine", "type": "cash"}
+    assert sam.post(f"/api/v1/books/{book_id}/accounts", json=account).status_code == 404
+    assert book_id not in [b["id"] for b in sam.get("/api/v1/books").json["items"]]
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor"])
+def test_only_owners_manage_members(alex, book_id, people, role):
+    sam, kim = people("sam", "kim")
+    share(alex, book_id, "sam", role)
+    share(alex, book_id, "kim", "viewer")
+    assert sam.get(members_url(book_id)).status_code == 200
+    attempts = [
+        sam.post(members_url(book_id), json={"username": "alex", "role": "viewer"}),
+        sam.patch(members_url(book_id, kim.user.id), json={"role": "editor"}),
+        sam.patch(members_url(book_id, sam.user.id), json={"role": "owner"}),
+        sam.patch(members_url(book_id, alex.user.id), json={"role": "viewer"}),
+        sam.delete(members_url(book_id, kim.user.id)),
+        sam.delete(members_url(book_id, alex.user.id)),
+        sam.delete(members_url(book_id, 999999)),
+    ]
+    assert [r.status_code for r in attempts] == [403] * len(attempts)
+    assert roles_of(alex, book_id) == {"alex": "owner", "sam": role, "kim": "viewer"}
+
+
+def test_non_members_get_404_for_everything(alex, book_id, people):
+    bob = people("bob")
+    responses = [
+        bob.get(members_url(book_id)),
+        bob.post(members_url(book_id), json={"username": "bob", "role": "owner"}),
+        bob.patch(members_url(book_id, alex.user.id), json={"role": "viewer"}),
+        bob.delete(members_url(book_id, alex.user.id)),
+        bob.delete(members_url(book_id, bob.user.id)),
+        bob.get(members_url(999999)),
+    ]
+    assert [r.status_code for r in responses] == [404] * len(responses)
+    assert all(r.json["detail"].startswith("No book with id") for r in responses)
+    assert roles_of(alex, book_id) == {"alex": "owner"}
+
+
+def test_an_unknown_member_is_404_for_the_owner(alex, book_id, people):
+    bob = people("bob")  # a user, but not a member of the book
+    for response in (
+        alex.patch(members_url(book_id, bob.user.id), json={"role": "viewer"}),
+        alex.delete(members_url(book_id, 999999)),
+    ):
+        assert response.status_code == 404
+        assert "not a member" in response.json["detail"]
+
+
+def test_the_last_owner_can_neither_be_demoted_nor_removed(alex, book_id, people):
+    people("sam")
+    share(alex, book_id, "sam", "editor")
+    for response in (
+        alex.patch(members_url(book_id, alex.user.id), json={"role": "editor"}),
+        alex.patch(members_url(book_id, alex.user.id), json={"role": "viewer"}),
+        alex.delete(members_url(book_id, alex.user.id)),
+    ):
+        assert response.status_code == 409
+        assert "last owner" in response.json["detail"]
+    assert roles_of(alex, book_id) == {"alex": "owner", "sam": "editor"}
+
+
+def test_with_two_owners_one_may_step_down_or_leave(alex, book_id, people):
+    sam = people("sam")
+    share(alex, book_id, "sam", "owner")
+    assert set_role(alex, book_id, alex.user.id, "editor") == 200
+    assert roles_of(sam, book_id) == {"alex": "editor", "sam": "owner"}
+    # Sam is the last owner now: nobody can take that away, not even Sam.
+    assert set_role(sam, book_id, sam.user.id, "viewer") == 409
+    assert set_role(alex, book_id, sam.user.id, "viewer") == 403
+    assert set_role(sam, book_id, alex.user.id, "owner") == 200
+    assert sam.delete(members_url(book_id, sam.user.id)).status_code == 204
+    assert roles_of(alex, book_id) == {"alex": "owner"}
+    assert sam.get(f"/api/v1/books/{book_id}").status_code == 404
+
+
+def test_an_owner_removes_another_owner(alex, book_id, people):
+    sam = people("sam")
+    share(alex, book_id, "sam", "owner")
+    assert alex.delete(members_url(book_id, sam.user.id)).status_code == 204
+    assert roles_of(alex, book_id) == {"alex": "owner"}
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor"])
+def test_a_member_may_leave(alex, book_id, people, role):
+    sam = people("sam")
+    share(alex, book_id, "sam", role)
+    left = sam.delete(members_url(book_id, sam.user.id))
+    assert left.status_code == 204
+    assert sam.get(f"/api/v1/books/{book_id}").status_code == 404
+    assert sam.delete(members_url(book_id, sam.user.id)).status_code == 404
+    assert roles_of(alex, book_id) == {"alex": "owner"}
+
+
+def test_members_are_paged(alex, book_id, people):
+    names = ["sam", "kim", "lee", "max"]
+    people(*names)
+    for name in names:
+        share(alex, book_id, name, "viewer")
+    seen, cursor = [], None
+    while True:
+        query = "?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        page = alex.get(members_url(book_id) + query).json
+        assert len(page["items"]) <= 2
+        seen += [m["user_id"] for m in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == 5 and seen == sorted(set(seen))
+    bad = alex.get(members_url(book_id) + "?cursor=garbage")
+    assert bad.status_code == 422
+    assert bad.json["errors"][0]["field"] == "cursor"
+
+
+def test_tokens_read_members_and_write_tokens_manage_them(
+    alex, book_id, people, make_token, client
+):
+    people("sam")
+    read, write = make_token(alex.user, "read"), make_token(alex.user, "write")
+    body = {"username": "sam", "role": "viewer"}
+    assert client.get(members_url(book_id), headers=bearer(read)).status_code == 200
+    assert client.post(members_url(book_id), json=body, headers=bearer(read)).status_code == 403
+    assert client.post(members_url(book_id), json=body, headers=bearer(write)).status_code == 201
+
+
+def test_membership_changes_are_logged(alex, book_id, people, data_dir):
+    sam = people("sam")
+    share(alex, book_id, "sam", "viewer")
+    alex.patch(members_url(book_id, sam.user.id), json={"role": "editor"})
+    alex.delete(members_url(book_id, sam.user.id))
+    log = (data_dir / "tallybook.log").read_text()
+    assert f"book member added: sam (user {sam.user.id}) as viewer of book {book_id}" in log
+    assert "book member role changed: sam" in log and "from viewer to editor" in log
+    assert f"book member removed: sam (user {sam.user.id}, editor) from book {book_id}" in log
+    assert "tallybook.auth" in log
+
+
+def test_two_owners_stepping_down_at_once_leave_one_owner(alex, book_id, make_user, database):
+    """The last-owner rule is decided inside the write transaction, never on a stale read."""
+    sam = make_user("sam")
+    add_member(database, alex.user.id, book_id, username="sam", role="owner", now=utcnow())
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def step_down(user_id):
+        barrier.wait()
+        try:
+            change_role(database, user_id, book_id, user_id, role="viewer")
+            outcomes[user_id] = "viewer"
+        except Conflict:
+            outcomes[user_id] = "still owner"
+
+    threads = [threading.Thread(target=step_down, args=(uid,)) for uid in (alex.user.id, sam.id)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["still owner", "viewer"]
+    with database.read() as conn:
+        owners = conn.execute(
+            "SELECT user_id FROM book_members WHERE book_id = ? AND role = 'owner'", [book_id]
+        ).fetchall()
+    assert [row["user_id"] for row in owners] == [
+        uid for uid, outcome in outcomes.items() if outcome == "still owner"
+    ]
+
+
+def test_the_last_owner_cannot_be_removed_through_the_domain_either(alex, book_id, database):
+    with pytest.raises(Conflict, match="last owner"):
+        remove_member(database, alex.user.id, book_id, alex.user.id)
