@@ -139,6 +139,11 @@ def handle_http_error(error: HTTPError) -> Response:
     return _render(status, detail, headers=headers)
 
 
+def handle_overflow(error: OverflowError) -> Response:
+    """A number in the request too large for SQLite's 64-bit integers: bad input, not a bug."""
+    return problem_response(400, "A number in the request is too large.", code="number_too_large")
+
+
 def handle_unexpected(error: Exception) -> Response:
     """Log a bug and answer 500 without leaking its details."""
     log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
@@ -148,5 +153,6 @@ def handle_unexpected(error: Exception) -> Response:
 def register_error_handlers(app: APIFlask) -> None:
     """Route every error of the app through the problem envelope."""
     app.register_error_handler(AppError, handle_app_error)
+    app.register_error_handler(OverflowError, handle_overflow)
     app.error_processor(handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

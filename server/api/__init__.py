@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from apiflask import APIFlask
+from werkzeug.routing import IntegerConverter
 
 from server.api import (
     accounts,
@@ -17,13 +18,22 @@ from server.api import (
     tokens,
     transactions,
 )
-from server.api.schemas import Problem, ValidationProblem
+from server.api.schemas import MAX_ID, Problem, ValidationProblem
 
 API_PREFIX = "/api/v1"
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in paths, up to SQLite's largest integer (a larger id matches no route)."""
+
+    def __init__(self, map: object, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_api(app: APIFlask) -> None:
     """Mount every API blueprint under /api/v1 and describe errors as problem+json."""
+    app.url_map.converters["int"] = IdConverter
     app.config["HTTP_ERROR_SCHEMA"] = Problem
     app.config["VALIDATION_ERROR_SCHEMA"] = ValidationProblem
     app.config["VALIDATION_ERROR_DESCRIPTION"] = "Validation failed (problem+json, per field)"

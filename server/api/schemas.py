@@ -14,6 +14,8 @@ from apiflask.validators import Range
 
 from server.errors import ValidationFailed
 
+# SQLite's largest integer: no id is bigger.
+MAX_ID = 2**63 - 1
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
@@ -86,7 +88,7 @@ def decode_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
     after = _decode(cursor)
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after <= MAX_ID:
         raise _bad_cursor()
     return after
 
@@ -101,6 +103,7 @@ def decode_date_cursor(cursor: str | None) -> tuple[str, int] | None:
         or len(after) != 2
         or not isinstance(after[0], str)
         or not isinstance(after[1], int)
+        or not 0 <= after[1] <= MAX_ID
     ):
         raise _bad_cursor()
     try:

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 
 from server.domain.currencies import minor_digits
+from server.domain.money import MAX_MINOR_UNITS
 from server.domain.transactions import SELECT_TRANSACTIONS, Transaction, load_transactions
 from server.errors import ValidationFailed
 
@@ -51,18 +52,21 @@ def _amount_bounds(
 ) -> list[tuple[int, int]]:
     """Per account of the book: the bound in that account's minor units."""
     try:
-        value = Decimal(text)
+        value = Decimal(text.strip())
         if not value.is_finite():
             raise InvalidOperation
     except InvalidOperation:
         raise ValidationFailed.on(field_name, "Write the amount as a number, e.g. -12.34.") from (
             None
         )
+    # No stored amount lies beyond MAX_MINOR_UNITS: clamping keeps huge bounds exact in SQL.
+    limit = MAX_MINOR_UNITS + 1
+    value = max(min(value, Decimal(limit)), Decimal(-limit))
     bounds = []
     for row in conn.execute("SELECT id, currency FROM accounts WHERE book_id = ?", [book_id]):
         scaled = value.scaleb(minor_digits(row["currency"]))
-        rounded = scaled.to_integral_value(ROUND_CEILING if lower else ROUND_FLOOR)
-        bounds.append((row["id"], int(rounded)))
+        rounded = int(scaled.to_integral_value(ROUND_CEILING if lower else ROUND_FLOOR))
+        bounds.append((row["id"], max(min(rounded, limit), -limit)))
     return bounds
 
 
