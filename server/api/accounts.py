@@ -72,7 +72,7 @@ class AccountPatch(Schema):
 
 
 class AccountListQuery(PageQuery):
-    include_archived = Boolean(load_default=True)
+    include_archived = Boolean(load_default=False)
 
 
 AccountPage = page_schema(AccountOut, "AccountPage")
@@ -119,7 +119,10 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
 @bp.auth_required(auth)
 @bp.input(AccountListQuery, location="query", arg_name="query")
 @bp.output(AccountPage)
-@bp.doc(summary="List accounts with balances", description="Open accounts first, by name.")
+@bp.doc(
+    summary="List accounts with balances",
+    description="In the order they were opened; archived ones only with `include_archived`.",
+)
 def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's accounts."""
     can_read(book_id)

@@ -12,6 +12,7 @@ from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.books import CAN_WRITE, check_if_match, require_role
 from server.domain.currencies import is_currency
+from server.domain.labels import find_named
 from server.domain.money import AmountError, parse_amount, parse_money_field
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
 
@@ -40,7 +41,8 @@ class Account:
     @property
     def etag(self) -> str:
         """Return the entity tag of the account's current state (balances included)."""
-        return f'"account-{self.id}-{self.revision}-{self.balance}-{self.cleared_balance}"'
+        balances = f"{self.balance}-{self.cleared_balance}-{self.reconciled_balance}"
+        return f'"account-{self.id}-{self.revision}-{balances}"'
 
 
 def _from_row(row: sqlite3.Row) -> Account:
@@ -78,12 +80,7 @@ def account_problems(
 
 
 def _name_taken(db: sqlite_utils.Database, book_id: int, name: str, except_id: int = 0) -> bool:
-    return bool(
-        db.execute(
-            "SELECT 1 FROM accounts WHERE book_id = ? AND name = ? AND id != ?",
-            [book_id, name.strip(), except_id],
-        ).fetchone()
-    )
+    return find_named(db, "accounts", book_id, name.strip(), exclude=except_id) is not None
 
 
 def create_account(

@@ -39,7 +39,7 @@ class Tag:
     uses: int
 
 
-def _find(
+def find_named(
     db: sqlite_utils.Database | sqlite3.Connection,
     table: str,
     book_id: int,
@@ -47,7 +47,10 @@ def _find(
     *,
     exclude: int | None = None,
 ) -> tuple[int, str] | None:
-    """Return (id, name) of the book's row named `name` in any case (but `exclude`), or None."""
+    """Return (id, name) of the book's row named `name` in any case, any script, or None.
+
+    SQLite's NOCASE folds ASCII only; past that, names are compared with casefold().
+    """
     row = db.execute(
         f"SELECT id, name FROM {table} WHERE book_id = ? AND name = ? AND id IS NOT ? "  # noqa: S608
         "ORDER BY id LIMIT 1",
@@ -98,7 +101,7 @@ def payee_id_for(db: sqlite_utils.Database, book_id: int, name: str | None) -> i
     if not name.strip():
         return None
     cleaned = clean_payee_name(name, "payee")
-    found = _find(db, "payees", book_id, cleaned)
+    found = find_named(db, "payees", book_id, cleaned)
     if found is not None:
         return found[0]
     return db["payees"].insert({"book_id": book_id, "name": cleaned}).last_pk
@@ -112,7 +115,7 @@ def tag_ids_for(db: sqlite_utils.Database, book_id: int, names: list[str]) -> li
         cleaned.setdefault(tag.casefold(), tag)
     ids: list[int] = []
     for tag in cleaned.values():
-        found = _find(db, "tags", book_id, tag)
+        found = find_named(db, "tags", book_id, tag)
         tag_id = found[0] if found else db["tags"].insert({"book_id": book_id, "name": tag}).last_pk
         if tag_id not in ids:
             ids.append(tag_id)
@@ -183,7 +186,7 @@ def rename_payee(
     stamp = to_iso(now)
     with database.write() as db:
         payee = _payee(db, book_id, payee_id)
-        other = _find(db, "payees", book_id, cleaned, exclude=payee_id)
+        other = find_named(db, "payees", book_id, cleaned, exclude=payee_id)
         _touch_transactions(db, "payee_id = ?", [payee_id], stamp)
         target_id, target_name = other if other else (payee_id, cleaned)
         db.execute(
@@ -205,7 +208,7 @@ def create_payee(database: Database, book_id: int, name: str) -> Payee:
     """Create a payee; ValidationFailed on `name` if the book has one of that name already."""
     cleaned = clean_payee_name(name, "name")
     with database.write() as db:
-        if _find(db, "payees", book_id, cleaned):
+        if find_named(db, "payees", book_id, cleaned):
             raise ValidationFailed.on("name", f"There is a payee named {cleaned!r} already.")
         payee_id = db["payees"].insert({"book_id": book_id, "name": cleaned}).last_pk
         return _payee(db, book_id, payee_id)
@@ -259,7 +262,7 @@ def create_tag(database: Database, book_id: int, name: str) -> Tag:
     """Create a tag; ValidationFailed on `name` if the book has one of that name already."""
     cleaned = clean_tag_name(name, "name")
     with database.write() as db:
-        if _find(db, "tags", book_id, cleaned):
+        if find_named(db, "tags", book_id, cleaned):
             raise ValidationFailed.on("name", f"There is a tag named {cleaned!r} already.")
         tag_id = db["tags"].insert({"book_id": book_id, "name": cleaned}).last_pk
         return _tag(db, book_id, tag_id)
@@ -271,7 +274,7 @@ def rename_tag(database: Database, book_id: int, tag_id: int, name: str, *, now:
     stamp = to_iso(now)
     with database.write() as db:
         _tag(db, book_id, tag_id)
-        other = _find(db, "tags", book_id, cleaned, exclude=tag_id)
+        other = find_named(db, "tags", book_id, cleaned, exclude=tag_id)
         _touch_transactions(db, _TAGGED, [tag_id], stamp)
         if other is None:
             db.execute("UPDATE tags SET name = ? WHERE id = ?", [cleaned, tag_id])

@@ -8,8 +8,8 @@ from decimal import Decimal
 from server.domain.currencies import minor_digits
 from server.errors import ValidationFailed
 
-# Amounts stay well inside SQLite's 64-bit integers and JavaScript's exact integers (2**53),
-# so sums of millions of them are exact everywhere: at most 10**15 minor units each.
+# Amounts stay well inside SQLite's 64-bit integers and JavaScript's exact integers (2**53):
+# at most 10**15 minor units each (accounts' totals are bounded separately).
 MAX_MINOR_UNITS = 10**15
 _AMOUNT = re.compile(r"[+-]?([0-9]+)(?:\.([0-9]*))?|[+-]?\.([0-9]+)")
 

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 
 from server.domain.currencies import minor_digits
+from server.domain.labels import find_named
 from server.domain.money import MAX_MINOR_UNITS
 from server.domain.transactions import SELECT_TRANSACTIONS, Transaction, load_transactions
 from server.errors import ValidationFailed
@@ -99,14 +100,16 @@ def list_transactions(
             "(SELECT 1 FROM splits s WHERE s.transaction_id = t.id)"
         )
     if filters.payee is not None:
-        where.append("t.payee_id IN (SELECT id FROM payees WHERE book_id = ? AND name = ?)")
-        params += [book_id, filters.payee.strip()]
+        payee = find_named(conn, "payees", book_id, filters.payee.strip())
+        where.append("t.payee_id = ?")
+        params.append(payee[0] if payee else None)
     if filters.tag is not None:
+        tag = find_named(conn, "tags", book_id, filters.tag.strip())
         where.append(
-            "EXISTS (SELECT 1 FROM transaction_tags tt JOIN tags g ON g.id = tt.tag_id "
-            "WHERE tt.transaction_id = t.id AND g.name = ?)"
+            "EXISTS (SELECT 1 FROM transaction_tags tt "
+            "WHERE tt.transaction_id = t.id AND tt.tag_id = ?)"
         )
-        params.append(filters.tag.strip())
+        params.append(tag[0] if tag else None)
     if filters.status is not None:
         where.append("t.status = ?")
         params.append(filters.status)

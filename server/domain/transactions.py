@@ -20,6 +20,8 @@ from server.domain.money import AmountError, parse_amount
 from server.errors import FieldError, NotFound, ValidationFailed
 
 STATUSES = ("uncleared", "cleared", "reconciled")
+# An account's kept totals stay far inside SQLite's 64-bit integers.
+MAX_TOTAL = 10**18
 MAX_SPLITS = 100
 
 
@@ -168,11 +170,15 @@ def _apply(
     delta = sign * amount
     cleared = delta if status in ("cleared", "reconciled") else 0
     reconciled = delta if status == "reconciled" else 0
-    db.execute(
+    total = db.execute(
         "UPDATE accounts SET total = total + ?, cleared_total = cleared_total + ?, "
-        "reconciled_total = reconciled_total + ? WHERE id = ?",
+        "reconciled_total = reconciled_total + ? WHERE id = ? RETURNING total",
         [delta, cleared, reconciled, account_id],
-    )
+    ).fetchone()[0]
+    if abs(total) > MAX_TOTAL:  # past 2**63 SQLite would turn the sum into a float
+        raise ValidationFailed.on(
+            "amount", "This would take the account's balance beyond what Tallybook can hold."
+        )
     db.execute(
         "INSERT INTO account_months (account_id, month, total) VALUES (?, ?, ?) "
         "ON CONFLICT (account_id, month) DO UPDATE SET total = total + excluded.total",
@@ -264,8 +270,16 @@ def _resolve(
     if day is None:
         problems.append(FieldError("date", "Give the date."))
     amount_text = data.amount
+    moved_currency = current is not None and current.currency != currency
     if amount_text is not None:
         amount = _money(amount_text, currency, "amount", problems)
+    elif moved_currency:
+        amount = 0
+        problems.append(
+            FieldError(
+                "amount", f"Give the amount in {currency}: that account has another currency."
+            )
+        )
     elif current is not None:
         amount = current.amount
     else:
@@ -290,6 +304,8 @@ def _resolve(
             splits.append(Split(item.category_id, split_amount, (item.memo or "").strip()))
     elif current is not None and "splits" not in data.cleared:
         splits = list(current.splits)
+        if splits and moved_currency:
+            problems.append(FieldError("splits", f"Give the splits in {currency} too."))
     else:
         splits = []
     if len(splits) == 1:
@@ -325,7 +341,12 @@ def _resolve(
                         "transfer_amount", "The other side of a transfer has the opposite sign."
                     )
                 )
-        elif current is not None and current.transfer_id is not None and data.amount is None:
+        elif (
+            current is not None
+            and current.transfer_id is not None
+            and current.transfer_account_id == transfer_account_id
+            and data.amount is None
+        ):
             transfer_amount = None  # unchanged: the other side keeps its amount
         else:
             problems.append(
@@ -399,7 +420,8 @@ def _write(
         db.execute("UPDATE transactions SET revision = revision + 1 WHERE id = ?", [transaction_id])
         db["transactions"].update(transaction_id, values)
         db.execute("DELETE FROM splits WHERE transaction_id = ?", [transaction_id])
-        db.execute("DELETE FROM transaction_tags WHERE transaction_id = ?", [transaction_id])
+        if tags is not None:
+            db.execute("DELETE FROM transaction_tags WHERE transaction_id = ?", [transaction_id])
     _apply(db, account_id, day, amount, status, 1)
     db["splits"].insert_all(
         {
@@ -411,10 +433,11 @@ def _write(
         }
         for position, s in enumerate(splits or [])
     )
-    db["transaction_tags"].insert_all(
-        {"transaction_id": transaction_id, "tag_id": tag_id}
-        for tag_id in tag_ids_for(db, book_id, tags or [])
-    )
+    if tags is not None:  # None: keep the row's tags as they are
+        db["transaction_tags"].insert_all(
+            {"transaction_id": transaction_id, "tag_id": tag_id}
+            for tag_id in tag_ids_for(db, book_id, tags)
+        )
     _index(db, transaction_id, payee, memo)
     return transaction_id
 
@@ -568,7 +591,7 @@ def bulk_update(
                     "category_id",
                     f"Transaction {transaction_id} is a transfer or split: it takes no category.",
                 )
-            tags = sorted({*current.tags, *(add_tags or [])}, key=str.casefold)
+            tags = [*current.tags, *(add_tags or [])]  # tag_ids_for keeps the first spelling
             data = TransactionInput(
                 category_id=category_id, tags=tags if add_tags else None, status=status
             )
