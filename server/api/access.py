@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from server.auth.web import current_principal
-from server.db.request import reader
+from server.db.request import database, reader
 from server.domain.books import CAN_MANAGE, CAN_WRITE, ROLES, require_role
 
 ANY_ROLE = frozenset(ROLES)
@@ -14,11 +17,15 @@ def can_read(book_id: int) -> str:
     return require_role(reader(), current_principal().user.id, book_id, ANY_ROLE)
 
 
-def can_write(book_id: int) -> str:
-    """Return the caller's role if it may change the book's data (editor, owner); 404/403."""
-    return require_role(reader(), current_principal().user.id, book_id, CAN_WRITE)
-
-
 def can_manage(book_id: int) -> str:
     """Return the caller's role if it may manage the book and its members (owner); 404/403."""
     return require_role(reader(), current_principal().user.id, book_id, CAN_MANAGE)
+
+
+@contextmanager
+def writing(book_id: int) -> Iterator[None]:
+    """Check that the caller may change the book's data inside the write transaction that then
+    makes the change (domain writes join it), so a role taken away meanwhile cannot slip by."""
+    with database().write() as db:
+        require_role(db.conn, current_principal().user.id, book_id, CAN_WRITE)
+        yield

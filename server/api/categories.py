@@ -9,7 +9,7 @@ from apiflask.fields import Boolean, DateTime, Integer, String
 from apiflask.validators import Length, OneOf, Range
 from flask import request
 
-from server.api.access import can_read, can_write
+from server.api.access import can_read, writing
 from server.api.schemas import PageQuery, decode_cursor, encode_cursor, page_schema
 from server.auth.web import auth
 from server.clock import utcnow
@@ -129,10 +129,10 @@ def _with_etag(item: Category | CategoryGroup, status: int = 200) -> tuple[Any, 
 )
 def create_group(book_id: int, body: dict[str, Any]) -> Any:
     """Create a category group in the book."""
-    can_write(book_id)
-    group = domain.create_group(
-        database(), book_id, name=body["name"], position=body.get("position"), now=utcnow()
-    )
+    with writing(book_id):
+        group = domain.create_group(
+            database(), book_id, name=body["name"], position=body.get("position"), now=utcnow()
+        )
     return _with_etag(group, 201)
 
 
@@ -157,17 +157,17 @@ def read_group(book_id: int, group_id: int) -> Any:
 )
 def update_group(book_id: int, group_id: int, body: dict[str, Any]) -> Any:
     """Change a category group."""
-    can_write(book_id)
-    group = domain.update_group(
-        database(),
-        book_id,
-        group_id,
-        now=utcnow(),
-        name=body.get("name"),
-        position=body.get("position"),
-        archived=body.get("archived"),
-        if_match=request.headers.get("If-Match"),
-    )
+    with writing(book_id):
+        group = domain.update_group(
+            database(),
+            book_id,
+            group_id,
+            now=utcnow(),
+            name=body.get("name"),
+            position=body.get("position"),
+            archived=body.get("archived"),
+            if_match=request.headers.get("If-Match"),
+        )
     return _with_etag(group)
 
 
@@ -182,8 +182,8 @@ def update_group(book_id: int, group_id: int, body: dict[str, Any]) -> Any:
 )
 def delete_group(book_id: int, group_id: int) -> tuple[str, int]:
     """Delete an empty category group."""
-    can_write(book_id)
-    domain.delete_group(database(), book_id, group_id, if_match=request.headers.get("If-Match"))
+    with writing(book_id):
+        domain.delete_group(database(), book_id, group_id, if_match=request.headers.get("If-Match"))
     return "", 204
 
 
@@ -213,15 +213,15 @@ def list_groups(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
 )
 def create_category(book_id: int, body: dict[str, Any]) -> Any:
     """Create a category in the book."""
-    can_write(book_id)
-    category = domain.create_category(
-        database(),
-        book_id,
-        name=body["name"],
-        group_id=body["group_id"],
-        kind=body["kind"],
-        now=utcnow(),
-    )
+    with writing(book_id):
+        category = domain.create_category(
+            database(),
+            book_id,
+            name=body["name"],
+            group_id=body["group_id"],
+            kind=body["kind"],
+            now=utcnow(),
+        )
     return _with_etag(category, 201)
 
 
@@ -249,18 +249,18 @@ def read_category(book_id: int, category_id: int) -> Any:
 )
 def update_category(book_id: int, category_id: int, body: dict[str, Any]) -> Any:
     """Change a category."""
-    can_write(book_id)
-    category = domain.update_category(
-        database(),
-        book_id,
-        category_id,
-        now=utcnow(),
-        name=body.get("name"),
-        group_id=body.get("group_id"),
-        kind=body.get("kind"),
-        archived=body.get("archived"),
-        if_match=request.headers.get("If-Match"),
-    )
+    with writing(book_id):
+        category = domain.update_category(
+            database(),
+            book_id,
+            category_id,
+            now=utcnow(),
+            name=body.get("name"),
+            group_id=body.get("group_id"),
+            kind=body.get("kind"),
+            archived=body.get("archived"),
+            if_match=request.headers.get("If-Match"),
+        )
     return _with_etag(category)
 
 
@@ -277,15 +277,15 @@ def update_category(book_id: int, category_id: int, body: dict[str, Any]) -> Any
 )
 def delete_category(book_id: int, category_id: int, query: dict[str, Any]) -> tuple[str, int]:
     """Delete a category, moving what uses it to `reassign_to` first."""
-    can_write(book_id)
-    domain.delete_category(
-        database(),
-        book_id,
-        category_id,
-        now=utcnow(),
-        reassign_to=query.get("reassign_to"),
-        if_match=request.headers.get("If-Match"),
-    )
+    with writing(book_id):
+        domain.delete_category(
+            database(),
+            book_id,
+            category_id,
+            now=utcnow(),
+            reassign_to=query.get("reassign_to"),
+            if_match=request.headers.get("If-Match"),
+        )
     return "", 204
 
 

@@ -8,7 +8,7 @@ from apiflask import APIBlueprint, Schema
 from apiflask.fields import Integer, String
 from apiflask.validators import Length
 
-from server.api.access import can_read, can_write
+from server.api.access import can_read, writing
 from server.api.categories import paginate_offset
 from server.api.schemas import PageQuery, decode_cursor, encode_cursor, page_schema
 from server.auth.web import auth
@@ -75,8 +75,8 @@ MERGE_DOC = (
 )
 def create_payee(book_id: int, body: dict[str, Any]) -> Any:
     """Create a payee in the book."""
-    can_write(book_id)
-    return domain.create_payee(database(), book_id, body["name"]), 201
+    with writing(book_id):
+        return domain.create_payee(database(), book_id, body["name"]), 201
 
 
 @bp.patch(PAYEES + "/<int:payee_id>")
@@ -86,8 +86,8 @@ def create_payee(book_id: int, body: dict[str, Any]) -> Any:
 @bp.doc(summary="Rename a payee", description=MERGE_DOC.format("payee"), responses=VIEWER)
 def rename_payee(book_id: int, payee_id: int, body: dict[str, Any]) -> Any:
     """Rename (or merge) a payee."""
-    can_write(book_id)
-    return domain.rename_payee(database(), book_id, payee_id, body["name"], now=utcnow())
+    with writing(book_id):
+        return domain.rename_payee(database(), book_id, payee_id, body["name"], now=utcnow())
 
 
 @bp.delete(PAYEES + "/<int:payee_id>")
@@ -100,8 +100,8 @@ def rename_payee(book_id: int, payee_id: int, body: dict[str, Any]) -> Any:
 )
 def delete_payee(book_id: int, payee_id: int) -> tuple[str, int]:
     """Delete an unused payee."""
-    can_write(book_id)
-    domain.delete_payee(database(), book_id, payee_id)
+    with writing(book_id):
+        domain.delete_payee(database(), book_id, payee_id)
     return "", 204
 
 
@@ -134,8 +134,8 @@ def list_payees(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
 )
 def create_tag(book_id: int, body: dict[str, Any]) -> Any:
     """Create a tag in the book."""
-    can_write(book_id)
-    return domain.create_tag(database(), book_id, body["name"]), 201
+    with writing(book_id):
+        return domain.create_tag(database(), book_id, body["name"]), 201
 
 
 @bp.patch(TAGS + "/<int:tag_id>")
@@ -145,8 +145,8 @@ def create_tag(book_id: int, body: dict[str, Any]) -> Any:
 @bp.doc(summary="Rename a tag", description=MERGE_DOC.format("tag"), responses=VIEWER)
 def rename_tag(book_id: int, tag_id: int, body: dict[str, Any]) -> Any:
     """Rename (or merge) a tag."""
-    can_write(book_id)
-    return domain.rename_tag(database(), book_id, tag_id, body["name"], now=utcnow())
+    with writing(book_id):
+        return domain.rename_tag(database(), book_id, tag_id, body["name"], now=utcnow())
 
 
 @bp.delete(TAGS + "/<int:tag_id>")
@@ -159,8 +159,8 @@ def rename_tag(book_id: int, tag_id: int, body: dict[str, Any]) -> Any:
 )
 def delete_tag(book_id: int, tag_id: int) -> tuple[str, int]:
     """Delete a tag."""
-    can_write(book_id)
-    domain.delete_tag(database(), book_id, tag_id, now=utcnow())
+    with writing(book_id):
+        domain.delete_tag(database(), book_id, tag_id, now=utcnow())
     return "", 204
 
 
