@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from server.auth.web import current_principal
 from server.db.request import database, reader
-from server.domain.books import CAN_MANAGE, CAN_WRITE, ROLES, require_role
+from server.domain.books import CAN_WRITE, ROLES, require_role
 
 ANY_ROLE = frozenset(ROLES)
 
@@ -15,11 +15,6 @@ ANY_ROLE = frozenset(ROLES)
 def can_read(book_id: int) -> str:
     """Return the caller's role in the book (any member may read); else 404."""
     return require_role(reader(), current_principal().user.id, book_id, ANY_ROLE)
-
-
-def can_manage(book_id: int) -> str:
-    """Return the caller's role if it may manage the book and its members (owner); 404/403."""
-    return require_role(reader(), current_principal().user.id, book_id, CAN_MANAGE)
 
 
 @contextmanager
