@@ -22,7 +22,7 @@ from apiflask import APIFlask
 
 from server import create_app
 from server.auth.tokens import SCOPES, create_token
-from server.auth.users import create_user, find_user, set_password
+from server.auth.users import User, create_user, find_user, set_password
 from server.clock import utcnow
 from server.config import DATA_DIR_ENV, prepare_data_dir
 from server.db.request import database
@@ -82,6 +82,15 @@ def open_app(data_dir: Path | None) -> Iterator[APIFlask]:
         finally:
             with app.app_context():
                 database().close()
+
+
+def user_named(username: str) -> User:
+    """Return the user called `username`, or stop with a message (exit 1)."""
+    with database().read() as conn:
+        found = find_user(conn, username)
+    if found is None:
+        _fail(f"There is no user {username!r}.", EXIT_REFUSED)
+    return found
 
 
 def read_password() -> str:
@@ -212,10 +221,7 @@ def user_reset_password(username: str, password_stdin: bool, data_dir: Path | No
     """Set a user's password and sign them out everywhere."""
     password = read_password()
     with open_app(data_dir) as app:
-        with database().read() as conn:
-            found = find_user(conn, username)
-        if found is None:
-            _fail(f"There is no user {username!r}.", EXIT_REFUSED)
+        found = user_named(username)
         set_password(
             database(),
             found.id,
@@ -251,10 +257,7 @@ def token_create(
     now = utcnow()
     expires_at = now + timedelta(days=expires_in_days) if expires_in_days else None
     with open_app(data_dir):
-        with database().read() as conn:
-            found = find_user(conn, username)
-        if found is None:
-            _fail(f"There is no user {username!r}.", EXIT_REFUSED)
+        found = user_named(username)
         _, secret = create_token(
             database(), found.id, name=name, scope=scope, now=now, expires_at=expires_at
         )
@@ -269,9 +272,6 @@ def token_create(
 def demo(username: str, currency: str, data_dir: Path | None) -> None:
     """Create a demo book: two years of a household's finances to explore."""
     with open_app(data_dir):
-        with database().read() as conn:
-            found = find_user(conn, username)
-        if found is None:
-            _fail(f"There is no user {username!r}.", EXIT_REFUSED)
+        found = user_named(username)
         book = create_demo_book(database(), found.id, now=utcnow(), currency=currency.upper())
     click.echo(f"Created the book {book.name!r} (id {book.id}) for {found.username}.")

@@ -10,7 +10,7 @@ from apiflask.validators import Length, OneOf
 from flask import request
 
 from server.api.access import can_read
-from server.api.schemas import PageQuery, page_schema, paginate
+from server.api.schemas import IF_MATCH_DOC, PageQuery, page_schema, paginate, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -76,7 +76,6 @@ class AccountListQuery(PageQuery):
 
 
 AccountPage = page_schema(AccountOut, "AccountPage")
-ETAG = "Send the `ETag` you read as `If-Match` to refuse the change if it changed meanwhile."
 
 
 def account_json(account: Account) -> dict[str, Any]:
@@ -88,15 +87,15 @@ def account_json(account: Account) -> dict[str, Any]:
     return {**account.__dict__, **money}
 
 
-def _with_etag(account: Account, status: int = 200) -> tuple[dict[str, Any], int, dict]:
-    return account_json(account), status, {"ETag": account.etag}
+def _with_etag(account: Account, status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    return with_etag(account_json(account), account.etag, status)
 
 
 @bp.post("/books/<int:book_id>/accounts")
 @bp.auth_required(auth, roles=["write"])
 @bp.input(AccountIn, arg_name="body")
 @bp.output(AccountOut, status_code=201)
-@bp.doc(summary="Open an account", description="Editors and owners. " + ETAG)
+@bp.doc(summary="Open an account", description="Editors and owners. " + IF_MATCH_DOC)
 def create(book_id: int, body: dict[str, Any]) -> Any:
     """Open an account."""
     user_id = current_principal().user.id
@@ -127,7 +126,7 @@ def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's accounts."""
     can_read(book_id)
     accounts = list_accounts(reader(), book_id, include_archived=query["include_archived"])
-    page = paginate(sorted(accounts, key=lambda a: a.id), query["limit"], query["cursor"])
+    page = paginate(accounts, query["limit"], query["cursor"])
     return {**page, "items": [account_json(a) for a in page["items"]]}
 
 
@@ -147,7 +146,7 @@ def read(book_id: int, account_id: int) -> Any:
 @bp.output(AccountOut)
 @bp.doc(
     summary="Change or archive an account",
-    description="The currency cannot change. Archived accounts keep their history. " + ETAG,
+    description="The currency cannot change. Archived accounts keep their history. " + IF_MATCH_DOC,
     responses={412: "Changed since you read it"},
 )
 def update(book_id: int, account_id: int, body: dict[str, Any]) -> Any:
@@ -173,7 +172,7 @@ def update(book_id: int, account_id: int, body: dict[str, Any]) -> Any:
 @bp.output({}, status_code=204)
 @bp.doc(
     summary="Delete an account",
-    description="Only an account without transactions; archive one that has them. " + ETAG,
+    description="Only an account without transactions; archive one that has them. " + IF_MATCH_DOC,
     responses={409: "The account has transactions"},
 )
 def delete(book_id: int, account_id: int) -> tuple[str, int]:

@@ -9,7 +9,7 @@ from apiflask.fields import DateTime, Integer, String
 from apiflask.validators import Length, OneOf
 from flask import request
 
-from server.api.schemas import PageQuery, page_schema, paginate
+from server.api.schemas import IF_MATCH_DOC, PageQuery, page_schema, paginate, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -43,11 +43,10 @@ class BookPatch(Schema):
 
 
 BookPage = page_schema(BookOut, "BookPage")
-ETAG_DOC = "Send the book's `ETag` as `If-Match` to refuse the change if it changed meanwhile."
 
 
 def _with_etag(book: Book, status: int = 200) -> tuple[Book, int, dict[str, str]]:
-    return book, status, {"ETag": book.etag}
+    return with_etag(book, book.etag, status)
 
 
 # The create route comes before the list: APIFlask must meet BookOut on its own before it
@@ -76,7 +75,7 @@ def create_my_book(body: dict[str, str]) -> Any:
 @bp.doc(summary="List my books", description="The books you are a member of, oldest first.")
 def list_my_books(query: dict[str, Any]) -> dict[str, Any]:
     """List the caller's books, a page at a time."""
-    books = sorted(list_books(reader(), current_principal().user.id), key=lambda b: b.id)
+    books = list_books(reader(), current_principal().user.id)
     return paginate(books, query["limit"], query["cursor"])
 
 
@@ -98,7 +97,7 @@ def read_book(book_id: int) -> Any:
 @bp.output(BookOut)
 @bp.doc(
     summary="Rename a book or change its currency",
-    description=f"Owners only. {ETAG_DOC}",
+    description=f"Owners only. {IF_MATCH_DOC}",
     responses={403: "Not an owner", 412: "The book changed since you read it"},
 )
 def update_book(book_id: int, body: dict[str, str]) -> Any:

@@ -10,7 +10,14 @@ from apiflask.validators import Length, OneOf, Range
 from flask import request
 
 from server.api.access import can_read, writing
-from server.api.schemas import PageQuery, decode_cursor, encode_cursor, page_schema
+from server.api.schemas import (
+    IF_MATCH_DOC,
+    PageQuery,
+    decode_cursor,
+    encode_cursor,
+    page_schema,
+    with_etag,
+)
 from server.auth.web import auth
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -25,7 +32,6 @@ POSITION = Integer(
     validate=Range(min=-1_000_000, max=1_000_000),
     metadata={"description": "Sort key: groups are shown by position, then name."},
 )
-ETAG_DOC = "Send its `ETag` as `If-Match` to refuse the change if it changed meanwhile."
 PRECONDITION = {412: "It changed since you read it (stale `If-Match`)"}
 VIEWER = {403: "You are a viewer of this book (editors and owners may write)"}
 
@@ -111,7 +117,7 @@ CategoryPage = page_schema(CategoryOut, "CategoryPage")
 
 
 def _with_etag(item: Category | CategoryGroup, status: int = 200) -> tuple[Any, int, dict]:
-    return item, status, {"ETag": item.etag}
+    return with_etag(item, item.etag, status)
 
 
 # Routes that output an item come before its list: APIFlask must meet the item schema on its
@@ -152,7 +158,7 @@ def read_group(book_id: int, group_id: int) -> Any:
 @bp.output(CategoryGroupOut)
 @bp.doc(
     summary="Rename, reorder or archive a category group",
-    description=f"Archiving a group hides its categories from the default list. {ETAG_DOC}",
+    description=f"Archiving a group hides its categories from the default list. {IF_MATCH_DOC}",
     responses={**VIEWER, **PRECONDITION},
 )
 def update_group(book_id: int, group_id: int, body: dict[str, Any]) -> Any:
@@ -244,7 +250,8 @@ def read_category(book_id: int, category_id: int) -> Any:
 @bp.output(CategoryOut)
 @bp.doc(
     summary="Change a category",
-    description=f"Rename it, move it to another group, change its kind or archive it. {ETAG_DOC}",
+    description="Rename it, move it to another group, change its kind or archive it. "
+    + IF_MATCH_DOC,
     responses={**VIEWER, **PRECONDITION},
 )
 def update_category(book_id: int, category_id: int, body: dict[str, Any]) -> Any:
@@ -272,7 +279,7 @@ def update_category(book_id: int, category_id: int, body: dict[str, Any]) -> Any
     summary="Delete a category",
     description="A category that transactions or splits use is refused with 409 unless "
     "`reassign_to` names another category of the book: they move there, then it is deleted, "
-    f"all in one transaction. Archiving keeps it instead. {ETAG_DOC}",
+    f"all in one transaction. Archiving keeps it instead. {IF_MATCH_DOC}",
     responses={409: "Transactions or splits use it", **VIEWER, **PRECONDITION},
 )
 def delete_category(book_id: int, category_id: int, query: dict[str, Any]) -> tuple[str, int]:

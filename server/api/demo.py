@@ -9,6 +9,7 @@ from apiflask.fields import String
 from apiflask.validators import Length
 
 from server.api.books import BookOut
+from server.api.schemas import with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database
@@ -39,4 +40,4 @@ def create(body: dict[str, Any]) -> Any:
     book = create_demo_book(
         database(), current_principal().user.id, now=utcnow(), currency=body["currency"]
     )
-    return book, 201, {"ETag": book.etag}
+    return with_etag(book, book.etag, 201)

@@ -52,6 +52,16 @@ class PageQuery(Schema):
     )
 
 
+IF_MATCH_DOC = (
+    "Send the `ETag` you read as `If-Match` to refuse the change if it changed meanwhile."
+)
+
+
+def with_etag(body: Any, etag: str, status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    """Return a single resource's response with its `ETag` header."""
+    return body, status, {"ETag": etag}
+
+
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
     """Return the list envelope `{"items": [...], "next_cursor": ...}` for `item`."""
     return Schema.from_dict(

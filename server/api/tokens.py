@@ -61,7 +61,7 @@ TokenPage = page_schema(TokenOut, "TokenPage")
 @bp.doc(summary="List my tokens", description="Tokens that are not revoked; secrets never.")
 def list_my_tokens(query: dict[str, Any]) -> dict[str, Any]:
     """List the caller's tokens."""
-    tokens = sorted(list_tokens(reader(), current_principal().user.id), key=lambda t: t.id)
+    tokens = list_tokens(reader(), current_principal().user.id)
     return paginate(tokens, query["limit"], query["cursor"])
 
 

@@ -10,7 +10,7 @@ from apiflask.validators import Length, OneOf
 from flask import request
 
 from server.api.access import can_read
-from server.api.schemas import PageQuery, decode_date_cursor, encode_cursor
+from server.api.schemas import IF_MATCH_DOC, PageQuery, decode_date_cursor, encode_cursor, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -36,7 +36,6 @@ MONEY = {
     }
 }
 MAX_BULK = 1000
-ETAG = "Send the `ETag` you read as `If-Match` to refuse the change if it changed meanwhile."
 
 
 class SplitOut(Schema):
@@ -197,8 +196,8 @@ def _input(body: dict[str, Any]) -> TransactionInput:
     )
 
 
-def _with_etag(t: Transaction, status: int = 200) -> tuple[dict[str, Any], int, dict]:
-    return transaction_json(t), status, {"ETag": t.etag}
+def _with_etag(t: Transaction, status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    return with_etag(transaction_json(t), t.etag, status)
 
 
 @bp.post("/books/<int:book_id>/transactions")
@@ -275,7 +274,7 @@ def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
 @bp.doc(
     summary="Change a transaction",
     description="Send only what changes; `null` clears a field. A transfer's other side "
-    "follows its date, amount and account. " + ETAG,
+    "follows its date, amount and account. " + IF_MATCH_DOC,
     responses={412: "Changed since you read it"},
 )
 def update(book_id: int, transaction_id: int, body: dict[str, Any]) -> Any:
@@ -295,7 +294,10 @@ def update(book_id: int, transaction_id: int, body: dict[str, Any]) -> Any:
 @bp.delete("/books/<int:book_id>/transactions/<int:transaction_id>")
 @bp.auth_required(auth, roles=["write"])
 @bp.output({}, status_code=204)
-@bp.doc(summary="Delete a transaction", description="A transfer goes with its other side. " + ETAG)
+@bp.doc(
+    summary="Delete a transaction",
+    description="A transfer goes with its other side. " + IF_MATCH_DOC,
+)
 def delete(book_id: int, transaction_id: int) -> tuple[str, int]:
     """Delete a transaction."""
     delete_transactions(

@@ -87,9 +87,9 @@ def create_token(
 
 
 def list_tokens(conn: sqlite3.Connection, user_id: int) -> list[ApiToken]:
-    """Return a user's tokens that are not revoked, newest first."""
+    """Return a user's tokens that are not revoked, oldest first."""
     rows = conn.execute(
-        "SELECT * FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL ORDER BY id DESC",
+        "SELECT * FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL ORDER BY id",
         [user_id],
     ).fetchall()
     return [_from_row(row) for row in rows]

@@ -127,13 +127,3 @@ class Database:
                 self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 self._writer.close()
-
-
-def query_one(conn: sqlite3.Connection, sql: str, params: Any = ()) -> sqlite3.Row | None:
-    """Return the first row of a query, or None."""
-    return conn.execute(sql, params).fetchone()
-
-
-def query_all(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[sqlite3.Row]:
-    """Return all rows of a query."""
-    return conn.execute(sql, params).fetchall()

@@ -250,8 +250,8 @@ def _date(column: str) -> str:
 
 def schema_version(database: Database) -> int:
     """Return how many migrations the data file has."""
-    with database.write() as db:
-        return db.execute("PRAGMA user_version").fetchone()[0]
+    with database.read() as conn:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
 def apply_migrations(database: Database) -> list[str]:

@@ -11,7 +11,7 @@ import sqlite_utils
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.books import CAN_WRITE, check_if_match, require_role
-from server.domain.currencies import is_currency
+from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
 from server.domain.labels import find_named
 from server.domain.money import AmountError, parse_amount, parse_money_field
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -75,7 +75,7 @@ def account_problems(
     if account_type is not None and account_type not in ACCOUNT_TYPES:
         problems.append(FieldError("type", f"Use one of: {', '.join(ACCOUNT_TYPES)}."))
     if currency is not None and not is_currency(currency):
-        problems.append(FieldError("currency", "Use a three-letter ISO 4217 code, e.g. EUR."))
+        problems.append(FieldError("currency", UNKNOWN_CURRENCY))
     return problems
 
 
@@ -145,10 +145,9 @@ def get_account(conn: sqlite3.Connection, book_id: int, account_id: int) -> Acco
 def list_accounts(
     conn: sqlite3.Connection, book_id: int, *, include_archived: bool = True
 ) -> list[Account]:
-    """Return the book's accounts, open ones first, by name."""
+    """Return the book's accounts in the order they were opened."""
     rows = conn.execute(
-        "SELECT * FROM accounts WHERE book_id = ? AND (? OR archived = 0) "
-        "ORDER BY archived, name, id",
+        "SELECT * FROM accounts WHERE book_id = ? AND (? OR archived = 0) ORDER BY id",
         [book_id, include_archived],
     ).fetchall()
     return [_from_row(row) for row in rows]

@@ -11,7 +11,7 @@ import sqlite_utils
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.category_defaults import create_default_categories
-from server.domain.currencies import is_currency
+from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
 from server.errors import FieldError, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 
 ROLES = ("owner", "editor", "viewer")
@@ -95,7 +95,7 @@ def book_problems(name: str | None, currency: str | None) -> list[FieldError]:
     if name is not None and not 1 <= len(name.strip()) <= 100:
         problems.append(FieldError("name", "Give the book a name of 1 to 100 characters."))
     if currency is not None and not is_currency(currency):
-        problems.append(FieldError("currency", "Use a three-letter ISO 4217 code, e.g. EUR."))
+        problems.append(FieldError("currency", UNKNOWN_CURRENCY))
     return problems
 
 
@@ -142,8 +142,8 @@ def create_book(
 
 
 def list_books(conn: sqlite3.Connection, user_id: int) -> list[Book]:
-    """Return the books `user_id` is a member of, by name."""
-    rows = conn.execute(_SELECT + " ORDER BY b.name COLLATE NOCASE, b.id", [user_id]).fetchall()
+    """Return the books `user_id` is a member of, oldest first."""
+    rows = conn.execute(_SELECT + " ORDER BY b.id", [user_id]).fetchall()
     return [_from_row(row) for row in rows]
 
 

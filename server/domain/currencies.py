@@ -7,6 +7,8 @@ from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
+UNKNOWN_CURRENCY = "Use a three-letter ISO 4217 code, e.g. EUR."
+
 
 @cache
 def _codes() -> frozenset[str]:

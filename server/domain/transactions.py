@@ -186,6 +186,15 @@ def _apply(
     )
 
 
+def _unapply(db: sqlite_utils.Database, transaction_id: int) -> None:
+    """Take a stored row's amount out of the kept totals (before it changes or goes)."""
+    old = db.execute(
+        "SELECT account_id, date, amount, status FROM transactions WHERE id = ?",
+        [transaction_id],
+    ).fetchone()
+    _apply(db, old["account_id"], old["date"], old["amount"], old["status"], -1)
+
+
 def _index(db: sqlite_utils.Database, transaction_id: int, payee: str | None, memo: str) -> None:
     db.execute("DELETE FROM transactions_fts WHERE rowid = ?", [transaction_id])
     db.execute(
@@ -412,11 +421,7 @@ def _write(
             .last_pk
         )
     else:
-        old = db.execute(
-            "SELECT account_id, date, amount, status FROM transactions WHERE id = ?",
-            [transaction_id],
-        ).fetchone()
-        _apply(db, old["account_id"], old["date"], old["amount"], old["status"], -1)
+        _unapply(db, transaction_id)
         db.execute("UPDATE transactions SET revision = revision + 1 WHERE id = ?", [transaction_id])
         db["transactions"].update(transaction_id, values)
         db.execute("DELETE FROM splits WHERE transaction_id = ?", [transaction_id])
@@ -444,11 +449,7 @@ def _write(
 
 def _remove(db: sqlite_utils.Database, transaction_id: int) -> None:
     """Delete one row and take it out of the totals and the index."""
-    old = db.execute(
-        "SELECT account_id, date, amount, status FROM transactions WHERE id = ?",
-        [transaction_id],
-    ).fetchone()
-    _apply(db, old["account_id"], old["date"], old["amount"], old["status"], -1)
+    _unapply(db, transaction_id)
     db.execute("DELETE FROM transactions_fts WHERE rowid = ?", [transaction_id])
     db.execute("DELETE FROM transactions WHERE id = ?", [transaction_id])
 
