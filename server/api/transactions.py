@@ -61,6 +61,12 @@ class TransactionOut(Schema):
     transfer_account_id = Integer(allow_none=True)
     transfer_id = Integer(allow_none=True, metadata={"description": "The other side."})
     import_id = Integer(allow_none=True)
+    etag = String(
+        metadata={
+            "description": "The version read, as in the `ETag` header: send it in `If-Match`.",
+            "example": '"txn-42-3"',
+        }
+    )
     created_at = DateTime()
     updated_at = DateTime()
 
@@ -158,6 +164,7 @@ def transaction_json(t: Transaction, running_balance: int | None = None) -> dict
     """Shape a transaction for the API (money as decimal strings)."""
     return {
         **t.__dict__,
+        "etag": t.etag,
         "amount": format_amount(t.amount, t.currency),
         "splits": [
             {

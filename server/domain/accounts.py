@@ -16,6 +16,7 @@ from server.domain.labels import find_named
 from server.domain.money import AmountError, parse_amount, parse_money_field
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
 
+NAME_TAKEN = "This book already has an account of that name."
 ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "investment", "loan", "other")
 
 
@@ -105,10 +106,10 @@ def create_account(
                 opening_minor = parse_amount(opening_balance, currency)
             except AmountError as error:
                 problems.append(FieldError("opening_balance", str(error)))
+        if _name_taken(db, book_id, name):
+            problems.append(FieldError("name", NAME_TAKEN))
         if problems:
             raise ValidationFailed("The account cannot be created as given.", errors=problems)
-        if _name_taken(db, book_id, name):
-            raise ValidationFailed.on("name", "This book already has an account of that name.")
         account_id = (
             db["accounts"]
             .insert(
@@ -176,7 +177,7 @@ def update_account(
         account = _get(db.conn, book_id, account_id)
         check_if_match(if_match, account.etag, "account")
         if name is not None and _name_taken(db, book_id, name, except_id=account_id):
-            raise ValidationFailed.on("name", "This book already has an account of that name.")
+            raise ValidationFailed.on("name", NAME_TAKEN)
         if opening_balance is not None:
             opening_minor = parse_money_field(opening_balance, account.currency, "opening_balance")
         changes: dict[str, object] = {"revision": account.revision + 1, "updated_at": to_iso(now)}

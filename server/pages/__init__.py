@@ -11,9 +11,12 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from werkzeug.wrappers import Response
 
 from server.auth.users import count_users
-from server.auth.web import current_csrf_token
+from server.auth.web import current_csrf_token, current_principal
 from server.db.request import reader
+from server.domain.accounts import ACCOUNT_TYPES, get_account
+from server.domain.books import Book, get_book
 from server.domain.instance import registration_open
+from server.domain.transactions import STATUSES
 from server.version import __version__
 
 pages = Blueprint("pages", __name__)
@@ -91,6 +94,45 @@ def _needs_sign_in() -> Response | None:
 def home() -> Any:
     """The home page: the signed-in user's books."""
     return _needs_sign_in() or render_template("pages/home.html", page="home")
+
+
+def _book(book_id: int) -> Book:
+    """The book the page shows; a book the user is not a member of is not found (404)."""
+    return get_book(reader(), current_principal().user.id, book_id)
+
+
+@pages.get("/books/<int:book_id>")
+def book_accounts(book_id: int) -> Any:
+    """A book's accounts, grouped by type, with their balances and the net worth."""
+    return _needs_sign_in() or render_template(
+        "pages/accounts.html",
+        page="accounts",
+        book=_book(book_id),
+        account_types=ACCOUNT_TYPES,
+    )
+
+
+@pages.get("/books/<int:book_id>/accounts/<int:account_id>")
+def account_register(book_id: int, account_id: int) -> Any:
+    """An account's register: its transactions with the running balance, edited in place."""
+    if redirect_to := _needs_sign_in():
+        return redirect_to
+    book = _book(book_id)
+    return render_template(
+        "pages/account_register.html",
+        page="account-register",
+        book=book,
+        account=get_account(reader(), book.id, account_id),
+        statuses=STATUSES,
+    )
+
+
+@pages.get("/books/<int:book_id>/transactions")
+def book_transactions(book_id: int) -> Any:
+    """All of a book's transactions: filters, search and changes to many at once."""
+    return _needs_sign_in() or render_template(
+        "pages/transactions.html", page="transactions", book=_book(book_id), statuses=STATUSES
+    )
 
 
 @pages.get("/settings")

@@ -202,6 +202,16 @@ def test_duplicate_names_are_refused(alex, book, second):
     assert fields_of(response) == {"name"}
 
 
+def test_a_taken_name_is_reported_with_the_other_problems(alex, book):
+    open_account(alex, book, name="Checking")
+    response = alex.post(
+        f"{API}/{book}/accounts",
+        json={"name": "Checking", "type": "cash", "opening_balance": "1.234"},
+    )
+    assert response.status_code == 422
+    assert fields_of(response) == {"name", "opening_balance"}
+
+
 def test_the_same_name_in_another_book_is_fine(alex, book):
     open_account(alex, book, name="Checking")
     other = new_book(alex, name="Other")

@@ -1213,6 +1213,17 @@ def test_a_stale_second_save_is_refused(ledger, eur):
     assert ledger.delete(transaction_id, **{"If-Match": listed.headers["ETag"]}).status_code == 204
 
 
+def test_every_row_of_a_list_carries_its_etag_for_if_match(ledger, eur):
+    first = ledger.post({"account_id": eur["id"], "date": "2024-03-01", "amount": "-1.00"})
+    ledger.change(first.json["id"], memo="changed")
+    current = ledger.get(first.json["id"]).headers["ETag"]
+    assert current != first.headers["ETag"]
+    [row] = ledger.all()
+    assert row["etag"] == ledger.read(first.json["id"])["etag"] == current
+    saved = ledger.patch(row["id"], {"memo": "from the list"}, **{"If-Match": row["etag"]})
+    assert saved.status_code == 200
+
+
 def test_a_change_to_the_other_side_makes_a_transfers_etag_stale(ledger, eur):
     savings = ledger.account("Savings")
     response = ledger.post(

@@ -221,11 +221,18 @@ class Browser:
         return self.wait_until(ec.alert_is_present(), "a dialog")
 
     def field_error(self, form_css: str, field: str) -> str:
-        """Wait for the message shown at a field; check the field is marked invalid too."""
+        """Wait for the message shown at a field; check its input is marked invalid too.
+
+        The input is the one named after the field, else the one next to the message (a field
+        shown as another input, as an amount typed as money out or in).
+        """
         feedback = f'{form_css} [data-error-for="{field}"]'
         self.wait_until(lambda _: self._visible_text(feedback), f"a message at the field {field!r}")
-        field_input = self.find(f'{form_css} [name="{field}"]')
-        assert "is-invalid" in (field_input.get_attribute("class") or "").split()
+        field_input = self.find_all(f'{form_css} [name="{field}"]') or self.find(
+            feedback
+        ).find_elements(By.XPATH, "../*[self::input or self::select or self::textarea]")
+        assert field_input, f"no input for the field {field!r}"
+        assert "is-invalid" in (field_input[0].get_attribute("class") or "").split()
         return self.find(feedback).text.strip()
 
     def form_error(self, form_css: str) -> str:

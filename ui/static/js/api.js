@@ -39,8 +39,13 @@ export function goToSignIn() {
  * Call the API. Resolves with the parsed JSON body (null for 204); rejects with ApiError.
  * A 401 on a page that needs a session sends the user to sign in.
  */
-export async function api(method, path, body = undefined, { redirectOn401 = true } = {}) {
-  const headers = { Accept: "application/json" };
+export async function api(
+  method,
+  path,
+  body = undefined,
+  { redirectOn401 = true, headers: extraHeaders = {} } = {},
+) {
+  const headers = { Accept: "application/json", ...extraHeaders };
   if (method !== "GET") headers["X-CSRF-Token"] = csrfToken();
   const init = { method, headers, credentials: "same-origin" };
   if (body !== undefined) {
@@ -59,4 +64,26 @@ export async function api(method, path, body = undefined, { redirectOn401 = true
   if (response.ok) return data;
   if (response.status === 401 && redirectOn401) goToSignIn();
   throw new ApiError(response.status, data);
+}
+
+/** Every item of a paged list (following `next_cursor`), e.g. `fetchAll("/books")`. */
+export async function fetchAll(path, params = {}) {
+  const items = [];
+  let cursor = null;
+  do {
+    const query = new URLSearchParams({ ...params, limit: "500" });
+    if (cursor) query.set("cursor", cursor);
+    const page = await api("GET", `${path}?${query}`);
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}
+
+/** A fresh `Idempotency-Key`: a create retried with it is done once. */
+export function newIdempotencyKey() {
+  if (window.crypto.randomUUID) return window.crypto.randomUUID();
+  // Plain HTTP off this computer is not a secure context: build a random v4-style id instead.
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -1,7 +1,8 @@
 // Forms that submit through the API and show the server's messages next to their fields.
 import { ApiError } from "./api.js";
 
-function clearErrors(form) {
+/** Remove every message a form shows (at its fields and in its general alert). */
+export function clearErrors(form) {
   form.querySelectorAll(".is-invalid").forEach((el) => el.classList.remove("is-invalid"));
   form.querySelectorAll("[data-error-for]").forEach((el) => {
     el.textContent = "";
@@ -20,10 +21,14 @@ export function showError(form, field, message) {
   const slot = field && form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
   if (slot) {
     slot.textContent = message;
-    const input = form.querySelector(`[name="${CSS.escape(field)}"]`);
-    // Bootstrap shows feedback only after an invalid input; some fields map to another name.
+    // The input of that name, else the one the message sits under (a field shown as another
+    // input, e.g. an amount typed as money out or in).
+    const input =
+      form.querySelector(`[name="${CSS.escape(field)}"]`) ||
+      slot.parentElement.querySelector(":scope > input, :scope > select, :scope > textarea");
     if (input) input.classList.add("is-invalid");
-    else slot.classList.add("d-block");
+    // Bootstrap shows feedback only right after an invalid input: make sure it shows anyway.
+    slot.classList.add("d-block");
     return;
   }
   const general = form.querySelector("[data-form-error]");
@@ -31,7 +36,8 @@ export function showError(form, field, message) {
   general.classList.remove("d-none");
 }
 
-function showProblem(form, err) {
+/** Show an API error at the fields it names (or in the general alert) and focus the first. */
+export function showProblem(form, err) {
   if (err instanceof ApiError && err.errors.length) {
     err.errors.forEach((e) => showError(form, e.field, e.message));
   } else {

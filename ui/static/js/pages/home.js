@@ -1,4 +1,4 @@
-import { api } from "../api.js";
+import { api, fetchAll } from "../api.js";
 import { bindForm } from "../forms.js";
 
 const list = document.getElementById("books");
@@ -8,22 +8,16 @@ const ROLE_NAMES = { owner: "Owner", editor: "Editor", viewer: "Viewer" };
 function bookCard(book) {
   const card = template.content.cloneNode(true);
   card.querySelector("[data-book]").dataset.bookId = book.id;
-  card.querySelector('[data-field="name"]').textContent = book.name;
+  const name = card.querySelector('[data-field="name"]');
+  name.textContent = book.name;
+  name.href = `/books/${book.id}`;
   card.querySelector('[data-field="currency"]').textContent = book.currency;
   card.querySelector('[data-field="role"]').textContent = ROLE_NAMES[book.role] || book.role;
   return card;
 }
 
 async function loadBooks() {
-  const books = [];
-  let cursor = null;
-  do {
-    const query = new URLSearchParams({ limit: "500" });
-    if (cursor) query.set("cursor", cursor);
-    const page = await api("GET", `/books?${query}`);
-    books.push(...page.items);
-    cursor = page.next_cursor;
-  } while (cursor);
+  const books = await fetchAll("/books");
   list.replaceChildren(...books.map(bookCard));
   list.setAttribute("aria-busy", "false");
 }

@@ -1,0 +1,318 @@
+// An account's register: newest first with the running balance; rows are added and changed in
+// place (Enter saves, Esc cancels, Tab moves on), and the dialog takes splits and transfers.
+import { api, newIdempotencyKey } from "../api.js";
+import { clearErrors, showError, showProblem } from "../forms.js";
+import {
+  bookOf,
+  clearPageError,
+  hideWritersControls,
+  loadAccounts,
+  loadCategories,
+  showPageError,
+  today,
+} from "../ledger.js";
+import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
+import { CategoryPicker, lastCategoryOf, suggestPayees } from "../pickers.js";
+import { TransactionDialog } from "../transaction-dialog.js";
+import { formatDate, statusCell } from "../transaction-rows.js";
+
+const PAGE = 100;
+const root = document.getElementById("register-page");
+const book = bookOf(root);
+const accountId = Number(root.dataset.accountId);
+const currency = root.dataset.accountCurrency;
+const rows = root.querySelector("[data-rows]");
+const moreButton = root.querySelector("[data-more]");
+hideWritersControls(root, book);
+
+let picker = null;
+let dialog = null;
+let shown = []; // the transactions on screen, newest first
+let cursor = null;
+let editor = null; // the open inline editor, if any
+
+function negate(amount) {
+  return amount.startsWith("-") ? amount.slice(1) : `-${amount}`;
+}
+
+function renderRow(txn) {
+  const row = document.getElementById("register-row").content.firstElementChild.cloneNode(true);
+  row.dataset.txnId = txn.id;
+  const field = (name) => row.querySelector(`[data-field="${name}"]`);
+  field("date").textContent = formatDate(txn.date);
+  field("payee").textContent = txn.payee ?? "";
+  field("category").textContent = picker.describe(txn);
+  field("memo").textContent = txn.memo;
+  field("memo").title = txn.memo;
+  const out = txn.amount.startsWith("-");
+  field(out ? "out" : "in").textContent = formatMoney(out ? negate(txn.amount) : txn.amount, currency);
+  field("status").replaceChildren(statusCell(txn.status));
+  const balance = field("balance");
+  balance.textContent = txn.running_balance === null ? "" : formatMoney(txn.running_balance, currency);
+  balance.classList.toggle("text-danger", Boolean(txn.running_balance?.startsWith("-")));
+  if (book.canWrite) {
+    row.classList.add("editable");
+    row.title = "Click or press Enter to change";
+  }
+  return row;
+}
+
+function render() {
+  rows.replaceChildren(...shown.map(renderRow));
+  rows.setAttribute("aria-busy", "false");
+  root.querySelector("[data-empty]").classList.toggle("d-none", shown.length > 0);
+  moreButton.classList.toggle("d-none", !cursor);
+}
+
+async function showBalances() {
+  const account = await api("GET", book.path(`/accounts/${accountId}`));
+  for (const el of root.querySelectorAll("[data-balance]")) {
+    const amount = account[el.dataset.balance];
+    el.textContent = formatMoney(amount, currency);
+    el.classList.toggle("text-danger", amount.startsWith("-"));
+  }
+  root.querySelector("[data-account-name]").textContent = account.name;
+}
+
+async function fetchPage(limit, after = null) {
+  const query = new URLSearchParams({ account_id: String(accountId), limit: String(limit) });
+  if (after) query.set("cursor", after);
+  return api("GET", book.path(`/transactions?${query}`));
+}
+
+/** Load the newest rows again (as many as were shown), after something changed. */
+async function reload() {
+  editor = null;
+  const page = await fetchPage(Math.min(500, Math.max(PAGE, shown.length)));
+  shown = page.items;
+  cursor = page.next_cursor;
+  render();
+  await showBalances();
+}
+
+moreButton.addEventListener("click", async () => {
+  moreButton.disabled = true;
+  try {
+    const page = await fetchPage(PAGE, cursor);
+    shown = shown.concat(page.items);
+    cursor = page.next_cursor;
+    rows.append(...page.items.map(renderRow));
+    moreButton.classList.toggle("d-none", !cursor);
+  } catch (err) {
+    showPageError(root, err);
+  } finally {
+    moreButton.disabled = false;
+  }
+});
+
+// ---- the inline editor ----------------------------------------------------------------------
+
+class RowEditor {
+  /** Edit `txn` in place of its row, or a new transaction at the top when `txn` is null. */
+  constructor(txn, { date = today() } = {}) {
+    this.txn = txn;
+    this.idempotencyKey = txn ? null : newIdempotencyKey();
+    this.error = null;
+    const fragment = document.getElementById("register-editor").content.cloneNode(true);
+    this.rows = [...fragment.children];
+    this.original = txn ? this.valuesOf(txn) : { date, payee: "", category: "", memo: "", out: "", in: "", status: "uncleared" };
+    for (const [name, value] of Object.entries(this.original)) this.input(name, fragment).value = value;
+    if (txn?.splits.length) {
+      this.input("category", fragment).disabled = true;
+      fragment.querySelector("[data-split-note]").classList.remove("d-none");
+    }
+    const row = txn && rows.querySelector(`[data-txn-id="${txn.id}"]`);
+    if (row) row.replaceWith(fragment);
+    else rows.prepend(fragment);
+    this.bind();
+    picker.suggest(accountId);
+    this.input("date").focus();
+  }
+
+  input(name, scope = this.rows[0]) {
+    return scope.querySelector(`[name="${name}"]`);
+  }
+
+  valuesOf(txn) {
+    const out = txn.amount.startsWith("-");
+    return {
+      date: txn.date,
+      payee: txn.payee ?? "",
+      category: picker.describe(txn),
+      memo: txn.memo,
+      out: out ? formatMoneyInput(negate(txn.amount), currency) : "",
+      in: out ? "" : formatMoneyInput(txn.amount, currency),
+      status: txn.status,
+    };
+  }
+
+  values() {
+    return Object.fromEntries(Object.keys(this.original).map((name) => [name, this.input(name).value]));
+  }
+
+  changed() {
+    const now = this.values();
+    return Object.keys(now).some((name) => now[name] !== this.original[name]);
+  }
+
+  bind() {
+    const [row] = this.rows;
+    row.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.isComposing && event.target.tagName !== "BUTTON") {
+        event.preventDefault();
+        this.save();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        this.cancel();
+      }
+    });
+    row.querySelector("[data-save]").addEventListener("click", () => this.save());
+    row.querySelector("[data-cancel]").addEventListener("click", () => this.cancel());
+    row.querySelector("[data-more-options]").addEventListener("click", () => this.openDialog());
+    suggestPayees(this.input("payee"), book);
+    this.input("payee").addEventListener("change", () => this.fillCategory());
+    // One of out and in: typing in one empties the other.
+    this.input("out").addEventListener("input", () => {
+      if (this.input("out").value) this.input("in").value = "";
+    });
+    this.input("in").addEventListener("input", () => {
+      if (this.input("in").value) this.input("out").value = "";
+    });
+  }
+
+  async fillCategory() {
+    if (this.txn || this.input("category").value) return;
+    try {
+      const last = await lastCategoryOf(book, this.input("payee").value);
+      if (last && !this.input("category").value) {
+        this.input("category").value = picker.describe({ splits: [], ...last });
+      }
+    } catch {
+      // Only a suggestion.
+    }
+  }
+
+  /** The API body for what was typed (only what changed, for an edit), or null if invalid. */
+  body() {
+    const values = this.values();
+    const body = { date: values.date, payee: values.payee.trim() || null, memo: values.memo, status: values.status };
+    const out = parseMoneyInput(values.out);
+    const inflow = parseMoneyInput(values.in);
+    body.amount = inflow || (out ? negate(out) : "");
+    if (!this.txn?.splits.length) {
+      try {
+        const target = picker.resolve(values.category);
+        body.category_id = target.category_id ?? null;
+        body.transfer_account_id = target.transfer_account_id ?? null;
+      } catch (err) {
+        showError(rows, "category_id", err.message);
+        return null;
+      }
+    }
+    if (!this.txn) return { account_id: accountId, ...body };
+    const original = this.original;
+    if (values.date === original.date) delete body.date;
+    if (values.payee === original.payee) delete body.payee;
+    if (values.memo === original.memo) delete body.memo;
+    if (values.status === original.status) delete body.status;
+    if (values.out === original.out && values.in === original.in) delete body.amount;
+    if (values.category === original.category) {
+      delete body.category_id;
+      delete body.transfer_account_id;
+    }
+    return body;
+  }
+
+  async save() {
+    clearErrors(rows);
+    if (this.txn && !this.changed()) {
+      this.cancel();
+      return;
+    }
+    const body = this.body();
+    if (!body) return;
+    const buttons = this.rows[0].querySelectorAll("button");
+    buttons.forEach((b) => (b.disabled = true));
+    try {
+      if (this.txn) {
+        await api("PATCH", book.path(`/transactions/${this.txn.id}`), body, {
+          headers: { "If-Match": this.txn.etag },
+        });
+      } else {
+        await api("POST", book.path("/transactions"), body, {
+          headers: { "Idempotency-Key": this.idempotencyKey },
+        });
+      }
+      await reload();
+      // Entering a pile of receipts: the next new row is ready, on the same date.
+      if (!this.txn) editor = new RowEditor(null, { date: body.date });
+    } catch (err) {
+      this.error = err;
+      showProblem(rows, err);
+      buttons.forEach((b) => (b.disabled = false));
+    }
+  }
+
+  cancel() {
+    editor = null;
+    clearPageError(root);
+    // After a refused write (someone else changed it) show what is there now.
+    const action = this.error?.status === 412 ? reload() : Promise.resolve(render());
+    action.catch((err) => showPageError(root, err));
+  }
+
+  openDialog() {
+    const values = this.values();
+    const preset = { account_id: accountId, date: values.date, payee: values.payee, memo: values.memo, status: values.status };
+    const out = parseMoneyInput(values.out);
+    preset.amount = parseMoneyInput(values.in) || (out ? negate(out) : "");
+    if (!this.txn?.splits.length) {
+      try {
+        Object.assign(preset, { category_id: null, transfer_account_id: null }, picker.resolve(values.category));
+      } catch {
+        // The dialog shows the category as it was.
+      }
+    }
+    editor = null;
+    render();
+    dialog.open(this.txn, preset);
+  }
+}
+
+function startEditing(txn) {
+  if (!book.canWrite) return;
+  if (editor) {
+    if (editor.changed()) {
+      editor.input("date").focus();
+      return;
+    }
+    editor.cancel();
+  }
+  editor = new RowEditor(txn);
+}
+
+rows.addEventListener("click", (event) => {
+  const row = event.target.closest("[data-txn]");
+  if (row) startEditing(shown.find((t) => t.id === Number(row.dataset.txnId)));
+});
+rows.addEventListener("keydown", (event) => {
+  const row = event.target.closest("[data-txn]");
+  if (row && event.key === "Enter" && event.target === row) {
+    event.preventDefault();
+    startEditing(shown.find((t) => t.id === Number(row.dataset.txnId)));
+  }
+});
+root.querySelector("[data-add-row]").addEventListener("click", () => startEditing(null));
+root.querySelector("[data-open-dialog]").addEventListener("click", () => dialog.open(null, { account_id: accountId }));
+
+async function start() {
+  const [accounts, categories] = await Promise.all([loadAccounts(book), loadCategories(book)]);
+  picker = new CategoryPicker(categories, accounts);
+  dialog = new TransactionDialog(book, picker, reload);
+  await reload();
+}
+
+start().catch((err) => {
+  rows.setAttribute("aria-busy", "false");
+  showPageError(root, err);
+});

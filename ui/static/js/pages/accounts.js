@@ -1,0 +1,95 @@
+import { api } from "../api.js";
+import { bindForm } from "../forms.js";
+import {
+  ACCOUNT_TYPE_NAMES,
+  bookOf,
+  hideWritersControls,
+  loadAccounts,
+  showPageError,
+  today,
+} from "../ledger.js";
+import { formatMoney, formatTotals, parseMoneyInput, totals } from "../money.js";
+
+const root = document.getElementById("accounts-page");
+const book = bookOf(root);
+const groups = document.getElementById("account-groups");
+const showArchived = document.getElementById("show-archived");
+hideWritersControls(root, book);
+
+function balanceClass(amount) {
+  return amount.startsWith("-") ? "text-danger" : "";
+}
+
+function accountRow(account) {
+  const row = document.getElementById("account-row").content.cloneNode(true);
+  const tr = row.querySelector("[data-account]");
+  tr.dataset.accountId = account.id;
+  const name = row.querySelector('[data-field="name"]');
+  name.textContent = account.name;
+  name.href = `/books/${book.id}/accounts/${account.id}`;
+  row.querySelector('[data-field="archived"]').classList.toggle("d-none", !account.archived);
+  if (account.currency !== book.currency) {
+    row.querySelector('[data-field="currency"]').textContent = account.currency;
+  }
+  row.querySelector('[data-field="cleared"]').textContent = formatMoney(account.cleared_balance, account.currency);
+  const balance = row.querySelector('[data-field="balance"]');
+  balance.textContent = formatMoney(account.balance, account.currency);
+  balance.className += ` ${balanceClass(account.balance)}`;
+  return row;
+}
+
+function accountGroup(type, accounts) {
+  const section = document.getElementById("account-group").content.cloneNode(true);
+  section.querySelector("[data-account-group]").dataset.type = type;
+  section.querySelector('[data-field="type"]').textContent = ACCOUNT_TYPE_NAMES[type] || type;
+  const live = accounts.filter((a) => !a.archived);
+  section.querySelector('[data-field="total"]').textContent = formatTotals(
+    totals(live.map((a) => ({ amount: a.balance, currency: a.currency }))),
+  );
+  section.querySelector("tbody").append(...accounts.map(accountRow));
+  return section;
+}
+
+async function render() {
+  const accounts = await loadAccounts(book);
+  const live = accounts.filter((a) => !a.archived);
+  root.querySelector("[data-net-worth]").textContent = formatTotals(
+    totals(live.map((a) => ({ amount: a.balance, currency: a.currency }))),
+    formatMoney("0", book.currency),
+  );
+  const shown = showArchived.checked ? accounts : live;
+  const sections = Object.keys(ACCOUNT_TYPE_NAMES)
+    .map((type) => [type, shown.filter((a) => a.type === type)])
+    .filter(([, list]) => list.length)
+    .map(([type, list]) => accountGroup(type, list));
+  groups.replaceChildren(...sections);
+  groups.setAttribute("aria-busy", "false");
+  root.querySelector("[data-empty]").classList.toggle("d-none", accounts.length > 0);
+}
+
+function refresh() {
+  render().catch((err) => {
+    groups.replaceChildren();
+    showPageError(root, err);
+  });
+}
+
+showArchived.addEventListener("change", refresh);
+
+const form = document.getElementById("account-form");
+document.getElementById("account-opening-date").value = today();
+bindForm(form, async (values) => {
+  const body = {
+    name: values.name,
+    type: values.type,
+    currency: values.currency.trim().toUpperCase(),
+    opening_balance: parseMoneyInput(values.opening_balance) || "0",
+  };
+  if (values.opening_date) body.opening_date = values.opening_date;
+  await api("POST", book.path("/accounts"), body);
+  form.reset();
+  document.getElementById("account-opening-date").value = today();
+  await render();
+});
+
+refresh();
