@@ -485,3 +485,113 @@ def test_money_reads_and_writes_the_users_locale(browser, ledger, locale, typed,
         assert money_helpers(browser, tripled) == "-0.15"
     finally:
         browser.driver.execute_cdp_cmd("Emulation.setLocaleOverride", {})
+
+
+# ---- all transactions -------------------------------------------------------------------------
+
+
+def listed(browser: Browser, field: str = "payee") -> list[str]:
+    """One column of the list, read at one moment (the list may be redrawn meanwhile)."""
+    return browser.driver.execute_script(
+        "return [...document.querySelectorAll('[data-rows] [data-txn] [data-field=' + "
+        "arguments[0] + ']')].map((cell) => cell.textContent.trim())",
+        field,
+    )
+
+
+def wait_listed(browser: Browser, payees: list[str]) -> None:
+    browser.wait_until(lambda _: listed(browser) == payees, f"the list to show {payees}")
+
+
+def test_search_and_filter_all_transactions(browser, ledger):
+    groceries = ledger.category("Food: Groceries")
+    ledger.add("-20.00", "Corner Shop", memo="weekly basket", category_id=groceries)
+    ledger.add("-45.10", "Fuel Station", date=DAY + dt.timedelta(days=1))
+    ledger.add("2500.00", "Employer", account=ledger.savings, date=DAY + dt.timedelta(days=2))
+    ledger.add("-7.25", "Bakery", memo="basket of rolls", status="cleared")
+    signed_in(browser, f"/books/{ledger.book_id}/transactions")
+    wait_listed(browser, ["Employer", "Fuel Station", "Bakery", "Corner Shop"])
+
+    browser.fill("#filter-q", "bask")
+    browser.find("#filter-q").send_keys(Keys.ENTER)
+    wait_listed(browser, ["Bakery", "Corner Shop"])
+    assert browser.query == {"q": ["bask"]}
+
+    Select(browser.find("#filter-status")).select_by_value("cleared")
+    wait_listed(browser, ["Bakery"])
+
+    # The filters live in the address: a reload shows the same list.
+    browser.reload()
+    wait_listed(browser, ["Bakery"])
+    assert browser.find("#filter-q").get_attribute("value") == "bask"
+
+    browser.click("[data-clear-filters]")
+    wait_listed(browser, ["Employer", "Fuel Station", "Bakery", "Corner Shop"])
+    Select(browser.find("#filter-category")).select_by_value("uncategorized")
+    wait_listed(browser, ["Employer", "Fuel Station", "Bakery"])
+    Select(browser.find("#filter-account_id")).select_by_visible_text("Savings")
+    wait_listed(browser, ["Employer"])
+    assert "$2,500.00" in browser.find("[data-rows] [data-field=amount]").text
+
+    browser.click("[data-clear-filters]")
+    browser.fill("#filter-amount_max", "-10")
+    browser.fill("#filter-amount_min", "-50")
+    browser.find("#filter-amount_min").send_keys(Keys.ENTER)
+    wait_listed(browser, ["Fuel Station", "Corner Shop"])
+
+    browser.console.expect_http_error(f"/api/v1/books/{ledger.book_id}/transactions", 422)
+    browser.fill("#filter-amount_min", "lots")
+    browser.find("#filter-amount_min").send_keys(Keys.ENTER)
+    assert "as a number" in browser.field_error("#filter-form", "amount_min")
+
+
+def test_select_many_and_categorize_them_at_once(browser, ledger):
+    for payee in ("Corner Shop", "Bakery", "Fuel Station"):
+        ledger.add("-5.00", payee)
+    signed_in(browser, f"/books/{ledger.book_id}/transactions")
+    wait_listed(browser, ["Fuel Station", "Bakery", "Corner Shop"])
+    assert not browser.find("#bulk-form").is_displayed()
+
+    rows = browser.find_all("[data-rows] [data-txn]")
+    rows[1].find_element(By.CSS_SELECTOR, "[data-select]").click()
+    rows[2].find_element(By.CSS_SELECTOR, "[data-select]").click()
+    browser.wait_text("[data-selected-count]", "2 selected")
+    browser.click('[data-bulk="categorize"]')
+    assert browser.field_error("#bulk-form", "category_id") == "Choose the category."
+
+    Select(browser.find("#bulk-category")).select_by_visible_text("Groceries")
+    browser.click('[data-bulk="categorize"]')
+    browser.hidden("#bulk-form")
+    groceries = ledger.category("Food: Groceries")
+    by_payee = {t.payee: t.category_id for t in ledger.transactions()}
+    assert by_payee == {"Corner Shop": groceries, "Bakery": groceries, "Fuel Station": None}
+    assert listed(browser, "category") == ["", "Food: Groceries", "Food: Groceries"]
+
+    # Select all, tag them, then delete them.
+    browser.click("[data-select-all]")
+    browser.wait_text("[data-selected-count]", "3 selected")
+    browser.fill("#bulk-tags", "receipts, 2026")
+    browser.click('[data-bulk="tag"]')
+    browser.hidden("#bulk-form")
+    assert all(sorted(t.tags) == ["2026", "receipts"] for t in ledger.transactions())
+    browser.click("[data-select-all]")
+    browser.click('[data-bulk="delete"]')
+    browser.dialog().accept()
+    wait_listed(browser, [])
+    assert ledger.transactions() == []
+
+
+def test_open_a_transaction_from_the_list_and_change_it(browser, ledger):
+    txn = ledger.add("-5.00", "Corner Shop")
+    signed_in(browser, f"/books/{ledger.book_id}/transactions")
+    wait_listed(browser, ["Corner Shop"])
+    browser.click(f'[data-txn-id="{txn.id}"] [data-field=payee]')
+    browser.visible("#txn-payee")
+    assert browser.find("#txn-amount").get_attribute("value") == "-5.00"
+    browser.fill("#txn-payee", "Corner Shop Ltd")
+    browser.fill("#txn-tags", "food")
+    browser.submit("#transaction-form")
+    browser.hidden("#transaction-dialog")
+    wait_listed(browser, ["Corner Shop Ltd"])
+    saved = ledger.read(txn.id)
+    assert (saved.payee, saved.tags) == ("Corner Shop Ltd", ["food"])

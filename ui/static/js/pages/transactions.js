@@ -1,0 +1,292 @@
+// All of a book's transactions: filters and search (kept in the address, so a reload or a
+// bookmark shows the same list), a row opens the dialog, and selected rows change together.
+import { api } from "../api.js";
+import { clearErrors, formValues, showError, showProblem } from "../forms.js";
+import {
+  bookOf,
+  clearPageError,
+  hideWritersControls,
+  loadAccounts,
+  loadCategories,
+  showPageError,
+} from "../ledger.js";
+import { formatMoney, parseMoneyInput } from "../money.js";
+import { CategoryPicker, suggestPayees } from "../pickers.js";
+import { TransactionDialog, parseTags } from "../transaction-dialog.js";
+import { formatDate, statusCell } from "../transaction-rows.js";
+
+const PAGE = 100;
+const FILTERS = ["q", "account_id", "category", "payee", "tag", "status", "date_from", "date_to", "amount_min", "amount_max"];
+const root = document.getElementById("transactions-page");
+const book = bookOf(root);
+const rows = root.querySelector("[data-rows]");
+const filterForm = document.getElementById("filter-form");
+const bulkForm = document.getElementById("bulk-form");
+const selectAll = root.querySelector("[data-select-all]");
+const moreButton = root.querySelector("[data-more]");
+hideWritersControls(root, book);
+
+let picker = null;
+let dialog = null;
+let shown = [];
+let cursor = null;
+const selected = new Set();
+
+// ---- filters --------------------------------------------------------------------------------
+
+/** The filters in the page's address, as the form's field names. */
+function filtersFromAddress() {
+  const params = new URLSearchParams(window.location.search);
+  return Object.fromEntries(FILTERS.filter((name) => params.get(name)).map((name) => [name, params.get(name)]));
+}
+
+function showFilters(filters) {
+  for (const name of FILTERS) filterForm.elements.namedItem(name).value = filters[name] ?? "";
+}
+
+/** The API's query for the filters (category "uncategorized" is its own switch). */
+function apiQuery(filters) {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) {
+    if (name === "category") {
+      if (value === "uncategorized") query.set("uncategorized", "true");
+      else query.set("category_id", value);
+    } else if (name === "amount_min" || name === "amount_max") {
+      query.set(name, parseMoneyInput(value));
+    } else {
+      query.set(name, value);
+    }
+  }
+  return query;
+}
+
+function currentFilters() {
+  return Object.fromEntries(Object.entries(formValues(filterForm)).filter(([name, value]) => FILTERS.includes(name) && value.trim()));
+}
+
+// ---- the list -------------------------------------------------------------------------------
+
+function renderRow(txn) {
+  const row = document.getElementById("transaction-row").content.firstElementChild.cloneNode(true);
+  row.dataset.txnId = txn.id;
+  const field = (name) => row.querySelector(`[data-field="${name}"]`);
+  const account = picker.accounts.get(txn.account_id);
+  field("date").textContent = formatDate(txn.date);
+  field("account").textContent = account ? account.name : "";
+  field("payee").textContent = txn.payee ?? "";
+  field("category").textContent = picker.describe(txn);
+  field("memo").textContent = txn.memo;
+  field("memo").title = txn.memo;
+  field("amount").textContent = formatMoney(txn.amount, txn.currency);
+  field("amount").classList.toggle("text-success", !txn.amount.startsWith("-"));
+  field("status").replaceChildren(statusCell(txn.status));
+  const check = row.querySelector("[data-select]");
+  if (book.canWrite) {
+    check.checked = selected.has(txn.id);
+    check.setAttribute("aria-label", `Select ${txn.payee ?? "transaction"} on ${formatDate(txn.date)}`);
+    row.classList.add("editable");
+  } else {
+    row.querySelector("[data-writer]").remove();
+  }
+  return row;
+}
+
+async function fetchPage(after = null) {
+  const query = apiQuery(filtersFromAddress());
+  query.set("limit", String(PAGE));
+  if (after) query.set("cursor", after);
+  return api("GET", book.path(`/transactions?${query}`));
+}
+
+async function load() {
+  rows.setAttribute("aria-busy", "true");
+  const page = await fetchPage();
+  shown = page.items;
+  cursor = page.next_cursor;
+  selected.clear();
+  rows.replaceChildren(...shown.map(renderRow));
+  rows.setAttribute("aria-busy", "false");
+  root.querySelector("[data-empty]").classList.toggle("d-none", shown.length > 0);
+  moreButton.classList.toggle("d-none", !cursor);
+  showSelection();
+}
+
+function reload() {
+  clearPageError(root);
+  return load().catch((err) => {
+    if (err.errors?.length) showProblem(filterForm, err);
+    else showPageError(root, err);
+    rows.replaceChildren();
+    rows.setAttribute("aria-busy", "false");
+  });
+}
+
+moreButton.addEventListener("click", async () => {
+  moreButton.disabled = true;
+  try {
+    const page = await fetchPage(cursor);
+    shown = shown.concat(page.items);
+    cursor = page.next_cursor;
+    rows.append(...page.items.map(renderRow));
+    moreButton.classList.toggle("d-none", !cursor);
+    showSelection();
+  } catch (err) {
+    showPageError(root, err);
+  } finally {
+    moreButton.disabled = false;
+  }
+});
+
+filterForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearErrors(filterForm);
+  const query = new URLSearchParams(currentFilters());
+  window.history.replaceState(null, "", query.size ? `?${query}` : window.location.pathname);
+  reload();
+});
+// Choices apply at once; typed filters apply on Enter (the form's submit).
+filterForm.querySelectorAll("select, input[type=date]").forEach((input) =>
+  input.addEventListener("change", () => filterForm.requestSubmit()),
+);
+root.querySelector("[data-clear-filters]").addEventListener("click", () => {
+  showFilters({});
+  filterForm.requestSubmit();
+});
+
+// ---- selecting and changing many ------------------------------------------------------------
+
+function showSelection() {
+  bulkForm.classList.toggle("d-none", !book.canWrite || selected.size === 0);
+  bulkForm.querySelector("[data-selected-count]").textContent =
+    selected.size === 1 ? "1 selected" : `${selected.size} selected`;
+  const boxes = rows.querySelectorAll("[data-select]");
+  selectAll.checked = boxes.length > 0 && selected.size === boxes.length;
+  selectAll.indeterminate = selected.size > 0 && selected.size < boxes.length;
+}
+
+rows.addEventListener("change", (event) => {
+  const box = event.target.closest("[data-select]");
+  if (!box) return;
+  const id = Number(box.closest("[data-txn]").dataset.txnId);
+  if (box.checked) selected.add(id);
+  else selected.delete(id);
+  showSelection();
+});
+
+selectAll.addEventListener("change", () => {
+  rows.querySelectorAll("[data-select]").forEach((box) => {
+    box.checked = selectAll.checked;
+    const id = Number(box.closest("[data-txn]").dataset.txnId);
+    if (selectAll.checked) selected.add(id);
+    else selected.delete(id);
+  });
+  showSelection();
+});
+
+const BULK = {
+  categorize(values) {
+    if (!values.category_id) return [null, ["category_id", "Choose the category."]];
+    return [{ category_id: Number(values.category_id) }];
+  },
+  status(values) {
+    if (!values.status) return [null, ["status", "Choose the status."]];
+    return [{ status: values.status }];
+  },
+  tag(values) {
+    const tags = parseTags(values.add_tags);
+    if (!tags.length) return [null, ["add_tags", "Type the tags to add."]];
+    return [{ add_tags: tags }];
+  },
+};
+
+bulkForm.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-bulk]");
+  if (!button) return;
+  clearErrors(bulkForm);
+  const ids = [...selected];
+  const action = button.dataset.bulk;
+  let path = "/transactions/bulk-update";
+  let body;
+  if (action === "delete") {
+    const what = ids.length === 1 ? "this transaction" : `these ${ids.length} transactions`;
+    if (!window.confirm(`Delete ${what}? Transfers go with their other side.`)) return;
+    path = "/transactions/bulk-delete";
+    body = { ids };
+  } else {
+    const [change, problem] = BULK[action](formValues(bulkForm));
+    if (problem) {
+      showError(bulkForm, ...problem);
+      return;
+    }
+    body = { ids, ...change };
+  }
+  button.disabled = true;
+  try {
+    await api("POST", book.path(path), body);
+    bulkForm.reset();
+    await load();
+  } catch (err) {
+    showProblem(bulkForm, err);
+  } finally {
+    button.disabled = false;
+  }
+});
+
+// ---- opening one ----------------------------------------------------------------------------
+
+function openRow(row) {
+  if (!book.canWrite) return;
+  const txn = shown.find((t) => t.id === Number(row.dataset.txnId));
+  if (txn) dialog.open(txn);
+}
+
+rows.addEventListener("click", (event) => {
+  const row = event.target.closest("[data-txn]");
+  if (row && !event.target.closest("[data-writer]")) openRow(row);
+});
+rows.addEventListener("keydown", (event) => {
+  const row = event.target.closest("[data-txn]");
+  if (row && event.target === row && event.key === "Enter") {
+    event.preventDefault();
+    openRow(row);
+  }
+});
+root.querySelector("[data-new-transaction]").addEventListener("click", () => {
+  const accountId = filtersFromAddress().account_id;
+  dialog.open(null, accountId ? { account_id: Number(accountId) } : {});
+});
+
+// ---- start ----------------------------------------------------------------------------------
+
+function fillChoices(accounts, categories) {
+  const accountSelect = filterForm.elements.namedItem("account_id");
+  accountSelect.append(...accounts.map((a) => new Option(a.archived ? `${a.name} (archived)` : a.name, a.id)));
+  const groups = new Map();
+  for (const category of categories) {
+    if (!groups.has(category.group)) groups.set(category.group, []);
+    groups.get(category.group).push(category);
+  }
+  for (const select of root.querySelectorAll("[data-category-select]")) {
+    for (const [group, members] of groups) {
+      const optgroup = document.createElement("optgroup");
+      optgroup.label = group;
+      optgroup.append(...members.filter((c) => !c.archived || select.name === "category").map((c) => new Option(c.name, c.id)));
+      if (optgroup.children.length) select.append(optgroup);
+    }
+  }
+}
+
+async function start() {
+  const [accounts, categories] = await Promise.all([loadAccounts(book), loadCategories(book)]);
+  picker = new CategoryPicker(categories, accounts);
+  dialog = new TransactionDialog(book, picker, load);
+  fillChoices(accounts, categories);
+  suggestPayees(filterForm.elements.namedItem("payee"), book);
+  showFilters(filtersFromAddress());
+  await reload();
+}
+
+start().catch((err) => {
+  rows.setAttribute("aria-busy", "false");
+  showPageError(root, err);
+});
