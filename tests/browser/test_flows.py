@@ -17,7 +17,9 @@ from server.auth.passwords import password_problems
 from server.auth.tokens import TOKEN_PREFIX, create_token
 from server.auth.users import BAD_CREDENTIALS
 from server.clock import utcnow
+from server.domain.accounts import list_accounts
 from server.domain.books import book_problems, create_book
+from server.domain.demo import create_demo_book
 from server.errors import FieldError
 from tests.conftest import PASSWORD
 
@@ -351,6 +353,18 @@ def test_no_page_logs_an_error(browser, alex_account, server_db):
             )
         else:
             browser.visible('.opblock-summary-path[data-path="/api/v1/health"]', timeout=20)
+        browser.console.assert_clean()
+    demo = create_demo_book(server_db, alex_account.id, now=utcnow())
+    with server_db.read() as conn:
+        account = list_accounts(conn, demo.id)[0]
+    ledger_pages = {
+        f"/books/{demo.id}": "[data-account-group]",
+        f"/books/{demo.id}/accounts/{account.id}": "[data-rows] [data-txn]",
+        f"/books/{demo.id}/transactions": "[data-rows] [data-txn]",
+    }
+    for path, filled in ledger_pages.items():
+        browser.open(path)
+        browser.visible(filled)
         browser.console.assert_clean()
     browser.console.expect_http_error("/no-such-page", 404)
     browser.open("/no-such-page")
