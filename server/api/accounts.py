@@ -47,6 +47,12 @@ class AccountOut(Schema):
     reconciled_balance = String(
         metadata={"description": "Opening balance plus reconciled transactions."}
     )
+    etag = String(
+        metadata={
+            "description": "The version read, as in the `ETag` header: send it in `If-Match`.",
+            "example": '"account-7-2-150000-150000-0"',
+        }
+    )
     created_at = DateTime()
     updated_at = DateTime()
 
@@ -84,7 +90,7 @@ def account_json(account: Account) -> dict[str, Any]:
         name: format_amount(getattr(account, name), account.currency)
         for name in ("opening_balance", "balance", "cleared_balance", "reconciled_balance")
     }
-    return {**account.__dict__, **money}
+    return {**account.__dict__, **money, "etag": account.etag}
 
 
 def _with_etag(account: Account, status: int = 200) -> tuple[Any, int, dict[str, str]]:

@@ -123,6 +123,7 @@ def account_register(book_id: int, account_id: int) -> Any:
         page="account-register",
         book=book,
         account=get_account(reader(), book.id, account_id),
+        account_types=ACCOUNT_TYPES,
         statuses=STATUSES,
     )
 

@@ -425,6 +425,42 @@ def test_delete_a_transfer_from_the_dialog_takes_both_sides(browser, ledger):
     assert ledger.transactions() == []
 
 
+def test_rename_archive_and_delete_an_account_from_its_register(browser, ledger):
+    ledger.add("-20.00", "Corner Shop", account=ledger.savings)
+    signed_in(browser, f"/books/{ledger.book_id}/accounts/{ledger.savings.id}")
+    wait_rows(browser, 1)
+    browser.click("[data-account-settings]")
+    browser.fill("#account-settings-form #name", "Rainy day")
+    browser.click("#account-settings-form #archived")
+    browser.submit("#account-settings-form")
+    browser.hidden("#account-dialog")
+    browser.wait_text("[data-account-name]", "Rainy day")
+    assert browser.find("[data-archived-badge]").is_displayed()
+    with ledger.db.read() as conn:
+        saved = get_account(conn, ledger.book_id, ledger.savings.id)
+    assert (saved.name, saved.archived) == ("Rainy day", True)
+
+    # In use: the server refuses and says why; the account stays.
+    browser.console.expect_http_error(
+        f"/api/v1/books/{ledger.book_id}/accounts/{ledger.savings.id}", 409
+    )
+    browser.click("[data-account-settings]")
+    browser.click("#account-settings-form [data-delete-account]")
+    browser.dialog().accept()
+    assert "transactions" in browser.form_error("#account-settings-form")
+
+    # Unused: it goes, and so does the page.
+    browser.open(f"/books/{ledger.book_id}/accounts/{ledger.checking.id}")
+    wait_rows(browser, 0)
+    browser.click("[data-account-settings]")
+    browser.click("#account-settings-form [data-delete-account]")
+    browser.dialog().accept()
+    browser.wait_for_path(f"/books/{ledger.book_id}")
+    browser.click("#show-archived")
+    browser.wait_until(lambda _: "Rainy day" in browser.find("#account-groups").text, "archived")
+    assert "Checking" not in browser.find("#account-groups").text
+
+
 def test_a_viewer_reads_the_register_without_write_controls(browser, ledger, add_user):
     ledger.add("-20.00", "Corner Shop")
     viewer = add_user("sam")

@@ -1,5 +1,6 @@
 // An account's register: newest first with the running balance; rows are added and changed in
 // place (Enter saves, Esc cancels, Tab moves on), and the dialog takes splits and transfers.
+import { accountSettings } from "../account-settings.js";
 import { api, newIdempotencyKey } from "../api.js";
 import { clearErrors, showError, showProblem } from "../forms.js";
 import {
@@ -72,6 +73,7 @@ async function showBalances() {
     el.classList.toggle("text-danger", amount.startsWith("-"));
   }
   root.querySelector("[data-account-name]").textContent = account.name;
+  root.querySelector("[data-archived-badge]").classList.toggle("d-none", !account.archived);
 }
 
 async function fetchPage(limit, after = null) {
@@ -304,6 +306,10 @@ rows.addEventListener("keydown", (event) => {
 });
 root.querySelector("[data-add-row]").addEventListener("click", () => startEditing(null));
 root.querySelector("[data-open-dialog]").addEventListener("click", () => dialog.open(null, { account_id: accountId }));
+const openAccountSettings = accountSettings(book, accountId, () => reload());
+root.querySelector("[data-account-settings]").addEventListener("click", () =>
+  openAccountSettings().catch((err) => showPageError(root, err)),
+);
 
 async function start() {
   const [accounts, categories] = await Promise.all([loadAccounts(book), loadCategories(book)]);
