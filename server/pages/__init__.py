@@ -136,6 +136,14 @@ def book_transactions(book_id: int) -> Any:
     )
 
 
+@pages.get("/books/<int:book_id>/categories")
+def book_categories(book_id: int) -> Any:
+    """A book's category groups and categories: add, rename, archive, delete or merge."""
+    return _needs_sign_in() or render_template(
+        "pages/categories.html", page="categories", book=_book(book_id)
+    )
+
+
 @pages.get("/settings")
 def settings() -> Any:
     """Password, API tokens and (for administrators) registration."""

@@ -311,6 +311,12 @@ def chromium() -> Iterator[WebDriver]:
     except WebDriverException:
         shutil.rmtree(profile, ignore_errors=True)
         raise
+    # Bootstrap scrolls smoothly and fades dialogs unless motion is reduced; a click while
+    # the page still moves lands elsewhere.
+    driver.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]},
+    )
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(WAIT_SECONDS)
     try:

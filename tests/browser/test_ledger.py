@@ -631,3 +631,84 @@ def test_open_a_transaction_from_the_list_and_change_it(browser, ledger):
     wait_listed(browser, ["Corner Shop Ltd"])
     saved = ledger.read(txn.id)
     assert (saved.payee, saved.tags) == ("Corner Shop Ltd", ["food"])
+
+
+# ---- categories -------------------------------------------------------------------------------
+
+
+def group_card(browser: Browser, name: str):
+    cards = [
+        card
+        for card in browser.find_all("[data-group]")
+        if card.find_element(By.CSS_SELECTOR, "[data-name]").text == name
+    ]
+    assert len(cards) == 1, name
+    return cards[0]
+
+
+def category_item(browser: Browser, category_id: int):
+    return browser.visible(f'[data-category-id="{category_id}"]')
+
+
+def test_manage_categories_and_merge_one_into_another(browser, ledger):
+    groceries = ledger.category("Food: Groceries")
+    restaurants = ledger.category("Food: Restaurants")
+    txn = ledger.add("-12.00", "Pizzeria", category_id=restaurants)
+    signed_in(browser, f"/books/{ledger.book_id}/categories")
+    browser.wait_until(lambda _: len(browser.find_all("[data-group]")) == 6, "the groups")
+
+    browser.fill("#group-name", "Children")
+    browser.submit("#group-form")
+    browser.wait_until(lambda _: len(browser.find_all("[data-group]")) == 7, "the new group")
+    card = group_card(browser, "Children")
+    card.find_element(By.CSS_SELECTOR, "[data-new-category] [name=name]").send_keys(
+        "School", Keys.ENTER
+    )
+    browser.wait_until(lambda _: "School" in group_card(browser, "Children").text, "School")
+
+    # A taken name is refused at the field.
+    browser.console.expect_http_error(f"/api/v1/books/{ledger.book_id}/categories", 422)
+    card = group_card(browser, "Children")
+    card.find_element(By.CSS_SELECTOR, "[data-new-category] [name=name]").send_keys(
+        "school", Keys.ENTER
+    )
+    message = browser.wait_until(
+        lambda _: (
+            group_card(browser, "Children")
+            .find_element(By.CSS_SELECTOR, '[data-new-category] [data-error-for="name"]')
+            .text
+        ),
+        "the message at the new category's name",
+    )
+    assert "already" in message
+
+    # Rename in place: Enter saves.
+    browser.click(f'[data-category-id="{groceries}"] [data-action="rename"]')
+    field = browser.visible(f'[data-category-id="{groceries}"] [data-rename] [name=name]')
+    replace_text(field, "Supermarket")
+    field.send_keys(Keys.ENTER)
+    browser.wait_until(
+        lambda _: "Supermarket" in category_item(browser, groceries).text, "the new name"
+    )
+
+    # In use: deleting asks where its transactions go, then merges them there.
+    browser.console.expect_http_error(
+        f"/api/v1/books/{ledger.book_id}/categories/{restaurants}", 409
+    )
+    browser.click(f'[data-category-id="{restaurants}"] [data-action="delete"]')
+    browser.dialog().accept()
+    target = browser.visible(f'[data-category-id="{restaurants}"] [data-reassign] select')
+    Select(target).select_by_visible_text("Food: Supermarket")
+    browser.click(f'[data-category-id="{restaurants}"] [data-reassign] [type=submit]')
+    browser.wait_until(
+        lambda _: not browser.find_all(f'[data-category-id="{restaurants}"]'), "it to go"
+    )
+    assert ledger.read(txn.id).category_id == groceries
+
+    # Archived ones leave the list until asked for.
+    browser.click(f'[data-category-id="{groceries}"] [data-action="archive"]')
+    browser.wait_until(
+        lambda _: not browser.find_all(f'[data-category-id="{groceries}"]'), "it to hide"
+    )
+    browser.click("#show-archived")
+    assert "archived" in category_item(browser, groceries).text

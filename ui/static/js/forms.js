@@ -67,14 +67,15 @@ export function bindForm(form, submit, check = () => []) {
       form.querySelector(".is-invalid")?.focus();
       return;
     }
+    // A form of one field submits on Enter and may have no button.
     const button = form.querySelector('[type="submit"]');
-    button.disabled = true;
+    if (button) button.disabled = true;
     try {
       await submit(values);
     } catch (err) {
       showProblem(form, err);
     } finally {
-      button.disabled = false;
+      if (button) button.disabled = false;
     }
   });
 }
