@@ -262,6 +262,20 @@ def test_add_and_change_transactions_in_place_with_the_keyboard(browser, ledger)
     assert ledger.read(saved.id).payee == "Corner Shop"
 
 
+def test_click_the_status_mark_to_clear_a_transaction(browser, ledger):
+    txn = ledger.add("-20.00", "Corner Shop")
+    signed_in(browser, f"/books/{ledger.book_id}/accounts/{ledger.checking.id}")
+    wait_rows(browser, 1)
+    browser.wait_text('[data-balance="cleared_balance"]', "$1,000.00")
+    browser.click(f'[data-txn-id="{txn.id}"] [data-field="status"] i')
+    browser.wait_text('[data-balance="cleared_balance"]', "$980.00")
+    assert ledger.read(txn.id).status == "cleared"
+    assert not browser.find_all("[data-rows] [data-editor]")
+    browser.click(f'[data-txn-id="{txn.id}"] [data-field="status"] i')
+    browser.wait_text('[data-balance="cleared_balance"]', "$1,000.00")
+    assert ledger.read(txn.id).status == "uncleared"
+
+
 def test_the_register_shows_the_servers_messages_at_the_fields(browser, ledger):
     signed_in(browser, f"/books/{ledger.book_id}/accounts/{ledger.checking.id}")
     wait_rows(browser, 0)

@@ -293,9 +293,25 @@ function startEditing(txn) {
   editor = new RowEditor(txn);
 }
 
+/** Clear an uncleared transaction, or unclear a cleared one (reconciled ones stay). */
+async function toggleCleared(txn) {
+  if (txn.status === "reconciled") return;
+  try {
+    await api("PATCH", book.path(`/transactions/${txn.id}`), { status: txn.status === "cleared" ? "uncleared" : "cleared" }, {
+      headers: { "If-Match": txn.etag },
+    });
+    await reload();
+  } catch (err) {
+    showPageError(root, err);
+  }
+}
+
 rows.addEventListener("click", (event) => {
   const row = event.target.closest("[data-txn]");
-  if (row) startEditing(shown.find((t) => t.id === Number(row.dataset.txnId)));
+  if (!row) return;
+  const txn = shown.find((t) => t.id === Number(row.dataset.txnId));
+  if (book.canWrite && !editor && event.target.closest('[data-field="status"]')) toggleCleared(txn);
+  else startEditing(txn);
 });
 rows.addEventListener("keydown", (event) => {
   const row = event.target.closest("[data-txn]");
