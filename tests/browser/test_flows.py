@@ -415,7 +415,34 @@ def test_screenshots(browser, server_db):
         browser.wait_until(lambda _: len(browser.find_all(rows)) == 2, "the token rows")
         assert browser.find("html").get_attribute("data-bs-theme") == "dark"
         browser.driver.save_screenshot(str(SCREENSHOTS / "settings-dark.png"))
+        browser.driver.execute_script("localStorage.removeItem('tallybook-theme')")
+
+        demo = create_demo_book(server_db, user_id, now=utcnow())
+        with server_db.read() as conn:
+            checking = list_accounts(conn, demo.id)[0]
+        browser.open(f"/books/{demo.id}")
+        browser.visible("[data-account-group]")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "accounts.png"))
+        browser.open(f"/books/{demo.id}/accounts/{checking.id}")
+        browser.visible("[data-rows] [data-txn]")
+        browser.click("[data-rows] [data-txn]:nth-child(2)")
+        browser.visible("[data-rows] [data-editor] [name=payee]")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "register.png"))
+        browser.open(f"/books/{demo.id}/transactions?q=market")
+        browser.visible("[data-rows] [data-txn]")
+        for box in browser.find_all("[data-rows] [data-select]")[:3]:
+            box.click()
+        browser.visible("#bulk-form")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "transactions.png"))
     finally:
         browser.reset_viewport()
-    for name in ("setup", "home", "settings", "settings-dark"):
+    for name in (
+        "setup",
+        "home",
+        "settings",
+        "settings-dark",
+        "accounts",
+        "register",
+        "transactions",
+    ):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
