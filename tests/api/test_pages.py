@@ -71,3 +71,38 @@ def test_icon_font_preload_matches_its_stylesheet(client):
     with client.get("/static/vendor/bootstrap-icons/bootstrap-icons.min.css") as css:
         font = re.search(r'url\("?(fonts/[^")]+\.woff2\?[^")]*)', css.get_data(as_text=True))[1]
     assert f'<link rel="preload" href="/static/vendor/bootstrap-icons/{font}"' in html
+
+
+def test_book_pages_are_for_its_members_only(alex, make_user, sign_in, client):
+    book = alex.post("/api/v1/books", json={"name": "Household", "currency": "EUR"}).json
+    account = alex.post(
+        f"/api/v1/books/{book['id']}/accounts", json={"name": "Checking", "type": "checking"}
+    ).json
+    other = alex.post("/api/v1/books", json={"name": "Other", "currency": "EUR"}).json
+    pages = [
+        f"/books/{book['id']}",
+        f"/books/{book['id']}/accounts/{account['id']}",
+        f"/books/{book['id']}/transactions",
+        f"/books/{book['id']}/categories",
+    ]
+    for path in pages:
+        page = alex.get(path)
+        assert page.status_code == 200, path
+        assert f'data-book-id="{book["id"]}"' in page.get_data(as_text=True)
+        assert client.get(path).location == f"/login?next={path}"
+    make_user("bob")
+    bob = sign_in("bob")
+    for path in pages:
+        response = bob.get(path)
+        assert response.status_code == 404, path
+        assert "Household" not in response.get_data(as_text=True)
+    # An account is shown only under its own book.
+    assert alex.get(f"/books/{other['id']}/accounts/{account['id']}").status_code == 404
+
+
+def test_a_viewer_gets_the_pages_marked_read_only(alex, make_user, sign_in):
+    book = alex.post("/api/v1/books", json={"name": "Household", "currency": "EUR"}).json
+    make_user("sam")
+    alex.post(f"/api/v1/books/{book['id']}/members", json={"username": "sam", "role": "viewer"})
+    page = sign_in("sam").get(f"/books/{book['id']}").get_data(as_text=True)
+    assert 'data-role="viewer"' in page
