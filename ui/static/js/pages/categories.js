@@ -35,6 +35,21 @@ function renameInPlace(nameElement, save) {
   });
 }
 
+/** The rename and archive actions a group and a category share (`item` as the API sent it). */
+function renameAndArchive(element, path, item) {
+  return {
+    rename: () =>
+      renameInPlace(element.querySelector("[data-name]"), async (name) => {
+        await api("PATCH", path, { name });
+        await refresh();
+      }),
+    archive: async () => {
+      await api("PATCH", path, { archived: !item.archived });
+      await refresh();
+    },
+  };
+}
+
 function categoryItem(category) {
   const item = fromTemplate("category-item");
   item.dataset.categoryId = category.id;
@@ -44,15 +59,7 @@ function categoryItem(category) {
   const path = book.path(`/categories/${category.id}`);
   const reassign = item.querySelector("[data-reassign]");
   const actions = {
-    rename: () =>
-      renameInPlace(item.querySelector("[data-name]"), async (name) => {
-        await api("PATCH", path, { name });
-        await refresh();
-      }),
-    archive: async () => {
-      await api("PATCH", path, { archived: !category.archived });
-      await refresh();
-    },
+    ...renameAndArchive(item, path, category),
     delete: async () => {
       if (!window.confirm(`Delete the category “${category.name}”?`)) return;
       try {
@@ -87,15 +94,7 @@ function groupCard(group) {
   section.querySelector("[data-categories]").append(...members.map(categoryItem));
   const path = book.path(`/category-groups/${group.id}`);
   bindActions(section.querySelector(".card-header"), section, {
-    rename: () =>
-      renameInPlace(section.querySelector("[data-name]"), async (name) => {
-        await api("PATCH", path, { name });
-        await refresh();
-      }),
-    archive: async () => {
-      await api("PATCH", path, { archived: !group.archived });
-      await refresh();
-    },
+    ...renameAndArchive(section, path, group),
     delete: async () => {
       if (!window.confirm(`Delete the group “${group.name}”?`)) return;
       await api("DELETE", path);
