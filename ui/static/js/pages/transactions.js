@@ -140,8 +140,8 @@ moreButton.addEventListener("click", async () => {
 filterForm.addEventListener("submit", (event) => {
   event.preventDefault();
   clearErrors(filterForm);
-  const query = new URLSearchParams(currentFilters());
-  window.history.replaceState(null, "", query.size ? `?${query}` : window.location.pathname);
+  const query = new URLSearchParams(currentFilters()).toString();
+  window.history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
   reload();
 });
 // Choices apply at once; typed filters apply on Enter (the form's submit).
