@@ -19,6 +19,8 @@ from server.domain.labels import payee_id_for, tag_ids_for
 from server.domain.money import AmountError, parse_amount
 from server.errors import FieldError, NotFound, ValidationFailed
 
+# What is in an archived account stays editable; nothing new goes in.
+ARCHIVED = "The account is archived: restore it before adding transactions to it."
 STATUSES = ("uncleared", "cleared", "reconciled")
 # An account's kept totals stay far inside SQLite's 64-bit integers.
 MAX_TOTAL = 10**18
@@ -274,6 +276,8 @@ def _resolve(
     if account_id is None:
         raise ValidationFailed.on("account_id", "Choose the account.")
     account = _account(db, book_id, account_id, "account_id")
+    if account["archived"] and (current is None or current.account_id != account_id):
+        problems.append(FieldError("account_id", ARCHIVED))
     currency = account["currency"]
     day = pick("date", current.date if current else None)
     if day is None:
@@ -334,6 +338,8 @@ def _resolve(
     transfer_amount = None
     if transfer_account_id is not None:
         other = _account(db, book_id, transfer_account_id, "transfer_account_id")
+        if other["archived"] and (current is None or current.transfer_account_id != other["id"]):
+            problems.append(FieldError("transfer_account_id", ARCHIVED))
         if transfer_account_id == account_id:
             problems.append(FieldError("transfer_account_id", "Transfer to another account."))
         if category_id is not None or splits:

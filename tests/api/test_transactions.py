@@ -466,6 +466,37 @@ def test_editing_splits(ledger, eur, cats):
 # Transfers -----------------------------------------------------------------------------------
 
 
+def test_an_archived_account_takes_no_new_transactions_but_keeps_its_own_editable(ledger, eur):
+    savings = ledger.account("Savings")
+    kept = ledger.add(eur, "-5.00")
+    moved_in = ledger.add(eur, "-7.00", transfer_account_id=savings["id"])
+    archived = ledger.who.patch(f"{ledger.base}/accounts/{eur['id']}", json={"archived": True})
+    assert archived.status_code == 200, archived.json
+
+    refused = ledger.post({"account_id": eur["id"], "date": "2024-03-02", "amount": "-1.00"})
+    assert refused.status_code == 422
+    assert refused.json["errors"][0]["field"] == "account_id"
+    assert "archived" in refused.json["errors"][0]["message"]
+    into = ledger.post(
+        {
+            "account_id": savings["id"],
+            "date": "2024-03-02",
+            "amount": "-1.00",
+            "transfer_account_id": eur["id"],
+        }
+    )
+    assert into.status_code == 422
+    assert [e["field"] for e in into.json["errors"]] == ["transfer_account_id"]
+    other = ledger.add(savings, "-2.00")
+    moved = ledger.patch(other["id"], {"account_id": eur["id"]})
+    assert moved.status_code == 422
+
+    # What is already there can still be corrected, from either side of a transfer.
+    assert ledger.change(kept["id"], memo="fixed")["memo"] == "fixed"
+    assert ledger.change(moved_in["transfer_id"], amount="8.00")["amount"] == "8.00"
+    assert ledger.read(moved_in["id"])["amount"] == "-8.00"
+
+
 def test_a_transfer_in_one_currency(ledger, eur):
     savings = ledger.account("Savings", opening="10.00")
     created = ledger.add(
