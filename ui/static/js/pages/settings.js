@@ -1,5 +1,6 @@
 import { api, setCsrfToken } from "../api.js";
 import { bindForm, passwordsMatch } from "../forms.js";
+import { membersSection } from "../members.js";
 
 // ---- password -------------------------------------------------------------------------
 const passwordForm = document.getElementById("password-form");
@@ -123,3 +124,10 @@ document.getElementById("copy-token").addEventListener("click", async () => {
 });
 
 loadTokens().catch((err) => showTokensError(err.message));
+
+// ---- households -----------------------------------------------------------------------
+membersSection().catch((err) => {
+  const box = document.querySelector("[data-members-error]");
+  box.textContent = err.message;
+  box.classList.remove("d-none");
+});

@@ -1,0 +1,124 @@
+// Households in Settings: who shares each book, with which role. Owners add people by
+// username, change roles and remove people; anyone may leave a book (but its last owner).
+import { api, fetchAll } from "./api.js";
+import { bindForm } from "./forms.js";
+
+const ROLES = { viewer: "Viewer", editor: "Editor", owner: "Owner" };
+
+export async function membersSection() {
+  const bookSelect = document.getElementById("members-book");
+  const body = document.querySelector("#members-table tbody");
+  const form = document.getElementById("member-form");
+  const errorBox = document.querySelector("[data-members-error]");
+  let books = [];
+  let me = null;
+
+  function showError(err) {
+    errorBox.textContent = err ? err.message : "";
+    errorBox.classList.toggle("d-none", !err);
+  }
+
+  const book = () => books.find((b) => String(b.id) === bookSelect.value);
+  const path = (rest = "") => `/books/${bookSelect.value}/members${rest}`;
+
+  function roleCell(member, isOwner) {
+    const td = document.createElement("td");
+    if (!isOwner) {
+      td.textContent = ROLES[member.role] ?? member.role;
+      return td;
+    }
+    const select = document.createElement("select");
+    select.className = "form-select form-select-sm w-auto";
+    select.setAttribute("aria-label", `Role of ${member.username}`);
+    select.dataset.role = member.username;
+    select.append(...Object.entries(ROLES).map(([value, label]) => new Option(label, value)));
+    select.value = member.role;
+    select.addEventListener("change", async () => {
+      showError(null);
+      try {
+        await api("PATCH", path(`/${member.user_id}`), { role: select.value });
+        await load();
+      } catch (err) {
+        select.value = member.role;
+        showError(err);
+      }
+    });
+    td.append(select);
+    return td;
+  }
+
+  function actionCell(member, isOwner) {
+    const td = document.createElement("td");
+    td.className = "text-end";
+    const mine = member.user_id === me.id;
+    if (!isOwner && !mine) return td;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-outline-danger btn-sm";
+    button.textContent = mine ? "Leave" : "Remove";
+    button.dataset.remove = member.username;
+    button.addEventListener("click", async () => {
+      const question = mine
+        ? `Leave “${book().name}”? You will no longer see it.`
+        : `Remove ${member.username} from “${book().name}”?`;
+      if (!window.confirm(question)) return;
+      showError(null);
+      try {
+        await api("DELETE", path(`/${member.user_id}`));
+        if (mine) await start();
+        else await load();
+      } catch (err) {
+        showError(err);
+      }
+    });
+    td.append(button);
+    return td;
+  }
+
+  async function load() {
+    const current = book();
+    if (!current) {
+      body.replaceChildren();
+      return;
+    }
+    const isOwner = current.role === "owner";
+    const members = await fetchAll(path());
+    body.replaceChildren(
+      ...members.map((member) => {
+        const tr = document.createElement("tr");
+        tr.dataset.member = member.username;
+        const name = document.createElement("td");
+        name.textContent = member.username;
+        if (member.user_id === me.id) {
+          const badge = document.createElement("span");
+          badge.className = "badge text-bg-secondary ms-2";
+          badge.textContent = "you";
+          name.append(badge);
+        }
+        tr.append(name, roleCell(member, isOwner), actionCell(member, isOwner));
+        return tr;
+      }),
+    );
+    form.classList.toggle("d-none", !isOwner);
+    document.querySelector("[data-members-read-only]").classList.toggle("d-none", isOwner);
+  }
+
+  async function start() {
+    [me, books] = await Promise.all([api("GET", "/me"), fetchAll("/books")]);
+    const chosen = bookSelect.value;
+    bookSelect.replaceChildren(...books.map((b) => new Option(b.name, b.id)));
+    if (books.some((b) => String(b.id) === chosen)) bookSelect.value = chosen;
+    await load();
+  }
+
+  bookSelect.addEventListener("change", () => {
+    showError(null);
+    load().catch(showError);
+  });
+  bindForm(form, async ({ username, role }) => {
+    await api("POST", path(), { username: username.trim(), role });
+    form.reset();
+    await load();
+  });
+  await start();
+}
