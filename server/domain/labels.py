@@ -185,15 +185,10 @@ def rename_payee(
     cleaned = clean_payee_name(name, "name")
     stamp = to_iso(now)
     with database.write() as db:
-        payee = _payee(db, book_id, payee_id)
+        _payee(db, book_id, payee_id)  # NotFound unless it is the book's
         other = find_named(db, "payees", book_id, cleaned, exclude=payee_id)
         _touch_transactions(db, "payee_id = ?", [payee_id], stamp)
-        target_id, target_name = other if other else (payee_id, cleaned)
-        db.execute(
-            "UPDATE transactions_fts SET payee = ? "
-            "WHERE rowid IN (SELECT id FROM transactions WHERE payee_id = ?)",
-            [target_name, payee.id],
-        )
+        target_id = other[0] if other else payee_id
         if other:
             db.execute(
                 "UPDATE transactions SET payee_id = ? WHERE payee_id = ?", [target_id, payee_id]

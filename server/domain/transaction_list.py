@@ -7,10 +7,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 
+from server.db.migrations import SEARCH_ID_BITS
 from server.domain.currencies import minor_digits
 from server.domain.labels import find_named
 from server.domain.money import MAX_MINOR_UNITS
-from server.domain.transactions import SELECT_TRANSACTIONS, Transaction, load_transactions
+from server.domain.transactions import (
+    SELECT_TRANSACTIONS,
+    TRANSACTION_COLUMNS,
+    TRANSACTION_JOINS,
+    Transaction,
+    load_transactions,
+)
 from server.errors import ValidationFailed
 
 
@@ -130,24 +137,28 @@ def list_transactions(
             where.append("(" + " OR ".join(per_account) + ")" if bounds else "0")
             for account_id, bound in bounds:
                 params += [account_id, bound]
-    if filters.q:
-        query = fts_query(filters.q)
-        if query is None:
-            where.append("0")
-        else:
-            where.append(
-                "t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH ?)"
-            )
-            params.append(query)
-    if after is not None:
-        where.append("(t.date < ? OR (t.date = ? AND t.id < ?))")
-        params += [after[0], after[0], after[1]]
-    sql = (
-        SELECT_TRANSACTIONS
-        + " WHERE "
-        + " AND ".join(where)
-        + " ORDER BY t.date DESC, t.id DESC LIMIT ?"
-    )
+    search = fts_query(filters.q) if filters.q else None
+    if filters.q and search is None:
+        where.append("0")  # nothing searchable typed: nothing matches
+    if search is not None:
+        # The index is in the list's order (see m0003): read it newest first, stop at a page.
+        sql = (
+            f"{TRANSACTION_COLUMNS} FROM transactions_fts f CROSS JOIN transactions t "
+            f"ON t.id = (f.rowid & {(1 << SEARCH_ID_BITS) - 1}) {TRANSACTION_JOINS} "
+            "WHERE transactions_fts MATCH ? AND "
+        )
+        params.insert(0, search)
+        if after is not None:
+            where.append(f"f.rowid < ((CAST(julianday(?) AS INTEGER) << {SEARCH_ID_BITS}) | ?)")
+            params += [after[0], after[1]]
+        order = " ORDER BY f.rowid DESC"
+    else:
+        sql = SELECT_TRANSACTIONS + " WHERE "
+        if after is not None:
+            where.append("(t.date < ? OR (t.date = ? AND t.id < ?))")
+            params += [after[0], after[0], after[1]]
+        order = " ORDER BY t.date DESC, t.id DESC"
+    sql += " AND ".join(where) + order + " LIMIT ?"
     rows = conn.execute(sql, [*params, limit + 1]).fetchall()
     more = len(rows) > limit
     items = load_transactions(conn, rows[:limit])

@@ -96,13 +96,16 @@ class TransactionInput:
 
 # --- reading ---------------------------------------------------------------------------------
 
-SELECT_TRANSACTIONS = """
-SELECT t.*, a.currency, p.name AS payee_name, o.account_id AS transfer_account_id
-FROM transactions t
+TRANSACTION_COLUMNS = (
+    "SELECT t.*, a.currency, p.name AS payee_name, o.account_id AS transfer_account_id"
+)
+# What a row of `transactions t` needs from the tables around it.
+TRANSACTION_JOINS = """
 JOIN accounts a ON a.id = t.account_id
 LEFT JOIN payees p ON p.id = t.payee_id
 LEFT JOIN transactions o ON o.id = t.transfer_id
 """
+SELECT_TRANSACTIONS = f"{TRANSACTION_COLUMNS} FROM transactions t {TRANSACTION_JOINS}"
 
 
 def load_transactions(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[Transaction]:
@@ -195,14 +198,6 @@ def _unapply(db: sqlite_utils.Database, transaction_id: int) -> None:
         [transaction_id],
     ).fetchone()
     _apply(db, old["account_id"], old["date"], old["amount"], old["status"], -1)
-
-
-def _index(db: sqlite_utils.Database, transaction_id: int, payee: str | None, memo: str) -> None:
-    db.execute("DELETE FROM transactions_fts WHERE rowid = ?", [transaction_id])
-    db.execute(
-        "INSERT INTO transactions_fts (rowid, payee, memo) VALUES (?, ?, ?)",
-        [transaction_id, payee or "", memo],
-    )
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -408,7 +403,10 @@ def _write(
     tags: list[str] | None = None,
     splits: list[Split] | None = None,
 ) -> int:
-    """Insert or rewrite one row with its splits, tags, index entry and kept totals."""
+    """Insert or rewrite one row with its splits, tags and kept totals.
+
+    The search index follows the row by itself: triggers of migration m0003 keep it in step.
+    """
     payee_id = payee_id_for(db, book_id, payee)
     values = {
         "account_id": account_id,
@@ -449,14 +447,12 @@ def _write(
             {"transaction_id": transaction_id, "tag_id": tag_id}
             for tag_id in tag_ids_for(db, book_id, tags)
         )
-    _index(db, transaction_id, payee, memo)
     return transaction_id
 
 
 def _remove(db: sqlite_utils.Database, transaction_id: int) -> None:
-    """Delete one row and take it out of the totals and the index."""
+    """Delete one row and take it out of the totals (triggers take it out of the index)."""
     _unapply(db, transaction_id)
-    db.execute("DELETE FROM transactions_fts WHERE rowid = ?", [transaction_id])
     db.execute("DELETE FROM transactions WHERE id = ?", [transaction_id])
 
 

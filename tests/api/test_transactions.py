@@ -881,14 +881,16 @@ def test_newest_first_in_an_envelope(ledger, eur):
     assert [t["id"] for t in page["items"]] == [made[3], made[2], made[0], made[1], made[4]]
 
 
-def test_paging_sees_every_row_once_while_others_write(ledger, eur):
+# Listing walks the (date, id) index; a search walks the search index, keyed the same way.
+@pytest.mark.parametrize("query", ["", "q=coffee"])
+def test_paging_sees_every_row_once_while_others_write(ledger, eur, query):
     original = set()
     for day in range(1, 11):
         for _ in range(2 if day % 3 == 0 else 1):
-            original.add(ledger.add(eur, "-1.00", day=f"2024-03-{day:02}")["id"])
+            original.add(ledger.add(eur, "-1.00", day=f"2024-03-{day:02}", memo="coffee")["id"])
     past, future, seen, cursor, pages = set(), set(), [], None, 0
     while True:
-        response = ledger.page("limit=3" + (f"&cursor={cursor}" if cursor else ""))
+        response = ledger.page(f"{query}&limit=3" + (f"&cursor={cursor}" if cursor else ""))
         assert response.status_code == 200
         items = response.json["items"]
         seen += items
@@ -898,9 +900,10 @@ def test_paging_sees_every_row_once_while_others_write(ledger, eur):
             break
         # Writes between pages: before everything (each older than the last), after everything,
         # and on the last day of the page just read (a larger id: it sorts before the cursor).
-        past.add(ledger.add(eur, "-2.00", day=f"2020-01-{30 - pages:02}")["id"])
-        future.add(ledger.add(eur, "-3.00", day=f"2030-01-{pages:02}")["id"])
-        ledger.add(eur, "-4.00", day=items[-1]["date"])
+        past.add(ledger.add(eur, "-2.00", day=f"2020-01-{30 - pages:02}", memo="coffee")["id"])
+        future.add(ledger.add(eur, "-3.00", day=f"2030-01-{pages:02}", memo="coffee")["id"])
+        ledger.add(eur, "-4.00", day=items[-1]["date"], memo="coffee")
+        ledger.add(eur, "-5.00", day=items[-1]["date"], memo="tea")
     ids = [t["id"] for t in seen]
     assert len(ids) == len(set(ids)), "a row came twice"
     assert original <= set(ids), "a row was skipped"
@@ -910,7 +913,9 @@ def test_paging_sees_every_row_once_while_others_write(ledger, eur):
     assert keys == sorted(keys, reverse=True)
     assert pages >= 4
     # Afterwards, a fresh walk sees everything exactly once.
-    assert len(ledger.all(limit=4)) == len(ledger.all())
+    assert len(ledger.all(query, limit=4)) == len(ledger.all(query))
+    if query:
+        assert all(t["memo"] == "coffee" for t in seen)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from server.db import Database
+from server.db import Database, migrations
 from server.db.migrations import MIGRATIONS, apply_migrations, schema_version
 
 
@@ -102,3 +102,74 @@ def test_money_and_enum_columns_are_checked(fresh):
             "INSERT INTO books (name, currency, created_at, updated_at) "
             "VALUES ('x', 'eur', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
         )
+
+
+def test_m0003_rekeys_the_search_index_of_an_existing_ledger(fresh, monkeypatch):
+    stamp = "2026-01-01T00:00:00Z"
+    monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:2])
+    apply_migrations(fresh)
+    with fresh.write() as db:
+        book = (
+            db["books"]
+            .insert({"name": "b", "currency": "EUR", "created_at": stamp, "updated_at": stamp})
+            .last_pk
+        )
+        account = (
+            db["accounts"]
+            .insert(
+                {
+                    "book_id": book,
+                    "name": "a",
+                    "type": "cash",
+                    "currency": "EUR",
+                    "opening_date": "2026-01-01",
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+            .last_pk
+        )
+        payee = db["payees"].insert({"book_id": book, "name": "Corner Shop"}).last_pk
+        ids = []
+        for day, memo in (("2026-02-01", "bread"), ("2025-12-31", "milk")):
+            ids.append(
+                db["transactions"]
+                .insert(
+                    {
+                        "book_id": book,
+                        "account_id": account,
+                        "date": day,
+                        "amount": -100,
+                        "payee_id": payee,
+                        "memo": memo,
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                    }
+                )
+                .last_pk
+            )
+            db.execute(
+                "INSERT INTO transactions_fts (rowid, payee, memo) VALUES (?, ?, ?)",
+                [ids[-1], "Corner Shop", memo],
+            )
+    monkeypatch.undo()
+
+    assert apply_migrations(fresh) == ["m0003_search_newest_first"]
+    with fresh.read() as conn:
+        found = conn.execute(
+            "SELECT rowid & ((1 << 40) - 1) FROM transactions_fts "
+            "WHERE transactions_fts MATCH 'corner' ORDER BY rowid DESC"
+        ).fetchall()
+        assert [r[0] for r in found] == ids  # newest first, by date not id
+    # From now on the triggers keep it in step.
+    with fresh.write() as db:
+        db.execute(
+            "UPDATE transactions SET memo = 'butter', date = '2024-01-01' WHERE id = ?", [ids[0]]
+        )
+        db.execute("UPDATE payees SET name = 'Bakery' WHERE id = ?", [payee])
+        db.execute("DELETE FROM transactions WHERE id = ?", [ids[1]])
+    with fresh.read() as conn:
+        rows = conn.execute(
+            "SELECT rowid & ((1 << 40) - 1), payee, memo FROM transactions_fts"
+        ).fetchall()
+    assert [tuple(r) for r in rows] == [(ids[0], "Bakery", "butter")]
