@@ -267,6 +267,8 @@ def m0003_search_newest_first(db: sqlite_utils.Database) -> None:
             "payee, memo, tokenize = 'unicode61 remove_diacritics 2')",
             "INSERT INTO transactions_fts (rowid, payee, memo) "
             f"SELECT {search_key('t')}, {_indexed_text('t')} FROM transactions t",
+            # One b-tree instead of the many segments a bulk insert leaves: faster prefixes.
+            "INSERT INTO transactions_fts (transactions_fts) VALUES ('optimize')",
             f"""CREATE TRIGGER transactions_search_insert AFTER INSERT ON transactions BEGIN
                 INSERT INTO transactions_fts (rowid, payee, memo)
                 VALUES ({search_key("NEW")}, {_indexed_text("NEW")});
