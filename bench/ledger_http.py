@@ -36,7 +36,7 @@ FILTERED_SQL = (
 # The search index's rowid is (day, id), newest first (migration m0003).
 SEARCH_SQL = (
     "SELECT t.* FROM transactions_fts f CROSS JOIN transactions t ON t.id = (f.rowid & ?) "
-    "WHERE transactions_fts MATCH '\"groc\"*' ORDER BY f.rowid DESC LIMIT 50"
+    "WHERE transactions_fts MATCH '\"' || ? || '\"*' ORDER BY f.rowid DESC LIMIT 50"
 )
 ACCOUNTS_SQL = "SELECT * FROM accounts WHERE book_id = ? ORDER BY id"
 
@@ -106,6 +106,7 @@ def main() -> None:
         response.raise_for_status()
         return response
 
+    mask = (1 << SEARCH_ID_BITS) - 1
     cases = [
         (
             "register page",
@@ -117,7 +118,8 @@ def main() -> None:
             get(f"/transactions?account_id={account_id}&date_from=2020-01-01&amount_max=-10"),
             sql(FILTERED_SQL, book_id, account_id),
         ),
-        ("search", get("/transactions?q=groc"), sql(SEARCH_SQL, (1 << SEARCH_ID_BITS) - 1)),
+        ("search, common word", get("/transactions?q=groc"), sql(SEARCH_SQL, mask, "groc")),
+        ("search, no match", get("/transactions?q=zyzzyva"), sql(SEARCH_SQL, mask, "zyzzyva")),
         ("accounts + balances", get("/accounts"), sql(ACCOUNTS_SQL, book_id)),
         ("create one", create, None),
     ]
