@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from server.api.transactions import RegisterRow, TransactionOut
 from server.clock import to_iso, utcnow
 from tests.api.test_accounts import add_member, fields_of, new_book
 
@@ -1247,6 +1248,40 @@ def test_a_stale_second_save_is_refused(ledger, eur):
     assert listed.status_code == 200
     assert ledger.delete(transaction_id, **{"If-Match": etag}).status_code == 412
     assert ledger.delete(transaction_id, **{"If-Match": listed.headers["ETag"]}).status_code == 204
+
+
+def test_every_response_has_exactly_the_documented_fields(ledger, eur, cats):
+    """The routes build their JSON by hand for speed: the schemas still say what it is."""
+    savings = ledger.account("Savings")
+    created = ledger.post(
+        {
+            "account_id": eur["id"],
+            "date": "2024-03-01",
+            "amount": "-3.00",
+            "splits": [
+                {"amount": "-1.00", "category_id": cats[0]},
+                {"amount": "-2.00", "category_id": cats[1], "memo": "part"},
+            ],
+            "tags": ["food"],
+        }
+    )
+    transfer = ledger.add(eur, "-5.00", transfer_account_id=savings["id"])
+    single = [
+        created.json,
+        ledger.read(created.json["id"]),
+        ledger.change(created.json["id"], memo="changed"),
+        transfer,
+    ]
+    for body in single:
+        assert set(body) == set(TransactionOut().fields)
+        assert TransactionOut().dump(TransactionOut().load(body)) == body
+    for query in (f"account_id={eur['id']}", "q=changed", ""):
+        rows = ledger.all(query)
+        assert rows
+        for row in rows:
+            assert set(row) == set(RegisterRow().fields)
+            assert RegisterRow().dump(RegisterRow().load(row)) == row
+    assert ledger.all(f"account_id={eur['id']}")[0]["running_balance"] == "-8.00"
 
 
 def test_every_row_of_a_list_carries_its_etag_for_if_match(ledger, eur):
