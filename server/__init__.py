@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,8 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     from server.clock import utcnow
     from server.db import Database
     from server.db import request as db_request
-    from server.db.migrations import apply_migrations
+    from server.db.backups import DailyBackups, create_backup
+    from server.db.migrations import MIGRATIONS, apply_migrations, schema_version
     from server.pages import pages
     from server.paths import resource_root
 
@@ -59,6 +61,8 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     )
 
     database = Database(Path(app.config["DATABASE"]))
+    if 0 < schema_version(database) < len(MIGRATIONS):
+        create_backup(database, "before-migration", utcnow())
     applied = apply_migrations(database)
     purge_stale_sessions(database, utcnow(), app.config["SESSION_IDLE_TIMEOUT"])
     log.info(
@@ -75,4 +79,9 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     problems.register_error_handlers(app)
     register_api(app)
     app.register_blueprint(pages)
+    if app.config["AUTOMATIC_BACKUPS"]:
+        delay = timedelta(seconds=app.config["AUTOMATIC_BACKUPS_DELAY"])
+        backups = DailyBackups(database, first_delay=delay)
+        backups.start()
+        app.extensions["tallybook.backups"] = backups
     return app

@@ -25,6 +25,8 @@ from server.auth.tokens import SCOPES, create_token
 from server.auth.users import User, create_user, find_user, set_password
 from server.clock import utcnow
 from server.config import DATA_DIR_ENV, prepare_data_dir
+from server.db.backups import create_backup, list_backups, restore_backup
+from server.db.migrations import apply_migrations
 from server.db.request import database
 from server.domain.demo import create_demo_book
 from server.errors import AppError
@@ -75,7 +77,7 @@ def open_app(data_dir: Path | None) -> Iterator[APIFlask]:
     """Open the data folder for a one-off command, holding its lock throughout."""
     folder = prepare_data_dir(data_dir)
     with InstanceLock(folder):
-        app = create_app({"DATA_DIR": folder})
+        app = create_app({"DATA_DIR": folder, "AUTOMATIC_BACKUPS": False})
         try:
             with app.app_context():
                 yield app
@@ -262,6 +264,34 @@ def token_create(
             database(), found.id, name=name, scope=scope, now=now, expires_at=expires_at
         )
     click.echo(secret)
+
+
+@cli.command()
+@click.option("--list", "list_them", is_flag=True, help="List the backups instead of making one.")
+@data_dir_option
+@reports_errors
+def backup(list_them: bool, data_dir: Path | None) -> None:
+    """Back the database up now (into the data folder's backups/), or list the backups."""
+    with open_app(data_dir):
+        if list_them:
+            for item in list_backups(database()):
+                click.echo(f"{item.path}\t{item.reason}\t{item.size} bytes")
+            return
+        made = create_backup(database(), "manual", utcnow())
+        click.echo(f"Backed up to {made.path}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@data_dir_option
+@reports_errors
+def restore(file: Path, data_dir: Path | None) -> None:
+    """Replace the database with a backup FILE, once it is checked; the current state is
+    backed up first."""
+    with open_app(data_dir):
+        saved = restore_backup(database(), file, utcnow())
+        apply_migrations(database())
+        click.echo(f"Restored {file}. The state before is kept in {saved.path}")
 
 
 @cli.command()

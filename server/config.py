@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "LOG_MAX_BYTES": 1_000_000,
     "LOG_BACKUP_COUNT": 5,
     "MAX_CONTENT_LENGTH": 1_000_000,
+    # A backup when the server starts, then one a day while it runs (one-off commands skip it).
+    "AUTOMATIC_BACKUPS": True,
+    "AUTOMATIC_BACKUPS_DELAY": 30,  # seconds after start: the window opens first
     # APIFlask settings: our own docs page (vendored assets, strict CSP) replaces its CDN one.
     "AUTO_SERVERS": False,
     "AUTO_404_RESPONSE": True,

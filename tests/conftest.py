@@ -34,7 +34,12 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def app_config(data_dir: Path) -> dict[str, Any]:
     """The configuration of the app under test; tests may change it before `app` is built."""
-    return {"TESTING": True, "DATA_DIR": str(data_dir), "BCRYPT_ROUNDS": TEST_ROUNDS}
+    return {
+        "TESTING": True,
+        "DATA_DIR": str(data_dir),
+        "BCRYPT_ROUNDS": TEST_ROUNDS,
+        "AUTOMATIC_BACKUPS": False,
+    }
 
 
 @pytest.fixture

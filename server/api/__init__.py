@@ -7,6 +7,7 @@ from werkzeug.routing import IntegerConverter
 
 from server.api import (
     accounts,
+    backups,
     books,
     categories,
     demo,
@@ -49,5 +50,6 @@ def register_api(app: APIFlask) -> None:
         transactions,
         categories,
         labels,
+        backups,
     ):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)

@@ -91,6 +91,18 @@ class Database:
         finally:
             conn.close()
 
+    def replace_with(self, source: sqlite3.Connection) -> None:
+        """Overwrite the whole database with `source`'s, page by page (SQLite's backup API).
+
+        Holds the writer's lock, so no write interleaves; readers see the old or the new state.
+        """
+        with self._lock:
+            if self._writer.owns_transaction:
+                raise RuntimeError("cannot replace the database inside a write transaction")
+            source.backup(self._writer)
+            self._writer.execute("PRAGMA journal_mode = WAL")
+            self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
         """Run a block as one `BEGIN IMMEDIATE` transaction on the writer connection.

@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 
 from server import create_app
 from server.cli import cli
+from server.db.request import database
 from server.instance import InstanceLock
 from tests.conftest import PASSWORD
 
@@ -29,7 +31,7 @@ def run(data_dir, monkeypatch):
 
 
 def open_app(data_dir):
-    return create_app({"DATA_DIR": str(data_dir), "BCRYPT_ROUNDS": 4})
+    return create_app({"DATA_DIR": str(data_dir), "BCRYPT_ROUNDS": 4, "AUTOMATIC_BACKUPS": False})
 
 
 def test_user_create_and_token_create(run, data_dir):
@@ -99,8 +101,10 @@ def test_wrong_usage_exits_2(run, args, stdin):
 def test_busy_data_folder_exits_3(run, data_dir):
     with InstanceLock(data_dir):
         result = run("user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD)
+        restore = run("restore", str(data_dir / "backups" / "any.sqlite3"))
     assert result.exit_code == 3
     assert "already running" in result.stderr
+    assert restore.exit_code == 3
 
 
 def test_reset_password_ends_sessions(run, data_dir):
@@ -178,3 +182,43 @@ def test_python_dash_m_server():
     )
     assert result.returncode == 0
     assert result.stdout.startswith("tallybook, version")
+
+
+def test_backup_list_and_restore(run, data_dir, tmp_path):
+    assert (
+        run(
+            "user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD + "\n"
+        ).exit_code
+        == 0
+    )
+    made = run("backup")
+    assert made.exit_code == 0, made.output
+    path = Path(made.stdout.strip().removeprefix("Backed up to "))
+    assert path.is_file() and path.parent == data_dir / "backups"
+    assert (
+        run(
+            "user", "create", "--username", "bob", "--password-stdin", stdin=PASSWORD + "\n"
+        ).exit_code
+        == 0
+    )
+
+    listed = run("backup", "--list")
+    assert listed.exit_code == 0 and str(path) in listed.stdout and "manual" in listed.stdout
+
+    restored = run("restore", str(path))
+    assert restored.exit_code == 0, restored.output
+    assert "The state before is kept in" in restored.stdout
+    app = open_app(data_dir)
+    with app.app_context():
+        with database().read() as conn:
+            names = {r[0] for r in conn.execute("SELECT username FROM users")}
+        database().close()
+    assert names == {"alex"}
+
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"nothing like a database" * 50)
+    refused = run("restore", str(junk))
+    assert refused.exit_code == 1
+    assert "file:" in refused.stderr and "database" in refused.stderr
+    missing = run("restore", str(tmp_path / "missing.sqlite3"))
+    assert missing.exit_code == 1 and "There is no file" in missing.stderr

@@ -1,4 +1,5 @@
 import { api, setCsrfToken } from "../api.js";
+import { backupsSection } from "../backups.js";
 import { bindForm, passwordsMatch } from "../forms.js";
 import { membersSection } from "../members.js";
 
@@ -131,3 +132,13 @@ membersSection().catch((err) => {
   box.textContent = err.message;
   box.classList.remove("d-none");
 });
+
+// ---- backups (administrators) ---------------------------------------------------------
+const backupsCard = document.getElementById("backups");
+if (backupsCard) {
+  backupsSection(backupsCard).catch((err) => {
+    const box = backupsCard.querySelector("[data-backups-error]");
+    box.textContent = err.message;
+    box.classList.remove("d-none");
+  });
+}
