@@ -106,3 +106,11 @@ def test_a_viewer_gets_the_pages_marked_read_only(alex, make_user, sign_in):
     alex.post(f"/api/v1/books/{book['id']}/members", json={"username": "sam", "role": "viewer"})
     page = sign_in("sam").get(f"/books/{book['id']}").get_data(as_text=True)
     assert 'data-role="viewer"' in page
+
+
+def test_field_attributes_reach_the_page_unescaped(alex):
+    book = alex.post("/api/v1/books", json={"name": "Household", "currency": "EUR"}).json
+    page = alex.get(f"/books/{book['id']}/transactions").get_data(as_text=True)
+    assert 'list="payee-options"' in page
+    assert 'inputmode="decimal"' in page
+    assert "&#34;" not in page

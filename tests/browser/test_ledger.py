@@ -519,6 +519,13 @@ def money_helpers(browser: Browser, script: str) -> object:
         ("de-DE", "-12,50 €", "-12.50", "-12,50\u00a0$"),
         ("de-DE", "12.50", "12.50", "12,50\u00a0$"),
         ("fr-CH", "1\u2019234.50", "1234.50", "1\u202f234.50\u00a0$US"),
+        ("he", "\u200e-1234.50", "-1234.50", None),  # bidi marks around the sign and symbol
+        (
+            "ar-EG",
+            "\u0661\u0662\u0663\u0664\u066b\u0665\u0660",
+            "1234.50",
+            "\u200f\u0661\u066c\u0662\u0663\u0664\u066b\u0665\u0660\u00a0US$",
+        ),  # Arabic-Indic digits
     ],
 )
 def test_money_reads_and_writes_the_users_locale(browser, ledger, locale, typed, meant, shown):
@@ -527,11 +534,15 @@ def test_money_reads_and_writes_the_users_locale(browser, ledger, locale, typed,
         signed_in(browser, f"/books/{ledger.book_id}")
         assert money_helpers(browser, f"return money.parseMoneyInput({typed!r});") == meant
         formatted = money_helpers(
-            browser, f"return money.formatMoney(money.parseMoneyInput({typed!r}), 'USD');"
+            browser,
+            # As the server sends it back: padded to the currency's decimals.
+            f"const cents = money.toMinor(money.parseMoneyInput({typed!r}), 2);"
+            "return money.formatMoney(money.fromMinor(cents, 2), 'USD');",
         )
-        assert formatted == shown
+        if shown is not None:
+            assert formatted == shown
         assert money_helpers(browser, "return money.parseMoneyInput('12abc');") == "12abc"
-        tripled = "return money.fromMinor(money.toMinor('-0.05', 'USD') * 3n, 'USD');"
+        tripled = "return money.fromMinor(money.toMinor('-0.05', 2) * 3n, 2);"
         assert money_helpers(browser, tripled) == "-0.15"
     finally:
         browser.driver.execute_cdp_cmd("Emulation.setLocaleOverride", {})
@@ -726,3 +737,16 @@ def test_manage_categories_and_merge_one_into_another(browser, ledger):
     )
     browser.click("#show-archived")
     assert "archived" in category_item(browser, groceries).text
+
+
+def test_money_keeps_the_servers_decimals_for_every_currency(browser, ledger):
+    # Babel gives HUF 2 decimals where the browser's ICU data says 0: the server's count wins.
+    signed_in(browser, f"/books/{ledger.book_id}")
+    script = (
+        "const sums = money.totals([{amount: '150000.50', currency: 'HUF'},"
+        " {amount: '0.25', currency: 'HUF'}, {amount: '7', currency: 'JPY'}]);"
+        "return [money.formatMoney('150000.50', 'HUF'), money.formatTotals(sums)];"
+    )
+    shown, total = money_helpers(browser, script)
+    assert shown.replace("\u00a0", " ") == "HUF 150,000.50"
+    assert total.replace("\u00a0", " ") == "HUF 150,000.75 · ¥7"

@@ -3,7 +3,7 @@
 import { api, newIdempotencyKey } from "./api.js";
 import { clearErrors, showError, showProblem } from "./forms.js";
 import { today } from "./ledger.js";
-import { formatMoney, formatMoneyInput, fromMinor, parseMoneyInput, toMinor } from "./money.js";
+import { decimalsOf, formatMoney, formatMoneyInput, fromMinor, parseMoneyInput, toMinor } from "./money.js";
 import { lastCategoryOf, suggestPayees } from "./pickers.js";
 
 /** Tags as typed ("food, trip") as the API's list. */
@@ -177,17 +177,19 @@ export class TransactionDialog {
   showSplitLeft() {
     const out = this.form.querySelector("[data-split-left]");
     const currency = this.currency();
-    const total = toMinor(parseMoneyInput(this.field("amount").value), currency);
+    // The server's decimals for the currency, as its amounts for this account carry them.
+    const digits = decimalsOf(this.account(this.field("account_id").value)?.opening_balance ?? "0.00");
+    const total = toMinor(parseMoneyInput(this.field("amount").value), digits);
     let assigned = 0n;
     for (const input of this.splits.querySelectorAll('[data-split-field="amount"]')) {
-      assigned += toMinor(parseMoneyInput(input.value), currency) ?? 0n;
+      assigned += toMinor(parseMoneyInput(input.value), digits) ?? 0n;
     }
     if (total === null) {
       out.textContent = "";
       return;
     }
     const left = total - assigned;
-    out.textContent = left === 0n ? "All assigned" : `Left to assign: ${formatMoney(fromMinor(left, currency), currency)}`;
+    out.textContent = left === 0n ? "All assigned" : `Left to assign: ${formatMoney(fromMinor(left, digits), currency)}`;
     out.className = `small ${left === 0n ? "text-success" : "text-danger"}`;
   }
 
