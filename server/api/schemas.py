@@ -12,6 +12,7 @@ from apiflask import Schema
 from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import Range
 
+from server.db.migrations import SEARCH_ID_BITS
 from server.errors import ValidationFailed
 
 # SQLite's largest integer: no id is bigger.
@@ -117,9 +118,13 @@ def decode_date_cursor(cursor: str | None) -> tuple[str, int] | None:
     ):
         raise _bad_cursor()
     try:
-        date.fromisoformat(after[0])
+        day = date.fromisoformat(after[0])
     except ValueError:
         raise _bad_cursor() from None
+    # Only the form this API writes ("2026-01-31", not "20260131" or "2026-W05-6"): SQL
+    # compares dates as text, and the search index keys on the date and an id < 2**40.
+    if day.isoformat() != after[0] or after[1] >= 1 << SEARCH_ID_BITS:
+        raise _bad_cursor()
     return after[0], after[1]
 
 

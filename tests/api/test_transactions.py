@@ -928,6 +928,9 @@ def test_paging_sees_every_row_once_while_others_write(ledger, eur, query):
         "eyJhZnRlciI6IFsibm90IGEgZGF0ZSIsIDFdfQ",  # {"after": ["not a date", 1]}
         "eyJhZnRlciI6IFsiMjAyNC0wMS0wMSIsICIxIl19",  # {"after": ["2024-01-01", "1"]}
         "eyJhZnRlciI6IFsiMjAyNC0wMS0wMSJdfQ",  # {"after": ["2024-01-01"]}
+        "eyJhZnRlciI6IFsiMjAyNDAxMDEiLCAxXX0",  # compact date
+        "eyJhZnRlciI6IFsiMjAyNC1XMDEtMSIsIDFdfQ",  # week date
+        "eyJhZnRlciI6IFsiMjAyNC0wMS0wMSIsIDEwOTk1MTE2Mjc3NzZdfQ",  # id beyond the search key
         "%00",
         "W10",
     ],

@@ -18,7 +18,7 @@ from selenium.webdriver.support.ui import Select
 from server.auth.users import User
 from server.clock import utcnow
 from server.db import Database
-from server.domain.accounts import Account, create_account, get_account
+from server.domain.accounts import Account, create_account, get_account, update_account
 from server.domain.books import list_books
 from server.domain.categories import list_categories
 from server.domain.members import add_member
@@ -427,6 +427,36 @@ def test_a_transfer_across_currencies_in_the_dialog(browser, ledger):
     browser.wait_until(lambda _: ledger.balance(euros) == 10100, "the other side changed")
 
 
+def test_a_transfer_needs_the_other_account(browser, ledger):
+    update_account(
+        ledger.db, ledger.user.id, ledger.book_id, ledger.savings.id, now=utcnow(), archived=True
+    )
+    signed_in(browser, f"/books/{ledger.book_id}/accounts/{ledger.checking.id}")
+    wait_rows(browser, 0)
+    open_dialog_for(browser)
+    browser.fill("#txn-amount", "-10")
+    browser.click('label[for="txn-kind-transfer"]')
+    assert Select(browser.find("#txn-transfer-account")).options == []
+    browser.submit("#transaction-form")
+    assert "Choose the account" in browser.field_error("#transaction-form", "transfer_account_id")
+    assert ledger.transactions() == []
+
+
+def test_turning_a_transfer_into_a_plain_transaction_asks_first(browser, ledger):
+    txn = ledger.add("-50", "", transfer_account_id=ledger.savings.id)
+    signed_in(browser, f"/books/{ledger.book_id}/accounts/{ledger.checking.id}")
+    wait_rows(browser, 1)
+    browser.click(f'[data-txn-id="{txn.id}"]')
+    type_into(browser, "category", "Food: Groceries")
+    editor_input(browser, "category").send_keys(Keys.ENTER)
+    browser.dialog().dismiss()
+    assert ledger.balance(ledger.savings) == 5000  # nothing changed
+    editor_input(browser, "category").send_keys(Keys.ENTER)
+    browser.dialog().accept()
+    browser.wait_until(lambda _: ledger.balance(ledger.savings) == 0, "the other side gone")
+    assert ledger.read(txn.id).category_id == ledger.category("Food: Groceries")
+
+
 def test_delete_a_transfer_from_the_dialog_takes_both_sides(browser, ledger):
     txn = ledger.add("-50", "", transfer_account_id=ledger.savings.id)
     signed_in(browser, f"/books/{ledger.book_id}/accounts/{ledger.checking.id}")
@@ -706,6 +736,18 @@ def test_manage_categories_and_merge_one_into_another(browser, ledger):
         "the message at the new category's name",
     )
     assert "already" in message
+
+    # A second click on a group's Rename keeps the one form, on the group's own name.
+    children = group_card(browser, "Children").get_attribute("data-group-id")
+    browser.click(f'[data-group-id="{children}"] .card-header [data-action="rename"]')
+    browser.click(f'[data-group-id="{children}"] .card-header [data-action="rename"]')
+    forms = browser.find_all(f'[data-group-id="{children}"] [data-rename]')
+    assert len(forms) == 1
+    field = forms[0].find_element(By.CSS_SELECTOR, "[name=name]")
+    assert field.get_attribute("value") == "Children"
+    replace_text(field, "Kids")
+    field.send_keys(Keys.ENTER)
+    browser.wait_until(lambda _: "School" in group_card(browser, "Kids").text, "the new name")
 
     # Rename in place: Enter saves.
     browser.click(f'[data-category-id="{groceries}"] [data-action="rename"]')

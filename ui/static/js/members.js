@@ -37,7 +37,9 @@ export async function membersSection() {
       showError(null);
       try {
         await api("PATCH", path(`/${member.user_id}`), { role: select.value });
-        await load();
+        // A new role of one's own changes what one may do here.
+        if (member.user_id === me.id) await start();
+        else await load();
       } catch (err) {
         select.value = member.role;
         showError(err);

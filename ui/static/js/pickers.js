@@ -56,14 +56,14 @@ export class CategoryPicker {
   resolve(text, { transfers = true } = {}) {
     const wanted = fold(text);
     if (!wanted) return { category_id: null };
-    if (transfers && wanted.startsWith(fold(TRANSFER_PREFIX))) {
+    const all = [...this.categories.values()];
+    const exact = all.filter((c) => fold(categoryLabel(c)) === wanted);
+    if (transfers && !exact.length && wanted.startsWith(fold(TRANSFER_PREFIX))) {
       const name = wanted.slice(fold(TRANSFER_PREFIX).length).trim();
       const account = [...this.accounts.values()].find((a) => fold(a.name) === name);
       if (account) return { transfer_account_id: account.id };
       throw new Error(`There is no account named “${text.trim().slice(TRANSFER_PREFIX.length)}”.`);
     }
-    const all = [...this.categories.values()];
-    const exact = all.filter((c) => fold(categoryLabel(c)) === wanted);
     const byName = all.filter((c) => fold(c.name) === wanted);
     const found = exact.length ? exact : byName;
     const live = found.filter((c) => !c.archived);
@@ -102,13 +102,19 @@ export function suggestPayees(input, book) {
   });
 }
 
-/** The category last used with a payee (to fill in for a new transaction), or null. */
-export async function lastCategoryOf(book, payee) {
+/**
+ * The category last used with a payee (to fill in for a new transaction in `accountId`), or
+ * null. A transfer counts unless it was to or from that same account.
+ */
+export async function lastCategoryOf(book, payee, accountId = null) {
   if (!payee.trim()) return null;
   const query = new URLSearchParams({ payee: payee.trim(), limit: "1" });
   const page = await api("GET", book.path(`/transactions?${query}`));
   const last = page.items[0];
   if (!last || last.splits.length) return null;
-  if (last.transfer_account_id) return { transfer_account_id: last.transfer_account_id };
+  if (last.transfer_account_id) {
+    const other = last.account_id === accountId ? last.transfer_account_id : last.account_id;
+    return other === accountId ? null : { transfer_account_id: other };
+  }
   return last.category_id ? { category_id: last.category_id } : null;
 }

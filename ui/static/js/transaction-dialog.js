@@ -6,6 +6,9 @@ import { today } from "./ledger.js";
 import { decimalsOf, formatMoney, formatMoneyInput, fromMinor, parseMoneyInput, toMinor } from "./money.js";
 import { lastCategoryOf, suggestPayees } from "./pickers.js";
 
+export const DISSOLVE =
+  "This is a transfer: making it an ordinary transaction deletes its other side. Go on?";
+
 /** Tags as typed ("food, trip") as the API's list. */
 export function parseTags(text) {
   return [...new Set(text.split(",").map((t) => t.trim()).filter(Boolean))];
@@ -107,8 +110,12 @@ export class TransactionDialog {
       this.field("transfer_account_id").value = String(data.transfer_account_id);
       this.showTransferAmount();
       if (txn?.transfer_id && this.transferCurrency() !== this.currency()) {
-        const other = await api("GET", this.book.path(`/transactions/${txn.transfer_id}`));
-        this.field("transfer_amount").value = formatMoneyInput(other.amount, other.currency);
+        try {
+          const other = await api("GET", this.book.path(`/transactions/${txn.transfer_id}`));
+          this.field("transfer_amount").value = formatMoneyInput(other.amount, other.currency);
+        } catch (err) {
+          showProblem(this.form, err); // the dialog still opens, saying what is missing
+        }
       }
     }
     this.modal.show();
@@ -122,6 +129,8 @@ export class TransactionDialog {
       .map((a) => new Option(a.currency === this.book.currency ? a.name : `${a.name} (${a.currency})`, a.id));
     select.replaceChildren(...options);
     if (current) select.value = current;
+    // The one chosen before may not be offered any more: never leave the choice empty.
+    if (select.selectedIndex < 0 && options.length) select.selectedIndex = 0;
   }
 
   accountChanged() {
@@ -247,6 +256,10 @@ export class TransactionDialog {
       });
     } else {
       body.transfer_account_id = Number(this.field("transfer_account_id").value) || null;
+      if (!body.transfer_account_id) {
+        showError(this.form, "transfer_account_id", "Choose the account the money goes to or comes from.");
+        valid = false;
+      }
       if (this.transferCurrency() && this.transferCurrency() !== this.currency()) {
         body.transfer_amount = parseMoneyInput(this.field("transfer_amount").value);
       }
@@ -257,6 +270,8 @@ export class TransactionDialog {
   async save() {
     clearErrors(this.form);
     const body = this.body();
+    const dissolves = this.txn?.transfer_id && !body?.transfer_account_id;
+    if (body && dissolves && !window.confirm(DISSOLVE)) return;
     if (!body) {
       this.form.querySelector(".is-invalid, .invalid-feedback.d-block")?.focus();
       return;
@@ -276,7 +291,7 @@ export class TransactionDialog {
       this.modal.hide();
       await this.onSaved();
     } catch (err) {
-      showProblem(this.form, err);
+      this.refused(err);
     } finally {
       button.disabled = false;
     }
@@ -292,7 +307,13 @@ export class TransactionDialog {
       this.modal.hide();
       await this.onSaved();
     } catch (err) {
-      showProblem(this.form, err);
+      this.refused(err);
     }
+  }
+
+  /** Show why a write was refused; after a stale one, the list behind shows what is there now. */
+  refused(err) {
+    showProblem(this.form, err);
+    if (err.status === 412) Promise.resolve(this.onSaved()).catch(() => {}); // the message stays
   }
 }

@@ -14,7 +14,7 @@ import {
 } from "../ledger.js";
 import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
 import { CategoryPicker, lastCategoryOf, suggestPayees } from "../pickers.js";
-import { TransactionDialog } from "../transaction-dialog.js";
+import { DISSOLVE, TransactionDialog } from "../transaction-dialog.js";
 import { formatDate, statusCell } from "../transaction-rows.js";
 
 const PAGE = 100;
@@ -31,6 +31,7 @@ let dialog = null;
 let shown = []; // the transactions on screen, newest first
 let cursor = null;
 let editor = null; // the open inline editor, if any
+let loading = false; // rows are being fetched again: they are about to be replaced
 
 function negate(amount) {
   return amount.startsWith("-") ? amount.slice(1) : `-${amount}`;
@@ -84,12 +85,17 @@ async function fetchPage(limit, after = null) {
 
 /** Load the newest rows again (as many as were shown), after something changed. */
 async function reload() {
-  editor = null;
-  const page = await fetchPage(Math.min(500, Math.max(PAGE, shown.length)));
-  shown = page.items;
-  cursor = page.next_cursor;
-  render();
-  await showBalances();
+  loading = true;
+  try {
+    const page = await fetchPage(Math.min(500, Math.max(PAGE, shown.length)));
+    shown = page.items;
+    cursor = page.next_cursor;
+    editor = null;
+    render();
+    await showBalances();
+  } finally {
+    loading = false;
+  }
 }
 
 moreButton.addEventListener("click", async () => {
@@ -160,7 +166,9 @@ class RowEditor {
   bind() {
     const [row] = this.rows;
     row.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.isComposing && event.target.tagName !== "BUTTON") {
+      if (this.saving) {
+        if (event.key === "Enter" || event.key === "Escape") event.preventDefault();
+      } else if (event.key === "Enter" && !event.isComposing && event.target.tagName !== "BUTTON") {
         event.preventDefault();
         this.save();
       } else if (event.key === "Escape") {
@@ -185,7 +193,7 @@ class RowEditor {
   async fillCategory() {
     if (this.txn || this.input("category").value) return;
     try {
-      const last = await lastCategoryOf(book, this.input("payee").value);
+      const last = await lastCategoryOf(book, this.input("payee").value, accountId);
       if (last && !this.input("category").value) {
         this.input("category").value = picker.describe({ splits: [], ...last });
       }
@@ -226,6 +234,7 @@ class RowEditor {
   }
 
   async save() {
+    if (this.saving) return;
     clearErrors(rows);
     if (this.txn && !this.changed()) {
       this.cancel();
@@ -233,6 +242,8 @@ class RowEditor {
     }
     const body = this.body();
     if (!body) return;
+    if (this.txn?.transfer_id && body.transfer_account_id === null && !window.confirm(DISSOLVE)) return;
+    this.saving = true;
     const buttons = this.rows[0].querySelectorAll("button");
     buttons.forEach((b) => (b.disabled = true));
     try {
@@ -248,10 +259,13 @@ class RowEditor {
       await reload();
       // Entering a pile of receipts: the next new row is ready, on the same date.
       if (!this.txn) editor = new RowEditor(null, { date: body.date });
+      else this.focusRow();
     } catch (err) {
       this.error = err;
       showProblem(rows, err);
       buttons.forEach((b) => (b.disabled = false));
+    } finally {
+      this.saving = false;
     }
   }
 
@@ -260,7 +274,12 @@ class RowEditor {
     clearPageError(root);
     // After a refused write (someone else changed it) show what is there now.
     const action = this.error?.status === 412 ? reload() : Promise.resolve(render());
-    action.catch((err) => showPageError(root, err));
+    action.then(() => this.focusRow()).catch((err) => showPageError(root, err));
+  }
+
+  /** Keyboard users stay where they were: on the row just edited. */
+  focusRow() {
+    if (this.txn) rows.querySelector(`[data-txn-id="${this.txn.id}"]`)?.focus();
   }
 
   openDialog() {
@@ -282,7 +301,7 @@ class RowEditor {
 }
 
 function startEditing(txn) {
-  if (!book.canWrite) return;
+  if (!book.canWrite || loading) return;
   if (editor) {
     if (editor.changed()) {
       editor.input("date").focus();
@@ -295,7 +314,7 @@ function startEditing(txn) {
 
 /** Clear an uncleared transaction, or unclear a cleared one (reconciled ones stay). */
 async function toggleCleared(txn) {
-  if (txn.status === "reconciled") return;
+  if (txn.status === "reconciled" || loading) return;
   try {
     await api("PATCH", book.path(`/transactions/${txn.id}`), { status: txn.status === "cleared" ? "uncleared" : "cleared" }, {
       headers: { "If-Match": txn.etag },

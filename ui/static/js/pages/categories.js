@@ -19,6 +19,7 @@ function fromTemplate(id) {
 
 /** Swap `nameElement` for an input; Enter saves through `save(name)`, Esc gives up. */
 function renameInPlace(nameElement, save) {
+  if (!nameElement) return; // already being renamed
   const form = fromTemplate("rename-form");
   const input = form.elements.namedItem("name");
   input.value = nameElement.textContent;
@@ -39,7 +40,8 @@ function renameInPlace(nameElement, save) {
 function renameAndArchive(element, path, item) {
   return {
     rename: () =>
-      renameInPlace(element.querySelector("[data-name]"), async (name) => {
+      // Its own name only (a group card holds its categories' names too).
+      renameInPlace(element.querySelector(":scope > div > [data-name]"), async (name) => {
         await api("PATCH", path, { name });
         await refresh();
       }),

@@ -30,6 +30,7 @@ let picker = null;
 let dialog = null;
 let shown = [];
 let cursor = null;
+let generation = 0; // counts the loads: only the latest may fill the list
 const selected = new Set();
 
 // ---- filters --------------------------------------------------------------------------------
@@ -99,8 +100,10 @@ async function fetchPage(after = null) {
 }
 
 async function load() {
+  const mine = ++generation;
   rows.setAttribute("aria-busy", "true");
   const page = await fetchPage();
+  if (mine !== generation) return; // a later filter asked again: its answer wins
   shown = page.items;
   cursor = page.next_cursor;
   selected.clear();
@@ -123,8 +126,10 @@ function reload() {
 
 moreButton.addEventListener("click", async () => {
   moreButton.disabled = true;
+  const mine = generation;
   try {
     const page = await fetchPage(cursor);
+    if (mine !== generation) return; // the filters changed meanwhile
     shown = shown.concat(page.items);
     cursor = page.next_cursor;
     rows.append(...page.items.map(renderRow));
