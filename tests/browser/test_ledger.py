@@ -271,7 +271,10 @@ def test_click_the_status_mark_to_clear_a_transaction(browser, ledger):
     browser.wait_text('[data-balance="cleared_balance"]', "$980.00")
     assert ledger.read(txn.id).status == "cleared"
     assert not browser.find_all("[data-rows] [data-editor]")
-    browser.click(f'[data-txn-id="{txn.id}"] [data-field="status"] i')
+    # From the keyboard too: the mark is a button.
+    toggle = browser.find(f'[data-txn-id="{txn.id}"] [data-field="status"] button')
+    assert "press to unclear" in toggle.get_attribute("aria-label")
+    toggle.send_keys(Keys.ENTER)
     browser.wait_text('[data-balance="cleared_balance"]', "$1,000.00")
     assert ledger.read(txn.id).status == "uncleared"
 

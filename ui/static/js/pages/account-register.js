@@ -48,7 +48,18 @@ function renderRow(txn) {
   field("memo").title = txn.memo;
   const out = txn.amount.startsWith("-");
   field(out ? "out" : "in").textContent = formatMoney(out ? negate(txn.amount) : txn.amount, currency);
-  field("status").replaceChildren(statusCell(txn.status));
+  const status = statusCell(txn.status);
+  if (book.canWrite && txn.status !== "reconciled") {
+    // A button, so the keyboard can clear it too.
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "btn btn-link p-0 border-0";
+    toggle.setAttribute("aria-label", `${status.title}: press to ${txn.status === "cleared" ? "unclear" : "clear"}`);
+    toggle.append(status);
+    field("status").replaceChildren(toggle);
+  } else {
+    field("status").replaceChildren(status);
+  }
   const balance = field("balance");
   balance.textContent = txn.running_balance === null ? "" : formatMoney(txn.running_balance, currency);
   balance.classList.toggle("text-danger", Boolean(txn.running_balance?.startsWith("-")));
