@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
@@ -613,6 +614,14 @@ def test_search_and_filter_all_transactions(browser, ledger):
 
     Select(browser.find("#filter-status")).select_by_value("cleared")
     wait_listed(browser, ["Bakery"])
+
+    # Export takes the same filters.
+    link = browser.find("[data-export]").get_attribute("href")
+    cookies = {c["name"]: c["value"] for c in browser.driver.get_cookies()}
+    exported = requests.get(link, cookies=cookies, timeout=10)
+    assert exported.status_code == 200
+    lines = exported.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 2 and "Bakery" in lines[1] and "basket of rolls" in lines[1]
 
     # The filters live in the address: a reload shows the same list.
     browser.reload()

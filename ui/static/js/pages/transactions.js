@@ -101,6 +101,8 @@ async function fetchPage(after = null) {
 
 async function load() {
   const mine = ++generation;
+  const query = apiQuery(filtersFromAddress()).toString();
+  root.querySelector("[data-export]").href = `/api/v1${book.path("/transactions.csv")}${query ? `?${query}` : ""}`;
   rows.setAttribute("aria-busy", "true");
   const page = await fetchPage();
   if (mine !== generation) return; // a later filter asked again: its answer wins

@@ -1,0 +1,92 @@
+"""Transactions out as CSV, the way a spreadsheet reads them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from server.db import Database
+from server.domain.accounts import list_accounts
+from server.domain.categories import list_categories
+from server.domain.money import format_amount
+from server.domain.transaction_list import Filters, list_transactions
+from server.domain.transactions import Transaction
+
+CSV_COLUMNS = (
+    "id",
+    "date",
+    "account",
+    "payee",
+    "category",
+    "memo",
+    "amount",
+    "currency",
+    "status",
+    "tags",
+    "transfer_account",
+)
+# A cell a spreadsheet would run as a formula (CSV injection): shown as text instead.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_BATCH = 500
+
+
+def _text(value: str | None) -> str:
+    value = value or ""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def transactions_csv(database: Database, book_id: int, filters: Filters) -> Iterator[str]:
+    """Yield the CSV of the book's transactions matching `filters`, newest first, in chunks.
+
+    One line per transaction; a split transaction has one line per part (same id, the part's
+    category, amount and memo). Read in one snapshot, so rows written meanwhile do not tear it.
+    """
+    with database.read() as conn:
+        conn.execute("BEGIN")  # one consistent snapshot for the whole file
+        accounts = {a.id: a.name for a in list_accounts(conn, book_id)}
+        categories = {
+            c.id: f"{c.group}: {c.name}"
+            for c in list_categories(conn, book_id, include_archived=True)
+        }
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        after = None
+        while True:
+            page = list_transactions(conn, book_id, filters, _BATCH, after)
+            for t in page.items:
+                for line in _lines(t, accounts, categories):
+                    writer.writerow(line)
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+            if page.after is None:
+                break
+            after = page.after
+        conn.execute("COMMIT")
+
+
+def _lines(
+    t: Transaction, accounts: dict[int, str], categories: dict[int, str]
+) -> Iterator[list[str | int]]:
+    def line(category: str, amount: int, memo: str) -> list[str | int]:
+        return [
+            t.id,
+            t.date.isoformat(),
+            _text(accounts.get(t.account_id)),
+            _text(t.payee),
+            _text(category),
+            _text(memo),
+            format_amount(amount, t.currency),
+            t.currency,
+            t.status,
+            _text(", ".join(t.tags)),
+            _text(accounts.get(t.transfer_account_id) if t.transfer_account_id else ""),
+        ]
+
+    if t.splits:
+        for part in t.splits:
+            yield line(categories.get(part.category_id, ""), part.amount, part.memo or t.memo)
+    else:
+        yield line(categories.get(t.category_id, ""), t.amount, t.memo)
