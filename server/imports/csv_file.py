@@ -1,0 +1,391 @@
+"""Reading the CSV files banks export, whatever their dialect.
+
+`detect_layout` works out the delimiter, the header row (after any preamble lines), what each
+column holds, the date format and the decimal mark; where the file cannot settle a question
+(03/04/2025 when every day is 12 or less) the layout says so in `date_formats` instead of
+guessing. `read_rows` then turns the file into rows with exact `Decimal` amounts, or per-line
+problems. Both raise only ImportProblem.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from server.imports.problems import ImportProblem
+
+DELIMITERS = (",", ";", "\t", "|")
+MAX_LINES = 200_000
+_SAMPLE_LINES = 60
+_PREAMBLE_LINES = 30
+
+# Header words per role, in the languages banks here write (compared lower-cased, trimmed).
+ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    "date": (
+        "date",
+        "posting date",
+        "transaction date",
+        "booking date",
+        "value date",
+        "datum",
+        "buchungstag",
+        "buchungsdatum",
+        "valuta",
+        "wertstellung",
+        "date opération",
+        "date operation",
+        "fecha",
+        "data",
+        "boekdatum",
+    ),
+    "amount": (
+        "amount",
+        "amount (eur)",
+        "amount (usd)",
+        "betrag",
+        "betrag (eur)",
+        "umsatz",
+        "montant",
+        "importe",
+        "bedrag",
+        "bedrag (eur)",
+        "valor",
+        "transaction amount",
+    ),
+    "debit": (
+        "debit",
+        "debit amount",
+        "withdrawal",
+        "withdrawals",
+        "soll",
+        "débit",
+        "money out",
+        "paid out",
+        "af",
+        "cargo",
+        "ausgang",
+    ),
+    "credit": (
+        "credit",
+        "credit amount",
+        "deposit",
+        "deposits",
+        "haben",
+        "crédit",
+        "money in",
+        "paid in",
+        "bij",
+        "abono",
+        "eingang",
+    ),
+    # Not "type": banks name many things so (Chase's ACH_DEBIT and CHECK_PAID, with signed
+    # amounts).
+    "direction": ("debit/credit", "dr/cr", "cr/dr", "af bij", "af/bij", "soll/haben", "direction"),
+    "payee": (
+        "payee",
+        "description",
+        "name",
+        "merchant",
+        "beneficiary",
+        "counterparty",
+        "empfänger",
+        "auftraggeber/empfänger",
+        "begünstigter/zahlungspflichtiger",
+        "name zahlungsbeteiligter",
+        "libellé",
+        "libelle",
+        "bénéficiaire",
+        "concepto",
+        "naam / omschrijving",
+        "naam",
+    ),
+    "memo": (
+        "memo",
+        "reference",
+        "notes",
+        "note",
+        "verwendungszweck",
+        "mitteilungen",
+        "communication",
+        "référence",
+        "omschrijving",
+        "mededelingen",
+        "remarks",
+    ),
+    "bank_id": ("transaction id", "id", "reference number", "fitid", "transaktions-id"),
+}
+# A direction column's words for money going out (anything else is money coming in).
+OUT_WORDS = ("debit", "dr", "d", "af", "s", "soll", "out", "withdrawal", "-")
+
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%Y/%m/%d",
+    "%d.%m.%y",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%Y%m%d",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%d-%b-%Y",
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How to read one file: found by `detect_layout`, changed by the person if need be."""
+
+    delimiter: str
+    header_line: int  # 1-based line of the header row
+    columns: dict[str, int]  # role -> column index
+    date_formats: tuple[str, ...]  # one: settled; more: the person chooses
+    decimal_mark: str  # "." or ","
+    headers: tuple[str, ...] = field(default=())
+
+    @property
+    def ambiguous_dates(self) -> bool:
+        return len(self.date_formats) > 1
+
+    def with_date_format(self, date_format: str) -> Layout:
+        if date_format not in self.date_formats:
+            raise ImportProblem(f"The dates of this file cannot be read as {date_format}.")
+        return replace(self, date_formats=(date_format,))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One transaction as the file states it."""
+
+    line: int
+    date: date
+    amount: Decimal
+    payee: str
+    memo: str
+    bank_id: str | None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    message: str
+
+
+def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """The file's records with the line each starts on (quoted fields may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records = []
+    try:
+        for record in reader:
+            if len(records) >= MAX_LINES:
+                raise ImportProblem(f"The file has more than {MAX_LINES} lines.")
+            records.append((reader.line_num, [cell.strip() for cell in record]))
+    except csv.Error as error:
+        raise ImportProblem(f"The file is not valid CSV: {error}.", reader.line_num) from None
+    return [(line, cells) for line, cells in records if any(cells)]
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that splits the sample's lines into the most, steadiest columns."""
+    sample = "\n".join(text.splitlines()[:_SAMPLE_LINES])
+    best, best_score = ",", 0.0
+    refusals: list[ImportProblem] = []
+    for delimiter in DELIMITERS:
+        try:
+            rows = [r for _, r in _records(sample, delimiter)]
+        except ImportProblem as problem:
+            refusals.append(problem)
+            continue
+        widths = [len(r) for r in rows]
+        if not widths:
+            continue
+        common = max(set(widths), key=widths.count)
+        if common < 2:
+            continue
+        score = widths.count(common) * common
+        if score > best_score:
+            best, best_score = delimiter, score
+    if best_score == 0:
+        if refusals:  # a broken quote, most likely: say so
+            raise refusals[0]
+        raise ImportProblem("No columns found: this does not look like a CSV file.")
+    return best
+
+
+def _role_of(header: str) -> str | None:
+    name = header.strip().strip('"').lower()
+    for role, words in ROLE_WORDS.items():
+        if name in words:
+            return role
+    return None
+
+
+def _is_header(cells: list[str]) -> bool:
+    texts = [c for c in cells if c and not re.fullmatch(r"[-+()\d.,/\s:€$£]+", c)]
+    return len(texts) >= max(2, len([c for c in cells if c]) - 1)
+
+
+def _amount_text(raw: str) -> str:
+    return raw.replace("\u00a0", "").replace(" ", "").replace("'", "")
+
+
+def _decimal_mark(values: list[str]) -> str:
+    """ "," when amounts write cents after a comma (1.234,56 or 12,5), else "."."""
+    comma = dot = 0
+    for raw in values:
+        value = re.sub(r"[^\d.,]", "", _amount_text(raw))
+        if re.search(r",\d{1,2}$", value):
+            comma += 1
+        elif re.search(r"\.\d{1,2}$", value) or re.search(r"\d,\d{3}$", value):
+            dot += 1
+    return "," if comma > dot else "."
+
+
+def parse_amount(raw: str, decimal_mark: str) -> Decimal | None:
+    """A bank's way of writing an amount as a Decimal; None for an empty cell.
+
+    Knows thousands marks, a leading or trailing minus, (parentheses) for negatives, currency
+    signs, and CR/DR suffixes. Raises ValueError for anything else.
+    """
+    text = _amount_text(raw).upper()
+    if not text:
+        return None
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    for suffix, sign in (("CR", False), ("DR", True)):
+        if text.endswith(suffix):
+            negative, text = negative or sign, text[: -len(suffix)]
+    text = re.sub(r"^[A-Z]{3}|[A-Z]{3}$|[€$£¥]", "", text)
+    if text.endswith("-"):
+        negative, text = not negative, text[:-1]
+    if text.startswith(("-", "\u2212")):
+        negative, text = not negative, text[1:]
+    elif text.startswith("+"):
+        text = text[1:]
+    group = "." if decimal_mark == "," else ","
+    if not re.fullmatch(
+        rf"\d{{1,3}}(\{group}\d{{3}})*(\{decimal_mark}\d+)?|\d+(\{decimal_mark}\d+)?", text
+    ):
+        raise ValueError(raw)
+    value = Decimal(text.replace(group, "").replace(decimal_mark, "."))
+    return -value if negative else value
+
+
+def _parses(value: str, date_format: str) -> bool:
+    try:
+        datetime.strptime(value, date_format)
+    except ValueError:
+        return False
+    return True
+
+
+def _date_formats(values: list[str]) -> tuple[str, ...]:
+    """The formats that read the most dates of the column (a broken line does not decide).
+
+    Formats that read those dates alike are one answer; formats that disagree (day and month
+    both 12 or less everywhere) are a choice for the person.
+    """
+    counts = {f: sum(_parses(v, f) for v in values) for f in DATE_FORMATS}
+    best = max(counts.values(), default=0)
+    if best == 0 or best * 2 < len(values):
+        return ()
+    fitting = [f for f in DATE_FORMATS if counts[f] == best]
+    common = [v for v in values if all(_parses(v, f) for f in fitting)]
+    distinct: dict[tuple[date, ...], str] = {}
+    for date_format in fitting:
+        key = tuple(datetime.strptime(v, date_format).date() for v in common)
+        distinct.setdefault(key, date_format)
+    return tuple(distinct.values())
+
+
+def detect_layout(text: str) -> Layout:
+    """Work out how to read the file (see the module's docstring)."""
+    delimiter = _delimiter(text)
+    records = _records(text, delimiter)
+    header_at = None
+    for index, (_, cells) in enumerate(records[:_PREAMBLE_LINES]):
+        if _is_header(cells) and sum(_role_of(c) is not None for c in cells) >= 2:
+            header_at = index
+            break
+    if header_at is None:
+        raise ImportProblem(
+            "No header row found: the file needs a row naming its columns (date, amount, ...)."
+        )
+    header_line, headers = records[header_at]
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(headers):
+        role = _role_of(cell)
+        if role and role not in columns:
+            columns[role] = index
+    if "date" not in columns:
+        raise ImportProblem("No date column: name one in the column mapping.", header_line)
+    if "amount" not in columns and not {"debit", "credit"} <= set(columns):
+        raise ImportProblem(
+            "No amount column (or debit and credit columns): name them in the column mapping.",
+            header_line,
+        )
+    body = [cells for _, cells in records[header_at + 1 :]]
+    dates = [r[columns["date"]] for r in body if len(r) > columns["date"] and r[columns["date"]]]
+    formats = _date_formats(dates[:2000])
+    if not formats:
+        raise ImportProblem("The dates are in a format Tallybook does not know.", header_line)
+    money_columns = [columns[r] for r in ("amount", "debit", "credit") if r in columns]
+    money = [r[c] for r in body for c in money_columns if len(r) > c and r[c]]
+    return Layout(delimiter, header_line, columns, formats, _decimal_mark(money), tuple(headers))
+
+
+def read_rows(text: str, layout: Layout) -> tuple[list[Row], list[RowProblem]]:
+    """The file's transactions as `layout` reads them, and the lines it cannot read."""
+    if layout.ambiguous_dates:
+        raise ImportProblem(
+            "The dates can be read as " + " or ".join(layout.date_formats) + ": choose one."
+        )
+    date_format = layout.date_formats[0]
+    cols = layout.columns
+    rows: list[Row] = []
+    problems: list[RowProblem] = []
+    for line, cells in _records(text, layout.delimiter):
+        if line <= layout.header_line:
+            continue
+
+        def cell(role: str, cells: list[str] = cells) -> str:
+            index = cols.get(role)
+            return cells[index] if index is not None and index < len(cells) else ""
+
+        try:
+            day = datetime.strptime(cell("date"), date_format).date()
+        except ValueError:
+            problems.append(RowProblem(line, f"The date {cell('date')!r} is not {date_format}."))
+            continue
+        try:
+            amount = _row_amount(cell, layout.decimal_mark)
+        except ValueError as error:
+            problems.append(RowProblem(line, f"The amount {error.args[0]!r} is not a number."))
+            continue
+        if amount is None:
+            problems.append(RowProblem(line, "The line has no amount."))
+            continue
+        rows.append(Row(line, day, amount, cell("payee"), cell("memo"), cell("bank_id") or None))
+    return rows, problems
+
+
+def _row_amount(cell, decimal_mark: str) -> Decimal | None:
+    if cell("amount"):
+        amount = parse_amount(cell("amount"), decimal_mark)
+        direction = cell("direction").strip().lower()
+        if amount is not None and direction:
+            return -abs(amount) if direction in OUT_WORDS else abs(amount)
+        return amount
+    debit = parse_amount(cell("debit"), decimal_mark)
+    credit = parse_amount(cell("credit"), decimal_mark)
+    if debit is None and credit is None:
+        return None
+    return (credit or Decimal(0)) - abs(debit or Decimal(0))
