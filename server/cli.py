@@ -29,7 +29,11 @@ from server.db.backups import create_backup, list_backups, restore_backup
 from server.db.migrations import apply_migrations
 from server.db.request import database
 from server.domain.demo import create_demo_book
+from server.domain.imports import run_import
 from server.errors import AppError
+from server.imports.csv_file import detect_layout, read_rows
+from server.imports.problems import ImportProblem
+from server.imports.text import decode
 from server.instance import AlreadyRunning, InstanceLock
 from server.serving import start_server
 from server.version import __version__
@@ -292,6 +296,85 @@ def restore(file: Path, data_dir: Path | None) -> None:
         saved = restore_backup(database(), file, utcnow())
         apply_migrations(database())
         click.echo(f"Restored {file}. The state before is kept in {saved.path}")
+
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+DATE_FORMAT_NAMES = {
+    "%d/%m/%Y": "day/month/year",
+    "%m/%d/%Y": "month/day/year",
+    "%d-%m-%Y": "day-month-year",
+    "%m-%d-%Y": "month-day-year",
+    "%d/%m/%y": "day/month/year",
+    "%m/%d/%y": "month/day/year",
+}
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--account", "account_id", type=int, required=True, help="The account's id.")
+@click.option("--username", required=True, help="Who imports (an editor or owner of the book).")
+@click.option(
+    "--date-format",
+    help="How the file writes dates, e.g. %d/%m/%Y, when its dates could be read two ways.",
+)
+@data_dir_option
+@reports_errors
+def import_file(
+    file: Path, account_id: int, username: str, date_format: str | None, data_dir: Path | None
+) -> None:
+    """Import a bank's CSV FILE into an account: the layout is detected, rows already in the
+    account are skipped, and the whole import is one change that can be undone."""
+    if file.stat().st_size > MAX_IMPORT_BYTES:
+        _fail(f"{file} is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB.", EXIT_REFUSED)
+    try:
+        text, _ = decode(file.read_bytes())
+        layout = detect_layout(text)
+        if date_format:
+            layout = layout.with_date_format(date_format)
+        elif layout.ambiguous_dates:
+            choices = " or ".join(
+                f"{DATE_FORMAT_NAMES.get(f, f)} (--date-format {f})" for f in layout.date_formats
+            )
+            _fail(f"{file.name}: the dates can be read as {choices}. Say which.", EXIT_REFUSED)
+        rows, problems = read_rows(text, layout)
+    except ImportProblem as problem:
+        _fail(f"{file.name}: {problem}", EXIT_REFUSED)
+    if problems:
+        listed = "\n".join(f"  line {p.line}: {p.message}" for p in problems[:10])
+        more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""
+        _fail(
+            f"{file.name}: lines that cannot be read (nothing imported):\n{listed}{more}",
+            EXIT_REFUSED,
+        )
+    with open_app(data_dir):
+        user = user_named(username)
+        with database().read() as conn:
+            found = conn.execute("SELECT book_id FROM accounts WHERE id = ?", [account_id])
+            book = found.fetchone()
+        if book is None:
+            _fail(f"There is no account {account_id}.", EXIT_REFUSED)
+        with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
+            done = [0]
+
+            def advance(count: int) -> None:
+                bar.update(count - done[0])
+                done[0] = count
+
+            result = run_import(
+                database(),
+                user.id,
+                book[0],
+                account_id,
+                rows,
+                layout=layout,
+                file_name=file.name,
+                now=utcnow(),
+                progress=advance,
+            )
+        click.echo(
+            f"Imported {result.added} transaction{'s' if result.added != 1 else ''}; "
+            f"skipped {result.skipped} already in the account (import {result.id})."
+        )
 
 
 @cli.command()

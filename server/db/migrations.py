@@ -290,6 +290,34 @@ def m0003_search_newest_first(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration
+def m0004_imports(db: sqlite_utils.Database) -> None:
+    """Imports of bank files, recorded so one can be undone whole; the bank's own ids."""
+    _execute_all(
+        db,
+        [
+            """CREATE TABLE imports (
+                id INTEGER PRIMARY KEY,
+                book_id INTEGER NOT NULL REFERENCES books(id) ON DELETE CASCADE,
+                account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+                user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                file_name TEXT NOT NULL CHECK (length(file_name) <= 255),
+                format TEXT NOT NULL CHECK (format IN ('csv')),
+                layout TEXT NOT NULL,
+                added INTEGER NOT NULL CHECK (added >= 0),
+                skipped INTEGER NOT NULL CHECK (skipped >= 0),
+                created_at TEXT NOT NULL,
+                undone_at TEXT
+            )""",
+            "CREATE INDEX imports_book ON imports(book_id, id DESC)",
+            # The bank's id of a transaction (OFX FITID, a CSV's id column): finds duplicates.
+            "ALTER TABLE transactions ADD COLUMN bank_id TEXT CHECK (length(bank_id) <= 255)",
+            "CREATE INDEX transactions_bank_id ON transactions(account_id, bank_id) "
+            "WHERE bank_id IS NOT NULL",
+        ],
+    )
+
+
 def _money(column: str) -> str:
     """CHECK that a money column stays where sums of millions are exact everywhere."""
     return f"{column} BETWEEN -1000000000000000 AND 1000000000000000"

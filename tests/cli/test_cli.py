@@ -222,3 +222,61 @@ def test_backup_list_and_restore(run, data_dir, tmp_path):
     assert "file:" in refused.stderr and "database" in refused.stderr
     missing = run("restore", str(tmp_path / "missing.sqlite3"))
     assert missing.exit_code == 1 and "There is no file" in missing.stderr
+
+
+def test_import_a_bank_file_once_and_ask_about_ambiguous_dates(run, data_dir, tmp_path):
+    assert (
+        run(
+            "user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD + "\n"
+        ).exit_code
+        == 0
+    )
+    app = open_app(data_dir)
+    with app.app_context():
+        with database().write() as db:
+            book = db.execute("SELECT id FROM books").fetchone()[0]
+            account = (
+                db["accounts"]
+                .insert(
+                    {
+                        "book_id": book,
+                        "name": "Current",
+                        "type": "checking",
+                        "currency": "GBP",
+                        "opening_date": "2025-01-01",
+                        "created_at": "2025-01-01T00:00:00Z",
+                        "updated_at": "2025-01-01T00:00:00Z",
+                    }
+                )
+                .last_pk
+            )
+        database().close()
+    statement = tmp_path / "april.csv"
+    statement.write_text(
+        "Date,Description,Money out,Money in\n"
+        "03/04/2025,TESCO STORES 2231,12.40,\n"
+        "02/04/2025,SALARY APRIL,,2100.00\n",
+        encoding="cp1252",
+    )
+    args = ("import", str(statement), "--account", str(account), "--username", "alex")
+    asked = run(*args)
+    assert asked.exit_code == 1
+    assert "--date-format %d/%m/%Y" in asked.stderr and "--date-format %m/%d/%Y" in asked.stderr
+
+    done = run(*args, "--date-format", "%d/%m/%Y")
+    assert done.exit_code == 0, done.output
+    assert "Imported 2 transactions; skipped 0" in done.stdout
+    again = run(*args, "--date-format", "%d/%m/%Y")
+    assert "Imported 0 transactions; skipped 2" in again.stdout
+
+    broken = tmp_path / "broken.csv"
+    broken.write_text("Date,Description,Amount\n2025-04-01,A,1.00\n2025-04-02,B,lots\n")
+    refused = run("import", str(broken), "--account", str(account), "--username", "alex")
+    assert refused.exit_code == 1
+    assert "line 3" in refused.stderr and "nothing imported" in refused.stderr
+    app = open_app(data_dir)
+    with app.app_context():
+        with database().read() as conn:
+            dates = [r[0] for r in conn.execute("SELECT date FROM transactions ORDER BY date")]
+        database().close()
+    assert dates == ["2025-04-02", "2025-04-03"]

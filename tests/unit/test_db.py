@@ -154,7 +154,7 @@ def test_m0003_rekeys_the_search_index_of_an_existing_ledger(fresh, monkeypatch)
             )
     monkeypatch.undo()
 
-    assert apply_migrations(fresh) == ["m0003_search_newest_first"]
+    assert apply_migrations(fresh)[0] == "m0003_search_newest_first"
     with fresh.read() as conn:
         found = conn.execute(
             "SELECT rowid & ((1 << 40) - 1) FROM transactions_fts "

@@ -1,0 +1,239 @@
+"""Bringing a bank file's rows into an account: duplicates skipped, all or nothing, undoable.
+
+`plan_import` says what would happen (which rows are new, which are already there); the
+import itself is one write transaction that records itself in `imports`, so that
+`undo_import` can take it out again as a whole.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from server.clock import from_iso, to_iso
+from server.db import Database
+from server.domain.books import CAN_WRITE, require_role
+from server.domain.currencies import minor_digits
+from server.domain.money import format_amount
+from server.domain.transactions import TransactionInput, create_transaction, delete_transactions
+from server.errors import Conflict, NotFound, ValidationFailed
+from server.imports.csv_file import Layout, Row
+
+# A bank may date a transaction a few days apart from how it was entered by hand.
+DUPLICATE_WINDOW = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """One row of the file, in minor units, and whether it is already in the account."""
+
+    row: Row
+    amount: int
+    duplicate_of: int | None  # the transaction it matches, if any
+
+
+@dataclass(frozen=True)
+class Import:
+    """A recorded import."""
+
+    id: int
+    account_id: int
+    file_name: str
+    added: int
+    skipped: int
+    created_at: datetime
+    undone_at: datetime | None
+
+
+def _account_currency(conn: sqlite3.Connection, book_id: int, account_id: int) -> str:
+    row = conn.execute(
+        "SELECT currency FROM accounts WHERE id = ? AND book_id = ?", [account_id, book_id]
+    ).fetchone()
+    if row is None:
+        raise ValidationFailed.on("account_id", f"This book has no account with id {account_id}.")
+    return row[0]
+
+
+def _minor(amount: Decimal, digits: int, line: int) -> int:
+    scaled = amount.scaleb(digits)
+    if scaled != scaled.to_integral_value():
+        raise ValidationFailed.on(
+            "file", f"Line {line}: {amount} has more decimals than the account's currency."
+        )
+    return int(scaled)
+
+
+def plan_import(
+    conn: sqlite3.Connection, book_id: int, account_id: int, rows: list[Row]
+) -> list[PlannedRow]:
+    """Match the rows against the account: by the bank's id where the file has one, else by
+    amount and payee within a few days. Each existing transaction matches one row at most."""
+    digits = minor_digits(_account_currency(conn, book_id, account_id))
+    amounts = [_minor(row.amount, digits, row.line) for row in rows]
+    if not rows:
+        return []
+    first = min(r.date for r in rows) - DUPLICATE_WINDOW
+    last = max(r.date for r in rows) + DUPLICATE_WINDOW
+    existing = conn.execute(
+        "SELECT t.id, t.date, t.amount, t.bank_id, lower(coalesce(p.name, '')) AS payee "
+        "FROM transactions t LEFT JOIN payees p ON p.id = t.payee_id "
+        "WHERE t.account_id = ? AND ((t.date BETWEEN ? AND ?) OR t.bank_id IS NOT NULL)",
+        [account_id, first.isoformat(), last.isoformat()],
+    ).fetchall()
+    by_bank_id = {r["bank_id"]: r["id"] for r in existing if r["bank_id"]}
+    taken: set[int] = set()
+    planned = []
+    for row, amount in zip(rows, amounts, strict=True):
+        match = by_bank_id.get(row.bank_id) if row.bank_id else None
+        if match is None:
+            match = _similar(existing, taken, row, amount)
+        if match is not None:
+            taken.add(match)
+        planned.append(PlannedRow(row, amount, match))
+    return planned
+
+
+def _similar(existing: list[sqlite3.Row], taken: set[int], row: Row, amount: int) -> int | None:
+    payee = row.payee.strip().lower()
+    best = None
+    for candidate in existing:
+        if candidate["id"] in taken or candidate["amount"] != amount:
+            continue
+        if candidate["bank_id"] and row.bank_id:
+            continue  # both have the bank's id, and they differ
+        gap = abs((date.fromisoformat(candidate["date"]) - row.date).days)
+        if gap > DUPLICATE_WINDOW.days or (payee and candidate["payee"] != payee):
+            continue
+        if best is None or gap < best[0]:
+            best = (gap, candidate["id"])
+    return best[1] if best else None
+
+
+def run_import(
+    database: Database,
+    user_id: int,
+    book_id: int,
+    account_id: int,
+    rows: list[Row],
+    *,
+    layout: Layout,
+    file_name: str,
+    now: datetime,
+    keep_duplicates: frozenset[int] = frozenset(),
+    progress: Callable[[int], None] | None = None,
+) -> Import:
+    """Add the rows that are not already there (or whose line is in `keep_duplicates`), as one
+    transaction recorded in `imports`. Nothing is written if any row is refused."""
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, CAN_WRITE)
+        planned = plan_import(db.conn, book_id, account_id, rows)
+        import_id = (
+            db["imports"]
+            .insert(
+                {
+                    "book_id": book_id,
+                    "account_id": account_id,
+                    "user_id": user_id,
+                    "file_name": file_name[:255],
+                    "format": "csv",
+                    "layout": json.dumps(asdict(layout)),
+                    "added": 0,
+                    "skipped": 0,
+                    "created_at": to_iso(now),
+                }
+            )
+            .last_pk
+        )
+        currency = _account_currency(db.conn, book_id, account_id)
+        added = skipped = 0
+        for index, item in enumerate(planned, start=1):
+            if item.duplicate_of is not None and item.row.line not in keep_duplicates:
+                skipped += 1
+            else:
+                amount = format_amount(item.amount, currency)
+                _add(database, user_id, book_id, account_id, item.row, amount, import_id, now)
+                added += 1
+            if progress is not None:
+                progress(index)
+        db.execute(
+            "UPDATE imports SET added = ?, skipped = ? WHERE id = ?", [added, skipped, import_id]
+        )
+        return _get(db.conn, book_id, import_id)
+
+
+def _add(
+    database: Database,
+    user_id: int,
+    book_id: int,
+    account_id: int,
+    row: Row,
+    amount: str,
+    import_id: int,
+    now: datetime,
+) -> None:
+    # create_transaction's write joins the import's transaction: one commit for all rows.
+    txn = create_transaction(
+        database,
+        user_id,
+        book_id,
+        TransactionInput(
+            account_id=account_id,
+            date=row.date,
+            amount=amount,
+            payee=row.payee or None,
+            memo=row.memo[:1000],
+        ),
+        now,
+    )
+    with database.write() as db:
+        db.execute(
+            "UPDATE transactions SET import_id = ?, bank_id = ? WHERE id = ?",
+            [import_id, row.bank_id, txn.id],
+        )
+
+
+def _get(conn: sqlite3.Connection, book_id: int, import_id: int) -> Import:
+    row = conn.execute(
+        "SELECT * FROM imports WHERE id = ? AND book_id = ?", [import_id, book_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"This book has no import {import_id}.")
+    return Import(
+        row["id"],
+        row["account_id"],
+        row["file_name"],
+        row["added"],
+        row["skipped"],
+        from_iso(row["created_at"]),
+        from_iso(row["undone_at"]) if row["undone_at"] else None,
+    )
+
+
+def list_imports(conn: sqlite3.Connection, book_id: int) -> list[Import]:
+    """The book's imports, newest first."""
+    ids = conn.execute(
+        "SELECT id FROM imports WHERE book_id = ? ORDER BY id DESC", [book_id]
+    ).fetchall()
+    return [_get(conn, book_id, r[0]) for r in ids]
+
+
+def undo_import(
+    database: Database, user_id: int, book_id: int, import_id: int, now: datetime
+) -> int:
+    """Delete what an import added (with the other sides of transfers made since); return how
+    many transactions went."""
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, CAN_WRITE)
+        recorded = _get(db.conn, book_id, import_id)
+        if recorded.undone_at is not None:
+            raise Conflict("This import was undone already.")
+        ids = [
+            r[0] for r in db.execute("SELECT id FROM transactions WHERE import_id = ?", [import_id])
+        ]
+        removed = delete_transactions(database, user_id, book_id, ids) if ids else 0
+        db.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [to_iso(now), import_id])
+        return removed
