@@ -28,6 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
 
     from server import problems, security
     from server.api import idempotency, register_api
+    from server.api.imports import allow_large_uploads
     from server.auth.sessions import purge_stale_sessions
     from server.clock import utcnow
     from server.db import Database
@@ -74,6 +75,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     )
 
     db_request.init_app(app, database)
+    app.before_request(allow_large_uploads)  # before anything reads a body
     security.init_app(app)
     idempotency.init_app(app, database)  # after security: its checks run first
     problems.register_error_handlers(app)

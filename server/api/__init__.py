@@ -11,6 +11,7 @@ from server.api import (
     books,
     categories,
     demo,
+    imports,
     labels,
     me,
     members,
@@ -50,6 +51,7 @@ def register_api(app: APIFlask) -> None:
         transactions,
         categories,
         labels,
+        imports,
         backups,
     ):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)

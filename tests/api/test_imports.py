@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from decimal import Decimal
 
@@ -151,3 +152,89 @@ def test_only_writers_import(database, account, make_user):
             file_name="x.csv",
             now=utcnow(),
         )
+
+
+# Over the API ------------------------------------------------------------------------------
+
+UK = (
+    "Date,Description,Money out,Money in\n"
+    "03/04/2025,TESCO STORES 2231,12.40,\n"
+    "02/04/2025,SALARY APRIL,,2100.00\n"
+)
+
+
+def file_body(account_id: int, text: str, encoding: str = "utf-8", **extra) -> dict:
+    content = base64.b64encode(text.encode(encoding)).decode()
+    return {"account_id": account_id, "file_name": "april.csv", "content": content, **extra}
+
+
+def test_preview_choose_dates_import_and_undo_over_the_api(alex, database):
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    account = alex.post(
+        f"/api/v1/books/{book}/accounts", json={"name": "Current", "type": "checking"}
+    ).json["id"]
+    base = f"/api/v1/books/{book}/imports"
+
+    first = alex.post(base + "/preview", json=file_body(account, UK, "cp1252"))
+    assert first.status_code == 200, first.json
+    assert sorted(first.json["layout"]["date_formats"]) == ["%d/%m/%Y", "%m/%d/%Y"]
+    assert first.json["rows"] == []
+    refused = alex.post(base, json=file_body(account, UK))
+    assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "date_format"
+
+    chosen = alex.post(base + "/preview", json=file_body(account, UK, date_format="%d/%m/%Y"))
+    rows = chosen.json["rows"]
+    assert [(r["date"], r["amount"], r["duplicate_of"]) for r in rows] == [
+        ("2025-04-03", "-12.40", None),
+        ("2025-04-02", "2100.00", None),
+    ]
+    made = alex.post(base, json=file_body(account, UK, date_format="%d/%m/%Y"))
+    assert made.status_code == 201, made.json
+    assert (made.json["added"], made.json["skipped"]) == (2, 0)
+    again = alex.post(base + "/preview", json=file_body(account, UK, date_format="%d/%m/%Y"))
+    assert all(r["duplicate_of"] for r in again.json["rows"])
+
+    history = alex.get(base).json["items"]
+    assert [(i["file_name"], i["added"], i["undone_at"]) for i in history] == [
+        ("april.csv", 2, None)
+    ]
+    undone = alex.post(f"{base}/{made.json['id']}/undo")
+    assert undone.status_code == 200 and undone.json == {"removed": 2}
+    assert alex.post(f"{base}/{made.json['id']}/undo").status_code == 409
+    assert alex.get(f"/api/v1/books/{book}/accounts/{account}").json["balance"] == "0.00"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not base64!", "base64"),
+        (base64.b64encode(b"\x00\x01\x02" * 100).decode(), "not a text file"),
+        (base64.b64encode(b"Date,Amount\n2025-01-01,lots\n").decode(), "Line 2"),
+    ],
+)
+def test_bad_files_are_refused_at_the_content(alex, content, message):
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    account = alex.post(
+        f"/api/v1/books/{book}/accounts", json={"name": "Current", "type": "checking"}
+    ).json["id"]
+    body = {"account_id": account, "file_name": "x.csv", "content": content}
+    response = alex.post(f"/api/v1/books/{book}/imports", json=body)
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "content"
+    assert message in response.json["errors"][0]["message"]
+    assert alex.get(f"/api/v1/books/{book}/imports").json["items"] == []
+
+
+def test_a_file_larger_than_other_bodies_is_accepted(alex):
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    account = alex.post(
+        f"/api/v1/books/{book}/accounts", json={"name": "Current", "type": "checking"}
+    ).json["id"]
+    lines = "".join(f"2025-01-{1 + i % 28:02},Shop {i},-{i}.00\n" for i in range(40_000))
+    body = file_body(account, "Date,Payee,Amount\n" + lines)
+    assert len(body["content"]) > 1_000_000
+    response = alex.post(f"/api/v1/books/{book}/imports/preview", json=body)
+    assert response.status_code == 200, response.json
+    assert len(response.json["rows"]) == 40_000
+    other = alex.post("/api/v1/books", json={"name": "x" * 2_000_000, "currency": "EUR"})
+    assert other.status_code == 413

@@ -15,6 +15,7 @@ The routes are read from the app's url_map (the book itself and everything under
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -69,6 +70,7 @@ class Ref:
 
 
 # Routes checked fully: the body each sends (None: none). Path parameters come from MAKERS.
+MATRIX_CSV = base64.b64encode(b"Date,Payee,Amount\n2024-01-15,Corner Shop,-1.00\n").decode()
 KNOWN: dict[tuple[str, str], Any] = {
     ("GET", BOOK): None,
     ("PATCH", BOOK): {"name": "Renamed book"},
@@ -114,6 +116,19 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("POST", BOOK + "/tags"): {"name": "newtag"},
     ("PATCH", BOOK + "/tags/<int:tag_id>"): {"name": "renamedtag"},
     ("DELETE", BOOK + "/tags/<int:tag_id>"): None,
+    ("GET", BOOK + "/transactions.csv"): None,
+    ("GET", BOOK + "/imports"): None,
+    ("POST", BOOK + "/imports/preview"): {
+        "account_id": Ref("account_id"),
+        "file_name": "matrix.csv",
+        "content": MATRIX_CSV,
+    },
+    ("POST", BOOK + "/imports"): {
+        "account_id": Ref("account_id"),
+        "file_name": "matrix.csv",
+        "content": MATRIX_CSV,
+    },
+    ("POST", BOOK + "/imports/<int:import_id>/undo"): None,
 }
 
 # The people of the book under test (and one outsider), and who is signed in as whom.
@@ -228,6 +243,14 @@ MAKERS = {
     "payee_id": lambda w: w.owner_api("/payees", {"name": "Matrix payee"}),
     "tag_id": lambda w: w.owner_api("/tags", {"name": "matrix"}),
     "user_id": lambda w: w.users[TARGET].id,
+    "import_id": lambda w: w.owner_api(
+        "/imports",
+        {
+            "account_id": w.owner_api("/accounts", {"name": "Imported", "type": "checking"}),
+            "file_name": "matrix.csv",
+            "content": MATRIX_CSV,
+        },
+    ),
 }
 
 
