@@ -16,8 +16,10 @@ from server.api.access import can_read
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
+from server.domain.accounts import get_account
 from server.domain.books import CAN_WRITE, require_role
 from server.domain.imports import Import, list_imports, plan_import, run_import, undo_import
+from server.domain.money import format_amount
 from server.errors import FieldError, ValidationFailed
 from server.imports.csv_file import ROLE_WORDS, Layout, detect_layout, read_rows
 from server.imports.problems import ImportProblem
@@ -80,7 +82,7 @@ class LayoutOut(Schema):
 class PreviewRow(Schema):
     line = Integer()
     date = Date()
-    amount = String()
+    amount = String(metadata={"description": "In the account's currency."})
     payee = String()
     memo = String()
     bank_id = String(allow_none=True)
@@ -159,12 +161,13 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     require_role(reader(), current_principal().user.id, book_id, CAN_WRITE)
     layout, rows, problems = _read(body)
     planned = plan_import(reader(), book_id, body["account_id"], rows)
+    currency = get_account(reader(), book_id, body["account_id"]).currency
     return {
         "layout": layout.__dict__,
         "rows": [
             {
                 **p.row.__dict__,
-                "amount": str(p.row.amount),
+                "amount": format_amount(p.amount, currency),
                 "duplicate_of": p.duplicate_of,
             }
             for p in planned

@@ -144,6 +144,14 @@ def book_categories(book_id: int) -> Any:
     )
 
 
+@pages.get("/books/<int:book_id>/import")
+def book_import(book_id: int) -> Any:
+    """Import a bank file: upload, check the preview, confirm; the history, with undo."""
+    return _needs_sign_in() or render_template(
+        "pages/import.html", page="import", book=_book(book_id)
+    )
+
+
 @pages.get("/settings")
 def settings() -> Any:
     """Password, API tokens and (for administrators) registration."""

@@ -1,0 +1,114 @@
+"""The import wizard: upload, choose how dates read, preview duplicates, confirm, undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from server.clock import utcnow
+from server.db import Database
+from server.domain.accounts import create_account, get_account
+from server.domain.books import list_books
+from server.domain.transactions import TransactionInput, create_transaction
+
+pytestmark = pytest.mark.browser
+
+STATEMENT = (
+    "Bank statement for account 12345678\n"
+    "Generated 05/04/2025\n"
+    "\n"
+    "Date,Description,Money out,Money in,Balance\n"
+    "03/04/2025,TESCO STORES 2231,12.40,,988.60\n"
+    "02/04/2025,SALARY APRIL,,2100.00,1001.00\n"
+    "01/04/2025,CAFÉ NERO,4.20,,-1099.00\n"
+)
+
+
+def shown_lines(browser) -> list[str]:
+    return [r.get_attribute("data-line") for r in browser.find_all("#preview-table tbody tr")]
+
+
+def test_import_a_statement_then_undo_it(browser, alex_account, server_db: Database, tmp_path):
+    with server_db.read() as conn:
+        book = list_books(conn, alex_account.id)[0].id
+    account = create_account(
+        server_db,
+        alex_account.id,
+        book,
+        name="Current",
+        account_type="checking",
+        currency="GBP",
+        opening_balance="0",
+        opening_date=dt.date(2025, 1, 1),
+        now=utcnow(),
+    )
+    create_transaction(  # already entered by hand
+        server_db,
+        alex_account.id,
+        book,
+        TransactionInput(
+            account_id=account.id, date=dt.date(2025, 4, 2), amount="2100.00", payee="Salary April"
+        ),
+        utcnow(),
+    )
+    statement = tmp_path / "april.csv"
+    statement.write_bytes(STATEMENT.encode("cp1252"))
+
+    browser.sign_in("alex")
+    browser.open(f"/books/{book}/import")
+    browser.visible("#import-file").send_keys(str(statement))
+    browser.submit("#import-form")
+    browser.visible("[data-date-choice]")
+    assert browser.find("[data-confirm]").get_attribute("disabled") is not None
+    labels = [e.text for e in browser.find_all("[data-date-options] label")]
+    assert any("day/month/year" in text for text in labels)
+
+    browser.click('[data-date-options] input[value="%d/%m/%Y"]')
+    browser.wait_until(lambda _: shown_lines(browser) == ["5", "6", "7"], "the rows")
+    row = browser.find('#preview-table tr[data-line="7"]').text
+    assert "CAFÉ NERO" in row and "-£4.20" in row and "Apr 1, 2025" in row
+    assert "already there" in browser.find('#preview-table tr[data-line="6"]').text
+    assert "2 new, 1 already in the account" in browser.find("[data-summary]").text
+
+    browser.click("[data-confirm]")
+    browser.wait_text("[data-done]", "Imported 2, skipped 1.")
+    browser.wait_until(lambda _: browser.find_all("#history-table tbody tr"), "the history")
+    history = browser.find("#history-table tbody tr").text
+    assert "april.csv" in history and "Current" in history
+    with server_db.read() as conn:
+        assert get_account(conn, book, account.id).balance == 210000 - 1240 - 420
+
+    browser.find("#history-table tbody tr").find_element(By.TAG_NAME, "button").click()
+    browser.dialog().accept()
+    browser.wait_until(
+        lambda _: "undone" in browser.find("#history-table tbody tr").text, "the import undone"
+    )
+    with server_db.read() as conn:
+        assert get_account(conn, book, account.id).balance == 210000
+
+
+def test_a_file_that_is_not_csv_is_refused_at_the_field(browser, alex_account, server_db, tmp_path):
+    with server_db.read() as conn:
+        book = list_books(conn, alex_account.id)[0].id
+    create_account(
+        server_db,
+        alex_account.id,
+        book,
+        name="Current",
+        account_type="checking",
+        currency="GBP",
+        opening_balance="0",
+        opening_date=dt.date(2025, 1, 1),
+        now=utcnow(),
+    )
+    picture = tmp_path / "photo.csv"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50)
+    browser.sign_in("alex")
+    browser.open(f"/books/{book}/import")
+    browser.console.expect_http_error(f"/api/v1/books/{book}/imports/preview", 422)
+    browser.visible("#import-file").send_keys(str(picture))
+    browser.submit("#import-form")
+    assert "not a text file" in browser.field_error("#import-form", "content")
+    assert not browser.find("#preview").is_displayed()

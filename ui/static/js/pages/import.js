@@ -1,0 +1,249 @@
+// The import wizard: choose the account and the file, check the preview (dates read the right
+// way, columns, rows already there, lines that cannot be read), confirm; undo from the history.
+import { api } from "../api.js";
+import { clearErrors, showError, showProblem } from "../forms.js";
+import { bookOf, clearPageError, hideWritersControls, loadAccounts, showPageError } from "../ledger.js";
+import { formatMoney } from "../money.js";
+import { formatDate } from "../transaction-rows.js";
+
+const ROLE_NAMES = {
+  date: "Date",
+  amount: "Amount",
+  debit: "Money out",
+  credit: "Money in",
+  direction: "In or out",
+  payee: "Payee",
+  memo: "Memo",
+  bank_id: "Bank's id",
+};
+const FORMAT_NAMES = {
+  "%d/%m/%Y": "day/month/year (31/01/2025)",
+  "%m/%d/%Y": "month/day/year (01/31/2025)",
+  "%d-%m-%Y": "day-month-year",
+  "%m-%d-%Y": "month-day-year",
+  "%d/%m/%y": "day/month/year (31/01/25)",
+  "%m/%d/%y": "month/day/year (01/31/25)",
+};
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+const root = document.getElementById("import-page");
+const book = bookOf(root);
+const form = document.getElementById("import-form");
+const preview = document.getElementById("preview");
+hideWritersControls(root, book);
+
+let accounts = [];
+let upload = null; // {account_id, file_name, content, date_format?, columns?} of the preview
+
+function base64(buffer) {
+  const bytes = new Uint8Array(buffer);
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return window.btoa(text);
+}
+
+function accountOf(id) {
+  return accounts.find((a) => a.id === Number(id));
+}
+
+function showChoices(layout) {
+  const choice = preview.querySelector("[data-date-choice]");
+  const options = preview.querySelector("[data-date-options]");
+  choice.classList.toggle("d-none", layout.date_formats.length < 2);
+  options.replaceChildren(
+    ...layout.date_formats.map((format, index) => {
+      const wrap = document.createElement("div");
+      wrap.className = "form-check";
+      const input = document.createElement("input");
+      input.className = "form-check-input";
+      input.type = "radio";
+      input.name = "date_format";
+      input.id = `date-format-${index}`;
+      input.value = format;
+      input.addEventListener("change", () => run({ ...upload, date_format: format }));
+      const label = document.createElement("label");
+      label.className = "form-check-label";
+      label.htmlFor = input.id;
+      label.textContent = FORMAT_NAMES[format] ?? format;
+      wrap.append(input, label);
+      return wrap;
+    }),
+  );
+  const columns = preview.querySelector("[data-column-choices]");
+  columns.replaceChildren(
+    ...Object.entries(ROLE_NAMES).map(([role, name]) => {
+      const col = document.createElement("div");
+      col.className = "col-6 col-md-3";
+      const label = document.createElement("label");
+      label.className = "form-label small mb-0";
+      label.htmlFor = `column-${role}`;
+      label.textContent = name;
+      const select = document.createElement("select");
+      select.className = "form-select form-select-sm";
+      select.id = `column-${role}`;
+      select.dataset.role = role;
+      select.append(new Option("—", ""), ...layout.headers.map((header, index) => new Option(header || `column ${index + 1}`, index)));
+      select.value = role in layout.columns ? String(layout.columns[role]) : "";
+      select.addEventListener("change", () => {
+        const chosen = {};
+        columns.querySelectorAll("select").forEach((s) => {
+          if (s.value !== "") chosen[s.dataset.role] = Number(s.value);
+        });
+        run({ ...upload, columns: chosen });
+      });
+      col.append(label, select);
+      return col;
+    }),
+  );
+  preview.querySelector("[data-columns-summary]").textContent = Object.entries(layout.columns)
+    .map(([role, index]) => `${ROLE_NAMES[role] ?? role} = “${layout.headers[index] ?? index + 1}”`)
+    .join(", ");
+}
+
+function showRows(result) {
+  const currency = accountOf(upload.account_id)?.currency ?? book.currency;
+  const body = preview.querySelector("#preview-table tbody");
+  body.replaceChildren(
+    ...result.rows.map((row) => {
+      const tr = document.createElement("tr");
+      tr.dataset.line = row.line;
+      const cells = [String(row.line), formatDate(row.date), row.payee, row.memo, formatMoney(row.amount, currency)];
+      cells.forEach((text, index) => {
+        const td = document.createElement("td");
+        td.textContent = text;
+        if (index === 4) td.className = "text-end money";
+        tr.append(td);
+      });
+      const td = document.createElement("td");
+      if (row.duplicate_of) {
+        tr.classList.add("text-body-secondary");
+        const label = document.createElement("label");
+        label.className = "small";
+        const keep = document.createElement("input");
+        keep.type = "checkbox";
+        keep.className = "form-check-input me-1";
+        keep.dataset.keep = row.line;
+        label.append(keep, "already there: import anyway");
+        td.append(label);
+      } else {
+        td.textContent = "new";
+        td.className = "text-success small";
+      }
+      tr.append(td);
+      return tr;
+    }),
+  );
+  const fresh = result.rows.filter((r) => !r.duplicate_of).length;
+  const waiting = result.layout.date_formats.length > 1;
+  preview.querySelector("[data-summary]").textContent = waiting
+    ? "Choose how the dates read to see the rows."
+    : `${fresh} new, ${result.rows.length - fresh} already in the account (skipped unless ticked).`;
+  const problems = preview.querySelector("[data-problems]");
+  problems.textContent = result.problems.length
+    ? `Lines that cannot be read (fix the file, or the columns above): ${result.problems
+        .slice(0, 10)
+        .map((p) => `line ${p.line}: ${p.message}`)
+        .join("; ")}`
+    : "";
+  problems.classList.toggle("d-none", !result.problems.length);
+  preview.querySelector("[data-confirm]").disabled = waiting || result.problems.length > 0 || !result.rows.length;
+}
+
+async function run(request) {
+  clearErrors(form);
+  clearErrors(preview);
+  upload = request;
+  const result = await api("POST", book.path("/imports/preview"), request);
+  preview.classList.remove("d-none");
+  preview.querySelector("[data-done]").classList.add("d-none");
+  showChoices(result.layout);
+  if (request.date_format) preview.querySelector(`[name="date_format"][value="${CSS.escape(request.date_format)}"]`).checked = true;
+  showRows(result);
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearErrors(form);
+  const file = form.elements.namedItem("file").files[0];
+  if (!file) {
+    showError(form, "content", "Choose the file to import.");
+    return;
+  }
+  try {
+    const content = base64(await file.arrayBuffer());
+    await run({ account_id: Number(form.elements.namedItem("account_id").value), file_name: file.name, content });
+  } catch (err) {
+    preview.classList.add("d-none");
+    showProblem(form, err);
+  }
+});
+
+preview.querySelector("[data-confirm]").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  button.disabled = true;
+  clearErrors(preview);
+  const keep = [...preview.querySelectorAll("[data-keep]:checked")].map((box) => Number(box.dataset.keep));
+  try {
+    const made = await api("POST", book.path("/imports"), { ...upload, keep_duplicates: keep });
+    const done = preview.querySelector("[data-done]");
+    done.textContent = `Imported ${made.added}, skipped ${made.skipped}.`;
+    done.classList.remove("d-none");
+    await loadHistory();
+  } catch (err) {
+    showProblem(preview, err);
+    button.disabled = false;
+  }
+});
+
+async function loadHistory() {
+  const { items } = await api("GET", book.path("/imports"));
+  const body = document.querySelector("#history-table tbody");
+  body.replaceChildren(
+    ...items.map((item) => {
+      const tr = document.createElement("tr");
+      tr.dataset.importId = item.id;
+      const cells = [when.format(new Date(item.created_at)), item.file_name, accountOf(item.account_id)?.name ?? "", String(item.added), String(item.skipped)];
+      cells.forEach((text, index) => {
+        const td = document.createElement("td");
+        td.textContent = text;
+        if (index >= 3) td.className = "text-end";
+        tr.append(td);
+      });
+      const actions = document.createElement("td");
+      actions.className = "text-end";
+      if (item.undone_at) {
+        actions.textContent = "undone";
+        actions.classList.add("text-body-secondary", "small");
+      } else if (book.canWrite) {
+        const undo = document.createElement("button");
+        undo.type = "button";
+        undo.className = "btn btn-sm btn-outline-danger";
+        undo.textContent = "Undo";
+        undo.addEventListener("click", async () => {
+          if (!window.confirm(`Take out the ${item.added} transactions “${item.file_name}” added?`)) return;
+          clearPageError(root);
+          try {
+            await api("POST", book.path(`/imports/${item.id}/undo`));
+            await loadHistory();
+          } catch (err) {
+            showPageError(root, err);
+          }
+        });
+        actions.append(undo);
+      }
+      tr.append(actions);
+      return tr;
+    }),
+  );
+}
+
+async function start() {
+  accounts = await loadAccounts(book);
+  const open = accounts.filter((a) => !a.archived);
+  form.elements.namedItem("account_id").replaceChildren(...open.map((a) => new Option(a.name, a.id)));
+  const wanted = new URLSearchParams(window.location.search).get("account");
+  if (wanted) form.elements.namedItem("account_id").value = wanted;
+  await loadHistory();
+}
+
+start().catch((err) => showPageError(root, err));
