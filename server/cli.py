@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -29,9 +30,9 @@ from server.db.backups import create_backup, list_backups, restore_backup
 from server.db.migrations import apply_migrations
 from server.db.request import database
 from server.domain.demo import create_demo_book
-from server.domain.imports import run_import
+from server.domain.imports import apply_preset, run_import
 from server.errors import AppError
-from server.imports.csv_file import detect_layout, read_rows
+from server.imports.csv_file import Layout, Row, detect_layout, read_rows
 from server.imports.problems import ImportProblem
 from server.imports.text import decode
 from server.instance import AlreadyRunning, InstanceLock
@@ -309,26 +310,13 @@ DATE_FORMAT_NAMES = {
 }
 
 
-@cli.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--account", "account_id", type=int, required=True, help="The account's id.")
-@click.option("--username", required=True, help="Who imports (an editor or owner of the book).")
-@click.option(
-    "--date-format",
-    help="How the file writes dates, e.g. %d/%m/%Y, when its dates could be read two ways.",
-)
-@data_dir_option
-@reports_errors
-def import_file(
-    file: Path, account_id: int, username: str, date_format: str | None, data_dir: Path | None
-) -> None:
-    """Import a bank's CSV FILE into an account: the layout is detected, rows already in the
-    account are skipped, and the whole import is one change that can be undone."""
-    if file.stat().st_size > MAX_IMPORT_BYTES:
-        _fail(f"{file} is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB.", EXIT_REFUSED)
+def _read_statement(
+    conn: sqlite3.Connection, file: Path, account_id: int, date_format: str | None
+) -> tuple[Layout, list[Row]]:
+    """Read a bank file as the account's preset (or the options) say; stop on any doubt."""
     try:
         text, _ = decode(file.read_bytes())
-        layout = detect_layout(text)
+        layout = apply_preset(conn, account_id, detect_layout(text))
         if date_format:
             layout = layout.with_date_format(date_format)
         elif layout.ambiguous_dates:
@@ -346,13 +334,35 @@ def import_file(
             f"{file.name}: lines that cannot be read (nothing imported):\n{listed}{more}",
             EXIT_REFUSED,
         )
+    return layout, rows
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--account", "account_id", type=int, required=True, help="The account's id.")
+@click.option("--username", required=True, help="Who imports (an editor or owner of the book).")
+@click.option(
+    "--date-format",
+    help="How the file writes dates, e.g. %d/%m/%Y, when its dates could be read two ways.",
+)
+@data_dir_option
+@reports_errors
+def import_file(
+    file: Path, account_id: int, username: str, date_format: str | None, data_dir: Path | None
+) -> None:
+    """Import a bank's CSV FILE into an account: the layout is detected, rows already in the
+    account are skipped, and the whole import is one change that can be undone."""
+    if file.stat().st_size > MAX_IMPORT_BYTES:
+        _fail(f"{file} is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB.", EXIT_REFUSED)
     with open_app(data_dir):
         user = user_named(username)
         with database().read() as conn:
-            found = conn.execute("SELECT book_id FROM accounts WHERE id = ?", [account_id])
-            book = found.fetchone()
-        if book is None:
-            _fail(f"There is no account {account_id}.", EXIT_REFUSED)
+            found = conn.execute(
+                "SELECT book_id FROM accounts WHERE id = ?", [account_id]
+            ).fetchone()
+            if found is None:
+                _fail(f"There is no account {account_id}.", EXIT_REFUSED)
+            layout, rows = _read_statement(conn, file, account_id, date_format)
         with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
             done = [0]
 
@@ -363,7 +373,7 @@ def import_file(
             result = run_import(
                 database(),
                 user.id,
-                book[0],
+                found[0],
                 account_id,
                 rows,
                 layout=layout,

@@ -18,7 +18,14 @@ from server.clock import utcnow
 from server.db.request import database, reader
 from server.domain.accounts import get_account
 from server.domain.books import CAN_WRITE, require_role
-from server.domain.imports import Import, list_imports, plan_import, run_import, undo_import
+from server.domain.imports import (
+    Import,
+    apply_preset,
+    list_imports,
+    plan_import,
+    run_import,
+    undo_import,
+)
 from server.domain.money import format_amount
 from server.errors import FieldError, ValidationFailed
 from server.imports.csv_file import ROLE_WORDS, Layout, detect_layout, read_rows
@@ -130,7 +137,7 @@ def _read(body: dict[str, Any]) -> tuple[Layout, list, list]:
         raise ValidationFailed.on("content", f"The file is over {MAX_FILE_BYTES // 2**20} MB.")
     try:
         text, _ = decode(data)
-        layout = detect_layout(text)
+        layout = apply_preset(reader(), body["account_id"], detect_layout(text))
         if body.get("columns"):
             layout = replace(layout, columns=dict(body["columns"]))
         if body.get("date_format"):

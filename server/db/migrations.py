@@ -292,7 +292,8 @@ def m0003_search_newest_first(db: sqlite_utils.Database) -> None:
 
 @migration
 def m0004_imports(db: sqlite_utils.Database) -> None:
-    """Imports of bank files, recorded so one can be undone whole; the bank's own ids."""
+    """Imports of bank files, recorded so one can be undone whole; the bank's own ids; each
+    account's preset for reading its bank's files."""
     _execute_all(
         db,
         [
@@ -310,6 +311,14 @@ def m0004_imports(db: sqlite_utils.Database) -> None:
                 undone_at TEXT
             )""",
             "CREATE INDEX imports_book ON imports(book_id, id DESC)",
+            # How the last file imported into an account was read, to read the next the same.
+            """CREATE TABLE import_presets (
+                account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+                headers TEXT NOT NULL,
+                columns TEXT NOT NULL,
+                date_format TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
             # The bank's id of a transaction (OFX FITID, a CSV's id column): finds duplicates.
             "ALTER TABLE transactions ADD COLUMN bank_id TEXT CHECK (length(bank_id) <= 255)",
             "CREATE INDEX transactions_bank_id ON transactions(account_id, bank_id) "

@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+
+import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
@@ -162,6 +164,7 @@ def run_import(
         db.execute(
             "UPDATE imports SET added = ?, skipped = ? WHERE id = ?", [added, skipped, import_id]
         )
+        _save_preset(db, account_id, layout, now)
         return _get(db.conn, book_id, import_id)
 
 
@@ -194,6 +197,34 @@ def _add(
             "UPDATE transactions SET import_id = ?, bank_id = ? WHERE id = ?",
             [import_id, row.bank_id, txn.id],
         )
+
+
+def apply_preset(conn: sqlite3.Connection, account_id: int, layout: Layout) -> Layout:
+    """Read a file as the account's last import was read, when it has the same header row:
+    its columns, and its date format where the file alone leaves a choice."""
+    row = conn.execute(
+        "SELECT headers, columns, date_format FROM import_presets WHERE account_id = ?",
+        [account_id],
+    ).fetchone()
+    if row is None or json.loads(row["headers"]) != list(layout.headers):
+        return layout
+    preset = replace(layout, columns=json.loads(row["columns"]))
+    if row["date_format"] in layout.date_formats:
+        preset = replace(preset, date_formats=(row["date_format"],))
+    return preset
+
+
+def _save_preset(db: sqlite_utils.Database, account_id: int, layout: Layout, now: datetime) -> None:
+    db["import_presets"].upsert(
+        {
+            "account_id": account_id,
+            "headers": json.dumps(list(layout.headers)),
+            "columns": json.dumps(layout.columns),
+            "date_format": layout.date_formats[0],
+            "updated_at": to_iso(now),
+        },
+        pk="account_id",
+    )
 
 
 def _get(conn: sqlite3.Connection, book_id: int, import_id: int) -> Import:

@@ -194,6 +194,11 @@ def test_preview_choose_dates_import_and_undo_over_the_api(alex, database):
     again = alex.post(base + "/preview", json=file_body(account, UK, date_format="%d/%m/%Y"))
     assert all(r["duplicate_of"] for r in again.json["rows"])
 
+    # The account remembers how its bank's files read: the next one needs no choice.
+    remembered = alex.post(base + "/preview", json=file_body(account, UK))
+    assert remembered.json["layout"]["date_formats"] == ["%d/%m/%Y"]
+    assert len(remembered.json["rows"]) == 2
+
     history = alex.get(base).json["items"]
     assert [(i["file_name"], i["added"], i["undone_at"]) for i in history] == [
         ("april.csv", 2, None)

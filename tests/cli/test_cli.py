@@ -268,6 +268,12 @@ def test_import_a_bank_file_once_and_ask_about_ambiguous_dates(run, data_dir, tm
     assert "Imported 2 transactions; skipped 0" in done.stdout
     again = run(*args, "--date-format", "%d/%m/%Y")
     assert "Imported 0 transactions; skipped 2" in again.stdout
+    # The next statement of that account reads as the last one did: no need to ask again.
+    may = tmp_path / "may.csv"
+    may.write_text("Date,Description,Money out,Money in\n05/05/2025,RENT,900.00,\n")
+    preset = run("import", str(may), "--account", str(account), "--username", "alex")
+    assert preset.exit_code == 0, preset.output
+    assert "Imported 1 transaction;" in preset.stdout
 
     broken = tmp_path / "broken.csv"
     broken.write_text("Date,Description,Amount\n2025-04-01,A,1.00\n2025-04-02,B,lots\n")
@@ -279,4 +285,4 @@ def test_import_a_bank_file_once_and_ask_about_ambiguous_dates(run, data_dir, tm
         with database().read() as conn:
             dates = [r[0] for r in conn.execute("SELECT date FROM transactions ORDER BY date")]
         database().close()
-    assert dates == ["2025-04-02", "2025-04-03"]
+    assert dates == ["2025-04-02", "2025-04-03", "2025-05-05"]
