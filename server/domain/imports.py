@@ -20,13 +20,14 @@ from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.books import CAN_WRITE, require_role
 from server.domain.currencies import minor_digits
-from server.domain.money import format_amount
-from server.domain.transactions import TransactionInput, create_transaction, delete_transactions
+from server.domain.money import MAX_MINOR_UNITS
+from server.domain.transactions import NewRow, add_in_bulk, delete_transactions
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.imports.csv_file import Layout, Row
 
 # A bank may date a transaction a few days apart from how it was entered by hand.
 DUPLICATE_WINDOW = timedelta(days=3)
+_CHUNK = 5000  # rows added between two progress reports
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ def _minor(amount: Decimal, digits: int, line: int) -> int:
         raise ValidationFailed.on(
             "file", f"Line {line}: {amount} has more decimals than the account's currency."
         )
+    if abs(scaled) > MAX_MINOR_UNITS:
+        raise ValidationFailed.on("file", f"Line {line}: {amount} is too large an amount.")
     return int(scaled)
 
 
@@ -129,7 +132,8 @@ def run_import(
     progress: Callable[[int], None] | None = None,
 ) -> Import:
     """Add the rows that are not already there (or whose line is in `keep_duplicates`), as one
-    transaction recorded in `imports`. Nothing is written if any row is refused."""
+    transaction recorded in `imports`. Nothing is written if any row is refused. `progress`
+    hears how many of the rows to add are in so far."""
     with database.write() as db:
         require_role(db.conn, user_id, book_id, CAN_WRITE)
         planned = plan_import(db.conn, book_id, account_id, rows)
@@ -150,53 +154,24 @@ def run_import(
             )
             .last_pk
         )
-        currency = _account_currency(db.conn, book_id, account_id)
-        added = skipped = 0
-        for index, item in enumerate(planned, start=1):
-            if item.duplicate_of is not None and item.row.line not in keep_duplicates:
-                skipped += 1
-            else:
-                amount = format_amount(item.amount, currency)
-                _add(database, user_id, book_id, account_id, item.row, amount, import_id, now)
-                added += 1
+        new_rows = sorted(  # oldest first, across the chunks too (see add_in_bulk)
+            (
+                NewRow(p.row.date, p.amount, p.row.payee or None, p.row.memo[:1000], p.row.bank_id)
+                for p in planned
+                if p.duplicate_of is None or p.row.line in keep_duplicates
+            ),
+            key=lambda r: r.date,
+        )
+        for start in range(0, len(new_rows), _CHUNK):  # still one transaction: all or nothing
+            add_in_bulk(db, book_id, account_id, new_rows[start : start + _CHUNK], import_id, now)
             if progress is not None:
-                progress(index)
+                progress(min(start + _CHUNK, len(new_rows)))
+        added, skipped = len(new_rows), len(planned) - len(new_rows)
         db.execute(
             "UPDATE imports SET added = ?, skipped = ? WHERE id = ?", [added, skipped, import_id]
         )
         _save_preset(db, account_id, layout, now)
         return _get(db.conn, book_id, import_id)
-
-
-def _add(
-    database: Database,
-    user_id: int,
-    book_id: int,
-    account_id: int,
-    row: Row,
-    amount: str,
-    import_id: int,
-    now: datetime,
-) -> None:
-    # create_transaction's write joins the import's transaction: one commit for all rows.
-    txn = create_transaction(
-        database,
-        user_id,
-        book_id,
-        TransactionInput(
-            account_id=account_id,
-            date=row.date,
-            amount=amount,
-            payee=row.payee or None,
-            memo=row.memo[:1000],
-        ),
-        now,
-    )
-    with database.write() as db:
-        db.execute(
-            "UPDATE transactions SET import_id = ?, bank_id = ? WHERE id = ?",
-            [import_id, row.bank_id, txn.id],
-        )
 
 
 def apply_preset(conn: sqlite3.Connection, account_id: int, layout: Layout) -> Layout:

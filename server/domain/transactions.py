@@ -191,6 +191,63 @@ def _apply(
     )
 
 
+@dataclass(frozen=True)
+class NewRow:
+    """A plain transaction to add in bulk (an import's row), amount in minor units."""
+
+    date: date
+    amount: int
+    payee: str | None
+    memo: str
+    bank_id: str | None
+
+
+def add_in_bulk(
+    db: sqlite_utils.Database,
+    book_id: int,
+    account_id: int,
+    rows: list[NewRow],
+    import_id: int,
+    now: datetime,
+) -> None:
+    """Add many plain, uncleared transactions inside the caller's write transaction.
+
+    One statement for the rows and one kept-totals update per month, instead of a round of
+    checks and updates per row: what makes an import of 100k rows take seconds, not minutes.
+    (The search index follows by its triggers.)
+    """
+    stamp = to_iso(now)
+    payees = {name: payee_id_for(db, book_id, name) for name in {r.payee for r in rows}}
+    # Oldest first: the search index's keys then only grow within the transaction; out of
+    # order, FTS5 flushes its pending terms again and again (40k rows: 6 s instead of 1.6 s).
+    rows = sorted(rows, key=lambda r: r.date)
+    db.conn.executemany(
+        "INSERT INTO transactions (book_id, account_id, date, amount, payee_id, memo, "
+        "import_id, bank_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                book_id,
+                account_id,
+                r.date.isoformat(),
+                r.amount,
+                payees[r.payee],
+                r.memo,
+                import_id,
+                r.bank_id,
+                stamp,
+                stamp,
+            )
+            for r in rows
+        ),
+    )
+    months: dict[str, int] = {}
+    for r in rows:
+        month = r.date.isoformat()[:7]
+        months[month] = months.get(month, 0) + r.amount
+    for month, total in sorted(months.items()):
+        _apply(db, account_id, month + "-01", total, "uncleared", 1)
+
+
 def _unapply(db: sqlite_utils.Database, transaction_id: int) -> None:
     """Take a stored row's amount out of the kept totals (before it changes or goes)."""
     old = db.execute(
