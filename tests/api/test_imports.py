@@ -163,16 +163,22 @@ UK = (
 )
 
 
+def current_account(alex) -> tuple[int, int]:
+    """Alex's book and a new account "Current" in it, made through the API."""
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    account = alex.post(
+        f"/api/v1/books/{book}/accounts", json={"name": "Current", "type": "checking"}
+    ).json["id"]
+    return book, account
+
+
 def file_body(account_id: int, text: str, encoding: str = "utf-8", **extra) -> dict:
     content = base64.b64encode(text.encode(encoding)).decode()
     return {"account_id": account_id, "file_name": "april.csv", "content": content, **extra}
 
 
 def test_preview_choose_dates_import_and_undo_over_the_api(alex, database):
-    book = alex.get("/api/v1/books").json["items"][0]["id"]
-    account = alex.post(
-        f"/api/v1/books/{book}/accounts", json={"name": "Current", "type": "checking"}
-    ).json["id"]
+    book, account = current_account(alex)
     base = f"/api/v1/books/{book}/imports"
 
     first = alex.post(base + "/preview", json=file_body(account, UK, "cp1252"))
@@ -218,10 +224,7 @@ def test_preview_choose_dates_import_and_undo_over_the_api(alex, database):
     ],
 )
 def test_bad_files_are_refused_at_the_content(alex, content, message):
-    book = alex.get("/api/v1/books").json["items"][0]["id"]
-    account = alex.post(
-        f"/api/v1/books/{book}/accounts", json={"name": "Current", "type": "checking"}
-    ).json["id"]
+    book, account = current_account(alex)
     body = {"account_id": account, "file_name": "x.csv", "content": content}
     response = alex.post(f"/api/v1/books/{book}/imports", json=body)
     assert response.status_code == 422
@@ -231,10 +234,7 @@ def test_bad_files_are_refused_at_the_content(alex, content, message):
 
 
 def test_a_file_larger_than_other_bodies_is_accepted(alex):
-    book = alex.get("/api/v1/books").json["items"][0]["id"]
-    account = alex.post(
-        f"/api/v1/books/{book}/accounts", json={"name": "Current", "type": "checking"}
-    ).json["id"]
+    book, account = current_account(alex)
     lines = "".join(f"2025-01-{1 + i % 28:02},Shop {i},-{i}.00\n" for i in range(40_000))
     body = file_body(account, "Date,Payee,Amount\n" + lines)
     assert len(body["content"]) > 1_000_000

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 
 from server.clock import utcnow
 from server.db import Database
-from server.domain.accounts import create_account, get_account
+from server.domain.accounts import Account, create_account, get_account
 from server.domain.books import list_books
 from server.domain.transactions import TransactionInput, create_transaction
 
@@ -30,12 +30,13 @@ def shown_lines(browser) -> list[str]:
     return [r.get_attribute("data-line") for r in browser.find_all("#preview-table tbody tr")]
 
 
-def test_import_a_statement_then_undo_it(browser, alex_account, server_db: Database, tmp_path):
-    with server_db.read() as conn:
-        book = list_books(conn, alex_account.id)[0].id
+def current_account(db: Database, user_id: int) -> tuple[int, Account]:
+    """The user's book and a new GBP account "Current" in it."""
+    with db.read() as conn:
+        book = list_books(conn, user_id)[0].id
     account = create_account(
-        server_db,
-        alex_account.id,
+        db,
+        user_id,
         book,
         name="Current",
         account_type="checking",
@@ -44,6 +45,11 @@ def test_import_a_statement_then_undo_it(browser, alex_account, server_db: Datab
         opening_date=dt.date(2025, 1, 1),
         now=utcnow(),
     )
+    return book, account
+
+
+def test_import_a_statement_then_undo_it(browser, alex_account, server_db: Database, tmp_path):
+    book, account = current_account(server_db, alex_account.id)
     create_transaction(  # already entered by hand
         server_db,
         alex_account.id,
@@ -90,19 +96,7 @@ def test_import_a_statement_then_undo_it(browser, alex_account, server_db: Datab
 
 
 def test_a_file_that_is_not_csv_is_refused_at_the_field(browser, alex_account, server_db, tmp_path):
-    with server_db.read() as conn:
-        book = list_books(conn, alex_account.id)[0].id
-    create_account(
-        server_db,
-        alex_account.id,
-        book,
-        name="Current",
-        account_type="checking",
-        currency="GBP",
-        opening_balance="0",
-        opening_date=dt.date(2025, 1, 1),
-        now=utcnow(),
-    )
+    book, _ = current_account(server_db, alex_account.id)
     picture = tmp_path / "photo.csv"
     picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50)
     browser.sign_in("alex")
