@@ -27,6 +27,14 @@ def shown_members(browser) -> list[str]:
     return [row.get_attribute("data-member") for row in browser.find_all("#members-table tbody tr")]
 
 
+def settled(browser) -> None:
+    """Wait until the members list is drawn again after a change (its rows are replaced)."""
+    browser.wait_until(
+        lambda _: browser.find("#members-table tbody").get_attribute("aria-busy") == "false",
+        "the members list",
+    )
+
+
 def test_an_owner_shares_a_book_and_changes_roles(browser, alex_account, add_user, server_db):
     add_user("sam")
     book = personal_book(server_db, alex_account.id)
@@ -50,6 +58,7 @@ def test_an_owner_shares_a_book_and_changes_roles(browser, alex_account, add_use
     browser.wait_until(
         lambda _: roles(server_db, alex_account.id, book)["sam"] == "editor", "sam an editor"
     )
+    settled(browser)
 
     # The last owner cannot step down: the server says why and the choice goes back.
     browser.console.expect_http_error(f"/api/v1/books/{book}/members/{alex_account.id}", 409)

@@ -35,6 +35,7 @@ export async function membersSection() {
     select.value = member.role;
     select.addEventListener("change", async () => {
       showError(null);
+      body.setAttribute("aria-busy", "true"); // until the list is drawn again
       try {
         await api("PATCH", path(`/${member.user_id}`), { role: select.value });
         // A new role of one's own changes what one may do here.
@@ -42,6 +43,7 @@ export async function membersSection() {
         else await load();
       } catch (err) {
         select.value = member.role;
+        body.setAttribute("aria-busy", "false");
         showError(err);
       }
     });
@@ -84,7 +86,9 @@ export async function membersSection() {
       return;
     }
     const isOwner = current.role === "owner";
+    body.setAttribute("aria-busy", "true");
     const members = await fetchAll(path());
+    body.setAttribute("aria-busy", "false");
     body.replaceChildren(
       ...members.map((member) => {
         const tr = document.createElement("tr");
