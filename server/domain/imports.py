@@ -90,23 +90,27 @@ def plan_import(
         [account_id, first.isoformat(), last.isoformat()],
     ).fetchall()
     by_bank_id = {r["bank_id"]: r["id"] for r in existing if r["bank_id"]}
+    by_amount: dict[int, list[sqlite3.Row]] = {}
+    for candidate in existing:
+        by_amount.setdefault(candidate["amount"], []).append(candidate)
     taken: set[int] = set()
     planned = []
     for row, amount in zip(rows, amounts, strict=True):
         match = by_bank_id.get(row.bank_id) if row.bank_id else None
         if match is None:
-            match = _similar(existing, taken, row, amount)
+            match = _similar(by_amount.get(amount, []), taken, row)
         if match is not None:
             taken.add(match)
         planned.append(PlannedRow(row, amount, match))
     return planned
 
 
-def _similar(existing: list[sqlite3.Row], taken: set[int], row: Row, amount: int) -> int | None:
+def _similar(same_amount: list[sqlite3.Row], taken: set[int], row: Row) -> int | None:
+    """The closest in date of the untaken transactions of the same amount and payee."""
     payee = row.payee.strip().lower()
     best = None
-    for candidate in existing:
-        if candidate["id"] in taken or candidate["amount"] != amount:
+    for candidate in same_amount:
+        if candidate["id"] in taken:
             continue
         if candidate["bank_id"] and row.bank_id:
             continue  # both have the bank's id, and they differ
