@@ -32,8 +32,9 @@ from server.db.request import database
 from server.domain.demo import create_demo_book
 from server.domain.imports import apply_preset, run_import
 from server.errors import AppError
-from server.imports.csv_file import Layout, Row, detect_layout, read_rows
+from server.imports.csv_file import Layout, detect_layout, read_rows
 from server.imports.problems import ImportProblem
+from server.imports.rows import Row
 from server.imports.text import decode
 from server.instance import AlreadyRunning, InstanceLock
 from server.serving import start_server

@@ -23,7 +23,8 @@ from server.domain.currencies import minor_digits
 from server.domain.money import MAX_MINOR_UNITS
 from server.domain.transactions import NewRow, add_in_bulk, delete_transactions
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.imports.csv_file import Layout, Row
+from server.imports.csv_file import Layout
+from server.imports.rows import Row
 
 # A bank may date a transaction a few days apart from how it was entered by hand.
 DUPLICATE_WINDOW = timedelta(days=3)

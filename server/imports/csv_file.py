@@ -13,10 +13,12 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
+from server.imports.dates import date_formats
 from server.imports.problems import ImportProblem
+from server.imports.rows import Row, RowProblem
 
 DELIMITERS = (",", ";", "\t", "|")
 MAX_LINES = 200_000
@@ -121,23 +123,6 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
 # A direction column's words for money going out (anything else is money coming in).
 OUT_WORDS = ("debit", "dr", "d", "af", "s", "soll", "out", "withdrawal", "-")
 
-DATE_FORMATS = (
-    "%Y-%m-%d",
-    "%d.%m.%Y",
-    "%d/%m/%Y",
-    "%m/%d/%Y",
-    "%d-%m-%Y",
-    "%m-%d-%Y",
-    "%Y/%m/%d",
-    "%d.%m.%y",
-    "%d/%m/%y",
-    "%m/%d/%y",
-    "%Y%m%d",
-    "%d %b %Y",
-    "%b %d, %Y",
-    "%d-%b-%Y",
-)
-
 
 @dataclass(frozen=True)
 class Layout:
@@ -158,24 +143,6 @@ class Layout:
         if date_format not in self.date_formats:
             raise ImportProblem(f"The dates of this file cannot be read as {date_format}.")
         return replace(self, date_formats=(date_format,))
-
-
-@dataclass(frozen=True)
-class Row:
-    """One transaction as the file states it."""
-
-    line: int
-    date: date
-    amount: Decimal
-    payee: str
-    memo: str
-    bank_id: str | None
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    message: str
 
 
 def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
@@ -279,33 +246,6 @@ def parse_amount(raw: str, decimal_mark: str) -> Decimal | None:
     return -value if negative else value
 
 
-def _parses(value: str, date_format: str) -> bool:
-    try:
-        datetime.strptime(value, date_format)
-    except ValueError:
-        return False
-    return True
-
-
-def _date_formats(values: list[str]) -> tuple[str, ...]:
-    """The formats that read the most dates of the column (a broken line does not decide).
-
-    Formats that read those dates alike are one answer; formats that disagree (day and month
-    both 12 or less everywhere) are a choice for the person.
-    """
-    counts = {f: sum(_parses(v, f) for v in values) for f in DATE_FORMATS}
-    best = max(counts.values(), default=0)
-    if best == 0 or best * 2 < len(values):
-        return ()
-    fitting = [f for f in DATE_FORMATS if counts[f] == best]
-    common = [v for v in values if all(_parses(v, f) for f in fitting)]
-    distinct: dict[tuple[date, ...], str] = {}
-    for date_format in fitting:
-        key = tuple(datetime.strptime(v, date_format).date() for v in common)
-        distinct.setdefault(key, date_format)
-    return tuple(distinct.values())
-
-
 def detect_layout(text: str) -> Layout:
     """Work out how to read the file (see the module's docstring)."""
     delimiter = _delimiter(text)
@@ -334,7 +274,7 @@ def detect_layout(text: str) -> Layout:
         )
     body = [cells for _, cells in records[header_at + 1 :]]
     dates = [r[columns["date"]] for r in body if len(r) > columns["date"] and r[columns["date"]]]
-    formats = _date_formats(dates[:2000])
+    formats = date_formats(dates[:2000])
     if not formats:
         raise ImportProblem("The dates are in a format Tallybook does not know.", header_line)
     money_columns = [columns[r] for r in ("amount", "debit", "credit") if r in columns]

@@ -14,7 +14,8 @@ from server.domain.books import list_books
 from server.domain.imports import list_imports, plan_import, run_import, undo_import
 from server.domain.transactions import TransactionInput, create_transaction
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.imports.csv_file import Layout, Row
+from server.imports.csv_file import Layout
+from server.imports.rows import Row
 
 LAYOUT = Layout(",", 1, {"date": 0, "amount": 1, "payee": 2}, ("%Y-%m-%d",), ".")
 

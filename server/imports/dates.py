@@ -1,0 +1,50 @@
+"""Working out how a file writes its dates, and saying so when the file cannot settle it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+    "%Y/%m/%d",
+    "%d.%m.%y",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%Y%m%d",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%d-%b-%Y",
+)
+
+
+def parses(value: str, date_format: str) -> bool:
+    try:
+        datetime.strptime(value, date_format)
+    except ValueError:
+        return False
+    return True
+
+
+def date_formats(values: list[str], formats: Sequence[str] = DATE_FORMATS) -> tuple[str, ...]:
+    """The formats that read the most of `values` (a broken line does not decide).
+
+    Formats that read those dates alike are one answer; formats that disagree (day and month
+    both 12 or less everywhere) are a choice for the person. Empty when none reads half.
+    """
+    counts = {f: sum(parses(v, f) for v in values) for f in formats}
+    best = max(counts.values(), default=0)
+    if best == 0 or best * 2 < len(values):
+        return ()
+    fitting = [f for f in formats if counts[f] == best]
+    common = [v for v in values if all(parses(v, f) for f in fitting)]
+    distinct: dict[tuple[date, ...], str] = {}
+    for date_format in fitting:
+        key = tuple(datetime.strptime(v, date_format).date() for v in common)
+        distinct.setdefault(key, date_format)
+    return tuple(distinct.values())
