@@ -16,6 +16,7 @@ from server.api import (
     me,
     members,
     meta,
+    rules,
     session,
     tokens,
     transactions,
@@ -52,6 +53,7 @@ def register_api(app: APIFlask) -> None:
         categories,
         labels,
         imports,
+        rules,
         backups,
     ):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)

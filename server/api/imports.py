@@ -96,6 +96,11 @@ class PreviewRow(Schema):
     duplicate_of = Integer(
         allow_none=True, metadata={"description": "The transaction it matches: skipped."}
     )
+    rule_payee = String(
+        allow_none=True, metadata={"description": "The payee a rule renames it to, if any."}
+    )
+    category_id = Integer(allow_none=True, metadata={"description": "As the rules set it."})
+    tags = List(String(), metadata={"description": "As the rules add them."})
 
 
 class RowProblemOut(Schema):
@@ -176,6 +181,9 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
                 **p.row.__dict__,
                 "amount": format_amount(p.amount, currency),
                 "duplicate_of": p.duplicate_of,
+                "rule_payee": p.payee if p.payee != p.row.payee else None,
+                "category_id": p.category_id,
+                "tags": list(p.tags),
             }
             for p in planned
         ],

@@ -426,5 +426,10 @@ def delete_category(
                 "UPDATE splits SET category_id = ? WHERE category_id = ?",
                 [reassign_to, category_id],
             )
+        if reassign_to is not None:  # rules follow; without a new home they just lose it
+            db.execute(
+                "UPDATE rules SET set_category_id = ? WHERE set_category_id = ?",
+                [reassign_to, category_id],
+            )
         db.execute("DELETE FROM categories WHERE id = ?", [category_id])
         return transactions + splits

@@ -21,6 +21,7 @@ from server.db import Database
 from server.domain.books import CAN_WRITE, require_role
 from server.domain.currencies import minor_digits
 from server.domain.money import MAX_MINOR_UNITS
+from server.domain.rules import Subject, rule_set
 from server.domain.transactions import NewRow, add_in_bulk, delete_transactions
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.imports.csv_file import Layout
@@ -38,6 +39,9 @@ class PlannedRow:
     row: Row
     amount: int
     duplicate_of: int | None  # the transaction it matches, if any
+    payee: str  # as the book's rules leave them
+    category_id: int | None
+    tags: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,8 @@ def plan_import(
     conn: sqlite3.Connection, book_id: int, account_id: int, rows: list[Row]
 ) -> list[PlannedRow]:
     """Match the rows against the account: by the bank's id where the file has one, else by
-    amount and payee within a few days. Each existing transaction matches one row at most."""
+    amount and payee within a few days. Each existing transaction matches one row at most.
+    The book's rules say each row's payee, category and tags."""
     digits = minor_digits(_account_currency(conn, book_id, account_id))
     amounts = [_minor(row.amount, digits, row.line) for row in rows]
     if not rows:
@@ -95,6 +100,7 @@ def plan_import(
     for candidate in existing:
         by_amount.setdefault(candidate["amount"], []).append(candidate)
     taken: set[int] = set()
+    rules = rule_set(conn, book_id)
     planned = []
     for row, amount in zip(rows, amounts, strict=True):
         match = by_bank_id.get(row.bank_id) if row.bank_id else None
@@ -102,7 +108,11 @@ def plan_import(
             match = _similar(by_amount.get(amount, []), taken, row)
         if match is not None:
             taken.add(match)
-        planned.append(PlannedRow(row, amount, match))
+        payee, category_id, tags = row.payee, None, ()
+        if rules:
+            after = rules.run(Subject(account_id, row.amount, row.payee, None, ()))
+            payee, category_id, tags = after.payee, after.category_id, after.tags
+        planned.append(PlannedRow(row, amount, match, payee, category_id, tags))
     return planned
 
 
@@ -161,7 +171,15 @@ def run_import(
         )
         new_rows = sorted(  # oldest first, across the chunks too (see add_in_bulk)
             (
-                NewRow(p.row.date, p.amount, p.row.payee or None, p.row.memo[:1000], p.row.bank_id)
+                NewRow(
+                    p.row.date,
+                    p.amount,
+                    p.payee or None,
+                    p.row.memo[:1000],
+                    p.row.bank_id,
+                    p.category_id,
+                    p.tags,
+                )
                 for p in planned
                 if p.duplicate_of is None or p.row.line in keep_duplicates
             ),

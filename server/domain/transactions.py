@@ -7,7 +7,7 @@ per-month totals and the search index, so they can never disagree with the rows.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 import sqlite_utils
@@ -200,6 +200,8 @@ class NewRow:
     payee: str | None
     memo: str
     bank_id: str | None
+    category_id: int | None = None
+    tags: tuple[str, ...] = ()
 
 
 def add_in_bulk(
@@ -221,9 +223,11 @@ def add_in_bulk(
     # Oldest first: the search index's keys then only grow within the transaction; out of
     # order, FTS5 flushes its pending terms again and again (40k rows: 6 s instead of 1.6 s).
     rows = sorted(rows, key=lambda r: r.date)
+    (before,) = db.execute("SELECT coalesce(max(id), 0) FROM transactions").fetchone()
     db.conn.executemany(
-        "INSERT INTO transactions (book_id, account_id, date, amount, payee_id, memo, "
-        "import_id, bank_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO transactions (book_id, account_id, date, amount, payee_id, category_id, "
+        "memo, import_id, bank_id, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             (
                 book_id,
@@ -231,6 +235,7 @@ def add_in_bulk(
                 r.date.isoformat(),
                 r.amount,
                 payees[r.payee],
+                r.category_id,
                 r.memo,
                 import_id,
                 r.bank_id,
@@ -240,6 +245,19 @@ def add_in_bulk(
             for r in rows
         ),
     )
+    tagged = [r for r in rows if r.tags]
+    if tagged:  # the new rows' ids, in the order they went in (one writer: nothing between)
+        ids = [
+            i
+            for (i,) in db.execute(
+                "SELECT id FROM transactions WHERE id > ? ORDER BY id", [before]
+            ).fetchall()
+        ]
+        tag_ids = {t: tag_ids_for(db, book_id, [t])[0] for t in {t for r in tagged for t in r.tags}}
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO transaction_tags (transaction_id, tag_id) VALUES (?, ?)",
+            ((i, tag_ids[t]) for i, r in zip(ids, rows, strict=True) for t in r.tags),
+        )
     months: dict[str, int] = {}
     for r in rows:
         month = r.date.isoformat()[:7]
@@ -643,18 +661,29 @@ def bulk_update(
     """Set the category, add tags or set the status of many transactions at once."""
     with database.write() as db:
         require_role(db.conn, user_id, book_id, CAN_WRITE)
-        count = 0
+        data = TransactionInput(category_id=category_id, status=status)
         for transaction_id in transaction_ids:
-            current = get_transaction(db.conn, book_id, transaction_id)
-            if category_id is not None and (current.transfer_id or current.splits):
-                raise ValidationFailed.on(
-                    "category_id",
-                    f"Transaction {transaction_id} is a transfer or split: it takes no category.",
-                )
-            tags = [*current.tags, *(add_tags or [])]  # tag_ids_for keeps the first spelling
-            data = TransactionInput(
-                category_id=category_id, tags=tags if add_tags else None, status=status
-            )
-            _save(db, book_id, _resolve(db, book_id, data, current), now, current)
-            count += 1
-        return count
+            update_in_write(db, book_id, transaction_id, data, now, add_tags=add_tags)
+        return len(transaction_ids)
+
+
+def update_in_write(
+    db: sqlite_utils.Database,
+    book_id: int,
+    transaction_id: int,
+    data: TransactionInput,
+    now: datetime,
+    *,
+    add_tags: list[str] | None = None,
+) -> None:
+    """Change one transaction inside the caller's write transaction (no role check: the
+    caller made it), adding `add_tags` to the tags it has."""
+    current = get_transaction(db.conn, book_id, transaction_id)
+    if data.category_id is not None and (current.transfer_id or current.splits):
+        raise ValidationFailed.on(
+            "category_id",
+            f"Transaction {transaction_id} is a transfer or split: it takes no category.",
+        )
+    if add_tags:  # tag_ids_for keeps the first spelling
+        data = replace(data, tags=[*current.tags, *add_tags])
+    _save(db, book_id, _resolve(db, book_id, data, current), now, current)

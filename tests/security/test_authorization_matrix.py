@@ -129,6 +129,18 @@ KNOWN: dict[tuple[str, str], Any] = {
         "content": MATRIX_CSV,
     },
     ("POST", BOOK + "/imports/<int:import_id>/undo"): None,
+    ("GET", BOOK + "/rules"): None,
+    ("POST", BOOK + "/rules"): {
+        "name": "Matrix rule",
+        "payee_match": "contains",
+        "payee_text": "corner",
+        "add_tags": ["matrix"],
+    },
+    ("GET", BOOK + "/rules/<int:rule_id>"): None,
+    ("PATCH", BOOK + "/rules/<int:rule_id>"): {"name": "Renamed rule"},
+    ("DELETE", BOOK + "/rules/<int:rule_id>"): None,
+    ("POST", BOOK + "/rules/preview"): {},
+    ("POST", BOOK + "/rules/apply"): {},
 }
 
 # The people of the book under test (and one outsider), and who is signed in as whom.
@@ -243,6 +255,9 @@ MAKERS = {
     "payee_id": lambda w: w.owner_api("/payees", {"name": "Matrix payee"}),
     "tag_id": lambda w: w.owner_api("/tags", {"name": "matrix"}),
     "user_id": lambda w: w.users[TARGET].id,
+    "rule_id": lambda w: w.owner_api(
+        "/rules", {"name": "Matrix", "payee_match": "equals", "payee_text": "x", "add_tags": ["m"]}
+    ),
     "import_id": lambda w: w.owner_api(
         "/imports",
         {

@@ -1,0 +1,242 @@
+"""Rules of a book: what they are, and running them on the transactions already there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Boolean, Date, DateTime, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range
+from flask import request
+
+from server.api.access import can_read, writing
+from server.api.schemas import IF_MATCH_DOC, with_etag
+from server.auth.web import auth, current_principal
+from server.clock import utcnow
+from server.db.request import database, reader
+from server.domain import rules as domain
+from server.domain.books import CAN_WRITE, require_role
+from server.domain.money import format_amount
+from server.domain.rules import PAYEE_MATCHES, Change, Rule
+
+bp = APIBlueprint("rules", __name__, tag="Rules")
+
+RULES = "/books/<int:book_id>/rules"
+VIEWER = {403: "You are a viewer of this book (editors and owners may write)"}
+PRECONDITION = {412: "It changed since you read it (stale `If-Match`)"}
+AMOUNT_DOC = (
+    "Signed, in the transaction's currency: -100 to -20 matches spending of 20 to 100. Inclusive."
+)
+
+
+class RulePatch(Schema):
+    name = String(validate=Length(max=1000), metadata={"example": "Groceries"})
+    enabled = Boolean(metadata={"description": "Disabled rules never run."})
+    position = Integer(
+        validate=Range(min=-1_000_000, max=1_000_000),
+        metadata={"description": "Rules run in position order; a new one comes last."},
+    )
+    payee_match = String(
+        allow_none=True,
+        validate=OneOf(PAYEE_MATCHES),
+        metadata={"description": "How the payee is compared with `payee_text` (any case)."},
+    )
+    payee_text = String(validate=Length(max=1000), metadata={"example": "corner shop"})
+    amount_min = String(
+        allow_none=True, validate=Length(max=30), metadata={"description": AMOUNT_DOC}
+    )
+    amount_max = String(
+        allow_none=True, validate=Length(max=30), metadata={"description": AMOUNT_DOC}
+    )
+    account_id = Integer(
+        allow_none=True, metadata={"description": "Only transactions of this account."}
+    )
+    set_category_id = Integer(
+        allow_none=True,
+        metadata={"description": "Categorize (not transfers or split transactions)."},
+    )
+    set_payee = String(
+        allow_none=True, validate=Length(max=1000), metadata={"description": "Rename the payee."}
+    )
+    add_tags = List(String(validate=Length(max=1000)), validate=Length(max=100))
+
+
+class RuleIn(RulePatch):
+    name = String(required=True, validate=Length(max=1000), metadata={"example": "Groceries"})
+
+
+class RuleOut(Schema):
+    id = Integer()
+    name = String()
+    position = Integer()
+    enabled = Boolean()
+    payee_match = String(allow_none=True)
+    payee_text = String()
+    amount_min = String(allow_none=True)
+    amount_max = String(allow_none=True)
+    account_id = Integer(allow_none=True)
+    set_category_id = Integer(allow_none=True)
+    set_payee = String(allow_none=True)
+    add_tags = List(String())
+    etag = String(metadata={"description": "Send as `If-Match` to change or delete it."})
+    created_at = DateTime()
+    updated_at = DateTime()
+
+
+class RuleList(Schema):
+    items = List(Nested(RuleOut))
+
+
+class RunIn(Schema):
+    rule_ids = List(
+        Integer(),
+        load_default=None,
+        validate=Length(max=1000),
+        metadata={"description": "Run only these rules (default: every enabled rule)."},
+    )
+
+
+class ChangeOut(Schema):
+    transaction_id = Integer()
+    date = Date()
+    account_id = Integer()
+    amount = String()
+    payee_before = String()
+    payee_after = String()
+    category_before = Integer(allow_none=True)
+    category_after = Integer(allow_none=True)
+    tags_added = List(String())
+
+
+class PreviewOut(Schema):
+    changes = List(Nested(ChangeOut), metadata={"description": "The first 200, newest first."})
+    total = Integer(metadata={"description": "How many transactions would change in all."})
+
+
+class Applied(Schema):
+    changed = Integer(metadata={"description": "How many transactions changed."})
+
+
+def _rule_json(rule: Rule) -> dict[str, Any]:
+    return {**rule.__dict__, "etag": rule.etag}
+
+
+def _with_etag(rule: Rule, status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    return with_etag(_rule_json(rule), rule.etag, status)
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    return {**change.__dict__, "amount": format_amount(change.amount, change.currency)}
+
+
+@bp.post(RULES)
+@bp.auth_required(auth, roles=["write"])
+@bp.input(RuleIn, arg_name="body")
+@bp.output(RuleOut, status_code=201)
+@bp.doc(
+    summary="Create a rule",
+    description="At least one condition (payee, amount range, account; all given must hold) "
+    "and one action (category, payee name, tags). Runs on imports from now on; run it on what "
+    "is already there with the preview and apply routes.",
+    responses=VIEWER,
+)
+def create_rule(book_id: int, body: dict[str, Any]) -> Any:
+    """Create a rule."""
+    with writing(book_id):
+        rule = domain.create_rule(database(), book_id, body, now=utcnow())
+    return _with_etag(rule, 201)
+
+
+@bp.get(RULES + "/<int:rule_id>")
+@bp.auth_required(auth)
+@bp.output(RuleOut)
+@bp.doc(summary="Get a rule", description="With its `ETag`, for a change that follows.")
+def get_rule(book_id: int, rule_id: int) -> Any:
+    """One rule."""
+    can_read(book_id)
+    return _with_etag(domain.get_rule(reader(), book_id, rule_id))
+
+
+@bp.get(RULES)
+@bp.auth_required(auth)
+@bp.output(RuleList)
+@bp.doc(
+    summary="List the rules",
+    description="In the order they run; each sees what the ones before it changed.",
+)
+def list_rules(book_id: int) -> dict[str, Any]:
+    """The book's rules."""
+    can_read(book_id)
+    return {"items": [_rule_json(r) for r in domain.list_rules(reader(), book_id)]}
+
+
+@bp.patch(RULES + "/<int:rule_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(RulePatch, arg_name="body")
+@bp.output(RuleOut)
+@bp.doc(
+    summary="Change a rule",
+    description="Only the fields sent change; null clears a condition or action. " + IF_MATCH_DOC,
+    responses={**VIEWER, **PRECONDITION},
+)
+def update_rule(book_id: int, rule_id: int, body: dict[str, Any]) -> Any:
+    """Change a rule."""
+    with writing(book_id):
+        rule = domain.update_rule(
+            database(),
+            book_id,
+            rule_id,
+            body,
+            now=utcnow(),
+            if_match=request.headers.get("If-Match"),
+        )
+    return _with_etag(rule)
+
+
+@bp.delete(RULES + "/<int:rule_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.output({}, status_code=204)
+@bp.doc(
+    summary="Delete a rule",
+    description="What it changed stays as it is. " + IF_MATCH_DOC,
+    responses={**VIEWER, **PRECONDITION},
+)
+def delete_rule(book_id: int, rule_id: int) -> tuple[str, int]:
+    """Delete a rule (what it changed stays)."""
+    with writing(book_id):
+        domain.delete_rule(database(), book_id, rule_id, if_match=request.headers.get("If-Match"))
+    return "", 204
+
+
+@bp.post(RULES + "/preview")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(RunIn, arg_name="body")
+@bp.output(PreviewOut)
+@bp.doc(
+    summary="Preview running the rules",
+    description="What running the rules on the book's transactions would change; writes "
+    "nothing. Editors and owners.",
+    responses=VIEWER,
+)
+def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """Show what the rules would change."""
+    require_role(reader(), current_principal().user.id, book_id, CAN_WRITE)
+    changes, total = domain.preview_rules(reader(), book_id, body["rule_ids"])
+    return {"changes": [_change_json(c) for c in changes], "total": total}
+
+
+@bp.post(RULES + "/apply")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(RunIn, arg_name="body")
+@bp.output(Applied)
+@bp.doc(
+    summary="Run the rules",
+    description="Makes every change the preview shows, as one write. Editors and owners.",
+    responses=VIEWER,
+)
+def apply(book_id: int, body: dict[str, Any]) -> dict[str, int]:
+    """Run the rules on the book's transactions."""
+    changed = domain.apply_rules(
+        database(), current_principal().user.id, book_id, body["rule_ids"], now=utcnow()
+    )
+    return {"changed": changed}

@@ -1,0 +1,472 @@
+"""Rules: when a transaction matches (payee, amount range, account), set its category, rename
+its payee, add tags.
+
+Rules run in their order, each seeing what the ones before it made of the transaction (a rule
+may rename "AMZN MKTP US*2K4" to "Amazon" and the next categorize "Amazon"). They run on an
+import's rows as they come in (`RuleSet.run`), and on demand on what the book already holds:
+`preview_rules` says what would change and `apply_rules` changes it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from server.clock import from_iso, to_iso
+from server.db import Database
+from server.domain.books import CAN_WRITE, check_if_match, require_role
+from server.domain.currencies import minor_digits
+from server.domain.labels import clean_payee_name, clean_tag_name
+from server.domain.transactions import TransactionInput, update_in_write
+from server.errors import FieldError, NotFound, ValidationFailed
+
+PAYEE_MATCHES = ("contains", "equals", "regex")
+NAME_MAX = 100
+PATTERN_MAX = 200
+MAX_TAGS = 20
+_AMOUNT = re.compile(r"-?\d{1,15}(\.\d{1,4})?")
+# What a rule is made of, as the API sends it (all but `name` optional).
+FIELDS = (
+    "name",
+    "enabled",
+    "payee_match",
+    "payee_text",
+    "amount_min",
+    "amount_max",
+    "account_id",
+    "set_category_id",
+    "set_payee",
+    "add_tags",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule of a book: its conditions (all must hold) and its actions."""
+
+    id: int
+    name: str
+    position: int
+    enabled: bool
+    payee_match: str | None
+    payee_text: str
+    amount_min: str | None
+    amount_max: str | None
+    account_id: int | None
+    set_category_id: int | None
+    set_payee: str | None
+    add_tags: list[str]
+    revision: int
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def etag(self) -> str:
+        return f'"rule-{self.id}-{self.revision}"'
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a rule looks at in a transaction, and what it may change."""
+
+    account_id: int
+    amount: Decimal
+    payee: str
+    category_id: int | None
+    tags: tuple[str, ...]
+    categorizable: bool = True  # transfers and split transactions take no category
+
+
+class _Compiled:
+    """A rule made ready to test many transactions."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        text = rule.payee_text
+        if rule.payee_match == "regex":
+            pattern = re.compile(text, re.IGNORECASE)
+            self._payee = lambda payee: pattern.search(payee) is not None
+        elif rule.payee_match == "equals":
+            wanted = text.strip().casefold()
+            self._payee = lambda payee: payee.strip().casefold() == wanted
+        elif rule.payee_match == "contains":
+            part = text.casefold()
+            self._payee = lambda payee: part in payee.casefold()
+        else:
+            self._payee = None
+        self._min = Decimal(rule.amount_min) if rule.amount_min is not None else None
+        self._max = Decimal(rule.amount_max) if rule.amount_max is not None else None
+
+    def matches(self, subject: Subject) -> bool:
+        rule = self.rule
+        return (
+            (rule.account_id is None or rule.account_id == subject.account_id)
+            and (self._min is None or subject.amount >= self._min)
+            and (self._max is None or subject.amount <= self._max)
+            and (self._payee is None or self._payee(subject.payee))
+        )
+
+    def apply(self, subject: Subject) -> Subject:
+        rule = self.rule
+        changed = subject
+        if rule.set_payee:
+            changed = replace(changed, payee=rule.set_payee)
+        if rule.set_category_id is not None and subject.categorizable:
+            changed = replace(changed, category_id=rule.set_category_id)
+        if rule.add_tags:
+            changed = replace(changed, tags=_with_tags(changed.tags, rule.add_tags))
+        return changed
+
+
+def _with_tags(tags: tuple[str, ...], more: Iterable[str]) -> tuple[str, ...]:
+    """The tags plus more, each once (any case; the first spelling stays)."""
+    seen = {t.casefold() for t in tags}
+    result = list(tags)
+    for tag in more:
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            result.append(tag)
+    return tuple(result)
+
+
+class RuleSet:
+    """The enabled rules of a book (or the chosen ones), in order, ready to run."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self._rules = [_Compiled(r) for r in rules if r.enabled]
+
+    def __bool__(self) -> bool:
+        return bool(self._rules)
+
+    def run(self, subject: Subject) -> Subject:
+        for rule in self._rules:
+            if rule.matches(subject):
+                subject = rule.apply(subject)
+        return subject
+
+    def payee_bound(self) -> bool:
+        """Whether every rule needs a payee condition to match (so only payees matter)."""
+        return all(r.rule.payee_match for r in self._rules)
+
+    def any_payee_matches(self, payee: str) -> bool:
+        return any(r._payee is not None and r._payee(payee) for r in self._rules)
+
+
+# --- storing ------------------------------------------------------------------------------------
+
+
+def _from_row(row: sqlite3.Row) -> Rule:
+    return Rule(
+        id=row["id"],
+        name=row["name"],
+        position=row["position"],
+        enabled=bool(row["enabled"]),
+        payee_match=row["payee_match"],
+        payee_text=row["payee_text"],
+        amount_min=row["amount_min"],
+        amount_max=row["amount_max"],
+        account_id=row["account_id"],
+        set_category_id=row["set_category_id"],
+        set_payee=row["set_payee"],
+        add_tags=json.loads(row["add_tags"]),
+        revision=row["revision"],
+        created_at=from_iso(row["created_at"]),
+        updated_at=from_iso(row["updated_at"]),
+    )
+
+
+def list_rules(conn: sqlite3.Connection, book_id: int) -> list[Rule]:
+    """The book's rules in the order they run."""
+    rows = conn.execute(
+        "SELECT * FROM rules WHERE book_id = ? ORDER BY position, id", [book_id]
+    ).fetchall()
+    return [_from_row(r) for r in rows]
+
+
+def get_rule(conn: sqlite3.Connection, book_id: int, rule_id: int) -> Rule:
+    row = conn.execute(
+        "SELECT * FROM rules WHERE id = ? AND book_id = ?", [rule_id, book_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"This book has no rule {rule_id}.")
+    return _from_row(row)
+
+
+def _amount(value: object, field: str, problems: list[FieldError]) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not _AMOUNT.fullmatch(text):
+        problems.append(FieldError(field, "Write the amount as a number, e.g. -50 or 12.50."))
+        return None
+    return text
+
+
+def _validated(conn: sqlite3.Connection, book_id: int, values: Mapping[str, Any]) -> dict:
+    """A rule's fields checked together; every problem is reported at its field."""
+    problems: list[FieldError] = []
+    name = str(values.get("name") or "").strip()
+    if not 1 <= len(name) <= NAME_MAX:
+        problems.append(FieldError("name", f"Give the rule a name of 1 to {NAME_MAX} characters."))
+    payee_match = values.get("payee_match")
+    payee_text = str(values.get("payee_text") or "")
+    if payee_match is not None:
+        if payee_match not in PAYEE_MATCHES:
+            problems.append(FieldError("payee_match", "Choose contains, equals or regex."))
+        elif not payee_text.strip():
+            problems.append(FieldError("payee_text", "Say what the payee should match."))
+        elif len(payee_text) > PATTERN_MAX:
+            problems.append(FieldError("payee_text", f"At most {PATTERN_MAX} characters."))
+        elif payee_match == "regex":
+            try:
+                re.compile(payee_text, re.IGNORECASE)
+            except re.error as error:
+                problems.append(
+                    FieldError("payee_text", f"Not a valid regular expression: {error}.")
+                )
+    else:
+        payee_text = ""
+    amount_min = _amount(values.get("amount_min"), "amount_min", problems)
+    amount_max = _amount(values.get("amount_max"), "amount_max", problems)
+    if (
+        amount_min is not None
+        and amount_max is not None
+        and Decimal(amount_min) > Decimal(amount_max)
+    ):
+        problems.append(FieldError("amount_max", "The largest amount is below the smallest."))
+    account_id = values.get("account_id")
+    if (
+        account_id is not None
+        and not conn.execute(
+            "SELECT 1 FROM accounts WHERE id = ? AND book_id = ?", [account_id, book_id]
+        ).fetchone()
+    ):
+        problems.append(FieldError("account_id", f"This book has no account with id {account_id}."))
+    category_id = values.get("set_category_id")
+    if (
+        category_id is not None
+        and not conn.execute(
+            "SELECT 1 FROM categories WHERE id = ? AND book_id = ?", [category_id, book_id]
+        ).fetchone()
+    ):
+        problems.append(
+            FieldError("set_category_id", f"This book has no category with id {category_id}.")
+        )
+    set_payee = values.get("set_payee")
+    if set_payee is not None:
+        try:
+            set_payee = clean_payee_name(str(set_payee), "set_payee")
+        except ValidationFailed as refusal:
+            problems.extend(refusal.errors)
+    tags: list[str] = []
+    for tag in values.get("add_tags") or []:
+        try:
+            tags = list(_with_tags(tuple(tags), [clean_tag_name(tag, "add_tags")]))
+        except ValidationFailed as refusal:
+            problems.extend(refusal.errors)
+    if len(tags) > MAX_TAGS:
+        problems.append(FieldError("add_tags", f"At most {MAX_TAGS} tags."))
+    has_condition = payee_match or amount_min or amount_max or account_id is not None
+    if not has_condition and not problems:
+        problems.append(
+            FieldError("payee_match", "Give the rule a condition: payee, amount or account.")
+        )
+    if category_id is None and not set_payee and not tags and not problems:
+        problems.append(
+            FieldError("set_category_id", "Give the rule an action: category, payee or tags.")
+        )
+    if problems:
+        raise ValidationFailed("The rule cannot be saved as it is.", errors=problems)
+    return {
+        "name": name,
+        "enabled": int(bool(values.get("enabled", True))),
+        "payee_match": payee_match,
+        "payee_text": payee_text,
+        "amount_min": amount_min,
+        "amount_max": amount_max,
+        "account_id": account_id,
+        "set_category_id": category_id,
+        "set_payee": set_payee,
+        "add_tags": json.dumps(tags, ensure_ascii=False),
+    }
+
+
+def create_rule(
+    database: Database, book_id: int, values: Mapping[str, Any], *, now: datetime
+) -> Rule:
+    """Add a rule after the book's others (it runs last)."""
+    with database.write() as db:
+        row = _validated(db.conn, book_id, values)
+        (last,) = db.execute(
+            "SELECT coalesce(max(position), 0) FROM rules WHERE book_id = ?", [book_id]
+        ).fetchone()
+        stamp = to_iso(now)
+        rule_id = (
+            db["rules"]
+            .insert(
+                {
+                    **row,
+                    "book_id": book_id,
+                    "position": values.get("position", last + 1),
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+            .last_pk
+        )
+        return get_rule(db.conn, book_id, rule_id)
+
+
+def update_rule(
+    database: Database,
+    book_id: int,
+    rule_id: int,
+    changes: Mapping[str, Any],
+    *,
+    now: datetime,
+    if_match: str | None = None,
+) -> Rule:
+    """Change some of a rule's fields (those in `changes`; None clears an optional one)."""
+    with database.write() as db:
+        current = get_rule(db.conn, book_id, rule_id)
+        check_if_match(if_match, current.etag, "rule")
+        merged = {name: getattr(current, name) for name in FIELDS} | dict(changes)
+        row = _validated(db.conn, book_id, merged)
+        if "position" in changes:
+            row["position"] = changes["position"]
+        db["rules"].update(
+            rule_id, {**row, "revision": current.revision + 1, "updated_at": to_iso(now)}
+        )
+        return get_rule(db.conn, book_id, rule_id)
+
+
+def delete_rule(
+    database: Database, book_id: int, rule_id: int, *, if_match: str | None = None
+) -> None:
+    with database.write() as db:
+        current = get_rule(db.conn, book_id, rule_id)
+        check_if_match(if_match, current.etag, "rule")
+        db.execute("DELETE FROM rules WHERE id = ?", [rule_id])
+
+
+def rule_set(conn: sqlite3.Connection, book_id: int, rule_ids: list[int] | None = None) -> RuleSet:
+    """The book's enabled rules, or only those of `rule_ids` (each must exist)."""
+    rules = list_rules(conn, book_id)
+    if rule_ids is None:
+        return RuleSet(rules)
+    known = {r.id for r in rules}
+    missing = [i for i in rule_ids if i not in known]
+    if missing:
+        raise ValidationFailed.on("rule_ids", f"This book has no rule {missing[0]}.")
+    return RuleSet(r for r in rules if r.id in set(rule_ids))
+
+
+# --- running on the book's transactions ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the rules would make of one transaction."""
+
+    transaction_id: int
+    date: date
+    account_id: int
+    amount: int
+    currency: str
+    payee_before: str
+    payee_after: str
+    category_before: int | None
+    category_after: int | None
+    tags_added: list[str]
+
+
+def _changes(conn: sqlite3.Connection, book_id: int, rules: RuleSet) -> Iterable[Change]:
+    """Every transaction of the book the rules would change, newest first."""
+    if not rules:
+        return
+    payee_ids = None
+    if rules.payee_bound():  # look only at the transactions of payees some rule matches
+        payees = conn.execute("SELECT id, name FROM payees WHERE book_id = ?", [book_id])
+        payee_ids = json.dumps([pid for pid, name in payees if rules.any_payee_matches(name)])
+    query = (
+        "SELECT t.id, t.date, t.account_id, t.amount, a.currency, coalesce(p.name, '') AS payee, "
+        "t.category_id, t.transfer_id IS NULL AND NOT EXISTS "
+        "(SELECT 1 FROM splits s WHERE s.transaction_id = t.id) AS categorizable, "
+        "(SELECT json_group_array(g.name) FROM transaction_tags tt JOIN tags g ON g.id = tt.tag_id "
+        " WHERE tt.transaction_id = t.id) AS tags "
+        "FROM transactions t JOIN accounts a ON a.id = t.account_id "
+        "LEFT JOIN payees p ON p.id = t.payee_id WHERE t.book_id = :book "
+        "AND (:payees IS NULL OR t.payee_id IN (SELECT value FROM json_each(:payees))) "
+        "ORDER BY t.date DESC, t.id DESC"
+    )
+    for row in conn.execute(query, {"book": book_id, "payees": payee_ids}):
+        tags = tuple(json.loads(row["tags"]))
+        before = Subject(
+            row["account_id"],
+            Decimal(row["amount"]).scaleb(-minor_digits(row["currency"])),
+            row["payee"],
+            row["category_id"],
+            tags,
+            bool(row["categorizable"]),
+        )
+        after = rules.run(before)
+        if after != before:
+            yield Change(
+                transaction_id=row["id"],
+                date=date.fromisoformat(row["date"]),
+                account_id=row["account_id"],
+                amount=row["amount"],
+                currency=row["currency"],
+                payee_before=before.payee,
+                payee_after=after.payee,
+                category_before=before.category_id,
+                category_after=after.category_id,
+                tags_added=list(after.tags[len(tags) :]),
+            )
+
+
+def preview_rules(
+    conn: sqlite3.Connection, book_id: int, rule_ids: list[int] | None = None, *, limit: int = 200
+) -> tuple[list[Change], int]:
+    """The first `limit` changes the rules would make (newest first) and how many in all."""
+    shown: list[Change] = []
+    total = 0
+    for change in _changes(conn, book_id, rule_set(conn, book_id, rule_ids)):
+        total += 1
+        if len(shown) < limit:
+            shown.append(change)
+    return shown, total
+
+
+def apply_rules(
+    database: Database,
+    user_id: int,
+    book_id: int,
+    rule_ids: list[int] | None = None,
+    *,
+    now: datetime,
+) -> int:
+    """Make the changes `preview_rules` shows, as one write; return how many changed."""
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, CAN_WRITE)
+        changes = list(_changes(db.conn, book_id, rule_set(db.conn, book_id, rule_ids)))
+        for change in changes:
+            renamed = change.payee_after != change.payee_before
+            update_in_write(
+                db,
+                book_id,
+                change.transaction_id,
+                TransactionInput(
+                    payee=change.payee_after if renamed else None,
+                    category_id=change.category_after,
+                ),
+                now,
+                add_tags=change.tags_added,
+            )
+        return len(changes)
