@@ -144,6 +144,14 @@ def book_categories(book_id: int) -> Any:
     )
 
 
+@pages.get("/books/<int:book_id>/rules")
+def book_rules(book_id: int) -> Any:
+    """A book's rules: make, change, order; run them on what is there after a preview."""
+    return _needs_sign_in() or render_template(
+        "pages/rules.html", page="rules", book=_book(book_id)
+    )
+
+
 @pages.get("/books/<int:book_id>/import")
 def book_import(book_id: int) -> Any:
     """Import a bank file: upload, check the preview, confirm; the history, with undo."""

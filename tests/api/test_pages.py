@@ -84,6 +84,8 @@ def test_book_pages_are_for_its_members_only(alex, make_user, sign_in, client):
         f"/books/{book['id']}/accounts/{account['id']}",
         f"/books/{book['id']}/transactions",
         f"/books/{book['id']}/categories",
+        f"/books/{book['id']}/rules",
+        f"/books/{book['id']}/import",
     ]
     for path in pages:
         page = alex.get(path)

@@ -2,7 +2,15 @@
 // way, columns, rows already there, lines that cannot be read), confirm; undo from the history.
 import { api } from "../api.js";
 import { clearErrors, showError, showProblem } from "../forms.js";
-import { bookOf, clearPageError, hideWritersControls, loadAccounts, showPageError } from "../ledger.js";
+import {
+  bookOf,
+  categoryLabel,
+  clearPageError,
+  hideWritersControls,
+  loadAccounts,
+  loadCategories,
+  showPageError,
+} from "../ledger.js";
 import { formatMoney } from "../money.js";
 import { formatDate } from "../transaction-rows.js";
 
@@ -33,6 +41,7 @@ const preview = document.getElementById("preview");
 hideWritersControls(root, book);
 
 let accounts = [];
+let categories = new Map();
 let upload = null; // {account_id, file_name, content, date_format?, columns?} of the preview
 
 function base64(buffer) {
@@ -100,6 +109,14 @@ function showChoices(layout) {
     .join(", ");
 }
 
+/** The category and tags the book's rules give a row ("" when none applies). */
+function ruleOutcome(row) {
+  const category = categories.get(row.category_id);
+  return [category ? categoryLabel(category) : "", row.tags.map((t) => `#${t}`).join(" ")]
+    .filter(Boolean)
+    .join(" ");
+}
+
 function showRows(result) {
   const currency = accountOf(upload.account_id)?.currency ?? book.currency;
   const body = preview.querySelector("#preview-table tbody");
@@ -107,11 +124,12 @@ function showRows(result) {
     ...result.rows.map((row) => {
       const tr = document.createElement("tr");
       tr.dataset.line = row.line;
-      const cells = [String(row.line), formatDate(row.date), row.payee, row.memo, formatMoney(row.amount, currency)];
+      const payee = row.rule_payee ? `${row.payee} → ${row.rule_payee}` : row.payee;
+      const cells = [String(row.line), formatDate(row.date), payee, row.memo, ruleOutcome(row), formatMoney(row.amount, currency)];
       cells.forEach((text, index) => {
         const td = document.createElement("td");
         td.textContent = text;
-        if (index === 4) td.className = "text-end money";
+        if (index === 5) td.className = "text-end money";
         tr.append(td);
       });
       const td = document.createElement("td");
@@ -238,7 +256,9 @@ async function loadHistory() {
 }
 
 async function start() {
-  accounts = await loadAccounts(book);
+  const [accountList, categoryList] = await Promise.all([loadAccounts(book), loadCategories(book)]);
+  accounts = accountList;
+  categories = new Map(categoryList.map((c) => [c.id, c]));
   const open = accounts.filter((a) => !a.archived);
   form.elements.namedItem("account_id").replaceChildren(...open.map((a) => new Option(a.name, a.id)));
   const wanted = new URLSearchParams(window.location.search).get("account");
