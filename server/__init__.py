@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
 
     from server import problems, security
     from server.api import idempotency, register_api
-    from server.api.imports import allow_large_uploads
+    from server.api.uploads import allow_large_uploads
     from server.auth.sessions import purge_stale_sessions
     from server.clock import utcnow
     from server.db import Database

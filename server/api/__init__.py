@@ -8,6 +8,7 @@ from werkzeug.routing import IntegerConverter
 from server.api import (
     accounts,
     backups,
+    book_files,
     books,
     categories,
     demo,
@@ -45,6 +46,7 @@ def register_api(app: APIFlask) -> None:
         session,
         me,
         books,
+        book_files,
         members,
         demo,
         tokens,

@@ -10,9 +10,9 @@ from typing import Any
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Date, DateTime, Dict, Integer, List, Nested, String
 from apiflask.validators import Length
-from flask import request
 
 from server.api.access import can_read
+from server.api.uploads import MAX_FILE_BYTES
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -34,15 +34,6 @@ from server.imports.text import decode
 
 bp = APIBlueprint("imports", __name__, tag="Imports")
 IMPORTS = "/books/<int:book_id>/imports"
-# A bank file in a JSON body (base64 adds a third): larger than the API's other bodies.
-MAX_FILE_BYTES = 15 * 1024 * 1024
-UPLOAD_ENDPOINTS = {"imports.preview", "imports.create"}
-
-
-def allow_large_uploads() -> None:
-    """Raise the body limit for the routes that carry a file (before anything reads it)."""
-    if request.endpoint in UPLOAD_ENDPOINTS:
-        request.max_content_length = MAX_FILE_BYTES * 4 // 3 + 64 * 1024
 
 
 class FileIn(Schema):

@@ -117,6 +117,7 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("PATCH", BOOK + "/tags/<int:tag_id>"): {"name": "renamedtag"},
     ("DELETE", BOOK + "/tags/<int:tag_id>"): None,
     ("GET", BOOK + "/transactions.csv"): None,
+    ("GET", BOOK + "/export.json"): None,
     ("GET", BOOK + "/imports"): None,
     ("POST", BOOK + "/imports/preview"): {
         "account_id": Ref("account_id"),

@@ -1,0 +1,73 @@
+"""A whole book as a JSON file: download it, or make a new book from one."""
+
+from __future__ import annotations
+
+import re
+from itertools import chain
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Dict, Integer, List, Raw, String
+from flask import Response, stream_with_context
+
+from server.api.access import can_read
+from server.api.books import BookOut
+from server.auth.web import auth, current_principal
+from server.clock import utcnow
+from server.db.request import database, reader
+from server.domain.book_file import FORMAT, VERSION, book_json, load_book
+from server.domain.books import get_book
+
+bp = APIBlueprint("book_files", __name__, tag="Books")
+
+
+class BookFile(Schema):
+    format = String(required=True, metadata={"example": FORMAT})
+    version = Integer(required=True, metadata={"example": VERSION})
+    exported_at = String(metadata={"description": "When the file was made (not loaded)."})
+    book = Dict(required=True, metadata={"example": {"name": "Household", "currency": "EUR"}})
+    accounts = List(Raw(), load_default=[])
+    category_groups = List(Raw(), load_default=[])
+    categories = List(Raw(), load_default=[])
+    payees = List(Raw(), load_default=[])
+    tags = List(Raw(), load_default=[])
+    rules = List(Raw(), load_default=[])
+    transactions = List(Raw(), load_default=[])
+
+
+@bp.get("/books/<int:book_id>/export.json")
+@bp.auth_required(auth)
+@bp.doc(
+    summary="Export a whole book as JSON",
+    description="Accounts, category groups, categories, payees, tags, rules and every "
+    "transaction (with splits, tags and transfers), read in one snapshot. Objects refer to each "
+    "other by `ref`. `POST /books/import` makes a new book from the file.",
+    responses={200: "The book file (`application/json`)"},
+)
+def export(book_id: int) -> Response:
+    """Stream the book as JSON."""
+    can_read(book_id)
+    name = get_book(reader(), current_principal().user.id, book_id).name
+    chunks = book_json(database(), book_id, utcnow())
+    first = next(chunks)
+    safe = re.sub(r"[^\w.-]+", "-", name, flags=re.ASCII).strip("-") or "book"
+    return Response(
+        stream_with_context(chain([first], chunks)),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{safe}.tallybook.json"'},
+    )
+
+
+@bp.post("/books/import")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(BookFile, arg_name="body")
+@bp.output(BookOut, status_code=201)
+@bp.doc(
+    summary="Make a book from an exported file",
+    description="A new book, owned by you, holding exactly what the file holds; all or nothing. "
+    "Every problem of the file is named at its place (`transactions[12].amount`). "
+    "Up to 512 MB.",
+)
+def load(body: dict[str, Any]) -> Any:
+    """Load a book file as a new book."""
+    return load_book(database(), current_principal().user.id, body, now=utcnow()), 201

@@ -1,0 +1,211 @@
+"""A whole book out as JSON and back in as a new book: the same, row for row."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+BOOKS = "/api/v1/books"
+
+
+def post(client, path: str, body: dict) -> dict:
+    response = client.post(path, json=body)
+    assert response.status_code in (200, 201), (path, response.json)
+    return response.json
+
+
+@pytest.fixture
+def rich_book(alex) -> int:
+    """A book with a bit of everything a household's book holds."""
+    book = post(alex, BOOKS, {"name": "Household", "currency": "EUR"})["id"]
+    base = f"{BOOKS}/{book}"
+    checking = post(
+        alex,
+        base + "/accounts",
+        {"name": "Girokonto", "type": "checking", "opening_balance": "1250.75"},
+    )["id"]
+    dollars = post(
+        alex, base + "/accounts", {"name": "US Dollars", "type": "savings", "currency": "USD"}
+    )["id"]
+    yen = post(alex, base + "/accounts", {"name": "Tokyo", "type": "cash", "currency": "JPY"})["id"]
+    groups = alex.get(base + "/category-groups").json["items"]
+    cats = alex.get(base + "/categories").json["items"]
+    holiday = post(alex, base + "/category-groups", {"name": "Urlaub 🏖"})["id"]
+    hotels = post(alex, base + "/categories", {"name": "Hôtels", "group_id": holiday})["id"]
+    alex.patch(f"{base}/categories/{cats[-1]['id']}", json={"archived": True})
+    alex.patch(f"{base}/category-groups/{groups[0]['id']}", json={"position": 9})
+    post(alex, base + "/payees", {"name": "Nobody yet"})
+    post(alex, base + "/tags", {"name": "unused"})
+    txns = base + "/transactions"
+    post(
+        alex,
+        txns,
+        {
+            "account_id": checking,
+            "date": "2025-01-31",
+            "amount": "-1234.56",
+            "payee": "Müller Immobilien",
+            "category_id": cats[0]["id"],
+            "memo": 'Miete "Januar"; Wohnung 3',
+            "tags": ["home", "Fixed"],
+            "status": "reconciled",
+        },
+    )
+    post(
+        alex,
+        txns,
+        {
+            "account_id": checking,
+            "date": "2025-02-14",
+            "amount": "-90.10",
+            "payee": "Kaufland",
+            "splits": [
+                {"amount": "-60.00", "category_id": cats[1]["id"], "memo": "food"},
+                {"amount": "-30.10", "category_id": hotels},
+            ],
+            "status": "cleared",
+        },
+    )
+    post(
+        alex,
+        txns,
+        {
+            "account_id": checking,
+            "date": "2025-03-01",
+            "amount": "-500.00",
+            "transfer_account_id": dollars,
+            "transfer_amount": "541.20",
+        },
+    )
+    post(
+        alex,
+        txns,
+        {"account_id": yen, "date": "2025-03-02", "amount": "-3500", "payee": "ラーメン"},
+    )
+    post(alex, txns, {"account_id": dollars, "date": "2025-03-03", "amount": "0.01"})
+    post(
+        alex,
+        base + "/rules",
+        {
+            "name": "Rent",
+            "payee_match": "regex",
+            "payee_text": "^müller",
+            "account_id": checking,
+            "amount_max": "-1000",
+            "set_category_id": hotels,
+            "add_tags": ["home"],
+        },
+    )
+    return book
+
+
+def export(client, book: int) -> dict:
+    response = client.get(f"{BOOKS}/{book}/export.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return json.loads(response.get_data(as_text=True))
+
+
+def without_moment(document: dict) -> dict:
+    return {k: v for k, v in document.items() if k != "exported_at"}
+
+
+def kept_months(database, book: int) -> list[tuple]:
+    with database.read() as conn:
+        rows = conn.execute(
+            "SELECT a.name, m.month, m.total FROM account_months m "
+            "JOIN accounts a ON a.id = m.account_id WHERE a.book_id = ? ORDER BY 1, 2",
+            [book],
+        )
+        return [tuple(r) for r in rows]
+
+
+def test_a_book_goes_out_and_comes_back_the_same(alex, rich_book, database):
+    original = export(alex, rich_book)
+    assert original["format"] == "tallybook-book" and original["version"] == 1
+    assert len(original["transactions"]) == 6  # the transfer is two
+    transfer = [t for t in original["transactions"] if t["transfer"]]
+    assert [(t["amount"], t["transfer"]) for t in transfer] == [("-500.00", 4), ("541.20", 3)]
+
+    made = alex.post(f"{BOOKS}/import", json=original)
+    assert made.status_code == 201, made.json
+    assert made.json["name"] == "Household" and made.json["role"] == "owner"
+    copied = export(alex, made.json["id"])
+    assert without_moment(copied) == without_moment(original)
+
+    # What the book keeps for its pages agrees with the rows too.
+    def balances(book: int) -> list:
+        accounts = alex.get(f"{BOOKS}/{book}/accounts").json["items"]
+        return [(a["name"], a["balance"], a["cleared_balance"]) for a in accounts]
+
+    assert balances(made.json["id"]) == balances(rich_book)
+    assert balances(rich_book)[0] == ("Girokonto", "-573.91", "-73.91")
+    assert kept_months(database, made.json["id"]) == kept_months(database, rich_book)
+    assert len(kept_months(database, rich_book)) == 5
+    found = alex.get(f"{BOOKS}/{made.json['id']}/transactions?q=immobilien").json["items"]
+    assert [t["payee"] for t in found] == ["Müller Immobilien"]
+
+
+def test_an_empty_book_round_trips_too(alex):
+    book = post(alex, BOOKS, {"name": "Empty", "currency": "JPY"})["id"]
+    original = export(alex, book)
+    copied = export(alex, post(alex, f"{BOOKS}/import", original)["id"])
+    assert without_moment(copied) == without_moment(original)
+
+
+@pytest.mark.parametrize(
+    ("damage", "where"),
+    [
+        (lambda d: d.update(format="something-else"), "format"),
+        (lambda d: d.update(version=99), "version"),
+        (lambda d: d["book"].update(currency="EURO"), "book.currency"),
+        (lambda d: d["transactions"][0].update(amount="-1.234"), "transactions[0].amount"),
+        (lambda d: d["transactions"][0].update(amount=-1.5), "transactions[0].amount"),
+        (lambda d: d["transactions"][0].update(account=77), "transactions[0].account"),
+        (lambda d: d["transactions"][0].update(date="31.01.2025"), "transactions[0].date"),
+        (
+            lambda d: d["transactions"][1]["splits"][0].update(amount="-1.00"),
+            "transactions[1].splits",
+        ),
+        (lambda d: d["transactions"][3].update(transfer=None), "transactions[2].transfer"),
+        (lambda d: d["transactions"][0].update(status="lost"), "transactions[0].status"),
+        (lambda d: d["accounts"][0].update(type="piggy"), "accounts[0].type"),
+        (lambda d: d["accounts"].append(dict(d["accounts"][0])), "accounts[3].ref"),
+        (lambda d: d["categories"][0].update(group=None), "categories[0].group"),
+    ],
+)
+def test_a_damaged_file_is_refused_whole_at_its_place(alex, rich_book, damage, where):
+    document = copy.deepcopy(export(alex, rich_book))
+    damage(document)
+    before = alex.get(BOOKS).json["items"]
+    response = alex.post(f"{BOOKS}/import", json=document)
+    assert response.status_code == 422, response.json
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert where in {e["field"] for e in response.json["errors"]}, response.json
+    assert alex.get(BOOKS).json["items"] == before  # no book half made
+
+
+def test_names_the_book_may_not_hold_are_refused_without_a_trace(alex, rich_book):
+    document = export(alex, rich_book)
+    document["accounts"][1]["name"] = document["accounts"][0]["name"].upper()  # taken, any case
+    before = alex.get(BOOKS).json["items"]
+    response = alex.post(f"{BOOKS}/import", json=document)
+    assert response.status_code == 422
+    assert alex.get(BOOKS).json["items"] == before
+
+
+def test_only_members_export_and_viewers_tokens_cannot_import(
+    alex, rich_book, make_user, sign_in, make_token
+):
+    make_user("bob")
+    bob = sign_in("bob")
+    assert bob.get(f"{BOOKS}/{rich_book}/export.json").status_code == 404
+    document = export(alex, rich_book)
+    token = make_token(alex.user, "read")
+    refused = alex.client.post(
+        f"{BOOKS}/import", json=document, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert refused.status_code == 403
