@@ -1,0 +1,537 @@
+"""Making a new book from a book file (see `book_file`): checked whole, then written at once."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlite_utils
+
+from server.clock import from_iso, to_iso
+from server.db import Database
+from server.domain.accounts import ACCOUNT_TYPES
+from server.domain.book_file import FORMAT, VERSION
+from server.domain.books import Book, book_problems, get_book
+from server.domain.categories import KINDS
+from server.domain.currencies import is_currency
+from server.domain.money import AmountError, parse_amount
+from server.domain.rules import PAYEE_MATCHES
+from server.domain.transactions import MAX_SPLITS, MAX_TOTAL, STATUSES
+from server.errors import FieldError, ValidationFailed
+
+_MAX_PROBLEMS = 50
+
+
+@dataclass
+class _Problems:
+    """Problems found in a file, each at its place (`transactions[12].amount`)."""
+
+    found: list[FieldError] = field(default_factory=list)
+
+    def add(self, where: str, message: str) -> None:
+        if len(self.found) < _MAX_PROBLEMS:
+            self.found.append(FieldError(where, message))
+
+    def check(self, ok: bool, where: str, message: str) -> bool:
+        if not ok:
+            self.add(where, message)
+        return ok
+
+
+def _items(data: dict, key: str, problems: _Problems) -> list[dict]:
+    items = data.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        problems.add(key, "Expected a list of objects.")
+        return []
+    return items
+
+
+def _text(item: dict, key: str, where: str, problems: _Problems, *, optional=False) -> Any:
+    value = item.get(key)
+    if value is None and optional:
+        return None
+    problems.check(isinstance(value, str), f"{where}.{key}", "Expected text.")
+    return value if isinstance(value, str) else ""
+
+
+def _day(value: Any, where: str, problems: _Problems) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except (TypeError, ValueError):
+        problems.add(where, "Expected a date as YYYY-MM-DD.")
+        return "2000-01-01"
+
+
+def _stamp(item: dict, key: str, where: str, problems: _Problems, now: datetime) -> str:
+    value = item.get(key)
+    if value is None:
+        return to_iso(now)
+    try:
+        return to_iso(from_iso(value))
+    except (TypeError, ValueError):
+        problems.add(f"{where}.{key}", "Expected a time as ISO 8601 with a time zone.")
+        return to_iso(now)
+
+
+def _money(value: Any, currency: str, where: str, problems: _Problems) -> int:
+    if not isinstance(value, str):
+        problems.add(where, 'Expected an amount as a decimal string, e.g. "-12.34".')
+        return 0
+    try:
+        return parse_amount(value, currency)
+    except AmountError as error:
+        problems.add(where, str(error))
+        return 0
+
+
+def _ref(item: dict, key: str, known: dict[int, Any], where: str, problems: _Problems) -> Any:
+    value = item.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or value not in known:
+        problems.add(f"{where}.{key}", f"No {key} with ref {value!r} in the file.")
+        return None
+    return known[value]
+
+
+def _refs_of(items: list[dict], name: str, problems: _Problems) -> dict[int, int]:
+    """ref -> index of each item; refs must be distinct integers."""
+    found: dict[int, int] = {}
+    for index, item in enumerate(items):
+        ref = item.get("ref")
+        if isinstance(ref, bool) or not isinstance(ref, int) or ref in found:
+            problems.add(f"{name}[{index}].ref", "Expected a whole number, once in the list.")
+            continue
+        found[ref] = index
+    return found
+
+
+def load_book(database: Database, owner_id: int, data: Any, *, now: datetime) -> Book:
+    """Make a new book, owned by `owner_id`, holding what the file holds; all or nothing.
+
+    Everything is checked first (refs, amounts in their accounts' currencies, splits adding
+    up, transfers in pairs); a file with any problem is refused whole, each problem named.
+    """
+    problems = _Problems()
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValidationFailed.on("format", f"This is not a Tallybook book file ({FORMAT}).")
+    if data.get("version") != VERSION:
+        raise ValidationFailed.on(
+            "version",
+            f"This file is of version {data.get('version')!r}; this Tallybook reads {VERSION}.",
+        )
+    book = data.get("book") if isinstance(data.get("book"), dict) else {}
+    name, currency = book.get("name"), book.get("currency")
+    problems.found.extend(
+        FieldError(f"book.{e.field}", e.message)
+        for e in book_problems(name if isinstance(name, str) else "", currency)
+    )
+    accounts = _items(data, "accounts", problems)
+    groups = _items(data, "category_groups", problems)
+    categories = _items(data, "categories", problems)
+    transactions = _items(data, "transactions", problems)
+    rules = _items(data, "rules", problems)
+    payees = data.get("payees", [])
+    tags = data.get("tags", [])
+    for key, names in (("payees", payees), ("tags", tags)):
+        problems.check(
+            isinstance(names, list) and all(isinstance(n, str) for n in names),
+            key,
+            "Expected a list of names.",
+        )
+    account_refs = _refs_of(accounts, "accounts", problems)
+    group_refs = _refs_of(groups, "category_groups", problems)
+    category_refs = _refs_of(categories, "categories", problems)
+    transaction_refs = _refs_of(transactions, "transactions", problems)
+    plan = _Plan(problems, now)
+    plan.accounts(accounts)
+    plan.groups(groups)
+    plan.categories(categories, group_refs)
+    plan.transactions(transactions, account_refs, category_refs, transaction_refs)
+    plan.rules(rules, account_refs, category_refs)
+    if problems.found:
+        raise ValidationFailed(
+            "The book file cannot be loaded; nothing was made.", errors=problems.found
+        )
+    with database.write() as db:
+        book_id = plan.write(db, owner_id, name, currency, payees, tags)
+    with database.read() as conn:
+        return get_book(conn, owner_id, book_id)
+
+
+class _Plan:
+    """The file's objects checked and turned into rows, ready to insert."""
+
+    def __init__(self, problems: _Problems, now: datetime) -> None:
+        self.problems = problems
+        self.now = now
+        self.account_rows: list[dict] = []
+        self.group_rows: list[dict] = []
+        self.category_rows: list[dict] = []
+        self.category_groups: list[int] = []  # each category's group (index)
+        self.transaction_rows: list[dict] = []
+        self.rule_rows: list[dict] = []
+
+    def _stamps(self, item: dict, where: str) -> dict[str, str]:
+        return {
+            "created_at": _stamp(item, "created_at", where, self.problems, self.now),
+            "updated_at": _stamp(item, "updated_at", where, self.problems, self.now),
+        }
+
+    def accounts(self, items: list[dict]) -> None:
+        for index, item in enumerate(items):
+            where = f"accounts[{index}]"
+            currency = item.get("currency")
+            if not self.problems.check(
+                isinstance(currency, str) and is_currency(currency),
+                f"{where}.currency",
+                "Expected an ISO 4217 currency code, e.g. EUR.",
+            ):
+                currency = "XXX"
+            self.problems.check(
+                item.get("type") in ACCOUNT_TYPES, f"{where}.type", "Not an account type."
+            )
+            self.account_rows.append(
+                {
+                    "name": _text(item, "name", where, self.problems),
+                    "type": item.get("type"),
+                    "currency": currency,
+                    "opening_balance": _money(
+                        item.get("opening_balance", "0"),
+                        currency,
+                        f"{where}.opening_balance",
+                        self.problems,
+                    ),
+                    "opening_date": _day(
+                        item.get("opening_date"), f"{where}.opening_date", self.problems
+                    ),
+                    "archived": int(bool(item.get("archived"))),
+                    **self._stamps(item, where),
+                }
+            )
+
+    def groups(self, items: list[dict]) -> None:
+        for index, item in enumerate(items):
+            where = f"category_groups[{index}]"
+            position = item.get("position", 0)
+            self.problems.check(
+                isinstance(position, int) and abs(position) <= 1_000_000,
+                f"{where}.position",
+                "Expected a whole number.",
+            )
+            self.group_rows.append(
+                {
+                    "name": _text(item, "name", where, self.problems),
+                    "position": position,
+                    "archived": int(bool(item.get("archived"))),
+                    **self._stamps(item, where),
+                }
+            )
+
+    def categories(self, items: list[dict], group_refs: dict[int, int]) -> None:
+        for index, item in enumerate(items):
+            where = f"categories[{index}]"
+            group = _ref(item, "group", group_refs, where, self.problems)
+            self.problems.check(group is not None, f"{where}.group", "Name the category's group.")
+            self.problems.check(
+                item.get("kind") in KINDS, f"{where}.kind", "Not expense or income."
+            )
+            self.category_groups.append(group or 0)
+            self.category_rows.append(
+                {
+                    "name": _text(item, "name", where, self.problems),
+                    "kind": item.get("kind"),
+                    "archived": int(bool(item.get("archived"))),
+                    **self._stamps(item, where),
+                }
+            )
+
+    def transactions(
+        self,
+        items: list[dict],
+        account_refs: dict[int, int],
+        category_refs: dict[int, int],
+        transaction_refs: dict[int, int],
+    ) -> None:
+        totals: dict[int, int] = {}
+        for index, item in enumerate(items):
+            where = f"transactions[{index}]"
+            account = _ref(item, "account", account_refs, where, self.problems)
+            if account is None:
+                self.problems.add(f"{where}.account", "Name the transaction's account.")
+                account = 0
+            currency = self.account_rows[account]["currency"] if self.account_rows else "XXX"
+            amount = _money(item.get("amount"), currency, f"{where}.amount", self.problems)
+            totals[account] = totals.get(account, 0) + amount
+            self.problems.check(
+                abs(totals[account]) <= MAX_TOTAL,
+                f"{where}.amount",
+                "The account's total is too large.",
+            )
+            status = item.get("status", "uncleared")
+            self.problems.check(status in STATUSES, f"{where}.status", "Not a status.")
+            splits = item.get("splits") or []
+            split_rows = []
+            if self.problems.check(
+                isinstance(splits, list) and len(splits) <= MAX_SPLITS,
+                f"{where}.splits",
+                f"Expected a list of up to {MAX_SPLITS} parts.",
+            ):
+                for number, part in enumerate(splits):
+                    at = f"{where}.splits[{number}]"
+                    if not self.problems.check(isinstance(part, dict), at, "Expected an object."):
+                        continue
+                    split_rows.append(
+                        {
+                            "amount": _money(
+                                part.get("amount"), currency, f"{at}.amount", self.problems
+                            ),
+                            "category": _ref(part, "category", category_refs, at, self.problems),
+                            "memo": _text(part, "memo", at, self.problems, optional=True) or "",
+                            "position": number,
+                        }
+                    )
+                self.problems.check(
+                    not split_rows or sum(s["amount"] for s in split_rows) == amount,
+                    f"{where}.splits",
+                    "The parts do not add up to the amount.",
+                )
+            transfer = _ref(item, "transfer", transaction_refs, where, self.problems)
+            category = _ref(item, "category", category_refs, where, self.problems)
+            self.problems.check(
+                category is None or (transfer is None and not split_rows),
+                f"{where}.category",
+                "A transfer or a split transaction has no category of its own.",
+            )
+            if transfer is not None:
+                other = items[transfer]
+                self.problems.check(
+                    other.get("transfer") == item.get("ref") and transfer != index,
+                    f"{where}.transfer",
+                    "A transfer's two sides must name each other.",
+                )
+                self.problems.check(
+                    other.get("account") != item.get("account"),
+                    f"{where}.transfer",
+                    "A transfer's two sides must be in different accounts.",
+                )
+            tag_names = item.get("tags") or []
+            self.problems.check(
+                isinstance(tag_names, list) and all(isinstance(t, str) for t in tag_names),
+                f"{where}.tags",
+                "Expected a list of tag names.",
+            )
+            bank_id = item.get("bank_id")
+            self.problems.check(
+                bank_id is None or (isinstance(bank_id, str) and len(bank_id) <= 255),
+                f"{where}.bank_id",
+                "Expected text of up to 255 characters.",
+            )
+            self.transaction_rows.append(
+                {
+                    "account": account,
+                    "date": _day(item.get("date"), f"{where}.date", self.problems),
+                    "amount": amount,
+                    "payee": _text(item, "payee", where, self.problems, optional=True),
+                    "category": category,
+                    "memo": _text(item, "memo", where, self.problems, optional=True) or "",
+                    "status": status,
+                    "tags": tag_names if isinstance(tag_names, list) else [],
+                    "splits": split_rows,
+                    "transfer": transfer,
+                    "bank_id": bank_id,
+                    **self._stamps(item, where),
+                }
+            )
+
+    def rules(
+        self, items: list[dict], account_refs: dict[int, int], category_refs: dict[int, int]
+    ) -> None:
+        for index, item in enumerate(items):
+            where = f"rules[{index}]"
+            self.problems.check(
+                item.get("payee_match") in (None, *PAYEE_MATCHES),
+                f"{where}.payee_match",
+                "Not contains, equals or regex.",
+            )
+            self.rule_rows.append(
+                {
+                    **{
+                        key: item.get(key)
+                        for key in (
+                            "name",
+                            "payee_match",
+                            "amount_min",
+                            "amount_max",
+                            "set_payee",
+                        )
+                    },
+                    "position": item.get("position", index + 1),
+                    "payee_text": item.get("payee_text") or "",
+                    "enabled": int(bool(item.get("enabled", True))),
+                    "account": _ref(item, "account", account_refs, where, self.problems),
+                    "set_category": _ref(item, "set_category", category_refs, where, self.problems),
+                    "add_tags": json.dumps(item.get("add_tags") or [], ensure_ascii=False),
+                    **self._stamps(item, where),
+                }
+            )
+
+    def write(
+        self,
+        db: sqlite_utils.Database,
+        owner_id: int,
+        name: str,
+        currency: str,
+        payees: list[str],
+        tags: list[str],
+    ) -> int:
+        """Insert everything into a new book inside the caller's write transaction."""
+        stamp = to_iso(self.now)
+        book_id = (
+            db["books"]
+            .insert(
+                {
+                    "name": name.strip(),
+                    "currency": currency,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+            .last_pk
+        )
+        db["book_members"].insert(
+            {"book_id": book_id, "user_id": owner_id, "role": "owner", "created_at": stamp}
+        )
+        try:
+            return self._write_contents(db, book_id, payees, tags)
+        except sqlite3.IntegrityError as error:  # a name too long, a duplicate name, ...
+            raise ValidationFailed.on(
+                "file", f"The book file breaks a rule of the book: {error}."
+            ) from None
+
+    def _write_contents(
+        self, db: sqlite_utils.Database, book_id: int, payees: list[str], tags: list[str]
+    ) -> int:
+        def insert(table: str, rows: list[dict]) -> list[int]:
+            return [db[table].insert({**row, "book_id": book_id}).last_pk for row in rows]
+
+        account_ids = insert("accounts", self.account_rows)
+        group_ids = insert("category_groups", self.group_rows)
+        category_ids = insert(
+            "categories",
+            [
+                {**row, "group_id": group_ids[group]}
+                for row, group in zip(self.category_rows, self.category_groups, strict=True)
+            ],
+        )
+        # Names are one in any case, as in the book (the file's first spelling is kept).
+        named: dict[tuple[str, str], int] = {}
+
+        def label_id(table: str, name: str) -> int:
+            key = (table, name.casefold())
+            if key not in named:
+                named[key] = db[table].insert({"book_id": book_id, "name": name}).last_pk
+            return named[key]
+
+        for payee in payees:
+            label_id("payees", payee)
+        for tag in tags:
+            label_id("tags", tag)
+
+        def payee_id(name: str | None) -> int | None:
+            return label_id("payees", name) if name else None
+
+        def tag_id(name: str) -> int:
+            return label_id("tags", name)
+
+        def category_id(index: int | None) -> int | None:
+            return None if index is None else category_ids[index]
+
+        rows = self.transaction_rows
+        db.conn.executemany(
+            "INSERT INTO transactions (book_id, account_id, date, amount, payee_id, category_id, "
+            "memo, status, bank_id, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    book_id,
+                    account_ids[r["account"]],
+                    r["date"],
+                    r["amount"],
+                    payee_id(r["payee"]),
+                    category_id(r["category"]),
+                    r["memo"],
+                    r["status"],
+                    r["bank_id"],
+                    r["created_at"],
+                    r["updated_at"],
+                )
+                for r in rows
+            ),
+        )
+        ids = [
+            i
+            for (i,) in db.execute(
+                "SELECT id FROM transactions WHERE book_id = ? ORDER BY id", [book_id]
+            ).fetchall()
+        ]
+        db.conn.executemany(
+            "UPDATE transactions SET transfer_id = ? WHERE id = ?",
+            (
+                (ids[r["transfer"]], i)
+                for i, r in zip(ids, rows, strict=True)
+                if r["transfer"] is not None
+            ),
+        )
+        db.conn.executemany(
+            "INSERT INTO splits (transaction_id, category_id, amount, memo, position) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                (i, category_id(s["category"]), s["amount"], s["memo"], s["position"])
+                for i, r in zip(ids, rows, strict=True)
+                for s in r["splits"]
+            ),
+        )
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO transaction_tags (transaction_id, tag_id) VALUES (?, ?)",
+            ((i, tag_id(t)) for i, r in zip(ids, rows, strict=True) for t in r["tags"]),
+        )
+        self._kept_totals(db, account_ids)
+        for rule in self.rule_rows:
+            account, category = rule.pop("account"), rule.pop("set_category")
+            db["rules"].insert(
+                {
+                    **rule,
+                    "book_id": book_id,
+                    "account_id": None if account is None else account_ids[account],
+                    "set_category_id": category_id(category),
+                }
+            )
+        return book_id
+
+    def _kept_totals(self, db: sqlite_utils.Database, account_ids: list[int]) -> None:
+        """The accounts' totals and monthly sums, as every write keeps them."""
+        totals = {i: [0, 0, 0] for i in range(len(account_ids))}
+        months: dict[tuple[int, str], int] = {}
+        for r in self.transaction_rows:
+            kept = totals[r["account"]]
+            kept[0] += r["amount"]
+            if r["status"] in ("cleared", "reconciled"):
+                kept[1] += r["amount"]
+            if r["status"] == "reconciled":
+                kept[2] += r["amount"]
+            key = (r["account"], r["date"][:7])
+            months[key] = months.get(key, 0) + r["amount"]
+        for index, (total, cleared, reconciled) in totals.items():
+            db.execute(
+                "UPDATE accounts SET total = ?, cleared_total = ?, reconciled_total = ? "
+                "WHERE id = ?",
+                [total, cleared, reconciled, account_ids[index]],
+            )
+        db.conn.executemany(
+            "INSERT INTO account_months (account_id, month, total) VALUES (?, ?, ?)",
+            ((account_ids[a], month, total) for (a, month), total in months.items()),
+        )
