@@ -13,6 +13,9 @@ function bookCard(book) {
   name.href = `/books/${book.id}`;
   card.querySelector('[data-field="currency"]').textContent = book.currency;
   card.querySelector('[data-field="role"]').textContent = ROLE_NAMES[book.role] || book.role;
+  const download = card.querySelector('[data-field="export"]');
+  download.href = `/api/v1/books/${book.id}/export.json`;
+  download.setAttribute("aria-label", `Export ${book.name} as JSON`);
   return card;
 }
 
@@ -22,11 +25,42 @@ async function loadBooks() {
   list.setAttribute("aria-busy", "false");
 }
 
-loadBooks().catch((err) => {
+function showError(message) {
   const box = document.getElementById("books-error");
-  box.textContent = err.message;
-  box.classList.remove("d-none");
+  box.textContent = message;
+  box.classList.toggle("d-none", !message);
+}
+
+loadBooks().catch((err) => {
+  showError(err.message);
   list.replaceChildren();
+});
+
+// A book file (exported by Tallybook) becomes a new book; a damaged one is refused whole.
+const bookFile = document.getElementById("book-file");
+bookFile.addEventListener("change", async () => {
+  const [file] = bookFile.files;
+  bookFile.value = "";
+  if (!file) return;
+  const status = document.getElementById("book-file-status");
+  showError("");
+  status.textContent = `Loading ${file.name}…`;
+  status.classList.remove("d-none");
+  try {
+    let document_;
+    try {
+      document_ = JSON.parse(await file.text());
+    } catch {
+      throw new Error(`${file.name} is not a Tallybook book file (it is not JSON).`);
+    }
+    const book = await api("POST", "/books/import", document_);
+    status.textContent = `${file.name} is now the book “${book.name}”.`;
+    await loadBooks();
+  } catch (err) {
+    status.classList.add("d-none");
+    const details = (err.errors || []).slice(0, 5).map((e) => `${e.field}: ${e.message}`);
+    showError([err.message, ...details].join(" "));
+  }
 });
 
 const form = document.getElementById("book-form");
