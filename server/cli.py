@@ -364,11 +364,11 @@ def import_file(
             if found is None:
                 _fail(f"There is no account {account_id}.", EXIT_REFUSED)
             layout, rows = _read_statement(conn, file, account_id, date_format)
-        # Rows already in the account are skipped: the bar may end short of its length.
         with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
             done = [0]
 
-            def advance(count: int) -> None:
+            def advance(count: int, total: int) -> None:
+                bar.length = total  # the rows to add: those already there are skipped
                 bar.update(count - done[0])
                 done[0] = count
 

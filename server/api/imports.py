@@ -10,6 +10,7 @@ from typing import Any
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Date, DateTime, Dict, Integer, List, Nested, String
 from apiflask.validators import Length
+from flask import current_app, jsonify, request, url_for
 
 from server.api.access import can_read
 from server.api.uploads import MAX_FILE_BYTES
@@ -31,6 +32,7 @@ from server.errors import FieldError, ValidationFailed
 from server.imports.csv_file import ROLE_WORDS, Layout, detect_layout, read_rows
 from server.imports.problems import ImportProblem
 from server.imports.text import decode
+from server.jobs import STATES, Job, Jobs, Progress
 
 bp = APIBlueprint("imports", __name__, tag="Imports")
 IMPORTS = "/books/<int:book_id>/imports"
@@ -115,6 +117,23 @@ class ImportOut(Schema):
     undone_at = DateTime(allow_none=True)
 
 
+class ProblemOut(Schema):
+    status = Integer()
+    title = String()
+    code = String()
+    detail = String()
+    errors = List(Nested(Schema.from_dict({"field": String(allow_none=True), "message": String()})))
+
+
+class JobOut(Schema):
+    id = String()
+    state = String(metadata={"description": "One of: " + ", ".join(STATES) + "."})
+    done = Integer(metadata={"description": "Rows added so far."})
+    total = Integer(metadata={"description": "Rows to add (0 until it is known)."})
+    import_ = Nested(ImportOut, data_key="import", attribute="import", allow_none=True)
+    problem = Nested(ProblemOut, allow_none=True)
+
+
 class ImportList(Schema):
     items = List(Nested(ImportOut))
 
@@ -190,7 +209,10 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     summary="Import a file",
     description="All or nothing: refused (422, each line named) while any line cannot be "
     "read; rows already in the account are skipped unless their line is in "
-    "`keep_duplicates`. Recorded, so it can be undone. Editors and owners.",
+    "`keep_duplicates`. Recorded, so it can be undone. Editors and owners. With the header "
+    "`Prefer: respond-async` the file is read and checked at once, then imported in the "
+    "background: the answer is 202 with a job to follow at its `Location`.",
+    responses={202: "Accepted: importing in the background (a job, see its `Location`)"},
 )
 def create(book_id: int, body: dict[str, Any]) -> Any:
     """Import the file."""
@@ -205,18 +227,69 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
             "Some lines of the file cannot be read; nothing was imported.",
             errors=[_line_error(p.line, p.message) for p in problems[:50]],
         )
-    result = run_import(
-        database(),
-        current_principal().user.id,
-        book_id,
-        body["account_id"],
-        rows,
-        layout=layout,
-        file_name=body["file_name"],
-        now=utcnow(),
-        keep_duplicates=frozenset(body["keep_duplicates"]),
-    )
-    return _import_json(result), 201
+    user_id, db, now = current_principal().user.id, database(), utcnow()
+
+    def work(progress: Progress | None = None) -> Import:
+        return run_import(
+            db,
+            user_id,
+            book_id,
+            body["account_id"],
+            rows,
+            layout=layout,
+            file_name=body["file_name"],
+            now=now,
+            keep_duplicates=frozenset(body["keep_duplicates"]),
+            progress=progress,
+        )
+
+    if "respond-async" not in request.headers.get("Prefer", ""):
+        return _import_json(work()), 201
+    job = jobs().submit(book_id, work)
+    accepted = jsonify(_job_json(job))  # not the route's 201 schema
+    accepted.status_code = 202
+    accepted.headers["Location"] = url_for("imports.job", book_id=book_id, job_id=job.id)
+    accepted.headers["Preference-Applied"] = "respond-async"
+    return accepted
+
+
+def jobs() -> Jobs:
+    """The app's background jobs."""
+    return current_app.extensions.setdefault("tallybook.jobs", Jobs())
+
+
+def _job_json(job: Job) -> dict[str, Any]:
+    problem = job.problem
+    return {
+        "id": job.id,
+        "state": job.state,
+        "done": job.done,
+        "total": job.total,
+        "import": _import_json(job.result) if job.result else None,
+        "problem": None
+        if problem is None
+        else {
+            "status": problem.status,
+            "title": problem.title,
+            "code": problem.code,
+            "detail": problem.detail,
+            "errors": [e.__dict__ for e in problem.errors],
+        },
+    }
+
+
+@bp.get(IMPORTS + "/jobs/<job_id>")
+@bp.auth_required(auth)
+@bp.output(JobOut)
+@bp.doc(
+    summary="Follow an import running in the background",
+    description="Poll until `state` is `done` (the import is in `import`) or `failed` (why is "
+    "in `problem`). Kept for an hour after it ends.",
+)
+def job(book_id: int, job_id: str) -> dict[str, Any]:
+    """How far a background import got."""
+    can_read(book_id)
+    return _job_json(jobs().get(book_id, job_id))
 
 
 def _line_error(line: int, message: str) -> FieldError:

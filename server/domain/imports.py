@@ -144,11 +144,11 @@ def run_import(
     file_name: str,
     now: datetime,
     keep_duplicates: frozenset[int] = frozenset(),
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Import:
     """Add the rows that are not already there (or whose line is in `keep_duplicates`), as one
     transaction recorded in `imports`. Nothing is written if any row is refused. `progress`
-    hears how many of the rows to add are in so far."""
+    hears how many of the rows to add are in so far, and how many there are."""
     with database.write() as db:
         require_role(db.conn, user_id, book_id, CAN_WRITE)
         planned = plan_import(db.conn, book_id, account_id, rows)
@@ -188,7 +188,7 @@ def run_import(
         for start in range(0, len(new_rows), _CHUNK):  # still one transaction: all or nothing
             add_in_bulk(db, book_id, account_id, new_rows[start : start + _CHUNK], import_id, now)
             if progress is not None:
-                progress(min(start + _CHUNK, len(new_rows)))
+                progress(min(start + _CHUNK, len(new_rows)), len(new_rows))
         added, skipped = len(new_rows), len(planned) - len(new_rows)
         db.execute(
             "UPDATE imports SET added = ?, skipped = ? WHERE id = ?", [added, skipped, import_id]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -244,3 +245,53 @@ def test_a_file_larger_than_other_bodies_is_accepted(alex):
     assert len(response.json["rows"]) == 40_000
     other = alex.post("/api/v1/books", json={"name": "x" * 2_000_000, "currency": "EUR"})
     assert other.status_code == 413
+
+
+def follow(alex, location: str) -> dict:
+    """Poll a background import until it ends."""
+    for _ in range(200):
+        job = alex.get(location)
+        assert job.status_code == 200, job.json
+        if job.json["state"] in ("done", "failed"):
+            return job.json
+        time.sleep(0.05)
+    raise AssertionError("the import did not end")
+
+
+def test_a_large_import_runs_in_the_background(alex, make_user, sign_in):
+    book, account = current_account(alex)
+    base = f"/api/v1/books/{book}/imports"
+    lines = "".join(f"2025-01-{1 + i % 28:02d},Shop {i},-{i}.{i % 100:02d}\n" for i in range(12000))
+    body = file_body(account, "Date,Payee,Amount\n" + lines)
+    started = alex.post(base, json=body, headers={"Prefer": "respond-async"})
+    assert started.status_code == 202, started.json
+    assert started.headers["Preference-Applied"] == "respond-async"
+    assert started.json["state"] in ("queued", "running", "done")
+    location = started.headers["Location"]
+    assert location == f"{base}/jobs/{started.json['id']}"
+    make_user("bob")
+    assert sign_in("bob").get(location).status_code == 404  # not a member of the book
+
+    finished = follow(alex, location)
+    assert finished["state"] == "done" and finished["problem"] is None
+    assert (finished["done"], finished["total"]) == (12000, 12000)
+    assert (finished["import"]["added"], finished["import"]["skipped"]) == (12000, 0)
+    assert alex.get(base).json["items"][0]["id"] == finished["import"]["id"]
+
+
+def test_a_background_import_that_fails_says_why_and_writes_nothing(alex):
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    yen = alex.post(
+        f"/api/v1/books/{book}/accounts",
+        json={"name": "Yen", "type": "cash", "currency": "JPY"},
+    ).json["id"]
+    body = file_body(yen, "Date,Payee,Amount\n2025-01-01,Ramen,-12.50\n")
+    started = alex.post(
+        f"/api/v1/books/{book}/imports", json=body, headers={"Prefer": "respond-async"}
+    )
+    finished = follow(alex, started.headers["Location"])
+    assert finished["state"] == "failed" and finished["import"] is None
+    assert finished["problem"]["status"] == 422
+    assert "Line 2" in finished["problem"]["detail"]
+    assert alex.get(f"/api/v1/books/{book}/imports").json["items"] == []
+    assert alex.get(f"/api/v1/books/{book}/imports/jobs/nope").status_code == 404

@@ -106,3 +106,41 @@ def test_a_file_that_is_not_csv_is_refused_at_the_field(browser, alex_account, s
     browser.submit("#import-form")
     assert "not a text file" in browser.field_error("#import-form", "content")
     assert not browser.find("#preview").is_displayed()
+
+
+def test_a_large_file_imports_with_a_progress_bar(browser, alex_account, server_db, tmp_path):
+    book, account = current_account(server_db, alex_account.id)
+    statement = tmp_path / "year.csv"
+    statement.write_text(
+        "Date,Description,Amount\n"
+        + "".join(
+            f"2025-{1 + i % 12:02d}-{1 + i % 28:02d},Shop {i},-{i % 500}.25\n" for i in range(20000)
+        ),
+        encoding="utf-8",
+    )
+    browser.sign_in("alex")
+    browser.open(f"/books/{book}/import")
+    browser.visible("#import-file").send_keys(str(statement))
+    browser.submit("#import-form")
+    browser.wait_text(
+        "[data-summary]", "20000 new, 0 already in the account (skipped unless ticked)."
+    )
+    browser.driver.execute_script(
+        """window.progressSeen = [];
+        const bar = document.querySelector("[data-progress]");
+        new MutationObserver(() => window.progressSeen.push(
+            [bar.getAttribute("aria-valuenow"), bar.classList.contains("d-none")]
+        )).observe(bar, {attributes: true});"""
+    )
+    browser.click("[data-confirm]")
+    browser.wait_text("[data-done]", "Imported 20000, skipped 0.")
+    seen = browser.driver.execute_script("return window.progressSeen")
+    assert ["100", False] in seen  # shown while it ran, and full at the end
+    assert seen[-1][1] is True  # hidden once done
+    with server_db.read() as conn:
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM transactions WHERE account_id = ?", [account.id]
+            ).fetchone()[0]
+            == 20000
+        )

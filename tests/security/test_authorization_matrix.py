@@ -130,6 +130,7 @@ KNOWN: dict[tuple[str, str], Any] = {
         "content": MATRIX_CSV,
     },
     ("POST", BOOK + "/imports/<int:import_id>/undo"): None,
+    ("GET", BOOK + "/imports/jobs/<job_id>"): None,
     ("GET", BOOK + "/rules"): None,
     ("POST", BOOK + "/rules"): {
         "name": "Matrix rule",
@@ -247,6 +248,23 @@ def _make_category(world: World) -> int:
     return world.owner_api("/categories", {"name": "Matrix category", "group_id": group_id})
 
 
+def _start_import_job(world: World) -> str:
+    response = world.app.test_client().post(
+        f"/api/v1/books/{world.book_id}/imports",
+        json={
+            "account_id": world.owner_api("/accounts", {"name": "Job", "type": "checking"}),
+            "file_name": "matrix.csv",
+            "content": MATRIX_CSV,
+        },
+        headers={
+            "Authorization": f"Bearer {world.tokens['write_token']}",
+            "Prefer": "respond-async",
+        },
+    )
+    assert response.status_code == 202, response.json
+    return response.json["id"]
+
+
 # How to make the object a path parameter names: each unused, so deleting it succeeds.
 MAKERS = {
     "account_id": lambda w: w.owner_api("/accounts", {"name": "Matrix", "type": "checking"}),
@@ -256,6 +274,7 @@ MAKERS = {
     "payee_id": lambda w: w.owner_api("/payees", {"name": "Matrix payee"}),
     "tag_id": lambda w: w.owner_api("/tags", {"name": "matrix"}),
     "user_id": lambda w: w.users[TARGET].id,
+    "job_id": _start_import_job,
     "rule_id": lambda w: w.owner_api(
         "/rules", {"name": "Matrix", "payee_match": "equals", "payee_text": "x", "add_tags": ["m"]}
     ),

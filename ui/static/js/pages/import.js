@@ -1,6 +1,6 @@
 // The import wizard: choose the account and the file, check the preview (dates read the right
 // way, columns, rows already there, lines that cannot be read), confirm; undo from the history.
-import { api } from "../api.js";
+import { ApiError, api } from "../api.js";
 import { clearErrors, showError, showProblem } from "../forms.js";
 import {
   bookOf,
@@ -202,7 +202,11 @@ preview.querySelector("[data-confirm]").addEventListener("click", async (event) 
   clearErrors(preview);
   const keep = [...preview.querySelectorAll("[data-keep]:checked")].map((box) => Number(box.dataset.keep));
   try {
-    const made = await api("POST", book.path("/imports"), { ...upload, keep_duplicates: keep });
+    // The file is checked at once; the rows then go in in the background, as a job to follow.
+    const job = await api("POST", book.path("/imports"), { ...upload, keep_duplicates: keep }, {
+      headers: { Prefer: "respond-async" },
+    });
+    const made = await follow(job);
     const done = preview.querySelector("[data-done]");
     done.textContent = `Imported ${made.added}, skipped ${made.skipped}.`;
     done.classList.remove("d-none");
@@ -210,8 +214,26 @@ preview.querySelector("[data-confirm]").addEventListener("click", async (event) 
   } catch (err) {
     showProblem(preview, err);
     button.disabled = false;
+  } finally {
+    preview.querySelector("[data-progress]").classList.add("d-none");
   }
 });
+
+/** Show a background import's progress until it ends; its import, or its problem thrown. */
+async function follow(job) {
+  const progress = preview.querySelector("[data-progress]");
+  const bar = progress.querySelector(".progress-bar");
+  progress.classList.remove("d-none");
+  for (;;) {
+    const percent = job.total ? Math.round((100 * job.done) / job.total) : 0;
+    bar.style.width = `${percent}%`;
+    progress.setAttribute("aria-valuenow", String(percent));
+    if (job.state === "done") return job.import;
+    if (job.state === "failed") throw new ApiError(job.problem.status, job.problem);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    job = await api("GET", book.path(`/imports/jobs/${job.id}`));
+  }
+}
 
 async function loadHistory() {
   const { items } = await api("GET", book.path("/imports"));
