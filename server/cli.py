@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from functools import wraps
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,10 +32,8 @@ from server.db.request import database
 from server.domain.demo import create_demo_book
 from server.domain.imports import apply_preset, run_import
 from server.errors import AppError
-from server.imports.csv_file import Layout, detect_layout, read_rows
+from server.imports.files import BankFile, read_bank_file
 from server.imports.problems import ImportProblem
-from server.imports.rows import Row
-from server.imports.text import decode
 from server.instance import AlreadyRunning, InstanceLock
 from server.serving import start_server
 from server.version import __version__
@@ -312,30 +310,43 @@ DATE_FORMAT_NAMES = {
 
 
 def _read_statement(
-    conn: sqlite3.Connection, file: Path, account_id: int, date_format: str | None
-) -> tuple[Layout, list[Row]]:
+    conn: sqlite3.Connection,
+    file: Path,
+    account_id: int,
+    date_format: str | None,
+    statement: int | None,
+) -> BankFile:
     """Read a bank file as the account's preset (or the options) say; stop on any doubt."""
     try:
-        text, _ = decode(file.read_bytes())
-        layout = apply_preset(conn, account_id, detect_layout(text))
-        if date_format:
-            layout = layout.with_date_format(date_format)
-        elif layout.ambiguous_dates:
-            choices = " or ".join(
-                f"{DATE_FORMAT_NAMES.get(f, f)} (--date-format {f})" for f in layout.date_formats
-            )
-            _fail(f"{file.name}: the dates can be read as {choices}. Say which.", EXIT_REFUSED)
-        rows, problems = read_rows(text, layout)
+        bank_file = read_bank_file(
+            file.read_bytes(),
+            date_format=date_format,
+            statement=statement,
+            preset=partial(apply_preset, conn, account_id),
+        )
     except ImportProblem as problem:
         _fail(f"{file.name}: {problem}", EXIT_REFUSED)
-    if problems:
-        listed = "\n".join(f"  line {p.line}: {p.message}" for p in problems[:10])
-        more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""
+    if len(bank_file.date_formats) > 1:
+        choices = " or ".join(
+            f"{DATE_FORMAT_NAMES.get(f, f)} (--date-format {f})" for f in bank_file.date_formats
+        )
+        _fail(f"{file.name}: the dates can be read as {choices}. Say which.", EXIT_REFUSED)
+    if bank_file.needs_choice:
         _fail(
-            f"{file.name}: lines that cannot be read (nothing imported):\n{listed}{more}",
+            f"{file.name} holds {len(bank_file.statements)} statements; say which with "
+            f"--statement N: {bank_file.statement_choices()}.",
             EXIT_REFUSED,
         )
-    return layout, rows
+    if bank_file.problems:
+        place = bank_file.place.lower()
+        listed = "\n".join(f"  {place} {p.line}: {p.message}" for p in bank_file.problems[:10])
+        extra = len(bank_file.problems) - 10
+        more = f"\n  ... and {extra} more" if extra > 0 else ""
+        _fail(
+            f"{file.name}: {place}s that cannot be read (nothing imported):\n{listed}{more}",
+            EXIT_REFUSED,
+        )
+    return bank_file
 
 
 @cli.command("import")
@@ -346,13 +357,24 @@ def _read_statement(
     "--date-format",
     help="How the file writes dates, e.g. %d/%m/%Y, when its dates could be read two ways.",
 )
+@click.option(
+    "--statement",
+    type=click.IntRange(min=0),
+    help="Which statement of an OFX file that holds several (from 0).",
+)
 @data_dir_option
 @reports_errors
 def import_file(
-    file: Path, account_id: int, username: str, date_format: str | None, data_dir: Path | None
+    file: Path,
+    account_id: int,
+    username: str,
+    date_format: str | None,
+    statement: int | None,
+    data_dir: Path | None,
 ) -> None:
-    """Import a bank's CSV FILE into an account: the layout is detected, rows already in the
-    account are skipped, and the whole import is one change that can be undone."""
+    """Import a bank file (OFX/QFX, QIF or CSV) into an account: the format and layout are
+    detected, rows already in the account are skipped, and the whole import is one change
+    that can be undone."""
     if file.stat().st_size > MAX_IMPORT_BYTES:
         _fail(f"{file} is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB.", EXIT_REFUSED)
     with open_app(data_dir):
@@ -363,8 +385,9 @@ def import_file(
             ).fetchone()
             if found is None:
                 _fail(f"There is no account {account_id}.", EXIT_REFUSED)
-            layout, rows = _read_statement(conn, file, account_id, date_format)
-        with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
+            bank_file = _read_statement(conn, file, account_id, date_format, statement)
+        rows = len(bank_file.rows)
+        with click.progressbar(length=rows, label="Importing", file=sys.stderr) as bar:
             done = [0]
 
             def advance(count: int, total: int) -> None:
@@ -377,8 +400,7 @@ def import_file(
                 user.id,
                 found[0],
                 account_id,
-                rows,
-                layout=layout,
+                bank_file,
                 file_name=file.name,
                 now=utcnow(),
                 progress=advance,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Date, DateTime, Dict, Integer, List, Nested, String
-from apiflask.validators import Length
+from apiflask.validators import Length, OneOf, Range
 from flask import current_app, jsonify, request, url_for
 
 from server.api.access import can_read
@@ -29,9 +29,9 @@ from server.domain.imports import (
 )
 from server.domain.money import format_amount
 from server.errors import FieldError, ValidationFailed
-from server.imports.csv_file import ROLE_WORDS, Layout, detect_layout, read_rows
+from server.imports.csv_file import ROLE_WORDS
+from server.imports.files import FORMATS, BankFile, read_bank_file
 from server.imports.problems import ImportProblem
-from server.imports.text import decode
 from server.jobs import STATES, Job, Jobs, Progress
 
 bp = APIBlueprint("imports", __name__, tag="Imports")
@@ -48,6 +48,10 @@ class FileIn(Schema):
     date_format = String(
         validate=Length(max=20),
         metadata={"description": "How to read its dates, when the preview offered a choice."},
+    )
+    statement = Integer(
+        validate=Range(min=0, max=1000),
+        metadata={"description": "Which statement of an OFX file holding several (from 0)."},
     )
     columns = Dict(
         keys=String(),
@@ -101,16 +105,36 @@ class RowProblemOut(Schema):
     message = String()
 
 
+class StatementOut(Schema):
+    account = String(metadata={"description": "The bank's account number, masked: …1234."})
+    kind = String(metadata={"description": "bank or creditcard"})
+    currency = String()
+    rows = Integer()
+
+
 class PreviewOut(Schema):
-    layout = Nested(LayoutOut)
+    format = String(validate=OneOf(FORMATS), metadata={"description": "As read from the bytes."})
+    layout = Nested(LayoutOut, allow_none=True, metadata={"description": "CSV: how it reads."})
+    date_formats = List(
+        String(), metadata={"description": "More than one: choose with `date_format`."}
+    )
+    statements = List(Nested(StatementOut), metadata={"description": "OFX: its statements."})
+    statement = Integer(
+        allow_none=True,
+        metadata={"description": "OFX: the statement read; null: choose with `statement`."},
+    )
     rows = List(Nested(PreviewRow))
-    problems = List(Nested(RowProblemOut))
+    problems = List(
+        Nested(RowProblemOut),
+        metadata={"description": "What cannot be read; `line` counts transactions in OFX."},
+    )
 
 
 class ImportOut(Schema):
     id = Integer()
     account_id = Integer()
     file_name = String()
+    format = String(validate=OneOf(FORMATS))
     added = Integer()
     skipped = Integer()
     created_at = DateTime()
@@ -142,8 +166,8 @@ class Undone(Schema):
     removed = Integer(metadata={"description": "How many transactions went."})
 
 
-def _read(body: dict[str, Any]) -> tuple[Layout, list, list]:
-    """The file of a request read as its layout says; ImportProblem as a 422 on `content`."""
+def _read(body: dict[str, Any]) -> BankFile:
+    """The file of a request read as its choices say; ImportProblem as a 422 on `content`."""
     try:
         data = base64.b64decode(body["content"], validate=True)
     except (binascii.Error, ValueError):
@@ -151,18 +175,15 @@ def _read(body: dict[str, Any]) -> tuple[Layout, list, list]:
     if len(data) > MAX_FILE_BYTES:
         raise ValidationFailed.on("content", f"The file is over {MAX_FILE_BYTES // 2**20} MB.")
     try:
-        text, _ = decode(data)
-        layout = apply_preset(reader(), body["account_id"], detect_layout(text))
-        if body.get("columns"):
-            layout = replace(layout, columns=dict(body["columns"]))
-        if body.get("date_format"):
-            layout = layout.with_date_format(body["date_format"])
-        if layout.ambiguous_dates:
-            return layout, [], []
-        rows, problems = read_rows(text, layout)
+        return read_bank_file(
+            data,
+            date_format=body.get("date_format"),
+            columns=body.get("columns"),
+            statement=body.get("statement"),
+            preset=partial(apply_preset, reader(), body["account_id"]),
+        )
     except ImportProblem as problem:
         raise ValidationFailed.on("content", str(problem)) from None
-    return layout, rows, problems
 
 
 def _import_json(item: Import) -> dict[str, Any]:
@@ -175,17 +196,22 @@ def _import_json(item: Import) -> dict[str, Any]:
 @bp.output(PreviewOut)
 @bp.doc(
     summary="Preview an import",
-    description="Reads the file as the import would (layout detected, or as given) and "
-    "marks the rows already in the account; writes nothing. Editors and owners.",
+    description="Reads the file as the import would: OFX/QFX, QIF or CSV (its layout "
+    "detected, or as given), and marks the rows already in the account; writes nothing. "
+    "Editors and owners.",
 )
 def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Show what importing the file would do."""
     require_role(reader(), current_principal().user.id, book_id, CAN_WRITE)
-    layout, rows, problems = _read(body)
-    planned = plan_import(reader(), book_id, body["account_id"], rows)
+    bank_file = _read(body)
+    planned = plan_import(reader(), book_id, body["account_id"], bank_file.rows, bank_file.currency)
     currency = get_account(reader(), book_id, body["account_id"]).currency
     return {
-        "layout": layout.__dict__,
+        "format": bank_file.format,
+        "layout": bank_file.layout.__dict__ if bank_file.layout else None,
+        "date_formats": list(bank_file.date_formats),
+        "statements": [s.__dict__ for s in bank_file.statements],
+        "statement": bank_file.statement,
         "rows": [
             {
                 **p.row.__dict__,
@@ -197,7 +223,7 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
             }
             for p in planned
         ],
-        "problems": [p.__dict__ for p in problems],
+        "problems": [p.__dict__ for p in bank_file.problems],
     }
 
 
@@ -218,14 +244,23 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
     """Import the file."""
     # Who may, before reading the file (run_import checks again in its transaction).
     require_role(reader(), current_principal().user.id, book_id, CAN_WRITE)
-    layout, rows, problems = _read(body)
-    if layout.ambiguous_dates:
-        choices = " or ".join(layout.date_formats)
+    bank_file = _read(body)
+    if len(bank_file.date_formats) > 1:
+        choices = " or ".join(bank_file.date_formats)
         raise ValidationFailed.on("date_format", f"The dates can be read as {choices}: choose.")
-    if problems:
+    if bank_file.needs_choice:
+        raise ValidationFailed.on(
+            "statement",
+            f"The file holds {len(bank_file.statements)} statements: choose one "
+            f"({bank_file.statement_choices()}).",
+        )
+    if bank_file.problems:
         raise ValidationFailed(
             "Some lines of the file cannot be read; nothing was imported.",
-            errors=[_line_error(p.line, p.message) for p in problems[:50]],
+            errors=[
+                FieldError("content", f"{bank_file.place} {p.line}: {p.message}")
+                for p in bank_file.problems[:50]
+            ],
         )
     user_id, db, now = current_principal().user.id, database(), utcnow()
 
@@ -235,8 +270,7 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
             user_id,
             book_id,
             body["account_id"],
-            rows,
-            layout=layout,
+            bank_file,
             file_name=body["file_name"],
             now=now,
             keep_duplicates=frozenset(body["keep_duplicates"]),
@@ -290,10 +324,6 @@ def job(book_id: int, job_id: str) -> dict[str, Any]:
     """How far a background import got."""
     can_read(book_id)
     return _job_json(jobs().get(book_id, job_id))
-
-
-def _line_error(line: int, message: str) -> FieldError:
-    return FieldError("content", f"Line {line}: {message}")
 
 
 @bp.get(IMPORTS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -25,6 +25,7 @@ from server.domain.rules import Subject, rule_set
 from server.domain.transactions import NewRow, add_in_bulk, delete_transactions
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.imports.csv_file import Layout
+from server.imports.files import BankFile
 from server.imports.rows import Row
 
 # A bank may date a transaction a few days apart from how it was entered by hand.
@@ -51,6 +52,7 @@ class Import:
     id: int
     account_id: int
     file_name: str
+    format: str
     added: int
     skipped: int
     created_at: datetime
@@ -78,12 +80,23 @@ def _minor(amount: Decimal, digits: int, line: int) -> int:
 
 
 def plan_import(
-    conn: sqlite3.Connection, book_id: int, account_id: int, rows: list[Row]
+    conn: sqlite3.Connection,
+    book_id: int,
+    account_id: int,
+    rows: list[Row],
+    file_currency: str | None = None,
 ) -> list[PlannedRow]:
     """Match the rows against the account: by the bank's id where the file has one, else by
     amount and payee within a few days. Each existing transaction matches one row at most.
     The book's rules say each row's payee, category and tags."""
-    digits = minor_digits(_account_currency(conn, book_id, account_id))
+    currency = _account_currency(conn, book_id, account_id)
+    if file_currency and file_currency != currency:
+        raise ValidationFailed.on(
+            "account_id",
+            f"The statement is in {file_currency} and the account in {currency}: "
+            "choose the account it belongs to.",
+        )
+    digits = minor_digits(currency)
     amounts = [_minor(row.amount, digits, row.line) for row in rows]
     if not rows:
         return []
@@ -138,20 +151,19 @@ def run_import(
     user_id: int,
     book_id: int,
     account_id: int,
-    rows: list[Row],
+    bank_file: BankFile,
     *,
-    layout: Layout,
     file_name: str,
     now: datetime,
     keep_duplicates: frozenset[int] = frozenset(),
     progress: Callable[[int, int], None] | None = None,
 ) -> Import:
-    """Add the rows that are not already there (or whose line is in `keep_duplicates`), as one
-    transaction recorded in `imports`. Nothing is written if any row is refused. `progress`
-    hears how many of the rows to add are in so far, and how many there are."""
+    """Add the file's rows that are not already there (or whose line is in `keep_duplicates`),
+    as one transaction recorded in `imports`. Nothing is written if any row is refused.
+    `progress` hears how many of the rows to add are in so far, and how many there are."""
     with database.write() as db:
         require_role(db.conn, user_id, book_id, CAN_WRITE)
-        planned = plan_import(db.conn, book_id, account_id, rows)
+        planned = plan_import(db.conn, book_id, account_id, bank_file.rows, bank_file.currency)
         import_id = (
             db["imports"]
             .insert(
@@ -160,8 +172,8 @@ def run_import(
                     "account_id": account_id,
                     "user_id": user_id,
                     "file_name": file_name[:255],
-                    "format": "csv",
-                    "layout": json.dumps(asdict(layout)),
+                    "format": bank_file.format,
+                    "layout": json.dumps(bank_file.summary()),
                     "added": 0,
                     "skipped": 0,
                     "created_at": to_iso(now),
@@ -193,7 +205,8 @@ def run_import(
         db.execute(
             "UPDATE imports SET added = ?, skipped = ? WHERE id = ?", [added, skipped, import_id]
         )
-        _save_preset(db, account_id, layout, now)
+        if bank_file.layout is not None:
+            _save_preset(db, account_id, bank_file.layout, now)
         return _get(db.conn, book_id, import_id)
 
 
@@ -235,6 +248,7 @@ def _get(conn: sqlite3.Connection, book_id: int, import_id: int) -> Import:
         row["id"],
         row["account_id"],
         row["file_name"],
+        row["format"],
         row["added"],
         row["skipped"],
         from_iso(row["created_at"]),

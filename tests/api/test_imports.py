@@ -16,9 +16,14 @@ from server.domain.imports import list_imports, plan_import, run_import, undo_im
 from server.domain.transactions import TransactionInput, create_transaction
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.imports.csv_file import Layout
+from server.imports.files import BankFile
 from server.imports.rows import Row
 
 LAYOUT = Layout(",", 1, {"date": 0, "amount": 1, "payee": 2}, ("%Y-%m-%d",), ".")
+
+
+def csv_file(rows: list[Row]) -> BankFile:
+    return BankFile("csv", rows, layout=LAYOUT)
 
 
 def row(line: int, day: str, amount: str, payee: str = "Shop", bank_id: str | None = None):
@@ -75,8 +80,7 @@ def test_an_import_adds_what_is_new_once_and_is_undone_whole(database, account):
         alex.id,
         book,
         checking.id,
-        rows,
-        layout=LAYOUT,
+        csv_file(rows),
         file_name="march.csv",
         now=utcnow(),
     )
@@ -88,8 +92,7 @@ def test_an_import_adds_what_is_new_once_and_is_undone_whole(database, account):
         alex.id,
         book,
         checking.id,
-        rows,
-        layout=LAYOUT,
+        csv_file(rows),
         file_name="march.csv",
         now=utcnow(),
     )
@@ -100,8 +103,7 @@ def test_an_import_adds_what_is_new_once_and_is_undone_whole(database, account):
         alex.id,
         book,
         checking.id,
-        rows[1:2],
-        layout=LAYOUT,
+        csv_file(rows[1:2]),
         file_name="keep.csv",
         now=utcnow(),
         keep_duplicates=frozenset({3}),
@@ -129,8 +131,7 @@ def test_a_refused_row_leaves_nothing_behind(database, account):
             alex.id,
             book,
             checking.id,
-            rows,
-            layout=LAYOUT,
+            csv_file(rows),
             file_name="bad.csv",
             now=utcnow(),
         )
@@ -149,8 +150,7 @@ def test_only_writers_import(database, account, make_user):
             sam.id,
             book,
             checking.id,
-            [row(2, "2025-03-01", "-1")],
-            layout=LAYOUT,
+            csv_file([row(2, "2025-03-01", "-1")]),
             file_name="x.csv",
             now=utcnow(),
         )

@@ -12,6 +12,7 @@ from server.db import Database
 from server.domain.accounts import Account, create_account, get_account
 from server.domain.books import list_books
 from server.domain.transactions import TransactionInput, create_transaction
+from tests.unit.test_ofx_import import CHECKING_AND_SAVINGS
 
 pytestmark = pytest.mark.browser
 
@@ -144,3 +145,39 @@ def test_a_large_file_imports_with_a_progress_bar(browser, alex_account, server_
             ).fetchone()[0]
             == 20000
         )
+
+
+def test_an_ofx_file_of_two_statements_asks_which(browser, alex_account, server_db, tmp_path):
+    with server_db.read() as conn:
+        book = list_books(conn, alex_account.id)[0].id
+    savings = create_account(
+        server_db,
+        alex_account.id,
+        book,
+        name="Savings",
+        account_type="savings",
+        currency="USD",
+        opening_balance="0",
+        opening_date=dt.date(2025, 1, 1),
+        now=utcnow(),
+    )
+    download = tmp_path / "download.ofx"
+    download.write_text(CHECKING_AND_SAVINGS, encoding="ascii")
+    browser.sign_in("alex")
+    browser.open(f"/books/{book}/import?account={savings.id}")
+    browser.visible("#import-file").send_keys(str(download))
+    browser.submit("#import-form")
+    browser.visible("[data-statement-choice]")
+    assert "OFX" in browser.find("[data-format]").text
+    labels = [e.text for e in browser.find_all("[data-statement-options] label")]
+    assert labels == [
+        "Account …2653 (USD, 2 transactions)",
+        "Account …8979 (USD, 2 transactions)",
+    ]
+    browser.click('[data-statement-options] input[value="1"]')
+    browser.wait_until(lambda _: shown_lines(browser) == ["3", "4"], "the savings rows")
+    assert "INTEREST PAYMENT" in browser.find('#preview-table tr[data-line="4"]').text
+    browser.click("[data-confirm]")
+    browser.wait_text("[data-done]", "Imported 2, skipped 0.")
+    with server_db.read() as conn:
+        assert get_account(conn, book, savings.id).balance == 1241

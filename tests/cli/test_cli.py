@@ -18,6 +18,8 @@ from server.cli import cli
 from server.db.request import database
 from server.instance import InstanceLock
 from tests.conftest import PASSWORD
+from tests.unit.test_ofx_import import CHECKING_AND_SAVINGS
+from tests.unit.test_qif_import import CREDIT_CARD
 
 
 @pytest.fixture
@@ -224,7 +226,8 @@ def test_backup_list_and_restore(run, data_dir, tmp_path):
     assert missing.exit_code == 1 and "There is no file" in missing.stderr
 
 
-def test_import_a_bank_file_once_and_ask_about_ambiguous_dates(run, data_dir, tmp_path):
+def _account_of_new_user(run, data_dir, currency: str) -> int:
+    """Make user alex (through the CLI) and an account "Current" in their book."""
     assert (
         run(
             "user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD + "\n"
@@ -242,7 +245,7 @@ def test_import_a_bank_file_once_and_ask_about_ambiguous_dates(run, data_dir, tm
                         "book_id": book,
                         "name": "Current",
                         "type": "checking",
-                        "currency": "GBP",
+                        "currency": currency,
                         "opening_date": "2025-01-01",
                         "created_at": "2025-01-01T00:00:00Z",
                         "updated_at": "2025-01-01T00:00:00Z",
@@ -251,6 +254,11 @@ def test_import_a_bank_file_once_and_ask_about_ambiguous_dates(run, data_dir, tm
                 .last_pk
             )
         database().close()
+    return account
+
+
+def test_import_a_bank_file_once_and_ask_about_ambiguous_dates(run, data_dir, tmp_path):
+    account = _account_of_new_user(run, data_dir, "GBP")
     statement = tmp_path / "april.csv"
     statement.write_text(
         "Date,Description,Money out,Money in\n"
@@ -286,3 +294,23 @@ def test_import_a_bank_file_once_and_ask_about_ambiguous_dates(run, data_dir, tm
             dates = [r[0] for r in conn.execute("SELECT date FROM transactions ORDER BY date")]
         database().close()
     assert dates == ["2025-04-02", "2025-04-03", "2025-05-05"]
+
+
+def test_import_ofx_and_qif_files_choosing_the_statement(run, data_dir, tmp_path):
+    account = _account_of_new_user(run, data_dir, "USD")
+    both = tmp_path / "download.qfx"
+    both.write_text(CHECKING_AND_SAVINGS, encoding="ascii")
+    args = ("import", str(both), "--account", str(account), "--username", "alex")
+    asked = run(*args)
+    assert asked.exit_code == 1
+    assert "holds 2 statements" in asked.stderr and "--statement" in asked.stderr
+    done = run(*args, "--statement", "0")
+    assert done.exit_code == 0, done.output
+    assert "Imported 2 transactions; skipped 0" in done.stdout
+    assert "skipped 2" in run(*args, "--statement", "0").stdout  # the bank's ids match
+
+    card = tmp_path / "card.qif"
+    card.write_text(CREDIT_CARD, encoding="utf-8")
+    qif = run("import", str(card), "--account", str(account), "--username", "alex")
+    assert qif.exit_code == 0, qif.output
+    assert "Imported 2 transactions" in qif.stdout

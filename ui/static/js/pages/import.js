@@ -32,6 +32,11 @@ const FORMAT_NAMES = {
   "%d/%m/%y": "day/month/year (31/01/25)",
   "%m/%d/%y": "month/day/year (01/31/25)",
 };
+const FORMAT_LABELS = {
+  csv: "A CSV file.",
+  ofx: "An OFX statement (as Quicken and most banks write them).",
+  qif: "A QIF file (Quicken Interchange Format).",
+};
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 const root = document.getElementById("import-page");
@@ -55,29 +60,55 @@ function accountOf(id) {
   return accounts.find((a) => a.id === Number(id));
 }
 
-function showChoices(layout) {
-  const choice = preview.querySelector("[data-date-choice]");
-  const options = preview.querySelector("[data-date-options]");
-  choice.classList.toggle("d-none", layout.date_formats.length < 2);
-  options.replaceChildren(
-    ...layout.date_formats.map((format, index) => {
+/** Radio buttons that re-run the preview with one more choice made. */
+function radios(container, name, choices, chosen) {
+  container.replaceChildren(
+    ...choices.map(([value, text], index) => {
       const wrap = document.createElement("div");
       wrap.className = "form-check";
       const input = document.createElement("input");
       input.className = "form-check-input";
       input.type = "radio";
-      input.name = "date_format";
-      input.id = `date-format-${index}`;
-      input.value = format;
-      input.addEventListener("change", () => run({ ...upload, date_format: format }));
+      input.name = name;
+      input.id = `${name}-${index}`;
+      input.value = value;
+      input.checked = value === chosen;
+      input.addEventListener("change", () => run({ ...upload, [name]: value }));
       const label = document.createElement("label");
       label.className = "form-check-label";
       label.htmlFor = input.id;
-      label.textContent = FORMAT_NAMES[format] ?? format;
+      label.textContent = text;
       wrap.append(input, label);
       return wrap;
     }),
   );
+}
+
+function showChoices(result) {
+  preview.querySelector("[data-format]").textContent = FORMAT_LABELS[result.format];
+  const statementChoice = preview.querySelector("[data-statement-choice]");
+  statementChoice.classList.toggle("d-none", result.statements.length < 2);
+  radios(
+    preview.querySelector("[data-statement-options]"),
+    "statement",
+    result.statements.map((s, index) => [
+      index,
+      `${s.kind === "creditcard" ? "Credit card" : "Account"} ${s.account} (${s.currency}, ${s.rows} transactions)`,
+    ]),
+    result.statement,
+  );
+  preview.querySelector("[data-date-choice]").classList.toggle("d-none", result.date_formats.length < 2);
+  radios(
+    preview.querySelector("[data-date-options]"),
+    "date_format",
+    result.date_formats.map((format) => [format, FORMAT_NAMES[format] ?? format]),
+    upload.date_format,
+  );
+  preview.querySelector("[data-columns]").classList.toggle("d-none", !result.layout);
+  if (result.layout) showColumns(result.layout);
+}
+
+function showColumns(layout) {
   const columns = preview.querySelector("[data-column-choices]");
   columns.replaceChildren(
     ...Object.entries(ROLE_NAMES).map(([role, name]) => {
@@ -152,15 +183,15 @@ function showRows(result) {
     }),
   );
   const fresh = result.rows.filter((r) => !r.duplicate_of).length;
-  const waiting = result.layout.date_formats.length > 1;
+  const waiting = result.date_formats.length > 1 || (result.format === "ofx" && result.statement === null);
   preview.querySelector("[data-summary]").textContent = waiting
-    ? "Choose how the dates read to see the rows."
+    ? "Choose above to see the rows."
     : `${fresh} new, ${result.rows.length - fresh} already in the account (skipped unless ticked).`;
   const problems = preview.querySelector("[data-problems]");
   problems.textContent = result.problems.length
     ? `Lines that cannot be read (fix the file, or the columns above): ${result.problems
         .slice(0, 10)
-        .map((p) => `line ${p.line}: ${p.message}`)
+        .map((p) => `${result.format === "ofx" ? "transaction" : "line"} ${p.line}: ${p.message}`)
         .join("; ")}`
     : "";
   problems.classList.toggle("d-none", !result.problems.length);
@@ -174,8 +205,7 @@ async function run(request) {
   const result = await api("POST", book.path("/imports/preview"), request);
   preview.classList.remove("d-none");
   preview.querySelector("[data-done]").classList.add("d-none");
-  showChoices(result.layout);
-  if (request.date_format) preview.querySelector(`[name="date_format"][value="${CSS.escape(request.date_format)}"]`).checked = true;
+  showChoices(result);
   showRows(result);
 }
 

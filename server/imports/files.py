@@ -1,0 +1,121 @@
+"""Any bank file in: which format it is (OFX/QFX, QIF or CSV), read the way that format reads.
+
+`read_bank_file` sniffs the bytes, not the name: banks name files oddly (.qfx, .ofx.txt,
+export.dat). What the file alone cannot settle comes back as a choice instead of a guess:
+how dates read (CSV, QIF) and which statement to take from an OFX file that holds several.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from server.imports.csv_file import Layout, detect_layout, read_rows
+from server.imports.ofx_file import Statement, looks_like_ofx, read_ofx
+from server.imports.problems import ImportProblem
+from server.imports.qif_file import looks_like_qif, read_qif
+from server.imports.rows import Row, RowProblem
+from server.imports.text import decode
+
+FORMATS = ("csv", "ofx", "qif")
+
+
+@dataclass(frozen=True)
+class StatementInfo:
+    """One statement of an OFX file, to choose from."""
+
+    account: str  # the bank's account number, masked
+    kind: str  # bank or creditcard
+    currency: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class BankFile:
+    """A bank file as read: its rows, or the choice that must be made before there are rows."""
+
+    format: str
+    rows: list[Row] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    date_formats: tuple[str, ...] = ()  # more than one: choose how the dates read
+    layout: Layout | None = None  # CSV: how its columns were read
+    statements: tuple[StatementInfo, ...] = ()  # OFX: every statement in the file
+    statement: int | None = None  # OFX: the one read; None while there is a choice
+    currency: str | None = None  # what the file says its money is in, if it says
+
+    @property
+    def needs_choice(self) -> bool:
+        """Whether the rows wait for a choice (date format, or the statement)."""
+        return len(self.date_formats) > 1 or (self.format == "ofx" and self.statement is None)
+
+    @property
+    def place(self) -> str:
+        """What a row's `line` counts: OFX numbers its transactions, not its lines."""
+        return "Transaction" if self.format == "ofx" else "Line"
+
+    def statement_choices(self) -> str:
+        """The statements to choose from, as a person reads them."""
+        return "; ".join(
+            f"{number}: {s.account} ({s.kind}, {s.currency}, {s.rows} transactions)"
+            for number, s in enumerate(self.statements)
+        )
+
+    def summary(self) -> dict:
+        """How the file was read, to record with its import."""
+        if self.layout is not None:
+            return {"format": self.format, **self.layout.__dict__}
+        found = {"format": self.format, "date_formats": list(self.date_formats)}
+        if self.statement is not None:
+            found["statement"] = self.statements[self.statement].__dict__
+        return found
+
+
+def read_bank_file(
+    data: bytes,
+    *,
+    date_format: str | None = None,
+    columns: dict[str, int] | None = None,
+    statement: int | None = None,
+    preset: Callable[[Layout], Layout] = lambda layout: layout,
+) -> BankFile:
+    """Read a bank file of any format we know; raise only ImportProblem.
+
+    `date_format`, `columns` and `statement` are the person's choices; `preset` adjusts a
+    CSV's detected layout (the account's saved column mapping) before they apply.
+    """
+    if looks_like_ofx(data):
+        return _ofx(read_ofx(data), statement)
+    text, _ = decode(data)
+    if looks_like_qif(text):
+        qif = read_qif(text, date_format)
+        return BankFile("qif", qif.rows, qif.problems, qif.date_formats)
+    layout = preset(detect_layout(text))
+    if columns:
+        layout = replace(layout, columns=dict(columns))
+    if date_format:
+        layout = layout.with_date_format(date_format)
+    if layout.ambiguous_dates:
+        return BankFile("csv", date_formats=layout.date_formats, layout=layout)
+    rows, problems = read_rows(text, layout)
+    return BankFile("csv", rows, problems, layout.date_formats, layout)
+
+
+def _ofx(statements: list[Statement], chosen: int | None) -> BankFile:
+    infos = tuple(StatementInfo(s.account, s.kind, s.currency, len(s.rows)) for s in statements)
+    if chosen is None and len(statements) == 1:
+        chosen = 0
+    if chosen is None:
+        return BankFile("ofx", statements=infos)
+    if not 0 <= chosen < len(statements):
+        raise ImportProblem(
+            f"The file has {len(statements)} statements; there is no number {chosen}."
+        )
+    picked = statements[chosen]
+    return BankFile(
+        "ofx",
+        picked.rows,
+        picked.problems,
+        statements=infos,
+        statement=chosen,
+        currency=picked.currency,
+    )
