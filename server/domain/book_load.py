@@ -15,6 +15,7 @@ from server.db import Database
 from server.domain.accounts import ACCOUNT_TYPES
 from server.domain.book_file import FORMAT, VERSION
 from server.domain.books import Book, book_problems, get_book
+from server.domain.bulk import indexed_in_bulk
 from server.domain.categories import KINDS
 from server.domain.currencies import is_currency
 from server.domain.money import AmountError, parse_amount
@@ -451,27 +452,28 @@ class _Plan:
             return None if index is None else category_ids[index]
 
         rows = self.transaction_rows
-        db.conn.executemany(
-            "INSERT INTO transactions (book_id, account_id, date, amount, payee_id, category_id, "
-            "memo, status, bank_id, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
+        with indexed_in_bulk(db):
+            db.conn.executemany(
+                "INSERT INTO transactions (book_id, account_id, date, amount, payee_id, "
+                "category_id, memo, status, bank_id, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    book_id,
-                    account_ids[r["account"]],
-                    r["date"],
-                    r["amount"],
-                    payee_id(r["payee"]),
-                    category_id(r["category"]),
-                    r["memo"],
-                    r["status"],
-                    r["bank_id"],
-                    r["created_at"],
-                    r["updated_at"],
-                )
-                for r in rows
-            ),
-        )
+                    (
+                        book_id,
+                        account_ids[r["account"]],
+                        r["date"],
+                        r["amount"],
+                        payee_id(r["payee"]),
+                        category_id(r["category"]),
+                        r["memo"],
+                        r["status"],
+                        r["bank_id"],
+                        r["created_at"],
+                        r["updated_at"],
+                    )
+                    for r in rows
+                ),
+            )
         ids = [
             i
             for (i,) in db.execute(

@@ -19,10 +19,11 @@ import sqlite_utils
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.books import CAN_WRITE, require_role
+from server.domain.bulk import NewRow, add_in_bulk, delete_in_bulk
 from server.domain.currencies import minor_digits
+from server.domain.labels import PAYEE_MAX
 from server.domain.money import MAX_MINOR_UNITS
 from server.domain.rules import Subject, rule_set
-from server.domain.transactions import NewRow, add_in_bulk, delete_transactions
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.imports.csv_file import Layout
 from server.imports.files import BankFile
@@ -30,7 +31,6 @@ from server.imports.rows import Row
 
 # A bank may date a transaction a few days apart from how it was entered by hand.
 DUPLICATE_WINDOW = timedelta(days=3)
-_CHUNK = 5000  # rows added between two progress reports
 
 
 @dataclass(frozen=True)
@@ -181,26 +181,20 @@ def run_import(
             )
             .last_pk
         )
-        new_rows = sorted(  # oldest first, across the chunks too (see add_in_bulk)
-            (
-                NewRow(
-                    p.row.date,
-                    p.amount,
-                    p.payee or None,
-                    p.row.memo[:1000],
-                    p.row.bank_id,
-                    p.category_id,
-                    p.tags,
-                )
-                for p in planned
-                if p.duplicate_of is None or p.row.line in keep_duplicates
-            ),
-            key=lambda r: r.date,
-        )
-        for start in range(0, len(new_rows), _CHUNK):  # still one transaction: all or nothing
-            add_in_bulk(db, book_id, account_id, new_rows[start : start + _CHUNK], import_id, now)
-            if progress is not None:
-                progress(min(start + _CHUNK, len(new_rows)), len(new_rows))
+        new_rows = [
+            NewRow(
+                p.row.date,
+                p.amount,
+                p.payee.strip()[:PAYEE_MAX] or None,
+                p.row.memo[:1000],
+                p.row.bank_id,
+                p.category_id,
+                p.tags,
+            )
+            for p in planned
+            if p.duplicate_of is None or p.row.line in keep_duplicates
+        ]
+        add_in_bulk(db, book_id, account_id, new_rows, import_id, now, progress)
         added, skipped = len(new_rows), len(planned) - len(new_rows)
         db.execute(
             "UPDATE imports SET added = ?, skipped = ? WHERE id = ?", [added, skipped, import_id]
@@ -277,6 +271,6 @@ def undo_import(
         ids = [
             r[0] for r in db.execute("SELECT id FROM transactions WHERE import_id = ?", [import_id])
         ]
-        removed = delete_transactions(database, user_id, book_id, ids) if ids else 0
+        removed = delete_in_bulk(db, ids) if ids else 0
         db.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [to_iso(now), import_id])
         return removed

@@ -168,7 +168,7 @@ def get_transaction(conn: sqlite3.Connection, book_id: int, transaction_id: int)
 # --- keeping totals, months and the search index in step -------------------------------------
 
 
-def _apply(
+def apply_to_totals(
     db: sqlite_utils.Database, account_id: int, day: str, amount: int, status: str, sign: int
 ) -> None:
     """Add (sign 1) or take away (sign -1) one transaction's amount from the kept totals."""
@@ -191,88 +191,13 @@ def _apply(
     )
 
 
-@dataclass(frozen=True)
-class NewRow:
-    """A plain transaction to add in bulk (an import's row), amount in minor units."""
-
-    date: date
-    amount: int
-    payee: str | None
-    memo: str
-    bank_id: str | None
-    category_id: int | None = None
-    tags: tuple[str, ...] = ()
-
-
-def add_in_bulk(
-    db: sqlite_utils.Database,
-    book_id: int,
-    account_id: int,
-    rows: list[NewRow],
-    import_id: int,
-    now: datetime,
-) -> None:
-    """Add many plain, uncleared transactions inside the caller's write transaction.
-
-    One statement for the rows and one kept-totals update per month, instead of a round of
-    checks and updates per row: what makes an import of 100k rows take seconds, not minutes.
-    (The search index follows by its triggers.)
-    """
-    stamp = to_iso(now)
-    payees = {name: payee_id_for(db, book_id, name) for name in {r.payee for r in rows}}
-    # Oldest first: the search index's keys then only grow within the transaction; out of
-    # order, FTS5 flushes its pending terms again and again (40k rows: 6 s instead of 1.6 s).
-    rows = sorted(rows, key=lambda r: r.date)
-    (before,) = db.execute("SELECT coalesce(max(id), 0) FROM transactions").fetchone()
-    db.conn.executemany(
-        "INSERT INTO transactions (book_id, account_id, date, amount, payee_id, category_id, "
-        "memo, import_id, bank_id, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            (
-                book_id,
-                account_id,
-                r.date.isoformat(),
-                r.amount,
-                payees[r.payee],
-                r.category_id,
-                r.memo,
-                import_id,
-                r.bank_id,
-                stamp,
-                stamp,
-            )
-            for r in rows
-        ),
-    )
-    tagged = [r for r in rows if r.tags]
-    if tagged:  # the new rows' ids, in the order they went in (one writer: nothing between)
-        ids = [
-            i
-            for (i,) in db.execute(
-                "SELECT id FROM transactions WHERE id > ? ORDER BY id", [before]
-            ).fetchall()
-        ]
-        tag_ids = {t: tag_ids_for(db, book_id, [t])[0] for t in {t for r in tagged for t in r.tags}}
-        db.conn.executemany(
-            "INSERT OR IGNORE INTO transaction_tags (transaction_id, tag_id) VALUES (?, ?)",
-            ((i, tag_ids[t]) for i, r in zip(ids, rows, strict=True) for t in r.tags),
-        )
-    months: dict[str, int] = {}
-    for r in rows:
-        month = r.date.isoformat()[:7]
-        months[month] = months.get(month, 0) + r.amount
-    for month, total in sorted(months.items()):
-        _apply(db, account_id, month + "-01", total, "uncleared", 1)
-
-
 def _unapply(db: sqlite_utils.Database, transaction_id: int) -> None:
     """Take a stored row's amount out of the kept totals (before it changes or goes)."""
     old = db.execute(
         "SELECT account_id, date, amount, status FROM transactions WHERE id = ?",
         [transaction_id],
     ).fetchone()
-    _apply(db, old["account_id"], old["date"], old["amount"], old["status"], -1)
+    apply_to_totals(db, old["account_id"], old["date"], old["amount"], old["status"], -1)
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -506,7 +431,7 @@ def _write(
         db.execute("DELETE FROM splits WHERE transaction_id = ?", [transaction_id])
         if tags is not None:
             db.execute("DELETE FROM transaction_tags WHERE transaction_id = ?", [transaction_id])
-    _apply(db, account_id, day, amount, status, 1)
+    apply_to_totals(db, account_id, day, amount, status, 1)
     db["splits"].insert_all(
         {
             "transaction_id": transaction_id,

@@ -13,10 +13,9 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from decimal import Decimal
 
-from server.imports.dates import date_formats
+from server.imports.dates import date_formats, read_date
 from server.imports.problems import ImportProblem
 from server.imports.rows import Row, RowProblem
 
@@ -24,6 +23,7 @@ DELIMITERS = (",", ";", "\t", "|")
 MAX_LINES = 200_000
 _SAMPLE_LINES = 60
 _PREAMBLE_LINES = 30
+_DETECT_LINES = 2100  # the lines read to tell a file's layout (preamble, header, body)
 
 # Header words per role, in the languages banks here write (compared lower-cased, trimmed).
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
@@ -206,7 +206,7 @@ def _amount_text(raw: str) -> str:
 def _decimal_mark(values: list[str]) -> str:
     """ "," when amounts write cents after a comma (1.234,56 or 12,5), else "."."""
     comma = dot = 0
-    for raw in values:
+    for raw in values[:2000]:
         value = re.sub(r"[^\d.,]", "", _amount_text(raw))
         if re.search(r",\d{1,2}$", value):
             comma += 1
@@ -215,12 +215,22 @@ def _decimal_mark(values: list[str]) -> str:
     return "," if comma > dot else "."
 
 
+_PLAIN = {".": re.compile(r"-?\d+(?:\.\d+)?"), ",": re.compile(r"-?\d+(?:,\d+)?")}
+_CURRENCY_MARKS = re.compile(r"^[A-Z]{3}|[A-Z]{3}$|[€$£¥]")
+_GROUPED = {
+    mark: re.compile(rf"\d{{1,3}}(\{group}\d{{3}})*(\{mark}\d+)?|\d+(\{mark}\d+)?")
+    for mark, group in ((".", ","), (",", "."))
+}
+
+
 def parse_amount(raw: str, decimal_mark: str) -> Decimal | None:
     """A bank's way of writing an amount as a Decimal; None for an empty cell.
 
     Knows thousands marks, a leading or trailing minus, (parentheses) for negatives, currency
     signs, and CR/DR suffixes. Raises ValueError for anything else.
     """
+    if _PLAIN[decimal_mark].fullmatch(raw):  # most amounts: no need for the rest
+        return Decimal(raw.replace(",", "."))
     text = _amount_text(raw).upper()
     if not text:
         return None
@@ -230,7 +240,7 @@ def parse_amount(raw: str, decimal_mark: str) -> Decimal | None:
     for suffix, sign in (("CR", False), ("DR", True)):
         if text.endswith(suffix):
             negative, text = negative or sign, text[: -len(suffix)]
-    text = re.sub(r"^[A-Z]{3}|[A-Z]{3}$|[€$£¥]", "", text)
+    text = _CURRENCY_MARKS.sub("", text)
     if text.endswith("-"):
         negative, text = not negative, text[:-1]
     if text.startswith(("-", "\u2212")):
@@ -238,18 +248,27 @@ def parse_amount(raw: str, decimal_mark: str) -> Decimal | None:
     elif text.startswith("+"):
         text = text[1:]
     group = "." if decimal_mark == "," else ","
-    if not re.fullmatch(
-        rf"\d{{1,3}}(\{group}\d{{3}})*(\{decimal_mark}\d+)?|\d+(\{decimal_mark}\d+)?", text
-    ):
+    if not _GROUPED[decimal_mark].fullmatch(text):
         raise ValueError(raw)
     value = Decimal(text.replace(group, "").replace(decimal_mark, "."))
     return -value if negative else value
 
 
+def _head_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    """The records of the file's first lines: enough to tell its layout, however long it is."""
+    lines = text.splitlines(keepends=True)
+    if len(lines) <= _DETECT_LINES:
+        return _records(text, delimiter)
+    try:
+        return _records("".join(lines[:_DETECT_LINES]), delimiter)
+    except ImportProblem:  # a quoted field cut at the sample's end: read it all
+        return _records(text, delimiter)
+
+
 def detect_layout(text: str) -> Layout:
     """Work out how to read the file (see the module's docstring)."""
     delimiter = _delimiter(text)
-    records = _records(text, delimiter)
+    records = _head_records(text, delimiter)
     header_at = None
     for index, (_, cells) in enumerate(records[:_PREAMBLE_LINES]):
         if _is_header(cells) and sum(_role_of(c) is not None for c in cells) >= 2:
@@ -288,44 +307,46 @@ def read_rows(text: str, layout: Layout) -> tuple[list[Row], list[RowProblem]]:
         raise ImportProblem(
             "The dates can be read as " + " or ".join(layout.date_formats) + ": choose one."
         )
-    date_format = layout.date_formats[0]
-    cols = layout.columns
+    date_format, mark = layout.date_formats[0], layout.decimal_mark
+    # Each role's column; a role the file lacks reads the empty cell put last on every line.
+    width = max(layout.columns.values(), default=0) + 1
+    at = {role: layout.columns.get(role, -1) for role in ROLE_WORDS}
+    date_at, payee_at, memo_at, id_at = at["date"], at["payee"], at["memo"], at["bank_id"]
     rows: list[Row] = []
     problems: list[RowProblem] = []
     for line, cells in _records(text, layout.delimiter):
         if line <= layout.header_line:
             continue
-
-        def cell(role: str, cells: list[str] = cells) -> str:
-            index = cols.get(role)
-            return cells[index] if index is not None and index < len(cells) else ""
-
+        if len(cells) < width:
+            cells.extend([""] * (width - len(cells)))
+        cells.append("")
+        written = cells[date_at]
         try:
-            day = datetime.strptime(cell("date"), date_format).date()
+            day = read_date(written, date_format)
         except ValueError:
-            problems.append(RowProblem(line, f"The date {cell('date')!r} is not {date_format}."))
+            problems.append(RowProblem(line, f"The date {written!r} is not {date_format}."))
             continue
         try:
-            amount = _row_amount(cell, layout.decimal_mark)
+            amount = _row_amount(cells, at, mark)
         except ValueError as error:
             problems.append(RowProblem(line, f"The amount {error.args[0]!r} is not a number."))
             continue
         if amount is None:
             problems.append(RowProblem(line, "The line has no amount."))
             continue
-        rows.append(Row(line, day, amount, cell("payee"), cell("memo"), cell("bank_id") or None))
+        rows.append(Row(line, day, amount, cells[payee_at], cells[memo_at], cells[id_at] or None))
     return rows, problems
 
 
-def _row_amount(cell, decimal_mark: str) -> Decimal | None:
-    if cell("amount"):
-        amount = parse_amount(cell("amount"), decimal_mark)
-        direction = cell("direction").strip().lower()
+def _row_amount(cells: list[str], at: dict[str, int], decimal_mark: str) -> Decimal | None:
+    if cells[at["amount"]]:
+        amount = parse_amount(cells[at["amount"]], decimal_mark)
+        direction = cells[at["direction"]].lower()
         if amount is not None and direction:
             return -abs(amount) if direction in OUT_WORDS else abs(amount)
         return amount
-    debit = parse_amount(cell("debit"), decimal_mark)
-    credit = parse_amount(cell("credit"), decimal_mark)
+    debit = parse_amount(cells[at["debit"]], decimal_mark)
+    credit = parse_amount(cells[at["credit"]], decimal_mark)
     if debit is None and credit is None:
         return None
     return (credit or Decimal(0)) - abs(debit or Decimal(0))

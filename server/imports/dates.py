@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import lru_cache
 
 DATE_FORMATS = (
     "%Y-%m-%d",
@@ -23,9 +25,18 @@ DATE_FORMATS = (
 )
 
 
+@lru_cache(maxsize=8192)
+def read_date(value: str, date_format: str) -> date:
+    """The date `value` writes in `date_format`; ValueError if it does not.
+
+    Remembered: a statement repeats a few hundred dates over and over, and strptime is slow.
+    """
+    return datetime.strptime(value, date_format).date()
+
+
 def parses(value: str, date_format: str) -> bool:
     try:
-        datetime.strptime(value, date_format)
+        read_date(value, date_format)
     except ValueError:
         return False
     return True
@@ -37,14 +48,15 @@ def date_formats(values: list[str], formats: Sequence[str] = DATE_FORMATS) -> tu
     Formats that read those dates alike are one answer; formats that disagree (day and month
     both 12 or less everywhere) are a choice for the person. Empty when none reads half.
     """
-    counts = {f: sum(parses(v, f) for v in values) for f in formats}
+    seen = Counter(values)  # each distinct date once (failures are not remembered)
+    counts = {f: sum(n for v, n in seen.items() if parses(v, f)) for f in formats}
     best = max(counts.values(), default=0)
     if best == 0 or best * 2 < len(values):
         return ()
     fitting = [f for f in formats if counts[f] == best]
-    common = [v for v in values if all(parses(v, f) for f in fitting)]
+    common = [v for v in seen if all(parses(v, f) for f in fitting)]
     distinct: dict[tuple[date, ...], str] = {}
     for date_format in fitting:
-        key = tuple(datetime.strptime(v, date_format).date() for v in common)
+        key = tuple(read_date(v, date_format) for v in common)
         distinct.setdefault(key, date_format)
     return tuple(distinct.values())

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from server.imports.csv_file import parse_amount
-from server.imports.dates import date_formats
+from server.imports.dates import date_formats, read_date
 from server.imports.problems import ImportProblem
 from server.imports.rows import Row, RowProblem
 
@@ -170,7 +169,7 @@ def _row(record: _Record, date_format: str, decimal_mark: str) -> Row | RowProbl
     if not fields.get("D"):
         return RowProblem(record.line, "The record has no date.")
     try:
-        day = datetime.strptime(_date_text(fields["D"]), date_format).date()
+        day = read_date(_date_text(fields["D"]), date_format)
     except ValueError:
         return RowProblem(record.line, f"The date {fields['D']!r} is not {date_format}.")
     raw = fields.get("T") or fields.get("U") or ""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from server.imports.problems import ImportProblem
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -40,7 +42,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _checked(text: str) -> str:
-    controls = sum(1 for ch in text if ch < " " and ch not in "\t\r\n")
+    controls = len(_CONTROLS.findall(text))
     if controls > max(8, len(text) // 100):
         raise ImportProblem("This is not a text file (it holds binary data).")
     return text.lstrip("\ufeff")

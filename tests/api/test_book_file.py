@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from tests.api.test_imports import search_index_matches_the_rows
+
 BOOKS = "/api/v1/books"
 
 
@@ -147,6 +149,7 @@ def test_a_book_goes_out_and_comes_back_the_same(alex, rich_book, database):
     assert len(kept_months(database, rich_book)) == 5
     found = alex.get(f"{BOOKS}/{made.json['id']}/transactions?q=immobilien").json["items"]
     assert [t["payee"] for t in found] == ["Müller Immobilien"]
+    search_index_matches_the_rows(database)
 
 
 def test_an_empty_book_round_trips_too(alex):

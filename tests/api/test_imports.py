@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from server.clock import utcnow
+from server.db.migrations import search_key
 from server.domain.accounts import create_account, get_account
 from server.domain.books import list_books
 from server.domain.imports import list_imports, plan_import, run_import, undo_import
@@ -295,3 +296,57 @@ def test_a_background_import_that_fails_says_why_and_writes_nothing(alex):
     assert "Line 2" in finished["problem"]["detail"]
     assert alex.get(f"/api/v1/books/{book}/imports").json["items"] == []
     assert alex.get(f"/api/v1/books/{book}/imports/jobs/nope").status_code == 404
+
+
+def search_index_matches_the_rows(database) -> None:
+    """The search index holds exactly one entry per transaction, with its payee and memo."""
+    with database.write() as db:  # FTS5 checks its index against its rows (a "write")
+        db.execute("INSERT INTO transactions_fts (transactions_fts) VALUES ('integrity-check')")
+    with database.read() as conn:
+        indexed = conn.execute(
+            "SELECT f.rowid, f.payee, f.memo FROM transactions_fts f ORDER BY 1"
+        ).fetchall()
+        expected = conn.execute(
+            f"SELECT {search_key('t')}, coalesce(p.name, ''), t.memo FROM transactions t "  # noqa: S608
+            "LEFT JOIN payees p ON p.id = t.payee_id ORDER BY 1"
+        ).fetchall()
+        triggers = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+    assert [tuple(r) for r in indexed] == [tuple(r) for r in expected]
+    assert {"transactions_search_insert", "transactions_search_delete"} <= triggers
+
+
+def test_a_bulk_import_and_its_undo_keep_the_search_index_exact(database, account, sign_in):
+    owner, book, checking = account
+    alex = sign_in("alex")
+    rows = [
+        row(n + 2, f"2025-0{1 + n % 9}-1{n % 9}", f"-{n}.50", f"Shop {n % 7}", f"ID{n}")
+        for n in range(300)
+    ]
+    made = run_import(
+        database, owner.id, book, checking.id, csv_file(rows), file_name="x.csv", now=utcnow()
+    )
+    search_index_matches_the_rows(database)
+    found = alex.get(f"/api/v1/books/{book}/transactions?q=shop&limit=500").json["items"]
+    assert len(found) == 300
+    # A transfer made since from one of the imported rows goes with the undo too.
+    with database.read() as conn:
+        first = conn.execute(
+            "SELECT id FROM transactions WHERE import_id = ?", [made.id]
+        ).fetchone()[0]
+    savings = create_account(
+        database, owner.id, book, name="Savings", account_type="savings", currency="EUR",
+        opening_balance="0", opening_date=date(2025, 1, 1), now=utcnow(),
+    )  # fmt: skip
+    alex.patch(
+        f"/api/v1/books/{book}/transactions/{first}", json={"transfer_account_id": savings.id}
+    )
+    assert undo_import(database, owner.id, book, made.id, utcnow()) == 301
+    search_index_matches_the_rows(database)
+    assert balance(database, book, checking.id) == 10000
+    assert balance(database, book, savings.id) == 0
+    with database.read() as conn:
+        assert (
+            conn.execute("SELECT count(*) FROM account_months WHERE total != 0").fetchone()[0] == 0
+        )
