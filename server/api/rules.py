@@ -17,7 +17,8 @@ from server.db.request import database, reader
 from server.domain import rules as domain
 from server.domain.books import CAN_WRITE, require_role
 from server.domain.money import format_amount
-from server.domain.rules import PAYEE_MATCHES, Change, Rule
+from server.domain.rule_runs import Change, apply_rules, preview_rules
+from server.domain.rules import PAYEE_MATCHES, Rule
 
 bp = APIBlueprint("rules", __name__, tag="Rules")
 
@@ -221,7 +222,7 @@ def delete_rule(book_id: int, rule_id: int) -> tuple[str, int]:
 def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Show what the rules would change."""
     require_role(reader(), current_principal().user.id, book_id, CAN_WRITE)
-    changes, total = domain.preview_rules(reader(), book_id, body["rule_ids"])
+    changes, total = preview_rules(reader(), book_id, body["rule_ids"])
     return {"changes": [_change_json(c) for c in changes], "total": total}
 
 
@@ -236,7 +237,7 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
 )
 def apply(book_id: int, body: dict[str, Any]) -> dict[str, int]:
     """Run the rules on the book's transactions."""
-    changed = domain.apply_rules(
+    changed = apply_rules(
         database(), current_principal().user.id, book_id, body["rule_ids"], now=utcnow()
     )
     return {"changed": changed}

@@ -9,14 +9,17 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 
 import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.books import CAN_WRITE, check_if_match, require_role
+from server.domain.currencies import minor_digits
 from server.domain.labels import payee_id_for, tag_ids_for
 from server.domain.money import AmountError, parse_amount
+from server.domain.rules import Subject, rule_set
 from server.errors import FieldError, NotFound, ValidationFailed
 
 # What is in an archived account stays editable; nothing new goes in.
@@ -523,9 +526,33 @@ def create_transaction(
     """Record a transaction (with splits, or as a transfer creating its other side)."""
     with database.write() as db:
         require_role(db.conn, user_id, book_id, CAN_WRITE)
-        resolved = _resolve(db, book_id, data, None)
+        resolved = _with_rules(db, book_id, _resolve(db, book_id, data, None))
         transaction_id = _save(db, book_id, resolved, now, None)
         return get_transaction(db.conn, book_id, transaction_id)
+
+
+def _with_rules(db: sqlite_utils.Database, book_id: int, new: _Resolved) -> _Resolved:
+    """A new transaction as the book's rules make it: the payee they name, the tags they add,
+    and their category unless one was given."""
+    rules = rule_set(db.conn, book_id)
+    if not rules:
+        return new
+    after = rules.run(
+        Subject(
+            new.account_id,
+            Decimal(new.amount).scaleb(-minor_digits(new.currency)),
+            new.payee or "",
+            new.category_id,
+            tuple(new.tags),
+            categorizable=not new.splits and new.transfer_account_id is None,
+        )
+    )
+    return replace(
+        new,
+        payee=after.payee or None,
+        category_id=new.category_id if new.category_id is not None else after.category_id,
+        tags=list(after.tags),
+    )
 
 
 def update_transaction(

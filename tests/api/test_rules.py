@@ -166,3 +166,42 @@ def test_a_deleted_category_moves_its_rules_along(alex, book):
     assert gone.status_code == 204, gone.json
     kept = alex.get(f"/api/v1/books/{book_id}/rules/{rule['id']}").json
     assert kept["set_category_id"] == other
+
+
+def test_new_transactions_pass_through_the_rules(alex, book):
+    book_id, account, category = book
+    make(alex, book_id, payee_match="regex", payee_text="^amzn", set_payee="Amazon")
+    make(
+        alex,
+        book_id,
+        payee_match="equals",
+        payee_text="amazon",
+        set_category_id=category,
+        add_tags=["online"],
+    )
+    transactions = f"/api/v1/books/{book_id}/transactions"
+    base = {"account_id": account, "date": "2025-05-01", "amount": "-12.00"}
+    made = alex.post(transactions, json={**base, "payee": "AMZN Mktp US*2K4", "tags": ["gift"]})
+    assert made.status_code == 201, made.json
+    assert (made.json["payee"], made.json["category_id"], made.json["tags"]) == (
+        "Amazon",
+        category,
+        ["gift", "online"],
+    )
+    other = alex.get(f"/api/v1/books/{book_id}/categories").json["items"][1]["id"]
+    chosen = alex.post(transactions, json={**base, "payee": "amzn", "category_id": other}).json
+    assert (chosen["payee"], chosen["category_id"]) == ("Amazon", other)  # a given one stays
+    split = alex.post(
+        transactions,
+        json={
+            **base,
+            "payee": "amzn",
+            "splits": [
+                {"amount": "-10.00", "category_id": other},
+                {"amount": "-2.00", "category_id": other},
+            ],
+        },
+    ).json
+    assert (split["payee"], split["category_id"]) == ("Amazon", None)
+    untouched = alex.post(transactions, json={**base, "payee": "Bakery"}).json
+    assert (untouched["payee"], untouched["category_id"], untouched["tags"]) == ("Bakery", None, [])
