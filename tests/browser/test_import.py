@@ -124,8 +124,11 @@ def test_a_large_file_imports_with_a_progress_bar(browser, alex_account, server_
     browser.visible("#import-file").send_keys(str(statement))
     browser.submit("#import-form")
     browser.wait_text(
-        "[data-summary]", "20000 new, 0 already in the account (skipped unless ticked)."
+        "[data-summary]",
+        "20000 new, 0 already in the account (skipped unless ticked). "
+        "The first 500 new rows are shown.",
     )
+    assert len(shown_lines(browser)) == 500
     browser.driver.execute_script(
         """window.progressSeen = [];
         const bar = document.querySelector("[data-progress]");

@@ -37,6 +37,7 @@ const FORMAT_LABELS = {
   ofx: "An OFX statement (as Quicken and most banks write them).",
   qif: "A QIF file (Quicken Interchange Format).",
 };
+const SHOWN_NEW_ROWS = 500;
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 const root = document.getElementById("import-page");
@@ -151,8 +152,12 @@ function ruleOutcome(row) {
 function showRows(result) {
   const currency = accountOf(upload.account_id)?.currency ?? book.currency;
   const body = preview.querySelector("#preview-table tbody");
+  // A year of a busy account is thousands of rows: show every duplicate (to tick) and the
+  // first new ones; the summary counts them all.
+  let newShown = 0;
+  const shown = result.rows.filter((row) => row.duplicate_of || newShown++ < SHOWN_NEW_ROWS);
   body.replaceChildren(
-    ...result.rows.map((row) => {
+    ...shown.map((row) => {
       const tr = document.createElement("tr");
       tr.dataset.line = row.line;
       const payee = row.rule_payee ? `${row.payee} → ${row.rule_payee}` : row.payee;
@@ -183,10 +188,11 @@ function showRows(result) {
     }),
   );
   const fresh = result.rows.filter((r) => !r.duplicate_of).length;
+  const hidden = fresh > SHOWN_NEW_ROWS ? ` The first ${SHOWN_NEW_ROWS} new rows are shown.` : "";
   const waiting = result.date_formats.length > 1 || (result.format === "ofx" && result.statement === null);
   preview.querySelector("[data-summary]").textContent = waiting
     ? "Choose above to see the rows."
-    : `${fresh} new, ${result.rows.length - fresh} already in the account (skipped unless ticked).`;
+    : `${fresh} new, ${result.rows.length - fresh} already in the account (skipped unless ticked).${hidden}`;
   const problems = preview.querySelector("[data-problems]");
   problems.textContent = result.problems.length
     ? `Lines that cannot be read (fix the file, or the columns above): ${result.problems
