@@ -89,5 +89,11 @@ def test_sigkill_during_a_large_import_loses_nothing_and_keeps_nothing_half(data
         assert conn.execute("SELECT count(*) FROM transactions").fetchone()[0] == 0
         balance = conn.execute("SELECT opening_balance + total FROM accounts").fetchone()[0]
         assert balance == 1000
+        # The import sets the search index's trigger aside inside its transaction: it is back.
+        triggers = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+        assert "transactions_search_insert" in triggers
+        assert conn.execute("SELECT count(*) FROM transactions_fts").fetchone()[0] == 0
     finally:
         conn.close()
