@@ -214,7 +214,7 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
         "statement": bank_file.statement,
         "rows": [
             {
-                **p.row.__dict__,
+                **p.row._asdict(),
                 "amount": format_amount(p.amount, currency),
                 "duplicate_of": p.duplicate_of,
                 "rule_payee": p.payee if p.payee != p.row.payee else None,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -38,8 +38,7 @@ UNINDEX_ROWS = (
 _CHUNK = 5000  # rows added between two progress reports
 
 
-@dataclass(frozen=True)
-class NewRow:
+class NewRow(NamedTuple):
     """A plain transaction to add in bulk (an import's row), amount in minor units; the payee
     as stored (stripped, at most PAYEE_MAX long)."""
 

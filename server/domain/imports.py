@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -33,8 +34,7 @@ from server.imports.rows import Row
 DUPLICATE_WINDOW = timedelta(days=3)
 
 
-@dataclass(frozen=True)
-class PlannedRow:
+class PlannedRow(NamedTuple):
     """One row of the file, in minor units, and whether it is already in the account."""
 
     row: Row

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from server.clock import from_iso, to_iso
 from server.db import Database
@@ -69,9 +69,9 @@ class Rule:
         return f'"rule-{self.id}-{self.revision}"'
 
 
-@dataclass(frozen=True)
-class Subject:
-    """What a rule looks at in a transaction, and what it may change."""
+class Subject(NamedTuple):
+    """What a rule looks at in a transaction, and what it may change (a tuple: an import
+    makes one per row)."""
 
     account_id: int
     amount: Decimal
