@@ -2,15 +2,17 @@
 
 A QIF file is lines of a one-letter field code and its value (`D12/31'25`, `T-54.21`,
 `PCORNER GROCER`), records ending with `^`, in sections opened by `!Type:Bank` and the like.
-Only register sections hold transactions; lists (categories, classes, memorized payees) and
-options are passed over. QIF has no transaction ids, so duplicates are found by date, amount
-and payee. Raises only ImportProblem.
+Only register sections hold transactions; lists (categories, classes, memorized payees),
+investment accounts and options are passed over. One file is imported into one account, so
+a file with several accounts' transactions is refused rather than merged. QIF has no
+transaction ids (`bank_id` is always None): duplicates are found by date, amount and payee.
+Raises only ImportProblem.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from server.imports.csv_file import parse_amount
 from server.imports.dates import date_formats, read_date
@@ -18,16 +20,25 @@ from server.imports.problems import ImportProblem
 from server.imports.rows import Row, RowProblem
 
 MAX_LINES = 200_000
-# Register sections and what they hold; other `!Type:`s are lists, passed over.
+# Register sections and the kind of account they hold ("Oth S" is German Quicken's asset).
 _REGISTERS = {
     "bank": "bank",
     "cash": "bank",
     "oth a": "bank",
     "oth l": "bank",
+    "oth s": "bank",
     "ccard": "creditcard",
 }
-_INVESTMENT = ("invst", "port")
-_NOT_TRANSACTIONS = ("cat", "class", "memorized", "prices", "security", "bill", "invitem", "tax")
+_INVESTMENTS = ("invst", "port")
+_LISTS = ("cat", "class", "memorized", "prices", "security", "bill", "invoice", "tax", "budget")
+# The dates that tell their format: enough for any real file; all of them are read only when
+# these leave a choice (strptime is slow, and a long history has thousands of distinct days).
+_DATE_SAMPLE = 2000
+# Only \r and \n end a line: str.splitlines() also splits on \x0b, \x85 and the like, which
+# would put every later line number out of step with the person's editor.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Quicken's short years: `1/2'25` is 2025; where a file writes them so, `12/31/99` is 1999.
+_SHORT_YEAR = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})('|\2)([0-9]{1,4})")
 
 
 @dataclass(frozen=True)
@@ -42,111 +53,177 @@ class QifFile:
 
 @dataclass
 class _Record:
-    line: int
-    fields: dict[str, str]
+    line: int  # where its first field is
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def has(self, code: str) -> bool:
+        return bool(self.fields.get(code))
+
+    def whole(self) -> bool:
+        """Whether it has what a transaction needs: a date and an amount."""
+        return self.has("D") and (self.has("T") or self.has("U"))
+
+
+@dataclass
+class _Register:
+    kind: str  # bank or creditcard
+    account: str | None  # the name of the !Account record before it, if any
+    records: list[_Record] = field(default_factory=list)
+
+
+class _Sections:
+    """The file's lines sorted into records and the sections they belong to."""
+
+    def __init__(self) -> None:
+        self.registers: list[_Register] = []
+        self.investment = False
+        self.section: _Register | str | None = None  # a register, "account", or None: skipped
+        self.account: str | None = None
+        self.record: _Record | None = None
+
+    def header(self, number: int, line: str) -> None:
+        self.end_record()
+        name = line[1:].strip().lower()
+        if name.startswith("type:"):
+            kind = name[5:].strip()
+            if kind in _REGISTERS:
+                self.section = _Register(_REGISTERS[kind], self.account)
+                self.registers.append(self.section)
+            elif kind in _INVESTMENTS or kind in _LISTS:
+                self.investment = self.investment or kind in _INVESTMENTS
+                self.section = None
+            else:
+                raise ImportProblem(f"Tallybook does not know the QIF section {line}.", number)
+        elif name == "account":
+            self.section = "account"
+        elif name.startswith(("option:", "clear:")):
+            # Around Quicken's list of all accounts: the names there own no transactions.
+            self.section, self.account = None, None
+        else:
+            raise ImportProblem(f"Tallybook does not know the QIF header {line}.", number)
+
+    def line(self, number: int, line: str) -> None:
+        if self.section is None:
+            return
+        if line.startswith("^"):
+            self.end_record()
+            return
+        if self.record is None:
+            self.record = _Record(number)
+        # The first of a code counts: a split's own lines (S, E, $, %) are never read, as the
+        # record's T is its total.
+        self.record.fields.setdefault(line[0], line[1:].strip())
+
+    def end_record(self) -> None:
+        record, self.record = self.record, None
+        if record is None:
+            return
+        if self.section == "account":
+            self.account = record.fields.get("N") or None
+        elif isinstance(self.section, _Register):
+            self.section.records.append(record)
+
+    def end(self) -> None:
+        """The end of the file: a last record without its ^ counts if it is whole."""
+        record = self.record
+        if record is not None and isinstance(self.section, _Register) and not record.whole():
+            raise ImportProblem(
+                "The file ends in the middle of a record: it looks cut short. Export it again.",
+                record.line,
+            )
+        self.end_record()
 
 
 def looks_like_qif(text: str) -> bool:
-    """Whether the text starts like a QIF file (`!Type:...`, `!Account` or `!Option:...`)."""
+    """Whether the text starts like a QIF file: `!Type:`, `!Account` or `!Option:` (the start
+    of Quicken's export of several accounts, which `read_qif` then explains it refuses)."""
     first = text.lstrip("\ufeff \t\r\n")[:20].lower()
     return first.startswith(("!type:", "!account", "!option:"))
 
 
-def _date_text(raw: str) -> str:
-    """Quicken's ways of writing dates made plain: ` 1/ 2'25` is `1/2/2025`."""
-    text = raw.strip().replace(" ", "")
-    if "'" in text:  # an apostrophe before the year means 2000 onwards
-        head, _, year = text.rpartition("'")
-        text = f"{head}/{2000 + int(year) if year.isdigit() and len(year) <= 2 else year}"
-    return text
-
-
-def _records(text: str) -> tuple[str, list[str], list[_Record]]:
-    """The register's kind, the names of the accounts it belongs to, and its records."""
-    lines = text.splitlines()
+def _register(text: str) -> _Register:
+    """The one account's transactions the file holds; refused if it holds none, or several."""
+    lines = _LINE_BREAK.split(text.rstrip("\r\n"))
     if len(lines) > MAX_LINES:
         raise ImportProblem(f"The file has more than {MAX_LINES} lines.")
-    kind: str | None = None
-    kinds: set[str] = set()
-    section: str | None = None  # "account", a register kind, or None for lists and options
-    accounts: list[str] = []
-    registers = 0
-    saw_investment = False
-    records: list[_Record] = []
-    current: _Record | None = None
+    sections = _Sections()
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
-        if not line:
-            continue
         if line.startswith("!"):
-            header = line[1:].lower()
-            current = None
-            if header.startswith("type:"):
-                name = header[5:].strip()
-                if name in _REGISTERS:
-                    section = _REGISTERS[name]
-                    kinds.add(section)
-                    kind = kind or section
-                    registers += 1
-                else:
-                    saw_investment = saw_investment or name.startswith(_INVESTMENT)
-                    if not name.startswith(_INVESTMENT + _NOT_TRANSACTIONS):
-                        raise ImportProblem(f"Unknown QIF section !Type:{line[6:]}.", number)
-                    section = None
-            elif header == "account":
-                section = "account"
-            elif header.startswith(("option:", "clear:")):
-                section = None
-            else:
-                raise ImportProblem(f"Unknown QIF header {line}.", number)
-            continue
-        if section is None:
-            continue
-        if current is None:
-            current = _Record(number, {})
-        if line == "^":
-            if section == "account":
-                if "N" in current.fields:
-                    accounts.append(current.fields["N"])
-            elif current.fields:
-                records.append(current)
-            current = None
-            continue
-        code, value = line[0], line[1:].strip()
-        if section != "account" and code in "SE$%":
-            continue  # a split's lines: the record's total is what counts
-        current.fields.setdefault(code, value)
-    if current is not None and current.fields and section not in (None, "account"):
-        records.append(current)  # a last record without its ^, as Quicken accepts
-    if registers == 0:
-        if saw_investment:
+            sections.header(number, line)
+        elif line:
+            sections.line(number, line)
+    sections.end()
+    accounts: dict[object, _Register] = {}
+    for index, register in enumerate(sections.registers):
+        if register.records:  # a section without its account's name is an account of its own
+            key = (register.account, register.kind) if register.account else index
+            accounts.setdefault(key, _Register(register.kind, register.account))
+            accounts[key].records.extend(register.records)
+    if not accounts:
+        if sections.investment:
             raise ImportProblem(
-                "This QIF file holds an investment account, which Tallybook does not import."
+                "This QIF file holds an investment account: Tallybook does not import "
+                "investment accounts."
             )
         raise ImportProblem("This QIF file holds no bank, cash or credit card transactions.")
-    if len(kinds) > 1 or len(set(accounts)) > 1:
-        named = ", ".join(dict.fromkeys(accounts)) or "unnamed"
+    if len(accounts) > 1:
+        names = ", ".join(dict.fromkeys(r.account for r in accounts.values() if r.account))
         raise ImportProblem(
-            f"This QIF file holds several accounts ({named}): export each account on its own."
+            f"This QIF file holds several accounts{f' ({names})' if names else ''}: "
+            "export each account on its own and import it into its account here."
         )
-    return kind or "bank", accounts, records
+    return next(iter(accounts.values()))
+
+
+def _date_text(raw: str, quicken_years: bool) -> str:
+    """A QIF date as `date_formats` reads it: ` 1/ 2'25` is `1/2/2025`.
+
+    Quicken pads with spaces and marks the years from 2000 with an apostrophe; in a file that
+    does, `12/31/99` (a slash and two digits) is 1999.
+    """
+    text = raw.strip()
+    if not re.search(r"[^\W\d_]", text):  # "31 Dec 2025" keeps its spaces
+        text = text.replace(" ", "")
+    short = _SHORT_YEAR.fullmatch(text)
+    if short is None:
+        return text
+    month_or_day, mark, day_or_month, before_year, year = short.groups()
+    if before_year == "'" and len(year) != 3:
+        full_year = int(year) if len(year) == 4 else 2000 + int(year)
+    elif quicken_years and len(year) == 2:
+        full_year = 1900 + int(year)
+    else:
+        return text
+    return f"{month_or_day}{mark}{day_or_month}{mark}{full_year}"
 
 
 def _decimal_mark(values: list[str]) -> str:
-    """ "," when the amounts write cents after a comma (1.234,56), else "."."""
-    comma = sum(1 for v in values if re.search(r",\d{1,2}$", v))
-    dot = sum(1 for v in values if re.search(r"\.\d{1,2}$", v))
+    """ "," when the amounts write cents after a comma (1.234,56 or -3,80) or whole thousands
+    after a dot (-1.000: money is not written to the tenth of a cent), else "."."""
+    comma = dot = 0
+    for value in values:
+        if re.search(r",[0-9]{1,2}$|\.[0-9]{3}$", value):
+            comma += 1
+        elif re.search(r"\.[0-9]{1,2}$", value):
+            dot += 1
     return "," if comma > dot else "."
 
 
 def read_qif(text: str, date_format: str | None = None) -> QifFile:
-    """The file's transactions; the dates are read with `date_format` when the file alone
-    leaves a choice (see `QifFile.date_formats`)."""
+    """The file's transactions, read with `date_format` when given: the person's choice where
+    the file alone leaves more than one (see `QifFile.date_formats`)."""
     if not looks_like_qif(text):
-        raise ImportProblem("This is not a QIF file: it does not start with !Type:.")
-    kind, _, records = _records(text)
-    dates = [_date_text(r.fields["D"]) for r in records if r.fields.get("D")]
-    formats = date_formats(dates[:2000])
+        raise ImportProblem("This is not a QIF file: it does not start with !Type: or !Account.")
+    register = _register(text)
+    records = register.records
+    quicken_years = any("'" in r.fields.get("D", "") for r in records)
+    written = [_date_text(r.fields["D"], quicken_years) for r in records if r.has("D")]
+    if not written:
+        raise ImportProblem("No transaction in this file has a date.")
+    formats = date_formats(written[:_DATE_SAMPLE])
+    if len(formats) > 1:  # the later dates may settle what the first leave open
+        formats = date_formats(written)
     if not formats:
         raise ImportProblem("The dates are in a format Tallybook does not know.")
     if date_format is not None:
@@ -154,35 +231,39 @@ def read_qif(text: str, date_format: str | None = None) -> QifFile:
             raise ImportProblem(f"The dates of this file cannot be read as {date_format}.")
         formats = (date_format,)
     if len(formats) > 1:
-        return QifFile(kind, formats, [], [])
-    mark = _decimal_mark([r.fields.get("T") or r.fields.get("U") or "" for r in records])
+        return QifFile(register.kind, formats, [], [])
+    mark = _decimal_mark([_amount_text(r) for r in records])
     rows: list[Row] = []
     problems: list[RowProblem] = []
     for record in records:
-        row = _row(record, formats[0], mark)
+        row = _row(record, formats[0], quicken_years, mark)
         (rows if isinstance(row, Row) else problems).append(row)
-    return QifFile(kind, formats, rows, problems)
+    return QifFile(register.kind, formats, rows, problems)
 
 
-def _row(record: _Record, date_format: str, decimal_mark: str) -> Row | RowProblem:
+def _amount_text(record: _Record) -> str:
+    return record.fields.get("T") or record.fields.get("U") or ""
+
+
+def _row(record: _Record, date_format: str, quicken_years: bool, mark: str) -> Row | RowProblem:
     fields = record.fields
-    if not fields.get("D"):
+    if not record.has("D"):
         return RowProblem(record.line, "The record has no date.")
     try:
-        day = read_date(_date_text(fields["D"]), date_format)
+        day = read_date(_date_text(fields["D"], quicken_years), date_format)
     except ValueError:
         return RowProblem(record.line, f"The date {fields['D']!r} is not {date_format}.")
-    raw = fields.get("T") or fields.get("U") or ""
+    raw = _amount_text(record)
     if not raw:
         return RowProblem(record.line, "The record has no amount.")
     try:
-        amount = parse_amount(raw, decimal_mark)
+        amount = parse_amount(raw, mark)
     except ValueError:
-        return RowProblem(record.line, f"The amount {raw!r} is not a number.")
+        amount = None
     if amount is None:
-        return RowProblem(record.line, "The record has no amount.")
+        return RowProblem(record.line, f"The amount {raw!r} is not a number.")
     memo = fields.get("M", "")
-    if fields.get("N", "").isdigit():
-        check = f"Check {fields['N']}"
-        memo = f"{memo} ({check.lower()})" if memo else check
+    number = fields.get("N", "")
+    if re.fullmatch(r"[0-9]+", number):  # a check's number; N also says ATM, DEP, EFT...
+        memo = f"{memo} (check {number})" if memo else f"Check {number}"
     return Row(record.line, day, amount, fields.get("P", ""), memo, None)
