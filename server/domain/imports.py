@@ -102,13 +102,21 @@ def plan_import(
         return []
     first = min(r.date for r in rows) - DUPLICATE_WINDOW
     last = max(r.date for r in rows) + DUPLICATE_WINDOW
+    # Two lookups, each along its own index: the account's transactions of the file's period
+    # (for matching by amount and payee), and those of any date that carry the file's ids.
     existing = conn.execute(
         "SELECT t.id, t.date, t.amount, t.bank_id, lower(coalesce(p.name, '')) AS payee "
         "FROM transactions t LEFT JOIN payees p ON p.id = t.payee_id "
-        "WHERE t.account_id = ? AND ((t.date BETWEEN ? AND ?) OR t.bank_id IS NOT NULL)",
+        "WHERE t.account_id = ? AND t.date BETWEEN ? AND ?",
         [account_id, first.isoformat(), last.isoformat()],
     ).fetchall()
-    by_bank_id = {r["bank_id"]: r["id"] for r in existing if r["bank_id"]}
+    by_bank_id = dict(
+        conn.execute(
+            "SELECT bank_id, id FROM transactions WHERE account_id = ? "
+            "AND bank_id IN (SELECT value FROM json_each(?))",
+            [account_id, json.dumps([r.bank_id for r in rows if r.bank_id])],
+        ).fetchall()
+    )
     by_amount: dict[int, list[sqlite3.Row]] = {}
     for candidate in existing:
         by_amount.setdefault(candidate["amount"], []).append(candidate)
