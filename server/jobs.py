@@ -27,6 +27,12 @@ STATES = ("queued", "running", "done", "failed")
 Progress = Callable[[int, int], None]
 
 
+class JobFailed(AppError):
+    """A job that broke on a bug of ours (logged), as its problem says."""
+
+    status, title, code = 500, "Internal server error", "internal_error"
+
+
 @dataclass
 class Job:
     """One piece of background work in a book."""
@@ -80,7 +86,7 @@ class Jobs:
             job.problem, job.state = error, "failed"
         except Exception:
             log.exception("job %s failed", job.id)
-            job.problem = AppError("Something went wrong on our side; it has been logged.")
+            job.problem = JobFailed("Something went wrong on our side; it has been logged.")
             job.state = "failed"
         job.finished_at = utcnow()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,7 +18,7 @@ from server.domain.bulk import indexed_in_bulk
 from server.domain.categories import KINDS
 from server.domain.currencies import is_currency
 from server.domain.money import AmountError, parse_amount
-from server.domain.rules import PAYEE_MATCHES
+from server.domain.rules import validated_rule
 from server.domain.transactions import MAX_SPLITS, MAX_TOTAL, STATUSES
 from server.errors import FieldError, ValidationFailed
 
@@ -92,7 +91,7 @@ def _ref(item: dict, key: str, known: dict[int, Any], where: str, problems: _Pro
     value = item.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or value not in known:
+    if not isinstance(value, int) or isinstance(value, bool) or value not in known:
         problems.add(f"{where}.{key}", f"No {key} with ref {value!r} in the file.")
         return None
     return known[value]
@@ -353,29 +352,28 @@ class _Plan:
     ) -> None:
         for index, item in enumerate(items):
             where = f"rules[{index}]"
+            account = _ref(item, "account", account_refs, where, self.problems)
+            category = _ref(item, "set_category", category_refs, where, self.problems)
+            position = item.get("position", index + 1)
             self.problems.check(
-                item.get("payee_match") in (None, *PAYEE_MATCHES),
-                f"{where}.payee_match",
-                "Not contains, equals or regex.",
+                isinstance(position, int) and not isinstance(position, bool),
+                f"{where}.position",
+                "Expected a whole number.",
             )
+            try:  # the same checks as a rule made in the app (its refs are checked above)
+                row = validated_rule(
+                    None, 0, {**item, "account_id": account, "set_category_id": category}
+                )
+            except ValidationFailed as refusal:
+                for error in refusal.errors:
+                    self.problems.add(f"{where}.{error.field}", error.message)
+                continue
             self.rule_rows.append(
                 {
-                    **{
-                        key: item.get(key)
-                        for key in (
-                            "name",
-                            "payee_match",
-                            "amount_min",
-                            "amount_max",
-                            "set_payee",
-                        )
-                    },
-                    "position": item.get("position", index + 1),
-                    "payee_text": item.get("payee_text") or "",
-                    "enabled": int(bool(item.get("enabled", True))),
-                    "account": _ref(item, "account", account_refs, where, self.problems),
-                    "set_category": _ref(item, "set_category", category_refs, where, self.problems),
-                    "add_tags": json.dumps(item.get("add_tags") or [], ensure_ascii=False),
+                    **row,
+                    "position": position,
+                    "account": account,
+                    "set_category": category,
                     **self._stamps(item, where),
                 }
             )

@@ -32,6 +32,7 @@ from server.imports.rows import Row
 
 # A bank may date a transaction a few days apart from how it was entered by hand.
 DUPLICATE_WINDOW = timedelta(days=3)
+BANK_ID_MAX = 255  # what the column holds; longer ids are kept by their start
 
 
 class PlannedRow(NamedTuple):
@@ -114,7 +115,7 @@ def plan_import(
         conn.execute(
             "SELECT bank_id, id FROM transactions WHERE account_id = ? "
             "AND bank_id IN (SELECT value FROM json_each(?))",
-            [account_id, json.dumps([r.bank_id for r in rows if r.bank_id])],
+            [account_id, json.dumps([r.bank_id[:BANK_ID_MAX] for r in rows if r.bank_id])],
         ).fetchall()
     )
     by_amount: dict[int, list[sqlite3.Row]] = {}
@@ -124,7 +125,7 @@ def plan_import(
     rules = rule_set(conn, book_id)
     planned = []
     for row, amount in zip(rows, amounts, strict=True):
-        match = by_bank_id.get(row.bank_id) if row.bank_id else None
+        match = by_bank_id.get(row.bank_id[:BANK_ID_MAX]) if row.bank_id else None
         if match is None:
             match = _similar(by_amount.get(amount, []), taken, row)
         if match is not None:
@@ -195,7 +196,7 @@ def run_import(
                 p.amount,
                 p.payee.strip()[:PAYEE_MAX] or None,
                 p.row.memo[:1000],
-                p.row.bank_id,
+                p.row.bank_id[:BANK_ID_MAX] if p.row.bank_id else None,
                 p.category_id,
                 p.tags,
             )

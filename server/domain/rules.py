@@ -207,14 +207,21 @@ def _amount(value: object, field: str, problems: list[FieldError]) -> str | None
     return text
 
 
-def _validated(conn: sqlite3.Connection, book_id: int, values: Mapping[str, Any]) -> dict:
-    """A rule's fields checked together; every problem is reported at its field."""
+def validated_rule(
+    conn: sqlite3.Connection | None, book_id: int, values: Mapping[str, Any]
+) -> dict:
+    """A rule's fields checked together; every problem is reported at its field. Without
+    `conn` its account and category are taken as checked already (a book file's refs)."""
     problems: list[FieldError] = []
-    name = str(values.get("name") or "").strip()
+    raw_name = values.get("name")
+    name = raw_name.strip() if isinstance(raw_name, str) else ""
     if not 1 <= len(name) <= NAME_MAX:
         problems.append(FieldError("name", f"Give the rule a name of 1 to {NAME_MAX} characters."))
     payee_match = values.get("payee_match")
-    payee_text = str(values.get("payee_text") or "")
+    payee_text = values.get("payee_text") or ""
+    if not isinstance(payee_text, str):
+        problems.append(FieldError("payee_text", "Expected text."))
+        payee_text = ""
     if payee_match is not None:
         if payee_match not in PAYEE_MATCHES:
             problems.append(FieldError("payee_match", "Choose contains, equals or regex."))
@@ -242,6 +249,7 @@ def _validated(conn: sqlite3.Connection, book_id: int, values: Mapping[str, Any]
     account_id = values.get("account_id")
     if (
         account_id is not None
+        and conn is not None
         and not conn.execute(
             "SELECT 1 FROM accounts WHERE id = ? AND book_id = ?", [account_id, book_id]
         ).fetchone()
@@ -250,6 +258,7 @@ def _validated(conn: sqlite3.Connection, book_id: int, values: Mapping[str, Any]
     category_id = values.get("set_category_id")
     if (
         category_id is not None
+        and conn is not None
         and not conn.execute(
             "SELECT 1 FROM categories WHERE id = ? AND book_id = ?", [category_id, book_id]
         ).fetchone()
@@ -264,7 +273,11 @@ def _validated(conn: sqlite3.Connection, book_id: int, values: Mapping[str, Any]
         except ValidationFailed as refusal:
             problems.extend(refusal.errors)
     tags: list[str] = []
-    for tag in values.get("add_tags") or []:
+    wanted_tags = values.get("add_tags") or []
+    if not isinstance(wanted_tags, list):
+        problems.append(FieldError("add_tags", "Expected a list of tags."))
+        wanted_tags = []
+    for tag in wanted_tags:
         try:
             tags = list(_with_tags(tuple(tags), [clean_tag_name(tag, "add_tags")]))
         except ValidationFailed as refusal:
@@ -301,7 +314,7 @@ def create_rule(
 ) -> Rule:
     """Add a rule after the book's others (it runs last)."""
     with database.write() as db:
-        row = _validated(db.conn, book_id, values)
+        row = validated_rule(db.conn, book_id, values)
         (last,) = db.execute(
             "SELECT coalesce(max(position), 0) FROM rules WHERE book_id = ?", [book_id]
         ).fetchone()
@@ -336,7 +349,7 @@ def update_rule(
         current = get_rule(db.conn, book_id, rule_id)
         check_if_match(if_match, current.etag, "rule")
         merged = {name: getattr(current, name) for name in FIELDS} | dict(changes)
-        row = _validated(db.conn, book_id, merged)
+        row = validated_rule(db.conn, book_id, merged)
         if "position" in changes:
             row["position"] = changes["position"]
         db["rules"].update(

@@ -91,6 +91,12 @@ def read_bank_file(
         return BankFile("qif", qif.rows, qif.problems, qif.date_formats)
     layout = preset(detect_layout(text))
     if columns:
+        outside = [role for role, index in columns.items() if not 0 <= index < len(layout.headers)]
+        if outside:
+            raise ImportProblem(
+                f"The file has {len(layout.headers)} columns: there is no column "
+                f"{columns[outside[0]]} for {outside[0]}."
+            )
         layout = replace(layout, columns=dict(columns))
     if date_format:
         layout = layout.with_date_format(date_format)

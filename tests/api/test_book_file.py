@@ -178,6 +178,14 @@ def test_an_empty_book_round_trips_too(alex):
         (lambda d: d["accounts"][0].update(type="piggy"), "accounts[0].type"),
         (lambda d: d["accounts"].append(dict(d["accounts"][0])), "accounts[3].ref"),
         (lambda d: d["categories"][0].update(group=None), "categories[0].group"),
+        (lambda d: d["categories"][0].update(group={}), "categories[0].group"),
+        (lambda d: d["transactions"][0].update(account=[1]), "transactions[0].account"),
+        (lambda d: d["rules"][0].update(payee_text="("), "rules[0].payee_text"),
+        (lambda d: d["rules"][0].update(amount_max="abc"), "rules[0].amount_max"),
+        (lambda d: d["rules"][0].update(add_tags="abc"), "rules[0].add_tags"),
+        (lambda d: d["rules"][0].update(add_tags=[1]), "rules[0].add_tags"),
+        (lambda d: d["rules"][0].update(position="first"), "rules[0].position"),
+        (lambda d: d["rules"][0].update(name=["a"]), "rules[0].name"),
     ],
 )
 def test_a_damaged_file_is_refused_whole_at_its_place(alex, rich_book, damage, where):

@@ -103,3 +103,13 @@ def test_a_card_statement_from_qif(alex):
     book, account = current_account(alex)
     made = alex.post(f"/api/v1/books/{book}/imports", json=file_body(account, CREDIT_CARD))
     assert made.status_code == 201 and made.json["added"] == 2
+
+
+def test_a_bank_id_longer_than_the_book_keeps_is_cut_and_still_finds_its_duplicate(
+    alex, usd_account
+):
+    book, account = usd_account
+    long_id = US_CHECKING.replace("<FITID>2025112401", "<FITID>" + "7" * 300)
+    base = f"/api/v1/books/{book}/imports"
+    assert alex.post(base, json=file_body(account, long_id)).status_code == 201
+    assert alex.post(base, json=file_body(account, long_id)).json["skipped"] == 4

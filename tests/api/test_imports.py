@@ -350,3 +350,14 @@ def test_a_bulk_import_and_its_undo_keep_the_search_index_exact(database, accoun
         assert (
             conn.execute("SELECT count(*) FROM account_months WHERE total != 0").fetchone()[0] == 0
         )
+
+
+@pytest.mark.parametrize("index", [7, -1, 10**12])
+def test_a_column_the_file_does_not_have_is_refused(alex, index):
+    book, account = current_account(alex)
+    body = file_body(
+        account, UK, date_format="%d/%m/%Y", columns={"date": 0, "debit": 2, "memo": index}
+    )
+    response = alex.post(f"/api/v1/books/{book}/imports/preview", json=body)
+    assert response.status_code == 422
+    assert "there is no column" in response.json["errors"][0]["message"]
