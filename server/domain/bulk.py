@@ -62,11 +62,12 @@ def _trigger_set_aside(db: sqlite_utils.Database, name: str) -> Iterator[None]:
 
 
 @contextmanager
-def indexed_in_bulk(db: sqlite_utils.Database) -> Iterator[None]:
-    """Index the transactions the block adds for search in one statement, after them."""
+def indexed_in_bulk(db: sqlite_utils.Database) -> Iterator[int]:
+    """Index the transactions the block adds for search in one statement, after them; the
+    block gets the largest id before it (the new rows' ids are above it)."""
     (before,) = db.execute("SELECT coalesce(max(id), 0) FROM transactions").fetchone()
     with _trigger_set_aside(db, "transactions_search_insert"):
-        yield
+        yield before
         db.execute(INDEX_ROWS, [before])
 
 
@@ -99,8 +100,7 @@ def add_in_bulk(
     stamp = to_iso(now)
     payees = _payee_ids(db, book_id, {r.payee for r in rows if r.payee})
     rows = sorted(rows, key=lambda r: r.date)
-    (before,) = db.execute("SELECT coalesce(max(id), 0) FROM transactions").fetchone()
-    with indexed_in_bulk(db):
+    with indexed_in_bulk(db) as before:
         for start in range(0, len(rows), _CHUNK):
             db.conn.executemany(
                 "INSERT INTO transactions (book_id, account_id, date, amount, payee_id, "
