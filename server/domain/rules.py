@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
+
+import re2
 
 from server.clock import from_iso, to_iso
 from server.db import Database
@@ -81,6 +83,27 @@ class Subject(NamedTuple):
     categorizable: bool = True  # transfers and split transactions take no category
 
 
+def payee_pattern(text: str) -> Callable[[str], bool]:
+    """A rule's regular expression as a test of payees, in any case.
+
+    RE2 rather than `re`: it matches in time linear in the payee, so no pattern (say
+    `^(a+)+$`) can hold the writer for minutes. It has no backreferences or lookaround;
+    such a pattern is refused with RE2's reason (ValueError).
+    """
+    options = re2.Options()
+    options.case_sensitive = False
+    options.log_errors = False
+    options.never_capture = True
+    try:
+        compiled = re2.compile(text, options)
+    except re2.error as error:
+        reason = error.args[0] if error.args else "not understood"
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise ValueError(str(reason)) from None
+    return lambda payee: compiled.search(payee) is not None
+
+
 class _Compiled:
     """A rule made ready to test many transactions."""
 
@@ -88,8 +111,7 @@ class _Compiled:
         self.rule = rule
         text = rule.payee_text
         if rule.payee_match == "regex":
-            pattern = re.compile(text, re.IGNORECASE)
-            self._payee = lambda payee: pattern.search(payee) is not None
+            self._payee = payee_pattern(text)
         elif rule.payee_match == "equals":
             wanted = text.strip().casefold()
             self._payee = lambda payee: payee.strip().casefold() == wanted
@@ -231,10 +253,12 @@ def validated_rule(
             problems.append(FieldError("payee_text", f"At most {PATTERN_MAX} characters."))
         elif payee_match == "regex":
             try:
-                re.compile(payee_text, re.IGNORECASE)
-            except re.error as error:
+                payee_pattern(payee_text)
+            except ValueError as error:
                 problems.append(
-                    FieldError("payee_text", f"Not a valid regular expression: {error}.")
+                    FieldError(
+                        "payee_text", f"Not a regular expression Tallybook can use: {error}."
+                    )
                 )
     else:
         payee_text = ""

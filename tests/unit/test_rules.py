@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from server.domain.rules import Rule, RuleSet, Subject
 
 STAMP = datetime(2025, 1, 1, tzinfo=UTC)
+ROOT = Path(__file__).parents[2]
 
 
 def rule(rule_id: int = 1, **fields) -> Rule:
@@ -54,11 +58,34 @@ def subject(payee: str = "CORNER GROCER #114", amount: str = "-54.21", **fields)
         ("regex", r"^amzn mktp", "AMZN Mktp US*2K4", True),
         ("regex", r"^amzn mktp", "PAYPAL *AMZN MKTP", False),
         ("regex", r"\d{4}$", "CHECK 1042", True),
+        ("regex", r"café|bistro", "CAFÉ MÜLLER", True),
     ],
 )
 def test_payee_conditions(match, text, payee, expected):
     rules = RuleSet([rule(payee_match=match, payee_text=text, set_category_id=7)])
     assert (rules.run(subject(payee)).category_id == 7) is expected
+
+
+def test_a_pattern_that_backtracks_forever_elsewhere_answers_at_once():
+    """`^(a+)+$` on 64 a's and a b takes a backtracking engine (Python's `re`) 2**64 steps:
+    run in a child process, so that a regression fails at the timeout instead of hanging
+    the suite."""
+    program = (
+        "from decimal import Decimal\n"
+        "from server.domain.rules import Rule, RuleSet, Subject\n"
+        "from tests.unit.test_rules import rule, subject\n"
+        "rules = RuleSet([rule(payee_match='regex', payee_text='^(a+)+$', set_category_id=7)])\n"
+        "print(rules.run(subject('a' * 64 + 'b')).category_id)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "None"
 
 
 @pytest.mark.parametrize(
