@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from server.domain.books import Book, book_problems, get_book
 from server.domain.bulk import indexed_in_bulk
 from server.domain.categories import KINDS
 from server.domain.currencies import is_currency
+from server.domain.labels import clean_payee_name, clean_tag_name
 from server.domain.money import AmountError, parse_amount
 from server.domain.rules import validated_rule
 from server.domain.transactions import MAX_SPLITS, MAX_TOTAL, STATUSES
@@ -87,6 +89,21 @@ def _money(value: Any, currency: str, where: str, problems: _Problems) -> int:
         return 0
 
 
+def _label(
+    clean: Callable[[str, str], str], name: Any, where: str, problems: _Problems
+) -> str | None:
+    """A payee's or tag's name as the book keeps it (see `labels`); None if refused."""
+    if not isinstance(name, str):
+        problems.add(where, "Expected text.")
+        return None
+    try:
+        return clean(name, where)
+    except ValidationFailed as refusal:
+        for error in refusal.errors:
+            problems.add(error.field, error.message)
+        return None
+
+
 def _ref(item: dict, key: str, known: dict[int, Any], where: str, problems: _Problems) -> Any:
     value = item.get(key)
     if value is None:
@@ -95,6 +112,17 @@ def _ref(item: dict, key: str, known: dict[int, Any], where: str, problems: _Pro
         problems.add(f"{where}.{key}", f"No {key} with ref {value!r} in the file.")
         return None
     return known[value]
+
+
+def _names(
+    data: dict, key: str, clean: Callable[[str, str], str], problems: _Problems
+) -> list[str]:
+    names = data.get(key, [])
+    if not isinstance(names, list):
+        problems.add(key, "Expected a list of names.")
+        return []
+    cleaned = [_label(clean, n, f"{key}[{i}]", problems) for i, n in enumerate(names)]
+    return [n for n in cleaned if n is not None]
 
 
 def _refs_of(items: list[dict], name: str, problems: _Problems) -> dict[int, int]:
@@ -134,14 +162,8 @@ def load_book(database: Database, owner_id: int, data: Any, *, now: datetime) ->
     categories = _items(data, "categories", problems)
     transactions = _items(data, "transactions", problems)
     rules = _items(data, "rules", problems)
-    payees = data.get("payees", [])
-    tags = data.get("tags", [])
-    for key, names in (("payees", payees), ("tags", tags)):
-        problems.check(
-            isinstance(names, list) and all(isinstance(n, str) for n in names),
-            key,
-            "Expected a list of names.",
-        )
+    payees = _names(data, "payees", clean_payee_name, problems)
+    tags = _names(data, "tags", clean_tag_name, problems)
     account_refs = _refs_of(accounts, "accounts", problems)
     group_refs = _refs_of(groups, "category_groups", problems)
     category_refs = _refs_of(categories, "categories", problems)
@@ -295,6 +317,9 @@ class _Plan:
                         }
                     )
                 self.problems.check(
+                    len(split_rows) != 1, f"{where}.splits", "A split needs at least two parts."
+                )
+                self.problems.check(
                     not split_rows or sum(s["amount"] for s in split_rows) == amount,
                     f"{where}.splits",
                     "The parts do not add up to the amount.",
@@ -319,11 +344,20 @@ class _Plan:
                     "A transfer's two sides must be in different accounts.",
                 )
             tag_names = item.get("tags") or []
-            self.problems.check(
-                isinstance(tag_names, list) and all(isinstance(t, str) for t in tag_names),
-                f"{where}.tags",
-                "Expected a list of tag names.",
-            )
+            if self.problems.check(
+                isinstance(tag_names, list), f"{where}.tags", "Expected a list of tag names."
+            ):
+                tag_names = [
+                    _label(clean_tag_name, name, f"{where}.tags[{number}]", self.problems)
+                    for number, name in enumerate(tag_names)
+                ]
+            else:
+                tag_names = []
+            payee = item.get("payee")
+            if payee is not None and not (isinstance(payee, str) and not payee.strip()):
+                payee = _label(clean_payee_name, payee, f"{where}.payee", self.problems)
+            else:
+                payee = None  # no payee, as the app makes of a blank one
             bank_id = item.get("bank_id")
             self.problems.check(
                 bank_id is None or (isinstance(bank_id, str) and len(bank_id) <= 255),
@@ -335,17 +369,37 @@ class _Plan:
                     "account": account,
                     "date": _day(item.get("date"), f"{where}.date", self.problems),
                     "amount": amount,
-                    "payee": _text(item, "payee", where, self.problems, optional=True),
+                    "payee": payee,
                     "category": category,
                     "memo": _text(item, "memo", where, self.problems, optional=True) or "",
                     "status": status,
-                    "tags": tag_names if isinstance(tag_names, list) else [],
+                    "tags": tag_names,
                     "splits": split_rows,
                     "transfer": transfer,
                     "bank_id": bank_id,
                     **self._stamps(item, where),
                 }
             )
+        self._check_transfer_amounts()
+
+    def _check_transfer_amounts(self) -> None:
+        """As the app keeps transfers: the same money going out of one account and into the
+        other (exactly, in one currency; with opposite signs between two currencies)."""
+        rows = self.transaction_rows
+        for index, row in enumerate(rows):
+            if row["transfer"] is None or not self.account_rows:
+                continue
+            other = rows[row["transfer"]]
+            mine, theirs = row["amount"], other["amount"]
+            if self._currency(row) == self._currency(other):
+                ok, message = mine == -theirs, "A transfer's two sides are opposite amounts."
+            else:
+                ok = not (mine and theirs and (mine > 0) == (theirs > 0))
+                message = "A transfer's two sides have opposite signs."
+            self.problems.check(ok, f"transactions[{index}].transfer", message)
+
+    def _currency(self, row: dict) -> str:
+        return self.account_rows[row["account"]]["currency"]
 
     def rules(
         self, items: list[dict], account_refs: dict[int, int], category_refs: dict[int, int]

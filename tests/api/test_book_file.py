@@ -159,6 +159,38 @@ def test_an_empty_book_round_trips_too(alex):
     assert without_moment(copied) == without_moment(original)
 
 
+def a_transfer_between_two_euro_accounts(amount: str):
+    """A damage: the transfer's second side moved to a second euro account, with `amount`."""
+
+    def damage(document: dict) -> None:
+        second = dict(document["accounts"][0], ref=99, name="Zweitkonto")
+        document["accounts"].append(second)
+        document["transactions"][3].update(account=99, amount=amount)
+
+    return damage
+
+
+def test_names_are_kept_as_the_app_keeps_them(alex, rich_book):
+    document = export(alex, rich_book)
+    document["transactions"][0].update(payee="  Müller Immobilien ", tags=[" home", "Fixed "])
+    document["transactions"][4].update(payee="   ")
+    document["payees"].append("  Spaced  ")
+    made = post(alex, f"{BOOKS}/import", document)["id"]
+    copied = export(alex, made)
+    assert copied["transactions"][0]["payee"] == "Müller Immobilien"
+    assert sorted(copied["transactions"][0]["tags"]) == ["Fixed", "home"]
+    assert copied["transactions"][4]["payee"] is None
+    assert "Spaced" in copied["payees"]
+
+
+def test_a_transfer_in_one_currency_loads_when_its_sides_match(alex, rich_book):
+    document = export(alex, rich_book)
+    a_transfer_between_two_euro_accounts("500.00")(document)
+    made = post(alex, f"{BOOKS}/import", document)["id"]
+    accounts = alex.get(f"{BOOKS}/{made}/accounts").json["items"]
+    assert {a["name"]: a["balance"] for a in accounts}["Zweitkonto"] == "1750.75"
+
+
 @pytest.mark.parametrize(
     ("damage", "where"),
     [
@@ -174,6 +206,20 @@ def test_an_empty_book_round_trips_too(alex):
             "transactions[1].splits",
         ),
         (lambda d: d["transactions"][3].update(transfer=None), "transactions[2].transfer"),
+        (lambda d: d["transactions"][3].update(amount="-541.20"), "transactions[2].transfer"),
+        (a_transfer_between_two_euro_accounts("500.01"), "transactions[3].transfer"),
+        (lambda d: d["transactions"][0].update(payee=" x" * 300), "transactions[0].payee"),
+        (lambda d: d["transactions"][0].update(payee=7), "transactions[0].payee"),
+        (lambda d: d["transactions"][0].update(tags=["home", "a,b"]), "transactions[0].tags[1]"),
+        (lambda d: d["transactions"][0].update(tags=["  "]), "transactions[0].tags[0]"),
+        (lambda d: d["tags"].insert(0, "x" * 51), "tags[0]"),
+        (lambda d: d["payees"].insert(0, " "), "payees[0]"),
+        (
+            lambda d: d["transactions"][1].update(
+                splits=d["transactions"][1]["splits"][:1], amount="-60.00"
+            ),
+            "transactions[1].splits",
+        ),
         (lambda d: d["transactions"][0].update(status="lost"), "transactions[0].status"),
         (lambda d: d["accounts"][0].update(type="piggy"), "accounts[0].type"),
         (lambda d: d["accounts"].append(dict(d["accounts"][0])), "accounts[3].ref"),
