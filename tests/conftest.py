@@ -95,6 +95,9 @@ class SignedIn:
     def patch(self, path: str, **kwargs: Any) -> Any:
         return self.client.patch(path, headers=self._headers(kwargs), **kwargs)
 
+    def put(self, path: str, **kwargs: Any) -> Any:
+        return self.client.put(path, headers=self._headers(kwargs), **kwargs)
+
     def delete(self, path: str, **kwargs: Any) -> Any:
         return self.client.delete(path, headers=self._headers(kwargs), **kwargs)
 

@@ -88,6 +88,15 @@ class RuleList(Schema):
     items = List(Nested(RuleOut))
 
 
+class OrderIn(Schema):
+    rule_ids = List(
+        Integer(),
+        required=True,
+        validate=Length(max=10_000),
+        metadata={"description": "Every rule of the book, once each, in the order to run."},
+    )
+
+
 class RunIn(Schema):
     rule_ids = List(
         Integer(),
@@ -192,6 +201,24 @@ def update_rule(book_id: int, rule_id: int, body: dict[str, Any]) -> Any:
             if_match=request.headers.get("If-Match"),
         )
     return _with_etag(rule)
+
+
+@bp.put(RULES + "/order")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(OrderIn, arg_name="body")
+@bp.output(RuleList)
+@bp.doc(
+    summary="Put the rules in order",
+    description="Moves them all at once: `rule_ids` lists every rule of the book in the order "
+    "they should run (positions become 1, 2, 3...). A list that misses a rule, names one twice "
+    "or one the book does not have is refused with nothing moved.",
+    responses=VIEWER,
+)
+def reorder_rules(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """Put the rules in order."""
+    with writing(book_id):
+        rules = domain.reorder_rules(database(), book_id, body["rule_ids"], now=utcnow())
+    return {"items": [_rule_json(r) for r in rules]}
 
 
 @bp.delete(RULES + "/<int:rule_id>")

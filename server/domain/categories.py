@@ -409,8 +409,8 @@ def delete_category(
                 f" and {_plural(splits, 'split')}; archive it instead, or pass reassign_to=<id of "
                 "another category> to move them there and then delete it."
             )
+        stamp = to_iso(now)
         if transactions or splits:
-            stamp = to_iso(now)
             db.execute(
                 "UPDATE transactions SET category_id = ?, revision = revision + 1, updated_at = ? "
                 "WHERE category_id = ?",
@@ -426,10 +426,14 @@ def delete_category(
                 "UPDATE splits SET category_id = ? WHERE category_id = ?",
                 [reassign_to, category_id],
             )
-        if reassign_to is not None:  # rules follow; without a new home they just lose it
-            db.execute(
-                "UPDATE rules SET set_category_id = ? WHERE set_category_id = ?",
-                [reassign_to, category_id],
-            )
+        # Rules follow to the new home; without one they lose the action, and a rule left
+        # with no action at all is switched off (the list says why).
+        db.execute(
+            "UPDATE rules SET set_category_id = ?, revision = revision + 1, updated_at = ?, "
+            "enabled = CASE WHEN ? IS NULL AND set_payee IS NULL AND add_tags = '[]' "
+            "THEN 0 ELSE enabled END "
+            "WHERE set_category_id = ?",
+            [reassign_to, stamp, reassign_to, category_id],
+        )
         db.execute("DELETE FROM categories WHERE id = ?", [category_id])
         return transactions + splits

@@ -372,14 +372,51 @@ def update_rule(
     with database.write() as db:
         current = get_rule(db.conn, book_id, rule_id)
         check_if_match(if_match, current.etag, "rule")
-        merged = {name: getattr(current, name) for name in FIELDS} | dict(changes)
-        row = validated_rule(db.conn, book_id, merged)
-        if "position" in changes:
-            row["position"] = changes["position"]
+        if set(changes) <= {"enabled", "position"}:
+            # Moving or switching a rule leaves what it does alone, even a rule whose
+            # category was deleted and which has no action left, until it is enabled.
+            row = {name: changes[name] for name in changes}
+            if row.get("enabled") and not _has_action(current):
+                raise ValidationFailed.on(
+                    "set_category_id", "Give the rule an action before enabling it."
+                )
+        else:
+            merged = {name: getattr(current, name) for name in FIELDS} | dict(changes)
+            row = validated_rule(db.conn, book_id, merged)
+            if "position" in changes:
+                row["position"] = changes["position"]
         db["rules"].update(
             rule_id, {**row, "revision": current.revision + 1, "updated_at": to_iso(now)}
         )
         return get_rule(db.conn, book_id, rule_id)
+
+
+def _has_action(rule: Rule) -> bool:
+    return rule.set_category_id is not None or bool(rule.set_payee) or bool(rule.add_tags)
+
+
+def reorder_rules(
+    database: Database, book_id: int, rule_ids: list[int], *, now: datetime
+) -> list[Rule]:
+    """Put the book's rules in the order of `rule_ids` (each of them once) at once."""
+    with database.write() as db:
+        current = list_rules(db.conn, book_id)
+        if sorted(rule_ids) != sorted(r.id for r in current):
+            raise ValidationFailed.on(
+                "rule_ids",
+                "List every rule of the book once (they may have changed: reload them).",
+            )
+        positions = {r.id: r.position for r in current}
+        stamp = to_iso(now)
+        db.conn.executemany(
+            "UPDATE rules SET position = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
+            [
+                (position, stamp, rule_id)
+                for position, rule_id in enumerate(rule_ids, start=1)
+                if positions[rule_id] != position
+            ],
+        )
+        return list_rules(db.conn, book_id)
 
 
 def delete_rule(

@@ -168,6 +168,70 @@ def test_a_deleted_category_moves_its_rules_along(alex, book):
     assert gone.status_code == 204, gone.json
     kept = alex.get(f"/api/v1/books/{book_id}/rules/{rule['id']}").json
     assert kept["set_category_id"] == other
+    assert kept["etag"] != rule["etag"]  # it changed, so a stale edit is caught
+
+
+def test_a_rule_left_without_action_is_switched_off_and_can_still_be_moved(alex, book):
+    book_id, _, _ = book
+    base = f"/api/v1/books/{book_id}/rules"
+    doomed = alex.post(
+        f"/api/v1/books/{book_id}/categories",
+        json={
+            "name": "Doomed",
+            "group_id": alex.get(f"/api/v1/books/{book_id}/category-groups").json["items"][0]["id"],
+        },
+    ).json["id"]
+    first = make(alex, book_id, payee_match="contains", payee_text="a", add_tags=["a"])
+    lost = make(alex, book_id, payee_match="contains", payee_text="b", set_category_id=doomed)
+    renames = make(
+        alex,
+        book_id,
+        payee_match="contains",
+        payee_text="c",
+        set_category_id=doomed,
+        set_payee="C",
+    )
+    assert alex.delete(f"/api/v1/books/{book_id}/categories/{doomed}").status_code == 204
+
+    after = {r["id"]: r for r in alex.get(base).json["items"]}
+    assert (after[lost["id"]]["enabled"], after[lost["id"]]["set_category_id"]) == (False, None)
+    assert after[renames["id"]]["enabled"] is True  # it still renames
+    assert after[lost["id"]]["etag"] != lost["etag"]
+
+    # Moving it, or the others around it, works; enabling it asks for an action first.
+    etag = {"If-Match": after[lost["id"]]["etag"]}
+    moved = alex.patch(f"{base}/{lost['id']}", json={"position": 0}, headers=etag)
+    assert moved.status_code == 200, moved.json
+    enabled = alex.patch(
+        f"{base}/{lost['id']}", json={"enabled": True}, headers={"If-Match": moved.json["etag"]}
+    )
+    assert enabled.status_code == 422
+    assert enabled.json["errors"][0]["field"] == "set_category_id"
+    order = [renames["id"], first["id"], lost["id"]]
+    reordered = alex.put(f"{base}/order", json={"rule_ids": order})
+    assert reordered.status_code == 200, reordered.json
+    assert [r["id"] for r in reordered.json["items"]] == order
+    assert [r["position"] for r in alex.get(base).json["items"]] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "pick",
+    [
+        lambda ids: ids[:-1],  # one left out
+        lambda ids: [*ids, ids[0]],  # one twice
+        lambda ids: [*ids[:-1], 99999],  # one not of the book
+    ],
+)
+def test_an_order_that_is_not_every_rule_once_moves_nothing(alex, book, pick):
+    book_id, _, _ = book
+    base = f"/api/v1/books/{book_id}/rules"
+    for text in "abc":
+        make(alex, book_id, payee_match="contains", payee_text=text, add_tags=[text])
+    before = alex.get(base).json["items"]
+    response = alex.put(f"{base}/order", json={"rule_ids": pick([r["id"] for r in before][::-1])})
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "rule_ids"
+    assert alex.get(base).json["items"] == before
 
 
 def test_new_transactions_pass_through_the_rules(alex, book):

@@ -138,6 +138,7 @@ KNOWN: dict[tuple[str, str], Any] = {
         "payee_text": "corner",
         "add_tags": ["matrix"],
     },
+    ("PUT", BOOK + "/rules/order"): {"rule_ids": []},
     ("GET", BOOK + "/rules/<int:rule_id>"): None,
     ("PATCH", BOOK + "/rules/<int:rule_id>"): {"name": "Renamed rule"},
     ("DELETE", BOOK + "/rules/<int:rule_id>"): None,

@@ -93,17 +93,11 @@ function ruleRow(rule, index) {
   return row;
 }
 
-/** Swap a rule with its neighbour: the positions become 1..n in the new order. */
+/** Swap a rule with its neighbour; the server takes the whole new order at once. */
 async function move(index, step) {
-  const order = [...rules];
+  const order = rules.map((rule) => rule.id);
   [order[index], order[index + step]] = [order[index + step], order[index]];
-  for (const [position, rule] of order.entries()) {
-    if (rule.position !== position + 1) {
-      await api("PATCH", book.path(`/rules/${rule.id}`), { position: position + 1 }, {
-        headers: { "If-Match": rule.etag },
-      });
-    }
-  }
+  await api("PUT", book.path("/rules/order"), { rule_ids: order });
   await refresh();
 }
 
