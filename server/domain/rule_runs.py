@@ -36,10 +36,11 @@ def _changes(conn: sqlite3.Connection, book_id: int, rules: RuleSet) -> Iterable
     """Every transaction of the book the rules would change, newest first."""
     if not rules:
         return
-    payee_ids = None
+    payee_ids, blank = None, True
     if rules.payee_bound():  # look only at the transactions of payees some rule matches
         payees = conn.execute("SELECT id, name FROM payees WHERE book_id = ?", [book_id])
         payee_ids = json.dumps([pid for pid, name in payees if rules.any_payee_matches(name)])
+        blank = rules.any_payee_matches("")  # a pattern such as `^$` matches no payee at all
     query = (
         "SELECT t.id, t.date, t.account_id, t.amount, a.currency, coalesce(p.name, '') AS payee, "
         "t.category_id, t.transfer_id IS NULL AND NOT EXISTS "
@@ -48,10 +49,11 @@ def _changes(conn: sqlite3.Connection, book_id: int, rules: RuleSet) -> Iterable
         " WHERE tt.transaction_id = t.id) AS tags "
         "FROM transactions t JOIN accounts a ON a.id = t.account_id "
         "LEFT JOIN payees p ON p.id = t.payee_id WHERE t.book_id = :book "
-        "AND (:payees IS NULL OR t.payee_id IN (SELECT value FROM json_each(:payees))) "
+        "AND (:payees IS NULL OR t.payee_id IN (SELECT value FROM json_each(:payees)) "
+        "     OR (:blank AND t.payee_id IS NULL)) "
         "ORDER BY t.date DESC, t.id DESC"
     )
-    for row in conn.execute(query, {"book": book_id, "payees": payee_ids}):
+    for row in conn.execute(query, {"book": book_id, "payees": payee_ids, "blank": blank}):
         tags = tuple(json.loads(row["tags"]))
         before = Subject(
             row["account_id"],

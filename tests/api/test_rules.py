@@ -271,3 +271,14 @@ def test_new_transactions_pass_through_the_rules(alex, book):
     assert (split["payee"], split["category_id"]) == ("Amazon", None)
     untouched = alex.post(transactions, json={**base, "payee": "Bakery"}).json
     assert (untouched["payee"], untouched["category_id"], untouched["tags"]) == ("Bakery", None, [])
+
+
+def test_a_rule_for_transactions_without_a_payee_finds_them(alex, book):
+    book_id, account, _ = book
+    transactions = f"/api/v1/books/{book_id}/transactions"
+    for payee in (None, "Gym"):
+        body = {"account_id": account, "date": "2025-05-01", "amount": "-5", "payee": payee}
+        assert alex.post(transactions, json=body).status_code == 201
+    make(alex, book_id, payee_match="regex", payee_text="^$", add_tags=["who?"])
+    preview = alex.post(f"/api/v1/books/{book_id}/rules/preview", json={}).json
+    assert [(c["payee_before"], c["tags_added"]) for c in preview["changes"]] == [("", ["who?"])]
