@@ -22,6 +22,7 @@ from server.domain.books import CAN_WRITE, require_role
 from server.domain.imports import (
     Import,
     apply_preset,
+    import_amounts,
     list_imports,
     plan_import,
     run_import,
@@ -279,6 +280,8 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
 
     if "respond-async" not in request.headers.get("Prefer", ""):
         return _import_json(work()), 201
+    # What would refuse the import is said now, not by a job that fails later.
+    import_amounts(reader(), book_id, body["account_id"], bank_file.rows, bank_file.currency)
     job = jobs().submit(book_id, work)
     accepted = jsonify(_job_json(job))  # not the route's 201 schema
     accepted.status_code = 202

@@ -80,6 +80,26 @@ def _minor(amount: Decimal, digits: int, line: int) -> int:
     return int(scaled)
 
 
+def import_amounts(
+    conn: sqlite3.Connection,
+    book_id: int,
+    account_id: int,
+    rows: list[Row],
+    file_currency: str | None = None,
+) -> list[int]:
+    """The rows' amounts in the account's minor units, once it is sure they can go there:
+    the account is the book's, in the statement's currency, and each amount fits it."""
+    currency = _account_currency(conn, book_id, account_id)
+    if file_currency and file_currency != currency:
+        raise ValidationFailed.on(
+            "account_id",
+            f"The statement is in {file_currency} and the account in {currency}: "
+            "choose the account it belongs to.",
+        )
+    digits = minor_digits(currency)
+    return [_minor(row.amount, digits, row.line) for row in rows]
+
+
 def plan_import(
     conn: sqlite3.Connection,
     book_id: int,
@@ -90,15 +110,7 @@ def plan_import(
     """Match the rows against the account: by the bank's id where the file has one, else by
     amount and payee within a few days. Each existing transaction matches one row at most.
     The book's rules say each row's payee, category and tags."""
-    currency = _account_currency(conn, book_id, account_id)
-    if file_currency and file_currency != currency:
-        raise ValidationFailed.on(
-            "account_id",
-            f"The statement is in {file_currency} and the account in {currency}: "
-            "choose the account it belongs to.",
-        )
-    digits = minor_digits(currency)
-    amounts = [_minor(row.amount, digits, row.line) for row in rows]
+    amounts = import_amounts(conn, book_id, account_id, rows, file_currency)
     if not rows:
         return []
     first = min(r.date for r in rows) - DUPLICATE_WINDOW

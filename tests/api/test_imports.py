@@ -280,20 +280,45 @@ def test_a_large_import_runs_in_the_background(alex, make_user, sign_in):
     assert alex.get(base).json["items"][0]["id"] == finished["import"]["id"]
 
 
-def test_a_background_import_that_fails_says_why_and_writes_nothing(alex):
+@pytest.mark.parametrize("wrong", ["decimals", "other_book"])
+def test_a_background_import_that_cannot_work_is_refused_at_once(alex, wrong):
+    """What would make the job fail is said in the answer, not by a job failing later."""
     book = alex.get("/api/v1/books").json["items"][0]["id"]
-    yen = alex.post(
-        f"/api/v1/books/{book}/accounts",
-        json={"name": "Yen", "type": "cash", "currency": "JPY"},
-    ).json["id"]
-    body = file_body(yen, "Date,Payee,Amount\n2025-01-01,Ramen,-12.50\n")
-    started = alex.post(
-        f"/api/v1/books/{book}/imports", json=body, headers={"Prefer": "respond-async"}
+    if wrong == "decimals":
+        target = book
+        account = alex.post(
+            f"/api/v1/books/{book}/accounts",
+            json={"name": "Yen", "type": "cash", "currency": "JPY"},
+        ).json["id"]
+    else:
+        account = current_account(alex)[1]
+        target = alex.post("/api/v1/books", json={"name": "Other", "currency": "EUR"}).json["id"]
+    body = file_body(account, "Date,Payee,Amount\n2025-01-01,Ramen,-12.50\n")
+    refused = alex.post(
+        f"/api/v1/books/{target}/imports", json=body, headers={"Prefer": "respond-async"}
     )
+    assert refused.status_code == 422, refused.json
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert {"decimals": "file", "other_book": "account_id"}[wrong] in {
+        e["field"] for e in refused.json["errors"]
+    }
+    assert alex.get(f"/api/v1/books/{target}/imports").json["items"] == []
+
+
+def test_a_background_import_that_fails_says_why_and_writes_nothing(alex, database):
+    book, account = current_account(alex)
+    body = file_body(account, "Date,Payee,Amount\n2025-01-01,Ramen,-12.50\n")
+    # The job waits for the writer held here, while its account goes away under it.
+    with database.write() as db:
+        started = alex.post(
+            f"/api/v1/books/{book}/imports", json=body, headers={"Prefer": "respond-async"}
+        )
+        assert started.status_code == 202, started.json
+        db.execute("DELETE FROM accounts WHERE id = ?", [account])
     finished = follow(alex, started.headers["Location"])
     assert finished["state"] == "failed" and finished["import"] is None
     assert finished["problem"]["status"] == 422
-    assert "Line 2" in finished["problem"]["detail"]
+    assert finished["problem"]["errors"][0]["field"] == "account_id"
     assert alex.get(f"/api/v1/books/{book}/imports").json["items"] == []
     assert alex.get(f"/api/v1/books/{book}/imports/jobs/nope").status_code == 404
 
