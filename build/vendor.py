@@ -98,6 +98,19 @@ PACKAGES: tuple[Package, ...] = (
         note="The stylesheet loads fonts/bootstrap-icons.woff2 relative to itself.",
     ),
     Package(
+        name="chart.js",
+        version="4.6.1",
+        integrity=(
+            "sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g=="
+        ),
+        license="MIT",
+        files={
+            "dist/chart.umd.min.js": "chart.umd.min.js",
+            "LICENSE.md": "LICENSE.md",
+        },
+        note="The UMD build: one script that defines the global Chart, no module loader.",
+    ),
+    Package(
         name="swagger-ui-dist",
         version="5.35.0",
         integrity=(
