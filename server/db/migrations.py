@@ -375,6 +375,139 @@ def m0005_rules_and_file_formats(db: sqlite_utils.Database) -> None:
     )
 
 
+def _category_months_change(select: str) -> str:
+    """Add the (account, month, category, transfer, inflow, outflow) rows of `select` to the
+    kept sums. `select` needs a WHERE clause (SQLite's upsert after a SELECT wants one)."""
+    return (
+        "INSERT INTO category_months "
+        "(account_id, month, category_id, transfer, inflow, outflow) "
+        f"{select} ON CONFLICT DO UPDATE SET "
+        "inflow = inflow + excluded.inflow, outflow = outflow + excluded.outflow;"
+    )
+
+
+def _own_share(row: str, sign: str, where: str) -> str:
+    """A transaction's own amount, in its category (or none) of its account and month."""
+    return _category_months_change(
+        f"SELECT {row}.account_id, substr({row}.date, 1, 7), coalesce({row}.category_id, 0), "
+        f"{row}.transfer_id IS NOT NULL, {sign} max({row}.amount, 0), "
+        f"{sign} min({row}.amount, 0) WHERE {where}"
+    )
+
+
+def _split_shares(parent: str, parts: str, sign: str, where: str) -> str:
+    """Split parts move their amounts from the parent's own place to their categories."""
+    place = (
+        f"{parent}.account_id, substr({parent}.date, 1, 7), {{category}}, "
+        f"{parent}.transfer_id IS NOT NULL"
+    )
+    moved_in = _category_months_change(
+        f"SELECT {place.format(category=f'coalesce({parts}.category_id, 0)')}, "
+        f"{sign} max({parts}.amount, 0), {sign} min({parts}.amount, 0) {where}"
+    )
+    moved_out = _category_months_change(
+        f"SELECT {place.format(category=f'coalesce({parent}.category_id, 0)')}, "
+        f"{sign} -max({parts}.amount, 0), {sign} -min({parts}.amount, 0) {where}"
+    )
+    return moved_in + "\n" + moved_out
+
+
+# What `category_months` holds, worked out from the rows (the migration's first fill, and
+# what `tallybook doctor` compares the kept sums with).
+CATEGORY_MONTHS_FROM_ROWS = """
+    WITH shares (account_id, month, category_id, transfer, amount) AS (
+        SELECT account_id, substr(date, 1, 7), coalesce(category_id, 0),
+               transfer_id IS NOT NULL, amount
+        FROM transactions
+        UNION ALL
+        SELECT t.account_id, substr(t.date, 1, 7), coalesce(s.category_id, 0),
+               t.transfer_id IS NOT NULL, s.amount
+        FROM splits s JOIN transactions t ON t.id = s.transaction_id
+    ), moved_out (account_id, month, category_id, transfer, inflow, outflow) AS (
+        SELECT t.account_id, substr(t.date, 1, 7), coalesce(t.category_id, 0),
+               t.transfer_id IS NOT NULL, -max(s.amount, 0), -min(s.amount, 0)
+        FROM splits s JOIN transactions t ON t.id = s.transaction_id
+    )
+    SELECT account_id, month, category_id, transfer, sum(inflow), sum(outflow) FROM (
+        SELECT account_id, month, category_id, transfer, max(amount, 0) AS inflow,
+               min(amount, 0) AS outflow
+        FROM shares
+        UNION ALL
+        SELECT * FROM moved_out
+    )
+    GROUP BY account_id, month, category_id, transfer
+    HAVING sum(inflow) != 0 OR sum(outflow) != 0
+"""
+
+
+@migration
+def m0006_budgets_and_category_months(db: sqlite_utils.Database) -> None:
+    """Budgets per category and month, and sums per account, category and month kept by
+    triggers for the reports, the budget and the dashboard."""
+    _execute_all(
+        db,
+        [
+            # Money in and out per account, month and category (0: none), transfers apart.
+            # Split parts count in their own categories. Kept by the triggers below in the
+            # same transaction as every write to transactions or splits, whatever makes it.
+            """CREATE TABLE category_months (
+                account_id INTEGER NOT NULL,
+                month TEXT NOT NULL,
+                category_id INTEGER NOT NULL,
+                transfer INTEGER NOT NULL,
+                inflow INTEGER NOT NULL,
+                outflow INTEGER NOT NULL,
+                PRIMARY KEY (account_id, month, category_id, transfer)
+            ) WITHOUT ROWID""",
+            "INSERT INTO category_months " + CATEGORY_MONTHS_FROM_ROWS,
+            "CREATE TRIGGER category_months_transaction_insert AFTER INSERT ON transactions "
+            f"BEGIN {_own_share('new', '', 'true')} END",
+            # Parts go before their transaction, while it is there to say where they were.
+            "CREATE TRIGGER category_months_transaction_parts BEFORE DELETE ON transactions "
+            "BEGIN DELETE FROM splits WHERE transaction_id = old.id; END",
+            # A whole book going: its accounts may be gone first, and their sums with them.
+            "CREATE TRIGGER category_months_transaction_delete AFTER DELETE ON transactions "
+            "BEGIN "
+            + _own_share("old", "-", "EXISTS (SELECT 1 FROM accounts WHERE id = old.account_id)")
+            + " END",
+            "CREATE TRIGGER category_months_transaction_update "
+            "AFTER UPDATE OF account_id, date, amount, category_id, transfer_id ON transactions "
+            "WHEN old.account_id IS NOT new.account_id OR old.date IS NOT new.date "
+            "OR old.amount IS NOT new.amount OR old.category_id IS NOT new.category_id "
+            "OR (old.transfer_id IS NULL) IS NOT (new.transfer_id IS NULL) "
+            "BEGIN "
+            + _own_share("old", "-", "true")
+            + _own_share("new", "", "true")
+            + _split_shares("old", "s", "-", "FROM splits s WHERE s.transaction_id = old.id")
+            + _split_shares("new", "s", "", "FROM splits s WHERE s.transaction_id = new.id")
+            + " END",
+            "CREATE TRIGGER category_months_split_insert AFTER INSERT ON splits BEGIN "
+            + _split_shares("t", "new", "", "FROM transactions t WHERE t.id = new.transaction_id")
+            + " END",
+            "CREATE TRIGGER category_months_split_delete AFTER DELETE ON splits BEGIN "
+            + _split_shares("t", "old", "-", "FROM transactions t WHERE t.id = old.transaction_id")
+            + " END",
+            "CREATE TRIGGER category_months_split_update "
+            "AFTER UPDATE OF transaction_id, category_id, amount ON splits BEGIN "
+            + _split_shares("t", "old", "-", "FROM transactions t WHERE t.id = old.transaction_id")
+            + _split_shares("t", "new", "", "FROM transactions t WHERE t.id = new.transaction_id")
+            + " END",
+            "CREATE TRIGGER category_months_account_delete AFTER DELETE ON accounts "
+            "BEGIN DELETE FROM category_months WHERE account_id = old.id; END",
+            # What is planned per category and month, in the book's currency; with rollover
+            # a category's unspent (or overspent) money carries into the next month.
+            f"""CREATE TABLE budgets (
+                category_id INTEGER NOT NULL REFERENCES categories(id) ON DELETE CASCADE,
+                month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+                amount INTEGER NOT NULL CHECK ({_money("amount")}),
+                PRIMARY KEY (category_id, month)
+            ) WITHOUT ROWID""",
+            "ALTER TABLE categories ADD COLUMN rollover INTEGER NOT NULL DEFAULT 0 "
+            "CHECK (rollover IN (0, 1))",
+        ],
+    )
+
+
 def _money(column: str) -> str:
     """CHECK that a money column stays where sums of millions are exact everywhere."""
     return f"{column} BETWEEN -1000000000000000 AND 1000000000000000"
