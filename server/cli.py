@@ -1,7 +1,8 @@
 """The `tallybook` command line (also `python -m server`). Scriptable: it never prompts.
 
 Exit codes: 0 done; 1 the input was refused (the message says why); 2 wrong usage;
-3 another Tallybook is using the data folder.
+3 another Tallybook is using the data folder; 4 `doctor` found kept sums that differ from the
+rows (and was not asked to repair them).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from server.config import DATA_DIR_ENV, prepare_data_dir
 from server.db.backups import create_backup, list_backups, restore_backup
 from server.db.migrations import apply_migrations
 from server.db.request import database
+from server.domain import kept_sums
 from server.domain.demo import create_demo_book
 from server.domain.imports import apply_preset, run_import
 from server.errors import AppError
@@ -40,6 +42,7 @@ from server.version import __version__
 
 EXIT_REFUSED = 1
 EXIT_IN_USE = 3
+EXIT_FOUND_DIFFERENCES = 4
 DEFAULT_PORT = 8421
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -296,6 +299,44 @@ def restore(file: Path, data_dir: Path | None) -> None:
         saved = restore_backup(database(), file, utcnow())
         apply_migrations(database())
         click.echo(f"Restored {file}. The state before is kept in {saved.path}")
+
+
+@cli.command()
+@click.option(
+    "--repair", is_flag=True, help="Make what differs again from the rows (after a backup)."
+)
+@data_dir_option
+@reports_errors
+def doctor(repair: bool, data_dir: Path | None) -> None:
+    """Check the database: its integrity, and that the sums kept for balances, budgets and
+    reports (and the search index) agree with the transactions."""
+    with open_app(data_dir):
+        with database().read() as conn:
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            found = kept_sums.differences(conn)
+        if problems != ["ok"]:
+            _fail("The database is damaged: " + "; ".join(problems[:5]), EXIT_REFUSED)
+        if not found:
+            click.echo("The database is intact, and every kept sum agrees with the rows.")
+            return
+        for difference in found[:20]:
+            click.echo(str(difference))
+        if len(found) > 20:
+            click.echo(f"... and {len(found) - 20} more")
+        if not repair:
+            _fail(
+                f"{len(found)} kept sums differ from the rows; `tallybook doctor --repair` "
+                "makes them again.",
+                EXIT_FOUND_DIFFERENCES,
+            )
+        saved = create_backup(database(), "before-repair", utcnow())
+        with database().write() as db:
+            kept_sums.rebuild(db)
+        with database().read() as conn:
+            left = kept_sums.differences(conn)
+        if left:  # a rebuild from the rows agrees with the rows, unless something is very wrong
+            _fail(f"{len(left)} kept sums still differ after the repair.", EXIT_FOUND_DIFFERENCES)
+        click.echo(f"Repaired {len(found)} kept sums; the state before is kept in {saved.path}")
 
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024

@@ -33,7 +33,8 @@ class BackupOut(Schema):
     created_at = DateTime()
     reason = String(
         metadata={
-            "description": "start, daily, manual, before-migration or before-restore.",
+            "description": "start, daily, manual, before-migration, before-restore or "
+            "before-repair.",
             "example": "manual",
         }
     )

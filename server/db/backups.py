@@ -24,7 +24,7 @@ from server.errors import NotFound, ValidationFailed
 
 log = logging.getLogger("tallybook.backups")
 
-REASONS = ("start", "daily", "manual", "before-migration", "before-restore")
+REASONS = ("start", "daily", "manual", "before-migration", "before-restore", "before-repair")
 KEEP_SETTING = "backups_keep"
 DEFAULT_KEEP = 10
 MAX_KEEP = 1000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -314,3 +315,41 @@ def test_import_ofx_and_qif_files_choosing_the_statement(run, data_dir, tmp_path
     qif = run("import", str(card), "--account", str(account), "--username", "alex")
     assert qif.exit_code == 0, qif.output
     assert "Imported 2 transactions" in qif.stdout
+
+
+def test_doctor_finds_kept_sums_that_differ_and_repairs_them(run, data_dir):
+    assert (
+        run(
+            "user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD + "\n"
+        ).exit_code
+        == 0
+    )
+    assert run("demo", "--username", "alex").exit_code == 0
+    healthy = run("doctor")
+    assert healthy.exit_code == 0, healthy.output
+    assert "every kept sum agrees" in healthy.stdout
+
+    with sqlite3.connect(data_dir / "tallybook.sqlite3") as conn:  # other hands
+        conn.execute(
+            "UPDATE category_months SET outflow = outflow - 1 WHERE (account_id, month, "
+            "category_id) = (SELECT account_id, month, category_id FROM category_months LIMIT 1)"
+        )
+        conn.execute(
+            "UPDATE accounts SET total = total + 5 WHERE id = (SELECT min(id) FROM accounts)"
+        )
+        conn.execute(
+            "DELETE FROM transactions_fts WHERE rowid = (SELECT max(rowid) FROM transactions_fts)"
+        )
+    conn.close()
+
+    found = run("doctor")
+    assert found.exit_code == 4
+    for kept in ("category months", "account totals", "search index"):
+        assert kept in found.stdout
+    assert "tallybook doctor --repair" in found.stderr
+
+    repaired = run("doctor", "--repair")
+    assert repaired.exit_code == 0, repaired.output
+    assert "Repaired" in repaired.stdout and "before" in repaired.stdout
+    assert run("doctor").exit_code == 0
+    assert "before-repair" in run("backup", "--list").stdout

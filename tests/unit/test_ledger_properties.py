@@ -24,6 +24,7 @@ from server.auth.users import create_user
 from server.clock import utcnow
 from server.db import Database
 from server.db.migrations import apply_migrations
+from server.domain import kept_sums
 from server.domain.accounts import create_account, list_accounts
 from server.domain.books import list_books
 from server.domain.categories import list_categories
@@ -345,6 +346,35 @@ class Ledger(RuleBasedStateMachine):
                         break
                     after = page.after
                 assert shown == expected
+
+    @invariant()
+    def category_months_are_exact(self) -> None:
+        """The sums kept per account, month and category, against a sum over the rows: a
+        transaction counts in its category (or none, or as a transfer); a split one's parts
+        count in theirs."""
+        expected: dict[tuple, list[int]] = {}
+
+        def add(key: tuple, amount: int, sign: int = 1) -> None:
+            sums = expected.setdefault(key, [0, 0])
+            sums[0 if amount > 0 else 1] += sign * amount
+
+        with self.db.read() as conn:
+            for txn_id, row in rows(conn).items():
+                place = (row["account_id"], row["date"][:7])
+                own = (*place, row["category_id"] or 0, int(row["transfer_id"] is not None))
+                add(own, row["amount"])
+                for category_id, amount in conn.execute(
+                    "SELECT category_id, amount FROM splits WHERE transaction_id = ?", [txn_id]
+                ):
+                    add((*place, category_id or 0, own[3]), amount)
+                    add(own, amount, -1)
+            kept = {
+                tuple(r[:4]): [r[4], r[5]]
+                for r in conn.execute("SELECT * FROM category_months")
+                if r[4] or r[5]
+            }
+            assert kept == {k: v for k, v in expected.items() if any(v)}
+            assert kept_sums.differences(conn) == []
 
 
 Ledger.TestCase.settings = settings(

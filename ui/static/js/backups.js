@@ -9,6 +9,7 @@ const REASONS = {
   manual: "by hand",
   "before-migration": "before an upgrade",
   "before-restore": "before a restore",
+  "before-repair": "before a repair",
 };
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const sizes = new Intl.NumberFormat(undefined, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 });
