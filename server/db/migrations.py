@@ -412,32 +412,33 @@ def _split_shares(parent: str, parts: str, sign: str, where: str) -> str:
     return moved_in + "\n" + moved_out
 
 
-# What `category_months` holds, worked out from the rows (the migration's first fill, and
-# what `tallybook doctor` compares the kept sums with).
-CATEGORY_MONTHS_FROM_ROWS = """
-    WITH shares (account_id, month, category_id, transfer, amount) AS (
-        SELECT account_id, substr(date, 1, 7), coalesce(category_id, 0),
-               transfer_id IS NOT NULL, amount
-        FROM transactions
-        UNION ALL
-        SELECT t.account_id, substr(t.date, 1, 7), coalesce(s.category_id, 0),
-               t.transfer_id IS NOT NULL, s.amount
-        FROM splits s JOIN transactions t ON t.id = s.transaction_id
-    ), moved_out (account_id, month, category_id, transfer, inflow, outflow) AS (
-        SELECT t.account_id, substr(t.date, 1, 7), coalesce(t.category_id, 0),
-               t.transfer_id IS NOT NULL, -max(s.amount, 0), -min(s.amount, 0)
-        FROM splits s JOIN transactions t ON t.id = s.transaction_id
-    )
-    SELECT account_id, month, category_id, transfer, sum(inflow), sum(outflow) FROM (
-        SELECT account_id, month, category_id, transfer, max(amount, 0) AS inflow,
-               min(amount, 0) AS outflow
+def category_months_from_rows(which: str = "true") -> str:
+    """SQL for what `category_months` holds, worked out from the rows of the transactions `t`
+    for which `which` holds (the migration's first fill, the doctor's check, bulk writes)."""
+    return f"""
+        WITH chosen AS (
+            SELECT t.id, t.account_id, substr(t.date, 1, 7) AS month,
+                   coalesce(t.category_id, 0) AS category_id,
+                   t.transfer_id IS NOT NULL AS transfer, t.amount
+            FROM transactions t WHERE {which}
+        ), shares (account_id, month, category_id, transfer, inflow, outflow) AS (
+            SELECT account_id, month, category_id, transfer, max(amount, 0), min(amount, 0)
+            FROM chosen
+            UNION ALL
+            SELECT c.account_id, c.month, coalesce(s.category_id, 0), c.transfer,
+                   max(s.amount, 0), min(s.amount, 0)
+            FROM splits s JOIN chosen c ON c.id = s.transaction_id
+            UNION ALL
+            SELECT c.account_id, c.month, c.category_id, c.transfer,
+                   -max(s.amount, 0), -min(s.amount, 0)
+            FROM splits s JOIN chosen c ON c.id = s.transaction_id
+        )
+        SELECT account_id, month, category_id, transfer, sum(inflow) AS inflow,
+               sum(outflow) AS outflow
         FROM shares
-        UNION ALL
-        SELECT * FROM moved_out
-    )
-    GROUP BY account_id, month, category_id, transfer
-    HAVING sum(inflow) != 0 OR sum(outflow) != 0
-"""
+        GROUP BY account_id, month, category_id, transfer
+        HAVING sum(inflow) != 0 OR sum(outflow) != 0
+    """
 
 
 @migration
@@ -459,7 +460,7 @@ def m0006_budgets_and_category_months(db: sqlite_utils.Database) -> None:
                 outflow INTEGER NOT NULL,
                 PRIMARY KEY (account_id, month, category_id, transfer)
             ) WITHOUT ROWID""",
-            "INSERT INTO category_months " + CATEGORY_MONTHS_FROM_ROWS,
+            "INSERT INTO category_months " + category_months_from_rows(),
             "CREATE TRIGGER category_months_transaction_insert AFTER INSERT ON transactions "
             f"BEGIN {_own_share('new', '', 'true')} END",
             # Parts go before their transaction, while it is there to say where they were.

@@ -15,7 +15,7 @@ from server.db import Database
 from server.domain.accounts import ACCOUNT_TYPES
 from server.domain.book_file import FORMAT, VERSION
 from server.domain.books import Book, book_problems, get_book
-from server.domain.bulk import indexed_in_bulk
+from server.domain.bulk import kept_in_bulk
 from server.domain.categories import KINDS
 from server.domain.currencies import is_currency
 from server.domain.labels import clean_payee_name, clean_tag_name
@@ -504,7 +504,7 @@ class _Plan:
             return None if index is None else category_ids[index]
 
         rows = self.transaction_rows
-        with indexed_in_bulk(db):
+        with kept_in_bulk(db):
             db.conn.executemany(
                 "INSERT INTO transactions (book_id, account_id, date, amount, payee_id, "
                 "category_id, memo, status, bank_id, created_at, updated_at) "

@@ -10,15 +10,15 @@ inside the caller's write transaction, so a crash leaves no half of it behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
 from server.clock import to_iso
-from server.db.migrations import search_key
+from server.db.migrations import category_months_from_rows, search_key
 from server.domain.labels import tag_ids_for
 from server.domain.transactions import apply_to_totals
 
@@ -52,23 +52,58 @@ class NewRow(NamedTuple):
 
 
 @contextmanager
-def _trigger_set_aside(db: sqlite_utils.Database, name: str) -> Iterator[None]:
-    """Drop a trigger for the rest of the block and make it again after (same transaction:
-    nobody else ever sees it missing)."""
-    (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [name]).fetchone()
-    db.execute(f"DROP TRIGGER {name}")
+def _triggers_set_aside(db: sqlite_utils.Database, names: Iterable[str]) -> Iterator[None]:
+    """Drop triggers for the rest of the block and make them again after (same transaction:
+    nobody else ever sees them missing)."""
+    kept = [
+        db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [name]).fetchone()[0]
+        for name in names
+    ]
+    for name in names:
+        db.execute(f"DROP TRIGGER {name}")
     yield
-    db.execute(sql)
+    for sql in kept:
+        db.execute(sql)
+
+
+# The triggers that keep category_months row by row; a bulk write sums its rows at once.
+_CATEGORY_MONTHS_AS_ADDED = (
+    "category_months_transaction_insert",
+    "category_months_transaction_update",
+    "category_months_split_insert",
+    "category_months_split_update",
+    "category_months_split_delete",
+)
+_CATEGORY_MONTHS_AS_DELETED = (
+    "category_months_transaction_parts",
+    "category_months_transaction_delete",
+)
+
+
+def _change_category_months(db: sqlite_utils.Database, which: str, sign: int, value: Any) -> None:
+    """Add (sign 1) or take away (-1) the category sums of the transactions `which` picks."""
+    db.execute(
+        "INSERT INTO category_months "  # noqa: S608 (our own SQL)
+        "(account_id, month, category_id, transfer, inflow, outflow) "
+        f"SELECT account_id, month, category_id, transfer, {sign} * inflow, {sign} * outflow "
+        f"FROM ({category_months_from_rows(which)}) WHERE true "
+        "ON CONFLICT DO UPDATE SET "
+        "inflow = inflow + excluded.inflow, outflow = outflow + excluded.outflow",
+        [value],
+    )
 
 
 @contextmanager
-def indexed_in_bulk(db: sqlite_utils.Database) -> Iterator[int]:
-    """Index the transactions the block adds for search in one statement, after them; the
-    block gets the largest id before it (the new rows' ids are above it)."""
+def kept_in_bulk(db: sqlite_utils.Database) -> Iterator[int]:
+    """Index the transactions the block adds for search, and add them to the category sums,
+    each in one statement after them; the block gets the largest id before it (the new rows'
+    ids are above it). The block adds transactions (with their splits, tags and transfer
+    links) and changes no older ones."""
     (before,) = db.execute("SELECT coalesce(max(id), 0) FROM transactions").fetchone()
-    with _trigger_set_aside(db, "transactions_search_insert"):
+    with _triggers_set_aside(db, ["transactions_search_insert", *_CATEGORY_MONTHS_AS_ADDED]):
         yield before
         db.execute(INDEX_ROWS, [before])
+        _change_category_months(db, "t.id > ?", 1, before)
 
 
 def _payee_ids(db: sqlite_utils.Database, book_id: int, names: set[str]) -> dict[str, int]:
@@ -100,7 +135,7 @@ def add_in_bulk(
     stamp = to_iso(now)
     payees = _payee_ids(db, book_id, {r.payee for r in rows if r.payee})
     rows = sorted(rows, key=lambda r: r.date)
-    with indexed_in_bulk(db) as before:
+    with kept_in_bulk(db) as before:
         for start in range(0, len(rows), _CHUNK):
             db.conn.executemany(
                 "INSERT INTO transactions (book_id, account_id, date, amount, payee_id, "
@@ -165,7 +200,8 @@ def delete_in_bulk(db: sqlite_utils.Database, transaction_ids: list[int]) -> int
         "UPDATE transactions SET transfer_id = NULL WHERE id IN (SELECT value FROM json_each(?))",
         [doomed],
     )
-    with _trigger_set_aside(db, "transactions_search_delete"):
+    _change_category_months(db, "t.id IN (SELECT value FROM json_each(?))", -1, doomed)
+    with _triggers_set_aside(db, ["transactions_search_delete", *_CATEGORY_MONTHS_AS_DELETED]):
         db.execute(UNINDEX_ROWS, [doomed])
         count = db.execute(
             "DELETE FROM transactions WHERE id IN (SELECT value FROM json_each(?))", [doomed]

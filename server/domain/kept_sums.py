@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from server.db.migrations import CATEGORY_MONTHS_FROM_ROWS, search_key
+from server.db.migrations import category_months_from_rows, search_key
 
 _ACCOUNT_TOTALS_FROM_ROWS = """
     SELECT a.id AS id,
@@ -101,7 +101,7 @@ def differences(conn: sqlite3.Connection) -> list[Difference]:
                 "FROM category_months",
                 4,
             ),
-            _keyed(conn, CATEGORY_MONTHS_FROM_ROWS, 4),
+            _keyed(conn, category_months_from_rows(), 4),
         ),
         *_compare(
             "search index",
@@ -122,6 +122,6 @@ def rebuild(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM account_months")
     db.execute("INSERT INTO account_months (account_id, month, total) " + _ACCOUNT_MONTHS_FROM_ROWS)
     db.execute("DELETE FROM category_months")
-    db.execute("INSERT INTO category_months " + CATEGORY_MONTHS_FROM_ROWS)
+    db.execute("INSERT INTO category_months " + category_months_from_rows())
     db.execute("DELETE FROM transactions_fts")
     db.execute("INSERT INTO transactions_fts (rowid, payee, memo) " + _SEARCH_ENTRIES_FROM_ROWS)

@@ -1,0 +1,98 @@
+"""Fixtures the API tests share."""
+
+from __future__ import annotations
+
+import pytest
+
+BOOKS = "/api/v1/books"
+
+
+def post(client, path: str, body: dict) -> dict:
+    response = client.post(path, json=body)
+    assert response.status_code in (200, 201), (path, response.json)
+    return response.json
+
+
+@pytest.fixture
+def rich_book(alex) -> int:
+    """A book with a bit of everything a household's book holds."""
+    book = post(alex, BOOKS, {"name": "Household", "currency": "EUR"})["id"]
+    base = f"{BOOKS}/{book}"
+    checking = post(
+        alex,
+        base + "/accounts",
+        {"name": "Girokonto", "type": "checking", "opening_balance": "1250.75"},
+    )["id"]
+    dollars = post(
+        alex, base + "/accounts", {"name": "US Dollars", "type": "savings", "currency": "USD"}
+    )["id"]
+    yen = post(alex, base + "/accounts", {"name": "Tokyo", "type": "cash", "currency": "JPY"})["id"]
+    groups = alex.get(base + "/category-groups").json["items"]
+    cats = alex.get(base + "/categories").json["items"]
+    holiday = post(alex, base + "/category-groups", {"name": "Urlaub 🏖"})["id"]
+    hotels = post(alex, base + "/categories", {"name": "Hôtels", "group_id": holiday})["id"]
+    alex.patch(f"{base}/categories/{cats[-1]['id']}", json={"archived": True})
+    alex.patch(f"{base}/category-groups/{groups[0]['id']}", json={"position": 9})
+    post(alex, base + "/payees", {"name": "Nobody yet"})
+    post(alex, base + "/tags", {"name": "unused"})
+    txns = base + "/transactions"
+    post(
+        alex,
+        txns,
+        {
+            "account_id": checking,
+            "date": "2025-01-31",
+            "amount": "-1234.56",
+            "payee": "Müller Immobilien",
+            "category_id": cats[0]["id"],
+            "memo": 'Miete "Januar"; Wohnung 3',
+            "tags": ["home", "Fixed"],
+            "status": "reconciled",
+        },
+    )
+    post(
+        alex,
+        txns,
+        {
+            "account_id": checking,
+            "date": "2025-02-14",
+            "amount": "-90.10",
+            "payee": "Kaufland",
+            "splits": [
+                {"amount": "-60.00", "category_id": cats[1]["id"], "memo": "food"},
+                {"amount": "-30.10", "category_id": hotels},
+            ],
+            "status": "cleared",
+        },
+    )
+    post(
+        alex,
+        txns,
+        {
+            "account_id": checking,
+            "date": "2025-03-01",
+            "amount": "-500.00",
+            "transfer_account_id": dollars,
+            "transfer_amount": "541.20",
+        },
+    )
+    post(
+        alex,
+        txns,
+        {"account_id": yen, "date": "2025-03-02", "amount": "-3500", "payee": "ラーメン"},
+    )
+    post(alex, txns, {"account_id": dollars, "date": "2025-03-03", "amount": "0.01"})
+    post(
+        alex,
+        base + "/rules",
+        {
+            "name": "Rent",
+            "payee_match": "regex",
+            "payee_text": "^müller",
+            "account_id": checking,
+            "amount_max": "-1000",
+            "set_category_id": hotels,
+            "add_tags": ["home"],
+        },
+    )
+    return book
