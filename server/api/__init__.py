@@ -10,6 +10,7 @@ from server.api import (
     backups,
     book_files,
     books,
+    budgets,
     categories,
     demo,
     imports,
@@ -17,6 +18,7 @@ from server.api import (
     me,
     members,
     meta,
+    reports,
     rules,
     session,
     tokens,
@@ -56,6 +58,8 @@ def register_api(app: APIFlask) -> None:
         labels,
         imports,
         rules,
+        budgets,
+        reports,
         backups,
     ):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)

@@ -82,6 +82,9 @@ class CategoryOut(Schema):
     group_id = Integer()
     kind = String(validate=OneOf(KINDS))
     archived = Boolean()
+    rollover = Boolean(
+        metadata={"description": "The budget carries what is left (or overspent) onwards."}
+    )
     created_at = DateTime()
     updated_at = DateTime()
 
@@ -97,6 +100,9 @@ class CategoryPatch(Schema):
     group_id = Integer(metadata={"description": "Move it to this group of the book."})
     kind = String(validate=OneOf(KINDS))
     archived = Boolean()
+    rollover = Boolean(
+        metadata={"description": "In the budget, carry what is left (or overspent) onwards."}
+    )
 
 
 class CategoryQuery(ArchivedQuery):
@@ -266,6 +272,7 @@ def update_category(book_id: int, category_id: int, body: dict[str, Any]) -> Any
             group_id=body.get("group_id"),
             kind=body.get("kind"),
             archived=body.get("archived"),
+            rollover=body.get("rollover"),
             if_match=request.headers.get("If-Match"),
         )
     return _with_etag(category)

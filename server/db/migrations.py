@@ -405,9 +405,12 @@ def _split_shares(parent: str, parts: str, sign: str, where: str) -> str:
         f"SELECT {place.format(category=f'coalesce({parts}.category_id, 0)')}, "
         f"{sign} max({parts}.amount, 0), {sign} min({parts}.amount, 0) {where}"
     )
+    # Out of the column the parent's amount is in, so that the parts (adding up to it) leave
+    # nothing behind there, whatever their signs.
     moved_out = _category_months_change(
         f"SELECT {place.format(category=f'coalesce({parent}.category_id, 0)')}, "
-        f"{sign} -max({parts}.amount, 0), {sign} -min({parts}.amount, 0) {where}"
+        f"{sign} (CASE WHEN {parent}.amount > 0 THEN -{parts}.amount ELSE 0 END), "
+        f"{sign} (CASE WHEN {parent}.amount > 0 THEN 0 ELSE -{parts}.amount END) {where}"
     )
     return moved_in + "\n" + moved_out
 
@@ -430,7 +433,8 @@ def category_months_from_rows(which: str = "true") -> str:
             FROM splits s JOIN chosen c ON c.id = s.transaction_id
             UNION ALL
             SELECT c.account_id, c.month, c.category_id, c.transfer,
-                   -max(s.amount, 0), -min(s.amount, 0)
+                   CASE WHEN c.amount > 0 THEN -s.amount ELSE 0 END,
+                   CASE WHEN c.amount > 0 THEN 0 ELSE -s.amount END
             FROM splits s JOIN chosen c ON c.id = s.transaction_id
         )
         SELECT account_id, month, category_id, transfer, sum(inflow) AS inflow,

@@ -38,7 +38,7 @@ def book_json(database: Database, book_id: int, now: datetime) -> Iterator[str]:
         book = conn.execute("SELECT name, currency FROM books WHERE id = ?", [book_id]).fetchone()
         head = {"format": FORMAT, "version": VERSION, "exported_at": to_iso(now)}
         head["book"] = {"name": book["name"], "currency": book["currency"]}
-        head.update(_labels_json(conn, book_id))
+        head.update(_labels_json(conn, book_id, book["currency"]))
         text = json.dumps(head, ensure_ascii=False, indent=1)
         yield text[: text.rindex("}")].rstrip() + ',\n "transactions": ['
         first = True
@@ -49,7 +49,7 @@ def book_json(database: Database, book_id: int, now: datetime) -> Iterator[str]:
         conn.execute("COMMIT")
 
 
-def _labels_json(conn: sqlite3.Connection, book_id: int) -> dict[str, Any]:
+def _labels_json(conn: sqlite3.Connection, book_id: int, currency: str) -> dict[str, Any]:
     accounts = _refs(conn, "accounts", book_id)
     groups = _refs(conn, "category_groups", book_id)
     categories = _refs(conn, "categories", book_id)
@@ -91,9 +91,22 @@ def _labels_json(conn: sqlite3.Connection, book_id: int) -> dict[str, Any]:
                 "name": c["name"],
                 "kind": c["kind"],
                 "archived": bool(c["archived"]),
+                "rollover": bool(c["rollover"]),
                 **_stamps(c),
             }
             for c in rows("categories")
+        ],
+        "budgets": [
+            {
+                "category": categories[b["category_id"]],
+                "month": b["month"],
+                "amount": format_amount(b["amount"], currency),
+            }
+            for b in conn.execute(
+                "SELECT b.* FROM budgets b JOIN categories c ON c.id = b.category_id "
+                "WHERE c.book_id = ? ORDER BY b.category_id, b.month",
+                [book_id],
+            )
         ],
         "payees": [p["name"] for p in rows("payees")],
         "tags": [t["name"] for t in rows("tags")],

@@ -15,6 +15,7 @@ from server.db import Database
 from server.domain.accounts import ACCOUNT_TYPES
 from server.domain.book_file import FORMAT, VERSION
 from server.domain.books import Book, book_problems, get_book
+from server.domain.budgets import check_month
 from server.domain.bulk import kept_in_bulk
 from server.domain.categories import KINDS
 from server.domain.currencies import is_currency
@@ -174,6 +175,8 @@ def load_book(database: Database, owner_id: int, data: Any, *, now: datetime) ->
     plan.categories(categories, group_refs)
     plan.transactions(transactions, account_refs, category_refs, transaction_refs)
     plan.rules(rules, account_refs, category_refs)
+    if isinstance(currency, str) and is_currency(currency):
+        plan.budgets(_items(data, "budgets", problems), category_refs, currency)
     if problems.found:
         raise ValidationFailed(
             "The book file cannot be loaded; nothing was made.", errors=problems.found
@@ -196,6 +199,7 @@ class _Plan:
         self.category_groups: list[int] = []  # each category's group (index)
         self.transaction_rows: list[dict] = []
         self.rule_rows: list[dict] = []
+        self.budget_rows: list[dict] = []
 
     def _stamps(self, item: dict, where: str) -> dict[str, str]:
         return {
@@ -267,6 +271,7 @@ class _Plan:
                     "name": _text(item, "name", where, self.problems),
                     "kind": item.get("kind"),
                     "archived": int(bool(item.get("archived"))),
+                    "rollover": int(bool(item.get("rollover"))),
                     **self._stamps(item, where),
                 }
             )
@@ -400,6 +405,28 @@ class _Plan:
 
     def _currency(self, row: dict) -> str:
         return self.account_rows[row["account"]]["currency"]
+
+    def budgets(self, items: list[dict], category_refs: dict[int, int], currency: str) -> None:
+        seen: set[tuple[int, str]] = set()
+        for index, item in enumerate(items):
+            where = f"budgets[{index}]"
+            category = _ref(item, "category", category_refs, where, self.problems)
+            if category is None:
+                self.problems.add(f"{where}.category", "Name the budget's category.")
+                continue
+            month = item.get("month")
+            try:
+                check_month(month)
+            except ValidationFailed:
+                self.problems.add(f"{where}.month", "Expected a month as YYYY-MM.")
+                continue
+            amount = _money(item.get("amount"), currency, f"{where}.amount", self.problems)
+            self.problems.check(amount >= 0, f"{where}.amount", "A budget is zero or more.")
+            self.problems.check(
+                (category, month) not in seen, f"{where}.month", "The category has it twice."
+            )
+            seen.add((category, month))
+            self.budget_rows.append({"category": category, "month": month, "amount": amount})
 
     def rules(
         self, items: list[dict], account_refs: dict[int, int], category_refs: dict[int, int]
@@ -554,6 +581,10 @@ class _Plan:
             ((i, tag_id(t)) for i, r in zip(ids, rows, strict=True) for t in r["tags"]),
         )
         self._kept_totals(db, account_ids)
+        db.conn.executemany(
+            "INSERT INTO budgets (category_id, month, amount) VALUES (?, ?, ?)",
+            [(category_id(b["category"]), b["month"], b["amount"]) for b in self.budget_rows],
+        )
         for rule in self.rule_rows:
             account, category = rule.pop("account"), rule.pop("set_category")
             db["rules"].insert(

@@ -67,6 +67,7 @@ class Category:
     kind: str
     archived: bool
     revision: int
+    rollover: bool  # the budget carries what is left (or overspent) into the next month
     created_at: datetime
     updated_at: datetime
 
@@ -82,7 +83,8 @@ _GROUP_SELECT = (
 _GROUP_ORDER = " ORDER BY position, name COLLATE NOCASE, id"
 _CATEGORY_SELECT = (
     "SELECT c.id, c.name, c.group_id, g.name AS group_name, c.kind, c.archived, c.revision, "
-    "c.created_at, c.updated_at FROM categories c JOIN category_groups g ON g.id = c.group_id"
+    "c.rollover, c.created_at, c.updated_at "
+    "FROM categories c JOIN category_groups g ON g.id = c.group_id"
 )
 _CATEGORY_ORDER = " ORDER BY g.position, g.name COLLATE NOCASE, g.id, c.name COLLATE NOCASE, c.id"
 
@@ -108,6 +110,7 @@ def _category(row: sqlite3.Row) -> Category:
         kind=row["kind"],
         archived=bool(row["archived"]),
         revision=row["revision"],
+        rollover=bool(row["rollover"]),
         created_at=from_iso(row["created_at"]),
         updated_at=from_iso(row["updated_at"]),
     )
@@ -333,9 +336,11 @@ def update_category(
     group_id: int | None = None,
     kind: str | None = None,
     archived: bool | None = None,
+    rollover: bool | None = None,
     if_match: str | None = None,
 ) -> Category:
-    """Rename, move, change the kind of or (un)archive a category, honouring If-Match."""
+    """Rename, move, change the kind of, (un)archive or set the budget rollover of a
+    category, honouring If-Match."""
     cleaned = None if name is None else _clean_name(name, "category")
     if kind is not None:
         _check_kind(kind)
@@ -357,6 +362,8 @@ def update_category(
             changes["kind"] = kind
         if archived is not None:
             changes["archived"] = int(archived)
+        if rollover is not None:
+            changes["rollover"] = int(rollover)
         db["categories"].update(category_id, changes)
         return get_category(db, book_id, category_id)
 
@@ -424,6 +431,13 @@ def delete_category(
             )
             db.execute(
                 "UPDATE splits SET category_id = ? WHERE category_id = ?",
+                [reassign_to, category_id],
+            )
+        if reassign_to is not None:  # so do its budgets, added to the new home's
+            db.execute(
+                "INSERT INTO budgets (category_id, month, amount) "
+                "SELECT ?, month, amount FROM budgets WHERE category_id = ? "
+                "ON CONFLICT DO UPDATE SET amount = amount + excluded.amount",
                 [reassign_to, category_id],
             )
         # Rules follow to the new home; without one they lose the action, and a rule left

@@ -95,4 +95,14 @@ def rich_book(alex) -> int:
             "add_tags": ["home"],
         },
     )
+    for month, amount in (("2025-02", "150.00"), ("2025-03", "75.50")):
+        budgeted = alex.put(f"{base}/budgets/{month}/categories/{hotels}", json={"amount": amount})
+        assert budgeted.status_code == 200, budgeted.json
+    etag = alex.get(f"{base}/categories/{hotels}").headers["ETag"]
+    assert (
+        alex.patch(
+            f"{base}/categories/{hotels}", json={"rollover": True}, headers={"If-Match": etag}
+        ).status_code
+        == 200
+    )
     return book

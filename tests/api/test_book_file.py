@@ -37,6 +37,8 @@ def test_a_book_goes_out_and_comes_back_the_same(alex, rich_book, database):
     original = export(alex, rich_book)
     assert original["format"] == "tallybook-book" and original["version"] == 1
     assert len(original["transactions"]) == 6  # the transfer is two
+    assert [b["amount"] for b in original["budgets"]] == ["150.00", "75.50"]
+    assert [c["name"] for c in original["categories"] if c["rollover"]] == ["Hôtels"]
     transfer = [t for t in original["transactions"] if t["transfer"]]
     assert [(t["amount"], t["transfer"]) for t in transfer] == [("-500.00", 4), ("541.20", 3)]
 
@@ -140,6 +142,11 @@ def test_a_transfer_in_one_currency_loads_when_its_sides_match(alex, rich_book):
         (lambda d: d["rules"][0].update(add_tags=[1]), "rules[0].add_tags"),
         (lambda d: d["rules"][0].update(position="first"), "rules[0].position"),
         (lambda d: d["rules"][0].update(name=["a"]), "rules[0].name"),
+        (lambda d: d["budgets"][0].update(month="2025-13"), "budgets[0].month"),
+        (lambda d: d["budgets"][0].update(amount="-1.00"), "budgets[0].amount"),
+        (lambda d: d["budgets"][0].update(amount="1.001"), "budgets[0].amount"),
+        (lambda d: d["budgets"][0].update(category=999), "budgets[0].category"),
+        (lambda d: d["budgets"].append(dict(d["budgets"][0])), "budgets[2].month"),
     ],
 )
 def test_a_damaged_file_is_refused_whole_at_its_place(alex, rich_book, damage, where):

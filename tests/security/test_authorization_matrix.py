@@ -144,6 +144,13 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("DELETE", BOOK + "/rules/<int:rule_id>"): None,
     ("POST", BOOK + "/rules/preview"): {},
     ("POST", BOOK + "/rules/apply"): {},
+    ("GET", BOOK + "/budgets/<month>"): None,
+    ("PUT", BOOK + "/budgets/<month>/categories/<int:category_id>"): {"amount": "25.00"},
+    ("POST", BOOK + "/budgets/<month>/copy"): {"source": "last_month"},
+    ("GET", BOOK + "/reports/spending"): None,
+    ("GET", BOOK + "/reports/income-expense"): None,
+    ("GET", BOOK + "/reports/net-worth"): None,
+    ("GET", BOOK + "/reports/cash-flow"): None,
 }
 
 # The people of the book under test (and one outsider), and who is signed in as whom.
@@ -276,6 +283,7 @@ MAKERS = {
     "tag_id": lambda w: w.owner_api("/tags", {"name": "matrix"}),
     "user_id": lambda w: w.users[TARGET].id,
     "job_id": _start_import_job,
+    "month": lambda w: "2025-03",
     "rule_id": lambda w: w.owner_api(
         "/rules", {"name": "Matrix", "payee_match": "equals", "payee_text": "x", "add_tags": ["m"]}
     ),

@@ -350,24 +350,23 @@ class Ledger(RuleBasedStateMachine):
     @invariant()
     def category_months_are_exact(self) -> None:
         """The sums kept per account, month and category, against a sum over the rows: a
-        transaction counts in its category (or none, or as a transfer); a split one's parts
-        count in theirs."""
+        transaction counts in its category (or none, or as a transfer), a split one's parts
+        in theirs, each as money in or out by its sign."""
         expected: dict[tuple, list[int]] = {}
 
-        def add(key: tuple, amount: int, sign: int = 1) -> None:
+        def add(key: tuple, amount: int) -> None:
             sums = expected.setdefault(key, [0, 0])
-            sums[0 if amount > 0 else 1] += sign * amount
+            sums[0 if amount > 0 else 1] += amount
 
         with self.db.read() as conn:
             for txn_id, row in rows(conn).items():
                 place = (row["account_id"], row["date"][:7])
-                own = (*place, row["category_id"] or 0, int(row["transfer_id"] is not None))
-                add(own, row["amount"])
-                for category_id, amount in conn.execute(
+                transfer = int(row["transfer_id"] is not None)
+                parts = conn.execute(
                     "SELECT category_id, amount FROM splits WHERE transaction_id = ?", [txn_id]
-                ):
-                    add((*place, category_id or 0, own[3]), amount)
-                    add(own, amount, -1)
+                ).fetchall()
+                for category_id, amount in parts or [(row["category_id"], row["amount"])]:
+                    add((*place, category_id or 0, transfer), amount)
             kept = {
                 tuple(r[:4]): [r[4], r[5]]
                 for r in conn.execute("SELECT * FROM category_months")

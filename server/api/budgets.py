@@ -1,0 +1,167 @@
+"""A book's budget, month by month: planned, spent, left; set inline, or copied."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Boolean, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf
+
+from server.api.access import can_read, writing
+from server.auth.web import auth
+from server.clock import utcnow
+from server.db.request import database, reader
+from server.domain import budgets as domain
+from server.domain.money import format_amount
+
+bp = APIBlueprint("budgets", __name__, tag="Budgets")
+
+MONTH = "/books/<int:book_id>/budgets/<month>"
+VIEWER = {403: "You are a viewer of this book (editors and owners may write)"}
+
+
+class LineOut(Schema):
+    category_id = Integer()
+    name = String()
+    rollover = Boolean(metadata={"description": "What is left (or overspent) carries onwards."})
+    budgeted = String(metadata={"example": "400.00"})
+    activity = String(metadata={"description": "Net money of the month: spending is negative."})
+    carried = String(metadata={"description": "Brought from earlier months (with rollover)."})
+    available = String(metadata={"description": "carried + budgeted + activity"})
+    overspent = Boolean()
+
+
+class GroupOut(Schema):
+    group_id = Integer()
+    name = String()
+    budgeted = String()
+    activity = String()
+    available = String()
+    lines = List(Nested(LineOut))
+
+
+class MonthOut(Schema):
+    month = String(metadata={"example": "2025-03"})
+    currency = String(metadata={"description": "The book's; other currencies stay out."})
+    budgeted = String()
+    activity = String()
+    income = String(metadata={"description": "Received in the month."})
+    uncategorized = String(metadata={"description": "Spent in the month without a category."})
+    available_to_budget = String(
+        metadata={"description": "Income up to the month's end less all budgeted up to then."}
+    )
+    other_currencies = List(String(), metadata={"description": "Of accounts left out."})
+    groups = List(Nested(GroupOut))
+
+
+class AmountIn(Schema):
+    amount = String(
+        required=True,
+        validate=Length(max=30),
+        metadata={"example": "400.00", "description": "In the book's currency; 0 removes it."},
+    )
+
+
+class CopyIn(Schema):
+    source = String(
+        required=True,
+        validate=OneOf(domain.COPY_SOURCES),
+        metadata={
+            "description": "last_month: last month's budget; average_budgeted / "
+            "average_spent: the average of the last three months' budgets / spending."
+        },
+    )
+
+
+class Copied(Schema):
+    changed = Integer(metadata={"description": "How many categories got a new amount."})
+
+
+def _month_json(month: domain.BudgetMonth) -> dict[str, Any]:
+    def money(minor: int) -> str:
+        return format_amount(minor, month.currency)
+
+    return {
+        "month": month.month,
+        "currency": month.currency,
+        "budgeted": money(month.budgeted),
+        "activity": money(month.activity),
+        "income": money(month.income),
+        "uncategorized": money(month.uncategorized),
+        "available_to_budget": money(month.available_to_budget),
+        "other_currencies": month.other_currencies,
+        "groups": [
+            {
+                "group_id": g.group_id,
+                "name": g.name,
+                "budgeted": money(g.budgeted),
+                "activity": money(g.activity),
+                "available": money(g.available),
+                "lines": [
+                    {
+                        "category_id": line.category_id,
+                        "name": line.name,
+                        "rollover": line.rollover,
+                        "budgeted": money(line.budgeted),
+                        "activity": money(line.activity),
+                        "carried": money(line.carried),
+                        "available": money(line.available),
+                        "overspent": line.available < 0,
+                    }
+                    for line in g.lines
+                ],
+            }
+            for g in month.groups
+        ],
+    }
+
+
+@bp.get(MONTH)
+@bp.auth_required(auth)
+@bp.output(MonthOut)
+@bp.doc(
+    summary="A month's budget",
+    description="Every expense category by group: budgeted, spent (activity), carried from "
+    "earlier months with rollover, and available; and what is left to budget. `month` is "
+    "YYYY-MM.",
+)
+def get_month(book_id: int, month: str) -> dict[str, Any]:
+    """The budget of a month."""
+    can_read(book_id)
+    return _month_json(domain.budget_month(reader(), book_id, month))
+
+
+@bp.put(MONTH + "/categories/<int:category_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(AmountIn, arg_name="body")
+@bp.output(MonthOut)
+@bp.doc(
+    summary="Budget a category for a month",
+    description="Sets the amount planned (replacing what was there); answers the whole "
+    "month, as every figure of it may move. Set the rollover on the category itself "
+    "(`PATCH .../categories/{id}` with `rollover`).",
+    responses=VIEWER,
+)
+def set_amount(book_id: int, month: str, category_id: int, body: dict[str, Any]) -> Any:
+    """Budget an amount."""
+    with writing(book_id):
+        domain.set_budget(database(), book_id, category_id, month, body["amount"], now=utcnow())
+    return _month_json(domain.budget_month(reader(), book_id, month))
+
+
+@bp.post(MONTH + "/copy")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(CopyIn, arg_name="body")
+@bp.output(Copied)
+@bp.doc(
+    summary="Fill a month's budget",
+    description="Every expense category gets last month's amount, or the average of the "
+    "last three months' budgets or spending (categories without one get none).",
+    responses=VIEWER,
+)
+def copy(book_id: int, month: str, body: dict[str, Any]) -> dict[str, int]:
+    """Fill the month from earlier ones."""
+    with writing(book_id):
+        changed = domain.copy_budget(database(), book_id, month, body["source"], now=utcnow())
+    return {"changed": changed}

@@ -1,0 +1,332 @@
+"""Reports of a book: spending by category, income and expense, net worth, cash flow.
+
+Each answers JSON, or CSV with `format=csv` (a download, one line per figure).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import partial
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Integer, List, Nested, String
+from apiflask.validators import Length, OneOf
+from flask import Response
+
+from server.api.access import can_read
+from server.auth.web import auth
+from server.db.request import reader
+from server.domain import reports as domain
+from server.domain.money import format_amount
+
+bp = APIBlueprint("reports", __name__, tag="Reports")
+
+REPORTS = "/books/<int:book_id>/reports"
+PER_CURRENCY = (
+    "Amounts are decimal strings in each part's currency: currencies are never added together."
+)
+
+
+class ReportQuery(Schema):
+    start = String(
+        validate=Length(max=7),
+        metadata={"description": "First month, YYYY-MM (default: 11 months before `end`)."},
+    )
+    end = String(
+        validate=Length(max=7), metadata={"description": "Last month, YYYY-MM (default: now)."}
+    )
+    account_id = List(
+        Integer(),
+        validate=Length(max=500),
+        metadata={"description": "Only these accounts (repeat the parameter for several)."},
+    )
+    category_id = List(
+        Integer(),
+        validate=Length(max=500),
+        metadata={"description": "Only these categories; 0 is uncategorized."},
+    )
+    tag_id = Integer(metadata={"description": "Only transactions with this tag."})
+    format = String(
+        load_default="json", validate=OneOf(["json", "csv"]), metadata={"example": "json"}
+    )
+
+
+class CategorySpendingOut(Schema):
+    category_id = Integer(allow_none=True, metadata={"description": "null: uncategorized"})
+    name = String()
+    amount = String(metadata={"example": "412.50"})
+
+
+class GroupSpendingOut(Schema):
+    group_id = Integer(allow_none=True)
+    name = String()
+    amount = String()
+    categories = List(Nested(CategorySpendingOut))
+
+
+class SpendingOut(Schema):
+    currency = String(metadata={"example": "EUR"})
+    total = String()
+    groups = List(Nested(GroupSpendingOut))
+
+
+class MonthIncomeOut(Schema):
+    month = String(metadata={"example": "2025-03"})
+    income = String()
+    expense = String()
+    net = String()
+
+
+class IncomeExpenseOut(Schema):
+    currency = String()
+    income = String()
+    expense = String()
+    net = String()
+    months = List(Nested(MonthIncomeOut))
+
+
+class MonthWorthOut(Schema):
+    month = String()
+    amount = String()
+
+
+class NetWorthOut(Schema):
+    currency = String()
+    months = List(Nested(MonthWorthOut))
+
+
+class MonthFlowOut(Schema):
+    month = String()
+    money_in = String()
+    money_out = String()
+    transfers = String(metadata={"description": "Net money moved in from other accounts."})
+    net = String()
+    balance = String(
+        allow_none=True,
+        metadata={"description": "At the month's end; null under a category or tag filter."},
+    )
+
+
+class CashFlowOut(Schema):
+    currency = String()
+    months = List(Nested(MonthFlowOut))
+
+
+def _report(name: str, part: type[Schema]) -> type[Schema]:
+    return type(
+        f"{name}Report",
+        (Schema,),
+        {
+            "start": String(),
+            "end": String(),
+            "parts": List(Nested(part), metadata={"description": "One per currency."}),
+        },
+    )
+
+
+def _in(currency: str) -> Callable[[int], str]:
+    """Formats minor units of `currency` as the API's decimal strings."""
+    return partial(format_amount, currency=currency)
+
+
+def _filters(query: dict[str, Any]) -> domain.ReportFilters:
+    end = query.get("end") or domain.month_of(date.today())
+    start = query.get("start") or (domain.add_months(end, -11) if len(end) == 7 else end)
+    return domain.ReportFilters(
+        start=start,
+        end=end,
+        account_ids=tuple(query["account_id"]) if "account_id" in query else None,
+        category_ids=tuple(query["category_id"]) if "category_id" in query else None,
+        tag_id=query.get("tag_id"),
+    )
+
+
+def _csv(book_id: int, name: str, header: list[str], lines: Iterable[list[Any]]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(lines)
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="book-{book_id}-{name}.csv"'},
+    )
+
+
+def _answer(
+    book_id: int,
+    query: dict[str, Any],
+    name: str,
+    make: Callable[..., list],
+    as_json: Callable[[Any], dict[str, Any]],
+    csv_header: list[str],
+    as_lines: Callable[[Any], Iterable[list[Any]]],
+) -> Any:
+    """Run a report and shape it as JSON or CSV."""
+    can_read(book_id)
+    filters = _filters(query)
+    parts = make(reader(), book_id, filters)
+    if query["format"] == "csv":
+        return _csv(book_id, name, csv_header, (line for p in parts for line in as_lines(p)))
+    return {"start": filters.start, "end": filters.end, "parts": [as_json(p) for p in parts]}
+
+
+def _spending_json(part: domain.Spending) -> dict[str, Any]:
+    money = _in(part.currency)
+    return {
+        "currency": part.currency,
+        "total": money(part.total),
+        "groups": [
+            {
+                "group_id": g.group_id,
+                "name": g.name,
+                "amount": money(g.amount),
+                "categories": [
+                    {"category_id": c.category_id, "name": c.name, "amount": money(c.amount)}
+                    for c in g.categories
+                ],
+            }
+            for g in part.groups
+        ],
+    }
+
+
+@bp.get(REPORTS + "/spending")
+@bp.auth_required(auth)
+@bp.input(ReportQuery, location="query", arg_name="query")
+@bp.output(_report("Spending", SpendingOut))
+@bp.doc(
+    summary="Spending by category",
+    description="What went out per category and group over the months, largest first: the "
+    "net of each expense category (refunds lower it) and the money out without a category; "
+    "transfers never count. " + PER_CURRENCY,
+)
+def spending(book_id: int, query: dict[str, Any]) -> Any:
+    """Spending by category and group."""
+    return _answer(
+        book_id,
+        query,
+        "spending",
+        domain.spending,
+        _spending_json,
+        ["currency", "group", "category", "amount"],
+        lambda p: (
+            [p.currency, g.name, c.name, format_amount(c.amount, p.currency)]
+            for g in p.groups
+            for c in g.categories
+        ),
+    )
+
+
+@bp.get(REPORTS + "/income-expense")
+@bp.auth_required(auth)
+@bp.input(ReportQuery, location="query", arg_name="query")
+@bp.output(_report("IncomeExpense", IncomeExpenseOut))
+@bp.doc(
+    summary="Income and expense by month",
+    description="Each month's income (income categories, and money in without a category) "
+    "against its spending (as in the spending report), and the difference. " + PER_CURRENCY,
+)
+def income_expense(book_id: int, query: dict[str, Any]) -> Any:
+    """Income against expense, month by month."""
+
+    def as_json(part: domain.IncomeExpense) -> dict[str, Any]:
+        money = _in(part.currency)
+        return {
+            "currency": part.currency,
+            "income": money(part.income),
+            "expense": money(part.expense),
+            "net": money(part.net),
+            "months": [
+                {
+                    "month": m.month,
+                    "income": money(m.income),
+                    "expense": money(m.expense),
+                    "net": money(m.net),
+                }
+                for m in part.months
+            ],
+        }
+
+    return _answer(
+        book_id,
+        query,
+        "income-expense",
+        domain.income_expense,
+        as_json,
+        ["currency", "month", "income", "expense", "net"],
+        lambda p: (
+            [
+                p.currency,
+                m.month,
+                *(format_amount(x, p.currency) for x in (m.income, m.expense, m.net)),
+            ]
+            for m in p.months
+        ),
+    )
+
+
+@bp.get(REPORTS + "/net-worth")
+@bp.auth_required(auth)
+@bp.input(ReportQuery, location="query", arg_name="query")
+@bp.output(_report("NetWorth", NetWorthOut))
+@bp.doc(
+    summary="Net worth by month",
+    description="What the accounts (all, or those of `account_id`) hold together at each "
+    "month's end: opening balances and every transaction so far. Category and tag filters "
+    "do not apply. " + PER_CURRENCY,
+)
+def net_worth(book_id: int, query: dict[str, Any]) -> Any:
+    """Net worth at each month's end."""
+    return _answer(
+        book_id,
+        query,
+        "net-worth",
+        domain.net_worth,
+        lambda p: {
+            "currency": p.currency,
+            "months": [
+                {"month": m.month, "amount": format_amount(m.amount, p.currency)} for m in p.months
+            ],
+        },
+        ["currency", "month", "net_worth"],
+        lambda p: ([p.currency, m.month, format_amount(m.amount, p.currency)] for m in p.months),
+    )
+
+
+@bp.get(REPORTS + "/cash-flow")
+@bp.auth_required(auth)
+@bp.input(ReportQuery, location="query", arg_name="query")
+@bp.output(_report("CashFlow", CashFlowOut))
+@bp.doc(
+    summary="Cash flow by month",
+    description="Money in and money out of the accounts each month (by sign; transfers "
+    "apart, as the net moved in from other accounts), the net, and the balance at the "
+    "month's end. " + PER_CURRENCY,
+)
+def cash_flow(book_id: int, query: dict[str, Any]) -> Any:
+    """Money in and out, month by month."""
+
+    def figures(part: domain.CashFlow, m: domain.MonthFlow) -> list[str | None]:
+        values = (m.money_in, m.money_out, m.transfers, m.net, m.balance)
+        return [None if v is None else format_amount(v, part.currency) for v in values]
+
+    names = ["money_in", "money_out", "transfers", "net", "balance"]
+    return _answer(
+        book_id,
+        query,
+        "cash-flow",
+        domain.cash_flow,
+        lambda p: {
+            "currency": p.currency,
+            "months": [
+                {"month": m.month, **dict(zip(names, figures(p, m), strict=True))} for m in p.months
+            ],
+        },
+        ["currency", "month", *names],
+        lambda p: ([p.currency, m.month, *figures(p, m)] for m in p.months),
+    )

@@ -1,0 +1,390 @@
+"""Reports: where the money went, what came in against what went out, how net worth moves,
+and the cash flow, by month. Amounts of different currencies are never added together:
+every report is a list of per-currency parts.
+
+They read the sums kept per account, month and category (`category_months`) and per account
+and month (`account_months`), so they answer in milliseconds on a decade of transactions.
+A tag filter reads the tagged transactions themselves (a tag picks few of them), through the
+same SQL that defines the kept sums.
+
+What counts where:
+- spending: the net money out of each expense category (a refund lowers it), and the money
+  out of uncategorized transactions; transfers never count;
+- income and expense: income categories' net plus uncategorized money in, against the
+  spending above;
+- net worth: at each month's end, the accounts' opening balances plus all their transactions
+  so far (filtered by account only);
+- cash flow: money in and out by sign (transfers apart) and the balance at each month's end.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from server.db.migrations import category_months_from_rows
+from server.errors import FieldError, ValidationFailed
+
+MAX_MONTHS = 1200  # a century of months
+UNCATEGORIZED = 0  # the category id the kept sums give "no category"
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """Which months (YYYY-MM, both included) and which accounts, categories and tag."""
+
+    start: str
+    end: str
+    account_ids: tuple[int, ...] | None = None
+    category_ids: tuple[int, ...] | None = None  # 0 stands for uncategorized
+    tag_id: int | None = None
+
+
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def months_between(start: str, end: str) -> list[str]:
+    """Every month from start to end, both included."""
+    year, month = int(start[:4]), int(start[5:])
+    found = []
+    while (current := f"{year:04d}-{month:02d}") <= end:
+        found.append(current)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def add_months(month: str, count: int) -> str:
+    """The month `count` months after (or before, if negative) `month`."""
+    index = int(month[:4]) * 12 + int(month[5:]) - 1 + count
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _is_month(text: str) -> bool:
+    return (
+        len(text) == 7
+        and text[4] == "-"
+        and text[:4].isdigit()
+        and text[5:].isdigit()
+        and 1 <= int(text[5:]) <= 12
+    )
+
+
+def checked_filters(conn: sqlite3.Connection, book_id: int, filters: ReportFilters) -> None:
+    """Refuse filters that cannot be right, each at its field."""
+    problems = []
+    for name in ("start", "end"):
+        if not _is_month(getattr(filters, name)):
+            problems.append(FieldError(name, "Give a month as YYYY-MM, e.g. 2025-03."))
+    if not problems and filters.start > filters.end:
+        problems.append(FieldError("end", "The last month comes before the first."))
+    elif not problems and len(months_between(filters.start, filters.end)) > MAX_MONTHS:
+        problems.append(FieldError("end", f"At most {MAX_MONTHS} months at once."))
+    for name, table, ids in (
+        ("account_id", "accounts", filters.account_ids or ()),
+        ("category_id", "categories", [i for i in filters.category_ids or () if i]),
+        ("tag_id", "tags", [] if filters.tag_id is None else [filters.tag_id]),
+    ):
+        known = {
+            row[0]
+            for row in conn.execute(
+                f"SELECT id FROM {table} WHERE book_id = ? AND id IN "  # noqa: S608 (our names)
+                "(SELECT value FROM json_each(?))",
+                [book_id, json.dumps(list(ids))],
+            )
+        }
+        problems.extend(
+            FieldError(name, f"This book has no {table[:-1]} {i}.") for i in ids if i not in known
+        )
+    if problems:
+        raise ValidationFailed("The report cannot be made with these filters.", errors=problems)
+
+
+@dataclass(frozen=True)
+class _Row:
+    currency: str
+    month: str
+    category_id: int
+    transfer: bool
+    inflow: int
+    outflow: int
+
+
+def _category_sums(
+    conn: sqlite3.Connection, book_id: int, filters: ReportFilters, start: str | None = None
+) -> list[_Row]:
+    """The kept sums (or a tag's transactions' sums) per currency, month and category."""
+    if filters.tag_id is None:
+        source = "category_months"
+    else:
+        tagged = category_months_from_rows(
+            "t.book_id = :book AND t.id IN "
+            "(SELECT transaction_id FROM transaction_tags WHERE tag_id = :tag)"
+        )
+        source = f"({tagged})"
+    sql = (
+        "SELECT a.currency, s.month, s.category_id, s.transfer, "  # noqa: S608 (our SQL)
+        "sum(s.inflow), sum(s.outflow) "
+        f"FROM {source} s JOIN accounts a ON a.id = s.account_id "
+        "WHERE a.book_id = :book AND s.month BETWEEN :start AND :end "
+        "AND (:accounts IS NULL OR s.account_id IN (SELECT value FROM json_each(:accounts))) "
+        "AND (:categories IS NULL OR s.category_id IN (SELECT value FROM json_each(:categories))) "
+        "GROUP BY a.currency, s.month, s.category_id, s.transfer"
+    )
+    params = {
+        "book": book_id,
+        "tag": filters.tag_id,
+        "start": start or filters.start,
+        "end": filters.end,
+        "accounts": _json_or_none(filters.account_ids),
+        "categories": _json_or_none(filters.category_ids),
+    }
+    return [_Row(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in conn.execute(sql, params)]
+
+
+def _json_or_none(ids: Iterable[int] | None) -> str | None:
+    return None if ids is None else json.dumps(list(ids))
+
+
+def _kinds(conn: sqlite3.Connection, book_id: int) -> dict[int, sqlite3.Row]:
+    return {
+        row["id"]: row
+        for row in conn.execute(
+            "SELECT c.id, c.name, c.kind, c.group_id, g.name AS group_name, g.position "
+            "FROM categories c JOIN category_groups g ON g.id = c.group_id WHERE c.book_id = ?",
+            [book_id],
+        )
+    }
+
+
+def _spent(row: _Row, kind: str | None) -> int:
+    """What a row adds to spending (see the module's notes)."""
+    if row.transfer:
+        return 0
+    if row.category_id == UNCATEGORIZED:
+        return -row.outflow
+    return -(row.inflow + row.outflow) if kind == "expense" else 0
+
+
+def _earned(row: _Row, kind: str | None) -> int:
+    if row.transfer:
+        return 0
+    if row.category_id == UNCATEGORIZED:
+        return row.inflow
+    return row.inflow + row.outflow if kind == "income" else 0
+
+
+# ---- spending by category -----------------------------------------------------------------
+
+
+@dataclass
+class CategorySpending:
+    category_id: int | None  # None: uncategorized
+    name: str
+    amount: int
+
+
+@dataclass
+class GroupSpending:
+    group_id: int | None
+    name: str
+    amount: int = 0
+    categories: list[CategorySpending] = field(default_factory=list)
+
+
+@dataclass
+class Spending:
+    currency: str
+    total: int
+    groups: list[GroupSpending]
+
+
+def spending(conn: sqlite3.Connection, book_id: int, filters: ReportFilters) -> list[Spending]:
+    """Spending per category and group over the months, per currency, largest first."""
+    checked_filters(conn, book_id, filters)
+    kinds = _kinds(conn, book_id)
+    per_category: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for row in _category_sums(conn, book_id, filters):
+        category = kinds.get(row.category_id)
+        per_category[row.currency][row.category_id] += _spent(
+            row, category["kind"] if category else None
+        )
+    result = []
+    for currency, amounts in sorted(per_category.items()):
+        if not any(amounts.values()):
+            continue
+        groups: dict[int | None, GroupSpending] = {}
+        for category_id, amount in amounts.items():
+            if not amount:
+                continue
+            if category_id == UNCATEGORIZED:
+                group = groups.setdefault(None, GroupSpending(None, "Uncategorized"))
+                group.categories.append(CategorySpending(None, "Uncategorized", amount))
+            else:
+                info = kinds[category_id]
+                group = groups.setdefault(
+                    info["group_id"], GroupSpending(info["group_id"], info["group_name"])
+                )
+                group.categories.append(CategorySpending(category_id, info["name"], amount))
+            group.amount += amount
+        for group in groups.values():
+            group.categories.sort(key=lambda c: (-c.amount, c.name))
+        ordered = sorted(groups.values(), key=lambda g: (-g.amount, g.name))
+        result.append(Spending(currency, sum(g.amount for g in ordered), ordered))
+    return result
+
+
+# ---- income and expense by month ----------------------------------------------------------
+
+
+@dataclass
+class MonthIncome:
+    month: str
+    income: int
+    expense: int
+
+    @property
+    def net(self) -> int:
+        return self.income - self.expense
+
+
+@dataclass
+class IncomeExpense:
+    currency: str
+    months: list[MonthIncome]
+    income: int
+    expense: int
+
+    @property
+    def net(self) -> int:
+        return self.income - self.expense
+
+
+def income_expense(
+    conn: sqlite3.Connection, book_id: int, filters: ReportFilters
+) -> list[IncomeExpense]:
+    """Income against expense in each month (every month of the period, zeros too)."""
+    checked_filters(conn, book_id, filters)
+    kinds = _kinds(conn, book_id)
+    sums: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for row in _category_sums(conn, book_id, filters):
+        kind = kinds[row.category_id]["kind"] if row.category_id in kinds else None
+        month = sums[row.currency][row.month]
+        month[0] += _earned(row, kind)
+        month[1] += _spent(row, kind)
+    months = months_between(filters.start, filters.end)
+    result = []
+    for currency, by_month in sorted(sums.items()):
+        rows = [MonthIncome(m, *by_month.get(m, (0, 0))) for m in months]
+        result.append(
+            IncomeExpense(currency, rows, sum(r.income for r in rows), sum(r.expense for r in rows))
+        )
+    return result
+
+
+# ---- net worth and cash flow ----------------------------------------------------------------
+
+
+def _balances(
+    conn: sqlite3.Connection, book_id: int, filters: ReportFilters
+) -> dict[str, dict[str, int]]:
+    """Per currency, the chosen accounts' balance at the end of each month of the period."""
+    months = months_between(filters.start, filters.end)
+    accounts = conn.execute(
+        "SELECT id, currency, opening_balance, substr(opening_date, 1, 7) AS opened "
+        "FROM accounts WHERE book_id = ? "
+        "AND (? IS NULL OR id IN (SELECT value FROM json_each(?)))",
+        [book_id, *[_json_or_none(filters.account_ids)] * 2],
+    ).fetchall()
+    changes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for account in accounts:
+        changes[account["currency"]][account["opened"]] += account["opening_balance"]
+    for currency, month, total in conn.execute(
+        "SELECT a.currency, m.month, sum(m.total) FROM account_months m "
+        "JOIN accounts a ON a.id = m.account_id WHERE a.book_id = ? AND m.month <= ? "
+        "AND (? IS NULL OR a.id IN (SELECT value FROM json_each(?))) GROUP BY 1, 2",
+        [book_id, filters.end, *[_json_or_none(filters.account_ids)] * 2],
+    ):
+        changes[currency][month] += total
+    result = {}
+    for currency, by_month in changes.items():
+        before = sum(total for month, total in by_month.items() if month < filters.start)
+        running, ends = before, {}
+        for month in months:
+            running += by_month.get(month, 0)
+            ends[month] = running
+        result[currency] = ends
+    return result
+
+
+@dataclass
+class MonthWorth:
+    month: str
+    amount: int
+
+
+@dataclass
+class NetWorth:
+    currency: str
+    months: list[MonthWorth]
+
+
+def net_worth(conn: sqlite3.Connection, book_id: int, filters: ReportFilters) -> list[NetWorth]:
+    """What the accounts hold together at each month's end, per currency."""
+    checked_filters(conn, book_id, filters)
+    return [
+        NetWorth(currency, [MonthWorth(m, amount) for m, amount in ends.items()])
+        for currency, ends in sorted(_balances(conn, book_id, filters).items())
+    ]
+
+
+@dataclass
+class MonthFlow:
+    month: str
+    money_in: int
+    money_out: int
+    transfers: int
+    balance: int | None  # at the month's end; None when a category or tag filter applies
+
+    @property
+    def net(self) -> int:
+        return self.money_in + self.money_out + self.transfers
+
+
+@dataclass
+class CashFlow:
+    currency: str
+    months: list[MonthFlow]
+
+
+def cash_flow(conn: sqlite3.Connection, book_id: int, filters: ReportFilters) -> list[CashFlow]:
+    """Money in and out of the accounts in each month, transfers apart, and the balance."""
+    checked_filters(conn, book_id, filters)
+    flows: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
+    for row in _category_sums(conn, book_id, filters):
+        month = flows[row.currency][row.month]
+        if row.transfer:
+            month[2] += row.inflow + row.outflow
+        else:
+            month[0] += row.inflow
+            month[1] += row.outflow
+    whole = filters.category_ids is None and filters.tag_id is None
+    balances = _balances(conn, book_id, filters) if whole else {}
+    months = months_between(filters.start, filters.end)
+    result = []
+    for currency in sorted(flows.keys() | balances.keys()):
+        by_month, ends = flows.get(currency, {}), balances.get(currency)
+        result.append(
+            CashFlow(
+                currency,
+                [
+                    MonthFlow(m, *by_month.get(m, (0, 0, 0)), ends[m] if ends else None)
+                    for m in months
+                ],
+            )
+        )
+    return result
