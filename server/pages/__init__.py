@@ -136,6 +136,15 @@ def book_transactions(book_id: int) -> Any:
     )
 
 
+@pages.get("/books/<int:book_id>/budget")
+def book_budget(book_id: int) -> Any:
+    """A book's budget, a month at a time: planned, spent and left per category, edited in
+    place."""
+    return _needs_sign_in() or render_template(
+        "pages/budget.html", page="budget", book=_book(book_id)
+    )
+
+
 @pages.get("/books/<int:book_id>/categories")
 def book_categories(book_id: int) -> Any:
     """A book's category groups and categories: add, rename, archive, delete or merge."""

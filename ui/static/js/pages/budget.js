@@ -1,0 +1,163 @@
+// A book's budget, one month at a time: type an amount into a category and every figure of
+// the month follows; fill the month from the last one (or an average); switch rollover.
+import { api } from "../api.js";
+import { bookOf, clearPageError, hideWritersControls, showPageError, today } from "../ledger.js";
+import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
+
+const root = document.getElementById("budget-page");
+const book = bookOf(root);
+const body = document.querySelector("#budget tbody");
+hideWritersControls(root, book);
+
+const monthNames = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
+
+/** The month shown: the address's `?month=YYYY-MM`, else this month. */
+function shownMonth() {
+  const asked = new URLSearchParams(window.location.search).get("month");
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(asked ?? "") ? asked : today().slice(0, 7);
+}
+
+function addMonths(month, count) {
+  const [year, number] = month.split("-").map(Number);
+  const index = year * 12 + number - 1 + count;
+  return `${String(Math.floor(index / 12)).padStart(4, "0")}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
+function lastDay(month) {
+  const [year, number] = month.split("-").map(Number);
+  return `${month}-${String(new Date(Date.UTC(year, number, 0)).getUTCDate()).padStart(2, "0")}`;
+}
+
+let month = shownMonth();
+let shown = null; // the month's budget as the API answered it
+
+function money(amount) {
+  return formatMoney(amount, shown.currency);
+}
+
+function groupRow(group) {
+  const row = document.getElementById("group-row").content.firstElementChild.cloneNode(true);
+  row.querySelector("[data-name]").textContent = group.name;
+  row.querySelector("[data-budgeted]").textContent = money(group.budgeted);
+  row.querySelector("[data-activity]").textContent = money(group.activity);
+  row.querySelector("[data-available]").textContent = money(group.available);
+  return row;
+}
+
+function lineRow(line) {
+  const row = document.getElementById("line-row").content.firstElementChild.cloneNode(true);
+  row.dataset.categoryId = line.category_id;
+  const name = row.querySelector("[data-name]");
+  name.textContent = line.name;
+  // What makes up the activity: the category's transactions of the month.
+  name.href = `/books/${book.id}/transactions?${new URLSearchParams({
+    category: line.category_id,
+    date_from: `${month}-01`,
+    date_to: lastDay(month),
+  })}`;
+  const input = row.querySelector("[data-budgeted]");
+  input.value = formatMoneyInput(line.budgeted, shown.currency);
+  input.setAttribute("aria-label", `Budgeted for ${line.name}`);
+  input.readOnly = !book.canWrite;
+  input.addEventListener("change", () => saveAmount(line, input));
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") input.blur();
+    if (event.key === "Escape") {
+      input.value = formatMoneyInput(line.budgeted, shown.currency);
+      input.blur();
+    }
+  });
+  const rollover = row.querySelector("[data-rollover]");
+  rollover.checked = line.rollover;
+  rollover.disabled = !book.canWrite;
+  rollover.setAttribute("aria-label", `Roll over what is left of ${line.name}`);
+  rollover.addEventListener("change", () => setRollover(line, rollover));
+  row.querySelector("[data-activity]").textContent = money(line.activity);
+  const available = row.querySelector("[data-available]");
+  available.textContent = money(line.available);
+  available.classList.add(line.overspent ? "text-bg-danger" : Number(line.available) > 0 ? "text-bg-success" : "text-bg-secondary");
+  if (line.overspent) {
+    available.title = "Overspent";
+    row.classList.add("table-danger");
+  }
+  if (Number(line.carried) !== 0) available.title = `${money(line.carried)} carried from earlier months`;
+  return row;
+}
+
+function render() {
+  const title = monthNames.format(new Date(`${month}-01T00:00:00Z`));
+  document.getElementById("month-title").textContent = title;
+  document.title = `Budget ${title} · ${document.title.split(" · ").slice(-2).join(" · ")}`;
+  document.getElementById("previous-month").href = `?month=${addMonths(month, -1)}`;
+  document.getElementById("next-month").href = `?month=${addMonths(month, 1)}`;
+  const left = document.getElementById("available-to-budget");
+  left.textContent = money(shown.available_to_budget);
+  left.classList.toggle("text-danger", Number(shown.available_to_budget) < 0);
+  const notes = [`Income this month: ${money(shown.income)}.`];
+  if (Number(shown.uncategorized)) notes.push(`${money(shown.uncategorized)} spent without a category is not in the budget.`);
+  if (shown.other_currencies.length) notes.push(`Accounts in ${shown.other_currencies.join(", ")} are not in the budget (it is in ${shown.currency}).`);
+  document.getElementById("budget-notes").textContent = notes.join(" ");
+  body.replaceChildren(...shown.groups.flatMap((group) => [groupRow(group), ...group.lines.map(lineRow)]));
+  document.getElementById("total-budgeted").textContent = money(shown.budgeted);
+  document.getElementById("total-activity").textContent = money(shown.activity);
+  body.setAttribute("aria-busy", "false");
+}
+
+async function load() {
+  body.setAttribute("aria-busy", "true");
+  try {
+    shown = await api("GET", book.path(`/budgets/${month}`));
+    render();
+  } catch (err) {
+    showPageError(root, err);
+  }
+}
+
+async function saveAmount(line, input) {
+  const cell = input.closest("td");
+  const error = cell.querySelector("[data-error]");
+  input.classList.remove("is-invalid");
+  clearPageError(root);
+  const amount = parseMoneyInput(input.value) || "0";
+  try {
+    shown = await api("PUT", book.path(`/budgets/${month}/categories/${line.category_id}`), { amount });
+    const focused = document.activeElement?.dataset?.budgeted !== undefined ? document.activeElement.closest("tr")?.dataset.categoryId : null;
+    render();
+    // Typing on down the column (Tab) keeps its place after the month is drawn again.
+    if (focused) body.querySelector(`tr[data-category-id="${focused}"] [data-budgeted]`)?.focus();
+  } catch (err) {
+    const problem = err.errors?.find((e) => e.field === "amount");
+    if (problem) {
+      error.textContent = problem.message;
+      input.classList.add("is-invalid");
+      input.focus();
+    } else {
+      showPageError(root, err);
+    }
+  }
+}
+
+async function setRollover(line, toggle) {
+  clearPageError(root);
+  try {
+    await api("PATCH", book.path(`/categories/${line.category_id}`), { rollover: toggle.checked });
+    await load();
+  } catch (err) {
+    toggle.checked = !toggle.checked;
+    showPageError(root, err);
+  }
+}
+
+root.querySelectorAll("[data-copy]").forEach((button) =>
+  button.addEventListener("click", async () => {
+    clearPageError(root);
+    try {
+      await api("POST", book.path(`/budgets/${month}/copy`), { source: button.dataset.copy });
+      await load();
+    } catch (err) {
+      showPageError(root, err);
+    }
+  }),
+);
+
+load();
