@@ -104,20 +104,30 @@ def checked_filters(conn: sqlite3.Connection, book_id: int, filters: ReportFilte
         raise ValidationFailed("The report cannot be made with these filters.", errors=problems)
 
 
-@dataclass(frozen=True)
-class _Row:
-    currency: str
-    month: str
-    category_id: int
-    transfer: bool
-    inflow: int
-    outflow: int
+# What a row of kept sums (`s`, its category `c`) adds to spending and to income; see the
+# module's notes. Worked out in SQL, so that only the totals leave the database.
+_SPENT = (
+    "CASE WHEN s.transfer THEN 0 WHEN s.category_id = 0 THEN -s.outflow "
+    "WHEN c.kind = 'expense' THEN -(s.inflow + s.outflow) ELSE 0 END"
+)
+_EARNED = (
+    "CASE WHEN s.transfer THEN 0 WHEN s.category_id = 0 THEN s.inflow "
+    "WHEN c.kind = 'income' THEN s.inflow + s.outflow ELSE 0 END"
+)
+_MONEY_IN = "CASE WHEN s.transfer THEN 0 ELSE s.inflow END"
+_MONEY_OUT = "CASE WHEN s.transfer THEN 0 ELSE s.outflow END"
+_TRANSFERS = "CASE WHEN s.transfer THEN s.inflow + s.outflow ELSE 0 END"
 
 
-def _category_sums(
-    conn: sqlite3.Connection, book_id: int, filters: ReportFilters, start: str | None = None
-) -> list[_Row]:
-    """The kept sums (or a tag's transactions' sums) per currency, month and category."""
+def _sums(
+    conn: sqlite3.Connection,
+    book_id: int,
+    filters: ReportFilters,
+    key: str,
+    figures: Iterable[str],
+) -> list[sqlite3.Row]:
+    """Per currency and `key` (a column of the kept sums `s`), the sums of the `figures`
+    over the kept sums (or a tag's transactions' sums) the filters pick."""
     if filters.tag_id is None:
         source = "category_months"
     else:
@@ -126,56 +136,29 @@ def _category_sums(
             "(SELECT transaction_id FROM transaction_tags WHERE tag_id = :tag)"
         )
         source = f"({tagged})"
+    totals = ", ".join(f"sum({figure})" for figure in figures)
     sql = (
-        "SELECT a.currency, s.month, s.category_id, s.transfer, "  # noqa: S608 (our SQL)
-        "sum(s.inflow), sum(s.outflow) "
+        f"SELECT a.currency, {key}, {totals} "  # noqa: S608 (our SQL)
         f"FROM {source} s JOIN accounts a ON a.id = s.account_id "
+        "LEFT JOIN categories c ON c.id = s.category_id "
         "WHERE a.book_id = :book AND s.month BETWEEN :start AND :end "
         "AND (:accounts IS NULL OR s.account_id IN (SELECT value FROM json_each(:accounts))) "
         "AND (:categories IS NULL OR s.category_id IN (SELECT value FROM json_each(:categories))) "
-        "GROUP BY a.currency, s.month, s.category_id, s.transfer"
+        f"GROUP BY a.currency, {key} ORDER BY a.currency"
     )
     params = {
         "book": book_id,
         "tag": filters.tag_id,
-        "start": start or filters.start,
+        "start": filters.start,
         "end": filters.end,
         "accounts": _json_or_none(filters.account_ids),
         "categories": _json_or_none(filters.category_ids),
     }
-    return [_Row(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in conn.execute(sql, params)]
+    return conn.execute(sql, params).fetchall()
 
 
 def _json_or_none(ids: Iterable[int] | None) -> str | None:
     return None if ids is None else json.dumps(list(ids))
-
-
-def _kinds(conn: sqlite3.Connection, book_id: int) -> dict[int, sqlite3.Row]:
-    return {
-        row["id"]: row
-        for row in conn.execute(
-            "SELECT c.id, c.name, c.kind, c.group_id, g.name AS group_name, g.position "
-            "FROM categories c JOIN category_groups g ON g.id = c.group_id WHERE c.book_id = ?",
-            [book_id],
-        )
-    }
-
-
-def _spent(row: _Row, kind: str | None) -> int:
-    """What a row adds to spending (see the module's notes)."""
-    if row.transfer:
-        return 0
-    if row.category_id == UNCATEGORIZED:
-        return -row.outflow
-    return -(row.inflow + row.outflow) if kind == "expense" else 0
-
-
-def _earned(row: _Row, kind: str | None) -> int:
-    if row.transfer:
-        return 0
-    if row.category_id == UNCATEGORIZED:
-        return row.inflow
-    return row.inflow + row.outflow if kind == "income" else 0
 
 
 # ---- spending by category -----------------------------------------------------------------
@@ -206,26 +189,27 @@ class Spending:
 def spending(conn: sqlite3.Connection, book_id: int, filters: ReportFilters) -> list[Spending]:
     """Spending per category and group over the months, per currency, largest first."""
     checked_filters(conn, book_id, filters)
-    kinds = _kinds(conn, book_id)
-    per_category: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for row in _category_sums(conn, book_id, filters):
-        category = kinds.get(row.category_id)
-        per_category[row.currency][row.category_id] += _spent(
-            row, category["kind"] if category else None
+    names = {
+        row["id"]: row
+        for row in conn.execute(
+            "SELECT c.id, c.name, c.group_id, g.name AS group_name FROM categories c "
+            "JOIN category_groups g ON g.id = c.group_id WHERE c.book_id = ?",
+            [book_id],
         )
+    }
+    per_category: dict[str, dict[int, int]] = defaultdict(dict)
+    for currency, category_id, amount in _sums(conn, book_id, filters, "s.category_id", [_SPENT]):
+        if amount:
+            per_category[currency][category_id] = amount
     result = []
-    for currency, amounts in sorted(per_category.items()):
-        if not any(amounts.values()):
-            continue
+    for currency, amounts in per_category.items():
         groups: dict[int | None, GroupSpending] = {}
         for category_id, amount in amounts.items():
-            if not amount:
-                continue
             if category_id == UNCATEGORIZED:
                 group = groups.setdefault(None, GroupSpending(None, "Uncategorized"))
                 group.categories.append(CategorySpending(None, "Uncategorized", amount))
             else:
-                info = kinds[category_id]
+                info = names[category_id]
                 group = groups.setdefault(
                     info["group_id"], GroupSpending(info["group_id"], info["group_name"])
                 )
@@ -269,16 +253,15 @@ def income_expense(
 ) -> list[IncomeExpense]:
     """Income against expense in each month (every month of the period, zeros too)."""
     checked_filters(conn, book_id, filters)
-    kinds = _kinds(conn, book_id)
-    sums: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for row in _category_sums(conn, book_id, filters):
-        kind = kinds[row.category_id]["kind"] if row.category_id in kinds else None
-        month = sums[row.currency][row.month]
-        month[0] += _earned(row, kind)
-        month[1] += _spent(row, kind)
+    sums: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for currency, month, earned, spent in _sums(
+        conn, book_id, filters, "s.month", [_EARNED, _SPENT]
+    ):
+        if earned or spent:
+            sums[currency][month] = (earned, spent)
     months = months_between(filters.start, filters.end)
     result = []
-    for currency, by_month in sorted(sums.items()):
+    for currency, by_month in sums.items():
         rows = [MonthIncome(m, *by_month.get(m, (0, 0))) for m in months]
         result.append(
             IncomeExpense(currency, rows, sum(r.income for r in rows), sum(r.expense for r in rows))
@@ -364,14 +347,11 @@ class CashFlow:
 def cash_flow(conn: sqlite3.Connection, book_id: int, filters: ReportFilters) -> list[CashFlow]:
     """Money in and out of the accounts in each month, transfers apart, and the balance."""
     checked_filters(conn, book_id, filters)
-    flows: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
-    for row in _category_sums(conn, book_id, filters):
-        month = flows[row.currency][row.month]
-        if row.transfer:
-            month[2] += row.inflow + row.outflow
-        else:
-            month[0] += row.inflow
-            month[1] += row.outflow
+    flows: dict[str, dict[str, tuple[int, int, int]]] = defaultdict(dict)
+    for currency, month, *figures in _sums(
+        conn, book_id, filters, "s.month", [_MONEY_IN, _MONEY_OUT, _TRANSFERS]
+    ):
+        flows[currency][month] = tuple(figures)
     whole = filters.category_ids is None and filters.tag_id is None
     balances = _balances(conn, book_id, filters) if whole else {}
     months = months_between(filters.start, filters.end)
