@@ -145,6 +145,15 @@ def book_budget(book_id: int) -> Any:
     )
 
 
+@pages.get("/books/<int:book_id>/reports")
+def book_reports(book_id: int) -> Any:
+    """A book's reports with charts: spending by category, income and expense, net worth,
+    cash flow; filtered, printable, and downloadable as CSV."""
+    return _needs_sign_in() or render_template(
+        "pages/reports.html", page="reports", book=_book(book_id)
+    )
+
+
 @pages.get("/books/<int:book_id>/categories")
 def book_categories(book_id: int) -> Any:
     """A book's category groups and categories: add, rename, archive, delete or merge."""
