@@ -57,6 +57,21 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
 
 
+Case = tuple[str, Callable[[], object], Callable[[], object] | None]
+
+
+def print_table(cases: list[Case], runs: int, raw_runs: int | None = None) -> None:
+    """Time each (name, our request, the raw SQL or None) and print a line for it."""
+    print(f"{'request':22s} {'median':>8s} {'p95':>8s} {'raw SQL':>8s} {'ratio':>7s}")
+    for name, ours, theirs in cases:
+        times = timed(ours, runs)
+        median = statistics.median(times)
+        raw_median = statistics.median(timed(theirs, raw_runs or runs)) if theirs else None
+        ratio = f"{median / raw_median:6.2f}x" if raw_median else "      -"
+        raw_text = f"{raw_median:8.2f}" if raw_median is not None else "       -"
+        print(f"{name:22s} {median:8.2f} {p95(times):8.2f} {raw_text} {ratio}")
+
+
 def main() -> None:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -124,15 +139,8 @@ def main() -> None:
         ("create one", create, None),
     ]
     print(f"{count} transactions, {args.runs} runs each, times in ms (HTTP round trip)")
-    print(f"{'request':22s} {'median':>8s} {'p95':>8s} {'raw SQL':>8s} {'ratio':>7s}")
     try:
-        for name, ours, theirs in cases:
-            times = timed(ours, args.runs)
-            median = statistics.median(times)
-            raw_median = statistics.median(timed(theirs, args.runs)) if theirs else None
-            ratio = f"{median / raw_median:6.1f}x" if raw_median else "      -"
-            raw_text = f"{raw_median:8.2f}" if raw_median is not None else "       -"
-            print(f"{name:22s} {median:8.2f} {p95(times):8.2f} {raw_text} {ratio}")
+        print_table(cases, args.runs)
     finally:
         running.close()
         raw.close()

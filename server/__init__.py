@@ -86,4 +86,13 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
         backups = DailyBackups(database, first_delay=delay)
         backups.start()
         app.extensions["tallybook.backups"] = backups
+    # Background work of a running server like the backups: off where they are (one-off
+    # commands, tests) unless the config asks for it.
+    if app.config.get("SCHEDULES_AUTO_ENTRY", app.config["AUTOMATIC_BACKUPS"]):
+        from server.domain.schedules import AutoEntry
+
+        every = timedelta(seconds=app.config.get("SCHEDULES_AUTO_ENTRY_INTERVAL", 3600))
+        auto_entry = AutoEntry(database, interval=every)
+        auto_entry.start()
+        app.extensions["tallybook.auto_entry"] = auto_entry
     return app

@@ -62,6 +62,9 @@ class RunningServer:
         server.trigger.pull_trigger(close_everything)
         self._thread.join(timeout=10)
         server.task_dispatcher.shutdown(timeout=5)
+        for worker in ("tallybook.auto_entry", "tallybook.backups"):  # before the database
+            if worker in self.app.extensions:
+                self.app.extensions[worker].stop()
         with self.app.app_context():
             database().close()
 

@@ -12,6 +12,7 @@ from server.api import (
     books,
     budgets,
     categories,
+    dashboard,
     demo,
     imports,
     labels,
@@ -20,6 +21,7 @@ from server.api import (
     meta,
     reports,
     rules,
+    schedules,
     session,
     tokens,
     transactions,
@@ -58,8 +60,10 @@ def register_api(app: APIFlask) -> None:
         labels,
         imports,
         rules,
+        schedules,
         budgets,
         reports,
+        dashboard,
         backups,
     ):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)

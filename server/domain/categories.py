@@ -433,6 +433,12 @@ def delete_category(
                 "UPDATE splits SET category_id = ? WHERE category_id = ?",
                 [reassign_to, category_id],
             )
+        # Scheduled transactions follow to the new home (without one, the key empties it).
+        db.execute(
+            "UPDATE schedules SET category_id = ?, revision = revision + 1, updated_at = ? "
+            "WHERE category_id = ?",
+            [reassign_to, stamp, category_id],
+        )
         if reassign_to is not None:  # so do its budgets, added to the new home's
             db.execute(
                 "INSERT INTO budgets (category_id, month, amount) "

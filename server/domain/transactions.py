@@ -526,9 +526,17 @@ def create_transaction(
     """Record a transaction (with splits, or as a transfer creating its other side)."""
     with database.write() as db:
         require_role(db.conn, user_id, book_id, CAN_WRITE)
-        resolved = _with_rules(db, book_id, _resolve(db, book_id, data, None))
-        transaction_id = _save(db, book_id, resolved, now, None)
-        return get_transaction(db.conn, book_id, transaction_id)
+        return create_in_write(db, book_id, data, now)
+
+
+def create_in_write(
+    db: sqlite_utils.Database, book_id: int, data: TransactionInput, now: datetime
+) -> Transaction:
+    """Record a new transaction inside the caller's write transaction (no role check: the
+    caller made it), checked and run through the book's rules as any new one is."""
+    resolved = _with_rules(db, book_id, _resolve(db, book_id, data, None))
+    transaction_id = _save(db, book_id, resolved, now, None)
+    return get_transaction(db.conn, book_id, transaction_id)
 
 
 def _with_rules(db: sqlite_utils.Database, book_id: int, new: _Resolved) -> _Resolved:

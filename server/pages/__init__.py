@@ -170,6 +170,14 @@ def book_rules(book_id: int) -> Any:
     )
 
 
+@pages.get("/books/<int:book_id>/schedules")
+def book_schedules(book_id: int) -> Any:
+    """A book's scheduled transactions, and what they have coming up: enter or skip it."""
+    return _needs_sign_in() or render_template(
+        "pages/schedules.html", page="schedules", book=_book(book_id)
+    )
+
+
 @pages.get("/books/<int:book_id>/import")
 def book_import(book_id: int) -> Any:
     """Import a bank file: upload, check the preview, confirm; the history, with undo."""

@@ -144,6 +144,19 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("DELETE", BOOK + "/rules/<int:rule_id>"): None,
     ("POST", BOOK + "/rules/preview"): {},
     ("POST", BOOK + "/rules/apply"): {},
+    ("GET", BOOK + "/schedules"): None,
+    ("POST", BOOK + "/schedules"): {
+        "account_id": Ref("account_id"),
+        "amount": "-50.00",
+        "frequency": "monthly",
+        "start_date": "2024-01-15",
+    },
+    ("GET", BOOK + "/schedules/upcoming"): None,
+    ("GET", BOOK + "/schedules/<int:schedule_id>"): None,
+    ("PATCH", BOOK + "/schedules/<int:schedule_id>"): {"memo": "changed"},
+    ("DELETE", BOOK + "/schedules/<int:schedule_id>"): None,
+    ("POST", BOOK + "/schedules/<int:schedule_id>/enter"): {},
+    ("POST", BOOK + "/schedules/<int:schedule_id>/skip"): {},
     ("GET", BOOK + "/budgets/<month>"): None,
     ("PUT", BOOK + "/budgets/<month>/categories/<int:category_id>"): {"amount": "25.00"},
     ("POST", BOOK + "/budgets/<month>/copy"): {"source": "last_month"},
@@ -151,6 +164,7 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("GET", BOOK + "/reports/income-expense"): None,
     ("GET", BOOK + "/reports/net-worth"): None,
     ("GET", BOOK + "/reports/cash-flow"): None,
+    ("GET", BOOK + "/dashboard"): None,
 }
 
 # The people of the book under test (and one outsider), and who is signed in as whom.
@@ -256,6 +270,19 @@ def _make_category(world: World) -> int:
     return world.owner_api("/categories", {"name": "Matrix category", "group_id": group_id})
 
 
+def _make_schedule(world: World) -> int:
+    account_id = world.owner_api("/accounts", {"name": "Scheduled", "type": "checking"})
+    return world.owner_api(
+        "/schedules",
+        {
+            "account_id": account_id,
+            "amount": "-5.00",
+            "frequency": "monthly",
+            "start_date": "2024-01-10",
+        },
+    )
+
+
 def _start_import_job(world: World) -> str:
     response = world.app.test_client().post(
         f"/api/v1/books/{world.book_id}/imports",
@@ -283,6 +310,7 @@ MAKERS = {
     "tag_id": lambda w: w.owner_api("/tags", {"name": "matrix"}),
     "user_id": lambda w: w.users[TARGET].id,
     "job_id": _start_import_job,
+    "schedule_id": _make_schedule,
     "month": lambda w: "2025-03",
     "rule_id": lambda w: w.owner_api(
         "/rules", {"name": "Matrix", "payee_match": "equals", "payee_text": "x", "add_tags": ["m"]}

@@ -1,4 +1,5 @@
 import { api, fetchAll } from "../api.js";
+import { showDashboard } from "../dashboard.js";
 import { bindForm } from "../forms.js";
 
 const list = document.getElementById("books");
@@ -23,6 +24,7 @@ async function loadBooks() {
   const books = await fetchAll("/books");
   list.replaceChildren(...books.map(bookCard));
   list.setAttribute("aria-busy", "false");
+  await showDashboard(books);
 }
 
 function showError(message) {

@@ -1,0 +1,308 @@
+"""Scheduled transactions of a book: what recurs, what comes up next, entering and skipping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Boolean, Date, DateTime, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range
+from flask import current_app, request
+
+from server.api.access import can_read, writing
+from server.api.schemas import IF_MATCH_DOC, with_etag
+from server.api.transactions import TransactionOut, transaction_json
+from server.auth.web import auth, current_principal
+from server.clock import utcnow
+from server.db.request import database, reader
+from server.domain import schedules as domain
+from server.domain.money import format_amount
+from server.domain.schedules import FREQUENCIES, MAX_COUNT, MAX_INTERVAL, Schedule, Upcoming
+
+bp = APIBlueprint("schedules", __name__, tag="Scheduled transactions")
+
+SCHEDULES = "/books/<int:book_id>/schedules"
+ONE = SCHEDULES + "/<int:schedule_id>"
+VIEWER = {403: "You are a viewer of this book (editors and owners may write)"}
+PRECONDITION = {412: "It changed since you read it (stale `If-Match`)"}
+TAKEN = {409: "That occurrence was entered or skipped already, or none is left"}
+MONEY = "Decimal string in the account's currency; negative is money out."
+RECURRENCE_DOC = (
+    "`daily`, `weekly` (on the start date's weekday), `monthly` (on the start date's day; "
+    "the 29th to 31st become the last day of shorter months) or `yearly` (on the start "
+    "date's day and month; Feb 29 becomes Feb 28 outside leap years), every `interval` of them."
+)
+
+
+class SchedulePatch(Schema):
+    name = String(
+        allow_none=True,
+        validate=Length(max=1000),
+        metadata={"description": "Optional; lists show the payee without one."},
+    )
+    account_id = Integer(metadata={"description": "The account the transactions go into."})
+    amount = String(validate=Length(max=50), metadata={"description": MONEY, "example": "-950.00"})
+    payee = String(allow_none=True, validate=Length(max=1000), metadata={"example": "Landlord"})
+    category_id = Integer(allow_none=True, metadata={"description": "Not for transfers."})
+    memo = String(allow_none=True, validate=Length(max=5000))
+    tags = List(String(validate=Length(max=200)), allow_none=True, validate=Length(max=100))
+    transfer_account_id = Integer(
+        allow_none=True,
+        metadata={"description": "Make each a transfer to this account (same currency)."},
+    )
+    frequency = String(validate=OneOf(FREQUENCIES), metadata={"description": RECURRENCE_DOC})
+    interval = Integer(
+        validate=Range(min=1, max=MAX_INTERVAL),
+        metadata={"description": "Every how many days, weeks, months or years (default 1)."},
+    )
+    start_date = Date(metadata={"description": "The first occurrence."})
+    end_date = Date(
+        allow_none=True, metadata={"description": "The last day it may fall on (inclusive)."}
+    )
+    count = Integer(
+        allow_none=True,
+        validate=Range(min=1, max=MAX_COUNT),
+        metadata={"description": "How many occurrences in all (not with `end_date`)."},
+    )
+    auto_enter = Boolean(
+        metadata={"description": "Enter each occurrence by itself once its day has come."}
+    )
+
+
+class ScheduleIn(SchedulePatch):
+    account_id = Integer(
+        required=True, metadata={"description": "The account the transactions go into."}
+    )
+    amount = String(
+        required=True,
+        validate=Length(max=50),
+        metadata={"description": MONEY, "example": "-950.00"},
+    )
+    frequency = String(
+        required=True, validate=OneOf(FREQUENCIES), metadata={"description": RECURRENCE_DOC}
+    )
+    start_date = Date(required=True, metadata={"description": "The first occurrence."})
+
+
+class ScheduleOut(Schema):
+    id = Integer()
+    name = String(allow_none=True)
+    account_id = Integer()
+    currency = String(metadata={"description": "The account's currency."})
+    amount = String(metadata={"description": MONEY})
+    payee = String(allow_none=True)
+    category_id = Integer(allow_none=True)
+    memo = String()
+    tags = List(String())
+    transfer_account_id = Integer(allow_none=True)
+    frequency = String()
+    interval = Integer()
+    start_date = Date()
+    end_date = Date(allow_none=True)
+    count = Integer(allow_none=True)
+    next_date = Date(
+        allow_none=True,
+        metadata={
+            "description": "The first occurrence neither entered nor skipped; null when "
+            "none is left."
+        },
+    )
+    auto_enter = Boolean()
+    etag = String(metadata={"description": "Send as `If-Match` to change or delete it."})
+    created_at = DateTime()
+    updated_at = DateTime()
+
+
+class ScheduleList(Schema):
+    items = List(Nested(ScheduleOut))
+
+
+class UpcomingQuery(Schema):
+    days = Integer(
+        load_default=30,
+        validate=Range(min=1, max=366),
+        metadata={"description": "How many days ahead of today (1 to 366)."},
+    )
+
+
+class UpcomingOut(Schema):
+    schedule_id = Integer()
+    name = String(allow_none=True)
+    date = Date()
+    account_id = Integer()
+    amount = String(metadata={"description": MONEY})
+    currency = String()
+    payee = String(allow_none=True)
+    category_id = Integer(allow_none=True)
+    transfer_account_id = Integer(allow_none=True)
+    auto_enter = Boolean()
+
+
+class UpcomingList(Schema):
+    items = List(Nested(UpcomingOut))
+
+
+class OccurrenceIn(Schema):
+    date = Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Which occurrence (default: the next one)."},
+    )
+
+
+def _schedule_json(schedule: Schedule) -> dict[str, Any]:
+    amount = format_amount(schedule.amount, schedule.currency)
+    return {**schedule.__dict__, "amount": amount, "etag": schedule.etag}
+
+
+def _upcoming_json(item: Upcoming) -> dict[str, Any]:
+    return {**item.__dict__, "amount": format_amount(item.amount, item.currency)}
+
+
+def _with_etag(schedule: Schedule, status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    return with_etag(_schedule_json(schedule), schedule.etag, status)
+
+
+def _occurrence(act: Callable[..., Any], book_id: int, schedule_id: int, body: dict) -> Any:
+    """Enter or skip (`act`) the occurrence the body names, or the next one."""
+    with writing(book_id):
+        user_id = current_principal().user.id
+        return act(database(), user_id, book_id, schedule_id, date=body["date"], now=utcnow())
+
+
+@bp.post(SCHEDULES)
+@bp.auth_required(auth, roles=["write"])
+@bp.input(ScheduleIn, arg_name="body")
+@bp.output(ScheduleOut, status_code=201)
+@bp.doc(
+    summary="Create a scheduled transaction",
+    description="A transaction that recurs: " + RECURRENCE_DOC + " It ends on `end_date`, "
+    "after `count` occurrences, or never. Nothing is entered until it is due: with "
+    "`auto_enter` Tallybook enters it by itself (at start and every hour), else enter or skip "
+    "it. Editors and owners.",
+    responses=VIEWER,
+)
+def create_schedule(book_id: int, body: dict[str, Any]) -> Any:
+    """Create a schedule."""
+    with writing(book_id):
+        schedule = domain.create_schedule(database(), book_id, body, now=utcnow())
+    return _with_etag(schedule, 201)
+
+
+@bp.get(SCHEDULES)
+@bp.auth_required(auth)
+@bp.output(ScheduleList)
+@bp.doc(
+    summary="List the scheduled transactions",
+    description="The next due first; finished ones (no `next_date`) last.",
+)
+def list_schedules(book_id: int) -> dict[str, Any]:
+    """The book's schedules."""
+    can_read(book_id)
+    return {"items": [_schedule_json(s) for s in domain.list_schedules(reader(), book_id)]}
+
+
+@bp.get(SCHEDULES + "/upcoming")
+@bp.auth_required(auth)
+@bp.input(UpcomingQuery, location="query", arg_name="query")
+@bp.output(UpcomingList)
+@bp.doc(
+    summary="List the upcoming occurrences",
+    description="Every occurrence still to enter from now to `days` ahead, the overdue ones "
+    "(not entered nor skipped) too, by date, then schedule.",
+)
+def upcoming(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
+    """What the book's schedules have coming up."""
+    can_read(book_id)
+    until = date.today() + timedelta(days=query["days"])
+    return {"items": [_upcoming_json(u) for u in domain.upcoming(reader(), book_id, until=until)]}
+
+
+@bp.get(ONE)
+@bp.auth_required(auth)
+@bp.output(ScheduleOut)
+@bp.doc(summary="Get a scheduled transaction", description="With its `ETag`.")
+def get_schedule(book_id: int, schedule_id: int) -> Any:
+    """One schedule."""
+    can_read(book_id)
+    return _with_etag(domain.get_schedule(reader(), book_id, schedule_id))
+
+
+@bp.patch(ONE)
+@bp.auth_required(auth, roles=["write"])
+@bp.input(SchedulePatch, arg_name="body")
+@bp.output(ScheduleOut)
+@bp.doc(
+    summary="Change a scheduled transaction",
+    description="Only the fields sent change; null clears an optional one. A new recurrence "
+    "goes on after the last occurrence entered or skipped. What was entered stays as it is. "
+    + IF_MATCH_DOC,
+    responses={**VIEWER, **PRECONDITION},
+)
+def update_schedule(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
+    """Change a schedule."""
+    with writing(book_id):
+        schedule = domain.update_schedule(
+            database(),
+            book_id,
+            schedule_id,
+            body,
+            now=utcnow(),
+            if_match=request.headers.get("If-Match"),
+        )
+    return _with_etag(schedule)
+
+
+@bp.delete(ONE)
+@bp.auth_required(auth, roles=["write"])
+@bp.output({}, status_code=204)
+@bp.doc(
+    summary="Delete a scheduled transaction",
+    description="The transactions it entered stay. " + IF_MATCH_DOC,
+    responses={**VIEWER, **PRECONDITION},
+)
+def delete_schedule(book_id: int, schedule_id: int) -> tuple[str, int]:
+    """Delete a schedule (what it entered stays)."""
+    with writing(book_id):
+        domain.delete_schedule(
+            database(), book_id, schedule_id, if_match=request.headers.get("If-Match")
+        )
+    return "", 204
+
+
+@bp.post(ONE + "/enter")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(OccurrenceIn, arg_name="body")
+@bp.output(TransactionOut, status_code=201)
+@bp.doc(
+    summary="Enter an occurrence now",
+    description="Records the next occurrence (or the one on `date`) as a transaction on its "
+    "date, through the book's rules like any new one, and moves the schedule on. Each "
+    "occurrence is entered once: asking again for the same one answers 409. Editors and owners.",
+    responses={**VIEWER, **TAKEN},
+)
+def enter(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
+    """Enter an occurrence."""
+    transaction = _occurrence(domain.enter, book_id, schedule_id, body)
+    # As the transactions' routes answer: built by hand, passed through as it is.
+    response = current_app.json.response(transaction_json(transaction))
+    response.status_code = 201
+    response.headers["ETag"] = transaction.etag
+    return response
+
+
+@bp.post(ONE + "/skip")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(OccurrenceIn, arg_name="body")
+@bp.output(ScheduleOut)
+@bp.doc(
+    summary="Skip an occurrence",
+    description="Nothing is entered for the next occurrence (or the one on `date`), and the "
+    "schedule moves on. Editors and owners.",
+    responses={**VIEWER, **TAKEN},
+)
+def skip(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
+    """Skip an occurrence."""
+    return _with_etag(_occurrence(domain.skip, book_id, schedule_id, body))

@@ -1,0 +1,675 @@
+"""Scheduled transactions: templates that recur every N days, weeks, months or years and
+produce a real transaction on each date they fall on.
+
+Entering an occurrence makes its transaction, records the occurrence in
+`schedule_occurrences` and moves the schedule's `next_date` on, all in one write transaction.
+That table's primary key (schedule, date) is what keeps an occurrence from being entered
+twice, by two clicks, two threads or two processes, or again after a crash. `AutoEntry` enters
+what auto-enter schedules have due, at start and then every hour.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
+
+from server.clock import from_iso, to_iso, utcnow
+from server.db import Database
+from server.domain.books import CAN_WRITE, check_if_match, require_role
+from server.domain.labels import PAYEE_MAX, clean_tag_name
+from server.domain.money import AmountError, format_amount, parse_amount
+from server.domain.transactions import ARCHIVED, Transaction, TransactionInput, create_in_write
+from server.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
+
+log = logging.getLogger("tallybook.schedules")
+
+FREQUENCIES = ("daily", "weekly", "monthly", "yearly")
+_RRULE_FREQ = {"daily": DAILY, "weekly": WEEKLY, "monthly": MONTHLY, "yearly": YEARLY}
+NAME_MAX = 100
+MEMO_MAX = 1000
+MAX_TAGS = 50
+MAX_INTERVAL = 1000
+MAX_COUNT = 10_000
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
+# What a schedule is made of, as the API sends it.
+FIELDS = (
+    "name",
+    "account_id",
+    "amount",
+    "payee",
+    "category_id",
+    "memo",
+    "tags",
+    "transfer_account_id",
+    "frequency",
+    "interval",
+    "start_date",
+    "end_date",
+    "count",
+    "auto_enter",
+)
+# A change to one of these moves the schedule's next date.
+RECURRENCE = frozenset({"frequency", "interval", "start_date", "end_date", "count"})
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A recurring transaction of a book; `amount` in minor units of its account's currency."""
+
+    id: int
+    book_id: int
+    name: str | None
+    account_id: int
+    currency: str
+    amount: int
+    payee: str | None
+    category_id: int | None
+    memo: str
+    tags: list[str]
+    transfer_account_id: int | None
+    frequency: str
+    interval: int
+    start_date: dt.date
+    end_date: dt.date | None
+    count: int | None
+    next_date: dt.date | None
+    auto_enter: bool
+    revision: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def etag(self) -> str:
+        return f'"schedule-{self.id}-{self.revision}"'
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """One occurrence of a schedule still to enter (overdue ones too)."""
+
+    schedule_id: int
+    name: str | None
+    date: dt.date
+    account_id: int
+    amount: int
+    currency: str
+    payee: str | None
+    category_id: int | None
+    transfer_account_id: int | None
+    auto_enter: bool
+
+
+# --- recurrence ---------------------------------------------------------------------------------
+
+
+def _at_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+def recurrence(
+    frequency: str,
+    interval: int,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    count: int | None = None,
+) -> rrule:
+    """The dates a schedule falls on, as an rrule from its start.
+
+    Weekly falls on the start's weekday; monthly on the start's day of the month, yearly on
+    its day and month. A day a month lacks (the 31st, Feb 29) becomes that month's last day:
+    of the days 28 up to the wanted one, the last that the month has (`bysetpos=-1`).
+    """
+    options: dict[str, Any] = {
+        "dtstart": _at_midnight(start_date),
+        "interval": interval,
+        "count": count,
+        "until": _at_midnight(end_date) if end_date else None,
+    }
+    if frequency in ("monthly", "yearly"):
+        day = start_date.day
+        options["bymonthday"] = tuple(range(28, day + 1)) if day > 28 else day
+        options["bysetpos"] = -1 if day > 28 else None
+        if frequency == "yearly":
+            options["bymonth"] = start_date.month
+    return rrule(_RRULE_FREQ[frequency], **options)
+
+
+def _rule_of(schedule: Schedule) -> rrule:
+    s = schedule
+    return recurrence(s.frequency, s.interval, s.start_date, s.end_date, s.count)
+
+
+def _dates(rule: rrule, after: dt.date | None, inclusive: bool = False) -> Iterable[dt.date]:
+    moments = rule if after is None else rule.xafter(_at_midnight(after), inc=inclusive)
+    return (moment.date() for moment in moments)
+
+
+def occurrences(schedule: Schedule, after: dt.date | None, until: dt.date) -> list[dt.date]:
+    """The dates the schedule falls on after `after` (None: from its start) up to `until`
+    (inclusive), whether entered, skipped or not."""
+    found = []
+    for day in _dates(_rule_of(schedule), after):
+        if day > until:
+            break
+        found.append(day)
+    return found
+
+
+def _next_open(rule: rrule, taken: set[dt.date], after: dt.date | None) -> dt.date | None:
+    """The first date of the rule after `after` that is neither entered nor skipped."""
+    return next((day for day in _dates(rule, after) if day not in taken), None)
+
+
+# --- storing ------------------------------------------------------------------------------------
+
+_SELECT = "SELECT s.*, a.currency FROM schedules s JOIN accounts a ON a.id = s.account_id"
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _from_row(row: sqlite3.Row) -> Schedule:
+    return Schedule(
+        id=row["id"],
+        book_id=row["book_id"],
+        name=row["name"],
+        account_id=row["account_id"],
+        currency=row["currency"],
+        amount=row["amount"],
+        payee=row["payee"],
+        category_id=row["category_id"],
+        memo=row["memo"],
+        tags=json.loads(row["tags"]),
+        transfer_account_id=row["transfer_account_id"],
+        frequency=row["frequency"],
+        interval=row["interval"],
+        start_date=dt.date.fromisoformat(row["start_date"]),
+        end_date=_day(row["end_date"]),
+        count=row["count"],
+        next_date=_day(row["next_date"]),
+        auto_enter=bool(row["auto_enter"]),
+        revision=row["revision"],
+        created_at=from_iso(row["created_at"]),
+        updated_at=from_iso(row["updated_at"]),
+    )
+
+
+def list_schedules(conn: sqlite3.Connection, book_id: int) -> list[Schedule]:
+    """The book's schedules, the next due first (finished ones last)."""
+    rows = conn.execute(
+        _SELECT + " WHERE s.book_id = ? ORDER BY s.next_date IS NULL, s.next_date, s.id",
+        [book_id],
+    ).fetchall()
+    return [_from_row(r) for r in rows]
+
+
+def get_schedule(conn: sqlite3.Connection, book_id: int, schedule_id: int) -> Schedule:
+    row = conn.execute(
+        _SELECT + " WHERE s.id = ? AND s.book_id = ?", [schedule_id, book_id]
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"This book has no schedule {schedule_id}.")
+    return _from_row(row)
+
+
+def _taken(conn: sqlite3.Connection, schedule_id: int) -> set[dt.date]:
+    rows = conn.execute(
+        "SELECT date FROM schedule_occurrences WHERE schedule_id = ?", [schedule_id]
+    ).fetchall()
+    return {dt.date.fromisoformat(r[0]) for r in rows}
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+
+def _account(conn: sqlite3.Connection, book_id: int, account_id: object) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT id, currency, archived FROM accounts WHERE id = ? AND book_id = ?",
+        [account_id, book_id],
+    ).fetchone()
+
+
+def _text(value: object, field: str, most: int, problems: list[FieldError]) -> str | None:
+    """Optional text: stripped, None when blank."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.append(FieldError(field, "Expected text."))
+        return None
+    text = value.strip()
+    if len(text) > most:
+        problems.append(FieldError(field, f"At most {most} characters."))
+    return text or None
+
+
+def _whole(value: object, field: str, most: int, problems: list[FieldError]) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        problems.append(FieldError(field, f"Give a whole number from 1 to {most}."))
+        return None
+    return value
+
+
+def _date_field(value: object, field: str, problems: list[FieldError]) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value)
+    if not isinstance(value, dt.date) or not FIRST_DAY <= value <= LAST_DAY:
+        problems.append(FieldError(field, "Give a date from 1900 on, as YYYY-MM-DD."))
+        return None
+    return value
+
+
+def _tags(value: object, problems: list[FieldError]) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append(FieldError("tags", "Expected a list of tags."))
+        return []
+    tags: dict[str, str] = {}
+    for tag in value:
+        try:
+            cleaned = clean_tag_name(tag, "tags")
+        except ValidationFailed as refusal:
+            problems.extend(refusal.errors)
+            continue
+        tags.setdefault(cleaned.casefold(), cleaned)
+    if len(tags) > MAX_TAGS:
+        problems.append(FieldError("tags", f"At most {MAX_TAGS} tags."))
+    return list(tags.values())
+
+
+def _accounts(
+    conn: sqlite3.Connection,
+    book_id: int,
+    values: Mapping[str, Any],
+    current: Schedule | None,
+    problems: list[FieldError],
+) -> tuple[str | None, int | None]:
+    """Check the account and the transfer's other account; return the currency and the
+    transfer account."""
+    account_id = values.get("account_id")
+    account = _account(conn, book_id, account_id) if account_id is not None else None
+    if account is None:
+        message = "Choose the account." if account_id is None else "This book has no such account."
+        problems.append(FieldError("account_id", message))
+    elif account["archived"] and (current is None or current.account_id != account_id):
+        problems.append(FieldError("account_id", ARCHIVED))
+    other_id = values.get("transfer_account_id")
+    if other_id is None:
+        return (account["currency"] if account else None), None
+    other = _account(conn, book_id, other_id)
+    if other is None:
+        problems.append(FieldError("transfer_account_id", "This book has no such account."))
+    elif other_id == account_id:
+        problems.append(FieldError("transfer_account_id", "Transfer to another account."))
+    elif account is not None and other["currency"] != account["currency"]:
+        problems.append(
+            FieldError(
+                "transfer_account_id",
+                "A scheduled transfer needs two accounts of the same currency "
+                f"({account['currency']} and {other['currency']} differ).",
+            )
+        )
+    elif other["archived"] and (current is None or current.transfer_account_id != other_id):
+        problems.append(FieldError("transfer_account_id", ARCHIVED))
+    return (account["currency"] if account else None), other_id
+
+
+def validated_schedule(
+    conn: sqlite3.Connection,
+    book_id: int,
+    values: Mapping[str, Any],
+    current: Schedule | None = None,
+) -> dict[str, Any]:
+    """A schedule's fields checked together (the amount a decimal string in the account's
+    currency); every problem is reported at its field. Returns the row to store."""
+    problems: list[FieldError] = []
+    currency, transfer_account_id = _accounts(conn, book_id, values, current, problems)
+    amount = values.get("amount")
+    if current is not None and amount == current.amount:  # kept: minor units already
+        if currency not in (None, current.currency):
+            problems.append(
+                FieldError("amount", f"Give the amount in {currency}: that account's currency.")
+            )
+    elif not isinstance(amount, str) or not amount.strip():
+        problems.append(FieldError("amount", "Give the amount, e.g. -12.34."))
+    elif currency is not None:
+        try:
+            amount = parse_amount(amount, currency)
+        except AmountError as error:
+            problems.append(FieldError("amount", str(error)))
+    category_id = values.get("category_id")
+    if category_id is not None:
+        if transfer_account_id is not None:
+            problems.append(FieldError("category_id", "A transfer has no category."))
+        elif not conn.execute(
+            "SELECT 1 FROM categories WHERE id = ? AND book_id = ?", [category_id, book_id]
+        ).fetchone():
+            problems.append(FieldError("category_id", "This book has no such category."))
+    frequency = values.get("frequency")
+    if frequency not in FREQUENCIES:
+        problems.append(FieldError("frequency", "Choose daily, weekly, monthly or yearly."))
+    interval = values.get("interval")
+    interval = _whole(1 if interval is None else interval, "interval", MAX_INTERVAL, problems)
+    start_date = _date_field(values.get("start_date"), "start_date", problems)
+    if start_date is None and values.get("start_date") is None:
+        problems.append(FieldError("start_date", "Give the date of the first occurrence."))
+    end_date = _date_field(values.get("end_date"), "end_date", problems)
+    if end_date and start_date and end_date < start_date:
+        problems.append(FieldError("end_date", "The schedule cannot end before it starts."))
+    count = _whole(values.get("count"), "count", MAX_COUNT, problems)
+    if count is not None and end_date is not None:
+        problems.append(
+            FieldError("count", "End on a date or after a number of occurrences, not both.")
+        )
+    row = {
+        "name": _text(values.get("name"), "name", NAME_MAX, problems),
+        "payee": _text(values.get("payee"), "payee", PAYEE_MAX, problems),
+        "memo": _text(values.get("memo"), "memo", MEMO_MAX, problems) or "",
+        "tags": json.dumps(_tags(values.get("tags"), problems), ensure_ascii=False),
+    }
+    if problems:
+        raise ValidationFailed("The schedule cannot be saved as it is.", errors=problems)
+    return row | {
+        "account_id": values["account_id"],
+        "amount": amount,
+        "category_id": category_id,
+        "transfer_account_id": transfer_account_id,
+        "frequency": frequency,
+        "interval": interval,
+        "start_date": start_date.isoformat(),
+        "end_date": end_date.isoformat() if end_date else None,
+        "count": count,
+        "auto_enter": int(bool(values.get("auto_enter", False))),
+    }
+
+
+def _stored(schedule: Schedule, name: str) -> object:
+    """A field of the schedule as its row holds it."""
+    value = getattr(schedule, name)
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _row_rule(row: Mapping[str, Any]) -> rrule:
+    return recurrence(
+        row["frequency"],
+        row["interval"],
+        dt.date.fromisoformat(row["start_date"]),
+        _day(row["end_date"]),
+        row["count"],
+    )
+
+
+# --- changing -----------------------------------------------------------------------------------
+
+
+def create_schedule(
+    database: Database, book_id: int, values: Mapping[str, Any], *, now: dt.datetime
+) -> Schedule:
+    """Add a schedule; its first occurrence is its start date."""
+    with database.write() as db:
+        row = validated_schedule(db.conn, book_id, values)
+        stamp = to_iso(now)
+        first = _next_open(_row_rule(row), set(), None)
+        row |= {"book_id": book_id, "next_date": first.isoformat() if first else None}
+        table = db["schedules"].insert(row | {"created_at": stamp, "updated_at": stamp})
+        return get_schedule(db.conn, book_id, table.last_pk)
+
+
+def update_schedule(
+    database: Database,
+    book_id: int,
+    schedule_id: int,
+    changes: Mapping[str, Any],
+    *,
+    now: dt.datetime,
+    if_match: str | None = None,
+) -> Schedule:
+    """Change some of a schedule's fields (None clears an optional one). A new recurrence
+    goes on after the last occurrence entered or skipped (from its start if none was)."""
+    with database.write() as db:
+        current = get_schedule(db.conn, book_id, schedule_id)
+        check_if_match(if_match, current.etag, "schedule")
+        merged = {name: getattr(current, name) for name in FIELDS}
+        row = validated_schedule(db.conn, book_id, merged | dict(changes), current)
+        if any(row[name] != _stored(current, name) for name in RECURRENCE):
+            taken = _taken(db.conn, schedule_id)
+            following = _next_open(_row_rule(row), taken, max(taken, default=None))
+            row["next_date"] = following.isoformat() if following else None
+        row |= {"revision": current.revision + 1, "updated_at": to_iso(now)}
+        db["schedules"].update(schedule_id, row)
+        return get_schedule(db.conn, book_id, schedule_id)
+
+
+def delete_schedule(
+    database: Database, book_id: int, schedule_id: int, *, if_match: str | None = None
+) -> None:
+    """Delete a schedule; the transactions it entered stay."""
+    with database.write() as db:
+        current = get_schedule(db.conn, book_id, schedule_id)
+        check_if_match(if_match, current.etag, "schedule")
+        db.execute("DELETE FROM schedules WHERE id = ?", [schedule_id])
+
+
+# --- entering and skipping -------------------------------------------------------------------
+
+
+def _to_take(conn: sqlite3.Connection, schedule: Schedule, day: dt.date | None) -> dt.date:
+    """The occurrence to enter or skip: `day`, or the next one."""
+    if day is None:
+        if schedule.next_date is None:
+            raise Conflict("This schedule has no occurrences left.")
+        return schedule.next_date
+    if next(iter(_dates(_rule_of(schedule), day, inclusive=True)), None) != day:
+        raise ValidationFailed.on("date", f"The schedule has no occurrence on {day}.")
+    taken = conn.execute(
+        "SELECT skipped FROM schedule_occurrences WHERE schedule_id = ? AND date = ?",
+        [schedule.id, day.isoformat()],
+    ).fetchone()
+    if taken is not None:
+        done = "skipped" if taken["skipped"] else "entered"
+        raise Conflict(f"The occurrence of {day} was {done} already.")
+    return day
+
+
+def _take(
+    db: sqlite_utils.Database,
+    schedule: Schedule,
+    day: dt.date,
+    now: dt.datetime,
+    transaction_id: int | None = None,
+) -> None:
+    """Record the occurrence (the primary key refuses it a second time, rolling back the
+    whole write) and move the schedule's next date past it."""
+    db.execute(
+        "INSERT INTO schedule_occurrences (schedule_id, date, transaction_id, skipped) "
+        "VALUES (?, ?, ?, ?)",
+        [schedule.id, day.isoformat(), transaction_id, int(transaction_id is None)],
+    )
+    following = schedule.next_date
+    if day == schedule.next_date:
+        following = _next_open(_rule_of(schedule), _taken(db.conn, schedule.id), day)
+    db.execute(
+        "UPDATE schedules SET next_date = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
+        [following.isoformat() if following else None, to_iso(now), schedule.id],
+    )
+
+
+def _enter_in_write(
+    db: sqlite_utils.Database, schedule: Schedule, day: dt.date, now: dt.datetime
+) -> Transaction:
+    data = TransactionInput(
+        account_id=schedule.account_id,
+        date=day,
+        amount=format_amount(schedule.amount, schedule.currency),
+        payee=schedule.payee,
+        category_id=schedule.category_id,
+        memo=schedule.memo,
+        tags=schedule.tags,
+        transfer_account_id=schedule.transfer_account_id,
+    )
+    transaction = create_in_write(db, schedule.book_id, data, now)
+    _take(db, schedule, day, now, transaction.id)
+    return transaction
+
+
+@contextlib.contextmanager
+def _occurrence(
+    database: Database, user_id: int, book_id: int, schedule_id: int, day: dt.date | None
+) -> Iterator[tuple[sqlite_utils.Database, Schedule, dt.date]]:
+    """The write that enters or skips an occurrence, with the schedule and the occurrence
+    (`day`, or the next one), once the caller's role allows it."""
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, CAN_WRITE)
+        schedule = get_schedule(db.conn, book_id, schedule_id)
+        yield db, schedule, _to_take(db.conn, schedule, day)
+
+
+def enter(
+    database: Database,
+    user_id: int,
+    book_id: int,
+    schedule_id: int,
+    *,
+    date: dt.date | None = None,
+    now: dt.datetime,
+) -> Transaction:
+    """Enter the schedule's next occurrence (or the one on `date`) as a transaction, checked
+    and run through the book's rules as any new one; an occurrence is entered once only."""
+    with _occurrence(database, user_id, book_id, schedule_id, date) as (db, schedule, day):
+        return _enter_in_write(db, schedule, day, now)
+
+
+def skip(
+    database: Database,
+    user_id: int,
+    book_id: int,
+    schedule_id: int,
+    *,
+    date: dt.date | None = None,
+    now: dt.datetime,
+) -> Schedule:
+    """Skip the schedule's next occurrence (or the one on `date`): nothing is entered for it."""
+    with _occurrence(database, user_id, book_id, schedule_id, date) as (db, schedule, day):
+        _take(db, schedule, day, now)
+        return get_schedule(db.conn, book_id, schedule_id)
+
+
+def enter_due(database: Database, *, today: dt.date, now: dt.datetime) -> list[Transaction]:
+    """Enter every occurrence up to `today` of the auto-enter schedules of all books, each in
+    its own write; what is entered already stays as it is. Returns what was entered."""
+    with database.read() as conn:
+        due = conn.execute(
+            "SELECT id FROM schedules WHERE auto_enter = 1 AND next_date <= ? "
+            "ORDER BY next_date, id",
+            [today.isoformat()],
+        ).fetchall()
+    entered = []
+    for (schedule_id,) in due:
+        while True:
+            try:
+                with database.write() as db:
+                    row = db.execute(_SELECT + " WHERE s.id = ?", [schedule_id]).fetchone()
+                    schedule = _from_row(row) if row else None
+                    if not (schedule and schedule.auto_enter and schedule.next_date):
+                        break
+                    if schedule.next_date > today:
+                        break
+                    transaction = _enter_in_write(db, schedule, schedule.next_date, now)
+            except AppError as refusal:  # e.g. its account was archived: the others go on
+                log.warning("schedule %d not entered: %s", schedule_id, refusal.detail)
+                break
+            entered.append(transaction)
+            log.info(
+                "schedule %d entered for %s: transaction %d in book %d",
+                schedule_id,
+                transaction.date,
+                transaction.id,
+                transaction.book_id,
+            )
+    return entered
+
+
+def upcoming(conn: sqlite3.Connection, book_id: int, *, until: dt.date) -> list[Upcoming]:
+    """The occurrences of the book's schedules still to enter up to `until` (inclusive; the
+    overdue ones too), by date, then schedule."""
+    schedules = [
+        _from_row(row)
+        for row in conn.execute(
+            _SELECT + " WHERE s.book_id = ? AND s.next_date <= ?", [book_id, until.isoformat()]
+        )
+    ]
+    taken = {
+        (r[0], dt.date.fromisoformat(r[1]))
+        for r in conn.execute(
+            "SELECT o.schedule_id, o.date FROM schedule_occurrences o "
+            "JOIN schedules s ON s.id = o.schedule_id "
+            "WHERE s.book_id = ? AND o.date >= s.next_date",
+            [book_id],
+        )
+    }
+    found = []
+    for s in schedules:
+        for day in _dates(_rule_of(s), s.next_date, inclusive=True):
+            if day > until:
+                break
+            if (s.id, day) not in taken:
+                found.append(
+                    Upcoming(
+                        s.id,
+                        s.name,
+                        day,
+                        s.account_id,
+                        s.amount,
+                        s.currency,
+                        s.payee,
+                        s.category_id,
+                        s.transfer_account_id,
+                        s.auto_enter,
+                    )
+                )
+    return sorted(found, key=lambda u: (u.date, u.schedule_id))
+
+
+class AutoEntry:
+    """Enter what auto-enter schedules have due when started, then every `interval`, until
+    stopped (or the database is closed)."""
+
+    def __init__(self, database: Database, interval: dt.timedelta = dt.timedelta(hours=1)) -> None:
+        self._database = database
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="tallybook-schedules", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                enter_due(self._database, today=dt.date.today(), now=utcnow())
+            except sqlite3.ProgrammingError:  # the database was closed: the server stopped
+                log.info("automatic entry of scheduled transactions stopped")
+                return
+            except Exception:  # a failed run must not take the app down; it is logged
+                log.exception("automatic entry of scheduled transactions failed")
+            self._stop.wait(self._interval.total_seconds())

@@ -1,0 +1,423 @@
+"""Scheduled transactions: when they fall, and that each occurrence is entered once only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+import threading
+import time
+from itertools import islice
+
+import pytest
+
+from server.auth.users import User
+from server.clock import utcnow
+from server.db import Database
+from server.domain import schedules
+from server.domain.accounts import create_account, update_account
+from server.domain.books import list_books
+from server.domain.categories import list_categories
+from server.domain.rules import create_rule
+from server.domain.schedules import (
+    AutoEntry,
+    Schedule,
+    Upcoming,
+    create_schedule,
+    enter,
+    enter_due,
+    get_schedule,
+    occurrences,
+    recurrence,
+    skip,
+    upcoming,
+    update_schedule,
+)
+from server.domain.transactions import delete_transactions
+from server.errors import Conflict, ValidationFailed
+
+D = dt.date
+
+
+def days(frequency, start, *, interval=1, end=None, count=None, take=None) -> list[str]:
+    """The first `take` dates of a recurrence (all of them when it ends)."""
+    rule = recurrence(frequency, interval, start, end, count)
+    return [moment.date().isoformat() for moment in islice(rule, take)]
+
+
+@pytest.mark.parametrize(
+    ("frequency", "start", "options", "expected"),
+    [
+        # every 3 days, over the end of a leap February
+        (
+            "daily",
+            D(2024, 2, 26),
+            {"interval": 3, "count": 4},
+            ["02-26", "02-29", "03-03", "03-06"],
+        ),
+        # every other week, on the start's weekday (a Wednesday); the end day counts
+        (
+            "weekly",
+            D(2025, 1, 1),
+            {"interval": 2, "end": D(2025, 1, 29)},
+            ["01-01", "01-15", "01-29"],
+        ),
+        # the 31st becomes the last day of shorter months (a leap February: the 29th)
+        (
+            "monthly",
+            D(2024, 1, 31),
+            {"count": 6},
+            ["01-31", "02-29", "03-31", "04-30", "05-31", "06-30"],
+        ),
+        ("monthly", D(2023, 1, 30), {"count": 3}, ["01-30", "02-28", "03-30"]),
+        ("monthly", D(2023, 1, 29), {"count": 3}, ["01-29", "02-28", "03-29"]),
+        ("monthly", D(2024, 1, 29), {"count": 3}, ["01-29", "02-29", "03-29"]),
+        # every 3 months on the 31st: April has 30 days
+        (
+            "monthly",
+            D(2025, 1, 31),
+            {"interval": 3, "count": 4},
+            ["01-31", "04-30", "07-31", "10-31"],
+        ),
+        (
+            "monthly",
+            D(2025, 1, 15),
+            {"interval": 3, "end": D(2025, 12, 31)},
+            ["01-15", "04-15", "07-15", "10-15"],
+        ),
+        ("monthly", D(2025, 1, 15), {"end": D(2025, 3, 14)}, ["01-15", "02-15"]),
+        ("monthly", D(2025, 1, 15), {"count": 1}, ["01-15"]),
+    ],
+)
+def test_recurrence_within_a_year(frequency, start, options, expected):
+    assert days(frequency, start, **options) == [f"{start.year}-{d}" for d in expected]
+
+
+def test_yearly_on_feb_29_falls_on_feb_28_outside_leap_years():
+    assert days("yearly", D(2024, 2, 29), count=5) == [
+        "2024-02-29",
+        "2025-02-28",
+        "2026-02-28",
+        "2027-02-28",
+        "2028-02-29",
+    ]
+    assert days("yearly", D(2025, 3, 31), interval=2, count=3) == [
+        "2025-03-31",
+        "2027-03-31",
+        "2029-03-31",
+    ]
+
+
+def test_a_schedule_without_an_end_goes_on():
+    assert len(days("daily", D(2025, 1, 1), take=1000)) == 1000
+    assert days("monthly", D(2025, 1, 31), take=14)[-1] == "2026-02-28"
+
+
+def _schedule(**fields) -> Schedule:
+    values = {
+        "id": 1,
+        "book_id": 1,
+        "name": None,
+        "account_id": 1,
+        "currency": "EUR",
+        "amount": -100,
+        "payee": "Gym",
+        "category_id": None,
+        "memo": "",
+        "tags": [],
+        "transfer_account_id": None,
+        "frequency": "monthly",
+        "interval": 1,
+        "start_date": D(2020, 1, 31),
+        "end_date": None,
+        "count": None,
+        "next_date": D(2020, 1, 31),
+        "auto_enter": False,
+        "revision": 1,
+        "created_at": utcnow(),
+        "updated_at": utcnow(),
+    }
+    return Schedule(**(values | fields))
+
+
+def test_occurrences_of_a_schedule_that_started_in_the_past():
+    started = _schedule()
+    assert occurrences(started, D(2025, 1, 31), D(2025, 4, 30)) == [
+        D(2025, 2, 28),
+        D(2025, 3, 31),
+        D(2025, 4, 30),
+    ]
+    assert occurrences(started, None, D(2020, 3, 1)) == [D(2020, 1, 31), D(2020, 2, 29)]
+    assert occurrences(_schedule(count=2), D(2020, 1, 1), D(2030, 1, 1)) == [
+        D(2020, 1, 31),
+        D(2020, 2, 29),
+    ]
+    assert occurrences(_schedule(end_date=D(2020, 2, 28)), None, D(2030, 1, 1)) == [D(2020, 1, 31)]
+
+
+# --- in a book ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def user(make_user) -> User:
+    return make_user("alex")
+
+
+@pytest.fixture
+def book(database: Database, user: User) -> dict:
+    """Alex's book with a euro checking account and a savings account."""
+    with database.read() as conn:
+        book_id = list_books(conn, user.id)[0].id
+        category = list_categories(conn, book_id)[0].id
+
+    def account(name: str, currency: str = "EUR") -> int:
+        made = create_account(
+            database,
+            user.id,
+            book_id,
+            name=name,
+            account_type="checking",
+            currency=currency,
+            opening_balance="0",
+            opening_date=D(2020, 1, 1),
+            now=utcnow(),
+        )
+        return made.id
+
+    return {
+        "id": book_id,
+        "checking": account("Checking"),
+        "savings": account("Savings"),
+        "category": category,
+    }
+
+
+def make(database: Database, book: dict, **fields) -> Schedule:
+    values = {
+        "account_id": book["checking"],
+        "amount": "-950.00",
+        "payee": "Landlord",
+        "frequency": "monthly",
+        "start_date": D(2025, 1, 31),
+    }
+    return create_schedule(database, book["id"], values | fields, now=utcnow())
+
+
+def count_rows(database: Database, table: str) -> int:
+    with database.read() as conn:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+
+
+def test_entering_makes_the_transaction_and_moves_the_schedule_on(database, user, book):
+    create_rule(
+        database,
+        book["id"],
+        {"name": "Rent", "payee_match": "equals", "payee_text": "landlord", "add_tags": ["home"]},
+        now=utcnow(),
+    )
+    schedule = make(database, book, category_id=book["category"], memo="flat", tags=["fixed"])
+    assert schedule.next_date == D(2025, 1, 31)
+
+    first = enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    assert (first.date, first.amount, first.payee, first.memo) == (
+        D(2025, 1, 31),
+        -95000,
+        "Landlord",
+        "flat",
+    )
+    assert first.category_id == book["category"]
+    assert first.tags == ["fixed", "home"]  # the book's rules ran on it
+    with database.read() as conn:
+        assert get_schedule(conn, book["id"], schedule.id).next_date == D(2025, 2, 28)
+
+    second = enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    assert second.date == D(2025, 2, 28)
+
+
+def test_the_same_occurrence_is_entered_once(database, user, book):
+    schedule = make(database, book)
+    enter(database, user.id, book["id"], schedule.id, date=D(2025, 3, 31), now=utcnow())
+    with pytest.raises(Conflict, match="entered already"):
+        enter(database, user.id, book["id"], schedule.id, date=D(2025, 3, 31), now=utcnow())
+    assert count_rows(database, "transactions") == 1
+    with database.read() as conn:  # an occurrence ahead leaves the next one where it was
+        assert get_schedule(conn, book["id"], schedule.id).next_date == D(2025, 1, 31)
+    # The next ones go past it.
+    for expected in (D(2025, 1, 31), D(2025, 2, 28), D(2025, 4, 30)):
+        assert enter(database, user.id, book["id"], schedule.id, now=utcnow()).date == expected
+
+
+def test_the_primary_key_refuses_a_second_entry_even_past_the_check(
+    database, user, book, monkeypatch
+):
+    schedule = make(database, book)
+    enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    # As if two writers had both found the occurrence open: the insert of the occurrence
+    # fails, and the transaction made with it is rolled back.
+    monkeypatch.setattr(schedules, "_to_take", lambda conn, s, day: D(2025, 1, 31))
+    with pytest.raises(sqlite3.IntegrityError):
+        enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    assert count_rows(database, "transactions") == 1
+    assert count_rows(database, "schedule_occurrences") == 1
+
+
+def test_skipping_and_what_cannot_be_entered(database, user, book):
+    schedule = make(database, book, count=3)
+    skipped = skip(database, user.id, book["id"], schedule.id, now=utcnow())
+    assert skipped.next_date == D(2025, 2, 28)
+    with pytest.raises(Conflict, match="skipped already"):
+        enter(database, user.id, book["id"], schedule.id, date=D(2025, 1, 31), now=utcnow())
+    with pytest.raises(ValidationFailed) as refused:
+        enter(database, user.id, book["id"], schedule.id, date=D(2025, 2, 27), now=utcnow())
+    assert refused.value.errors[0].field == "date"
+    enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    finished = skip(database, user.id, book["id"], schedule.id, now=utcnow())
+    assert finished.next_date is None
+    with pytest.raises(Conflict, match="no occurrences left"):
+        enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    with pytest.raises(ValidationFailed):  # past its count
+        enter(database, user.id, book["id"], schedule.id, date=D(2025, 4, 30), now=utcnow())
+    assert count_rows(database, "transactions") == 1
+
+
+def test_a_transfer_schedule_enters_both_sides(database, user, book):
+    schedule = make(database, book, transfer_account_id=book["savings"], amount="-100")
+    made = enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    assert made.transfer_account_id == book["savings"]
+    assert count_rows(database, "transactions") == 2
+
+
+def test_enter_due_enters_what_auto_schedules_have_due_once(database, user, book):
+    auto = make(database, book, auto_enter=True)
+    manual = make(database, book, payee="Gym", start_date=D(2025, 1, 1))
+    later = make(database, book, payee="Later", auto_enter=True, start_date=D(2025, 5, 1))
+    today = D(2025, 4, 30)
+
+    entered = enter_due(database, today=today, now=utcnow())
+    assert [t.date for t in entered] == [D(2025, 1, 31), D(2025, 2, 28), D(2025, 3, 31), today]
+    assert enter_due(database, today=today, now=utcnow()) == []
+    assert count_rows(database, "transactions") == 4
+    with database.read() as conn:
+        assert get_schedule(conn, book["id"], auto.id).next_date == D(2025, 5, 31)
+        assert get_schedule(conn, book["id"], manual.id).next_date == D(2025, 1, 1)
+        assert get_schedule(conn, book["id"], later.id).next_date == D(2025, 5, 1)
+
+    # A transaction deleted afterwards is not entered again: its occurrence was entered.
+    delete_transactions(database, user.id, book["id"], [entered[0].id])
+    assert enter_due(database, today=today, now=utcnow()) == []
+    with database.read() as conn:
+        row = conn.execute("SELECT * FROM schedule_occurrences WHERE date = '2025-01-31'")
+        assert row.fetchone()["transaction_id"] is None
+
+
+def test_enter_due_from_two_threads_and_two_connections_enters_each_occurrence_once(database, book):
+    for payee in ("Rent", "Gym", "Club"):
+        make(database, book, payee=payee, auto_enter=True, frequency="weekly")
+    other = Database(database.path)  # as another process would: its own writer
+    start = threading.Barrier(3)
+    results: list[list] = []
+
+    def run(db: Database) -> None:
+        start.wait()
+        results.append(enter_due(db, today=D(2025, 6, 30), now=utcnow()))
+
+    try:
+        threads = [threading.Thread(target=run, args=(db,)) for db in (database, database, other)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        other.close()
+    weeks = 22  # Fridays from Jan 31 to Jun 27
+    assert sum(len(r) for r in results) == 3 * weeks
+    assert count_rows(database, "transactions") == 3 * weeks
+    assert count_rows(database, "schedule_occurrences") == 3 * weeks
+    with database.read() as conn:
+        assert (
+            conn.execute(
+                "SELECT count(DISTINCT account_id || date || payee_id) FROM transactions"
+            ).fetchone()[0]
+            == 3 * weeks
+        )
+
+
+def test_enter_due_goes_on_past_a_schedule_it_cannot_enter(database, user, book, caplog):
+    blocked = make(database, book, auto_enter=True, account_id=book["savings"])
+    make(database, book, payee="Gym", auto_enter=True)
+    caplog.set_level(logging.WARNING, logger="tallybook.schedules")
+    update_account(database, user.id, book["id"], book["savings"], archived=True, now=utcnow())
+    entered = enter_due(database, today=D(2025, 2, 1), now=utcnow())
+    assert [t.payee for t in entered] == ["Gym"]
+    assert f"schedule {blocked.id} not entered" in caplog.text
+
+
+def test_a_new_recurrence_goes_on_after_the_last_occurrence_taken(database, user, book):
+    schedule = make(database, book)
+    enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    skip(database, user.id, book["id"], schedule.id, now=utcnow())
+    unchanged = update_schedule(database, book["id"], schedule.id, {"memo": "x"}, now=utcnow())
+    assert unchanged.next_date == D(2025, 3, 31)
+    weekly = update_schedule(
+        database, book["id"], schedule.id, {"frequency": "weekly"}, now=utcnow()
+    )
+    assert weekly.next_date == D(2025, 3, 7)  # the Friday after Feb 28
+    assert weekly.revision == unchanged.revision + 1
+    ended = update_schedule(
+        database, book["id"], schedule.id, {"end_date": D(2025, 3, 1)}, now=utcnow()
+    )
+    assert ended.next_date is None
+
+
+def test_upcoming_lists_what_is_still_to_enter_by_date(database, user, book):
+    rent = make(database, book)
+    gym = make(database, book, payee="Gym", frequency="weekly", start_date=D(2025, 1, 27))
+    make(database, book, payee="Far", start_date=D(2025, 3, 1))
+    skip(database, user.id, book["id"], gym.id, date=D(2025, 2, 3), now=utcnow())
+    with database.read() as conn:
+        found = upcoming(conn, book["id"], until=D(2025, 2, 17))
+    assert [(u.date, u.payee) for u in found] == [
+        (D(2025, 1, 27), "Gym"),
+        (D(2025, 1, 31), "Landlord"),
+        (D(2025, 2, 10), "Gym"),
+        (D(2025, 2, 17), "Gym"),
+    ]
+    assert found[1] == Upcoming(
+        schedule_id=rent.id,
+        name=None,
+        date=D(2025, 1, 31),
+        account_id=book["checking"],
+        amount=-95000,
+        currency="EUR",
+        payee="Landlord",
+        category_id=None,
+        transfer_account_id=None,
+        auto_enter=False,
+    )
+
+
+def test_the_worker_enters_what_is_due_and_stops(database, book):
+    today = dt.date.today()
+    make(database, book, auto_enter=True, frequency="weekly", start_date=today - dt.timedelta(14))
+    worker = AutoEntry(database, interval=dt.timedelta(seconds=0.05))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 10
+        while count_rows(database, "transactions") < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        worker.stop()
+    assert not worker._thread.is_alive()
+    assert count_rows(database, "transactions") == 3
+
+
+def test_the_worker_ends_quietly_when_the_database_closes(database, book, caplog):
+    caplog.set_level(logging.INFO, logger="tallybook.schedules")
+    make(database, book, auto_enter=True)
+    other = Database(database.path)
+    worker = AutoEntry(other, interval=dt.timedelta(seconds=0.01))
+    other.close()
+    worker.start()
+    worker._thread.join(timeout=10)
+    assert not worker._thread.is_alive()
+    assert "automatic entry of scheduled transactions stopped" in caplog.text

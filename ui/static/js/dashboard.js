@@ -1,0 +1,146 @@
+// The home page's overview of a book: every figure comes from GET .../dashboard and links to
+// the page it comes from (reports, budget, registers, scheduled, transactions).
+import { api } from "./api.js";
+import { formatMoney } from "./money.js";
+import { formatDate } from "./transaction-rows.js";
+
+const CHOSEN = "tallybook.dashboard-book"; // the book last shown, remembered in this browser
+const section = document.getElementById("dashboard");
+let chart = null;
+
+function item(text, href = null, amount = null, currency = null) {
+  const li = document.createElement("li");
+  li.className = "d-flex justify-content-between gap-2 py-1 border-bottom";
+  const label = document.createElement(href ? "a" : "span");
+  label.textContent = text;
+  if (href) label.href = href;
+  li.append(label);
+  if (amount !== null) {
+    const figure = document.createElement("span");
+    figure.className = `text-nowrap ${Number(amount) < 0 ? "text-danger" : ""}`;
+    figure.textContent = formatMoney(amount, currency);
+    li.append(figure);
+  }
+  return li;
+}
+
+function empty(text) {
+  const li = document.createElement("li");
+  li.className = "text-body-secondary";
+  li.textContent = text;
+  return li;
+}
+
+function drawTrend(parts) {
+  chart?.destroy();
+  chart = null;
+  const canvas = document.getElementById("net-worth-chart");
+  if (!parts.length || typeof Chart === "undefined") return;
+  const style = getComputedStyle(document.body);
+  const color = style.getPropertyValue("--bs-primary").trim() || "#0d6efd";
+  const [main] = parts; // the first currency's trend; the others are listed above it
+  chart = new Chart(canvas, {
+    type: "line",
+    data: {
+      labels: main.trend.map((point) => point.month),
+      datasets: [{ data: main.trend.map((point) => Number(point.amount)), borderColor: color, backgroundColor: color, pointRadius: 0, tension: 0.3 }],
+    },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      plugins: { legend: { display: false }, tooltip: { callbacks: { label: (ctx) => formatMoney(main.trend[ctx.dataIndex].amount, main.currency) } } },
+      scales: { x: { display: false }, y: { display: false } },
+    },
+  });
+}
+
+function render(bookId, board) {
+  const base = `/books/${bookId}`;
+  document.getElementById("net-worth").replaceChildren(
+    ...(board.net_worth.length
+      ? board.net_worth.map((part) => {
+          const line = document.createElement("div");
+          const amount = document.createElement("span");
+          amount.className = "fs-4 fw-semibold";
+          amount.textContent = formatMoney(part.amount, part.currency);
+          const change = document.createElement("span");
+          change.className = `small ms-2 ${Number(part.change) < 0 ? "text-danger" : "text-success"}`;
+          change.textContent = `${Number(part.change) < 0 ? "" : "+"}${formatMoney(part.change, part.currency)} this month`;
+          line.append(amount, change);
+          return line;
+        })
+      : [Object.assign(document.createElement("div"), { className: "text-body-secondary", textContent: "No accounts yet." })]),
+  );
+  drawTrend(board.net_worth);
+  document.getElementById("net-worth-link").href = `${base}/reports?report=net-worth`;
+
+  const budget = board.budget;
+  document.getElementById("budget-spent").textContent = formatMoney(budget.spent, budget.currency);
+  document.getElementById("budget-of").textContent = `of ${formatMoney(budget.budgeted, budget.currency)} budgeted · ${formatMoney(budget.available_to_budget, budget.currency)} left to budget`;
+  const share = Number(budget.budgeted) > 0 ? Math.min(100, (100 * Number(budget.spent)) / Number(budget.budgeted)) : 0;
+  const bar = document.getElementById("budget-bar");
+  bar.style.width = `${Math.max(0, share)}%`;
+  bar.classList.toggle("bg-danger", budget.overspent.length > 0);
+  document.getElementById("budget-progress").setAttribute("aria-valuenow", String(Math.round(share)));
+  document.getElementById("overspent").replaceChildren(
+    ...budget.overspent.map((line) => item(`${line.name} overspent`, `${base}/budget?month=${board.month}`, line.available, budget.currency)),
+  );
+  document.getElementById("budget-link").href = `${base}/budget?month=${board.month}`;
+
+  document.getElementById("balances").replaceChildren(
+    ...(board.accounts.length
+      ? board.accounts.map((a) => item(a.name, `${base}/accounts/${a.id}`, a.balance, a.currency))
+      : [empty("No accounts yet.")]),
+  );
+  const names = new Map(board.accounts.map((a) => [a.id, a.name]));
+  document.getElementById("upcoming").replaceChildren(
+    ...(board.upcoming.length
+      ? board.upcoming.map((u) => item(`${formatDate(u.date)} · ${u.name || u.payee || names.get(u.account_id) || "Scheduled"}`, `${base}/schedules`, u.amount, u.currency))
+      : [empty(`Nothing scheduled until ${formatDate(board.upcoming_until)}.`)]),
+  );
+  document.getElementById("upcoming-link").href = `${base}/schedules`;
+  document.getElementById("recent").replaceChildren(
+    ...(board.recent.length
+      ? board.recent.map((t) =>
+          item(
+            `${formatDate(t.date)} · ${t.payee || "(no payee)"}`,
+            `${base}/accounts/${t.account_id}`,
+            t.amount,
+            t.currency,
+          ),
+        )
+      : [empty("No transactions yet.")]),
+  );
+  document.getElementById("recent-link").href = `${base}/transactions`;
+}
+
+async function show(bookId) {
+  const cards = document.getElementById("dashboard-cards");
+  const error = document.getElementById("dashboard-error");
+  cards.setAttribute("aria-busy", "true");
+  try {
+    render(bookId, await api("GET", `/books/${bookId}/dashboard`));
+    error.classList.add("d-none");
+  } catch (err) {
+    error.textContent = err.message;
+    error.classList.remove("d-none");
+  }
+  cards.setAttribute("aria-busy", "false");
+}
+
+/** Show the overview of one of `books` (the one last chosen here, else the first). */
+export function showDashboard(books) {
+  if (!books.length) return;
+  const select = document.getElementById("dashboard-book");
+  select.replaceChildren(...books.map((b) => new Option(b.name, b.id)));
+  const remembered = Number(window.localStorage.getItem(CHOSEN));
+  select.value = String(books.some((b) => b.id === remembered) ? remembered : books[0].id);
+  select.closest("div").classList.toggle("d-none", books.length < 2);
+  select.onchange = () => {
+    window.localStorage.setItem(CHOSEN, select.value);
+    show(Number(select.value));
+  };
+  section.classList.remove("d-none");
+  return show(Number(select.value));
+}
