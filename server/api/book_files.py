@@ -34,6 +34,7 @@ class BookFile(Schema):
     tags = List(Raw(), load_default=[])
     rules = List(Raw(), load_default=[])
     budgets = List(Raw(), load_default=[])
+    schedules = List(Raw(), load_default=[])
     transactions = List(Raw(), load_default=[])
 
 
@@ -41,7 +42,8 @@ class BookFile(Schema):
 @bp.auth_required(auth)
 @bp.doc(
     summary="Export a whole book as JSON",
-    description="Accounts, category groups, categories, payees, tags, rules, budgets and every "
+    description="Accounts, category groups, categories, payees, tags, rules, budgets, scheduled "
+    "transactions (with the occurrences entered or skipped) and every "
     "transaction (with splits, tags and transfers), read in one snapshot. Objects refer to each "
     "other by `ref`. `POST /books/import` makes a new book from the file.",
     responses={200: "The book file (`application/json`)"},

@@ -108,6 +108,7 @@ def _labels_json(conn: sqlite3.Connection, book_id: int, currency: str) -> dict[
                 [book_id],
             )
         ],
+        "schedules": _schedules_json(conn, book_id, accounts, categories, rows("schedules")),
         "payees": [p["name"] for p in rows("payees")],
         "tags": [t["name"] for t in rows("tags")],
         "rules": [
@@ -128,6 +129,69 @@ def _labels_json(conn: sqlite3.Connection, book_id: int, currency: str) -> dict[
             for r in rows("rules")
         ],
     }
+
+
+def _schedules_json(
+    conn: sqlite3.Connection,
+    book_id: int,
+    accounts: dict[int, int],
+    categories: dict[int, int],
+    schedules: list[sqlite3.Row],
+) -> list[dict[str, Any]]:
+    """Scheduled transactions with the occurrences entered (naming their transactions' refs)
+    or skipped, so that none is entered again after a load."""
+    occurrences: dict[int, list[sqlite3.Row]] = {}
+    for o in conn.execute(
+        "SELECT o.* FROM schedule_occurrences o JOIN schedules s ON s.id = o.schedule_id "
+        "WHERE s.book_id = ? ORDER BY o.schedule_id, o.date",
+        [book_id],
+    ):
+        occurrences.setdefault(o["schedule_id"], []).append(o)
+    entered = {o["transaction_id"] for group in occurrences.values() for o in group}
+    transaction_refs = (
+        dict(
+            conn.execute(
+                "SELECT id, ref FROM (SELECT id, row_number() OVER (ORDER BY id) AS ref "
+                "FROM transactions WHERE book_id = ?) "
+                "WHERE id IN (SELECT value FROM json_each(?))",
+                [book_id, json.dumps(sorted(i for i in entered if i is not None))],
+            ).fetchall()
+        )
+        if entered - {None}
+        else {}
+    )
+    currencies = dict(
+        conn.execute("SELECT id, currency FROM accounts WHERE book_id = ?", [book_id])
+    )
+    return [
+        {
+            "name": s["name"],
+            "account": accounts[s["account_id"]],
+            "amount": format_amount(s["amount"], currencies[s["account_id"]]),
+            "payee": s["payee"],
+            "category": categories.get(s["category_id"]),
+            "memo": s["memo"],
+            "tags": json.loads(s["tags"]),
+            "transfer_account": accounts.get(s["transfer_account_id"]),
+            "frequency": s["frequency"],
+            "interval": s["interval"],
+            "start_date": s["start_date"],
+            "end_date": s["end_date"],
+            "count": s["count"],
+            "next_date": s["next_date"],
+            "auto_enter": bool(s["auto_enter"]),
+            "occurrences": [
+                {
+                    "date": o["date"],
+                    "skipped": bool(o["skipped"]),
+                    "transaction": transaction_refs.get(o["transaction_id"]),
+                }
+                for o in occurrences.get(s["id"], [])
+            ],
+            **_stamps(s),
+        }
+        for s in schedules
+    ]
 
 
 def _transactions_json(conn: sqlite3.Connection, book_id: int) -> Iterator[str]:

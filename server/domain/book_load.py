@@ -22,10 +22,25 @@ from server.domain.currencies import is_currency
 from server.domain.labels import clean_payee_name, clean_tag_name
 from server.domain.money import AmountError, parse_amount
 from server.domain.rules import validated_rule
+from server.domain.schedules import validated_schedule
 from server.domain.transactions import MAX_SPLITS, MAX_TOTAL, STATUSES
 from server.errors import FieldError, ValidationFailed
 
 _MAX_PROBLEMS = 50
+# A scheduled transaction's own fields in a book file (its refs and occurrences apart).
+SCHEDULE_FIELDS = (
+    "name",
+    "amount",
+    "payee",
+    "memo",
+    "tags",
+    "frequency",
+    "interval",
+    "start_date",
+    "end_date",
+    "count",
+    "auto_enter",
+)
 
 
 @dataclass
@@ -177,6 +192,9 @@ def load_book(database: Database, owner_id: int, data: Any, *, now: datetime) ->
     plan.rules(rules, account_refs, category_refs)
     if isinstance(currency, str) and is_currency(currency):
         plan.budgets(_items(data, "budgets", problems), category_refs, currency)
+    plan.schedules(
+        _items(data, "schedules", problems), account_refs, category_refs, transaction_refs
+    )
     if problems.found:
         raise ValidationFailed(
             "The book file cannot be loaded; nothing was made.", errors=problems.found
@@ -200,6 +218,7 @@ class _Plan:
         self.transaction_rows: list[dict] = []
         self.rule_rows: list[dict] = []
         self.budget_rows: list[dict] = []
+        self.schedule_plans: list[dict] = []
 
     def _stamps(self, item: dict, where: str) -> dict[str, str]:
         return {
@@ -459,6 +478,53 @@ class _Plan:
                 }
             )
 
+    def schedules(
+        self,
+        items: list[dict],
+        account_refs: dict[int, int],
+        category_refs: dict[int, int],
+        transaction_refs: dict[int, int],
+    ) -> None:
+        """The refs and occurrences of scheduled transactions; their fields are checked as
+        the app checks them once the accounts are in (see `_write_schedules`)."""
+        for index, item in enumerate(items):
+            where = f"schedules[{index}]"
+            account = _ref(item, "account", account_refs, where, self.problems)
+            self.problems.check(account is not None, f"{where}.account", "Name its account.")
+            next_date = item.get("next_date")
+            if next_date is not None:
+                next_date = _day(next_date, f"{where}.next_date", self.problems)
+            occurrences = item.get("occurrences") or []
+            if not self.problems.check(
+                isinstance(occurrences, list) and all(isinstance(o, dict) for o in occurrences),
+                f"{where}.occurrences",
+                "Expected a list of objects.",
+            ):
+                occurrences = []
+            taken = {}
+            for number, occurrence in enumerate(occurrences):
+                at = f"{where}.occurrences[{number}]"
+                day = _day(occurrence.get("date"), f"{at}.date", self.problems)
+                self.problems.check(day not in taken, f"{at}.date", "This date is there twice.")
+                taken[day] = (
+                    int(bool(occurrence.get("skipped"))),
+                    _ref(occurrence, "transaction", transaction_refs, at, self.problems),
+                )
+            self.schedule_plans.append(
+                {
+                    "where": where,
+                    "item": item,
+                    "account": account,
+                    "transfer_account": _ref(
+                        item, "transfer_account", account_refs, where, self.problems
+                    ),
+                    "category": _ref(item, "category", category_refs, where, self.problems),
+                    "next_date": next_date,
+                    "occurrences": taken,
+                    **self._stamps(item, where),
+                }
+            )
+
     def write(
         self,
         db: sqlite_utils.Database,
@@ -498,7 +564,7 @@ class _Plan:
         def insert(table: str, rows: list[dict]) -> list[int]:
             return [db[table].insert({**row, "book_id": book_id}).last_pk for row in rows]
 
-        account_ids = insert("accounts", self.account_rows)
+        account_ids = insert("accounts", [{**a, "archived": 0} for a in self.account_rows])
         group_ids = insert("category_groups", self.group_rows)
         category_ids = insert(
             "categories",
@@ -585,6 +651,11 @@ class _Plan:
             "INSERT INTO budgets (category_id, month, amount) VALUES (?, ?, ?)",
             [(category_id(b["category"]), b["month"], b["amount"]) for b in self.budget_rows],
         )
+        self._write_schedules(db, book_id, account_ids, category_id, ids)
+        archived = [account_ids[i] for i, row in enumerate(self.account_rows) if row["archived"]]
+        db.conn.executemany(  # only now: a schedule may belong to an archived account
+            "UPDATE accounts SET archived = 1 WHERE id = ?", [(i,) for i in archived]
+        )
         for rule in self.rule_rows:
             account, category = rule.pop("account"), rule.pop("set_category")
             db["rules"].insert(
@@ -596,6 +667,62 @@ class _Plan:
                 }
             )
         return book_id
+
+    def _write_schedules(
+        self,
+        db: sqlite_utils.Database,
+        book_id: int,
+        account_ids: list[int],
+        category_id: Callable[[int | None], int | None],
+        transaction_ids: list[int],
+    ) -> None:
+        """Insert the scheduled transactions, checked as the app checks a new one (a refusal
+        undoes the whole load, as the caller's write transaction ends)."""
+        file_names = {
+            "account_id": "account",
+            "transfer_account_id": "transfer_account",
+            "category_id": "category",
+        }
+        for plan in self.schedule_plans:
+            item = plan["item"]
+            other = plan["transfer_account"]
+            values = {
+                **{name: item.get(name) for name in SCHEDULE_FIELDS},
+                "account_id": account_ids[plan["account"]],
+                "transfer_account_id": None if other is None else account_ids[other],
+                "category_id": category_id(plan["category"]),
+            }
+            try:
+                row = validated_schedule(db.conn, book_id, values)
+            except ValidationFailed as refusal:
+                raise ValidationFailed(
+                    "The book file cannot be loaded; nothing was made.",
+                    errors=[
+                        FieldError(f"{plan['where']}.{file_names.get(e.field, e.field)}", e.message)
+                        for e in refusal.errors
+                    ],
+                ) from None
+            schedule_id = (
+                db["schedules"]
+                .insert(
+                    row
+                    | {
+                        "book_id": book_id,
+                        "next_date": plan["next_date"],
+                        "created_at": plan["created_at"],
+                        "updated_at": plan["updated_at"],
+                    }
+                )
+                .last_pk
+            )
+            db.conn.executemany(
+                "INSERT INTO schedule_occurrences (schedule_id, date, transaction_id, skipped) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (schedule_id, day, None if ref is None else transaction_ids[ref], skipped)
+                    for day, (skipped, ref) in plan["occurrences"].items()
+                ],
+            )
 
     def _kept_totals(self, db: sqlite_utils.Database, account_ids: list[int]) -> None:
         """The accounts' totals and monthly sums, as every write keeps them."""

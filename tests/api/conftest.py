@@ -98,6 +98,38 @@ def rich_book(alex) -> int:
     for month, amount in (("2025-02", "150.00"), ("2025-03", "75.50")):
         budgeted = alex.put(f"{base}/budgets/{month}/categories/{hotels}", json={"amount": amount})
         assert budgeted.status_code == 200, budgeted.json
+    rent = post(
+        alex,
+        base + "/schedules",
+        {
+            "name": "Miete",
+            "account_id": checking,
+            "amount": "-1234.56",
+            "payee": "Müller Immobilien",
+            "category_id": cats[0]["id"],
+            "tags": ["home"],
+            "frequency": "monthly",
+            "start_date": "2025-01-31",
+            "count": 24,
+        },
+    )
+    assert alex.post(f"{base}/schedules/{rent['id']}/enter").status_code == 201
+    assert alex.post(f"{base}/schedules/{rent['id']}/skip").status_code == 200
+    post(
+        alex,
+        base + "/schedules",
+        {
+            "account_id": checking,
+            "amount": "-100.00",
+            "transfer_account_id": post(
+                alex, base + "/accounts", {"name": "Sparbuch", "type": "savings"}
+            )["id"],
+            "frequency": "weekly",
+            "interval": 2,
+            "start_date": "2025-02-03",
+            "auto_enter": True,
+        },
+    )
     etag = alex.get(f"{base}/categories/{hotels}").headers["ETag"]
     assert (
         alex.patch(

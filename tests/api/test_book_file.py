@@ -36,8 +36,18 @@ def kept_months(database, book: int) -> list[tuple]:
 def test_a_book_goes_out_and_comes_back_the_same(alex, rich_book, database):
     original = export(alex, rich_book)
     assert original["format"] == "tallybook-book" and original["version"] == 1
-    assert len(original["transactions"]) == 6  # the transfer is two
+    assert len(original["transactions"]) == 7  # the transfer is two; one rent entered
     assert [b["amount"] for b in original["budgets"]] == ["150.00", "75.50"]
+    rent, savings = original["schedules"]
+    assert rent["occurrences"] == [
+        {"date": "2025-01-31", "skipped": False, "transaction": 7},
+        {"date": "2025-02-28", "skipped": True, "transaction": None},
+    ]
+    assert (rent["next_date"], savings["transfer_account"], savings["auto_enter"]) == (
+        "2025-03-31",
+        4,
+        True,
+    )
     assert [c["name"] for c in original["categories"] if c["rollover"]] == ["Hôtels"]
     transfer = [t for t in original["transactions"] if t["transfer"]]
     assert [(t["amount"], t["transfer"]) for t in transfer] == [("-500.00", 4), ("541.20", 3)]
@@ -54,11 +64,11 @@ def test_a_book_goes_out_and_comes_back_the_same(alex, rich_book, database):
         return [(a["name"], a["balance"], a["cleared_balance"]) for a in accounts]
 
     assert balances(made.json["id"]) == balances(rich_book)
-    assert balances(rich_book)[0] == ("Girokonto", "-573.91", "-73.91")
+    assert balances(rich_book)[0] == ("Girokonto", "-1808.47", "-73.91")
     assert kept_months(database, made.json["id"]) == kept_months(database, rich_book)
     assert len(kept_months(database, rich_book)) == 5
     found = alex.get(f"{BOOKS}/{made.json['id']}/transactions?q=immobilien").json["items"]
-    assert [t["payee"] for t in found] == ["Müller Immobilien"]
+    assert [t["payee"] for t in found] == ["Müller Immobilien"] * 2  # January, and its rent
     search_index_matches_the_rows(database)
 
 
@@ -132,7 +142,7 @@ def test_a_transfer_in_one_currency_loads_when_its_sides_match(alex, rich_book):
         ),
         (lambda d: d["transactions"][0].update(status="lost"), "transactions[0].status"),
         (lambda d: d["accounts"][0].update(type="piggy"), "accounts[0].type"),
-        (lambda d: d["accounts"].append(dict(d["accounts"][0])), "accounts[3].ref"),
+        (lambda d: d["accounts"].append(dict(d["accounts"][0])), "accounts[4].ref"),
         (lambda d: d["categories"][0].update(group=None), "categories[0].group"),
         (lambda d: d["categories"][0].update(group={}), "categories[0].group"),
         (lambda d: d["transactions"][0].update(account=[1]), "transactions[0].account"),
@@ -143,6 +153,19 @@ def test_a_transfer_in_one_currency_loads_when_its_sides_match(alex, rich_book):
         (lambda d: d["rules"][0].update(position="first"), "rules[0].position"),
         (lambda d: d["rules"][0].update(name=["a"]), "rules[0].name"),
         (lambda d: d["budgets"][0].update(month="2025-13"), "budgets[0].month"),
+        (lambda d: d["schedules"][0].update(account=None), "schedules[0].account"),
+        (lambda d: d["schedules"][0].update(category=77), "schedules[0].category"),
+        (lambda d: d["schedules"][0].update(frequency="hourly"), "schedules[0].frequency"),
+        (lambda d: d["schedules"][0].update(amount="-1.234"), "schedules[0].amount"),
+        (lambda d: d["schedules"][1].update(transfer_account=1), "schedules[1].transfer_account"),
+        (
+            lambda d: d["schedules"][0]["occurrences"][0].update(transaction=99),
+            "schedules[0].occurrences[0].transaction",
+        ),
+        (
+            lambda d: d["schedules"][0]["occurrences"].append(d["schedules"][0]["occurrences"][0]),
+            "schedules[0].occurrences[2].date",
+        ),
         (lambda d: d["budgets"][0].update(amount="-1.00"), "budgets[0].amount"),
         (lambda d: d["budgets"][0].update(amount="1.001"), "budgets[0].amount"),
         (lambda d: d["budgets"][0].update(category=999), "budgets[0].category"),
