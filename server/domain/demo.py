@@ -1,7 +1,8 @@
 """A demo book: two years of a household's money, to explore Tallybook with.
 
 Deterministic for a given seed and end date: salary, rent and bills, groceries and meals out on
-a credit card paid off every month, savings transfers, cash, and a split purchase.
+a credit card paid off every month, savings transfers, cash, and a split purchase; a budget
+for every month, and the rent and the phone bill scheduled from next month on.
 """
 
 from __future__ import annotations
@@ -13,9 +14,22 @@ from server.db import Database
 from server.domain.accounts import create_account
 from server.domain.books import Book, create_book, get_book
 from server.domain.money import format_amount
+from server.domain.schedules import create_schedule
 from server.domain.transactions import SplitInput, TransactionInput, create_transaction
 
 MONTHS = 24
+# What the demo household plans to spend each month, in cents.
+BUDGET = {
+    "Rent/Mortgage": 115000,
+    "Utilities": 11000,
+    "Phone & internet": 4500,
+    "Subscriptions": 1300,
+    "Groceries": 42000,
+    "Restaurants": 12000,
+    "Fuel": 11000,
+    "Car": 6000,
+    "Clothing": 4000,
+}
 DEMO_BOOK_NAME = "Demo household"
 
 
@@ -149,4 +163,32 @@ def create_demo_book(
             for day in (6, 19):
                 add(on(day), cash, -rnd.randrange(300, 1800), "Bakery", "Groceries")
             add(on(28), savings, rnd.randrange(500, 1500), "Savings bank", "Interest")
+        # A budget for every month, a little tight for groceries; the car saves up for its
+        # service twice a year (rollover).
+        db.conn.executemany(
+            "INSERT INTO budgets (category_id, month, amount) VALUES (?, ?, ?)",
+            [
+                (categories[name], f"{month:%Y-%m}", cents)
+                for month in _months(today, MONTHS)
+                for name, cents in BUDGET.items()
+            ],
+        )
+        db.execute("UPDATE categories SET rollover = 1 WHERE id = ?", [categories["Car"]])
+        first_of_next = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+        for values in (
+            {"payee": "City Apartments", "amount": money(-115000), "category_id": "Rent/Mortgage"},
+            {"payee": "Telco", "amount": money(-4500), "category_id": "Phone & internet"},
+        ):
+            create_schedule(
+                database,
+                book.id,
+                {
+                    **values,
+                    "account_id": checking,
+                    "category_id": categories[values["category_id"]],
+                    "frequency": "monthly",
+                    "start_date": first_of_next.isoformat(),
+                },
+                now=now,
+            )
         return get_book(db.conn, user_id, book.id)

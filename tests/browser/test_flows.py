@@ -401,9 +401,6 @@ def test_screenshots(browser, server_db):
         for name, scope in (("budget spreadsheet", "read"), ("bank import script", "write")):
             create_token(server_db, user_id, name=name, scope=scope, now=utcnow())
 
-        browser.reload()
-        browser.wait_until(lambda _: len(browser.find_all("[data-book]")) == 4, "the cards")
-        browser.driver.save_screenshot(str(SCREENSHOTS / "home.png"))
 
         browser.open("/settings")
         rows = "#tokens-table tbody tr"
@@ -420,6 +417,19 @@ def test_screenshots(browser, server_db):
         demo = create_demo_book(server_db, user_id, now=utcnow())
         with server_db.read() as conn:
             checking = list_accounts(conn, demo.id)[0]
+        browser.driver.execute_script(
+            "localStorage.setItem('tallybook.dashboard-book', arguments[0])", str(demo.id)
+        )
+        browser.open("/")
+        browser.wait_until(lambda _: len(browser.find_all("[data-book]")) == 5, "the cards")
+        browser.wait_until(lambda _: browser.find_all("#recent li a"), "the overview")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "home.png"))
+        browser.open(f"/books/{demo.id}/budget")
+        browser.wait_until(lambda _: browser.find_all("#budget tr[data-category-id]"), "budget")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "budget.png"))
+        browser.open(f"/books/{demo.id}/reports?report=income-expense")
+        browser.wait_until(lambda _: browser.find_all("canvas"), "the chart")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "reports.png"))
         browser.open(f"/books/{demo.id}")
         browser.visible("[data-account-group]")
         browser.driver.save_screenshot(str(SCREENSHOTS / "accounts.png"))
@@ -444,5 +454,7 @@ def test_screenshots(browser, server_db):
         "accounts",
         "register",
         "transactions",
+        "budget",
+        "reports",
     ):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
