@@ -12,6 +12,7 @@ from server.api import (
     books,
     budgets,
     categories,
+    changes,
     dashboard,
     demo,
     imports,
@@ -64,6 +65,7 @@ def register_api(app: APIFlask) -> None:
         budgets,
         reports,
         dashboard,
+        changes,
         backups,
     ):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)

@@ -127,12 +127,12 @@ class Applied(Schema):
     changed = Integer(metadata={"description": "How many transactions changed."})
 
 
-def _rule_json(rule: Rule) -> dict[str, Any]:
+def rule_json(rule: Rule) -> dict[str, Any]:
     return {**rule.__dict__, "etag": rule.etag}
 
 
 def _with_etag(rule: Rule, status: int = 200) -> tuple[Any, int, dict[str, str]]:
-    return with_etag(_rule_json(rule), rule.etag, status)
+    return with_etag(rule_json(rule), rule.etag, status)
 
 
 def _change_json(change: Change) -> dict[str, Any]:
@@ -177,7 +177,7 @@ def get_rule(book_id: int, rule_id: int) -> Any:
 def list_rules(book_id: int) -> dict[str, Any]:
     """The book's rules."""
     can_read(book_id)
-    return {"items": [_rule_json(r) for r in domain.list_rules(reader(), book_id)]}
+    return {"items": [rule_json(r) for r in domain.list_rules(reader(), book_id)]}
 
 
 @bp.patch(RULES + "/<int:rule_id>")
@@ -218,7 +218,7 @@ def reorder_rules(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Put the rules in order."""
     with writing(book_id):
         rules = domain.reorder_rules(database(), book_id, body["rule_ids"], now=utcnow())
-    return {"items": [_rule_json(r) for r in rules]}
+    return {"items": [rule_json(r) for r in rules]}
 
 
 @bp.delete(RULES + "/<int:rule_id>")

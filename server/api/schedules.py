@@ -152,7 +152,7 @@ class OccurrenceIn(Schema):
     )
 
 
-def _schedule_json(schedule: Schedule) -> dict[str, Any]:
+def schedule_json(schedule: Schedule) -> dict[str, Any]:
     amount = format_amount(schedule.amount, schedule.currency)
     return {**schedule.__dict__, "amount": amount, "etag": schedule.etag}
 
@@ -162,7 +162,7 @@ def _upcoming_json(item: Upcoming) -> dict[str, Any]:
 
 
 def _with_etag(schedule: Schedule, status: int = 200) -> tuple[Any, int, dict[str, str]]:
-    return with_etag(_schedule_json(schedule), schedule.etag, status)
+    return with_etag(schedule_json(schedule), schedule.etag, status)
 
 
 def _occurrence(act: Callable[..., Any], book_id: int, schedule_id: int, body: dict) -> Any:
@@ -201,7 +201,7 @@ def create_schedule(book_id: int, body: dict[str, Any]) -> Any:
 def list_schedules(book_id: int) -> dict[str, Any]:
     """The book's schedules."""
     can_read(book_id)
-    return {"items": [_schedule_json(s) for s in domain.list_schedules(reader(), book_id)]}
+    return {"items": [schedule_json(s) for s in domain.list_schedules(reader(), book_id)]}
 
 
 @bp.get(SCHEDULES + "/upcoming")

@@ -562,6 +562,86 @@ def m0007_schedules(db: sqlite_utils.Database) -> None:
     )
 
 
+# What the change feed follows: (table, kind, the book of a row `r`, the key of `r`).
+CHANGE_SOURCES = (
+    ("accounts", "account", "r.book_id", "r.id"),
+    ("category_groups", "category_group", "r.book_id", "r.id"),
+    ("categories", "category", "r.book_id", "r.id"),
+    ("payees", "payee", "r.book_id", "r.id"),
+    ("tags", "tag", "r.book_id", "r.id"),
+    ("transactions", "transaction", "r.book_id", "r.id"),
+    ("rules", "rule", "r.book_id", "r.id"),
+    ("schedules", "schedule", "r.book_id", "r.id"),
+    # A transaction's splits and tags are part of it.
+    (
+        "splits",
+        "transaction",
+        "(SELECT book_id FROM transactions WHERE id = r.transaction_id)",
+        "r.transaction_id",
+    ),
+    (
+        "transaction_tags",
+        "transaction",
+        "(SELECT book_id FROM transactions WHERE id = r.transaction_id)",
+        "r.transaction_id",
+    ),
+    (
+        "budgets",
+        "budget",
+        "(SELECT book_id FROM categories WHERE id = r.category_id)",
+        "r.category_id || '/' || r.month",
+    ),
+)
+
+
+def change_trigger(table: str, kind: str, book: str, key: str, event: str) -> str:
+    """A trigger that notes in `changes` that a row of `table` was made, changed or deleted
+    (`event`); a row of a book being deleted leaves no note."""
+    row = "old" if event == "DELETE" else "new"
+    book, key = book.replace("r.", f"{row}."), key.replace("r.", f"{row}.")
+    return (
+        f"CREATE TRIGGER changes_{table}_{event.lower()} AFTER {event} ON {table} BEGIN "
+        f"INSERT INTO changes (book_id, kind, key) SELECT b.id, '{kind}', {key} "
+        f"FROM books b WHERE b.id = {book}; END"
+    )
+
+
+@migration
+def m0008_change_feed(db: sqlite_utils.Database) -> None:
+    """A note of every object made, changed or deleted in a book, in commit order: what the
+    change feed reads, so that a script can mirror a book incrementally."""
+    _execute_all(
+        db,
+        [
+            # The single writer numbers the notes in commit order. Only which object changed
+            # is noted: the feed reads its state (or its absence) when asked.
+            """CREATE TABLE changes (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                book_id INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                key TEXT NOT NULL
+            )""",
+            "CREATE INDEX changes_book ON changes(book_id, seq)",
+            # Is a note the last of its object? (A feed gives each object once, at its last.)
+            "CREATE INDEX changes_object ON changes(book_id, kind, key, seq)",
+            "CREATE TRIGGER changes_book_delete AFTER DELETE ON books "
+            "BEGIN DELETE FROM changes WHERE book_id = old.id; END",
+            *(
+                change_trigger(table, kind, book, key, event)
+                for table, kind, book, key in CHANGE_SOURCES
+                for event in ("INSERT", "UPDATE", "DELETE")
+            ),
+            # What is there already counts as made: a feed read from the start gives it all.
+            *(
+                f"INSERT INTO changes (book_id, kind, key) SELECT {book}, '{kind}', {key} "
+                f"FROM {table} r WHERE {book} IS NOT NULL"
+                for table, kind, book, key in CHANGE_SOURCES
+                if table not in ("splits", "transaction_tags")
+            ),
+        ],
+    )
+
+
 def _money(column: str) -> str:
     """CHECK that a money column stays where sums of millions are exact everywhere."""
     return f"{column} BETWEEN -1000000000000000 AND 1000000000000000"

@@ -93,6 +93,26 @@ def _change_category_months(db: sqlite_utils.Database, which: str, sign: int, va
     )
 
 
+# The change feed's notes of transactions, written row by row by triggers; a bulk write notes
+# its transactions in one statement.
+_NOTES_AS_ADDED = (
+    "changes_transactions_insert",
+    "changes_transactions_update",
+    "changes_splits_insert",
+    "changes_transaction_tags_insert",
+)
+_NOTES_AS_DELETED = (
+    "changes_transactions_update",
+    "changes_transactions_delete",
+    "changes_splits_delete",
+    "changes_transaction_tags_delete",
+)
+_NOTE_TRANSACTIONS = (
+    "INSERT INTO changes (book_id, kind, key) SELECT book_id, 'transaction', id "
+    "FROM transactions t WHERE {which} ORDER BY id"
+)
+
+
 @contextmanager
 def kept_in_bulk(db: sqlite_utils.Database) -> Iterator[int]:
     """Index the transactions the block adds for search, and add them to the category sums,
@@ -100,10 +120,12 @@ def kept_in_bulk(db: sqlite_utils.Database) -> Iterator[int]:
     ids are above it). The block adds transactions (with their splits, tags and transfer
     links) and changes no older ones."""
     (before,) = db.execute("SELECT coalesce(max(id), 0) FROM transactions").fetchone()
-    with _triggers_set_aside(db, ["transactions_search_insert", *_CATEGORY_MONTHS_AS_ADDED]):
+    set_aside = ["transactions_search_insert", *_CATEGORY_MONTHS_AS_ADDED, *_NOTES_AS_ADDED]
+    with _triggers_set_aside(db, set_aside):
         yield before
         db.execute(INDEX_ROWS, [before])
         _change_category_months(db, "t.id > ?", 1, before)
+        db.execute(_NOTE_TRANSACTIONS.format(which="t.id > ?"), [before])
 
 
 def _payee_ids(db: sqlite_utils.Database, book_id: int, names: set[str]) -> dict[str, int]:
@@ -196,12 +218,16 @@ def delete_in_bulk(db: sqlite_utils.Database, transaction_ids: list[int]) -> int
     ).fetchall()
     for account_id, day, status, total in groups:
         apply_to_totals(db, account_id, day, total, status, -1)
-    db.execute(
-        "UPDATE transactions SET transfer_id = NULL WHERE id IN (SELECT value FROM json_each(?))",
-        [doomed],
-    )
-    _change_category_months(db, "t.id IN (SELECT value FROM json_each(?))", -1, doomed)
-    with _triggers_set_aside(db, ["transactions_search_delete", *_CATEGORY_MONTHS_AS_DELETED]):
+    chosen = "t.id IN (SELECT value FROM json_each(?))"
+    set_aside = ["transactions_search_delete", *_CATEGORY_MONTHS_AS_DELETED, *_NOTES_AS_DELETED]
+    with _triggers_set_aside(db, set_aside):
+        db.execute(
+            "UPDATE transactions SET transfer_id = NULL "
+            "WHERE id IN (SELECT value FROM json_each(?)) AND transfer_id IS NOT NULL",
+            [doomed],
+        )
+        _change_category_months(db, chosen, -1, doomed)
+        db.execute(_NOTE_TRANSACTIONS.format(which=chosen), [doomed])
         db.execute(UNINDEX_ROWS, [doomed])
         count = db.execute(
             "DELETE FROM transactions WHERE id IN (SELECT value FROM json_each(?))", [doomed]

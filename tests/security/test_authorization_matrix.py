@@ -165,6 +165,7 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("GET", BOOK + "/reports/net-worth"): None,
     ("GET", BOOK + "/reports/cash-flow"): None,
     ("GET", BOOK + "/dashboard"): None,
+    ("GET", BOOK + "/changes"): None,
 }
 
 # The people of the book under test (and one outsider), and who is signed in as whom.
