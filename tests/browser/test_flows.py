@@ -401,7 +401,6 @@ def test_screenshots(browser, server_db):
         for name, scope in (("budget spreadsheet", "read"), ("bank import script", "write")):
             create_token(server_db, user_id, name=name, scope=scope, now=utcnow())
 
-
         browser.open("/settings")
         rows = "#tokens-table tbody tr"
         browser.wait_until(lambda _: len(browser.find_all(rows)) == 2, "the token rows")
