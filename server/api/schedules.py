@@ -211,7 +211,8 @@ def list_schedules(book_id: int) -> dict[str, Any]:
 @bp.doc(
     summary="List the upcoming occurrences",
     description="Every occurrence still to enter from now to `days` ahead, the overdue ones "
-    "(not entered nor skipped) too, by date, then schedule.",
+    "(not entered nor skipped) too, by date, then schedule; at most "
+    f"{domain.MAX_UPCOMING} of each schedule.",
 )
 def upcoming(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """What the book's schedules have coming up."""

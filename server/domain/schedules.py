@@ -40,6 +40,8 @@ MEMO_MAX = 1000
 MAX_TAGS = 50
 MAX_INTERVAL = 1000
 MAX_COUNT = 10_000
+# Occurrences listed per schedule: a daily one left alone for years lists a month's worth.
+MAX_UPCOMING = 31
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
 # What a schedule is made of, as the API sends it.
 FIELDS = (
@@ -607,7 +609,7 @@ def enter_due(database: Database, *, today: dt.date, now: dt.datetime) -> list[T
 
 def upcoming(conn: sqlite3.Connection, book_id: int, *, until: dt.date) -> list[Upcoming]:
     """The occurrences of the book's schedules still to enter up to `until` (inclusive; the
-    overdue ones too), by date, then schedule."""
+    overdue ones too, the first MAX_UPCOMING of each schedule), by date, then schedule."""
     schedules = [
         _from_row(row)
         for row in conn.execute(
@@ -625,10 +627,12 @@ def upcoming(conn: sqlite3.Connection, book_id: int, *, until: dt.date) -> list[
     }
     found = []
     for s in schedules:
+        listed = 0
         for day in _dates(_rule_of(s), s.next_date, inclusive=True):
-            if day > until:
+            if day > until or listed == MAX_UPCOMING:
                 break
             if (s.id, day) not in taken:
+                listed += 1
                 found.append(
                     Upcoming(
                         s.id,

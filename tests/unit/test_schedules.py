@@ -20,6 +20,7 @@ from server.domain.books import list_books
 from server.domain.categories import list_categories
 from server.domain.rules import create_rule
 from server.domain.schedules import (
+    MAX_UPCOMING,
     AutoEntry,
     Schedule,
     Upcoming,
@@ -394,6 +395,14 @@ def test_upcoming_lists_what_is_still_to_enter_by_date(database, user, book):
         transfer_account_id=None,
         auto_enter=False,
     )
+
+
+def test_a_schedule_left_alone_for_years_lists_a_month_of_what_it_missed(database, book):
+    make(database, book, payee="Daily", frequency="daily", start_date=D(2015, 1, 1))
+    with database.read() as conn:
+        found = upcoming(conn, book["id"], until=D(2025, 1, 1))
+    assert len(found) == MAX_UPCOMING
+    assert (found[0].date, found[-1].date) == (D(2015, 1, 1), D(2015, 1, 31))
 
 
 def test_the_worker_enters_what_is_due_and_stops(database, book):

@@ -4,6 +4,7 @@ import { api } from "./api.js";
 import { formatMoney } from "./money.js";
 import { formatDate } from "./transaction-rows.js";
 
+const SHOWN_UPCOMING = 8;
 const CHOSEN = "tallybook.dashboard-book"; // the book last shown, remembered in this browser
 const section = document.getElementById("dashboard");
 let chart = null;
@@ -94,10 +95,13 @@ function render(bookId, board) {
       : [empty("No accounts yet.")]),
   );
   const names = new Map(board.accounts.map((a) => [a.id, a.name]));
+  const shown = board.upcoming.slice(0, SHOWN_UPCOMING);
+  const more = board.upcoming.length - shown.length;
   document.getElementById("upcoming").replaceChildren(
     ...(board.upcoming.length
-      ? board.upcoming.map((u) => item(`${formatDate(u.date)} · ${u.name || u.payee || names.get(u.account_id) || "Scheduled"}`, `${base}/schedules`, u.amount, u.currency))
+      ? shown.map((u) => item(`${formatDate(u.date)} · ${u.name || u.payee || names.get(u.account_id) || "Scheduled"}`, `${base}/schedules`, u.amount, u.currency))
       : [empty(`Nothing scheduled until ${formatDate(board.upcoming_until)}.`)]),
+    ...(more > 0 ? [item(`and ${more} more`, `${base}/schedules`)] : []),
   );
   document.getElementById("upcoming-link").href = `${base}/schedules`;
   document.getElementById("recent").replaceChildren(
