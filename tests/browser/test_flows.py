@@ -426,6 +426,9 @@ def test_screenshots(browser, server_db):
         browser.open(f"/books/{demo.id}/budget")
         browser.wait_until(lambda _: browser.find_all("#budget tr[data-category-id]"), "budget")
         browser.driver.save_screenshot(str(SCREENSHOTS / "budget.png"))
+        browser.open(f"/books/{demo.id}/schedules")
+        browser.wait_until(lambda _: browser.find_all("#upcoming li, #upcoming tr"), "upcoming")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "schedules.png"))
         browser.open(f"/books/{demo.id}/reports?report=income-expense")
         browser.wait_until(lambda _: browser.find_all("canvas"), "the chart")
         browser.driver.save_screenshot(str(SCREENSHOTS / "reports.png"))
@@ -455,5 +458,6 @@ def test_screenshots(browser, server_db):
         "transactions",
         "budget",
         "reports",
+        "schedules",
     ):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
