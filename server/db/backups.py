@@ -13,7 +13,6 @@ import logging
 import os
 import re
 import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from server.db import Database
 from server.db.migrations import MIGRATIONS
 from server.errors import NotFound, ValidationFailed
+from server.jobs import Periodic
 
 log = logging.getLogger("tallybook.backups")
 
@@ -197,9 +197,11 @@ def restore_backup(database: Database, path: Path, now: datetime) -> Backup:
     return saved
 
 
-class DailyBackups:
+class DailyBackups(Periodic):
     """Back up `first_delay` after starting (not while the window opens), then every
     `interval` while the process runs."""
+
+    name = "automatic backups"
 
     def __init__(
         self,
@@ -207,27 +209,10 @@ class DailyBackups:
         first_delay: timedelta,
         interval: timedelta = timedelta(days=1),
     ) -> None:
+        super().__init__(interval, first_delay)
         self._database = database
-        self._first_delay = first_delay
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="tallybook-backups", daemon=True)
+        self._reason = "start"
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        reason = "start"
-        if self._stop.wait(self._first_delay.total_seconds()):
-            return
-        while not self._stop.is_set():
-            try:
-                create_backup(self._database, reason, datetime.now(UTC))
-            except Exception:  # a failed backup must not take the app down; it is logged
-                log.exception("automatic backup (%s) failed", reason)
-            reason = "daily"
-            self._stop.wait(self._interval.total_seconds())
+    def round(self) -> None:
+        reason, self._reason = self._reason, "daily"
+        create_backup(self._database, reason, datetime.now(UTC))

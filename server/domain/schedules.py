@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import logging
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from server.domain.labels import PAYEE_MAX, clean_tag_name
 from server.domain.money import AmountError, format_amount, parse_amount
 from server.domain.transactions import ARCHIVED, Transaction, TransactionInput, create_in_write
 from server.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
+from server.jobs import Periodic
 
 log = logging.getLogger("tallybook.schedules")
 
@@ -650,30 +650,15 @@ def upcoming(conn: sqlite3.Connection, book_id: int, *, until: dt.date) -> list[
     return sorted(found, key=lambda u: (u.date, u.schedule_id))
 
 
-class AutoEntry:
+class AutoEntry(Periodic):
     """Enter what auto-enter schedules have due when started, then every `interval`, until
     stopped (or the database is closed)."""
 
+    name = "automatic entry of scheduled transactions"
+
     def __init__(self, database: Database, interval: dt.timedelta = dt.timedelta(hours=1)) -> None:
+        super().__init__(interval)
         self._database = database
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="tallybook-schedules", daemon=True)
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                enter_due(self._database, today=dt.date.today(), now=utcnow())
-            except sqlite3.ProgrammingError:  # the database was closed: the server stopped
-                log.info("automatic entry of scheduled transactions stopped")
-                return
-            except Exception:  # a failed run must not take the app down; it is logged
-                log.exception("automatic entry of scheduled transactions failed")
-            self._stop.wait(self._interval.total_seconds())
+    def round(self) -> None:
+        enter_due(self._database, today=dt.date.today(), now=utcnow())
