@@ -135,7 +135,7 @@ def _in(currency: str) -> Callable[[int], str]:
 
 def _filters(query: dict[str, Any]) -> domain.ReportFilters:
     end = query.get("end") or domain.month_of(date.today())
-    start = query.get("start") or (domain.add_months(end, -11) if len(end) == 7 else end)
+    start = query.get("start") or (domain.add_months(end, -11) if domain.is_month(end) else end)
     return domain.ReportFilters(
         start=start,
         end=end,

@@ -26,7 +26,7 @@ from server.clock import to_iso
 from server.db import Database
 from server.domain.categories import get_category
 from server.domain.money import AmountError, parse_amount
-from server.domain.reports import UNCATEGORIZED, add_months
+from server.domain.reports import UNCATEGORIZED, add_months, is_month
 from server.errors import FieldError, ValidationFailed
 
 COPY_SOURCES = ("last_month", "average_budgeted", "average_spent")
@@ -94,15 +94,7 @@ def _average(total: int, count: int) -> int:
 
 
 def check_month(month: str, field_name: str = "month") -> str:
-    if not (
-        isinstance(month, str)
-        and len(month) == 7
-        and month[4] == "-"
-        and month[:4].isdigit()
-        and month[5:].isdigit()
-        and 1 <= int(month[5:]) <= 12
-        and month[:4] != "0000"
-    ):
+    if not is_month(month):
         raise ValidationFailed.on(field_name, "Give a month as YYYY-MM, e.g. 2025-03.")
     return month
 

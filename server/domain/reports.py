@@ -20,6 +20,7 @@ What counts where:
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
@@ -48,41 +49,39 @@ def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def _index(month: str) -> int:
+    return int(month[:4]) * 12 + int(month[5:]) - 1
+
+
 def months_between(start: str, end: str) -> list[str]:
     """Every month from start to end, both included."""
-    year, month = int(start[:4]), int(start[5:])
-    found = []
-    while (current := f"{year:04d}-{month:02d}") <= end:
-        found.append(current)
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return found
+    first = _index(start)
+    return [add_months(start, n) for n in range(_index(end) - first + 1)]
 
 
 def add_months(month: str, count: int) -> str:
     """The month `count` months after (or before, if negative) `month`."""
-    index = int(month[:4]) * 12 + int(month[5:]) - 1 + count
+    index = _index(month) + count
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _is_month(text: str) -> bool:
-    return (
-        len(text) == 7
-        and text[4] == "-"
-        and text[:4].isdigit()
-        and text[5:].isdigit()
-        and 1 <= int(text[5:]) <= 12
-    )
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
+def is_month(text: object) -> bool:
+    """A month as the API writes it: YYYY-MM, ASCII digits, from year 0001."""
+    return isinstance(text, str) and bool(_MONTH.fullmatch(text)) and text[:4] != "0000"
 
 
 def checked_filters(conn: sqlite3.Connection, book_id: int, filters: ReportFilters) -> None:
     """Refuse filters that cannot be right, each at its field."""
     problems = []
     for name in ("start", "end"):
-        if not _is_month(getattr(filters, name)):
+        if not is_month(getattr(filters, name)):
             problems.append(FieldError(name, "Give a month as YYYY-MM, e.g. 2025-03."))
     if not problems and filters.start > filters.end:
         problems.append(FieldError("end", "The last month comes before the first."))
-    elif not problems and len(months_between(filters.start, filters.end)) > MAX_MONTHS:
+    elif not problems and _index(filters.end) - _index(filters.start) >= MAX_MONTHS:
         problems.append(FieldError("end", f"At most {MAX_MONTHS} months at once."))
     for name, table, ids in (
         ("account_id", "accounts", filters.account_ids or ()),

@@ -150,6 +150,7 @@ def test_copy_last_month_or_an_average(alex, household):
     [
         ("2025-13", "Groceries", "10", "month"),
         ("march", "Groceries", "10", "month"),
+        ("2025-0²", "Groceries", "10", "month"),
         ("2025-03", "Groceries", "-10", "amount"),
         ("2025-03", "Groceries", "10.001", "amount"),
         ("2025-03", "Groceries", "ten", "amount"),

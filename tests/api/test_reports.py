@@ -282,6 +282,8 @@ def test_reports_download_as_csv(alex, demo):
     [
         ({"start": "2025-13"}, "start"),
         ({"start": "2025-3"}, "start"),
+        ({"end": "2025-xx"}, "end"),
+        ({"start": "2025-01", "end": "2025-0²"}, "end"),  # a digit, but not 0-9
         ({"start": "2025-05", "end": "2025-04"}, "end"),
         ({"start": "1900-01", "end": "2200-01"}, "end"),
         ({"account_id": 99999}, "account_id"),
@@ -294,6 +296,16 @@ def test_filters_that_cannot_be_right_are_refused_at_their_field(alex, demo, par
         response = alex.get(f"{BOOKS}/{demo}/reports/{name}", query_string=params)
         assert response.status_code == 422, (name, response.json)
         assert field in {e["field"] for e in response.json["errors"]}
+
+
+def test_the_last_possible_months_answer_at_once(alex, demo):
+    for name in ("spending", "income-expense", "net-worth", "cash-flow"):
+        response = alex.get(
+            f"{BOOKS}/{demo}/reports/{name}", query_string={"start": "9998-01", "end": "9999-12"}
+        )
+        assert response.status_code == 200, response.json
+    months = report(alex, demo, "net-worth", start="9999-11", end="9999-12")["parts"][0]
+    assert [m["month"] for m in months["months"]] == ["9999-11", "9999-12"]
 
 
 def test_a_default_period_is_the_last_twelve_months(alex, demo):
