@@ -114,10 +114,10 @@ class FeedPageOut(Schema):
 def changes(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """The book's changes since a cursor."""
     can_read(book_id)
-    since = domain.read_cursor(query["since"])
     conn = reader()
     conn.execute("BEGIN")  # the notes and the objects from one snapshot
     try:
+        since = domain.read_cursor(conn, query["since"])
         page = domain.changes_since(conn, book_id, since, query["limit"])
         items = []
         for noted in page.changed:
@@ -128,6 +128,7 @@ def changes(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
             items.append(
                 {"kind": noted.kind, "id": noted.key, "deleted": found is None, "object": found}
             )
+        cursor = domain.write_cursor(conn, page.cursor)
     finally:
         conn.execute("COMMIT")
-    return {"changes": items, "next_cursor": str(page.cursor), "has_more": page.more}
+    return {"changes": items, "next_cursor": cursor, "has_more": page.more}

@@ -12,13 +12,14 @@ import json
 import logging
 import os
 import re
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from server.db import Database
-from server.db.migrations import MIGRATIONS
+from server.db.migrations import FEED_EPOCH, MIGRATIONS
 from server.errors import NotFound, ValidationFailed
 from server.jobs import Periodic
 
@@ -193,6 +194,10 @@ def restore_backup(database: Database, path: Path, now: datetime) -> Backup:
         database.replace_with(source)
     finally:
         source.close()
+    with database.write() as db:  # the change feed's history starts again
+        db["settings"].upsert(
+            {"key": FEED_EPOCH, "value": json.dumps(secrets.token_hex(8))}, pk="key"
+        )
     log.warning("database restored from %s (the state before: %s)", path, saved.name)
     return saved
 

@@ -562,6 +562,9 @@ def m0007_schedules(db: sqlite_utils.Database) -> None:
     )
 
 
+# The setting that names the change feed's current history: a restore starts a new one, and
+# cursors of the old one are refused (their numbers may be given again).
+FEED_EPOCH = "change_feed_epoch"
 # What the change feed follows: (table, kind, the book of a row `r`, the key of `r`).
 CHANGE_SOURCES = (
     ("accounts", "account", "r.book_id", "r.id"),
@@ -624,6 +627,8 @@ def m0008_change_feed(db: sqlite_utils.Database) -> None:
             "CREATE INDEX changes_book ON changes(book_id, seq)",
             # Is a note the last of its object? (A feed gives each object once, at its last.)
             "CREATE INDEX changes_object ON changes(book_id, kind, key, seq)",
+            "INSERT INTO settings (key, value) VALUES "
+            f"('{FEED_EPOCH}', json_quote(lower(hex(randomblob(8)))))",
             "CREATE TRIGGER changes_book_delete AFTER DELETE ON books "
             "BEGIN DELETE FROM changes WHERE book_id = old.id; END",
             *(

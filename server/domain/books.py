@@ -180,6 +180,18 @@ def update_book(
         changes = {"updated_at": to_iso(now), "revision": book.revision + 1}
         if name is not None:
             changes["name"] = name.strip()
+        if currency is not None and currency != book.currency:
+            budgeted = db.execute(
+                "SELECT count(*) FROM budgets b JOIN categories c ON c.id = b.category_id "
+                "WHERE c.book_id = ?",
+                [book_id],
+            ).fetchone()[0]
+            if budgeted:  # its amounts are in the book's currency, which this would change
+                raise ValidationFailed.on(
+                    "currency",
+                    f"The budget is kept in {book.currency} ({budgeted} amounts): set them to "
+                    "0 before the book changes currency.",
+                )
         if currency is not None:
             changes["currency"] = currency
         db["books"].update(book_id, changes)

@@ -135,7 +135,7 @@ def budget_month(conn: sqlite3.Connection, book_id: int, month: str) -> BudgetMo
     for category_id, this_month, amount in conn.execute(
         "SELECT b.category_id, b.month = :month, sum(b.amount) FROM budgets b "
         "JOIN categories c ON c.id = b.category_id WHERE c.book_id = :book "
-        "AND b.month <= :month GROUP BY 1, 2",
+        "AND c.kind = 'expense' AND b.month <= :month GROUP BY 1, 2",
         {"book": book_id, "month": month},
     ):
         budgets[category_id][0 if this_month else 1] += amount

@@ -13,6 +13,7 @@ from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.books import check_if_match
 from server.domain.category_defaults import DEFAULT_CATEGORIES, create_default_categories
+from server.domain.money import MAX_MINOR_UNITS
 from server.errors import Conflict, NotFound, ValidationFailed
 
 __all__ = [
@@ -359,6 +360,15 @@ def update_category(
             "updated_at": to_iso(now),
         }
         if kind is not None:
+            budgeted = db.execute(
+                "SELECT count(*) FROM budgets WHERE category_id = ?", [category_id]
+            ).fetchone()[0]
+            if kind != "expense" and budgeted:
+                raise ValidationFailed.on(
+                    "kind",
+                    f"The category is budgeted in {_plural(budgeted, 'month')}; only expense "
+                    "categories are budgeted. Set those budgets to 0 first.",
+                )
             changes["kind"] = kind
         if archived is not None:
             changes["archived"] = int(archived)
@@ -366,6 +376,33 @@ def update_category(
             changes["rollover"] = int(rollover)
         db["categories"].update(category_id, changes)
         return get_category(db, book_id, category_id)
+
+
+def _hand_on_budgets(db: Conn, book_id: int, category_id: int, reassign_to: int | None) -> None:
+    """Add a category's budgets to those of the one its money moves to (when that is an
+    expense category too: income is not budgeted), then take them away, while the category
+    is still there for the change feed to name their book."""
+    target = None if reassign_to is None else _category_row(db, book_id, reassign_to)
+    if target is not None and target.kind == "expense":
+        (largest,) = db.execute(
+            "SELECT max(abs(b.amount + coalesce(t.amount, 0))) FROM budgets b "
+            "LEFT JOIN budgets t ON t.category_id = ? AND t.month = b.month "
+            "WHERE b.category_id = ?",
+            [reassign_to, category_id],
+        ).fetchone()
+        if largest is not None and largest > MAX_MINOR_UNITS:
+            raise ValidationFailed.on(
+                "reassign_to",
+                "The two categories' budgets of a month would add up to more than Tallybook "
+                "can hold; lower one of them first.",
+            )
+        db.execute(
+            "INSERT INTO budgets (category_id, month, amount) "
+            "SELECT ?, month, amount FROM budgets WHERE category_id = ? AND true "
+            "ON CONFLICT DO UPDATE SET amount = amount + excluded.amount",
+            [reassign_to, category_id],
+        )
+    db.execute("DELETE FROM budgets WHERE category_id = ?", [category_id])
 
 
 def category_usage(db: Conn, category_id: int) -> tuple[int, int]:
@@ -439,13 +476,7 @@ def delete_category(
             "WHERE category_id = ?",
             [reassign_to, stamp, category_id],
         )
-        if reassign_to is not None:  # so do its budgets, added to the new home's
-            db.execute(
-                "INSERT INTO budgets (category_id, month, amount) "
-                "SELECT ?, month, amount FROM budgets WHERE category_id = ? "
-                "ON CONFLICT DO UPDATE SET amount = amount + excluded.amount",
-                [reassign_to, category_id],
-            )
+        _hand_on_budgets(db, book_id, category_id, reassign_to)
         # Rules follow to the new home; without one they lose the action, and a rule left
         # with no action at all is switched off (the list says why).
         db.execute(

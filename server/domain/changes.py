@@ -9,9 +9,11 @@ and keeps the last cursor mirrors the book, however the writes interleave with i
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
+from server.db.migrations import FEED_EPOCH
 from server.errors import ValidationFailed
 
 MAX_LIMIT = 1000
@@ -34,13 +36,31 @@ class ChangesPage:
     more: bool  # more changes are there already: ask again at once
 
 
-def read_cursor(text: str | None) -> int:
-    """A cursor as the feed gave it ("" or none: from the start)."""
+def _epoch(conn: sqlite3.Connection) -> str:
+    (value,) = conn.execute("SELECT value FROM settings WHERE key = ?", [FEED_EPOCH]).fetchone()
+    return json.loads(value)
+
+
+def read_cursor(conn: sqlite3.Connection, text: str | None) -> int:
+    """The change number a cursor given by this feed stands for ("" or none: the start). A
+    cursor of another history (the database was restored from a backup since) is refused:
+    its numbers may have been given again, so the copy must start over."""
     if not text:
         return 0
-    if not text.isdigit() or len(text) > 18:
+    epoch, _, seq = text.partition(".")
+    if epoch != _epoch(conn):
+        raise ValidationFailed.on(
+            "since",
+            "This cursor is of an earlier history of the book (it was restored from a backup "
+            "since, or the cursor is not this feed's): start again without one.",
+        )
+    if not (seq.isascii() and seq.isdigit() and len(seq) <= 18):
         raise ValidationFailed.on("since", "Not a cursor this feed gave: start again without one.")
-    return int(text)
+    return int(seq)
+
+
+def write_cursor(conn: sqlite3.Connection, seq: int) -> str:
+    return f"{_epoch(conn)}.{seq}"
 
 
 def changes_since(conn: sqlite3.Connection, book_id: int, since: int, limit: int) -> ChangesPage:

@@ -220,3 +220,33 @@ def test_the_demo_books_activity_matches_a_sum_over_its_rows(alex, database):
     }
     assert got == {k: v for k, v in expected.items() if v}
     assert got  # the demo spends every month
+
+
+def test_budgets_stay_with_expense_categories_and_the_books_currency(alex, household):
+    h = household
+    budget(alex, h, "2025-03", "Groceries", "100")
+    # Moved to an income category, they go: income is not budgeted.
+    gone = alex.delete(f"{h['base']}/categories/{h['Groceries']}?reassign_to={h['Salary']}")
+    assert gone.status_code == 204, gone.json
+    month = alex.get(f"{h['base']}/budgets/2025-03").json
+    assert (month["budgeted"], month["available_to_budget"]) == ("0.00", "0.00")
+
+    budget(alex, h, "2025-03", "Fuel", "50")
+    etag = alex.get(f"{h['base']}/categories/{h['Fuel']}").headers["ETag"]
+    refused = alex.patch(
+        f"{h['base']}/categories/{h['Fuel']}", json={"kind": "income"}, headers={"If-Match": etag}
+    )
+    assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "kind"
+    book_etag = alex.get(h["base"]).headers["ETag"]
+    moved = alex.patch(h["base"], json={"currency": "JPY"}, headers={"If-Match": book_etag})
+    assert moved.status_code == 422 and moved.json["errors"][0]["field"] == "currency"
+    assert lines(alex.get(f"{h['base']}/budgets/2025-03").json)["Fuel"]["budgeted"] == "50.00"
+
+
+def test_budgets_that_would_add_up_past_the_limit_are_not_merged(alex, household):
+    h = household
+    budget(alex, h, "2025-03", "Fuel", "9000000000000.00")
+    budget(alex, h, "2025-03", "Car", "9000000000000.00")
+    refused = alex.delete(f"{h['base']}/categories/{h['Fuel']}?reassign_to={h['Car']}")
+    assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "reassign_to"
+    assert lines(alex.get(f"{h['base']}/budgets/2025-03").json)["Fuel"]["budgeted"] != "0.00"
