@@ -157,7 +157,9 @@ class BulkIds(Schema):
 
 
 class BulkUpdate(BulkIds):
-    category_id = Integer()
+    category_id = Integer(
+        allow_none=True, metadata={"description": "The category to set; null uncategorizes."}
+    )
     add_tags = List(String(validate=Length(max=200)), validate=Length(max=50))
     status = String(validate=OneOf(STATUSES))
 
@@ -384,6 +386,7 @@ def bulk_change(book_id: int, body: dict[str, Any]) -> dict[str, int]:
         body["ids"],
         utcnow(),
         category_id=body.get("category_id"),
+        uncategorize="category_id" in body and body["category_id"] is None,
         add_tags=body.get("add_tags"),
         status=body.get("status"),
     )

@@ -615,13 +615,16 @@ def bulk_update(
     now: datetime,
     *,
     category_id: int | None = None,
+    uncategorize: bool = False,
     add_tags: list[str] | None = None,
     status: str | None = None,
 ) -> int:
-    """Set the category, add tags or set the status of many transactions at once."""
+    """Set (or, with `uncategorize`, take away) the category, add tags or set the status of
+    many transactions at once."""
     with database.write() as db:
         require_role(db.conn, user_id, book_id, CAN_WRITE)
-        data = TransactionInput(category_id=category_id, status=status)
+        cleared = frozenset({"category_id"}) if uncategorize else frozenset()
+        data = TransactionInput(category_id=category_id, status=status, cleared=cleared)
         for transaction_id in transaction_ids:
             update_in_write(db, book_id, transaction_id, data, now, add_tags=add_tags)
         return len(transaction_ids)

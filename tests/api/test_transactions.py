@@ -1357,6 +1357,10 @@ def test_bulk_update_category_status_and_tags(ledger, eur, cats):
     assert [ledger.read(i)["tags"] for i in ids] == [["Food", "Trip"]] * 3
     assert ledger.read(untouched["id"]) == untouched
     assert ledger.balance(eur) == "-10.00"
+    cleared = bulk(ledger, "bulk-update", ids=ids[:2], category_id=None)
+    assert cleared.json == {"count": 2}
+    assert [ledger.read(i)["category_id"] for i in ids] == [None, None, cats[0]]
+    assert [ledger.read(i)["tags"] for i in ids] == [["Food", "Trip"]] * 3  # nothing else
 
 
 def test_bulk_add_tags_keeps_the_first_spelling(ledger, eur):

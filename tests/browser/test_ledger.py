@@ -670,6 +670,17 @@ def test_select_many_and_categorize_them_at_once(browser, ledger):
     assert by_payee == {"Corner Shop": groceries, "Bakery": groceries, "Fuel Station": None}
     assert listed(browser, "category") == ["", "Food: Groceries", "Food: Groceries"]
 
+    # One of them back to no category.
+    browser.find_all("[data-rows] [data-txn]")[1].find_element(
+        By.CSS_SELECTOR, "[data-select]"
+    ).click()
+    browser.wait_text("[data-selected-count]", "1 selected")
+    Select(browser.find("#bulk-category")).select_by_value("none")
+    browser.click('[data-bulk="categorize"]')
+    browser.hidden("#bulk-form")
+    by_payee = {t.payee: t.category_id for t in ledger.transactions()}
+    assert by_payee == {"Corner Shop": groceries, "Bakery": None, "Fuel Station": None}
+
     # Select all, tag them, then delete them.
     browser.click("[data-select-all]")
     browser.wait_text("[data-selected-count]", "3 selected")

@@ -193,7 +193,7 @@ selectAll.addEventListener("change", () => {
 const BULK = {
   categorize(values) {
     if (!values.category_id) return [null, ["category_id", "Choose the category."]];
-    return [{ category_id: Number(values.category_id) }];
+    return [{ category_id: values.category_id === "none" ? null : Number(values.category_id) }];
   },
   status(values) {
     if (!values.status) return [null, ["status", "Choose the status."]];
