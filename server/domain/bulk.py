@@ -23,10 +23,13 @@ from server.domain.labels import tag_ids_for
 from server.domain.transactions import apply_to_totals
 
 # search_key() is fixed SQL text, not input.
+# What the search index holds for the transactions `t`: key, payee, memo.
+SEARCH_ENTRIES = (
+    f"SELECT {search_key('t')}, coalesce(p.name, ''), t.memo FROM transactions t "  # noqa: S608
+    "LEFT JOIN payees p ON p.id = t.payee_id"
+)
 INDEX_ROWS = (
-    "INSERT INTO transactions_fts (rowid, payee, memo) "  # noqa: S608
-    f"SELECT {search_key('t')}, coalesce(p.name, ''), t.memo FROM transactions t "
-    "LEFT JOIN payees p ON p.id = t.payee_id WHERE t.id > ? ORDER BY 1"
+    f"INSERT INTO transactions_fts (rowid, payee, memo) {SEARCH_ENTRIES} WHERE t.id > ? ORDER BY 1"
 )
 UNINDEX_ROWS = (
     "DELETE FROM transactions_fts WHERE rowid IN "  # noqa: S608

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from server.db.migrations import category_months_from_rows, search_key
+from server.db.migrations import category_months_from_rows
+from server.domain.bulk import SEARCH_ENTRIES
 
 _ACCOUNT_TOTALS_FROM_ROWS = """
     SELECT a.id AS id,
@@ -74,12 +75,6 @@ def _search_entries(conn: sqlite3.Connection) -> dict[tuple, tuple]:
     }
 
 
-_SEARCH_ENTRIES_FROM_ROWS = (
-    f"SELECT {search_key('t')}, coalesce(p.name, ''), t.memo FROM transactions t "  # noqa: S608
-    "LEFT JOIN payees p ON p.id = t.payee_id"
-)
-
-
 def differences(conn: sqlite3.Connection) -> list[Difference]:
     """Every kept sum (and search entry) that differs from what the rows say."""
     return [
@@ -106,7 +101,7 @@ def differences(conn: sqlite3.Connection) -> list[Difference]:
         *_compare(
             "search index",
             _search_entries(conn),
-            {(k,): (p, m) for k, p, m in conn.execute(_SEARCH_ENTRIES_FROM_ROWS)},
+            {(k,): (p, m) for k, p, m in conn.execute(SEARCH_ENTRIES)},
         ),
     ]
 
@@ -124,4 +119,4 @@ def rebuild(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM category_months")
     db.execute("INSERT INTO category_months " + category_months_from_rows())
     db.execute("DELETE FROM transactions_fts")
-    db.execute("INSERT INTO transactions_fts (rowid, payee, memo) " + _SEARCH_ENTRIES_FROM_ROWS)
+    db.execute("INSERT INTO transactions_fts (rowid, payee, memo) " + SEARCH_ENTRIES)
