@@ -9,8 +9,9 @@ from apiflask.fields import Boolean, Date, DateTime, Integer, String
 from apiflask.validators import Length, OneOf
 from flask import request
 
+from server.api import examples as ex
 from server.api.access import can_read
-from server.api.schemas import IF_MATCH_DOC, PageQuery, page_schema, paginate, with_etag
+from server.api.schemas import IF_MATCH_DOC, PageQuery, errors, page_schema, paginate, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -99,9 +100,13 @@ def _with_etag(account: Account, status: int = 200) -> tuple[Any, int, dict[str,
 
 @bp.post("/books/<int:book_id>/accounts")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(AccountIn, arg_name="body")
-@bp.output(AccountOut, status_code=201)
-@bp.doc(summary="Open an account", description="Editors and owners. " + IF_MATCH_DOC)
+@bp.input(AccountIn, arg_name="body", example=ex.ACCOUNT_IN)
+@bp.output(AccountOut, status_code=201, example=ex.ACCOUNT_NEW)
+@bp.doc(
+    summary="Open an account",
+    description="Editors and owners. " + IF_MATCH_DOC,
+    responses=errors(401, 403, 404, 422),
+)
 def create(book_id: int, body: dict[str, Any]) -> Any:
     """Open an account."""
     user_id = current_principal().user.id
@@ -123,10 +128,11 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
 @bp.get("/books/<int:book_id>/accounts")
 @bp.auth_required(auth)
 @bp.input(AccountListQuery, location="query", arg_name="query")
-@bp.output(AccountPage)
+@bp.output(AccountPage, example=ex.ACCOUNT_PAGE)
 @bp.doc(
     summary="List accounts with balances",
     description="In the order they were opened; archived ones only with `include_archived`.",
+    responses=errors(401, 404, 422),
 )
 def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's accounts."""
@@ -138,8 +144,12 @@ def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
 
 @bp.get("/books/<int:book_id>/accounts/<int:account_id>")
 @bp.auth_required(auth)
-@bp.output(AccountOut)
-@bp.doc(summary="Read an account", description="With its balances and `ETag`.")
+@bp.output(AccountOut, example=ex.ACCOUNT)
+@bp.doc(
+    summary="Read an account",
+    description="With its balances and `ETag`.",
+    responses=errors(401, 404),
+)
 def read(book_id: int, account_id: int) -> Any:
     """Return one account."""
     can_read(book_id)
@@ -148,12 +158,12 @@ def read(book_id: int, account_id: int) -> Any:
 
 @bp.patch("/books/<int:book_id>/accounts/<int:account_id>")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(AccountPatch, arg_name="body")
-@bp.output(AccountOut)
+@bp.input(AccountPatch, arg_name="body", example=ex.ACCOUNT_PATCH)
+@bp.output(AccountOut, example=ex.ACCOUNT_RENAMED)
 @bp.doc(
     summary="Change or archive an account",
     description="The currency cannot change. Archived accounts keep their history. " + IF_MATCH_DOC,
-    responses={412: "Changed since you read it"},
+    responses=errors(401, 403, 404, 412, 422),
 )
 def update(book_id: int, account_id: int, body: dict[str, Any]) -> Any:
     """Change an account."""
@@ -179,7 +189,7 @@ def update(book_id: int, account_id: int, body: dict[str, Any]) -> Any:
 @bp.doc(
     summary="Delete an account",
     description="Only an account without transactions; archive one that has them. " + IF_MATCH_DOC,
-    responses={409: "The account has transactions"},
+    responses=errors(401, 403, 404, 412, why={409: "The account has transactions"}),
 )
 def delete(book_id: int, account_id: int) -> tuple[str, int]:
     """Delete an unused account."""

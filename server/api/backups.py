@@ -9,6 +9,8 @@ from apiflask.fields import DateTime, Integer, List, Nested, String
 from flask import send_file
 from werkzeug.wrappers import Response
 
+from server.api import examples as ex
+from server.api.schemas import errors
 from server.auth.web import auth, require_admin, session_principal
 from server.clock import utcnow
 from server.db.backups import (
@@ -70,12 +72,12 @@ def _json(backup: Backup) -> dict[str, Any]:
 # The create route comes before the list: APIFlask meets BackupOut alone first (see labels).
 @bp.post("/backups")
 @bp.auth_required(auth, roles=["write"])
-@bp.output(BackupOut, status_code=201)
+@bp.output(BackupOut, status_code=201, example=ex.BACKUP)
 @bp.doc(
     summary="Back up now",
     description="A consistent copy of the whole database, made while Tallybook runs. "
     "Administrators only.",
-    responses=ADMINS,
+    responses=errors(401, why=ADMINS),
 )
 def create() -> Any:
     """Make a backup now."""
@@ -85,12 +87,12 @@ def create() -> Any:
 
 @bp.get("/backups")
 @bp.auth_required(auth)
-@bp.output(BackupList)
+@bp.output(BackupList, example=ex.BACKUP_LIST)
 @bp.doc(
     summary="List the backups",
     description="Made at start, daily, before a migration or a restore, or on demand. "
     "Administrators only.",
-    responses=ADMINS,
+    responses=errors(401, why=ADMINS),
 )
 def list_all() -> dict[str, Any]:
     """List the backups."""
@@ -106,7 +108,24 @@ def list_all() -> dict[str, Any]:
 @bp.doc(
     summary="Download a backup",
     description="The SQLite file itself (`application/vnd.sqlite3`). Administrators only.",
-    responses={200: "The file", **ADMINS, 404: "No such backup"},
+    responses=errors(
+        401,
+        why={
+            **ADMINS,
+            404: (
+                "No such backup",
+                "There is no backup named 'tallybook-20260101T000000000000Z-daily.sqlite3'.",
+            ),
+        },
+    )
+    | {
+        200: {
+            "description": "The SQLite file",
+            "content": {
+                "application/vnd.sqlite3": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
 )
 def download(name: str) -> Response:
     """Send a backup file."""
@@ -119,14 +138,21 @@ def download(name: str) -> Response:
 
 @bp.post("/backups/<name>/restore")
 @bp.auth_required(auth, roles=["write"])
-@bp.output(Restored)
+@bp.output(Restored, example=ex.RESTORED)
 @bp.doc(
     summary="Restore a backup",
     description="Checks the backup (integrity, a Tallybook database, a schema this version "
     "knows), backs up the current state, then replaces the whole database with it: every "
     "book, user and session. Signed-in administrators only (not tokens); you may need to sign "
     "in again afterwards.",
-    responses={**ADMINS, 404: "No such backup"},
+    responses=errors(
+        401,
+        why={
+            **ADMINS,
+            404: "No such backup",
+            422: "The backup is damaged, not a Tallybook database, or from a newer version",
+        },
+    ),
 )
 def restore(name: str) -> dict[str, Any]:
     """Replace the database with a backup."""
@@ -140,12 +166,12 @@ def restore(name: str) -> dict[str, Any]:
 
 @bp.patch("/backup-settings")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(BackupSettings, arg_name="body")
-@bp.output(BackupSettings)
+@bp.input(BackupSettings, arg_name="body", example=ex.BACKUP_SETTINGS)
+@bp.output(BackupSettings, example=ex.BACKUP_SETTINGS)
 @bp.doc(
     summary="Choose how many backups are kept",
     description="1 to 1000; older backups beyond it are dropped at once. Administrators only.",
-    responses=ADMINS,
+    responses=errors(401, 422, why=ADMINS),
 )
 def change_settings(body: dict[str, int]) -> dict[str, int]:
     """Set how many backups are kept."""

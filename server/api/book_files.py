@@ -10,8 +10,10 @@ from apiflask import APIBlueprint, Schema
 from apiflask.fields import Dict, Integer, List, Raw, String
 from flask import Response, stream_with_context
 
+from server.api import report_examples as rex
 from server.api.access import can_read
 from server.api.books import BookOut
+from server.api.schemas import errors
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -46,7 +48,18 @@ class BookFile(Schema):
     "transactions (with the occurrences entered or skipped) and every "
     "transaction (with splits, tags and transfers), read in one snapshot. Objects refer to each "
     "other by `ref`. `POST /books/import` makes a new book from the file.",
-    responses={200: "The book file (`application/json`)"},
+    responses=errors(401, 404)
+    | {
+        200: {
+            "description": "The book file, as `POST /books/import` takes it",
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/BookFile"},
+                    "example": rex.BOOK_FILE,
+                }
+            },
+        }
+    },
 )
 def export(book_id: int) -> Response:
     """Stream the book as JSON."""
@@ -64,13 +77,14 @@ def export(book_id: int) -> Response:
 
 @bp.post("/books/import")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(BookFile, arg_name="body")
-@bp.output(BookOut, status_code=201)
+@bp.input(BookFile, arg_name="body", example=rex.BOOK_FILE)
+@bp.output(BookOut, status_code=201, example=rex.BOOK_LOADED)
 @bp.doc(
     summary="Make a book from an exported file",
     description="A new book, owned by you, holding exactly what the file holds; all or nothing. "
     "Every problem of the file is named at its place (`transactions[12].amount`). "
     "Up to 512 MB.",
+    responses=errors(401, 403, 422, why={413: "The file is over 512 MB"}),
 )
 def load(body: dict[str, Any]) -> Any:
     """Load a book file as a new book."""

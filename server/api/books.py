@@ -9,7 +9,8 @@ from apiflask.fields import DateTime, Integer, String
 from apiflask.validators import Length, OneOf
 from flask import request
 
-from server.api.schemas import IF_MATCH_DOC, PageQuery, page_schema, paginate, with_etag
+from server.api import examples as ex
+from server.api.schemas import IF_MATCH_DOC, PageQuery, errors, page_schema, paginate, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -53,9 +54,22 @@ def _with_etag(book: Book, status: int = 200) -> tuple[Book, int, dict[str, str]
 # meets it nested in BookPage, or it registers the schema twice (BookOut and BookOut1).
 @bp.post("/books")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(BookIn, arg_name="body")
-@bp.output(BookOut, status_code=201)
-@bp.doc(summary="Create a book", description="You become its owner.")
+@bp.input(BookIn, arg_name="body", example=ex.BOOK_IN)
+@bp.output(BookOut, status_code=201, example=ex.BOOK)
+@bp.doc(
+    summary="Create a book",
+    description="You become its owner.",
+    responses=errors(
+        401,
+        422,
+        why={
+            403: (
+                "A read-only token cannot write",
+                "Your credentials do not allow this (a read-scope token cannot write).",
+            )
+        },
+    ),
+)
 def create_my_book(body: dict[str, str]) -> Any:
     """Create a book owned by the caller."""
     book = create_book(
@@ -71,8 +85,12 @@ def create_my_book(body: dict[str, str]) -> Any:
 @bp.get("/books")
 @bp.auth_required(auth)
 @bp.input(PageQuery, location="query", arg_name="query")
-@bp.output(BookPage)
-@bp.doc(summary="List my books", description="The books you are a member of, oldest first.")
+@bp.output(BookPage, example=ex.BOOK_PAGE)
+@bp.doc(
+    summary="List my books",
+    description="The books you are a member of, oldest first.",
+    responses=errors(401, 422),
+)
 def list_my_books(query: dict[str, Any]) -> dict[str, Any]:
     """List the caller's books, a page at a time."""
     books = list_books(reader(), current_principal().user.id)
@@ -81,10 +99,11 @@ def list_my_books(query: dict[str, Any]) -> dict[str, Any]:
 
 @bp.get("/books/<int:book_id>")
 @bp.auth_required(auth)
-@bp.output(BookOut)
+@bp.output(BookOut, example=ex.BOOK)
 @bp.doc(
     summary="Read a book",
     description="A book you are not a member of answers 404, as if it did not exist.",
+    responses=errors(401, why={404: ("No such book, or not one of yours", "No book with id 7.")}),
 )
 def read_book(book_id: int) -> Any:
     """Return one of the caller's books, with its ETag."""
@@ -93,12 +112,18 @@ def read_book(book_id: int) -> Any:
 
 @bp.patch("/books/<int:book_id>")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(BookPatch, arg_name="body")
-@bp.output(BookOut)
+@bp.input(BookPatch, arg_name="body", example=ex.BOOK_PATCH)
+@bp.output(BookOut, example=ex.BOOK_RENAMED)
 @bp.doc(
     summary="Rename a book or change its currency",
     description=f"Owners only. {IF_MATCH_DOC}",
-    responses={403: "Not an owner", 412: "The book changed since you read it"},
+    responses=errors(
+        401,
+        404,
+        412,
+        422,
+        why={403: ("Owners only", "You are a editor of this book; this needs an owner.")},
+    ),
 )
 def update_book(book_id: int, body: dict[str, str]) -> Any:
     """Change a book's name or currency."""

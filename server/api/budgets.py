@@ -8,7 +8,9 @@ from apiflask import APIBlueprint, Schema
 from apiflask.fields import Boolean, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 
+from server.api import report_examples as rex
 from server.api.access import can_read, writing
+from server.api.schemas import errors
 from server.auth.web import auth
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -18,7 +20,6 @@ from server.domain.money import format_amount
 bp = APIBlueprint("budgets", __name__, tag="Budgets")
 
 MONTH = "/books/<int:book_id>/budgets/<month>"
-VIEWER = {403: "You are a viewer of this book (editors and owners may write)"}
 
 
 class LineOut(Schema):
@@ -119,12 +120,13 @@ def _month_json(month: domain.BudgetMonth) -> dict[str, Any]:
 
 @bp.get(MONTH)
 @bp.auth_required(auth)
-@bp.output(MonthOut)
+@bp.output(MonthOut, example=rex.BUDGET_MONTH)
 @bp.doc(
     summary="A month's budget",
     description="Every expense category by group: budgeted, spent (activity), carried from "
     "earlier months with rollover, and available; and what is left to budget. `month` is "
     "YYYY-MM.",
+    responses=errors(401, 404, why={422: "`month` is not YYYY-MM"}),
 )
 def get_month(book_id: int, month: str) -> dict[str, Any]:
     """The budget of a month."""
@@ -134,14 +136,14 @@ def get_month(book_id: int, month: str) -> dict[str, Any]:
 
 @bp.put(MONTH + "/categories/<int:category_id>")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(AmountIn, arg_name="body")
-@bp.output(MonthOut)
+@bp.input(AmountIn, arg_name="body", example=rex.BUDGET_AMOUNT)
+@bp.output(MonthOut, example=rex.BUDGET_MONTH)
 @bp.doc(
     summary="Budget a category for a month",
     description="Sets the amount planned (replacing what was there); answers the whole "
     "month, as every figure of it may move. Set the rollover on the category itself "
     "(`PATCH .../categories/{id}` with `rollover`).",
-    responses=VIEWER,
+    responses=errors(401, 403, 404, 422),
 )
 def set_amount(book_id: int, month: str, category_id: int, body: dict[str, Any]) -> Any:
     """Budget an amount."""
@@ -152,13 +154,13 @@ def set_amount(book_id: int, month: str, category_id: int, body: dict[str, Any])
 
 @bp.post(MONTH + "/copy")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(CopyIn, arg_name="body")
-@bp.output(Copied)
+@bp.input(CopyIn, arg_name="body", example=rex.BUDGET_COPY)
+@bp.output(Copied, example=rex.BUDGET_COPIED)
 @bp.doc(
     summary="Fill a month's budget",
     description="Every expense category gets last month's amount, or the average of the "
     "last three months' budgets or spending (categories without one get none).",
-    responses=VIEWER,
+    responses=errors(401, 403, 404, 422),
 )
 def copy(book_id: int, month: str, body: dict[str, Any]) -> dict[str, int]:
     """Fill the month from earlier ones."""

@@ -9,12 +9,14 @@ from apiflask.fields import Boolean, DateTime, Integer, String
 from apiflask.validators import Length, OneOf, Range
 from flask import request
 
+from server.api import examples as ex
 from server.api.access import can_read, writing
 from server.api.schemas import (
     IF_MATCH_DOC,
     PageQuery,
     decode_cursor,
     encode_cursor,
+    errors,
     page_schema,
     with_etag,
 )
@@ -32,8 +34,6 @@ POSITION = Integer(
     validate=Range(min=-1_000_000, max=1_000_000),
     metadata={"description": "Sort key: groups are shown by position, then name."},
 )
-PRECONDITION = {412: "It changed since you read it (stale `If-Match`)"}
-VIEWER = {403: "You are a viewer of this book (editors and owners may write)"}
 
 
 def paginate_offset(items: list[Any], limit: int, cursor: str | None) -> dict[str, Any]:
@@ -132,12 +132,12 @@ def _with_etag(item: Category | CategoryGroup, status: int = 200) -> tuple[Any, 
 
 @bp.post(GROUPS)
 @bp.auth_required(auth, roles=["write"])
-@bp.input(CategoryGroupIn, arg_name="body")
-@bp.output(CategoryGroupOut, status_code=201)
+@bp.input(CategoryGroupIn, arg_name="body", example=ex.GROUP_IN)
+@bp.output(CategoryGroupOut, status_code=201, example=ex.GROUP)
 @bp.doc(
     summary="Create a category group",
     description="Its name is unique in the book.",
-    responses=VIEWER,
+    responses=errors(401, 403, 404, 422),
 )
 def create_group(book_id: int, body: dict[str, Any]) -> Any:
     """Create a category group in the book."""
@@ -150,8 +150,8 @@ def create_group(book_id: int, body: dict[str, Any]) -> Any:
 
 @bp.get(GROUPS + "/<int:group_id>")
 @bp.auth_required(auth)
-@bp.output(CategoryGroupOut)
-@bp.doc(summary="Read a category group", description="With its `ETag`.")
+@bp.output(CategoryGroupOut, example=ex.GROUP)
+@bp.doc(summary="Read a category group", description="With its `ETag`.", responses=errors(401, 404))
 def read_group(book_id: int, group_id: int) -> Any:
     """Return one category group of the book."""
     can_read(book_id)
@@ -160,12 +160,12 @@ def read_group(book_id: int, group_id: int) -> Any:
 
 @bp.patch(GROUPS + "/<int:group_id>")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(CategoryGroupPatch, arg_name="body")
-@bp.output(CategoryGroupOut)
+@bp.input(CategoryGroupPatch, arg_name="body", example=ex.GROUP_PATCH)
+@bp.output(CategoryGroupOut, example=ex.GROUP_RENAMED)
 @bp.doc(
     summary="Rename, reorder or archive a category group",
     description=f"Archiving a group hides its categories from the default list. {IF_MATCH_DOC}",
-    responses={**VIEWER, **PRECONDITION},
+    responses=errors(401, 403, 404, 412, 422),
 )
 def update_group(book_id: int, group_id: int, body: dict[str, Any]) -> Any:
     """Change a category group."""
@@ -190,7 +190,19 @@ def update_group(book_id: int, group_id: int, body: dict[str, Any]) -> Any:
     summary="Delete a category group",
     description="Only an empty group (no categories, archived ones included) can be deleted; "
     "otherwise 409 says why.",
-    responses={409: "The group still has categories", **VIEWER, **PRECONDITION},
+    responses=errors(
+        401,
+        403,
+        404,
+        412,
+        why={
+            409: (
+                "The group still has categories",
+                "The group 'Food' still has 2 categories (archived ones included); delete or "
+                "move them first.",
+            )
+        },
+    ),
 )
 def delete_group(book_id: int, group_id: int) -> tuple[str, int]:
     """Delete an empty category group."""
@@ -202,10 +214,11 @@ def delete_group(book_id: int, group_id: int) -> tuple[str, int]:
 @bp.get(GROUPS)
 @bp.auth_required(auth)
 @bp.input(ArchivedQuery, location="query", arg_name="query")
-@bp.output(CategoryGroupPage)
+@bp.output(CategoryGroupPage, example=ex.GROUP_PAGE)
 @bp.doc(
     summary="List category groups",
     description="By position, then name; archived groups only with `include_archived=true`.",
+    responses=errors(401, 404, 422),
 )
 def list_groups(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's category groups, a page at a time."""
@@ -216,12 +229,12 @@ def list_groups(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
 
 @bp.post(CATEGORIES)
 @bp.auth_required(auth, roles=["write"])
-@bp.input(CategoryIn, arg_name="body")
-@bp.output(CategoryOut, status_code=201)
+@bp.input(CategoryIn, arg_name="body", example=ex.CATEGORY_IN)
+@bp.output(CategoryOut, status_code=201, example=ex.CATEGORY)
 @bp.doc(
     summary="Create a category",
     description="In one of the book's groups; its name is unique in the group (any case).",
-    responses=VIEWER,
+    responses=errors(401, 403, 404, 422),
 )
 def create_category(book_id: int, body: dict[str, Any]) -> Any:
     """Create a category in the book."""
@@ -239,10 +252,11 @@ def create_category(book_id: int, body: dict[str, Any]) -> Any:
 
 @bp.get(CATEGORIES + "/<int:category_id>")
 @bp.auth_required(auth)
-@bp.output(CategoryOut)
+@bp.output(CategoryOut, example=ex.CATEGORY)
 @bp.doc(
     summary="Read a category",
     description="With its `ETag`. A category of another book answers 404.",
+    responses=errors(401, 404),
 )
 def read_category(book_id: int, category_id: int) -> Any:
     """Return one category of the book."""
@@ -252,13 +266,13 @@ def read_category(book_id: int, category_id: int) -> Any:
 
 @bp.patch(CATEGORIES + "/<int:category_id>")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(CategoryPatch, arg_name="body")
-@bp.output(CategoryOut)
+@bp.input(CategoryPatch, arg_name="body", example=ex.CATEGORY_PATCH)
+@bp.output(CategoryOut, example=ex.CATEGORY_CHANGED)
 @bp.doc(
     summary="Change a category",
     description="Rename it, move it to another group, change its kind or archive it. "
     + IF_MATCH_DOC,
-    responses={**VIEWER, **PRECONDITION},
+    responses=errors(401, 403, 404, 412, 422),
 )
 def update_category(book_id: int, category_id: int, body: dict[str, Any]) -> Any:
     """Change a category."""
@@ -287,7 +301,20 @@ def update_category(book_id: int, category_id: int, body: dict[str, Any]) -> Any
     description="A category that transactions or splits use is refused with 409 unless "
     "`reassign_to` names another category of the book: they move there, then it is deleted, "
     f"all in one transaction. Archiving keeps it instead. {IF_MATCH_DOC}",
-    responses={409: "Transactions or splits use it", **VIEWER, **PRECONDITION},
+    responses=errors(
+        401,
+        403,
+        404,
+        412,
+        422,
+        why={
+            409: (
+                "Transactions or splits use it (and no `reassign_to`)",
+                "The category 'Groceries' is used by 37 transactions and 2 splits; archive it "
+                "instead, or pass reassign_to=<id of another category>.",
+            )
+        },
+    ),
 )
 def delete_category(book_id: int, category_id: int, query: dict[str, Any]) -> tuple[str, int]:
     """Delete a category, moving what uses it to `reassign_to` first."""
@@ -306,11 +333,12 @@ def delete_category(book_id: int, category_id: int, query: dict[str, Any]) -> tu
 @bp.get(CATEGORIES)
 @bp.auth_required(auth)
 @bp.input(CategoryQuery, location="query", arg_name="query")
-@bp.output(CategoryPage)
+@bp.output(CategoryPage, example=ex.CATEGORY_PAGE)
 @bp.doc(
     summary="List categories",
     description="By group, then name. Archived categories, and those of archived groups, only "
     "with `include_archived=true`; `kind` keeps expense or income ones.",
+    responses=errors(401, 404, 422),
 )
 def list_categories(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's categories, a page at a time."""

@@ -9,12 +9,14 @@ from apiflask import APIBlueprint, Schema
 from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
 from apiflask.validators import Length, Range
 
+from server.api import report_examples as rex
 from server.api.access import can_read
 from server.api.accounts import AccountOut, account_json
 from server.api.categories import CategoryGroupOut, CategoryOut
 from server.api.labels import PayeeOut, TagOut
 from server.api.rules import RuleOut, rule_json
 from server.api.schedules import ScheduleOut, schedule_json
+from server.api.schemas import errors
 from server.api.transactions import transaction_json
 from server.auth.web import auth
 from server.db.request import reader
@@ -103,13 +105,23 @@ class FeedPageOut(Schema):
 @bp.get("/books/<int:book_id>/changes")
 @bp.auth_required(auth)
 @bp.input(ChangesQuery, location="query", arg_name="query")
-@bp.output(FeedPageOut)
+@bp.output(FeedPageOut, example=rex.CHANGES)
 @bp.doc(
     summary="What changed since a cursor",
     description="Every object of the book made, changed or deleted since `since`, each once "
     "and as it is now (deleted ones as tombstones), oldest change first. Start without "
     "`since` to get the whole book; keep `next_cursor` and ask again (at once while "
     "`has_more`) to stay in step. Transactions carry their splits and tags.",
+    responses=errors(
+        401,
+        404,
+        why={
+            422: (
+                "A bad `limit`, or a `since` of another history (restored since): start over",
+                "This cursor is not one this feed gave out; start again without `since`.",
+            )
+        },
+    ),
 )
 def changes(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """The book's changes since a cursor."""

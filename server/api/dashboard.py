@@ -8,9 +8,11 @@ from typing import Any
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Date, Integer, List, Nested, Raw, String
 
+from server.api import report_examples as rex
 from server.api.access import can_read
 from server.api.accounts import AccountOut, account_json
 from server.api.schedules import UpcomingOut
+from server.api.schemas import errors
 from server.api.transactions import transaction_json
 from server.auth.web import auth
 from server.db.request import reader
@@ -63,12 +65,13 @@ class DashboardOut(Schema):
 
 @bp.get("/books/<int:book_id>/dashboard")
 @bp.auth_required(auth)
-@bp.output(DashboardOut)
+@bp.output(DashboardOut, example=rex.DASHBOARD)
 @bp.doc(
     summary="The book at a glance",
     description="Net worth and its trend (per currency), this month's budget, the open "
     "accounts' balances, the scheduled transactions of the next two weeks and the latest "
     "transactions: the figures the home page shows, each as its own route gives it.",
+    responses=errors(401, 404),
 )
 def get_dashboard(book_id: int) -> dict[str, Any]:
     """The book at a glance."""

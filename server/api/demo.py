@@ -8,8 +8,9 @@ from apiflask import APIBlueprint, Schema
 from apiflask.fields import String
 from apiflask.validators import Length
 
+from server.api import examples as ex
 from server.api.books import BookOut
-from server.api.schemas import with_etag
+from server.api.schemas import errors, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database
@@ -28,12 +29,13 @@ class DemoIn(Schema):
 
 @bp.post("/demo-books")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(DemoIn, arg_name="body")
-@bp.output(BookOut, status_code=201)
+@bp.input(DemoIn, arg_name="body", example=ex.DEMO_IN)
+@bp.output(BookOut, status_code=201, example=ex.DEMO_BOOK)
 @bp.doc(
     summary="Create a demo book",
     description="A new book you own, with two years of a household's finances: salary, rent "
     "and bills, groceries and meals out on a credit card paid off monthly, savings transfers.",
+    responses=errors(401, 403, 422),
 )
 def create(body: dict[str, Any]) -> Any:
     """Create a demo book for the caller."""

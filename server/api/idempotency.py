@@ -17,6 +17,7 @@ from apiflask import APIFlask
 from flask import Response, current_app, g, request
 
 from server.api import API_PREFIX
+from server.api.schemas import problem_response
 from server.auth.web import Principal
 from server.clock import utcnow
 from server.db import Database
@@ -153,7 +154,6 @@ _KEY_PARAMETER = {
         "pattern": "^[\\x20-\\x7E]+$",
     },
 }
-_PROBLEM = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
 def document_header(spec: dict[str, Any]) -> dict[str, Any]:
@@ -171,15 +171,22 @@ def document_header(spec: dict[str, Any]) -> dict[str, Any]:
         )
         responses = operation.setdefault("responses", {})
         responses.setdefault(
-            "400", {"description": f"Malformed {HEADER} header", "content": _PROBLEM}
+            "400",
+            problem_response(
+                400,
+                f"Malformed {HEADER} header",
+                f"The {HEADER} header is invalid: Use 1 to {KEY_MAX_LENGTH} characters (this one "
+                "has 300).",
+            ),
         )
         responses.setdefault(
             "409",
-            {
-                "description": f"A request with this {HEADER} is still running",
-                "headers": {"Retry-After": {"schema": {"type": "integer"}}},
-                "content": _PROBLEM,
-            },
+            problem_response(
+                409,
+                f"A request with this {HEADER} is still running",
+                f"A request with this {HEADER} is still running; retry after it ends.",
+            )
+            | {"headers": {"Retry-After": {"schema": {"type": "integer"}}}},
         )
         for status, response in responses.items():
             if status.startswith("2"):

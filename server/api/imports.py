@@ -12,7 +12,9 @@ from apiflask.fields import Date, DateTime, Dict, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from flask import current_app, jsonify, request, url_for
 
+from server.api import examples as ex
 from server.api.access import can_read
+from server.api.schemas import errors
 from server.api.uploads import MAX_FILE_BYTES
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
@@ -193,13 +195,14 @@ def _import_json(item: Import) -> dict[str, Any]:
 
 @bp.post(IMPORTS + "/preview")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(FileIn, arg_name="body")
-@bp.output(PreviewOut)
+@bp.input(FileIn, arg_name="body", example=ex.FILE_IN)
+@bp.output(PreviewOut, example=ex.PREVIEW)
 @bp.doc(
     summary="Preview an import",
     description="Reads the file as the import would: OFX/QFX, QIF or CSV (its layout "
     "detected, or as given), and marks the rows already in the account; writes nothing. "
     "Editors and owners.",
+    responses=errors(401, 403, 404, 422, why={413: "The file is over 15 MB"}),
 )
 def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Show what importing the file would do."""
@@ -230,8 +233,8 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 @bp.post(IMPORTS)
 @bp.auth_required(auth, roles=["write"])
-@bp.input(ImportIn, arg_name="body")
-@bp.output(ImportOut, status_code=201)
+@bp.input(ImportIn, arg_name="body", example=ex.IMPORT_IN)
+@bp.output(ImportOut, status_code=201, example=ex.IMPORT)
 @bp.doc(
     summary="Import a file",
     description="All or nothing: refused (422, each line named) while any line cannot be "
@@ -239,7 +242,19 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     "`keep_duplicates`. Recorded, so it can be undone. Editors and owners. With the header "
     "`Prefer: respond-async` the file is read and checked at once, then imported in the "
     "background: the answer is 202 with a job to follow at its `Location`.",
-    responses={202: "Accepted: importing in the background (a job, see its `Location`)"},
+    responses=errors(401, 403, 404, 422, why={413: "The file is over 15 MB"})
+    | {
+        202: {
+            "description": "Accepted (with `Prefer: respond-async`): importing in the "
+            "background; follow the job at its `Location`",
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/JobOut"},
+                    "example": {**ex.JOB, "state": "queued", "done": 0, "total": 0},
+                }
+            },
+        }
+    },
 )
 def create(book_id: int, body: dict[str, Any]) -> Any:
     """Import the file."""
@@ -317,11 +332,20 @@ def _job_json(job: Job) -> dict[str, Any]:
 
 @bp.get(IMPORTS + "/jobs/<job_id>")
 @bp.auth_required(auth)
-@bp.output(JobOut)
+@bp.output(JobOut, example=ex.JOB_DONE)
 @bp.doc(
     summary="Follow an import running in the background",
     description="Poll until `state` is `done` (the import is in `import`) or `failed` (why is "
     "in `problem`). Kept for an hour after it ends.",
+    responses=errors(
+        401,
+        why={
+            404: (
+                "No such book, or no such job (they are kept an hour after they end)",
+                "There is no import job q8Zr1m0xT3kVb2Ln in this book.",
+            )
+        },
+    ),
 )
 def job(book_id: int, job_id: str) -> dict[str, Any]:
     """How far a background import got."""
@@ -331,8 +355,12 @@ def job(book_id: int, job_id: str) -> dict[str, Any]:
 
 @bp.get(IMPORTS)
 @bp.auth_required(auth)
-@bp.output(ImportList)
-@bp.doc(summary="List the imports", description="Newest first, undone ones included.")
+@bp.output(ImportList, example=ex.IMPORT_LIST)
+@bp.doc(
+    summary="List the imports",
+    description="Newest first, undone ones included.",
+    responses=errors(401, 404),
+)
 def list_all(book_id: int) -> dict[str, Any]:
     """The book's import history."""
     can_read(book_id)
@@ -341,12 +369,14 @@ def list_all(book_id: int) -> dict[str, Any]:
 
 @bp.post(IMPORTS + "/<int:import_id>/undo")
 @bp.auth_required(auth, roles=["write"])
-@bp.output(Undone)
+@bp.output(Undone, example=ex.UNDONE)
 @bp.doc(
     summary="Undo an import",
     description="Deletes every transaction it added (changed since or not), as one change. "
     "Editors and owners.",
-    responses={409: "Undone already"},
+    responses=errors(
+        401, 403, 404, why={409: ("Undone already", "This import was undone already.")}
+    ),
 )
 def undo(book_id: int, import_id: int) -> dict[str, int]:
     """Take an import out again."""

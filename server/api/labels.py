@@ -8,9 +8,10 @@ from apiflask import APIBlueprint, Schema
 from apiflask.fields import Integer, String
 from apiflask.validators import Length
 
+from server.api import examples as ex
 from server.api.access import can_read, writing
 from server.api.categories import paginate_offset
-from server.api.schemas import PageQuery, decode_cursor, encode_cursor, page_schema
+from server.api.schemas import PageQuery, decode_cursor, encode_cursor, errors, page_schema
 from server.auth.web import auth
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -20,7 +21,6 @@ bp = APIBlueprint("labels", __name__, tag="Payees and tags")
 
 PAYEES = "/books/<int:book_id>/payees"
 TAGS = "/books/<int:book_id>/tags"
-VIEWER = {403: "You are a viewer of this book (editors and owners may write)"}
 
 
 class PayeeOut(Schema):
@@ -65,13 +65,13 @@ MERGE_DOC = (
 
 @bp.post(PAYEES)
 @bp.auth_required(auth, roles=["write"])
-@bp.input(LabelName, arg_name="body")
-@bp.output(PayeeOut, status_code=201)
+@bp.input(LabelName, arg_name="body", example=ex.PAYEE_IN)
+@bp.output(PayeeOut, status_code=201, example=ex.PAYEE)
 @bp.doc(
     summary="Create a payee",
     description="Up to 200 characters, unique in the book (any case). Transactions also make "
     "their payees as they name them.",
-    responses=VIEWER,
+    responses=errors(401, 403, 404, 422),
 )
 def create_payee(book_id: int, body: dict[str, Any]) -> Any:
     """Create a payee in the book."""
@@ -81,9 +81,13 @@ def create_payee(book_id: int, body: dict[str, Any]) -> Any:
 
 @bp.patch(PAYEES + "/<int:payee_id>")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(LabelName, arg_name="body")
-@bp.output(PayeeOut)
-@bp.doc(summary="Rename a payee", description=MERGE_DOC.format("payee"), responses=VIEWER)
+@bp.input(LabelName, arg_name="body", example=ex.PAYEE_PATCH)
+@bp.output(PayeeOut, example=ex.PAYEE_RENAMED)
+@bp.doc(
+    summary="Rename a payee",
+    description=MERGE_DOC.format("payee"),
+    responses=errors(401, 403, 404, 422),
+)
 def rename_payee(book_id: int, payee_id: int, body: dict[str, Any]) -> Any:
     """Rename (or merge) a payee."""
     with writing(book_id):
@@ -96,7 +100,18 @@ def rename_payee(book_id: int, payee_id: int, body: dict[str, Any]) -> Any:
 @bp.doc(
     summary="Delete a payee",
     description="Only a payee no transaction names; otherwise 409 (rename it to merge instead).",
-    responses={409: "Transactions name this payee", **VIEWER},
+    responses=errors(
+        401,
+        403,
+        404,
+        why={
+            409: (
+                "Transactions name this payee",
+                "The payee 'Corner Shop' is used by 37 transactions; rename it to another "
+                "payee's name to merge them.",
+            )
+        },
+    ),
 )
 def delete_payee(book_id: int, payee_id: int) -> tuple[str, int]:
     """Delete an unused payee."""
@@ -108,11 +123,12 @@ def delete_payee(book_id: int, payee_id: int) -> tuple[str, int]:
 @bp.get(PAYEES)
 @bp.auth_required(auth)
 @bp.input(PayeeQuery, location="query", arg_name="query")
-@bp.output(PayeePage)
+@bp.output(PayeePage, example=ex.PAYEE_PAGE)
 @bp.doc(
     summary="List payees",
     description="Most used first, then by name; `q` keeps those whose name starts with it "
     "(for autocomplete). Payees are made as transactions name them.",
+    responses=errors(401, 404, 422),
 )
 def list_payees(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's payees, a page at a time."""
@@ -125,12 +141,12 @@ def list_payees(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
 
 @bp.post(TAGS)
 @bp.auth_required(auth, roles=["write"])
-@bp.input(TagIn, arg_name="body")
-@bp.output(TagOut, status_code=201)
+@bp.input(TagIn, arg_name="body", example=ex.TAG_IN)
+@bp.output(TagOut, status_code=201, example=ex.TAG)
 @bp.doc(
     summary="Create a tag",
     description="1 to 50 characters, no commas, unique in the book (any case).",
-    responses=VIEWER,
+    responses=errors(401, 403, 404, 422),
 )
 def create_tag(book_id: int, body: dict[str, Any]) -> Any:
     """Create a tag in the book."""
@@ -140,9 +156,13 @@ def create_tag(book_id: int, body: dict[str, Any]) -> Any:
 
 @bp.patch(TAGS + "/<int:tag_id>")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(LabelName, arg_name="body")
-@bp.output(TagOut)
-@bp.doc(summary="Rename a tag", description=MERGE_DOC.format("tag"), responses=VIEWER)
+@bp.input(LabelName, arg_name="body", example=ex.TAG_PATCH)
+@bp.output(TagOut, example=ex.TAG_RENAMED)
+@bp.doc(
+    summary="Rename a tag",
+    description=MERGE_DOC.format("tag"),
+    responses=errors(401, 403, 404, 422),
+)
 def rename_tag(book_id: int, tag_id: int, body: dict[str, Any]) -> Any:
     """Rename (or merge) a tag."""
     with writing(book_id):
@@ -155,7 +175,7 @@ def rename_tag(book_id: int, tag_id: int, body: dict[str, Any]) -> Any:
 @bp.doc(
     summary="Delete a tag",
     description="It is taken off every transaction that carries it.",
-    responses=VIEWER,
+    responses=errors(401, 403, 404),
 )
 def delete_tag(book_id: int, tag_id: int) -> tuple[str, int]:
     """Delete a tag."""
@@ -167,8 +187,12 @@ def delete_tag(book_id: int, tag_id: int) -> tuple[str, int]:
 @bp.get(TAGS)
 @bp.auth_required(auth)
 @bp.input(PageQuery, location="query", arg_name="query")
-@bp.output(TagPage)
-@bp.doc(summary="List tags", description="By name, each with how many transactions carry it.")
+@bp.output(TagPage, example=ex.TAG_PAGE)
+@bp.doc(
+    summary="List tags",
+    description="By name, each with how many transactions carry it.",
+    responses=errors(401, 404, 422),
+)
 def list_tags(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's tags, a page at a time."""
     can_read(book_id)

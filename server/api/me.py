@@ -7,6 +7,8 @@ from typing import Any
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import String
 
+from server.api import examples as ex
+from server.api.schemas import errors
 from server.api.users import PASSWORD, UserOut
 from server.auth.users import check_current_password, set_password
 from server.auth.web import auth, bcrypt_rounds, current_principal, session_principal, sign_in
@@ -27,10 +29,11 @@ class PasswordChanged(Schema):
 
 @bp.get("/me")
 @bp.auth_required(auth)
-@bp.output(UserOut)
+@bp.output(UserOut, example=ex.ALEX)
 @bp.doc(
     summary="Read the signed-in user",
     description="Who the session cookie or the bearer token belongs to. Any scope.",
+    responses=errors(401),
 )
 def get_me() -> Any:
     """Return the user behind the session or token."""
@@ -39,13 +42,23 @@ def get_me() -> Any:
 
 @bp.post("/me/password")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(PasswordChange, arg_name="body")
-@bp.output(PasswordChanged)
+@bp.input(PasswordChange, arg_name="body", example=ex.PASSWORD_CHANGE)
+@bp.output(PasswordChanged, example=ex.PASSWORD_CHANGED)
 @bp.doc(
     summary="Change my password",
     description=(
         "Needs the current password and a session in the app (not a token). Ends every "
         "session of the user, then starts a new one for this client."
+    ),
+    responses=errors(
+        401,
+        422,
+        why={
+            403: (
+                "Needs a session in the app, not a token",
+                "This needs a signed-in session in the app; API tokens cannot do it.",
+            )
+        },
     ),
 )
 def change_password(body: dict[str, str]) -> dict[str, str]:

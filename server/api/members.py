@@ -8,7 +8,8 @@ from apiflask import APIBlueprint, Schema
 from apiflask.fields import DateTime, Integer, String
 from apiflask.validators import Length, OneOf
 
-from server.api.schemas import PageQuery, page_schema, paginate
+from server.api import examples as ex
+from server.api.schemas import PageQuery, errors, page_schema, paginate
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -53,16 +54,23 @@ MemberPage = page_schema(MemberOut, "MemberPage")
 # meets it nested in MemberPage, or it registers the schema twice.
 @bp.post(MEMBERS)
 @bp.auth_required(auth, roles=["write"])
-@bp.input(MemberIn, arg_name="body")
-@bp.output(MemberOut, status_code=201)
+@bp.input(MemberIn, arg_name="body", example=ex.MEMBER_IN)
+@bp.output(MemberOut, status_code=201, example=ex.MEMBER)
 @bp.doc(
     summary="Add a member",
     description="Owners only. Adds an existing user, named by `username`, with a role. "
     "An unknown username is a validation error on `username`; a member already is 409. " + ROLE_DOC,
-    responses={
-        **OWNERS_ONLY,
-        409: "Already a member (or a request with the same `Idempotency-Key` is still running)",
-    },
+    responses=errors(
+        401,
+        422,
+        why={
+            **OWNERS_ONLY,
+            409: (
+                "Already a member (or a request with the same `Idempotency-Key` is still running)",
+                "sam is already a member of this book.",
+            ),
+        },
+    ),
 )
 def add(book_id: int, body: dict[str, str]) -> Any:
     """Add a user to the book."""
@@ -80,11 +88,12 @@ def add(book_id: int, body: dict[str, str]) -> Any:
 @bp.get(MEMBERS)
 @bp.auth_required(auth)
 @bp.input(PageQuery, location="query", arg_name="query")
-@bp.output(MemberPage)
+@bp.output(MemberPage, example=ex.MEMBER_PAGE)
 @bp.doc(
     summary="List members",
     description="Everyone who shares the book, with their role, by user id. Any member may "
     "list them.",
+    responses=errors(401, 404, 422),
 )
 def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's members, a page at a time."""
@@ -94,13 +103,13 @@ def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
 
 @bp.patch(MEMBERS + "/<int:user_id>")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(MemberPatch, arg_name="body")
-@bp.output(MemberOut)
+@bp.input(MemberPatch, arg_name="body", example=ex.MEMBER_PATCH)
+@bp.output(MemberOut, example={**ex.MEMBER, "role": "viewer"})
 @bp.doc(
     summary="Change a member's role",
     description="Owners only. The last owner cannot be given another role: make someone "
     "else an owner first (409). " + ROLE_DOC,
-    responses={**OWNERS_ONLY, **LAST_OWNER},
+    responses=errors(401, 422, why={**OWNERS_ONLY, **LAST_OWNER}),
 )
 def change_role(book_id: int, user_id: int, body: dict[str, str]) -> Any:
     """Change a member's role."""
@@ -117,7 +126,7 @@ def change_role(book_id: int, user_id: int, body: dict[str, str]) -> Any:
     description="Owners remove anyone; any member removes themselves (leaves) with their own "
     "user id. The last owner can do neither (409). A removed member no longer sees the book "
     "(404) from their next request on.",
-    responses={**OWNERS_ONLY, **LAST_OWNER},
+    responses=errors(401, why={**OWNERS_ONLY, **LAST_OWNER}),
 )
 def remove(book_id: int, user_id: int) -> tuple[str, int]:
     """Remove a member from the book."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Boolean, String
 
+from server.api import examples as ex
+from server.api.schemas import errors
 from server.auth.users import count_users
 from server.auth.web import auth, require_admin
 from server.db.request import database, reader
@@ -39,8 +41,19 @@ def _instance() -> dict[str, object]:
 
 
 @bp.get("/health")
-@bp.output(Health)
-@bp.doc(summary="Check that the server answers", description="Needs no authentication.")
+@bp.output(Health, example=ex.HEALTH)
+@bp.doc(
+    summary="Check that the server answers",
+    description="Needs no authentication.",
+    responses=errors(
+        why={
+            400: (
+                "The Host header is not one this server answers to (DNS rebinding defence)",
+                "This server does not answer to the host name 'evil.example:8080'.",
+            )
+        }
+    ),
+)
 def health() -> dict[str, str]:
     """Answer `ok` with the version; used by the launcher and by monitoring."""
     reader().execute("SELECT 1")
@@ -48,10 +61,18 @@ def health() -> dict[str, str]:
 
 
 @bp.get("/instance")
-@bp.output(Instance)
+@bp.output(Instance, example=ex.INSTANCE)
 @bp.doc(
     summary="Read the instance's state",
     description="Whether first-run setup is needed and whether registration is open. Public.",
+    responses=errors(
+        why={
+            400: (
+                "The Host header is not one this server answers to (DNS rebinding defence)",
+                "This server does not answer to the host name 'evil.example:8080'.",
+            )
+        }
+    ),
 )
 def get_instance() -> dict[str, object]:
     """Return the instance's public state."""
@@ -60,9 +81,13 @@ def get_instance() -> dict[str, object]:
 
 @bp.patch("/instance")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(InstancePatch, arg_name="body")
-@bp.output(Instance)
-@bp.doc(summary="Open or close registration", description="Administrators only.")
+@bp.input(InstancePatch, arg_name="body", example=ex.INSTANCE_PATCH)
+@bp.output(Instance, example=ex.INSTANCE_OPENED)
+@bp.doc(
+    summary="Open or close registration",
+    description="Administrators only.",
+    responses=errors(401, 422, why={403: "Administrators only (and not with a read-only token)"}),
+)
 def patch_instance(body: dict[str, bool]) -> dict[str, object]:
     """Change the instance's settings."""
     require_admin()

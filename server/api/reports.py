@@ -17,7 +17,9 @@ from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 from flask import Response
 
+from server.api import report_examples as rex
 from server.api.access import can_read
+from server.api.schemas import csv_file, errors
 from server.auth.web import auth
 from server.db.request import reader
 from server.domain import reports as domain
@@ -198,12 +200,13 @@ def _spending_json(part: domain.Spending) -> dict[str, Any]:
 @bp.get(REPORTS + "/spending")
 @bp.auth_required(auth)
 @bp.input(ReportQuery, location="query", arg_name="query")
-@bp.output(_report("Spending", SpendingOut))
+@bp.output(_report("Spending", SpendingOut), example=rex.SPENDING)
 @bp.doc(
     summary="Spending by category",
     description="What went out per category and group over the months, largest first: the "
     "net of each expense category (refunds lower it) and the money out without a category; "
     "transfers never count. " + PER_CURRENCY,
+    responses=errors(401, 404, 422) | csv_file(rex.SPENDING_CSV),
 )
 def spending(book_id: int, query: dict[str, Any]) -> Any:
     """Spending by category and group."""
@@ -225,11 +228,12 @@ def spending(book_id: int, query: dict[str, Any]) -> Any:
 @bp.get(REPORTS + "/income-expense")
 @bp.auth_required(auth)
 @bp.input(ReportQuery, location="query", arg_name="query")
-@bp.output(_report("IncomeExpense", IncomeExpenseOut))
+@bp.output(_report("IncomeExpense", IncomeExpenseOut), example=rex.INCOME_EXPENSE)
 @bp.doc(
     summary="Income and expense by month",
     description="Each month's income (income categories, and money in without a category) "
     "against its spending (as in the spending report), and the difference. " + PER_CURRENCY,
+    responses=errors(401, 404, 422) | csv_file(rex.INCOME_EXPENSE_CSV),
 )
 def income_expense(book_id: int, query: dict[str, Any]) -> Any:
     """Income against expense, month by month."""
@@ -273,12 +277,13 @@ def income_expense(book_id: int, query: dict[str, Any]) -> Any:
 @bp.get(REPORTS + "/net-worth")
 @bp.auth_required(auth)
 @bp.input(ReportQuery, location="query", arg_name="query")
-@bp.output(_report("NetWorth", NetWorthOut))
+@bp.output(_report("NetWorth", NetWorthOut), example=rex.NET_WORTH)
 @bp.doc(
     summary="Net worth by month",
     description="What the accounts (all, or those of `account_id`) hold together at each "
     "month's end: opening balances and every transaction so far. Category and tag filters "
     "do not apply. " + PER_CURRENCY,
+    responses=errors(401, 404, 422) | csv_file(rex.NET_WORTH_CSV),
 )
 def net_worth(book_id: int, query: dict[str, Any]) -> Any:
     """Net worth at each month's end."""
@@ -301,12 +306,13 @@ def net_worth(book_id: int, query: dict[str, Any]) -> Any:
 @bp.get(REPORTS + "/cash-flow")
 @bp.auth_required(auth)
 @bp.input(ReportQuery, location="query", arg_name="query")
-@bp.output(_report("CashFlow", CashFlowOut))
+@bp.output(_report("CashFlow", CashFlowOut), example=rex.CASH_FLOW)
 @bp.doc(
     summary="Cash flow by month",
     description="Money in and money out of the accounts each month (by sign; transfers "
     "apart, as the net moved in from other accounts), the net, and the balance at the "
     "month's end. " + PER_CURRENCY,
+    responses=errors(401, 404, 422) | csv_file(rex.CASH_FLOW_CSV),
 )
 def cash_flow(book_id: int, query: dict[str, Any]) -> Any:
     """Money in and out, month by month."""

@@ -9,8 +9,9 @@ from apiflask.fields import Boolean, Date, DateTime, Integer, List, Nested, Stri
 from apiflask.validators import Length, OneOf, Range
 from flask import request
 
+from server.api import examples as ex
 from server.api.access import can_read, writing
-from server.api.schemas import IF_MATCH_DOC, with_etag
+from server.api.schemas import IF_MATCH_DOC, errors, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -23,8 +24,6 @@ from server.domain.rules import PAYEE_MATCHES, Rule
 bp = APIBlueprint("rules", __name__, tag="Rules")
 
 RULES = "/books/<int:book_id>/rules"
-VIEWER = {403: "You are a viewer of this book (editors and owners may write)"}
-PRECONDITION = {412: "It changed since you read it (stale `If-Match`)"}
 AMOUNT_DOC = (
     "Signed, in the transaction's currency: -100 to -20 matches spending of 20 to 100. Inclusive."
 )
@@ -141,14 +140,14 @@ def _change_json(change: Change) -> dict[str, Any]:
 
 @bp.post(RULES)
 @bp.auth_required(auth, roles=["write"])
-@bp.input(RuleIn, arg_name="body")
-@bp.output(RuleOut, status_code=201)
+@bp.input(RuleIn, arg_name="body", example=ex.RULE_IN)
+@bp.output(RuleOut, status_code=201, example=ex.RULE)
 @bp.doc(
     summary="Create a rule",
     description="At least one condition (payee, amount range, account; all given must hold) "
     "and one action (category, payee name, tags). Runs on imports from now on; run it on what "
     "is already there with the preview and apply routes.",
-    responses=VIEWER,
+    responses=errors(401, 403, 404, 422),
 )
 def create_rule(book_id: int, body: dict[str, Any]) -> Any:
     """Create a rule."""
@@ -159,8 +158,12 @@ def create_rule(book_id: int, body: dict[str, Any]) -> Any:
 
 @bp.get(RULES + "/<int:rule_id>")
 @bp.auth_required(auth)
-@bp.output(RuleOut)
-@bp.doc(summary="Get a rule", description="With its `ETag`, for a change that follows.")
+@bp.output(RuleOut, example=ex.RULE)
+@bp.doc(
+    summary="Get a rule",
+    description="With its `ETag`, for a change that follows.",
+    responses=errors(401, 404),
+)
 def get_rule(book_id: int, rule_id: int) -> Any:
     """One rule."""
     can_read(book_id)
@@ -169,10 +172,11 @@ def get_rule(book_id: int, rule_id: int) -> Any:
 
 @bp.get(RULES)
 @bp.auth_required(auth)
-@bp.output(RuleList)
+@bp.output(RuleList, example=ex.RULE_LIST)
 @bp.doc(
     summary="List the rules",
     description="In the order they run; each sees what the ones before it changed.",
+    responses=errors(401, 404),
 )
 def list_rules(book_id: int) -> dict[str, Any]:
     """The book's rules."""
@@ -182,12 +186,12 @@ def list_rules(book_id: int) -> dict[str, Any]:
 
 @bp.patch(RULES + "/<int:rule_id>")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(RulePatch, arg_name="body")
-@bp.output(RuleOut)
+@bp.input(RulePatch, arg_name="body", example=ex.RULE_PATCH)
+@bp.output(RuleOut, example=ex.RULE_CHANGED)
 @bp.doc(
     summary="Change a rule",
     description="Only the fields sent change; null clears a condition or action. " + IF_MATCH_DOC,
-    responses={**VIEWER, **PRECONDITION},
+    responses=errors(401, 403, 404, 412, 422),
 )
 def update_rule(book_id: int, rule_id: int, body: dict[str, Any]) -> Any:
     """Change a rule."""
@@ -205,14 +209,14 @@ def update_rule(book_id: int, rule_id: int, body: dict[str, Any]) -> Any:
 
 @bp.put(RULES + "/order")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(OrderIn, arg_name="body")
-@bp.output(RuleList)
+@bp.input(OrderIn, arg_name="body", example=ex.RULE_ORDER)
+@bp.output(RuleList, example=ex.RULE_LIST)
 @bp.doc(
     summary="Put the rules in order",
     description="Moves them all at once: `rule_ids` lists every rule of the book in the order "
     "they should run (positions become 1, 2, 3...). A list that misses a rule, names one twice "
     "or one the book does not have is refused with nothing moved.",
-    responses=VIEWER,
+    responses=errors(401, 403, 404, 422),
 )
 def reorder_rules(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Put the rules in order."""
@@ -227,7 +231,7 @@ def reorder_rules(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
 @bp.doc(
     summary="Delete a rule",
     description="What it changed stays as it is. " + IF_MATCH_DOC,
-    responses={**VIEWER, **PRECONDITION},
+    responses=errors(401, 403, 404, 412),
 )
 def delete_rule(book_id: int, rule_id: int) -> tuple[str, int]:
     """Delete a rule (what it changed stays)."""
@@ -238,13 +242,13 @@ def delete_rule(book_id: int, rule_id: int) -> tuple[str, int]:
 
 @bp.post(RULES + "/preview")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(RunIn, arg_name="body")
-@bp.output(PreviewOut)
+@bp.input(RunIn, arg_name="body", example=ex.RULE_RUN)
+@bp.output(PreviewOut, example=ex.RULE_PREVIEW)
 @bp.doc(
     summary="Preview running the rules",
     description="What running the rules on the book's transactions would change; writes "
     "nothing. Editors and owners.",
-    responses=VIEWER,
+    responses=errors(401, 403, 404, 422),
 )
 def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Show what the rules would change."""
@@ -255,12 +259,12 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 @bp.post(RULES + "/apply")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(RunIn, arg_name="body")
-@bp.output(Applied)
+@bp.input(RunIn, arg_name="body", example=ex.RULE_RUN)
+@bp.output(Applied, example=ex.RULE_APPLIED)
 @bp.doc(
     summary="Run the rules",
     description="Makes every change the preview shows, as one write. Editors and owners.",
-    responses=VIEWER,
+    responses=errors(401, 403, 404, 422),
 )
 def apply(book_id: int, body: dict[str, Any]) -> dict[str, int]:
     """Run the rules on the book's transactions."""

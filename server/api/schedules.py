@@ -11,8 +11,9 @@ from apiflask.fields import Boolean, Date, DateTime, Integer, List, Nested, Stri
 from apiflask.validators import Length, OneOf, Range
 from flask import current_app, request
 
+from server.api import examples as ex
 from server.api.access import can_read, writing
-from server.api.schemas import IF_MATCH_DOC, with_etag
+from server.api.schemas import IF_MATCH_DOC, errors, with_etag
 from server.api.transactions import TransactionOut, transaction_json
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
@@ -25,8 +26,6 @@ bp = APIBlueprint("schedules", __name__, tag="Scheduled transactions")
 
 SCHEDULES = "/books/<int:book_id>/schedules"
 ONE = SCHEDULES + "/<int:schedule_id>"
-VIEWER = {403: "You are a viewer of this book (editors and owners may write)"}
-PRECONDITION = {412: "It changed since you read it (stale `If-Match`)"}
 TAKEN = {409: "That occurrence was entered or skipped already, or none is left"}
 MONEY = "Decimal string in the account's currency; negative is money out."
 RECURRENCE_DOC = (
@@ -174,15 +173,15 @@ def _occurrence(act: Callable[..., Any], book_id: int, schedule_id: int, body: d
 
 @bp.post(SCHEDULES)
 @bp.auth_required(auth, roles=["write"])
-@bp.input(ScheduleIn, arg_name="body")
-@bp.output(ScheduleOut, status_code=201)
+@bp.input(ScheduleIn, arg_name="body", example=ex.SCHEDULE_IN)
+@bp.output(ScheduleOut, status_code=201, example=ex.SCHEDULE_NEW)
 @bp.doc(
     summary="Create a scheduled transaction",
     description="A transaction that recurs: " + RECURRENCE_DOC + " It ends on `end_date`, "
     "after `count` occurrences, or never. Nothing is entered until it is due: with "
     "`auto_enter` Tallybook enters it by itself (at start and every hour), else enter or skip "
     "it. Editors and owners.",
-    responses=VIEWER,
+    responses=errors(401, 403, 404, 422),
 )
 def create_schedule(book_id: int, body: dict[str, Any]) -> Any:
     """Create a schedule."""
@@ -193,10 +192,11 @@ def create_schedule(book_id: int, body: dict[str, Any]) -> Any:
 
 @bp.get(SCHEDULES)
 @bp.auth_required(auth)
-@bp.output(ScheduleList)
+@bp.output(ScheduleList, example=ex.SCHEDULE_LIST)
 @bp.doc(
     summary="List the scheduled transactions",
     description="The next due first; finished ones (no `next_date`) last.",
+    responses=errors(401, 404),
 )
 def list_schedules(book_id: int) -> dict[str, Any]:
     """The book's schedules."""
@@ -207,12 +207,13 @@ def list_schedules(book_id: int) -> dict[str, Any]:
 @bp.get(SCHEDULES + "/upcoming")
 @bp.auth_required(auth)
 @bp.input(UpcomingQuery, location="query", arg_name="query")
-@bp.output(UpcomingList)
+@bp.output(UpcomingList, example=ex.UPCOMING)
 @bp.doc(
     summary="List the upcoming occurrences",
     description="Every occurrence still to enter from now to `days` ahead, the overdue ones "
     "(not entered nor skipped) too, by date, then schedule; at most "
     f"{domain.MAX_UPCOMING} of each schedule.",
+    responses=errors(401, 404, 422),
 )
 def upcoming(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """What the book's schedules have coming up."""
@@ -223,8 +224,12 @@ def upcoming(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
 
 @bp.get(ONE)
 @bp.auth_required(auth)
-@bp.output(ScheduleOut)
-@bp.doc(summary="Get a scheduled transaction", description="With its `ETag`.")
+@bp.output(ScheduleOut, example=ex.SCHEDULE)
+@bp.doc(
+    summary="Get a scheduled transaction",
+    description="With its `ETag`.",
+    responses=errors(401, 404),
+)
 def get_schedule(book_id: int, schedule_id: int) -> Any:
     """One schedule."""
     can_read(book_id)
@@ -233,14 +238,14 @@ def get_schedule(book_id: int, schedule_id: int) -> Any:
 
 @bp.patch(ONE)
 @bp.auth_required(auth, roles=["write"])
-@bp.input(SchedulePatch, arg_name="body")
-@bp.output(ScheduleOut)
+@bp.input(SchedulePatch, arg_name="body", example=ex.SCHEDULE_PATCH)
+@bp.output(ScheduleOut, example=ex.SCHEDULE_CHANGED)
 @bp.doc(
     summary="Change a scheduled transaction",
     description="Only the fields sent change; null clears an optional one. A new recurrence "
     "goes on after the last occurrence entered or skipped. What was entered stays as it is. "
     + IF_MATCH_DOC,
-    responses={**VIEWER, **PRECONDITION},
+    responses=errors(401, 403, 404, 412, 422),
 )
 def update_schedule(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
     """Change a schedule."""
@@ -262,7 +267,7 @@ def update_schedule(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any
 @bp.doc(
     summary="Delete a scheduled transaction",
     description="The transactions it entered stay. " + IF_MATCH_DOC,
-    responses={**VIEWER, **PRECONDITION},
+    responses=errors(401, 403, 404, 412),
 )
 def delete_schedule(book_id: int, schedule_id: int) -> tuple[str, int]:
     """Delete a schedule (what it entered stays)."""
@@ -275,14 +280,14 @@ def delete_schedule(book_id: int, schedule_id: int) -> tuple[str, int]:
 
 @bp.post(ONE + "/enter")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(OccurrenceIn, arg_name="body")
-@bp.output(TransactionOut, status_code=201)
+@bp.input(OccurrenceIn, arg_name="body", example=ex.OCCURRENCE)
+@bp.output(TransactionOut, status_code=201, example=ex.ENTERED)
 @bp.doc(
     summary="Enter an occurrence now",
     description="Records the next occurrence (or the one on `date`) as a transaction on its "
     "date, through the book's rules like any new one, and moves the schedule on. Each "
     "occurrence is entered once: asking again for the same one answers 409. Editors and owners.",
-    responses={**VIEWER, **TAKEN},
+    responses=errors(401, 403, 404, 422, why=TAKEN),
 )
 def enter(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
     """Enter an occurrence."""
@@ -296,13 +301,13 @@ def enter(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
 
 @bp.post(ONE + "/skip")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(OccurrenceIn, arg_name="body")
-@bp.output(ScheduleOut)
+@bp.input(OccurrenceIn, arg_name="body", example=ex.OCCURRENCE)
+@bp.output(ScheduleOut, example=ex.SKIPPED)
 @bp.doc(
     summary="Skip an occurrence",
     description="Nothing is entered for the next occurrence (or the one on `date`), and the "
     "schedule moves on. Editors and owners.",
-    responses={**VIEWER, **TAKEN},
+    responses=errors(401, 403, 404, 422, why=TAKEN),
 )
 def skip(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
     """Skip an occurrence."""

@@ -1,4 +1,4 @@
-"""Schemas shared by several resources: errors, lists and paging."""
+"""Schemas shared by several resources: errors, lists and paging; documented error responses."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from apiflask.validators import Range
 
 from server.db.migrations import SEARCH_ID_BITS
 from server.errors import ValidationFailed
+from server.problems import PROBLEM_JSON
 
 # SQLite's largest integer: no id is bigger.
 MAX_ID = 2**63 - 1
@@ -39,6 +40,151 @@ class Problem(Schema):
 
 class ValidationProblem(Problem):
     errors = List(Nested(FieldProblem), metadata={"description": "One entry per invalid field."})
+
+
+# Each error status a route may document: what it means, and an example body as it is sent.
+# (title, code, detail, instance, description)
+_PROBLEMS: dict[int, tuple[str, str, str, str, str]] = {
+    400: (
+        "Bad Request",
+        "bad_request",
+        "The request body is not valid JSON.",
+        "/api/v1/books/1/transactions",
+        "The request is malformed (not JSON, a bad header, a number too large)",
+    ),
+    401: (
+        "Unauthorized",
+        "unauthorized",
+        "Sign in, or send a valid token in the Authorization header.",
+        "/api/v1/books/1/accounts",
+        "Not signed in, or the token is missing, wrong, expired or revoked",
+    ),
+    403: (
+        "Forbidden",
+        "forbidden",
+        "You are a viewer of this book; this needs an editor or owner.",
+        "/api/v1/books/1/transactions",
+        "Not allowed: you are a viewer of the book (editors and owners may write), the token is "
+        "read-only, or the `X-CSRF-Token` header is missing",
+    ),
+    404: (
+        "Not found",
+        "not_found",
+        "No account with id 99 in this book.",
+        "/api/v1/books/1/accounts/99",
+        "No such object, or one in a book you are not a member of",
+    ),
+    409: (
+        "Conflict",
+        "conflict",
+        "The account has 12 transactions, so it cannot be deleted; archive it instead (it keeps "
+        "its history and leaves the lists).",
+        "/api/v1/books/1/accounts/3",
+        "The current state of the data refuses it",
+    ),
+    412: (
+        "Precondition failed",
+        "precondition_failed",
+        "The transaction was changed by someone else since you read it; reload it and try again.",
+        "/api/v1/books/1/transactions/42",
+        "Changed since you read it: the `If-Match` ETag is stale",
+    ),
+    413: (
+        "Request Entity Too Large",
+        "payload_too_large",
+        "The request body is too large.",
+        "/api/v1/books/1/imports",
+        "The request body is larger than this route accepts",
+    ),
+    422: (
+        "Validation failed",
+        "validation_failed",
+        "The request has invalid fields.",
+        "/api/v1/books/1/transactions",
+        "Invalid input: `errors` names each field and what is wrong with it",
+    ),
+    429: (
+        "Too many requests",
+        "too_many_requests",
+        "Too many wrong passwords. Try again in 30 seconds.",
+        "/api/v1/session",
+        "Too many attempts: wait for the `Retry-After` seconds",
+    ),
+}
+_FIELD_ERRORS = [
+    {"field": "date", "message": "Not a valid date."},
+    {"field": "amount", "message": "Missing data for required field."},
+]
+
+
+def problem_example(status: int, detail: str | None = None) -> dict[str, Any]:
+    """Return an example problem+json body for `status` (with `errors` for a 422)."""
+    title, code, default_detail, instance, _ = _PROBLEMS[status]
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail or default_detail,
+        "instance": instance,
+        "code": code,
+    }
+    if status == 422:
+        body["errors"] = _FIELD_ERRORS
+    return body
+
+
+def problem_response(
+    status: int, description: str | None = None, detail: str | None = None
+) -> dict[str, Any]:
+    """Return the OpenAPI response object of one documented error."""
+    schema = "ValidationProblem" if status == 422 else "Problem"
+    response: dict[str, Any] = {
+        "description": description or _PROBLEMS[status][4],
+        "content": {
+            PROBLEM_JSON: {
+                "schema": {"$ref": f"#/components/schemas/{schema}"},
+                "example": problem_example(status, detail),
+            }
+        },
+    }
+    if status == 429:
+        response["headers"] = {
+            "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {"type": "integer"},
+            }
+        }
+    return response
+
+
+Why = str | tuple[str, str]
+
+
+def errors(*statuses: int, why: dict[int, Why] | None = None) -> dict[int, Any]:
+    """Return `@bp.doc(responses=...)` for the errors a route can answer, as problem+json.
+
+    `why` tells a status's meaning for this route: a description, or (description, the
+    example's `detail`).
+    """
+    why = why or {}
+    responses: dict[int, Any] = {}
+    for status in sorted({*statuses, *why}):
+        reason = why.get(status)
+        if isinstance(reason, str):
+            responses[status] = problem_response(status, reason)
+        else:
+            responses[status] = problem_response(status, *(reason or ()))
+    return responses
+
+
+def csv_file(example: str, description: str | None = None) -> dict[int, Any]:
+    """Return `@bp.doc(responses=...)` for a 200 that is (or may be) a CSV file."""
+    response: dict[str, Any] = {
+        "content": {"text/csv": {"schema": {"type": "string"}, "example": example}}
+    }
+    if description is not None:
+        response["description"] = description
+    return {200: response}
 
 
 class PageQuery(Schema):

@@ -7,6 +7,8 @@ from typing import Any
 from apiflask import APIBlueprint
 from flask import g
 
+from server.api import examples as ex
+from server.api.schemas import errors
 from server.api.users import Credentials, NewUser, SignedIn
 from server.auth.users import authenticate, create_user
 from server.auth.web import auth, bcrypt_rounds, login_policy, session_principal, sign_in, sign_out
@@ -19,12 +21,14 @@ bp = APIBlueprint("session", __name__, tag="Sign-in")
 
 
 @bp.post("/setup")
-@bp.input(Credentials, arg_name="body")
-@bp.output(SignedIn, status_code=201)
+@bp.input(Credentials, arg_name="body", example=ex.CREDENTIALS)
+@bp.output(SignedIn, status_code=201, example=ex.SIGNED_IN)
 @bp.doc(
     summary="Create the first user (first run)",
     description="Creates the administrator and signs in. Only while no user exists (else 409).",
-    responses={409: "Already set up"},
+    responses=errors(
+        422, why={409: ("Already set up", "Tallybook is already set up; sign in instead.")}
+    ),
 )
 def setup(body: dict[str, str]) -> dict[str, Any]:
     """Create the first user, an administrator, and sign them in."""
@@ -41,15 +45,23 @@ def setup(body: dict[str, str]) -> dict[str, Any]:
 
 
 @bp.post("/users")
-@bp.input(NewUser, arg_name="body")
-@bp.output(SignedIn, status_code=201)
+@bp.input(NewUser, arg_name="body", example=ex.NEW_USER)
+@bp.output(SignedIn, status_code=201, example=ex.REGISTERED)
 @bp.doc(
     summary="Register a user",
     description=(
         "Anyone may register while registration is open, and is then signed in. An "
         "administrator may always create users (they are not signed in as the new user)."
     ),
-    responses={403: "Registration is closed"},
+    responses=errors(
+        422,
+        why={
+            403: (
+                "Registration is closed, or only an administrator may do this",
+                "Registration is closed; ask the administrator for an account.",
+            )
+        },
+    ),
 )
 def register(body: dict[str, Any]) -> dict[str, Any]:
     """Create a user account."""
@@ -75,15 +87,21 @@ def register(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/session")
-@bp.input(Credentials, arg_name="body")
-@bp.output(SignedIn)
+@bp.input(Credentials, arg_name="body", example=ex.CREDENTIALS)
+@bp.output(SignedIn, example=ex.SIGNED_IN)
 @bp.doc(
     summary="Sign in",
     description=(
         "Checks the password and starts a session (cookie). After several wrong passwords the "
         "account waits longer and longer: 429 with `Retry-After`."
     ),
-    responses={401: "Wrong username or password", 429: "Too many wrong passwords"},
+    responses=errors(
+        422,
+        why={
+            401: ("Wrong username or password", "Wrong username or password."),
+            429: "Too many wrong passwords: wait for `Retry-After` seconds",
+        },
+    ),
 )
 def login(body: dict[str, str]) -> dict[str, Any]:
     """Sign in with a username and password."""
@@ -101,7 +119,11 @@ def login(body: dict[str, str]) -> dict[str, Any]:
 @bp.delete("/session")
 @bp.auth_required(auth)
 @bp.output({}, status_code=204)
-@bp.doc(summary="Sign out", description="Ends the session; the cookie stops working at once.")
+@bp.doc(
+    summary="Sign out",
+    description="Ends the session; the cookie stops working at once.",
+    responses=errors(401),
+)
 def logout() -> tuple[str, int]:
     """End the current session."""
     session_principal()

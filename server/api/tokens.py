@@ -8,7 +8,8 @@ from apiflask import APIBlueprint, Schema
 from apiflask.fields import AwareDateTime, DateTime, Integer, String
 from apiflask.validators import Length, OneOf
 
-from server.api.schemas import PageQuery, page_schema, paginate
+from server.api import examples as ex
+from server.api.schemas import PageQuery, errors, page_schema, paginate
 from server.auth.tokens import SCOPES, create_token, list_tokens, revoke_token
 from server.auth.web import auth, current_principal, session_principal
 from server.clock import utcnow
@@ -57,8 +58,12 @@ TokenPage = page_schema(TokenOut, "TokenPage")
 @bp.get("/tokens")
 @bp.auth_required(auth)
 @bp.input(PageQuery, location="query", arg_name="query")
-@bp.output(TokenPage)
-@bp.doc(summary="List my tokens", description="Tokens that are not revoked; secrets never.")
+@bp.output(TokenPage, example=ex.TOKEN_PAGE)
+@bp.doc(
+    summary="List my tokens",
+    description="Tokens that are not revoked; secrets never.",
+    responses=errors(401, 422),
+)
 def list_my_tokens(query: dict[str, Any]) -> dict[str, Any]:
     """List the caller's tokens."""
     tokens = list_tokens(reader(), current_principal().user.id)
@@ -67,13 +72,23 @@ def list_my_tokens(query: dict[str, Any]) -> dict[str, Any]:
 
 @bp.post("/tokens")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(TokenIn, arg_name="body")
-@bp.output(TokenCreated, status_code=201)
+@bp.input(TokenIn, arg_name="body", example=ex.TOKEN_IN)
+@bp.output(TokenCreated, status_code=201, example=ex.TOKEN_CREATED)
 @bp.doc(
     summary="Create a token",
     description=(
         "Needs a session in the app: a token cannot create tokens. The response is the only "
         "time the secret is shown."
+    ),
+    responses=errors(
+        401,
+        422,
+        why={
+            403: (
+                "Needs a session in the app: a token cannot create tokens",
+                "This needs a signed-in session in the app; API tokens cannot do it.",
+            )
+        },
     ),
 )
 def create_my_token(body: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +114,11 @@ def create_my_token(body: dict[str, Any]) -> dict[str, Any]:
 @bp.delete("/tokens/<int:token_id>")
 @bp.auth_required(auth, roles=["write"])
 @bp.output({}, status_code=204)
-@bp.doc(summary="Revoke a token", description="It stops working at once.")
+@bp.doc(
+    summary="Revoke a token",
+    description="It stops working at once.",
+    responses=errors(401, 403, why={404: ("No such token of yours", "No token with id 9.")}),
+)
 def revoke_my_token(token_id: int) -> tuple[str, int]:
     """Revoke one of the caller's tokens."""
     revoke_token(database(), current_principal().user.id, token_id, utcnow())

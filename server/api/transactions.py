@@ -10,8 +10,16 @@ from apiflask.fields import Boolean, Date, DateTime, Integer, List, Nested, Stri
 from apiflask.validators import Length, OneOf
 from flask import Response, current_app, request, stream_with_context
 
+from server.api import examples as ex
 from server.api.access import can_read
-from server.api.schemas import IF_MATCH_DOC, PageQuery, decode_date_cursor, encode_cursor
+from server.api.schemas import (
+    IF_MATCH_DOC,
+    PageQuery,
+    csv_file,
+    decode_date_cursor,
+    encode_cursor,
+    errors,
+)
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
@@ -242,13 +250,14 @@ def _with_etag(t: Transaction, status: int = 200) -> Response:
 
 @bp.post("/books/<int:book_id>/transactions")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(TransactionIn, arg_name="body")
-@bp.output(TransactionOut, status_code=201)
+@bp.input(TransactionIn, arg_name="body", example=ex.TRANSACTION_IN)
+@bp.output(TransactionOut, status_code=201, example=ex.TRANSACTION)
 @bp.doc(
     summary="Record a transaction",
     description="With a category, with `splits` that add up exactly to the amount, or as a "
     "transfer (`transfer_account_id`, plus `transfer_amount` across currencies). Payees and "
     "tags are created as needed. Editors and owners.",
+    responses=errors(401, 403, 404, 422),
 )
 def create(book_id: int, body: dict[str, Any]) -> Any:
     """Record a transaction."""
@@ -258,8 +267,12 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
 
 @bp.get("/books/<int:book_id>/transactions/<int:transaction_id>")
 @bp.auth_required(auth)
-@bp.output(TransactionOut)
-@bp.doc(summary="Read a transaction", description="With its splits, tags and `ETag`.")
+@bp.output(TransactionOut, example=ex.TRANSACTION)
+@bp.doc(
+    summary="Read a transaction",
+    description="With its splits, tags and `ETag`.",
+    responses=errors(401, 404),
+)
 def read(book_id: int, transaction_id: int) -> Any:
     """Return one transaction."""
     can_read(book_id)
@@ -282,7 +295,7 @@ def _filters(query: dict[str, Any]) -> Filters:
     description="Every transaction the filters of the list select (no paging), newest first, "
     "as UTF-8 CSV with a header row; a split transaction has a line per part. Cells that a "
     "spreadsheet would run as a formula start with `'`.",
-    responses={200: "The CSV file (`text/csv`)"},
+    responses=errors(401, 404, 422) | csv_file(ex.TRANSACTIONS_CSV, "The CSV file"),
 )
 def export_csv(book_id: int, query: dict[str, Any]) -> Response:
     """Stream the filtered transactions as CSV."""
@@ -301,12 +314,13 @@ def export_csv(book_id: int, query: dict[str, Any]) -> Response:
 @bp.get("/books/<int:book_id>/transactions")
 @bp.auth_required(auth)
 @bp.input(TransactionQuery, location="query", arg_name="query")
-@bp.output(TransactionPage)
+@bp.output(TransactionPage, example=ex.TRANSACTION_PAGE)
 @bp.doc(
     summary="List and search transactions",
     description="Newest first, a page at a time (`limit`, `cursor`); paging never skips or "
     "repeats a row while others write. Filters combine. With `account_id` alone, each row has "
     "the account's `running_balance`.",
+    responses=errors(401, 404, 422),
 )
 def list_all(book_id: int, query: dict[str, Any]) -> Response:
     """List the book's transactions."""
@@ -328,13 +342,13 @@ def list_all(book_id: int, query: dict[str, Any]) -> Response:
 
 @bp.patch("/books/<int:book_id>/transactions/<int:transaction_id>")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(TransactionPatch, arg_name="body")
-@bp.output(TransactionOut)
+@bp.input(TransactionPatch, arg_name="body", example=ex.TRANSACTION_PATCH)
+@bp.output(TransactionOut, example=ex.TRANSACTION_SPLIT)
 @bp.doc(
     summary="Change a transaction",
     description="Send only what changes; `null` clears a field. A transfer's other side "
     "follows its date, amount and account. " + IF_MATCH_DOC,
-    responses={412: "Changed since you read it"},
+    responses=errors(401, 403, 404, 412, 422),
 )
 def update(book_id: int, transaction_id: int, body: dict[str, Any]) -> Any:
     """Change a transaction."""
@@ -356,6 +370,7 @@ def update(book_id: int, transaction_id: int, body: dict[str, Any]) -> Any:
 @bp.doc(
     summary="Delete a transaction",
     description="A transfer goes with its other side. " + IF_MATCH_DOC,
+    responses=errors(401, 403, 404, 412),
 )
 def delete(book_id: int, transaction_id: int) -> tuple[str, int]:
     """Delete a transaction."""
@@ -371,11 +386,12 @@ def delete(book_id: int, transaction_id: int) -> tuple[str, int]:
 
 @bp.post("/books/<int:book_id>/transactions/bulk-update")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(BulkUpdate, arg_name="body")
-@bp.output(BulkResult)
+@bp.input(BulkUpdate, arg_name="body", example=ex.BULK_UPDATE)
+@bp.output(BulkResult, example=ex.BULK_RESULT)
 @bp.doc(
     summary="Categorize, tag or set the status of many transactions",
     description="All or nothing: one invalid id or change and none is applied.",
+    responses=errors(401, 403, 404, 422),
 )
 def bulk_change(book_id: int, body: dict[str, Any]) -> dict[str, int]:
     """Change many transactions at once."""
@@ -395,11 +411,12 @@ def bulk_change(book_id: int, body: dict[str, Any]) -> dict[str, int]:
 
 @bp.post("/books/<int:book_id>/transactions/bulk-delete")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(BulkIds, arg_name="body")
-@bp.output(BulkResult)
+@bp.input(BulkIds, arg_name="body", example=ex.BULK_DELETE)
+@bp.output(BulkResult, example=ex.BULK_DELETED)
 @bp.doc(
     summary="Delete many transactions",
     description="All or nothing; transfers go with their other side (counted).",
+    responses=errors(401, 403, 404, 422),
 )
 def bulk_delete(book_id: int, body: dict[str, Any]) -> dict[str, int]:
     """Delete many transactions at once."""

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import re
 import warnings
+from datetime import date, datetime
+
+from apiflask import Schema
+from marshmallow import ValidationError
+
+from server.api.schemas import Problem, ValidationProblem
 
 
 def api_rules(app):
@@ -65,3 +71,194 @@ def test_docs_page_uses_vendored_assets(client):
     assert "https://" not in html
     with client.get("/static/vendor/swagger-ui-dist/swagger-ui-bundle.js") as asset:
         assert asset.status_code == 200
+
+
+def operations(spec):
+    """Yield (method, path, operation) for every operation under /api/v1."""
+    for path, item in spec["paths"].items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                yield method.upper(), path, operation
+
+
+def has_example(media):
+    return "example" in media or bool(media.get("examples"))
+
+
+def media_examples(media):
+    if "example" in media:
+        yield media["example"]
+    for named in media.get("examples", {}).values():
+        yield named["value"]
+
+
+def test_every_operation_has_examples_and_error_responses(client):
+    spec = client.get("/api/v1/openapi.json").json
+    missing = []
+    for method, path, op in operations(spec):
+        where = f"{method} {path}"
+        responses = op["responses"]
+        success = [code for code in responses if code.startswith("2")]
+        assert success, f"{where} documents no success"
+        for code in success:
+            for media_type, media in responses[code].get("content", {}).items():
+                binary = media.get("schema", {}).get("format") == "binary"
+                if code != "204" and not binary and not has_example(media):
+                    missing.append(f"{where}: {code} {media_type} has no example")
+        for media_type, media in op.get("requestBody", {}).get("content", {}).items():
+            if not has_example(media):
+                missing.append(f"{where}: request body {media_type} has no example")
+        errors = [code for code in responses if code.startswith("4")]
+        if not errors:
+            missing.append(f"{where}: documents no 4xx response")
+        if op.get("security") and "401" not in responses:
+            missing.append(f"{where}: protected but 401 is not documented")
+        if "{" in path and "404" not in responses:
+            missing.append(f"{where}: has a path parameter but 404 is not documented")
+        for code in errors:
+            content = responses[code].get("content", {})
+            if "application/problem+json" not in content:
+                missing.append(f"{where}: {code} is not documented as problem+json")
+            elif not has_example(content["application/problem+json"]):
+                missing.append(f"{where}: {code} has no example")
+    assert missing == []
+
+
+def test_write_routes_document_403_and_if_match_routes_412(app, client):
+    spec = client.get("/api/v1/openapi.json").json
+    for rule in api_rules(app):
+        view = app.view_functions[rule.endpoint]
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            responses = spec["paths"][openapi_path(rule.rule)][method.lower()]["responses"]
+            if "write" in (getattr(view, "_spec", {}).get("roles") or []):
+                assert "403" in responses, f"{method} {rule.rule} can refuse a read-only token"
+            if method in ("PATCH", "DELETE") and "If-Match" in view.__doc__ + str(
+                spec["paths"][openapi_path(rule.rule)][method.lower()].get("description")
+            ):
+                assert "412" in responses, f"{method} {rule.rule} checks If-Match"
+    login = spec["paths"]["/api/v1/session"]["post"]["responses"]
+    assert "Retry-After" in login["429"]["headers"]
+    for upload in ("/books/import", "/books/{book_id}/imports", "/books/{book_id}/imports/preview"):
+        assert "413" in spec["paths"][f"/api/v1{upload}"]["post"]["responses"]
+
+
+def resolve(spec, schema):
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def check(spec, schema, value, where, *, complete):
+    """Return the ways `value` breaks the OpenAPI `schema` (with `complete`, every property
+    the schema names must be there, as in a response)."""
+    schema = resolve(spec, schema)
+    if "anyOf" in schema:
+        tries = [check(spec, s, value, where, complete=complete) for s in schema["anyOf"]]
+        return [] if [] in tries else tries[0]
+    kinds = schema.get("type", [])
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    if value is None:
+        nullable = schema.get("nullable") or "null" in kinds or not schema
+        return [] if nullable else [f"{where}: null"]
+    kind = next((k for k in kinds if k != "null"), None)
+    types = {
+        "string": str,
+        "integer": int,
+        "number": int | float,
+        "boolean": bool,
+        "array": list,
+        "object": dict,
+    }
+    if kind and (
+        not isinstance(value, types[kind]) or (kind != "boolean" and isinstance(value, bool))
+    ):
+        return [f"{where}: {value!r} is not {kind}"]
+    if "enum" in schema and value not in schema["enum"]:
+        return [f"{where}: {value!r} is not one of {schema['enum']}"]
+    if kind == "string" and schema.get("format") in ("date", "date-time"):
+        parse = date.fromisoformat if schema["format"] == "date" else datetime.fromisoformat
+        try:
+            parse(value)
+        except ValueError:
+            return [f"{where}: {value!r} is not a {schema['format']}"]
+    problems = []
+    if kind == "array":
+        for i, item in enumerate(value):
+            problems += check(
+                spec, schema.get("items", {}), item, f"{where}[{i}]", complete=complete
+            )
+    if kind == "object" and "properties" in schema:
+        properties = schema["properties"]
+        problems += [f"{where}.{key}: not in the schema" for key in set(value) - set(properties)]
+        needed = set(properties) if complete else set(schema.get("required", []))
+        problems += [f"{where}.{key}: missing" for key in needed - set(value)]
+        for key in set(value) & set(properties):
+            problems += check(
+                spec, properties[key], value[key], f"{where}.{key}", complete=complete
+            )
+    elif kind == "object" and isinstance(schema.get("additionalProperties"), dict):
+        for key, item in value.items():
+            problems += check(
+                spec, schema["additionalProperties"], item, f"{where}.{key}", complete=complete
+            )
+    return problems
+
+
+def test_examples_match_their_openapi_schemas(client):
+    """Every example, of a request, a response or an error, fits the schema beside it; a
+    JSON response example holds every field the response has."""
+    spec = client.get("/api/v1/openapi.json").json
+    problems = []
+    for method, path, op in operations(spec):
+        for media in op.get("requestBody", {}).get("content", {}).values():
+            for example in media_examples(media):
+                where = f"{method} {path} request"
+                problems += check(spec, media["schema"], example, where, complete=False)
+        for code, response in op["responses"].items():
+            for media_type, media in response.get("content", {}).items():
+                if "json" not in media_type:
+                    continue
+                for example in media_examples(media):
+                    where = f"{method} {path} {code}"
+                    problems += check(spec, media["schema"], example, where, complete=True)
+    assert problems == []
+
+
+def test_examples_load_through_their_marshmallow_schemas(app):
+    """The schemas' own validation (lengths, choices, ranges, required fields) accepts each
+    route's request example and response example."""
+    problems = []
+    for rule in api_rules(app):
+        spec = getattr(app.view_functions[rule.endpoint], "_spec", {})
+        body, example = spec.get("body"), spec.get("body_example")
+        if body is not None and example is not None:
+            try:
+                body.load(example)
+            except ValidationError as error:
+                problems.append(f"{rule.rule} request: {error.messages}")
+        response = spec.get("response") or {}
+        schema, example = response.get("schema"), response.get("example")
+        if isinstance(schema, Schema) and example is not None:
+            try:
+                type(schema)().load(example)
+            except ValidationError as error:
+                problems.append(f"{rule.rule} response: {error.messages}")
+    assert problems == []
+
+
+def test_error_examples_are_what_the_server_sends(client):
+    """The documented 404 and 422 bodies have the shape the problem handler really sends."""
+    spec = client.get("/api/v1/openapi.json").json
+    responses = spec["paths"]["/api/v1/books/{book_id}"]["get"]["responses"]
+    documented = responses["404"]["content"]["application/problem+json"]["example"]
+    sent = client.get("/api/v1/books/7")  # anonymous: 401, the same envelope
+    assert sent.mimetype == "application/problem+json"
+    assert set(documented) == set(sent.json)
+    assert Problem().load(documented) == documented
+    invalid = spec["paths"]["/api/v1/setup"]["post"]["responses"]["422"]
+    example = invalid["content"]["application/problem+json"]["example"]
+    sent = client.post("/api/v1/setup", json={})
+    assert set(example) == set(sent.json)
+    assert ValidationProblem().load(example) == example
