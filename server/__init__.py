@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     from server.db.backups import DailyBackups, create_backup
     from server.db.migrations import MIGRATIONS, apply_migrations, schema_version
     from server.pages import pages
+    from server.pages.oauth import bp as oauth_endpoints
     from server.paths import resource_root
 
     root = resource_root()
@@ -81,6 +82,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     problems.register_error_handlers(app)
     register_api(app)
     app.register_blueprint(pages)
+    app.register_blueprint(oauth_endpoints)
     if app.config["AUTOMATIC_BACKUPS"]:
         delay = timedelta(seconds=app.config["AUTOMATIC_BACKUPS_DELAY"])
         backups = DailyBackups(database, first_delay=delay)

@@ -33,6 +33,11 @@ DEFAULTS: dict[str, Any] = {
     "ALLOWED_HOSTS": [],
     # True when served over HTTPS: the session cookie becomes `__Host-` and `Secure`.
     "TLS": False,
+    # Apps (OAuth 2.0): a code must be exchanged at once, an access token lives minutes and a
+    # refresh token (each used once, then replaced) a month.
+    "OAUTH_CODE_LIFETIME": 120,
+    "OAUTH_ACCESS_TOKEN_LIFETIME": 300,
+    "OAUTH_REFRESH_TOKEN_LIFETIME": 30 * 24 * 3600,
     "LOG_LEVEL": "INFO",
     "LOG_MAX_BYTES": 1_000_000,
     "LOG_BACKUP_COUNT": 5,

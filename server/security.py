@@ -11,11 +11,14 @@ import hmac
 
 from flask import Flask, Response, current_app, g, request
 
-from server.auth.web import CSRF_HEADER, current_csrf_token, load_principal
+from server.auth.web import CSRF_HEADER, check_app_reach, current_csrf_token, load_principal
 from server.errors import AppError, CsrfFailed, Forbidden, UnsupportedMediaType
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+# OAuth's token and revocation endpoints take forms (RFC 6749 3.2, RFC 7009 2.1) and trust the
+# app's own credentials in them, never the cookie.
+FORM_ENDPOINTS = frozenset({"oauth.token", "oauth.revoke"})
 URL_CREDENTIALS = ("access_token", "token", "api_key", "apikey", "session", "password")
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -88,6 +91,8 @@ def check_state_change() -> None:
     origin = request.headers.get("Origin")
     if origin is not None and origin != _own_origin():
         raise Forbidden(f"Requests from {origin} may not change anything here.")
+    if request.endpoint in FORM_ENDPOINTS:
+        return
     has_body = bool(request.content_length) or "chunked" in request.headers.get(
         "Transfer-Encoding", ""
     )
@@ -125,9 +130,11 @@ def add_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Install the checks in order: host, URL credentials, who is asking, then writes."""
+    """Install the checks in order: host, URL credentials, who is asking (and an app's reach),
+    then writes."""
     app.before_request(check_host)
     app.before_request(check_no_credentials_in_url)
     app.before_request(load_principal)
+    app.before_request(check_app_reach)
     app.before_request(check_state_change)
     app.after_request(add_security_headers)

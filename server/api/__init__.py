@@ -7,6 +7,7 @@ from werkzeug.routing import IntegerConverter
 
 from server.api import (
     accounts,
+    apps,
     backups,
     book_files,
     books,
@@ -55,6 +56,7 @@ def register_api(app: APIFlask) -> None:
         members,
         demo,
         tokens,
+        apps,
         accounts,
         transactions,
         categories,

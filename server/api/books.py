@@ -93,7 +93,10 @@ def create_my_book(body: dict[str, str]) -> Any:
 )
 def list_my_books(query: dict[str, Any]) -> dict[str, Any]:
     """List the caller's books, a page at a time."""
-    books = list_books(reader(), current_principal().user.id)
+    principal = current_principal()
+    books = list_books(reader(), principal.user.id)
+    if principal.book_id is not None:  # an app sees only the book it was let into
+        books = [book for book in books if book.id == principal.book_id]
     return paginate(books, query["limit"], query["cursor"])
 
 

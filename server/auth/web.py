@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apiflask import HTTPTokenAuth
 from flask import Response, after_this_request, current_app, g, request
 
+from server.auth.oauth import Grant, find_live_grant, record_grant_use
 from server.auth.sessions import (
     Session,
     csrf_token,
@@ -15,15 +18,24 @@ from server.auth.sessions import (
     start_session,
     touch_session,
 )
-from server.auth.tokens import ApiToken, find_usable_token, record_token_use
+from server.auth.tokens import TOKEN_PREFIX, ApiToken, find_usable_token, record_token_use
 from server.auth.users import LoginPolicy, User, get_user
 from server.clock import utcnow
 from server.db.request import database, reader
-from server.errors import Forbidden
+from server.errors import Forbidden, NotFound
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from joserfc.jwk import ECKey
 
 SESSION_COOKIE = "tallybook_session"
 SESSION_COOKIE_TLS = "__Host-tallybook_session"
 CSRF_HEADER = "X-CSRF-Token"
+# The only routes outside its book that an app's token may call: all of them read.
+APP_ROUTES_OUTSIDE_BOOK = frozenset(
+    {"books.list_my_books", "me.get_me", "meta.health", "meta.get_instance", "openapi.spec"}
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,12 @@ class Principal:
     session: Session | None = None
     raw_session: str | None = None
     token: ApiToken | None = None
+    grant: Grant | None = None
+
+    @property
+    def book_id(self) -> int | None:
+        """The one book an app was let into; None for the user's own session or tokens."""
+        return self.grant.book_id if self.grant else None
 
 
 class _RequestAuth(HTTPTokenAuth):
@@ -48,8 +66,9 @@ auth = _RequestAuth(
     scheme="Bearer",
     security_scheme_name="bearerAuth",
     description=(
-        "A personal access token from Settings > API tokens, or the session cookie of the "
-        "app (writes then also need the `X-CSRF-Token` header)."
+        "A personal access token from Settings > API tokens, an app's access token (OAuth 2.0, "
+        "see /.well-known/oauth-authorization-server), or the session cookie of the app "
+        "(writes then also need the `X-CSRF-Token` header)."
     ),
 )
 
@@ -83,6 +102,47 @@ def bearer_token() -> str | None:
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
+def signing_key() -> ECKey:
+    """Return the key that signs apps' access tokens (read from the data folder once)."""
+    extensions = current_app.extensions
+    if "tallybook.signing_key" not in extensions:
+        from server.auth.access_tokens import load_signing_key
+
+        extensions["tallybook.signing_key"] = load_signing_key(Path(current_app.config["DATA_DIR"]))
+    return extensions["tallybook.signing_key"]
+
+
+def _token_principal(raw: str, now: datetime) -> Principal | None:
+    api_token = find_usable_token(reader(), raw, now)
+    if api_token is None:
+        return None
+    user = get_user(reader(), api_token.user_id)
+    scopes = {"read", "write"} if api_token.scope == "write" else {"read"}
+    record_token_use(database(), api_token, now)
+    return Principal(user, frozenset(scopes), token=api_token)
+
+
+def _app_principal(raw: str, now: datetime) -> Principal | None:
+    # Imported on an app's first request: JWT support costs start-up time the window needs.
+    from server.auth.access_tokens import read_access_token
+
+    claims = read_access_token(signing_key(), raw, now)
+    if claims is None:
+        return None
+    # The grant is checked every time, so that revoking it stops its tokens at once.
+    grant = find_live_grant(reader(), claims.grant_id)
+    if (
+        grant is None
+        or grant.user_id != claims.user_id
+        or grant.book_id != claims.book_id
+        or not claims.scopes <= set(grant.scope.split())
+    ):
+        return None
+    user = get_user(reader(), grant.user_id)
+    record_grant_use(database(), grant, now)
+    return Principal(user, claims.scopes, grant=grant)
+
+
 def load_principal() -> None:
     """Resolve the request's credentials into `g.principal` (None when there are none)."""
     g.principal = None
@@ -90,13 +150,10 @@ def load_principal() -> None:
     token = bearer_token()
     if token is not None:
         # An explicit Authorization header never falls back to the cookie.
-        api_token = find_usable_token(reader(), token, now) if token else None
-        if api_token is None:
-            return
-        user = get_user(reader(), api_token.user_id)
-        scopes = {"read", "write"} if api_token.scope == "write" else {"read"}
-        g.principal = Principal(user, frozenset(scopes), token=api_token)
-        record_token_use(database(), api_token, now)
+        if token.startswith(TOKEN_PREFIX):
+            g.principal = _token_principal(token, now)
+        elif token.count(".") == 2:
+            g.principal = _app_principal(token, now)
         return
     raw = request.cookies.get(session_cookie_name())
     if not raw:
@@ -107,6 +164,21 @@ def load_principal() -> None:
     user = get_user(reader(), session.user_id)
     g.principal = Principal(user, frozenset({"read", "write"}), session=session, raw_session=raw)
     touch_session(database(), session, now)
+
+
+def check_app_reach() -> None:
+    """Keep an app's token inside the one book the user let it into."""
+    principal = g.get("principal")
+    if principal is None or principal.book_id is None or not request.path.startswith("/api/"):
+        return
+    book_id = (request.view_args or {}).get("book_id")
+    if book_id is not None:
+        if book_id != principal.book_id:
+            raise NotFound(f"No book with id {book_id}.")  # as for a book of someone else
+        return
+    if request.endpoint in APP_ROUTES_OUTSIDE_BOOK:
+        return
+    raise Forbidden("An app's access covers one book, and this is outside it.")
 
 
 def session_principal() -> Principal:

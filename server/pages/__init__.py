@@ -81,7 +81,7 @@ def _signed_in() -> bool:
     return principal is not None and principal.session is not None
 
 
-def _needs_sign_in() -> Response | None:
+def needs_sign_in() -> Response | None:
     """Send a visitor to setup (first run) or sign-in, remembering where they were going."""
     if count_users(reader()) == 0:
         return redirect(url_for("pages.setup"))
@@ -93,7 +93,7 @@ def _needs_sign_in() -> Response | None:
 @pages.get("/")
 def home() -> Any:
     """The home page: the signed-in user's books."""
-    return _needs_sign_in() or render_template("pages/home.html", page="home")
+    return needs_sign_in() or render_template("pages/home.html", page="home")
 
 
 def _book(book_id: int) -> Book:
@@ -104,7 +104,7 @@ def _book(book_id: int) -> Book:
 @pages.get("/books/<int:book_id>")
 def book_accounts(book_id: int) -> Any:
     """A book's accounts, grouped by type, with their balances and the net worth."""
-    return _needs_sign_in() or render_template(
+    return needs_sign_in() or render_template(
         "pages/accounts.html",
         page="accounts",
         book=_book(book_id),
@@ -115,7 +115,7 @@ def book_accounts(book_id: int) -> Any:
 @pages.get("/books/<int:book_id>/accounts/<int:account_id>")
 def account_register(book_id: int, account_id: int) -> Any:
     """An account's register: its transactions with the running balance, edited in place."""
-    if redirect_to := _needs_sign_in():
+    if redirect_to := needs_sign_in():
         return redirect_to
     book = _book(book_id)
     return render_template(
@@ -131,7 +131,7 @@ def account_register(book_id: int, account_id: int) -> Any:
 @pages.get("/books/<int:book_id>/transactions")
 def book_transactions(book_id: int) -> Any:
     """All of a book's transactions: filters, search and changes to many at once."""
-    return _needs_sign_in() or render_template(
+    return needs_sign_in() or render_template(
         "pages/transactions.html", page="transactions", book=_book(book_id), statuses=STATUSES
     )
 
@@ -140,7 +140,7 @@ def book_transactions(book_id: int) -> Any:
 def book_budget(book_id: int) -> Any:
     """A book's budget, a month at a time: planned, spent and left per category, edited in
     place."""
-    return _needs_sign_in() or render_template(
+    return needs_sign_in() or render_template(
         "pages/budget.html", page="budget", book=_book(book_id)
     )
 
@@ -149,7 +149,7 @@ def book_budget(book_id: int) -> Any:
 def book_reports(book_id: int) -> Any:
     """A book's reports with charts: spending by category, income and expense, net worth,
     cash flow; filtered, printable, and downloadable as CSV."""
-    return _needs_sign_in() or render_template(
+    return needs_sign_in() or render_template(
         "pages/reports.html", page="reports", book=_book(book_id)
     )
 
@@ -157,7 +157,7 @@ def book_reports(book_id: int) -> Any:
 @pages.get("/books/<int:book_id>/categories")
 def book_categories(book_id: int) -> Any:
     """A book's category groups and categories: add, rename, archive, delete or merge."""
-    return _needs_sign_in() or render_template(
+    return needs_sign_in() or render_template(
         "pages/categories.html", page="categories", book=_book(book_id)
     )
 
@@ -165,15 +165,13 @@ def book_categories(book_id: int) -> Any:
 @pages.get("/books/<int:book_id>/rules")
 def book_rules(book_id: int) -> Any:
     """A book's rules: make, change, order; run them on what is there after a preview."""
-    return _needs_sign_in() or render_template(
-        "pages/rules.html", page="rules", book=_book(book_id)
-    )
+    return needs_sign_in() or render_template("pages/rules.html", page="rules", book=_book(book_id))
 
 
 @pages.get("/books/<int:book_id>/schedules")
 def book_schedules(book_id: int) -> Any:
     """A book's scheduled transactions, and what they have coming up: enter or skip it."""
-    return _needs_sign_in() or render_template(
+    return needs_sign_in() or render_template(
         "pages/schedules.html", page="schedules", book=_book(book_id)
     )
 
@@ -181,7 +179,7 @@ def book_schedules(book_id: int) -> Any:
 @pages.get("/books/<int:book_id>/import")
 def book_import(book_id: int) -> Any:
     """Import a bank file: upload, check the preview, confirm; the history, with undo."""
-    return _needs_sign_in() or render_template(
+    return needs_sign_in() or render_template(
         "pages/import.html", page="import", book=_book(book_id)
     )
 
@@ -189,7 +187,7 @@ def book_import(book_id: int) -> Any:
 @pages.get("/settings")
 def settings() -> Any:
     """Password, API tokens and (for administrators) registration."""
-    return _needs_sign_in() or render_template("pages/settings.html", page="settings")
+    return needs_sign_in() or render_template("pages/settings.html", page="settings")
 
 
 @pages.get("/setup")

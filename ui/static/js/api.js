@@ -37,13 +37,14 @@ export function goToSignIn() {
 
 /**
  * Call the API. Resolves with the parsed JSON body (null for 204); rejects with ApiError.
- * A 401 on a page that needs a session sends the user to sign in.
+ * A 401 on a page that needs a session sends the user to sign in. `root` is the URL prefix of
+ * `path` (the API's, unless another of the app's endpoints is meant).
  */
 export async function api(
   method,
   path,
   body = undefined,
-  { redirectOn401 = true, headers: extraHeaders = {} } = {},
+  { redirectOn401 = true, headers: extraHeaders = {}, root = API_ROOT } = {},
 ) {
   const headers = { Accept: "application/json", ...extraHeaders };
   if (method !== "GET") headers["X-CSRF-Token"] = csrfToken();
@@ -54,7 +55,7 @@ export async function api(
   }
   let response;
   try {
-    response = await fetch(API_ROOT + path, init);
+    response = await fetch(root + path, init);
   } catch (err) {
     throw new ApiError(0, { detail: "Tallybook is not answering. Is it still running?" });
   }

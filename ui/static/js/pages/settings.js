@@ -1,4 +1,5 @@
 import { api, setCsrfToken } from "../api.js";
+import { appsSection } from "../apps.js";
 import { backupsSection } from "../backups.js";
 import { bindForm, passwordsMatch } from "../forms.js";
 import { membersSection } from "../members.js";
@@ -125,6 +126,14 @@ document.getElementById("copy-token").addEventListener("click", async () => {
 });
 
 loadTokens().catch((err) => showTokensError(err.message));
+
+// ---- authorized apps (and, for administrators, registered apps) ---------------------------
+const appsCard = document.getElementById("apps");
+appsSection(appsCard).catch((err) => {
+  const box = appsCard.querySelector("[data-apps-error]");
+  box.textContent = err.message;
+  box.classList.remove("d-none");
+});
 
 // ---- households -----------------------------------------------------------------------
 membersSection().catch((err) => {

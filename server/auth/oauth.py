@@ -1,0 +1,470 @@
+"""Apps that a user lets into one book: OAuth 2.0 for apps on this computer (RFC 8252).
+
+The records behind the protocol, as plain functions over the database: registered apps
+(clients), a user's approvals (grants), authorization codes and refresh tokens. Secrets are
+random, stored only as hashes. Each grant is a family: every refresh token it ever had, and
+the access tokens they gave, die with it. A code or a refresh token used twice means one of
+them leaked, so the second use revokes the family (RFC 9700 4.14, RFC 6749 4.1.2).
+The protocol itself (Authlib) is in `server.auth.oauth_server`.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from server.auth.sessions import TOUCH_INTERVAL, hash_secret
+from server.clock import from_iso, to_iso
+from server.db import Database
+from server.errors import NotFound, ValidationFailed
+
+SCOPES = ("read", "write")
+GRANT_TYPES = ("authorization_code", "refresh_token")  # no implicit, password or other grant
+AUTH_METHODS = ("none", "client_secret_basic", "client_secret_post")
+ACCESS_TOKEN_ALGORITHM = "ES256"  # noqa: S105 - a JWS algorithm, not a secret
+CLIENT_ID_PREFIX = "tb_app_"
+CLIENT_SECRET_PREFIX = "tb_secret_"  # noqa: S105 - a public prefix, not a secret
+REFRESH_TOKEN_PREFIX = "tb_rt_"  # noqa: S105 - a public prefix, not a secret
+MAX_REDIRECT_URIS = 10
+LOOPBACK_HOSTS = ("127.0.0.1", "::1")
+
+
+def normalize_scope(scope: str | None) -> str:
+    """Return the scope as granted: `read`, or `read write` (writing implies reading).
+
+    No scope asked for means `read`. Raises ValueError for a scope we do not have.
+    """
+    asked = set((scope or "read").split())
+    unknown = asked - set(SCOPES)
+    if unknown:
+        raise ValueError(f"unknown scope {' '.join(sorted(unknown))!r}")
+    return "read write" if "write" in asked else "read"
+
+
+# ---- loopback redirect URIs (RFC 8252 7.3) ------------------------------------------------
+
+
+def check_loopback_redirect_uri(uri: str) -> str:
+    """Return `uri` if an app may register it, else raise ValueError saying why.
+
+    Only `http://127.0.0.1/...` or `http://[::1]/...` (IP literals: a `localhost` name can be
+    resolved elsewhere), any port, no fragment and no user info.
+    """
+    parts = urlsplit(uri)
+    if parts.scheme != "http":
+        raise ValueError("use http:// with a loopback IP address (RFC 8252 7.3)")
+    if parts.hostname not in LOOPBACK_HOSTS:
+        raise ValueError("the host must be the loopback IP literal 127.0.0.1 or [::1]")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("a redirect URI may not carry a user name or password")
+    if parts.fragment or uri.endswith("#"):
+        raise ValueError("a redirect URI may not have a fragment")
+    try:
+        parts.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError:
+        raise ValueError("the port is not a number between 0 and 65535") from None
+    return uri
+
+
+def _without_port(uri: str) -> tuple[str, str | None, str, str] | None:
+    parts = urlsplit(uri)
+    try:
+        parts.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError:
+        return None
+    if parts.username is not None or parts.password is not None or parts.fragment:
+        return None
+    return parts.scheme, parts.hostname, parts.path or "/", parts.query
+
+
+def redirect_uri_matches(registered: str, asked: str) -> bool:
+    """Whether `asked` is `registered` with any port: scheme, IP literal, path and query exact.
+
+    A native app listens on whatever port the system gives it (RFC 8252 7.3).
+    """
+    if urlsplit(asked).hostname not in LOOPBACK_HOSTS:
+        return False
+    mine = _without_port(registered)
+    return mine is not None and mine == _without_port(asked)
+
+
+# ---- clients ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OAuthClient:
+    """A registered app. Public apps (the usual kind on a desktop) have no secret."""
+
+    id: int
+    client_id: str
+    name: str
+    redirect_uris: tuple[str, ...]
+    created_at: datetime
+    secret_hash: str | None = field(default=None, repr=False)
+
+    @property
+    def confidential(self) -> bool:
+        """Whether the app authenticates with a secret at the token endpoint."""
+        return self.secret_hash is not None
+
+    def allows_redirect_uri(self, asked: str) -> bool:
+        """Whether `asked` matches one of the registered redirect URIs (any port)."""
+        return any(redirect_uri_matches(uri, asked) for uri in self.redirect_uris)
+
+    def secret_is(self, secret: str) -> bool:
+        """Whether `secret` is this app's secret (constant time)."""
+        return self.secret_hash is not None and secrets.compare_digest(
+            self.secret_hash, hash_secret(secret)
+        )
+
+
+def _client(row: sqlite3.Row) -> OAuthClient:
+    return OAuthClient(
+        id=row["id"],
+        client_id=row["client_id"],
+        name=row["name"],
+        redirect_uris=tuple(json.loads(row["redirect_uris"])),
+        created_at=from_iso(row["created_at"]),
+        secret_hash=row["secret_hash"],
+    )
+
+
+def register_client(
+    database: Database,
+    *,
+    name: str,
+    redirect_uris: list[str],
+    confidential: bool,
+    now: datetime,
+) -> tuple[OAuthClient, str | None]:
+    """Register an app; return it and its secret (None for a public app), shown this once."""
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise ValidationFailed.on("name", "Give the app a name of 1 to 100 characters.")
+    if not 1 <= len(redirect_uris) <= MAX_REDIRECT_URIS:
+        raise ValidationFailed.on("redirect_uris", f"Give 1 to {MAX_REDIRECT_URIS} redirect URIs.")
+    uris = list(dict.fromkeys(uri.strip() for uri in redirect_uris))
+    for uri in uris:
+        try:
+            check_loopback_redirect_uri(uri)
+        except ValueError as error:
+            raise ValidationFailed.on("redirect_uris", f"{uri}: {error}.") from None
+    secret = CLIENT_SECRET_PREFIX + secrets.token_urlsafe(32) if confidential else None
+    with database.write() as db:
+        client_pk = (
+            db["oauth_clients"]
+            .insert(
+                {
+                    "client_id": CLIENT_ID_PREFIX + secrets.token_urlsafe(16),
+                    "name": name,
+                    "redirect_uris": json.dumps(uris),
+                    "secret_hash": hash_secret(secret) if secret else None,
+                    "created_at": to_iso(now),
+                }
+            )
+            .last_pk
+        )
+        row = db.execute("SELECT * FROM oauth_clients WHERE id = ?", [client_pk]).fetchone()
+    return _client(row), secret
+
+
+def list_clients(conn: sqlite3.Connection) -> list[OAuthClient]:
+    """Return every registered app, oldest first."""
+    return [_client(row) for row in conn.execute("SELECT * FROM oauth_clients ORDER BY id")]
+
+
+def find_client(conn: sqlite3.Connection, client_id: str) -> OAuthClient | None:
+    """Return the app whose public `client_id` this is, if any."""
+    row = conn.execute("SELECT * FROM oauth_clients WHERE client_id = ?", [client_id]).fetchone()
+    return _client(row) if row else None
+
+
+def delete_client(database: Database, client_pk: int) -> None:
+    """Remove an app, and with it every approval, code and token it had."""
+    with database.write() as db:
+        if db.execute("DELETE FROM oauth_clients WHERE id = ?", [client_pk]).rowcount == 0:
+            raise NotFound(f"No app with id {client_pk}.")
+
+
+# ---- grants: one approval, one family of tokens ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A user's approval of an app for one book, and what the user sees of it in Settings."""
+
+    id: int
+    client_pk: int
+    client_id: str
+    client_name: str
+    user_id: int
+    book_id: int
+    book_name: str
+    scope: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+_GRANT_SELECT = """
+    SELECT g.*, c.client_id AS public_client_id, c.name AS client_name, b.name AS book_name
+    FROM oauth_grants g JOIN oauth_clients c ON c.id = g.client_id JOIN books b ON b.id = g.book_id
+"""
+
+
+def _grant(row: sqlite3.Row) -> Grant:
+    return Grant(
+        id=row["id"],
+        client_pk=row["client_id"],
+        client_id=row["public_client_id"],
+        client_name=row["client_name"],
+        user_id=row["user_id"],
+        book_id=row["book_id"],
+        book_name=row["book_name"],
+        scope=row["scope"],
+        created_at=from_iso(row["created_at"]),
+        last_used_at=from_iso(row["last_used_at"]) if row["last_used_at"] else None,
+        revoked_at=from_iso(row["revoked_at"]) if row["revoked_at"] else None,
+    )
+
+
+def find_live_grant(conn: sqlite3.Connection, grant_id: int) -> Grant | None:
+    """Return the grant if it is not revoked."""
+    row = conn.execute(
+        _GRANT_SELECT + " WHERE g.id = ? AND g.revoked_at IS NULL", [grant_id]
+    ).fetchone()
+    return _grant(row) if row else None
+
+
+def list_grants(conn: sqlite3.Connection, user_id: int) -> list[Grant]:
+    """Return the apps a user has let in and not revoked, oldest first."""
+    rows = conn.execute(
+        _GRANT_SELECT + " WHERE g.user_id = ? AND g.revoked_at IS NULL ORDER BY g.id",
+        [user_id],
+    )
+    return [_grant(row) for row in rows]
+
+
+def _revoke_family(db: sqlite3.Connection, grant_id: int, now: datetime, because: str) -> None:
+    db.execute(
+        "UPDATE oauth_grants SET revoked_at = ?, revoked_because = ? "
+        "WHERE id = ? AND revoked_at IS NULL",
+        [to_iso(now), because, grant_id],
+    )
+
+
+def revoke_grant(
+    database: Database, grant_id: int, now: datetime, *, user_id: int | None = None
+) -> None:
+    """Revoke an approval: its refresh and access tokens stop working at once.
+
+    With `user_id`, only that user's own approval (another's is NotFound).
+    """
+    with database.write() as db:
+        grant = db.execute(
+            "SELECT user_id FROM oauth_grants WHERE id = ? AND revoked_at IS NULL", [grant_id]
+        ).fetchone()
+        if grant is None or (user_id is not None and grant["user_id"] != user_id):
+            raise NotFound(f"No authorized app with id {grant_id}.")
+        _revoke_family(db, grant_id, now, "revoked")
+
+
+def record_grant_use(database: Database, grant: Grant, now: datetime) -> None:
+    """Update `last_used_at` (at most once a minute, so reads stay reads)."""
+    if grant.last_used_at is not None and now - grant.last_used_at < TOUCH_INTERVAL:
+        return
+    with database.write() as db:
+        db.execute("UPDATE oauth_grants SET last_used_at = ? WHERE id = ?", [to_iso(now), grant.id])
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What the user allowed on the consent page: this book, with this scope."""
+
+    user_id: int
+    book_id: int
+    scope: str
+
+
+# ---- authorization codes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuthorizationCode:
+    """An unused, unexpired code, bound to its app, user, book, redirect URI and challenge."""
+
+    code_hash: str
+    client_pk: int
+    user_id: int
+    book_id: int
+    scope: str
+    redirect_uri: str
+    code_challenge: str
+
+
+def save_code(
+    database: Database,
+    code: str,
+    *,
+    client: OAuthClient,
+    user_id: int,
+    book_id: int,
+    scope: str,
+    redirect_uri: str,
+    code_challenge: str,
+    now: datetime,
+    lifetime: timedelta,
+) -> None:
+    """Keep a new code (and forget the codes that expired, used or not)."""
+    with database.write() as db:
+        db.execute("DELETE FROM oauth_codes WHERE expires_at < ?", [to_iso(now)])
+        db["oauth_codes"].insert(
+            {
+                "code_hash": hash_secret(code),
+                "client_id": client.id,
+                "user_id": user_id,
+                "book_id": book_id,
+                "scope": scope,
+                "redirect_uri": redirect_uri,
+                "code_challenge": code_challenge,
+                "expires_at": to_iso(now + lifetime),
+            }
+        )
+
+
+def look_up_code(
+    database: Database, code: str, client: OAuthClient, now: datetime
+) -> AuthorizationCode | None:
+    """Return the code if `client` may exchange it now. A code used before revokes the grant
+    its first use made: the code leaked."""
+    with database.write() as db:
+        row = db.execute(
+            "SELECT * FROM oauth_codes WHERE code_hash = ?", [hash_secret(code)]
+        ).fetchone()
+        if row is None or row["client_id"] != client.id:
+            return None
+        if row["used_at"] is not None:
+            if row["grant_id"] is not None:
+                _revoke_family(db, row["grant_id"], now, "authorization code reused")
+            return None
+        if from_iso(row["expires_at"]) <= now:
+            return None
+    return AuthorizationCode(
+        code_hash=row["code_hash"],
+        client_pk=row["client_id"],
+        user_id=row["user_id"],
+        book_id=row["book_id"],
+        scope=row["scope"],
+        redirect_uri=row["redirect_uri"],
+        code_challenge=row["code_challenge"],
+    )
+
+
+def redeem_code(database: Database, code: AuthorizationCode, now: datetime) -> Grant | None:
+    """Spend the code and make its grant; None if it was spent meanwhile (its grant, if any,
+    is then revoked: one of the two uses was not the app)."""
+    with database.write() as db:
+        spent = db.execute(
+            "UPDATE oauth_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+            [to_iso(now), code.code_hash],
+        )
+        if spent.rowcount == 0:
+            earlier = db.execute(
+                "SELECT grant_id FROM oauth_codes WHERE code_hash = ?", [code.code_hash]
+            ).fetchone()
+            if earlier is not None and earlier["grant_id"] is not None:
+                _revoke_family(db, earlier["grant_id"], now, "authorization code reused")
+            return None
+        grant_id = (
+            db["oauth_grants"]
+            .insert(
+                {
+                    "client_id": code.client_pk,
+                    "user_id": code.user_id,
+                    "book_id": code.book_id,
+                    "scope": code.scope,
+                    "created_at": to_iso(now),
+                    "last_used_at": to_iso(now),
+                }
+            )
+            .last_pk
+        )
+        db.execute(
+            "UPDATE oauth_codes SET grant_id = ? WHERE code_hash = ?", [grant_id, code.code_hash]
+        )
+        row = db.execute(_GRANT_SELECT + " WHERE g.id = ?", [grant_id]).fetchone()
+    return _grant(row)
+
+
+# ---- refresh tokens ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RefreshToken:
+    """An unspent, unexpired refresh token of a live grant (whose scope it carries)."""
+
+    token_hash: str
+    grant: Grant
+
+
+def store_refresh_token(
+    database: Database, raw: str, grant: Grant, now: datetime, lifetime: timedelta
+) -> None:
+    """Keep a new refresh token of the grant, as a hash."""
+    with database.write() as db:
+        db["oauth_refresh_tokens"].insert(
+            {
+                "token_hash": hash_secret(raw),
+                "grant_id": grant.id,
+                "issued_at": to_iso(now),
+                "expires_at": to_iso(now + lifetime),
+            }
+        )
+
+
+def look_up_refresh_token(database: Database, raw: str, now: datetime) -> RefreshToken | None:
+    """Return the token if it may be used now. A spent token presented again means it leaked:
+    the whole family is revoked."""
+    with database.write() as db:
+        row = db.execute(
+            "SELECT * FROM oauth_refresh_tokens WHERE token_hash = ?", [hash_secret(raw)]
+        ).fetchone()
+        if row is None:
+            return None
+        if row["rotated_at"] is not None:
+            _revoke_family(db, row["grant_id"], now, "refresh token replayed")
+            return None
+        grant = find_live_grant(db.conn, row["grant_id"])
+    if grant is None or from_iso(row["expires_at"]) <= now:
+        return None
+    return RefreshToken(token_hash=row["token_hash"], grant=grant)
+
+
+def spend_refresh_token(database: Database, token: RefreshToken, now: datetime) -> bool:
+    """Mark the token used (it is replaced by a new one); False, and the family revoked, if it
+    was spent meanwhile by a concurrent request."""
+    with database.write() as db:
+        spent = db.execute(
+            "UPDATE oauth_refresh_tokens SET rotated_at = ? "
+            "WHERE token_hash = ? AND rotated_at IS NULL",
+            [to_iso(now), token.token_hash],
+        )
+        if spent.rowcount == 0:
+            _revoke_family(db, token.grant.id, now, "refresh token replayed")
+            return False
+        db.execute(
+            "UPDATE oauth_grants SET last_used_at = ? WHERE id = ?", [to_iso(now), token.grant.id]
+        )
+    return True
+
+
+def find_refresh_token_grant(conn: sqlite3.Connection, raw: str) -> Grant | None:
+    """Return the live grant a refresh token (spent or not) belongs to, for revocation."""
+    row = conn.execute(
+        "SELECT grant_id FROM oauth_refresh_tokens WHERE token_hash = ?", [hash_secret(raw)]
+    ).fetchone()
+    return find_live_grant(conn, row["grant_id"]) if row else None

@@ -1,0 +1,175 @@
+"""OAuth 2.0 endpoints for apps on this computer: consent page, token, revocation, metadata.
+
+The protocol is Authlib's (`server.auth.oauth_server`); this module only carries HTTP to it.
+The consent page posts its answer as JSON with the CSRF token, like every page of the app,
+and is sent back where to go: the browser then leaves for the app's loopback address.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from authlib.oauth2 import OAuth2Error
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from server.auth.oauth import ACCESS_TOKEN_ALGORITHM, AUTH_METHODS, GRANT_TYPES, SCOPES, Consent
+from server.auth.web import Principal, session_principal, signing_key
+from server.db.request import reader
+from server.domain.books import CAN_WRITE, list_books, member_role
+from server.errors import AppError, NotFound, Unauthorized, ValidationFailed
+from server.pages import needs_sign_in
+
+if TYPE_CHECKING:
+    from authlib.integrations.flask_oauth2 import AuthorizationServer
+
+bp = Blueprint("oauth", __name__)
+
+SCOPE_TEXTS = {
+    "read": "See the book's accounts, transactions, budgets and reports",
+    "write": "Add, change and delete the book's data",
+}
+
+
+class AuthorizationRefused(AppError):
+    status, title, code = 400, "Authorization request refused", "oauth_request_refused"
+
+
+def _refusal(error: OAuth2Error) -> Response:
+    """Send the error back to the app when its redirect URI is known good, else show it."""
+    if error.redirect_uri:
+        return oauth_server().handle_error_response(None, error)
+    detail = error.description or error.error
+    return Response(
+        render_template(
+            "pages/error.html",
+            page="error",
+            status=400,
+            detail=f"This app's request cannot be accepted: {detail}",
+        ),
+        status=400,
+    )
+
+
+def _signed_in_user() -> Principal:
+    """The user answering, signed in to the app itself (an app's token cannot say yes)."""
+    if g.get("principal") is None:
+        raise Unauthorized("Sign in to Tallybook to answer this app.")
+    return session_principal()
+
+
+def oauth_server() -> AuthorizationServer:
+    """Return the app's authorization server, built on the first request that needs it."""
+    extensions = current_app.extensions
+    if "tallybook.oauth" not in extensions:
+        from server.auth.oauth_server import build_server  # see its module docstring
+
+        extensions["tallybook.oauth"] = build_server()
+    return extensions["tallybook.oauth"]
+
+
+@bp.get("/oauth/authorize")
+def authorize() -> Any:
+    """The consent page: which app asks for which book, with which scopes."""
+    if redirect_to := needs_sign_in():
+        return redirect_to
+    principal = _signed_in_user()
+    try:
+        grant = oauth_server().get_consent_grant(end_user=principal.user)
+    except OAuth2Error as error:
+        return _refusal(error)
+    books = list_books(reader(), principal.user.id)
+    asked_book = request.args.get("book_id", type=int)
+    if asked_book is not None:
+        books = [book for book in books if book.id == asked_book]
+    scopes = grant.request.scope.split()
+    return render_template(
+        "pages/consent.html",
+        page="consent",
+        client=grant.client.record,
+        redirect_uri=grant.request.payload.redirect_uri,
+        scopes=[(scope, SCOPE_TEXTS[scope]) for scope in scopes],
+        books=books,
+        asked_book=asked_book,
+        wants_write="write" in scopes,
+    )
+
+
+@bp.post("/oauth/authorize")
+def decide() -> Any:
+    """The user's answer: `{"allow": true, "book_id": 3}` or `{"allow": false}`.
+
+    Answers `{"redirect_to": url}`: the app's redirect URI with a code, or with an error.
+    """
+    principal = _signed_in_user()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("allow"), bool):
+        raise ValidationFailed.on("allow", "Say true to allow the app or false to deny it.")
+    server = oauth_server()
+    try:
+        grant = server.get_consent_grant(end_user=principal.user)
+    except OAuth2Error as error:
+        raise AuthorizationRefused(error.description or error.error) from None
+    consent = None
+    if body["allow"]:
+        book_id = body.get("book_id")
+        asked_book = request.args.get("book_id", type=int)
+        if not isinstance(book_id, int) or isinstance(book_id, bool):
+            raise ValidationFailed.on("book_id", "Choose the book the app may use.")
+        if asked_book is not None and book_id != asked_book:
+            raise ValidationFailed.on("book_id", "The app asked for another book.")
+        try:
+            role = member_role(reader(), principal.user.id, book_id)
+        except NotFound as error:
+            raise ValidationFailed.on("book_id", str(error)) from None
+        scope = grant.request.scope
+        if role not in CAN_WRITE:  # a viewer can let an app read, no more
+            scope = "read"
+        consent = Consent(principal.user.id, book_id, scope)
+    response = server.create_authorization_response(grant=grant, grant_user=consent)
+    location = response.headers.get("Location")
+    if location is None:
+        raise AuthorizationRefused(response.get_data(as_text=True))
+    return jsonify(redirect_to=location)
+
+
+@bp.post("/oauth/token")
+def token() -> Response:
+    """Exchange a code (with its PKCE verifier) or a refresh token for new tokens."""
+    return oauth_server().create_token_response()
+
+
+@bp.post("/oauth/revoke")
+def revoke() -> Response:
+    """Revoke a token (RFC 7009): the app's whole grant ends with it."""
+    return oauth_server().create_endpoint_response("revocation")
+
+
+@bp.get("/oauth/jwks.json")
+def jwks() -> Response:
+    """The public key that signs access tokens, for apps that check them."""
+    from server.auth.access_tokens import public_jwks  # see server.auth.oauth_server
+
+    return jsonify(public_jwks(signing_key()))
+
+
+@bp.get("/.well-known/oauth-authorization-server")
+def metadata() -> Response:
+    """Authorization server metadata (RFC 8414)."""
+    issuer = request.host_url.rstrip("/")
+    return jsonify(
+        issuer=issuer,
+        authorization_endpoint=issuer + url_for("oauth.authorize"),
+        token_endpoint=issuer + url_for("oauth.token"),
+        revocation_endpoint=issuer + url_for("oauth.revoke"),
+        jwks_uri=issuer + url_for("oauth.jwks"),
+        scopes_supported=list(SCOPES),
+        response_types_supported=["code"],
+        response_modes_supported=["query"],
+        grant_types_supported=list(GRANT_TYPES),
+        code_challenge_methods_supported=["S256"],
+        token_endpoint_auth_methods_supported=list(AUTH_METHODS),
+        revocation_endpoint_auth_methods_supported=list(AUTH_METHODS),
+        access_token_signing_alg_values_supported=[ACCESS_TOKEN_ALGORITHM],
+        service_documentation=issuer + url_for("pages.api_docs"),
+    )

@@ -1,0 +1,602 @@
+"""OAuth 2.0 for apps on this computer: the whole flow, and every way to cheat it refused."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from joserfc import jwt
+from joserfc.jwk import ECKey
+
+from server.auth.access_tokens import issue_access_token
+from server.auth.oauth import find_live_grant
+from server.auth.web import signing_key
+from server.clock import utcnow
+from tests.api.conftest import BOOKS, post
+
+REDIRECT = "http://127.0.0.1/callback"
+PORT = 53117
+
+
+def s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def query_of(location: str) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()}
+
+
+@dataclass
+class App:
+    """A registered app going through the flow with the Flask test client."""
+
+    client_id: str
+    client: Any  # the anonymous test client the app uses for its own requests
+    secret: str | None = None
+    redirect_uri: str = f"http://127.0.0.1:{PORT}/callback"
+    verifier: str = field(default_factory=lambda: secrets.token_urlsafe(48))
+
+    def authorize_query(self, **overrides: Any) -> str:
+        params = {
+            "response_type": "code",
+            "client_id": self.client_id,
+            "redirect_uri": self.redirect_uri,
+            "scope": "read",
+            "state": "st4te",
+            "code_challenge": s256(self.verifier),
+            "code_challenge_method": "S256",
+        }
+        params.update(overrides)
+        return urlencode({key: value for key, value in params.items() if value is not None})
+
+    def token(self, **form: Any) -> Any:
+        body = {"client_id": self.client_id, **form}
+        if self.secret is not None:
+            body["client_secret"] = self.secret
+        return self.client.post("/oauth/token", data=body)
+
+    def exchange(self, code: str, **overrides: Any) -> Any:
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": self.redirect_uri,
+            "code_verifier": self.verifier,
+        }
+        form.update(overrides)
+        return self.token(**{key: value for key, value in form.items() if value is not None})
+
+    def refresh(self, refresh_token: str, **form: Any) -> Any:
+        return self.token(grant_type="refresh_token", refresh_token=refresh_token, **form)
+
+    def api(self, access_token: str, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {access_token}"}
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def book(alex) -> int:
+    book_id = post(alex, BOOKS, {"name": "Household", "currency": "EUR"})["id"]
+    post(alex, f"{BOOKS}/{book_id}/accounts", {"name": "Checking", "type": "checking"})
+    return book_id
+
+
+@pytest.fixture
+def other_book(alex) -> int:
+    return post(alex, BOOKS, {"name": "Club", "currency": "EUR"})["id"]
+
+
+def register(alex, *, confidential: bool = False, uris: list[str] | None = None) -> dict:
+    response = alex.post(
+        "/api/v1/oauth/clients",
+        json={
+            "name": "Receipt <b>scanner</b>",
+            "redirect_uris": uris or [REDIRECT],
+            "confidential": confidential,
+        },
+    )
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+@pytest.fixture
+def app_client(app, alex) -> App:
+    created = register(alex)
+    return App(created["client_id"], app.test_client())
+
+
+def consent(user, app_client: App, chosen: int | None, *, allow: bool = True, **overrides):
+    """The user answers the consent page, choosing the book `chosen`; returns the answer."""
+    query = app_client.authorize_query(**overrides)
+    page = user.get(f"/oauth/authorize?{query}")
+    assert page.status_code == 200, page.get_data(as_text=True)
+    body = {"allow": allow} | ({"book_id": chosen} if chosen is not None else {})
+    return user.post(f"/oauth/authorize?{query}", json=body)
+
+
+def code_for(user, app_client: App, book_id: int, **overrides) -> str:
+    answer = consent(user, app_client, book_id, **overrides)
+    assert answer.status_code == 200, answer.json
+    location = answer.json["redirect_to"]
+    assert location.startswith(app_client.redirect_uri + "?")
+    params = query_of(location)
+    assert params["state"] == "st4te"
+    return params["code"]
+
+
+def tokens_for(user, app_client: App, book_id: int, **overrides) -> dict:
+    response = app_client.exchange(code_for(user, app_client, book_id, **overrides))
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def claims_of(access_token: str) -> dict:
+    payload = access_token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+# ---- the flow --------------------------------------------------------------------------------
+
+
+def test_metadata_describes_pkce_s256_and_code_flow_only(client):
+    response = client.get("/.well-known/oauth-authorization-server")
+    assert response.status_code == 200
+    meta = response.json
+    assert meta["issuer"] == "http://localhost"
+    assert meta["authorization_endpoint"] == "http://localhost/oauth/authorize"
+    assert meta["token_endpoint"] == "http://localhost/oauth/token"
+    assert meta["revocation_endpoint"] == "http://localhost/oauth/revoke"
+    assert meta["code_challenge_methods_supported"] == ["S256"]
+    assert meta["response_types_supported"] == ["code"]
+    assert set(meta["grant_types_supported"]) == {"authorization_code", "refresh_token"}
+    assert meta["scopes_supported"] == ["read", "write"]
+    keys = client.get(meta["jwks_uri"].removeprefix("http://localhost")).json["keys"]
+    assert keys[0]["kty"] == "EC" and "d" not in keys[0]
+
+
+def test_whole_flow_gives_a_token_for_exactly_one_book(app, alex, app_client, book, other_book):
+    page = alex.get(f"/oauth/authorize?{app_client.authorize_query()}")
+    html = page.get_data(as_text=True)
+    assert "Receipt &lt;b&gt;scanner&lt;/b&gt;" in html  # the app's name, escaped
+    assert "Household (EUR)" in html and "Club (EUR)" in html
+    assert app_client.redirect_uri in html
+    tokens = tokens_for(alex, app_client, book)
+    assert tokens["token_type"] == "Bearer"
+    assert tokens["expires_in"] == 300
+    assert tokens["scope"] == "read"
+    assert tokens["refresh_token"].startswith("tb_rt_")
+    claims = claims_of(tokens["access_token"])
+    assert claims["aud"] == "tallybook-api"
+    assert claims["sub"] == str(alex.user.id)
+    assert claims["book"] == book
+    assert claims["scope"] == "read"
+    assert claims["exp"] - claims["iat"] == 300
+    access = tokens["access_token"]
+    accounts = app_client.api(access, "GET", f"{BOOKS}/{book}/accounts")
+    assert accounts.status_code == 200
+    assert [a["name"] for a in accounts.json["items"]] == ["Checking"]
+    assert [b["id"] for b in app_client.api(access, "GET", BOOKS).json["items"]] == [book]
+    assert app_client.api(access, "GET", "/api/v1/me").status_code == 200
+    assert app_client.api(access, "GET", "/api/v1/health").status_code == 200
+    # Not the other book, nor anything outside its book.
+    assert app_client.api(access, "GET", f"{BOOKS}/{other_book}/accounts").status_code == 404
+    assert app_client.api(access, "GET", f"{BOOKS}/{other_book}").status_code == 404
+    assert app_client.api(access, "GET", "/api/v1/tokens").status_code == 403
+    assert app_client.api(access, "GET", "/api/v1/authorized-apps").status_code == 403
+    assert (
+        app_client.api(access, "POST", BOOKS, json={"name": "x", "currency": "EUR"}).status_code
+        == 403
+    )
+    # Read scope: no writes.
+    write = app_client.api(
+        access, "POST", f"{BOOKS}/{book}/accounts", json={"name": "New", "type": "cash"}
+    )
+    assert write.status_code == 403
+
+
+def test_write_scope_writes_and_use_shows_in_authorized_apps(alex, app_client, book):
+    tokens = tokens_for(alex, app_client, book, scope="write")
+    assert tokens["scope"] == "read write"
+    created = app_client.api(
+        tokens["access_token"],
+        "POST",
+        f"{BOOKS}/{book}/accounts",
+        json={"name": "Savings", "type": "savings"},
+    )
+    assert created.status_code == 201, created.json
+    # Writing outside its book is refused, even with an administrator's write access.
+    for method, path, body in (
+        ("PATCH", "/api/v1/instance", {"registration_open": True}),
+        ("POST", BOOKS, {"name": "Another", "currency": "EUR"}),
+        ("POST", "/api/v1/demo-books", {"currency": "EUR"}),
+    ):
+        assert app_client.api(tokens["access_token"], method, path, json=body).status_code == 403
+    apps = alex.get("/api/v1/authorized-apps").json["items"]
+    assert [(a["name"], a["book_id"], a["book_name"], a["scope"]) for a in apps] == [
+        ("Receipt <b>scanner</b>", book, "Household", "read write")
+    ]
+    assert apps[0]["last_used_at"] is not None
+
+
+def test_user_revoking_the_app_stops_its_tokens_at_once(alex, app_client, book):
+    tokens = tokens_for(alex, app_client, book)
+    grant_id = alex.get("/api/v1/authorized-apps").json["items"][0]["id"]
+    assert alex.delete(f"/api/v1/authorized-apps/{grant_id}").status_code == 204
+    assert app_client.api(tokens["access_token"], "GET", BOOKS).status_code == 401
+    assert app_client.refresh(tokens["refresh_token"]).json["error"] == "invalid_grant"
+    assert alex.get("/api/v1/authorized-apps").json["items"] == []
+    assert alex.delete(f"/api/v1/authorized-apps/{grant_id}").status_code == 404
+
+
+def test_deny_sends_access_denied_back_with_the_state(alex, app_client, book):
+    answer = consent(alex, app_client, None, allow=False)
+    params = query_of(answer.json["redirect_to"])
+    assert (params["error"], params["state"]) == ("access_denied", "st4te")
+    assert "code" not in params
+    assert alex.get("/api/v1/authorized-apps").json["items"] == []
+
+
+def test_consent_needs_the_signed_in_user(client, alex, app_client, book):
+    query = app_client.authorize_query()
+    page = client.get(f"/oauth/authorize?{query}")
+    assert page.status_code == 302
+    assert page.headers["Location"].startswith("/login?next=/oauth/authorize")
+    assert (
+        client.post(f"/oauth/authorize?{query}", json={"allow": True, "book_id": book}).status_code
+        == 401
+    )
+    # The session's CSRF token is required to answer.
+    no_csrf = alex.client.post(f"/oauth/authorize?{query}", json={"allow": True, "book_id": book})
+    assert no_csrf.status_code == 403
+
+
+def test_a_personal_token_cannot_answer_for_the_user(alex, app_client, book, make_token):
+    token = make_token(alex.user, "write")
+    answer = app_client.client.post(
+        f"/oauth/authorize?{app_client.authorize_query()}",
+        json={"allow": True, "book_id": book},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 403
+
+
+def test_a_book_the_user_is_not_in_cannot_be_given(make_user, sign_in, alex, app_client, book):
+    make_user("sam")
+    sam = sign_in("sam")
+    answer = consent(sam, app_client, book)
+    assert answer.status_code == 422
+    assert answer.json["errors"][0]["field"] == "book_id"
+    # Nor another book than the one the app asked for.
+    answer = consent(alex, app_client, book + 1, book_id=book)
+    assert answer.status_code == 422
+
+
+def test_a_viewer_lets_an_app_read_only(make_user, sign_in, alex, app_client, book):
+    make_user("sam")
+    sam = sign_in("sam")
+    assert (
+        alex.post(f"{BOOKS}/{book}/members", json={"username": "sam", "role": "viewer"}).status_code
+        == 201
+    )
+    tokens = tokens_for(sam, app_client, book, scope="read write")
+    assert tokens["scope"] == "read"
+
+
+def test_confidential_app_needs_its_secret_and_pkce_too(app, alex, book):
+    created = register(alex, confidential=True)
+    assert created["client_secret"].startswith("tb_secret_")
+    confidential = App(created["client_id"], app.test_client(), secret=created["client_secret"])
+    code = code_for(alex, confidential, book)
+    assert confidential.exchange(code, code_verifier=None).json["error"] == "invalid_request"
+    wrong_secret = App(created["client_id"], app.test_client(), secret="tb_secret_nope")
+    wrong_secret.verifier = confidential.verifier
+    assert wrong_secret.exchange(code).json["error"] == "invalid_client"
+    assert confidential.exchange(code).status_code == 200
+
+
+def test_any_port_of_the_registered_loopback_uri_is_accepted(alex, app_client, book):
+    for uri in ("http://127.0.0.1:8/callback", "http://127.0.0.1/callback"):
+        app_client.redirect_uri = uri
+        assert app_client.exchange(code_for(alex, app_client, book)).status_code == 200
+
+
+# ---- every way to cheat -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"code_challenge": None, "code_challenge_method": None}, "invalid_request"),
+        ({"code_challenge_method": None}, "invalid_request"),  # would default to plain
+        ({"code_challenge_method": "plain"}, "invalid_request"),
+        ({"code_challenge": "short"}, "invalid_request"),
+        ({"response_type": "token"}, "unsupported_response_type"),  # no implicit grant
+        ({"scope": "admin"}, "invalid_scope"),
+    ],
+)
+def test_bad_authorization_requests_go_back_to_the_app_with_an_error(
+    alex, app_client, book, overrides, error
+):
+    page = alex.get(f"/oauth/authorize?{app_client.authorize_query(**overrides)}")
+    assert page.status_code == 302
+    params = query_of(page.headers["Location"])
+    assert page.headers["Location"].startswith(app_client.redirect_uri)
+    assert params["error"] == error
+    assert params["state"] == "st4te"
+
+
+@pytest.mark.parametrize(
+    "redirect_uri",
+    [
+        "http://127.0.0.1:53117/other",  # another path
+        "http://127.0.0.1:53117/callback/",
+        "http://127.0.0.1:53117/callback?x=1",
+        "https://127.0.0.1:53117/callback",  # another scheme
+        "http://localhost:53117/callback",  # a name, not the IP literal
+        "http://[::1]:53117/callback",  # another IP
+        "http://evil.example/callback",
+        "http://127.0.0.1.evil.example/callback",
+        "http://user@127.0.0.1:53117/callback",
+        None,  # a loopback app must say its port
+    ],
+)
+def test_redirect_uri_mismatch_is_shown_never_followed(alex, app_client, redirect_uri):
+    page = alex.get(f"/oauth/authorize?{app_client.authorize_query(redirect_uri=redirect_uri)}")
+    assert page.status_code == 400
+    assert "Location" not in page.headers
+    assert "cannot be accepted" in page.get_data(as_text=True)
+
+
+def test_unknown_app_is_shown_never_followed(alex, app_client):
+    page = alex.get(f"/oauth/authorize?{app_client.authorize_query(client_id='tb_app_nobody')}")
+    assert page.status_code == 400 and "Location" not in page.headers
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "http://example.com/callback",
+        "https://127.0.0.1/callback",
+        "http://localhost/callback",
+        "http://127.0.0.1/callback#frag",
+        "http://me:pw@127.0.0.1/callback",
+        "myapp:/callback",
+        "http://127.0.0.1:99999/callback",
+    ],
+)
+def test_only_loopback_redirect_uris_can_be_registered(alex, uri):
+    response = alex.post("/api/v1/oauth/clients", json={"name": "Bad", "redirect_uris": [uri]})
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "redirect_uris"
+
+
+def test_wrong_or_missing_code_verifier_is_refused(alex, app_client, book):
+    code = code_for(alex, app_client, book)
+    assert (
+        app_client.exchange(code, code_verifier=secrets.token_urlsafe(48)).json["error"]
+        == "invalid_grant"
+    )
+    assert app_client.exchange(code, code_verifier=None).json["error"] == "invalid_request"
+    # Refusals did not spend the code: the app with the right verifier still gets its tokens.
+    assert app_client.exchange(code).status_code == 200
+
+
+def test_token_request_with_another_redirect_uri_is_refused(alex, app_client, book):
+    code = code_for(alex, app_client, book)
+    response = app_client.exchange(code, redirect_uri="http://127.0.0.1:1/callback")
+    assert response.status_code == 400 and response.json["error"] == "invalid_grant"
+
+
+def test_another_app_cannot_use_the_code(app, alex, app_client, book):
+    code = code_for(alex, app_client, book)
+    thief = App(register(alex)["client_id"], app.test_client(), verifier=app_client.verifier)
+    assert thief.exchange(code).json["error"] == "invalid_grant"
+
+
+def test_reused_code_is_refused_and_revokes_what_it_gave(alex, app_client, book):
+    code = code_for(alex, app_client, book)
+    first = app_client.exchange(code)
+    assert first.status_code == 200
+    again = app_client.exchange(code)
+    assert again.status_code == 400 and again.json["error"] == "invalid_grant"
+    assert app_client.api(first.json["access_token"], "GET", BOOKS).status_code == 401
+    assert app_client.refresh(first.json["refresh_token"]).json["error"] == "invalid_grant"
+
+
+def test_expired_code_is_refused(app, alex, app_client, book):
+    app.config["OAUTH_CODE_LIFETIME"] = 0
+    code = code_for(alex, app_client, book)
+    assert app_client.exchange(code).json["error"] == "invalid_grant"
+
+
+@pytest.mark.parametrize("grant_type", ["password", "client_credentials", "implicit"])
+def test_no_other_grant_types(app_client, grant_type):
+    response = app_client.token(grant_type=grant_type, username="alex", password="x")
+    assert response.status_code == 400
+    assert response.json["error"] == "unsupported_grant_type"
+
+
+def test_refresh_rotates_and_a_replayed_token_revokes_the_family(alex, app_client, book):
+    tokens = tokens_for(alex, app_client, book)
+    refreshed = app_client.refresh(tokens["refresh_token"])
+    assert refreshed.status_code == 200, refreshed.json
+    new = refreshed.json
+    assert new["refresh_token"] != tokens["refresh_token"]
+    assert app_client.api(new["access_token"], "GET", BOOKS).status_code == 200
+    # The old refresh token comes back: someone copied it. Every token of the family dies.
+    replay = app_client.refresh(tokens["refresh_token"])
+    assert replay.status_code == 400 and replay.json["error"] == "invalid_grant"
+    assert app_client.api(new["access_token"], "GET", BOOKS).status_code == 401
+    assert app_client.refresh(new["refresh_token"]).json["error"] == "invalid_grant"
+    assert alex.get("/api/v1/authorized-apps").json["items"] == []
+
+
+def test_refresh_cannot_widen_the_scope_but_may_narrow_it(alex, app_client, book):
+    tokens = tokens_for(alex, app_client, book, scope="read")
+    wider = app_client.refresh(tokens["refresh_token"], scope="read write")
+    assert wider.status_code == 400 and wider.json["error"] == "invalid_scope"
+    write_tokens = tokens_for(alex, app_client, book, scope="write")
+    narrower = app_client.refresh(write_tokens["refresh_token"], scope="read")
+    assert narrower.status_code == 200
+    assert claims_of(narrower.json["access_token"])["scope"] == "read"
+    # The new refresh token keeps the scope granted at first.
+    again = app_client.refresh(narrower.json["refresh_token"], scope="read write")
+    assert again.status_code == 200
+
+
+def test_refresh_by_another_app_or_after_expiry_is_refused(app, alex, app_client, book):
+    tokens = tokens_for(alex, app_client, book)
+    thief = App(register(alex)["client_id"], app.test_client())
+    assert thief.refresh(tokens["refresh_token"]).json["error"] == "invalid_grant"
+    app.config["OAUTH_REFRESH_TOKEN_LIFETIME"] = 0
+    expiring = tokens_for(alex, app_client, book)
+    assert app_client.refresh(expiring["refresh_token"]).json["error"] == "invalid_grant"
+
+
+def _grant(app, alex_client_tokens: dict):
+    claims = claims_of(alex_client_tokens["access_token"])
+    with app.app_context():
+        from server.db.request import reader
+
+        return find_live_grant(reader(), claims["grant"])
+
+
+def _forge(app, claims: dict, header: dict | None = None, key: ECKey | None = None) -> str:
+    with app.app_context():
+        real = signing_key()
+    header = header or {"alg": "ES256", "typ": "at+jwt"}
+    return jwt.encode(header, claims, key or real, algorithms=[header["alg"]])
+
+
+def test_expired_access_token_is_refused(app, alex, app_client, book):
+    tokens = tokens_for(alex, app_client, book)
+    grant = _grant(app, tokens)
+    with app.app_context():
+        old = issue_access_token(signing_key(), grant, "read", utcnow() - timedelta(hours=1), 300)
+    assert app_client.api(old, "GET", BOOKS).status_code == 401
+    with app.app_context():
+        fresh = issue_access_token(signing_key(), grant, "read", utcnow(), 300)
+    assert app_client.api(fresh, "GET", BOOKS).status_code == 200
+
+
+def _valid_claims(app, alex, app_client, book) -> dict:
+    return claims_of(tokens_for(alex, app_client, book)["access_token"])
+
+
+def test_forged_tokens_are_refused(app, alex, app_client, book, other_book):
+    claims = _valid_claims(app, alex, app_client, book)
+    assert app_client.api(_forge(app, claims), "GET", BOOKS).status_code == 200  # the control
+
+    def refused(token: str) -> bool:
+        return app_client.api(token, "GET", f"{BOOKS}/{book}/accounts").status_code == 401
+
+    assert refused(_forge(app, {**claims, "aud": "another-api"}))
+    assert refused(_forge(app, {key: v for key, v in claims.items() if key != "aud"}))
+    assert refused(_forge(app, {key: v for key, v in claims.items() if key != "exp"}))
+    assert refused(_forge(app, {key: v for key, v in claims.items() if key != "iat"}))
+    assert refused(
+        _forge(app, {**claims, "iat": claims["iat"] + 3600, "exp": claims["exp"] + 3600})
+    )
+    assert refused(_forge(app, {**claims, "book": other_book}))  # a token for another book
+    assert refused(_forge(app, {**claims, "scope": "read write"}))  # more than granted
+    assert refused(_forge(app, {**claims, "scope": "admin"}))
+    assert refused(_forge(app, {**claims, "sub": "999"}))
+    assert refused(_forge(app, claims, header={"alg": "ES256"}))  # not typed as an access token
+    assert refused(_forge(app, claims, key=ECKey.generate_key("P-256")))  # another key
+
+    # alg none: no signature at all.
+    def b64(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    assert refused(f"{b64({'alg': 'none', 'typ': 'at+jwt'})}.{b64(claims)}.")
+    # A tampered payload under the original signature.
+    genuine = _forge(app, claims)
+    header, _, signature = genuine.split(".")
+    assert refused(f"{header}.{b64({**claims, 'book': other_book})}.{signature}")
+    # A flipped bit in the signature.
+    flipped = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
+    assert refused(f"{header}.{genuine.split('.')[1]}.{flipped}")
+    assert refused("not.a.jwt")
+
+
+def test_revocation_endpoint_ends_the_grant(app, alex, app_client, book):
+    tokens = tokens_for(alex, app_client, book)
+    # Another app cannot revoke it.
+    other = App(register(alex)["client_id"], app.test_client())
+    stolen = other.client.post(
+        "/oauth/revoke", data={"client_id": other.client_id, "token": tokens["refresh_token"]}
+    )
+    assert stolen.status_code == 400
+    assert app_client.api(tokens["access_token"], "GET", BOOKS).status_code == 200
+    response = app_client.client.post(
+        "/oauth/revoke",
+        data={
+            "client_id": app_client.client_id,
+            "token": tokens["refresh_token"],
+            "token_type_hint": "refresh_token",
+        },
+    )
+    assert response.status_code == 200
+    assert app_client.api(tokens["access_token"], "GET", BOOKS).status_code == 401
+    # An unknown token is answered 200 too (RFC 7009 2.2).
+    unknown = app_client.client.post(
+        "/oauth/revoke", data={"client_id": app_client.client_id, "token": "tb_rt_unknown"}
+    )
+    assert unknown.status_code == 200
+
+
+def test_revoking_an_access_token_ends_the_grant(alex, app_client, book):
+    tokens = tokens_for(alex, app_client, book)
+    response = app_client.client.post(
+        "/oauth/revoke", data={"client_id": app_client.client_id, "token": tokens["access_token"]}
+    )
+    assert response.status_code == 200
+    assert app_client.refresh(tokens["refresh_token"]).json["error"] == "invalid_grant"
+
+
+# ---- registering apps --------------------------------------------------------------------------
+
+
+def test_only_an_administrator_in_a_session_registers_apps(make_user, sign_in, alex, make_token):
+    make_user("sam")
+    sam = sign_in("sam")
+    body = {"name": "x", "redirect_uris": [REDIRECT]}
+    assert sam.post("/api/v1/oauth/clients", json=body).status_code == 403
+    assert sam.get("/api/v1/oauth/clients").status_code == 403
+    token = make_token(alex.user, "write")
+    by_token = alex.client.post(
+        "/api/v1/oauth/clients", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert by_token.status_code == 403
+    created = register(alex)
+    assert created["client_secret"] is None and created["confidential"] is False
+    listed = alex.get("/api/v1/oauth/clients").json["items"]
+    assert [c["client_id"] for c in listed] == [created["client_id"]]
+    assert "client_secret" not in listed[0]
+
+
+def test_removing_an_app_ends_every_grant_it_had(alex, app_client, book):
+    tokens = tokens_for(alex, app_client, book)
+    client_pk = alex.get("/api/v1/oauth/clients").json["items"][0]["id"]
+    assert alex.delete(f"/api/v1/oauth/clients/{client_pk}").status_code == 204
+    assert app_client.api(tokens["access_token"], "GET", BOOKS).status_code == 401
+    assert alex.get("/api/v1/authorized-apps").json["items"] == []
+    assert alex.delete(f"/api/v1/oauth/clients/{client_pk}").status_code == 404
+
+
+def test_secrets_are_stored_only_as_hashes(app, alex, app_client, book, database):
+    tokens = tokens_for(alex, app_client, book)
+    created = register(alex, confidential=True)
+    with database.read() as conn:
+        dump = "\n".join(conn.iterdump())
+    assert tokens["refresh_token"] not in dump
+    assert created["client_secret"] not in dump
+    assert not re.search(r"tb_rt_|tb_secret_", dump)

@@ -1,0 +1,37 @@
+// The consent page: send the user's answer, then follow the app's redirect URI with it.
+import { api } from "../api.js";
+import { clearErrors, showProblem } from "../forms.js";
+
+const form = document.getElementById("consent-form");
+const bookSelect = document.getElementById("consent-book");
+const viewerNote = document.querySelector("[data-viewer-note]");
+const WRITERS = new Set(["owner", "editor"]);
+
+function showViewerNote() {
+  if (!viewerNote || !(bookSelect instanceof HTMLSelectElement)) return;
+  const role = bookSelect.selectedOptions[0]?.dataset.role;
+  viewerNote.hidden = WRITERS.has(role);
+}
+
+async function answer(allow, button) {
+  clearErrors(form);
+  const body = { allow };
+  if (allow) body.book_id = Number.parseInt(bookSelect.value, 10);
+  for (const each of form.querySelectorAll("[data-decision]")) each.disabled = true;
+  try {
+    const result = await api("POST", `/oauth/authorize${window.location.search}`, body, {
+      root: "",
+    });
+    button.textContent = allow ? "Allowed: returning to the app…" : "Denied";
+    window.location.assign(result.redirect_to);
+  } catch (err) {
+    showProblem(form, err);
+    for (const each of form.querySelectorAll("[data-decision]")) each.disabled = false;
+  }
+}
+
+for (const button of form.querySelectorAll("[data-decision]")) {
+  button.addEventListener("click", () => answer(button.dataset.decision === "allow", button));
+}
+if (bookSelect instanceof HTMLSelectElement) bookSelect.addEventListener("change", showViewerNote);
+showViewerNote();
