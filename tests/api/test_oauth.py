@@ -164,6 +164,9 @@ def test_metadata_describes_pkce_s256_and_code_flow_only(client):
 
 def test_whole_flow_gives_a_token_for_exactly_one_book(app, alex, app_client, book, other_book):
     page = alex.get(f"/oauth/authorize?{app_client.authorize_query()}")
+    # No other page may frame the consent page to trick a click on Allow.
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
     html = page.get_data(as_text=True)
     assert "Receipt &lt;b&gt;scanner&lt;/b&gt;" in html  # the app's name, escaped
     assert "Household (EUR)" in html and "Club (EUR)" in html
