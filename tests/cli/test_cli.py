@@ -353,3 +353,45 @@ def test_doctor_finds_kept_sums_that_differ_and_repairs_them(run, data_dir):
     assert "Repaired" in repaired.stdout and "before" in repaired.stdout
     assert run("doctor").exit_code == 0
     assert "before-repair" in run("backup", "--list").stdout
+
+
+def test_app_register_list_and_remove(run, data_dir):
+    public = run(
+        "app", "register", "--name", "Scanner", "--redirect-uri", "http://127.0.0.1/callback"
+    )
+    assert public.exit_code == 0, public.output
+    client_id = public.stdout.strip()
+    assert client_id.startswith("tb_app_")
+    confidential = run(
+        "app", "register", "--name", "Sync", "--redirect-uri", "http://[::1]/cb", "--confidential"
+    )
+    other_id, secret = confidential.stdout.split()
+    assert secret.startswith("tb_secret_")
+    listed = run("app", "list").stdout.splitlines()
+    assert listed == [
+        f"{client_id}\tScanner\tpublic\thttp://127.0.0.1/callback",
+        f"{other_id}\tSync\tconfidential\thttp://[::1]/cb",
+    ]
+    removed = run("app", "remove", client_id)
+    assert removed.exit_code == 0 and "Removed Scanner." in removed.stdout
+    assert run("app", "list").stdout.splitlines() == [listed[1]]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--name", "x", "--redirect-uri", "http://example.com/cb"], "loopback"),
+        (["--name", "x", "--redirect-uri", "https://127.0.0.1/cb"], "http://"),
+        (["--name", " ", "--redirect-uri", "http://127.0.0.1/cb"], "name"),
+    ],
+)
+def test_app_register_refuses_bad_input(run, args, message):
+    result = run("app", "register", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert run("app", "list").stdout == ""
+
+
+def test_app_remove_unknown(run):
+    result = run("app", "remove", "tb_app_nobody")
+    assert result.exit_code == 1 and "no app 'tb_app_nobody'" in result.stderr
