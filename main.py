@@ -51,10 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         metavar="SECONDS",
         default=None,
-        help="open the window, print one JSON line once the page has loaded, close after SECONDS",
+        help="open the window, print a JSON line per page loaded, close SECONDS after the first",
     )
     # The server's own process, started by the launcher on the socket it bound.
     parser.add_argument("--serve-fd", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--consent-in-window", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -98,6 +99,7 @@ def open_window(url: str, data_dir: Path, smoke_test: float | None, server: Serv
     """Show the window on `url` and return when the user closes it (or the server fails)."""
     import webview
 
+    from server.launcher import CONSENT_PATH
     from server.paths import resource_root
 
     window = webview.create_window(
@@ -109,13 +111,19 @@ def open_window(url: str, data_dir: Path, smoke_test: float | None, server: Serv
         text_select=True,  # people copy amounts; also avoids an inline style our CSP refuses
     )
     server.on_exit(window.destroy)  # a server that fails to start closes the window
+
+    def show_consent(path: str) -> None:
+        # An app asks for access and the user's browser is not signed in: ask here.
+        if path.startswith(CONSENT_PATH):
+            window.load_url(url.rstrip("/") + path)
+            window.restore()
+            window.show()
+
+    server.on_show(show_consent)
     if smoke_test is not None:
-        reported = threading.Event()
+        closing = threading.Event()
 
         def report_loaded() -> None:
-            if reported.is_set():
-                return
-            reported.set()
             try:
                 line = {
                     "event": "loaded",
@@ -127,7 +135,9 @@ def open_window(url: str, data_dir: Path, smoke_test: float | None, server: Serv
                 }
                 print("TALLYBOOK_WINDOW " + json.dumps(line), flush=True)
             finally:
-                threading.Timer(smoke_test, window.destroy).start()
+                if not closing.is_set():  # SECONDS after the first page, whatever loads next
+                    closing.set()
+                    threading.Timer(smoke_test, window.destroy).start()
 
         window.events.loaded += report_loaded
     webview.start(
@@ -147,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve_fd is not None:
         from server.launcher import serve_child
 
-        return serve_child(args.serve_fd, data_dir)
+        return serve_child(args.serve_fd, data_dir, consent_in_window=args.consent_in_window)
 
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium's sandbox refuses to run as root; only then is it switched off.
@@ -162,11 +172,16 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return EXIT_IN_USE
     server = None
+    use_window = not args.browser and display_available() and window_support_installed()
     try:
         server = start_beside_window(
-            own_command(), data_dir, args.port, fallback_to_any=args.port == PREFERRED_PORT
+            own_command(),
+            data_dir,
+            args.port,
+            fallback_to_any=args.port == PREFERRED_PORT,
+            window=use_window,
         )
-        if args.browser or not display_available() or not window_support_installed():
+        if not use_window:
             server.wait_until_ready()
             if args.browser:
                 reason = "Browser mode (--browser)."

@@ -25,6 +25,9 @@ from pathlib import Path
 log = logging.getLogger("tallybook.desktop")
 
 READY_LINE = "TALLYBOOK_SERVER_READY"
+# The server asks the window to show an app's consent page (a browser not signed in waits).
+SHOW_LINE = "TALLYBOOK_SHOW_CONSENT "
+CONSENT_PATH = "/oauth/authorize?"
 LISTEN_BACKLOG = 128
 
 
@@ -46,11 +49,21 @@ def bind_listening_socket(port: int, fallback_to_any: bool) -> socket.socket:
 class ServerProcess:
     """The server in a child process (`<command> --serve-fd FD --data-dir D`)."""
 
-    def __init__(self, command: list[str], sock: socket.socket, data_dir: Path) -> None:
+    def __init__(
+        self, command: list[str], sock: socket.socket, data_dir: Path, *, window: bool
+    ) -> None:
         self.url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
         fd = sock.fileno()
+        self._on_show: Callable[[str], None] | None = None
         self._process = subprocess.Popen(
-            [*command, "--serve-fd", str(fd), "--data-dir", str(data_dir)],
+            [
+                *command,
+                "--serve-fd",
+                str(fd),
+                "--data-dir",
+                str(data_dir),
+                *(["--consent-in-window"] if window else []),
+            ],
             pass_fds=(fd,),
             stdin=subprocess.PIPE,  # the child serves until this closes, even if we crash
             stdout=subprocess.PIPE,
@@ -67,6 +80,8 @@ class ServerProcess:
         for line in self._process.stdout:
             if line.strip() == READY_LINE:
                 self._ready.set()
+            elif line.startswith(SHOW_LINE) and self._on_show is not None:
+                self._on_show(line.removeprefix(SHOW_LINE).strip())
         self._process.wait()
         self._exited.set()
 
@@ -88,6 +103,11 @@ class ServerProcess:
                 callback()
 
         threading.Thread(target=wait, name="server-exit", daemon=True).start()
+
+    def on_show(self, callback: Callable[[str], None]) -> None:
+        """Call `callback(path)` (from another thread) when the server asks the window to show
+        an app's consent page."""
+        self._on_show = callback
 
     @property
     def failed(self) -> bool:
@@ -111,12 +131,24 @@ class ServerProcess:
 class ServerThread:
     """The server in a thread of this process (where a socket cannot be passed to a child)."""
 
-    def __init__(self, sock: socket.socket, data_dir: Path) -> None:
+    def __init__(self, sock: socket.socket, data_dir: Path, *, window: bool) -> None:
         from server import create_app
         from server.serving import start_server
 
-        self._running = start_server(create_app({"DATA_DIR": data_dir}), sock=sock)
+        self._on_show: Callable[[str], None] | None = None
+        config: dict[str, object] = {"DATA_DIR": data_dir}
+        if window:
+            config["CONSENT_IN_WINDOW"] = self._show
+        self._running = start_server(create_app(config), sock=sock)
         self.url = self._running.url
+
+    def _show(self, path: str) -> None:
+        if self._on_show is not None:
+            self._on_show(path)
+
+    def on_show(self, callback: Callable[[str], None]) -> None:
+        """Call `callback(path)` when the server asks the window to show a consent page."""
+        self._on_show = callback
 
     failed = False  # a failure to start raises in __init__ instead
 
@@ -136,23 +168,31 @@ Server = ServerProcess | ServerThread
 
 
 def start_beside_window(
-    command: list[str], data_dir: Path, port: int, fallback_to_any: bool
+    command: list[str], data_dir: Path, port: int, fallback_to_any: bool, *, window: bool
 ) -> Server:
-    """Start the server for the window, without waiting for it."""
+    """Start the server for the window (or, `window` False, for the browser), without waiting
+    for it."""
     sock = bind_listening_socket(port, fallback_to_any)
     if os.name == "posix":
-        return ServerProcess(command, sock, data_dir)
-    return ServerThread(sock, data_dir)
+        return ServerProcess(command, sock, data_dir, window=window)
+    return ServerThread(sock, data_dir, window=window)
 
 
-def serve_child(fd: int, data_dir: Path) -> int:
+def _ask_parent_to_show(path: str) -> None:
+    print(SHOW_LINE + path, flush=True)
+
+
+def serve_child(fd: int, data_dir: Path, *, consent_in_window: bool = False) -> int:
     """The child's side: serve on the inherited socket until standard input closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     from server import create_app
     from server.serving import start_server
 
+    config: dict[str, object] = {"DATA_DIR": data_dir}
+    if consent_in_window:
+        config["CONSENT_IN_WINDOW"] = _ask_parent_to_show
     try:
-        running = start_server(create_app({"DATA_DIR": data_dir}), sock=socket.socket(fileno=fd))
+        running = start_server(create_app(config), sock=socket.socket(fileno=fd))
         running.wait_until_ready()
     except Exception as error:
         log.exception("the server could not start")

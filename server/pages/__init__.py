@@ -76,7 +76,8 @@ def _page_context() -> dict[str, Any]:
     }
 
 
-def _signed_in() -> bool:
+def signed_in() -> bool:
+    """Whether the request comes from a session of the app (not a token)."""
     principal = g.get("principal")
     return principal is not None and principal.session is not None
 
@@ -85,7 +86,7 @@ def needs_sign_in() -> Response | None:
     """Send a visitor to setup (first run) or sign-in, remembering where they were going."""
     if count_users(reader()) == 0:
         return redirect(url_for("pages.setup"))
-    if not _signed_in():
+    if not signed_in():
         return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
     return None
 
@@ -203,7 +204,7 @@ def login() -> Any:
     """Sign in."""
     if count_users(reader()) == 0:
         return redirect(url_for("pages.setup"))
-    if _signed_in():
+    if signed_in():
         return redirect(url_for("pages.home"))
     return render_template(
         "pages/login.html", page="login", registration_open=registration_open(reader())

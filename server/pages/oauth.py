@@ -2,23 +2,28 @@
 
 The protocol is Authlib's (`server.auth.oauth_server`); this module only carries HTTP to it.
 The consent page posts its answer as JSON with the CSRF token, like every page of the app,
-and is sent back where to go: the browser then leaves for the app's loopback address.
+and is sent back where to go: the browser then leaves for the app's loopback address. On the
+desktop, a browser that is not signed in waits while the window asks instead
+(`server.auth.consent_handoffs`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from server.auth.consent_handoffs import ConsentHandoffs, UnknownHandoff
 from server.auth.oauth import ACCESS_TOKEN_ALGORITHM, AUTH_METHODS, GRANT_TYPES, SCOPES, Consent
 from server.auth.web import Principal, session_principal, signing_key
 from server.db.request import reader
 from server.domain.books import CAN_WRITE, list_books, member_role
 from server.errors import AppError, NotFound, Unauthorized, ValidationFailed
-from server.pages import needs_sign_in
+from server.pages import needs_sign_in, signed_in
 
 if TYPE_CHECKING:
     from authlib.integrations.flask_oauth2 import AuthorizationServer
@@ -68,9 +73,35 @@ def oauth_server() -> AuthorizationServer:
     return extensions["tallybook.oauth"]
 
 
+def consent_handoffs() -> ConsentHandoffs:
+    """Return the app's open handoffs to the desktop window."""
+    return current_app.extensions.setdefault("tallybook.consent_handoffs", ConsentHandoffs())
+
+
+def _hand_off_to_window(show_in_window: Callable[[str], None]) -> Any:
+    """Ask in the window, which is signed in, and let this browser wait for the answer."""
+    try:
+        grant = oauth_server().get_consent_grant(end_user=None)
+    except OAuth2Error as error:
+        return _refusal(error)
+    handle = consent_handoffs().open()
+    # The window's copy names the handoff, so it answers there and never hands off again.
+    show_in_window(f"{request.full_path}&{urlencode({'handoff': handle})}")
+    return render_template(
+        "pages/consent_handoff.html",
+        page="consent-handoff",
+        client=grant.client.record,
+        handle=handle,
+        sign_in_url=url_for("pages.login", next=request.full_path),
+    )
+
+
 @bp.get("/oauth/authorize")
 def authorize() -> Any:
     """The consent page: which app asks for which book, with which scopes."""
+    show_in_window = current_app.config.get("CONSENT_IN_WINDOW")
+    if show_in_window and not signed_in() and "handoff" not in request.args:
+        return _hand_off_to_window(show_in_window)
     if redirect_to := needs_sign_in():
         return redirect_to
     principal = _signed_in_user()
@@ -99,7 +130,8 @@ def authorize() -> Any:
 def decide() -> Any:
     """The user's answer: `{"allow": true, "book_id": 3}` or `{"allow": false}`.
 
-    Answers `{"redirect_to": url}`: the app's redirect URI with a code, or with an error.
+    Answers `{"redirect_to": url}`: the app's redirect URI with a code, or with an error. When
+    the window answers for a waiting browser (`handoff`), that browser is sent there instead.
     """
     principal = _signed_in_user()
     body = request.get_json(silent=True)
@@ -130,7 +162,27 @@ def decide() -> Any:
     location = response.headers.get("Location")
     if location is None:
         raise AuthorizationRefused(response.get_data(as_text=True))
-    return jsonify(redirect_to=location)
+    handle = request.args.get("handoff")
+    if handle is None:
+        return jsonify(redirect_to=location, handed_off=False)
+    try:
+        consent_handoffs().answer(handle, location)
+    except UnknownHandoff:
+        raise AuthorizationRefused(
+            "The app's request waited too long: start again from the app."
+        ) from None
+    return jsonify(redirect_to=None, handed_off=True)
+
+
+@bp.get("/oauth/handoff/<handle>")
+def handoff(handle: str) -> Response:
+    """The waiting browser asks whether the window has answered: `{"answered": false}`, or
+    `{"answered": true, "redirect_to": url}` (once; the handoff is then over)."""
+    try:
+        redirect_to = consent_handoffs().collect(handle)
+    except UnknownHandoff:
+        raise NotFound("This request is over: start again from the app.") from None
+    return jsonify(answered=redirect_to is not None, redirect_to=redirect_to)
 
 
 @bp.post("/oauth/token")

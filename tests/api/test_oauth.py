@@ -603,3 +603,69 @@ def test_secrets_are_stored_only_as_hashes(app, alex, app_client, book, database
     assert tokens["refresh_token"] not in dump
     assert created["client_secret"] not in dump
     assert not re.search(r"tb_rt_|tb_secret_", dump)
+
+
+# ---- the desktop: a browser that is not signed in, a window that is ----------------------------
+
+
+@pytest.fixture
+def window_pages(app) -> list[str]:
+    """What the server asks the desktop window to show (as the launcher's hook would)."""
+    shown: list[str] = []
+    app.config["CONSENT_IN_WINDOW"] = shown.append
+    return shown
+
+
+def test_a_browser_not_signed_in_waits_while_the_window_asks(
+    app, alex, app_client, book, window_pages
+):
+    browser = app.test_client()
+    page = browser.get(f"/oauth/authorize?{app_client.authorize_query()}")
+    assert page.status_code == 200
+    assert "Tallybook window" in page.get_data(as_text=True)
+    [path] = window_pages
+    assert path.startswith("/oauth/authorize?")
+    handle = query_of(path)["handoff"]
+    assert browser.get(f"/oauth/handoff/{handle}").json == {"answered": False, "redirect_to": None}
+    # The window, signed in, shows the consent page; the user allows there.
+    assert "Household (EUR)" in alex.get(path).get_data(as_text=True)
+    answer = alex.post(path, json={"allow": True, "book_id": book})
+    assert answer.json == {"redirect_to": None, "handed_off": True}
+    state = browser.get(f"/oauth/handoff/{handle}").json
+    assert state["answered"] is True
+    assert state["redirect_to"].startswith(app_client.redirect_uri + "?")
+    assert app_client.exchange(query_of(state["redirect_to"])["code"]).status_code == 200
+    # The answer is collected once, and the window's own request did not hand off again.
+    assert browser.get(f"/oauth/handoff/{handle}").status_code == 404
+    assert window_pages == [path]
+
+
+def test_the_window_hands_nothing_off_that_it_should_not(app, alex, app_client, book, window_pages):
+    browser = app.test_client()
+    bad = browser.get(
+        f"/oauth/authorize?{app_client.authorize_query(redirect_uri='http://evil.example/cb')}"
+    )
+    assert bad.status_code == 400 and window_pages == []
+    # A signed-in browser answers itself.
+    assert "Household (EUR)" in alex.get(
+        f"/oauth/authorize?{app_client.authorize_query()}"
+    ).get_data(as_text=True)
+    assert window_pages == []
+    # A window that is not signed in is sent to sign in, never asked again (no loop).
+    query = app_client.authorize_query() + "&handoff=abc"
+    assert browser.get(f"/oauth/authorize?{query}").status_code == 302
+    assert window_pages == []
+    # Unknown handoffs: nothing to collect, nothing to answer.
+    assert browser.get("/oauth/handoff/nope").status_code == 404
+    answer = alex.post(f"/oauth/authorize?{query}", json={"allow": True, "book_id": book})
+    assert answer.status_code == 400
+    assert alex.get("/api/v1/authorized-apps").json["items"] == []
+
+
+def test_denying_in_the_window_tells_the_waiting_browser(app, alex, app_client, window_pages):
+    browser = app.test_client()
+    browser.get(f"/oauth/authorize?{app_client.authorize_query()}")
+    [path] = window_pages
+    assert alex.post(path, json={"allow": False}).json["handed_off"] is True
+    state = browser.get(f"/oauth/handoff/{query_of(path)['handoff']}").json
+    assert query_of(state["redirect_to"])["error"] == "access_denied"

@@ -24,6 +24,18 @@ EXAMPLE = ROOT / "examples" / "last_30_days.py"
 CONSENT_LINE = "Allow access in Tallybook: "
 
 
+@pytest.fixture
+def window_pages() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def app_config(app_config, window_pages):
+    """As on the desktop: consent requests from a browser not signed in go to the window (here
+    a list the test reads, answering as the window would with a signed-in session)."""
+    return {**app_config, "CONSENT_IN_WINDOW": window_pages.append}
+
+
 def start_example(server_url: str, client_id: str, token_file: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [
@@ -113,3 +125,30 @@ def test_an_app_gets_one_book_until_the_user_revokes_it(browser, alex_account, t
     finally:
         asked.kill()
         asked.communicate()
+
+
+def test_a_browser_not_signed_in_waits_for_the_windows_answer(
+    browser, alex_account, server_db, window_pages, tmp_path
+):
+    window = browser.session("alex", PASSWORD)  # the desktop window's own session
+    registered = window.post(
+        browser.url("/api/v1/oauth/clients"),
+        json={"name": "Last 30 days", "redirect_uris": ["http://127.0.0.1/callback"]},
+    )
+    client_id = registered.json()["client_id"]
+    example = start_example(browser.url("/"), client_id, tmp_path / "token")
+    try:
+        browser.driver.get(consent_url(example))
+        browser.wait_text("[data-client-name]", "Last 30 days")
+        assert "Tallybook window" in browser.find("[data-handoff-status]").text
+        browser.wait_until(lambda _: window_pages, "the window asked")
+        [path] = window_pages
+        assert "Last 30 days" in window.get(browser.url(path)).text
+        books = window.get(browser.url("/api/v1/books")).json()["items"]
+        answer = window.post(browser.url(path), json={"allow": True, "book_id": books[0]["id"]})
+        assert answer.json() == {"redirect_to": None, "handed_off": True}
+        browser.wait_until(lambda driver: driver.title == "Access granted", "the app's page")
+        out = finish(example)
+    finally:
+        example.kill()
+    assert f"{books[0]['name']}: 0 transactions in the last 30 days" in out

@@ -18,9 +18,10 @@ import time
 import traceback
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+import requests
 
 from tests.conftest import PASSWORD, TEST_ROUNDS
 
@@ -320,3 +321,69 @@ def test_second_launch_on_the_same_data_folder_exits_3(xvfb_display, tmp_path):
                 first.kill()
                 first.wait(timeout=10)
             reader.join(timeout=10)
+
+
+def test_an_app_asking_from_a_browser_not_signed_in_is_shown_in_the_window(xvfb_display, tmp_path):
+    """The browser waits; the window is sent to the consent request (here, through sign-in,
+    as the window's own session starts empty)."""
+    from server import create_app
+    from server.auth.oauth import register_client
+    from server.auth.users import create_user
+    from server.clock import utcnow
+
+    data_dir = tmp_path / "data"
+    made = create_app({"DATA_DIR": str(data_dir), "AUTOMATIC_BACKUPS": False})
+    database = made.extensions["tallybook.db"]
+    create_user(database, USERNAME, PASSWORD, now=utcnow(), rounds=TEST_ROUNDS, is_admin=True)
+    client, _ = register_client(
+        database,
+        name="Receipts",
+        redirect_uris=["http://127.0.0.1/cb"],
+        confidential=False,
+        now=utcnow(),
+    )
+    database.close()
+    command = [sys.executable, str(MAIN), "--data-dir", str(data_dir), "--smoke-test", "20"]
+    lines: queue.Queue[dict[str, Any]] = queue.Queue()
+    with subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=_launcher_env(xvfb_display),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as launched:
+
+        def read() -> None:
+            for line in launched.stdout:
+                if line.startswith("TALLYBOOK_WINDOW "):
+                    lines.put(json.loads(line.removeprefix("TALLYBOOK_WINDOW ")))
+
+        threading.Thread(target=read, daemon=True).start()
+        try:
+            first = lines.get(timeout=CHILD_SECONDS)
+            assert urlsplit(first["url"]).path == "/login"
+            origin = first["url"].split("/login")[0]
+            query = urlencode(
+                {
+                    "response_type": "code",
+                    "client_id": client.client_id,
+                    "redirect_uri": "http://127.0.0.1:4242/cb",
+                    "state": "s",
+                    "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                    "code_challenge_method": "S256",
+                }
+            )
+            waiting = requests.get(f"{origin}/oauth/authorize?{query}", timeout=10)
+            assert waiting.status_code == 200
+            assert "Tallybook window" in waiting.text
+            shown = lines.get(timeout=STEP_SECONDS)
+            assert urlsplit(shown["url"]).path == "/login"
+            asked = parse_qs(urlsplit(shown["url"]).query)["next"][0]
+            assert asked.startswith("/oauth/authorize?")
+            assert parse_qs(urlsplit(asked).query)["client_id"] == [client.client_id]
+            assert "handoff" in parse_qs(urlsplit(asked).query)
+        finally:
+            launched.terminate()
+            launched.wait(timeout=30)

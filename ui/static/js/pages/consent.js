@@ -13,6 +13,22 @@ function showViewerNote() {
   viewerNote.hidden = WRITERS.has(role);
 }
 
+function handedOffNote(allow) {
+  const note = document.createElement("div");
+  note.setAttribute("role", "status");
+  note.dataset.handedOff = allow ? "allowed" : "denied";
+  const text = document.createElement("p");
+  text.textContent = allow
+    ? "Allowed. The app gets its answer through your browser."
+    : "Denied. The app is told through your browser.";
+  const home = document.createElement("a");
+  home.href = "/";
+  home.className = "btn btn-primary";
+  home.textContent = "Back to your books";
+  note.append(text, home);
+  return note;
+}
+
 async function answer(allow, button) {
   clearErrors(form);
   const body = { allow };
@@ -22,6 +38,11 @@ async function answer(allow, button) {
     const result = await api("POST", `/oauth/authorize${window.location.search}`, body, {
       root: "",
     });
+    if (result.handed_off) {
+      // Asked in the window for a waiting browser: the answer goes back through that browser.
+      form.replaceChildren(handedOffNote(allow));
+      return;
+    }
     button.textContent = allow ? "Allowed: returning to the app…" : "Denied";
     window.location.assign(result.redirect_to);
   } catch (err) {
