@@ -8,7 +8,9 @@ Usage::
 
 PyInstaller runs in this Python if it can import PyInstaller, else in the project's ``.venv``.
 Its work files go to ``build/_work/`` (PyInstaller's default ``./build`` would mix them with
-this folder's scripts). Start the result with ``dist/Tallybook/Tallybook``.
+this folder's scripts). Start the result with ``dist/Tallybook/Tallybook``. The installers are
+made from it by ``build/linux/make_deb.py``, ``build/windows/tallybook.iss`` and
+``build/macos/make_dmg.sh``.
 """
 
 from __future__ import annotations
@@ -21,12 +23,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from project import APP_NAME, BUNDLE, DIST_DIR, ROOT  # build/project.py, beside this file
+
 SPEC = ROOT / "packaging.spec"
 WORK_DIR = ROOT / "build" / "_work"
-DIST_DIR = ROOT / "dist"
-APP_NAME = "Tallybook"
-BUNDLE = DIST_DIR / APP_NAME
 PROGRAM = BUNDLE / (APP_NAME + (".exe" if os.name == "nt" else ""))
 VENV_PYTHON = ROOT / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 

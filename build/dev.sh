@@ -18,8 +18,9 @@ WINDOW_PACKAGES=(libegl1 libgl1 libnss3 libxkbcommon-x11-0 libxcb-cursor0 libxcb
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
   libxcb-xinerama0 libxcb-xkb1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libfontconfig1
   libdbus-1-3 libasound2)
-# The browser, desktop and packaging tests: headless Chromium, a virtual display, PyInstaller.
-TEST_PACKAGES=(chromium chromium-driver xvfb xauth binutils curl)
+# The browser, desktop and packaging tests: headless Chromium, a virtual display, PyInstaller
+# (and readelf, for the .deb's Depends), desktop-file-validate for the .deb's menu entry.
+TEST_PACKAGES=(chromium chromium-driver xvfb xauth binutils curl desktop-file-utils)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
