@@ -9,6 +9,7 @@ import logging
 import logging.handlers
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,21 +87,27 @@ def prepare_data_dir(path: Path | str | None = None) -> Path:
     return path
 
 
+def private_file(path: Path, make: Callable[[], bytes]) -> bytes:
+    """Return the content of `path`, first writing `make()` there (mode 0600, to disk) if it
+    does not exist. Two processes starting at once agree on one content."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()
+    content = make()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return content
+
+
 def load_secret_key(data_dir: Path) -> bytes:
     """Return the secret key kept in the data folder, creating it (mode 0600) on first use."""
     key_path = data_dir / SECRET_KEY_FILENAME
-    try:
-        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = key_path.read_bytes().strip()
-        if len(key) < 32:
-            raise RuntimeError(f"{key_path} is damaged: delete it to generate a new key") from None
-        return key
-    key = secrets.token_hex(32).encode()
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
-        handle.flush()
-        os.fsync(handle.fileno())
+    key = private_file(key_path, lambda: secrets.token_hex(32).encode()).strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{key_path} is damaged: delete it to generate a new key")
     return key
 
 

@@ -8,7 +8,6 @@ stops them at once instead of when they expire.
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +19,7 @@ from joserfc.jwk import ECKey
 from joserfc.jwt import JWTClaimsRegistry
 
 from server.auth.oauth import ACCESS_TOKEN_ALGORITHM, SCOPES, Grant
+from server.config import private_file
 
 SIGNING_KEY_FILENAME = "oauth-signing-key.pem"
 ALGORITHM = ACCESS_TOKEN_ALGORITHM
@@ -31,22 +31,13 @@ LEEWAY_SECONDS = 30  # clocks of one computer agree; this covers a slow request
 def load_signing_key(data_dir: Path) -> ECKey:
     """Return the P-256 key kept in the data folder, creating it (mode 0600) on first use."""
     path = data_dir / SIGNING_KEY_FILENAME
+    pem = private_file(path, lambda: ECKey.generate_key("P-256").as_pem(private=True))
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        try:
-            return ECKey.import_key(path.read_bytes())
-        except (JoseError, ValueError) as error:
-            raise RuntimeError(
-                f"{path} is damaged ({error}): delete it to make a new key (apps then sign "
-                "in again)"
-            ) from None
-    key = ECKey.generate_key("P-256")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key.as_pem(private=True))
-        handle.flush()
-        os.fsync(handle.fileno())
-    return key
+        return ECKey.import_key(pem)
+    except (JoseError, ValueError) as error:
+        raise RuntimeError(
+            f"{path} is damaged ({error}): delete it to make a new key (apps then ask again)"
+        ) from None
 
 
 def public_jwks(key: ECKey) -> dict[str, list[dict[str, str]]]:
