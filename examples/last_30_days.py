@@ -90,7 +90,9 @@ def wait_for_code(authorize: Any, state: str) -> tuple[str, str]:
         def log_message(self, *args: Any) -> None:
             """Keep the terminal for the program's own output."""
 
-    server = http.server.HTTPServer(("127.0.0.1", 0), Callback)
+    # Threads: a browser may open a spare connection and leave it idle, which would hold a
+    # one-request-at-a-time server (and its shutdown) for good.
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Callback)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     redirect_uri = f"http://127.0.0.1:{server.server_port}{CALLBACK_PATH}"
     try:

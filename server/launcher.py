@@ -46,13 +46,19 @@ def bind_listening_socket(port: int, fallback_to_any: bool) -> socket.socket:
         return socket.create_server(("127.0.0.1", 0), backlog=LISTEN_BACKLOG)
 
 
+def pages_url(port: int) -> str:
+    """Return the address of the pages: under `localhost`, where the server keeps them (see
+    `server.security.send_pages_to_localhost`); the socket itself is on 127.0.0.1."""
+    return f"http://localhost:{port}/"
+
+
 class ServerProcess:
     """The server in a child process (`<command> --serve-fd FD --data-dir D`)."""
 
     def __init__(
         self, command: list[str], sock: socket.socket, data_dir: Path, *, window: bool
     ) -> None:
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+        self.url = pages_url(sock.getsockname()[1])
         fd = sock.fileno()
         self._on_show: Callable[[str], None] | None = None
         self._process = subprocess.Popen(
@@ -140,7 +146,7 @@ class ServerThread:
         if window:
             config["CONSENT_IN_WINDOW"] = self._show
         self._running = start_server(create_app(config), sock=sock)
-        self.url = self._running.url
+        self.url = pages_url(self._running.port)
 
     def _show(self, path: str) -> None:
         if self._on_show is not None:

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, redirect, request
 
-from server.auth.web import CSRF_HEADER, check_app_reach, current_csrf_token, load_principal
+from server.auth.web import (
+    CSRF_HEADER,
+    check_app_reach,
+    current_csrf_token,
+    end_request_session,
+    load_principal,
+    session_cookie_name,
+)
 from server.errors import AppError, CsrfFailed, Forbidden, UnsupportedMediaType
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+LOOPBACK_LITERALS = ("127.0.0.1", "[::1]")
+PAGES_HOST = "localhost"
 # OAuth's token and revocation endpoints take forms (RFC 6749 3.2, RFC 7009 2.1) and trust the
 # app's own credentials in them, never the cookie.
 FORM_ENDPOINTS = frozenset({"oauth.token", "oauth.revoke"})
@@ -65,6 +74,38 @@ def check_host() -> None:
     server_port = request.environ.get("SERVER_PORT", default_port)
     if name not in allowed_hosts() or (port or default_port) != server_port:
         raise HostNotAllowed(f"This server does not answer to the host name {host!r}.")
+
+
+def pages_origin() -> str:
+    """Return the origin the pages are served from for this request: its own, but under
+    `localhost` instead of a loopback IP literal (see `send_pages_to_localhost`)."""
+    name, port = _split_host(request.headers.get("Host", ""))
+    if name not in LOOPBACK_LITERALS:
+        return _own_origin()
+    return f"{request.scheme}://{PAGES_HOST}:{port}" if port else f"{request.scheme}://{PAGES_HOST}"
+
+
+def _is_page() -> bool:
+    return request.blueprint == "pages" or request.endpoint == "oauth.authorize"
+
+
+def send_pages_to_localhost() -> Response | None:
+    """Serve the pages, and so the session cookie, only under the name `localhost`.
+
+    Apps on this computer get their OAuth answers at a loopback IP literal (RFC 8252 7.3) on
+    a port of their own, and browsers send a host's cookies to every port of it: a session
+    cookie of 127.0.0.1 would reach every such app. Scripts use 127.0.0.1 for the API as
+    before. A session cookie left on an IP literal (by an older version) is ended.
+    """
+    if request.method not in SAFE_METHODS or not _is_page():
+        return None
+    origin = pages_origin()
+    if origin == _own_origin():
+        return None
+    response = redirect(origin + request.full_path.rstrip("?"))
+    if request.cookies.get(session_cookie_name()):
+        end_request_session(response)
+    return response
 
 
 def check_no_credentials_in_url() -> None:
@@ -130,9 +171,10 @@ def add_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Install the checks in order: host, URL credentials, who is asking (and an app's reach),
-    then writes."""
+    """Install the checks in order: host (pages under localhost), URL credentials, who is
+    asking (and an app's reach), then writes."""
     app.before_request(check_host)
+    app.before_request(send_pages_to_localhost)
     app.before_request(check_no_credentials_in_url)
     app.before_request(load_principal)
     app.before_request(check_app_reach)

@@ -46,10 +46,11 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 # - setup, registration, sign-in: they start a session (cookie and CSRF token); anonymous
 #   callers have no user to scope a key to anyway;
 # - /me/password: it ends every session and starts a new one (cookie and CSRF token);
-# - /tokens: the answer holds the token's secret, which is stored only as a hash.
+# - /tokens and /oauth/clients: the answer holds a secret, which is stored only as a hash.
 # Add any new route whose answer holds a secret.
 EXEMPT_PATHS = frozenset(
-    f"{API_PREFIX}{path}" for path in ("/setup", "/users", "/session", "/me/password", "/tokens")
+    f"{API_PREFIX}{path}"
+    for path in ("/setup", "/users", "/session", "/me/password", "/tokens", "/oauth/clients")
 )
 
 

@@ -36,6 +36,24 @@ CSRF_HEADER = "X-CSRF-Token"
 APP_ROUTES_OUTSIDE_BOOK = frozenset(
     {"books.list_my_books", "me.get_me", "meta.health", "meta.get_instance", "openapi.spec"}
 )
+# Inside its book, an app reaches the book's data (what the consent page names), never who
+# shares the book or its settings. An allow-list: a new route is closed to apps until added.
+APP_BOOK_BLUEPRINTS = frozenset(
+    {
+        "accounts",
+        "transactions",
+        "categories",
+        "labels",
+        "imports",
+        "rules",
+        "schedules",
+        "budgets",
+        "reports",
+        "dashboard",
+        "changes",
+    }
+)
+APP_BOOK_ROUTES = frozenset({"books.read_book", "book_files.export"})
 
 
 @dataclass(frozen=True)
@@ -171,14 +189,16 @@ def check_app_reach() -> None:
     principal = g.get("principal")
     if principal is None or principal.book_id is None or not request.path.startswith("/api/"):
         return
+    endpoint = request.endpoint or ""
     book_id = (request.view_args or {}).get("book_id")
-    if book_id is not None:
-        if book_id != principal.book_id:
-            raise NotFound(f"No book with id {book_id}.")  # as for a book of someone else
-        return
-    if request.endpoint in APP_ROUTES_OUTSIDE_BOOK:
-        return
-    raise Forbidden("An app's access covers one book, and this is outside it.")
+    if book_id is None:
+        if endpoint in APP_ROUTES_OUTSIDE_BOOK:
+            return
+        raise Forbidden("An app's access covers one book, and this is outside it.")
+    if book_id != principal.book_id:
+        raise NotFound(f"No book with id {book_id}.")  # as for a book of someone else
+    if endpoint.partition(".")[0] not in APP_BOOK_BLUEPRINTS and endpoint not in APP_BOOK_ROUTES:
+        raise Forbidden("An app may use the book's data, not change who shares it or its settings.")
 
 
 def session_principal() -> Principal:
@@ -234,23 +254,33 @@ def sign_in(user_id: int) -> str:
     return csrf_token(_secret_key(), raw)
 
 
-def sign_out() -> None:
-    """End the request's session and clear the cookie on the response."""
+def end_request_session(response: Response | None = None) -> None:
+    """End the request's session and clear its cookie on `response` (else on the response
+    this request produces)."""
     raw = request.cookies.get(session_cookie_name())
     if raw:
         with database().write() as db:
             end_session(db, raw)
 
-    @after_this_request
-    def _clear_cookie(response: Response) -> Response:
-        response.delete_cookie(
+    def clear_cookie(answer: Response) -> Response:
+        answer.delete_cookie(
             session_cookie_name(),
             path="/",
             secure=current_app.config["TLS"],
             httponly=True,
             samesite="Strict",
         )
-        return response
+        return answer
+
+    if response is None:
+        after_this_request(clear_cookie)
+    else:
+        clear_cookie(response)
+
+
+def sign_out() -> None:
+    """End the request's session and clear the cookie on the response."""
+    end_request_session()
 
 
 def bcrypt_rounds() -> int:

@@ -17,13 +17,14 @@ from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from server.auth.consent_handoffs import ConsentHandoffs, UnknownHandoff
+from server.auth.consent_handoffs import ConsentHandoffs, HandoffBusy, UnknownHandoff
 from server.auth.oauth import ACCESS_TOKEN_ALGORITHM, AUTH_METHODS, GRANT_TYPES, SCOPES, Consent
 from server.auth.web import Principal, session_principal, signing_key
 from server.db.request import reader
 from server.domain.books import CAN_WRITE, list_books, member_role
 from server.errors import AppError, NotFound, Unauthorized, ValidationFailed
 from server.pages import needs_sign_in, signed_in
+from server.security import pages_origin
 
 if TYPE_CHECKING:
     from authlib.integrations.flask_oauth2 import AuthorizationServer
@@ -56,6 +57,19 @@ def _refusal(error: OAuth2Error) -> Response:
     )
 
 
+def _handoff_over() -> Response:
+    return Response(
+        render_template(
+            "pages/error.html",
+            page="error",
+            status=410,
+            detail="This app's request is over (answered, or it waited too long): start again "
+            "from the app.",
+        ),
+        status=410,
+    )
+
+
 def _signed_in_user() -> Principal:
     """The user answering, signed in to the app itself (an app's token cannot say yes)."""
     if g.get("principal") is None:
@@ -78,13 +92,29 @@ def consent_handoffs() -> ConsentHandoffs:
     return current_app.extensions.setdefault("tallybook.consent_handoffs", ConsentHandoffs())
 
 
+def _opened_by_an_app() -> bool:
+    """Whether the browser opened this page itself (an app asked it to), rather than a web
+    page navigating or embedding it: only then may the window be asked."""
+    headers = request.headers
+    return (
+        headers.get("Sec-Fetch-Site") == "none"
+        and headers.get("Sec-Fetch-Mode") == "navigate"
+        and headers.get("Sec-Fetch-Dest") == "document"
+    )
+
+
 def _hand_off_to_window(show_in_window: Callable[[str], None]) -> Any:
-    """Ask in the window, which is signed in, and let this browser wait for the answer."""
+    """Ask in the window, which is signed in, and let this browser wait for the answer.
+
+    While another request waits, this one is answered in the browser (after signing in)."""
     try:
         grant = oauth_server().get_consent_grant(end_user=None)
     except OAuth2Error as error:
         return _refusal(error)
-    handle = consent_handoffs().open()
+    try:
+        handle, match_code = consent_handoffs().open()
+    except HandoffBusy:
+        return needs_sign_in()
     # The window's copy names the handoff, so it answers there and never hands off again.
     show_in_window(f"{request.full_path}&{urlencode({'handoff': handle})}")
     return render_template(
@@ -92,6 +122,7 @@ def _hand_off_to_window(show_in_window: Callable[[str], None]) -> Any:
         page="consent-handoff",
         client=grant.client.record,
         handle=handle,
+        match_code=match_code,
         sign_in_url=url_for("pages.login", next=request.full_path),
     )
 
@@ -100,7 +131,8 @@ def _hand_off_to_window(show_in_window: Callable[[str], None]) -> Any:
 def authorize() -> Any:
     """The consent page: which app asks for which book, with which scopes."""
     show_in_window = current_app.config.get("CONSENT_IN_WINDOW")
-    if show_in_window and not signed_in() and "handoff" not in request.args:
+    handle = request.args.get("handoff")
+    if show_in_window and not signed_in() and handle is None and _opened_by_an_app():
         return _hand_off_to_window(show_in_window)
     if redirect_to := needs_sign_in():
         return redirect_to
@@ -113,9 +145,16 @@ def authorize() -> Any:
     asked_book = request.args.get("book_id", type=int)
     if asked_book is not None:
         books = [book for book in books if book.id == asked_book]
+    match_code = None
+    if handle is not None:
+        try:
+            match_code = consent_handoffs().match_code(handle)
+        except UnknownHandoff:
+            return _handoff_over()
     scopes = grant.request.scope.split()
     return render_template(
         "pages/consent.html",
+        match_code=match_code,
         page="consent",
         client=grant.client.record,
         redirect_uri=grant.request.payload.redirect_uri,
@@ -211,7 +250,8 @@ def metadata() -> Response:
     issuer = request.host_url.rstrip("/")
     return jsonify(
         issuer=issuer,
-        authorization_endpoint=issuer + url_for("oauth.authorize"),
+        # A page: under localhost, where the user's session lives (see server.security).
+        authorization_endpoint=pages_origin() + url_for("oauth.authorize"),
         token_endpoint=issuer + url_for("oauth.token"),
         revocation_endpoint=issuer + url_for("oauth.revoke"),
         jwks_uri=issuer + url_for("oauth.jwks"),

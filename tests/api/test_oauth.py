@@ -608,6 +608,14 @@ def test_secrets_are_stored_only_as_hashes(app, alex, app_client, book, database
 # ---- the desktop: a browser that is not signed in, a window that is ----------------------------
 
 
+# What a browser sends when an app opened it on a page (not a web page navigating there).
+OPENED_BY_AN_APP = {
+    "Sec-Fetch-Site": "none",
+    "Sec-Fetch-Mode": "navigate",
+    "Sec-Fetch-Dest": "document",
+}
+
+
 @pytest.fixture
 def window_pages(app) -> list[str]:
     """What the server asks the desktop window to show (as the launcher's hook would)."""
@@ -620,15 +628,19 @@ def test_a_browser_not_signed_in_waits_while_the_window_asks(
     app, alex, app_client, book, window_pages
 ):
     browser = app.test_client()
-    page = browser.get(f"/oauth/authorize?{app_client.authorize_query()}")
+    page = browser.get(f"/oauth/authorize?{app_client.authorize_query()}", headers=OPENED_BY_AN_APP)
     assert page.status_code == 200
-    assert "Tallybook window" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "Tallybook window" in html
+    match_code = re.search(r"data-match-code>(\d{4})<", html)[1]
     [path] = window_pages
     assert path.startswith("/oauth/authorize?")
     handle = query_of(path)["handoff"]
     assert browser.get(f"/oauth/handoff/{handle}").json == {"answered": False, "redirect_to": None}
-    # The window, signed in, shows the consent page; the user allows there.
-    assert "Household (EUR)" in alex.get(path).get_data(as_text=True)
+    # The window, signed in, shows the consent page with the same code; the user allows there.
+    in_window = alex.get(path).get_data(as_text=True)
+    assert "Household (EUR)" in in_window
+    assert f"data-match-code>{match_code}<" in in_window
     answer = alex.post(path, json={"allow": True, "book_id": book})
     assert answer.json == {"redirect_to": None, "handed_off": True}
     state = browser.get(f"/oauth/handoff/{handle}").json
@@ -643,7 +655,8 @@ def test_a_browser_not_signed_in_waits_while_the_window_asks(
 def test_the_window_hands_nothing_off_that_it_should_not(app, alex, app_client, book, window_pages):
     browser = app.test_client()
     bad = browser.get(
-        f"/oauth/authorize?{app_client.authorize_query(redirect_uri='http://evil.example/cb')}"
+        f"/oauth/authorize?{app_client.authorize_query(redirect_uri='http://evil.example/cb')}",
+        headers=OPENED_BY_AN_APP,
     )
     assert bad.status_code == 400 and window_pages == []
     # A signed-in browser answers itself.
@@ -655,8 +668,9 @@ def test_the_window_hands_nothing_off_that_it_should_not(app, alex, app_client, 
     query = app_client.authorize_query() + "&handoff=abc"
     assert browser.get(f"/oauth/authorize?{query}").status_code == 302
     assert window_pages == []
-    # Unknown handoffs: nothing to collect, nothing to answer.
+    # Unknown handoffs: nothing to collect, nothing to show, nothing to answer.
     assert browser.get("/oauth/handoff/nope").status_code == 404
+    assert alex.get(f"/oauth/authorize?{query}").status_code == 410
     answer = alex.post(f"/oauth/authorize?{query}", json={"allow": True, "book_id": book})
     assert answer.status_code == 400
     assert alex.get("/api/v1/authorized-apps").json["items"] == []
@@ -664,8 +678,72 @@ def test_the_window_hands_nothing_off_that_it_should_not(app, alex, app_client, 
 
 def test_denying_in_the_window_tells_the_waiting_browser(app, alex, app_client, window_pages):
     browser = app.test_client()
-    browser.get(f"/oauth/authorize?{app_client.authorize_query()}")
+    browser.get(f"/oauth/authorize?{app_client.authorize_query()}", headers=OPENED_BY_AN_APP)
     [path] = window_pages
     assert alex.post(path, json={"allow": False}).json["handed_off"] is True
     state = browser.get(f"/oauth/handoff/{query_of(path)['handoff']}").json
     assert query_of(state["redirect_to"])["error"] == "access_denied"
+
+
+def test_an_app_cannot_change_who_shares_its_book_or_its_settings(
+    make_user, alex, app_client, book
+):
+    make_user("mallory")
+    access = tokens_for(alex, app_client, book, scope="write")["access_token"]
+    members = f"{BOOKS}/{book}/members"
+    for method, path, body in (
+        ("POST", members, {"username": "mallory", "role": "owner"}),
+        ("GET", members, None),
+        ("PATCH", f"{members}/{alex.user.id}", {"role": "viewer"}),
+        ("DELETE", f"{members}/{alex.user.id}", None),
+        ("PATCH", f"{BOOKS}/{book}", {"name": "Mine now"}),
+    ):
+        response = app_client.api(access, method, path, json=body)
+        assert response.status_code == 403, (method, path, response.json)
+    assert [m["username"] for m in alex.get(members).json["items"]] == ["alex"]
+    # Its book's data it may use: reading the book, its export, its accounts.
+    assert app_client.api(access, "GET", f"{BOOKS}/{book}").status_code == 200
+    assert app_client.api(access, "GET", f"{BOOKS}/{book}/export.json").status_code == 200
+
+
+def test_a_registered_apps_secret_is_never_kept_for_a_replay(alex, database):
+    headers = {"Idempotency-Key": "register-once"}
+    body = {"name": "Sync", "redirect_uris": [REDIRECT], "confidential": True}
+    first = alex.post("/api/v1/oauth/clients", json=body, headers=headers)
+    again = alex.post("/api/v1/oauth/clients", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json["client_secret"] != again.json["client_secret"]
+    with database.read() as conn:
+        dump = "\n".join(conn.iterdump())
+    assert "tb_secret_" not in dump
+
+
+@pytest.mark.parametrize(
+    "fetch",
+    [
+        {},  # no fetch metadata at all
+        {**OPENED_BY_AN_APP, "Sec-Fetch-Site": "cross-site"},  # a web page navigating here
+        {**OPENED_BY_AN_APP, "Sec-Fetch-Dest": "image"},  # an <img> on a web page
+        {**OPENED_BY_AN_APP, "Sec-Fetch-Mode": "no-cors"},
+    ],
+)
+def test_only_a_browser_an_app_opened_can_ask_the_window(app, app_client, window_pages, fetch):
+    page = app.test_client().get(f"/oauth/authorize?{app_client.authorize_query()}", headers=fetch)
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login?next=")
+    assert window_pages == []
+
+
+def test_the_window_asks_about_one_request_at_a_time(app, app_client, window_pages):
+    query = app_client.authorize_query()
+    first = app.test_client().get(f"/oauth/authorize?{query}", headers=OPENED_BY_AN_APP)
+    assert first.status_code == 200
+    second = app.test_client().get(f"/oauth/authorize?{query}", headers=OPENED_BY_AN_APP)
+    assert second.status_code == 302 and second.headers["Location"].startswith("/login?next=")
+    assert len(window_pages) == 1
+
+
+def test_metadata_sends_the_user_to_the_pages_on_localhost(client):
+    meta = client.get("/.well-known/oauth-authorization-server", base_url="http://127.0.0.1").json
+    assert meta["issuer"] == "http://127.0.0.1"
+    assert meta["token_endpoint"] == "http://127.0.0.1/oauth/token"
+    assert meta["authorization_endpoint"] == "http://localhost/oauth/authorize"

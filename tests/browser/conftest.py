@@ -36,6 +36,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from server.auth.users import User, create_user
 from server.clock import utcnow
 from server.db import Database
+from server.launcher import pages_url
 from server.serving import RunningServer
 from tests.conftest import PASSWORD, TEST_ROUNDS
 
@@ -115,8 +116,8 @@ class Browser:
     def __init__(self, driver: WebDriver, server: RunningServer) -> None:
         self.driver = driver
         self.server = server
-        self.base_url = server.url  # ends with "/"
-        self.console = Console(driver, server.url)
+        self.base_url = pages_url(server.port)  # where a user opens the pages; ends with "/"
+        self.console = Console(driver, self.base_url)
         self.http_sessions: list[requests.Session] = []
 
     # ---- navigation -----------------------------------------------------------------
@@ -329,7 +330,7 @@ def chromium() -> Iterator[WebDriver]:
 @pytest.fixture
 def browser(chromium: WebDriver, live_server: RunningServer) -> Iterator[Browser]:
     """The shared browser on this test's live server; its console must stay clean."""
-    _reset(chromium, live_server.url)
+    _reset(chromium, pages_url(live_server.port))
     helper = Browser(chromium, live_server)
     yield helper
     try:
@@ -337,7 +338,7 @@ def browser(chromium: WebDriver, live_server: RunningServer) -> Iterator[Browser
     finally:
         for http in helper.http_sessions:
             http.close()
-        _reset(chromium, live_server.url)
+        _reset(chromium, pages_url(live_server.port))
     assert not problems, "browser console:\n" + "\n".join(problems)
 
 

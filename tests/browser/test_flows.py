@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import requests
 from selenium.webdriver.support.ui import Select
 
+from server.auth.oauth import register_client
 from server.auth.passwords import password_problems
 from server.auth.tokens import TOKEN_PREFIX, create_token
 from server.auth.users import BAD_CREDENTIALS
@@ -128,8 +130,18 @@ def test_sign_out_and_sign_in_returns_to_the_page_asked_for(browser, alex_accoun
     browser.visible("#password-form")
 
 
-def test_sign_in_ignores_a_next_that_leaves_the_server(browser, alex_account):
-    browser.open("/login?next=//example.com/")
+@pytest.mark.parametrize(
+    "next_path",
+    [
+        "//example.com/",
+        "/%09/example.com/",
+        "/%0A/example.com/",
+        "/%5Cexample.com/",
+        "https://x.test/",
+    ],
+)
+def test_sign_in_ignores_a_next_that_leaves_the_server(browser, alex_account, next_path):
+    browser.open(f"/login?next={next_path}")
     browser.sign_in("alex", lands_on="/")
     assert browser.driver.current_url == browser.url("/")
 
@@ -413,6 +425,28 @@ def test_screenshots(browser, server_db):
         browser.driver.save_screenshot(str(SCREENSHOTS / "settings-dark.png"))
         browser.driver.execute_script("localStorage.removeItem('tallybook-theme')")
 
+        app, _ = register_client(
+            server_db,
+            name="Receipt scanner",
+            redirect_uris=["http://127.0.0.1/callback"],
+            confidential=False,
+            now=utcnow(),
+        )
+        consent = urlencode(
+            {
+                "response_type": "code",
+                "client_id": app.client_id,
+                "redirect_uri": "http://127.0.0.1:53117/callback",
+                "scope": "write",
+                "state": "xyz",
+                "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                "code_challenge_method": "S256",
+            }
+        )
+        browser.open(f"/oauth/authorize?{consent}")
+        browser.visible("#consent-form")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "consent.png"))
+
         demo = create_demo_book(server_db, user_id, now=utcnow())
         with server_db.read() as conn:
             checking = list_accounts(conn, demo.id)[0]
@@ -452,6 +486,7 @@ def test_screenshots(browser, server_db):
         "setup",
         "home",
         "settings",
+        "consent",
         "settings-dark",
         "accounts",
         "register",

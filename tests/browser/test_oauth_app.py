@@ -7,10 +7,13 @@ as the user, opens it and clicks Allow.
 
 from __future__ import annotations
 
+import http.server
 import subprocess
 import sys
+import threading
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from selenium.webdriver.support.ui import Select
@@ -67,6 +70,12 @@ def finish(example: subprocess.Popen) -> str:
     return out
 
 
+def stop(example: subprocess.Popen) -> None:
+    """Kill the example if it still runs, and close its pipes."""
+    example.kill()
+    example.communicate()
+
+
 def test_an_app_gets_one_book_until_the_user_revokes_it(browser, alex_account, tmp_path):
     api = browser.session("alex", PASSWORD)
     book = api.post(browser.url("/api/v1/books"), json={"name": "Household", "currency": "EUR"})
@@ -102,7 +111,7 @@ def test_an_app_gets_one_book_until_the_user_revokes_it(browser, alex_account, t
         browser.wait_until(lambda driver: driver.title == "Access granted", "the app's page")
         out = finish(example)
     finally:
-        example.kill()
+        stop(example)
     assert "Household: 1 transactions in the last 30 days" in out
     assert "Corner Grocer" in out and "Old Landlord" not in out
 
@@ -123,8 +132,7 @@ def test_an_app_gets_one_book_until_the_user_revokes_it(browser, alex_account, t
     try:
         assert consent_url(asked).startswith(browser.url("/oauth/authorize?"))
     finally:
-        asked.kill()
-        asked.communicate()
+        stop(asked)
 
 
 def test_a_browser_not_signed_in_waits_for_the_windows_answer(
@@ -150,5 +158,54 @@ def test_a_browser_not_signed_in_waits_for_the_windows_answer(
         browser.wait_until(lambda driver: driver.title == "Access granted", "the app's page")
         out = finish(example)
     finally:
-        example.kill()
+        stop(example)
     assert f"{books[0]['name']}: 0 transactions in the last 30 days" in out
+
+
+def test_the_apps_loopback_listener_never_gets_the_session_cookie(browser, alex_account):
+    """Browsers send a host's cookies to all its ports: the redirect to the app's port must
+    not carry the user's session (the pages live on localhost, apps on 127.0.0.1)."""
+    seen: list[dict[str, str]] = []
+
+    class Listener(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append({"path": self.path, "cookie": self.headers.get("Cookie", "")})
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b'<!doctype html><link rel="icon" href="data:,"><title>got it</title>')
+
+        def log_message(self, *args: object) -> None:
+            """Quiet."""
+
+    listener = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Listener)
+    threading.Thread(target=listener.serve_forever, daemon=True).start()
+    try:
+        window = browser.session("alex", PASSWORD)
+        client_id = window.post(
+            browser.url("/api/v1/oauth/clients"),
+            json={"name": "Listener", "redirect_uris": ["http://127.0.0.1/cb"]},
+        ).json()["client_id"]
+        browser.sign_in("alex")
+        # Also visited once on the IP literal, as a user might from an old bookmark.
+        browser.driver.get(browser.server.url + "settings")
+        browser.wait_for_path("/settings")
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": client_id,
+                "redirect_uri": f"http://127.0.0.1:{listener.server_port}/cb",
+                "state": "s",
+                "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+                "code_challenge_method": "S256",
+            }
+        )
+        browser.open(f"/oauth/authorize?{query}")
+        browser.click('[data-decision="allow"]')
+        browser.wait_until(lambda driver: driver.title == "got it", "the app's listener")
+    finally:
+        listener.shutdown()
+        listener.server_close()
+    [callback] = seen
+    assert callback["path"].startswith("/cb?code=")
+    assert "tallybook" not in callback["cookie"]

@@ -32,7 +32,7 @@ def test_no_display_serves_in_the_browser_until_interrupted(tmp_path):
     try:
         lines = [process.stdout.readline() for _ in range(2)]
         assert lines[0].startswith("No display found")
-        url = re.fullmatch(r"Tallybook is running at (http://127\.0\.0\.1:\d+/)\n", lines[1])[1]
+        url = re.fullmatch(r"Tallybook is running at (http://localhost:\d+/)\n", lines[1])[1]
         assert requests.get(url + "api/v1/health", timeout=5).json()["status"] == "ok"
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0

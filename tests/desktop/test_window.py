@@ -121,6 +121,7 @@ def sign_in_in_window(
         from server import create_app
         from server.auth.users import create_user
         from server.clock import utcnow
+        from server.launcher import pages_url
         from server.serving import start_server
 
         app = create_app({"DATA_DIR": data_dir, "BCRYPT_ROUNDS": TEST_ROUNDS})
@@ -134,10 +135,10 @@ def sign_in_in_window(
             rounds=TEST_ROUNDS,
             is_admin=True,
         )
-        seen["server_url"] = server.url
+        seen["server_url"] = pages_url(server.port)  # as main.py opens it
         # text_select=True as in main.py: without it pywebview injects a <style> our CSP refuses.
         window = webview.create_window(
-            "Tallybook under test", server.url, width=1100, height=760, text_select=True
+            "Tallybook under test", seen["server_url"], width=1100, height=760, text_select=True
         )
         webview.start(
             _drive_sign_in,
@@ -262,7 +263,7 @@ def test_main_smoke_test_opens_the_window_on_setup(xvfb_display, tmp_path):
     assert line["event"] == "loaded"
     assert line["title"] == "Welcome · Tallybook"
     assert urlsplit(line["url"]).path == "/setup"
-    assert urlsplit(line["url"]).hostname == "127.0.0.1"
+    assert urlsplit(line["url"]).hostname == "localhost"
     assert 0 < line["seconds_since_start"] < CHILD_SECONDS
     assert (data_dir / "tallybook.sqlite3").exists()
     assert_no_page_errors(done.stderr)
@@ -375,7 +376,13 @@ def test_an_app_asking_from_a_browser_not_signed_in_is_shown_in_the_window(xvfb_
                     "code_challenge_method": "S256",
                 }
             )
-            waiting = requests.get(f"{origin}/oauth/authorize?{query}", timeout=10)
+            # As a browser an app opened sends it (a web page could not start this).
+            opened = {
+                "Sec-Fetch-Site": "none",
+                "Sec-Fetch-Mode": "navigate",
+                "Sec-Fetch-Dest": "document",
+            }
+            waiting = requests.get(f"{origin}/oauth/authorize?{query}", headers=opened, timeout=10)
             assert waiting.status_code == 200
             assert "Tallybook window" in waiting.text
             shown = lines.get(timeout=STEP_SECONDS)

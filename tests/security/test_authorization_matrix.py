@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache
 from typing import Any
 
@@ -26,6 +27,9 @@ from apiflask import APIFlask, fields
 from apiflask.validators import OneOf
 
 from server.api import register_api
+from server.auth.access_tokens import issue_access_token
+from server.auth.oauth import look_up_code, redeem_code, register_client, save_code
+from server.auth.web import signing_key
 from server.clock import utcnow
 from server.domain.books import create_book
 from server.domain.members import add_member
@@ -37,14 +41,17 @@ PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 # Who passes the book's checks, for each level a route needs. `ok` means allowed: a known
 # route answers 2xx, any other is at least not stopped by 401, 403 or the book's 404.
 EXPECTED_TABLE = """
-            anonymous  non_member  viewer  editor  owner  read_token  write_token
-read        401        404         ok      ok      ok     ok          ok
-write       401        404         403     ok      ok     403         ok
-manage      401        404         403     403     ok     403         ok
+        anonymous  non_member  viewer  editor  owner  read_token  write_token  read_app  write_app
+read    401        404         ok      ok      ok     ok          ok           ok        ok
+write   401        404         403     ok      ok     403         ok           403       ok
+people  401        404         ok      ok      ok     ok          ok           403       403
+manage  401        404         403     403     ok     403         ok           403       403
 """
 # read: GET, any member. write: any other method, editors and owners (a `write` token).
+# people: who shares the book, any member (not an app: the user let it use the book's data).
 # manage: the book's settings and its members, owners only (a member leaving the book is
 # tested in tests/api/test_members.py; here the member routes target someone else).
+# read_app / write_app: an app the owner let into the book (OAuth), with `read` or `write`.
 NEEDS_OWNER = {
     ("PATCH", BOOK),
     ("POST", BOOK + "/members"),
@@ -175,9 +182,11 @@ SESSIONS = {"non_member": OUTSIDER, "viewer": VIEWER, "editor": EDITOR, "owner":
 
 
 def level(method: str, rule: str) -> str:
-    """Return what a route needs: read, write or manage."""
+    """Return what a route needs: read, write, people or manage."""
     if (method, rule) in NEEDS_OWNER:
         return "manage"
+    if (method, rule) == ("GET", BOOK + "/members"):
+        return "people"
     return "read" if method == "GET" else "write"
 
 
@@ -338,8 +347,39 @@ def world(app, database, make_user, make_token, sign_in) -> World:
     tokens = {
         "read_token": make_token(users[OWNER], "read"),
         "write_token": make_token(users[OWNER], "write"),
+        "read_app": app_token(app, database, users[OWNER].id, book_id, "read"),
+        "write_app": app_token(app, database, users[OWNER].id, book_id, "read write"),
     }
     return World(app, sign_in, book_id, users, tokens)
+
+
+def app_token(app, database, user_id: int, book_id: int, scope: str) -> str:
+    """An access token of an app the user let into the book with `scope` (what the token
+    endpoint gives after the consent page; the flow itself is tested in test_oauth.py)."""
+    now = utcnow()
+    client, _ = register_client(
+        database,
+        name=f"Matrix app ({scope})",
+        redirect_uris=["http://127.0.0.1/cb"],
+        confidential=False,
+        now=now,
+    )
+    code = f"matrix-code-{scope}"
+    save_code(
+        database,
+        code,
+        client=client,
+        user_id=user_id,
+        book_id=book_id,
+        scope=scope,
+        redirect_uri="http://127.0.0.1:5000/cb",
+        code_challenge="c" * 43,
+        now=now,
+        lifetime=timedelta(minutes=2),
+    )
+    grant = redeem_code(database, look_up_code(database, code, client, now), now)
+    with app.app_context():
+        return issue_access_token(signing_key(), grant, scope, now, 300)
 
 
 # ---------------------------------------------------------------------------- requests
@@ -458,7 +498,7 @@ def test_every_known_route_exists(app):
 
 
 def test_the_expected_table_is_complete():
-    assert set(EXPECTED) == {"read", "write", "manage"}
+    assert set(EXPECTED) == {"read", "write", "people", "manage"}
     assert PRINCIPALS == (
         "anonymous",
         "non_member",
@@ -467,6 +507,8 @@ def test_the_expected_table_is_complete():
         "owner",
         "read_token",
         "write_token",
+        "read_app",
+        "write_app",
     )
     assert all(
         outcome in {"ok", "401", "403", "404"}

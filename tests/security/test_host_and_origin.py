@@ -117,3 +117,41 @@ def test_no_cors_headers_even_for_a_preflight(client):
     assert not [h for h, _ in response.headers if h.lower().startswith("access-control-")]
     response = client.get("/api/v1/health", headers={"Origin": "http://evil.example"})
     assert "Access-Control-Allow-Origin" not in response.headers
+
+
+# Apps get their OAuth answers at http://127.0.0.1:<port>/ or [::1] (RFC 8252), and browsers
+# send a host's cookies to every port of it: the pages, and so the session cookie, live on
+# `localhost` only.
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "[::1]"])
+@pytest.mark.parametrize(
+    "path", ["/", "/settings", "/login?next=/settings", "/oauth/authorize?x=1"]
+)
+def test_pages_on_a_loopback_ip_literal_move_to_localhost(client, host, path):
+    response = client.get(path, base_url=f"http://{host}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"http://localhost{path}"
+
+
+def test_the_api_stays_on_the_ip_literal(client, make_user, make_token):
+    token = make_token(make_user("alex"))
+    response = client.get(
+        "/api/v1/me", base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200
+
+
+def test_a_session_cookie_left_on_an_ip_literal_is_ended(app, make_user):
+    make_user("alex")
+    old = app.test_client()
+    signed = old.post(
+        "/api/v1/session",
+        json={"username": "alex", "password": PASSWORD},
+        base_url="http://127.0.0.1",
+    )
+    assert signed.status_code == 200
+    page = old.get("/settings", base_url="http://127.0.0.1")
+    assert page.status_code == 302
+    assert "tallybook_session=;" in page.headers["Set-Cookie"]
+    assert old.get("/api/v1/me", base_url="http://127.0.0.1").status_code == 401

@@ -89,7 +89,14 @@ export function passwordsMatch(field, confirmField) {
 /** Only follow a `next` that stays on this server (no open redirect). */
 export function safeNext(fallback = "/") {
   const next = new URLSearchParams(window.location.search).get("next");
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\")
-    ? next
-    : fallback;
+  if (!next || !next.startsWith("/")) return fallback;
+  // Resolved as the browser will resolve it: it drops tabs and newlines and reads "\" as "/",
+  // so "/<tab>/evil.example" would leave the site however it is spelled.
+  let url;
+  try {
+    url = new URL(next, window.location.origin);
+  } catch (err) {
+    return fallback;
+  }
+  return url.origin === window.location.origin ? url.pathname + url.search + url.hash : fallback;
 }
