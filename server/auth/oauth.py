@@ -31,6 +31,7 @@ CLIENT_SECRET_PREFIX = "tb_secret_"  # noqa: S105 - a public prefix, not a secre
 REFRESH_TOKEN_PREFIX = "tb_rt_"  # noqa: S105 - a public prefix, not a secret
 MAX_REDIRECT_URIS = 10
 LOOPBACK_HOSTS = ("127.0.0.1", "::1")
+CODES_REMEMBERED = timedelta(days=1)
 
 
 def normalize_scope(scope: str | None) -> str:
@@ -319,9 +320,10 @@ def save_code(
     now: datetime,
     lifetime: timedelta,
 ) -> None:
-    """Keep a new code (and forget the codes that expired, used or not)."""
+    """Keep a new code (and forget the codes that expired a day ago: until then a second use
+    of a spent one still revokes what it gave)."""
     with database.write() as db:
-        db.execute("DELETE FROM oauth_codes WHERE expires_at < ?", [to_iso(now)])
+        db.execute("DELETE FROM oauth_codes WHERE expires_at < ?", [to_iso(now - CODES_REMEMBERED)])
         db["oauth_codes"].insert(
             {
                 "code_hash": hash_secret(code),

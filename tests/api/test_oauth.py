@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -412,6 +413,17 @@ def test_reused_code_is_refused_and_revokes_what_it_gave(alex, app_client, book)
     assert again.status_code == 400 and again.json["error"] == "invalid_grant"
     assert app_client.api(first.json["access_token"], "GET", BOOKS).status_code == 401
     assert app_client.refresh(first.json["refresh_token"]).json["error"] == "invalid_grant"
+
+
+def test_a_code_reused_after_it_expired_still_revokes_what_it_gave(app, alex, app_client, book):
+    app.config["OAUTH_CODE_LIFETIME"] = 1
+    code = code_for(alex, app_client, book)
+    first = app_client.exchange(code)
+    assert first.status_code == 200
+    time.sleep(1.1)
+    code_for(alex, app_client, book)  # a new code: the moment expired ones are forgotten
+    assert app_client.exchange(code).json["error"] == "invalid_grant"
+    assert app_client.api(first.json["access_token"], "GET", BOOKS).status_code == 401
 
 
 def test_expired_code_is_refused(app, alex, app_client, book):
