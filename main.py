@@ -2,6 +2,8 @@
 
 With no display (or --browser) it serves the same UI to the browser and prints the address.
 Exit codes: 0 closed normally; 1 failed to start; 3 Tallybook already runs on this data folder.
+A first argument that is not an option runs that command of the command line instead
+(`tallybook serve ...`, see server/cli.py), with the command line's own exit codes.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from server.launcher import Server
@@ -28,9 +30,19 @@ EXIT_FAILED = 1
 EXIT_IN_USE = 3
 
 
+class LauncherParser(argparse.ArgumentParser):
+    """The launcher's options; its help ends with the command line's commands."""
+
+    def format_help(self) -> str:
+        """Return the help of the options, then the commands `tallybook COMMAND` runs."""
+        from server.cli import commands_help  # only here: the window never loads the CLI
+
+        return f"{super().format_help()}\n{commands_help()}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the launcher's options."""
-    parser = argparse.ArgumentParser(prog="tallybook-desktop", description=__doc__.splitlines()[0])
+    parser = LauncherParser(prog="tallybook", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -57,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--serve-fd", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--consent-in-window", action="store_true", help=argparse.SUPPRESS)
     return parser
+
+
+def run_command(argv: list[str]) -> NoReturn:
+    """Run a command of the command line (`tallybook serve ...`) and exit with its code."""
+    from server.cli import cli  # only here: the window's start-up never imports the CLI
+
+    cli.main(argv, prog_name="tallybook")
 
 
 def own_command() -> list[str]:
@@ -150,6 +169,9 @@ def open_window(url: str, data_dir: Path, smoke_test: float | None, server: Serv
 
 def main(argv: list[str] | None = None) -> int:
     """Run Tallybook; return the process exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and not argv[0].startswith("-"):  # the launcher's own options all start with "-"
+        run_command(argv)
     args = build_parser().parse_args(argv)
     from server.config import prepare_data_dir
 

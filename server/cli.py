@@ -124,6 +124,16 @@ def cli() -> None:
     """Tallybook: private, offline personal finance. Run a command with --help for more."""
 
 
+def commands_help() -> str:
+    """Return the list of commands with their one-line help, for the desktop program's --help."""
+    context = click.Context(cli, info_name="tallybook")
+    formatter = context.make_formatter()
+    cli.format_commands(context, formatter)
+    formatter.write_paragraph()
+    formatter.write_text("Run `tallybook COMMAND --help` for a command's options.")
+    return formatter.getvalue()
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(

@@ -1,4 +1,5 @@
-"""The launcher without a window: browser mode, and a server that cannot start."""
+"""The launcher without a window: browser mode, a server that cannot start, and the commands
+it hands to the command line."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from server.cli import cli
+from tests.conftest import PASSWORD
 
 MAIN = Path(__file__).resolve().parents[2] / "main.py"
 
@@ -64,3 +68,55 @@ def test_explicit_busy_port_is_an_error(tmp_path):
         _, stderr = process.communicate(timeout=60)
     assert process.returncode == 1
     assert "could not start" in stderr
+
+
+def run_main(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run main.py to its end, as the bundle's `tallybook` runs it."""
+    return subprocess.run(
+        [sys.executable, str(MAIN), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_command_runs_the_command_line_with_its_exit_codes(tmp_path):
+    """A first argument that is not an option is a command of server/cli.py, as `tallybook`."""
+    user = ("user", "create", "--username", "alex", "--password-stdin", "--data-dir", str(tmp_path))
+    created = run_main(*user, stdin=PASSWORD + "\n")
+    assert (created.returncode, created.stdout) == (0, "Created user alex (id 1).\n")
+    taken = run_main(*user, stdin=PASSWORD + "\n")
+    assert taken.returncode == 1 and "This username is taken." in taken.stderr
+    unknown = run_main("no-such-command")
+    assert unknown.returncode == 2 and "Usage: tallybook [OPTIONS] COMMAND" in unknown.stderr
+    assert run_main("user", "create", "--help").stdout.startswith("Usage: tallybook user create")
+
+
+def test_help_lists_the_commands():
+    shown = run_main("--help")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("usage: tallybook [-h] [--data-dir DATA_DIR]")
+    for name in cli.commands:
+        assert f"\n  {name} " in shown.stdout, name
+    assert "\n  serve    Serve Tallybook headless" in shown.stdout  # with its one-line help
+    assert "Run `tallybook COMMAND --help` for a command's options." in shown.stdout
+
+
+def test_the_window_never_imports_the_command_line():
+    """The window's start-up imports what it needs only (it is measured: bench/startup.py)."""
+    program = (
+        "import sys, main; main.build_parser().parse_args(['--browser']);"
+        "import server.config, server.instance, server.launcher;"
+        "print('server.cli' in sys.modules)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", program],
+        cwd=MAIN.parent,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert found.stdout == "False\n"
