@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import signal
 import socket
 import sqlite3
@@ -27,6 +25,14 @@ from server.clock import utcnow
 from server.serving import start_server
 from server.tls import certificate_names, ensure_self_signed
 from tests.conftest import PASSWORD, TEST_ROUNDS
+from tests.tls_client import (
+    READY_LINE,
+    connect,
+    peer_certificate,
+    read_banner,
+    sha256_colons,
+    unverified,
+)
 from tests.unit.test_tls import write_rsa_pair
 
 
@@ -56,17 +62,11 @@ def serve(data_dir: Path) -> Iterator:
         )
         started.append(process)
         lines = []
-        while not lines or lines[-1] != "Press Ctrl+C to stop.":
+        while not lines or lines[-1] != READY_LINE:
             line = process.stdout.readline()
             assert line, f"serve ended early: {process.stderr.read()}"
             lines.append(line.rstrip("\n"))
-        output = "\n".join(lines)
-        url = re.search(r"serving (https://\S+:(\d+)/)", output)
-        fingerprint = re.search(
-            r"SHA-256 fingerprint: ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})$", output, re.M
-        )
-        assert url and fingerprint, output
-        return Served(process, url.group(1), int(url.group(2)), fingerprint.group(1))
+        return Served(process, *read_banner("\n".join(lines)))
 
     yield start
     for process in started:
@@ -85,34 +85,6 @@ def stop(served: Served) -> None:
     """Stop a server before the test ends (the fixture then finds it stopped)."""
     served.process.send_signal(signal.SIGINT)
     assert served.process.wait(timeout=15) == 0
-
-
-def connect(port: int, context: ssl.SSLContext, name: str = "localhost") -> ssl.SSLSocket:
-    """Open a TLS connection to 127.0.0.1:port, asking for (and checking) the name `name`."""
-    return context.wrap_socket(
-        socket.create_connection(("127.0.0.1", port), timeout=5), server_hostname=name
-    )
-
-
-def peer_certificate(port: int, context: ssl.SSLContext, name: str = "localhost") -> bytes:
-    """Return the DER certificate the server on 127.0.0.1:port presents as `name`."""
-    with connect(port, context, name) as tls:
-        assert tls.version() in ("TLSv1.2", "TLSv1.3")
-        return tls.getpeercert(binary_form=True)
-
-
-def unverified() -> ssl.SSLContext:
-    """A client context that accepts any certificate: the test compares fingerprints itself."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
-
-
-def sha256_colons(der: bytes) -> str:
-    """The SHA-256 of a certificate as browsers show it, computed here independently."""
-    digest = hashlib.sha256(der).hexdigest().upper()
-    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
 
 def add_user(data_dir: Path) -> None:
