@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BUILD_SCRIPT = ROOT / "build" / "build.py"
 PROGRAM = ROOT / "dist" / "Tallybook" / "Tallybook"
 BUILD_TIMEOUT = 900
+COMMAND_TIMEOUT = 60  # one command of the command line, e.g. `Tallybook backup`
 XVFB_START_TIMEOUT = 15
 # Variables that would change how the program finds its display or its data folder.
 UNSET_FOR_PROGRAM = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "TALLYBOOK_DATA_DIR")
@@ -141,6 +142,22 @@ def program_env(**extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in UNSET_FOR_PROGRAM}
     env.update(extra)
     return env
+
+
+def run_program(
+    program: Path, *args: str, cwd: Path, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Run the built program to its end (a command such as `backup`); return what it did."""
+    return subprocess.run(
+        [str(program), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=program_env(),
+        cwd=cwd,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
 
 
 class Launched:

@@ -15,8 +15,11 @@ import configparser
 import json
 import os
 import shutil
+import signal
+import ssl
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -25,11 +28,13 @@ import pytest
 
 from tests.packaging.conftest import ROOT, Launched, program_env
 from tests.packaging.test_bundle import (
+    EXIT_TIMEOUT,
     START_TIMEOUT,
     WINDOW_LINE,
     assert_healthy,
     project_version,
 )
+from tests.tls_client import READY_LINE, peer_certificate, read_banner, sha256_colons, unverified
 
 pytestmark = [
     pytest.mark.packaging,
@@ -138,16 +143,22 @@ def test_menu_entry_is_valid(installed: Path) -> None:
     assert desktop["Icon"] == "tallybook"
 
 
+def installed_command(root: Path, tmp_path: Path) -> Path:
+    """Return a `tallybook` like the package's /usr/bin/tallybook, linked inside `root`."""
+    target = in_root(root, os.readlink(root / "usr" / "bin" / "tallybook"))
+    assert target == root / "opt" / "tallybook" / "Tallybook"
+    # The same link, pointing inside the root: the program must find its files through it.
+    command = tmp_path / "bin" / "tallybook"
+    command.parent.mkdir()
+    command.symlink_to(target)
+    return command
+
+
 def test_installed_program_opens_its_window(
     installed: Path, x_display: str, launch: Callable[..., Launched], tmp_path: Path
 ) -> None:
     """`tallybook` from the installed package opens its window and serves the right version."""
-    target = in_root(installed, os.readlink(installed / "usr" / "bin" / "tallybook"))
-    assert target == installed / "opt" / "tallybook" / "Tallybook"
-    # The same link, pointing inside the root: the program must find its files through it.
-    launcher = tmp_path / "bin" / "tallybook"
-    launcher.parent.mkdir()
-    launcher.symlink_to(target)
+    launcher = installed_command(installed, tmp_path)
     app = launch(
         launcher,
         "--data-dir",
@@ -163,3 +174,24 @@ def test_installed_program_opens_its_window(
     url = urlsplit(event["url"])
     assert_healthy(f"{url.scheme}://{url.netloc}")  # checks the version, too
     assert app.wait(timeout=30) == 0
+
+
+def test_installed_program_serves_https_until_interrupted(
+    installed: Path, launch: Callable[..., Launched], tmp_path: Path
+) -> None:
+    """`tallybook serve --tls self-signed` from the package serves HTTPS with the certificate
+    whose fingerprint it printed, and stops on Ctrl+C with exit code 0."""
+    data = tmp_path / "data"
+    command = ("serve", "--tls", "self-signed", "--port", "0", "--data-dir", str(data))
+    app = launch(installed_command(installed, tmp_path), *command, env=program_env())
+    app.wait_for_line(READY_LINE, timeout=START_TIMEOUT)
+    url, port, fingerprint = read_banner("\n".join(app.lines))
+    assert url == f"https://127.0.0.1:{port}/"
+    assert sha256_colons(peer_certificate(port, unverified())) == fingerprint
+    # Trusting that certificate (as a user who checked the fingerprint does), the API answers.
+    trusting = ssl.create_default_context(cafile=data / "tls" / "cert.pem")
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=trusting))
+    assert_healthy(url.rstrip("/"), opener)
+    app.process.send_signal(signal.SIGINT)
+    assert app.wait(timeout=EXIT_TIMEOUT) == 0
+    assert app.lines[-1] == "Stopped."
