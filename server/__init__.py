@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     from apiflask import APIFlask
 
     from server import problems, security
-    from server.api import idempotency, register_api
+    from server.api import idempotency, rate_limits, register_api
     from server.api.uploads import allow_large_uploads
     from server.auth.sessions import purge_stale_sessions
     from server.clock import utcnow
@@ -78,7 +78,8 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     db_request.init_app(app, database)
     app.before_request(allow_large_uploads)  # before anything reads a body
     security.init_app(app)
-    idempotency.init_app(app, database)  # after security: its checks run first
+    rate_limits.init_app(app)  # after security: it knows who asks
+    idempotency.init_app(app, database)  # after both: a refused request claims no key
     problems.register_error_handlers(app)
     register_api(app)
     app.register_blueprint(pages)

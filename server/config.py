@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "OAUTH_CODE_LIFETIME": 120,
     "OAUTH_ACCESS_TOKEN_LIFETIME": 300,
     "OAUTH_REFRESH_TOKEN_LIFETIME": 30 * 24 * 3600,
+    # API requests a personal token or an app may make (Flask-Limiter's notation, e.g.
+    # "20 per second; 1200 per minute"); the app's own session is not limited.
+    "API_RATE_LIMIT": "1200 per minute",
     "LOG_LEVEL": "INFO",
     "LOG_MAX_BYTES": 1_000_000,
     "LOG_BACKUP_COUNT": 5,

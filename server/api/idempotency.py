@@ -10,14 +10,14 @@ anything; the OpenAPI document lists the header on every route it applies to.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from apiflask import APIFlask
 from flask import Response, current_app, g, request
 
 from server.api import API_PREFIX
-from server.api.schemas import problem_response
+from server.api.schemas import extend_spec, problem_response
 from server.auth.web import Principal
 from server.clock import utcnow
 from server.db import Database
@@ -203,10 +203,5 @@ def init_app(app: APIFlask, db: Database) -> None:
     """Install the hooks (after the security checks) and forget keys past their lifetime."""
     app.before_request(claim_for_request)
     app.after_request(finish_claim)
-    previous: Callable[[Any], Any] | None = app.spec_callback
-
-    def process_spec(spec: dict[str, Any]) -> dict[str, Any]:
-        return document_header(previous(spec) if previous else spec)
-
-    app.spec_processor(process_spec)
+    extend_spec(app, document_header)
     purge_expired_keys(db, utcnow())

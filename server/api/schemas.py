@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from apiflask import Schema
+from apiflask import APIFlask, Schema
 from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import Range
 
@@ -155,6 +156,16 @@ def problem_response(
             }
         }
     return response
+
+
+def extend_spec(app: APIFlask, process: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Have `process` add to the OpenAPI document after the processors installed before it."""
+    previous = app.spec_callback
+
+    def chained(spec: dict[str, Any]) -> dict[str, Any]:
+        return process(previous(spec) if previous else spec)
+
+    app.spec_processor(chained)
 
 
 Why = str | tuple[str, str]

@@ -759,3 +759,16 @@ def test_metadata_sends_the_user_to_the_pages_on_localhost(client):
     assert meta["issuer"] == "http://127.0.0.1"
     assert meta["token_endpoint"] == "http://127.0.0.1/oauth/token"
     assert meta["authorization_endpoint"] == "http://localhost/oauth/authorize"
+
+
+def test_an_apps_rate_limit_outlives_its_access_tokens(app, alex, app_client, book):
+    app.config["API_RATE_LIMIT"] = "2 per minute"
+    tokens = tokens_for(alex, app_client, book)
+    for _ in range(2):
+        assert app_client.api(tokens["access_token"], "GET", BOOKS).status_code == 200
+    renewed = app_client.refresh(tokens["refresh_token"]).json["access_token"]
+    refused = app_client.api(renewed, "GET", BOOKS)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    # Each consent is a grant of its own, with a budget of its own.
+    again = tokens_for(alex, app_client, book)["access_token"]
+    assert app_client.api(again, "GET", BOOKS).status_code == 200
