@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -84,7 +85,11 @@ def test_curl_example_runs(live_server, token):
     assert "alex's book" in result.stdout
 
 
-def test_python_example_runs(live_server, token):
+@pytest.mark.parametrize("rate_limit", [None, "1 per 1 second"], ids=["", "rate-limited"])
+def test_python_example_runs(live_server, token, rate_limit):
+    if rate_limit:  # its second request is refused once: it waits as told and goes on
+        live_server.app.config["API_RATE_LIMIT"] = rate_limit
+    started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-c", example("python")],
         env={**os.environ, "TALLYBOOK_TOKEN": token, "TALLYBOOK_URL": live_server.url.rstrip("/")},
@@ -95,3 +100,5 @@ def test_python_example_runs(live_server, token):
     assert result.returncode == 0, result.stderr
     assert "Signed in as alex" in result.stdout
     assert re.search(r"\d+: alex's book \(USD, owner\)", result.stdout)
+    if rate_limit:
+        assert time.monotonic() - started >= 1, "the second request was not limited"
