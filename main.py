@@ -40,6 +40,19 @@ class LauncherParser(argparse.ArgumentParser):
         return f"{super().format_help()}\n{commands_help()}"
 
 
+class VersionAction(argparse.Action):
+    """`--version`: print the version and exit (read from the metadata only when asked)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> NoReturn:
+        from server.version import __version__
+
+        print(f"tallybook, version {__version__}", flush=True)  # as click says it
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe the launcher's options."""
     parser = LauncherParser(prog="tallybook", description=__doc__.splitlines()[0])
@@ -65,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="open the window, print a JSON line per page loaded, close SECONDS after the first",
     )
+    parser.add_argument("--version", action=VersionAction)
     # The server's own process, started by the launcher on the socket it bound.
     parser.add_argument("--serve-fd", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--consent-in-window", action="store_true", help=argparse.SUPPRESS)

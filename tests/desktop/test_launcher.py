@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from click.testing import CliRunner
 
 from server.cli import cli
 from tests.conftest import PASSWORD
@@ -102,6 +103,14 @@ def test_help_lists_the_commands():
         assert f"\n  {name} " in shown.stdout, name
     assert "\n  serve    Serve Tallybook headless" in shown.stdout  # with its one-line help
     assert "Run `tallybook COMMAND --help` for a command's options." in shown.stdout
+
+
+def test_version_is_the_packages():
+    from server.version import __version__
+
+    shown = run_main("--version")
+    assert (shown.returncode, shown.stdout) == (0, f"tallybook, version {__version__}\n")
+    assert CliRunner().invoke(cli, ["--version"]).output == shown.stdout  # one way to say it
 
 
 def test_the_window_never_imports_the_command_line():
