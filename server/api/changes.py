@@ -33,6 +33,7 @@ from server.errors import NotFound
 bp = APIBlueprint("changes", __name__, tag="Changes")
 
 Reader = Callable[[Any, int, str], dict[str, Any]]
+DEFAULT_LIMIT = 500
 
 
 def _budget(conn: Any, book_id: int, key: str) -> dict[str, Any]:
@@ -75,7 +76,13 @@ class ChangesQuery(Schema):
         validate=Length(max=40),
         metadata={"description": "The `next_cursor` of the last page read; none: from the start."},
     )
-    limit = Integer(load_default=500, validate=Range(min=1, max=domain.MAX_LIMIT))
+    limit = Integer(
+        load_default=DEFAULT_LIMIT,
+        validate=Range(min=1, max=domain.MAX_LIMIT),
+        metadata={
+            "description": f"Changes per page: 1 to {domain.MAX_LIMIT} (default {DEFAULT_LIMIT})."
+        },
+    )
 
 
 class FeedChangeOut(Schema):
@@ -117,8 +124,9 @@ class FeedPageOut(Schema):
         404,
         why={
             422: (
-                "A bad `limit`, or a `since` of another history (restored since): start over",
-                "This cursor is not one this feed gave out; start again without `since`.",
+                "A bad `limit`; a `since` that is not a cursor of this feed; or a cursor of an "
+                "earlier history (the database was restored from a backup since): start over",
+                "This is not a cursor this feed gave out: start again without `since`.",
             )
         },
     ),

@@ -10,6 +10,7 @@ and keeps the last cursor mirrors the book, however the writes interleave with i
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ from server.db.migrations import FEED_EPOCH
 from server.errors import ValidationFailed
 
 MAX_LIMIT = 1000
+# A cursor as `write_cursor` makes it: the history's epoch (16 hex digits), a dot, a number.
+_CURSOR = re.compile(r"([0-9a-f]{16})\.([0-9]{1,18})")
 
 
 @dataclass(frozen=True)
@@ -42,20 +45,25 @@ def _epoch(conn: sqlite3.Connection) -> str:
 
 
 def read_cursor(conn: sqlite3.Connection, text: str | None) -> int:
-    """The change number a cursor given by this feed stands for ("" or none: the start). A
-    cursor of another history (the database was restored from a backup since) is refused:
-    its numbers may have been given again, so the copy must start over."""
+    """The change number a cursor given by this feed stands for ("" or none: the start).
+
+    Text that is not a cursor of this feed's form is refused as such. A well-formed cursor of
+    another history (the database was restored from a backup since) is refused too: its
+    numbers may have been given again, so the copy must start over."""
     if not text:
         return 0
-    epoch, _, seq = text.partition(".")
+    match = _CURSOR.fullmatch(text)
+    if match is None:
+        raise ValidationFailed.on(
+            "since", "This is not a cursor this feed gave out: start again without `since`."
+        )
+    epoch, seq = match.groups()
     if epoch != _epoch(conn):
         raise ValidationFailed.on(
             "since",
-            "This cursor is of an earlier history of the book (it was restored from a backup "
-            "since, or the cursor is not this feed's): start again without one.",
+            "This cursor is of an earlier history of the book (the database was restored from "
+            "a backup since): start again without `since`.",
         )
-    if not (seq.isascii() and seq.isdigit() and len(seq) <= 18):
-        raise ValidationFailed.on("since", "Not a cursor this feed gave: start again without one.")
     return int(seq)
 
 

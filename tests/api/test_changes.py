@@ -132,8 +132,14 @@ def test_imports_and_their_undo_are_in_the_feed(alex):
 
 def test_a_cursor_it_did_not_give_and_other_peoples_books_are_refused(alex, make_user, sign_in):
     book = alex.get(BOOKS).json["items"][0]["id"]
-    bad = alex.get(f"{BOOKS}/{book}/changes", query_string={"since": "yesterday"})
-    assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "since"
+    _, cursor = read_feed(alex, book)
+    epoch, seq = cursor.split(".")
+    for made_up in ("garbage", "yesterday", f"{epoch}.", f"{epoch}.x1", f"{epoch}-{seq}", seq):
+        bad = alex.get(f"{BOOKS}/{book}/changes", query_string={"since": made_up})
+        assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "since", made_up
+        message = bad.json["errors"][0]["message"]
+        assert "not a cursor this feed gave out" in message, made_up
+        assert "restored" not in message, made_up
     make_user("bob")
     assert sign_in("bob").get(f"{BOOKS}/{book}/changes").status_code == 404
 
@@ -236,6 +242,7 @@ def test_after_a_restore_old_cursors_are_refused_and_a_new_copy_is_whole(alex):
 
     stale = alex.get(f"{base}/changes", query_string={"since": cursor})
     assert stale.status_code == 422 and stale.json["errors"][0]["field"] == "since"
+    assert "restored from a backup" in stale.json["errors"][0]["message"]
     mirror: dict = {}
     changes, _ = read_feed(alex, book)
     apply(mirror, changes)
