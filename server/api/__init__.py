@@ -21,6 +21,7 @@ from server.api import (
     me,
     members,
     meta,
+    parameters,
     reports,
     rules,
     schedules,
@@ -71,3 +72,4 @@ def register_api(app: APIFlask) -> None:
         backups,
     ):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
+    parameters.init_app(app)

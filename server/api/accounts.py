@@ -79,7 +79,10 @@ class AccountPatch(Schema):
 
 
 class AccountListQuery(PageQuery):
-    include_archived = Boolean(load_default=False)
+    include_archived = Boolean(
+        load_default=False,
+        metadata={"description": "Also list archived accounts (they are left out otherwise)."},
+    )
 
 
 AccountPage = page_schema(AccountOut, "AccountPage")

@@ -53,7 +53,12 @@ class ReportQuery(Schema):
     )
     tag_id = Integer(metadata={"description": "Only transactions with this tag."})
     format = String(
-        load_default="json", validate=OneOf(["json", "csv"]), metadata={"example": "json"}
+        load_default="json",
+        validate=OneOf(["json", "csv"]),
+        metadata={
+            "example": "json",
+            "description": "`json` (the default), or `csv` for the report as a CSV download.",
+        },
     )
 
 

@@ -135,16 +135,44 @@ class TransactionIn(TransactionPatch):
 
 
 class TransactionFilters(Schema):
-    account_id = Integer()
-    category_id = Integer()
-    uncategorized = Boolean(load_default=False)
-    payee = String(validate=Length(max=200))
-    tag = String(validate=Length(max=50))
-    status = String(validate=OneOf(STATUSES))
-    date_from = Date()
-    date_to = Date()
-    amount_min = String(validate=Length(max=50))
-    amount_max = String(validate=Length(max=50))
+    account_id = Integer(
+        metadata={"description": "Only this account's (alone, rows get a `running_balance`)."}
+    )
+    category_id = Integer(
+        metadata={"description": "Only this category's, a split's part in it included."}
+    )
+    uncategorized = Boolean(
+        load_default=False,
+        metadata={"description": "Only those without a category (neither split nor transfer)."},
+    )
+    payee = String(
+        validate=Length(max=200),
+        metadata={"description": "Only this payee's: its whole name, in any case."},
+    )
+    tag = String(
+        validate=Length(max=50),
+        metadata={"description": "Only those with this tag: its name, in any case."},
+    )
+    status = String(
+        validate=OneOf(STATUSES),
+        metadata={"description": f"Only those of this status: {', '.join(STATUSES)}."},
+    )
+    date_from = Date(metadata={"description": "On or after this day (YYYY-MM-DD)."})
+    date_to = Date(metadata={"description": "On or before this day (YYYY-MM-DD)."})
+    amount_min = String(
+        validate=Length(max=50),
+        metadata={
+            "description": "At least this amount, a decimal string in the account's currency "
+            "(money out is negative)."
+        },
+    )
+    amount_max = String(
+        validate=Length(max=50),
+        metadata={
+            "description": "At most this amount, a decimal string in the account's currency "
+            "(`-100`: money out of 100 or more)."
+        },
+    )
     q = String(
         validate=Length(max=200),
         metadata={"description": "Words in payee or memo (prefixes match)."},

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from apiflask import Schema
 from marshmallow import ValidationError
 
+from server.api.parameters import PATH_PARAMETERS
 from server.api.schemas import Problem, ValidationProblem
 
 
@@ -262,3 +263,20 @@ def test_error_examples_are_what_the_server_sends(client):
     sent = client.post("/api/v1/setup", json={})
     assert set(example) == set(sent.json)
     assert ValidationProblem().load(example) == example
+
+
+def test_every_parameter_is_described(client):
+    """Path and query parameters alike: a script's author reads what to pass in each."""
+    spec = client.get("/api/v1/openapi.json").json
+    shared = spec["components"].get("parameters", {})
+    missing, path_names = [], set()
+    for method, path, op in operations(spec):
+        for parameter in op.get("parameters", []):
+            if "$ref" in parameter:
+                parameter = shared[parameter["$ref"].rsplit("/", 1)[1]]
+            if parameter["in"] == "path":
+                path_names.add(parameter["name"])
+            if not parameter.get("description", "").strip():
+                missing.append(f"{method} {path}: {parameter['in']} {parameter['name']}")
+    assert missing == []
+    assert set(PATH_PARAMETERS) == path_names, "a described path parameter is used nowhere"
