@@ -4,9 +4,9 @@ An example of an app on the same computer using Tallybook's OAuth 2.0 (RFC 8252)
 on a loopback port, sends you to Tallybook's consent page, gets a code back, exchanges it
 (with its PKCE verifier) for tokens, then calls the API. Python's standard library only.
 
-First an administrator registers the app in Tallybook (Settings > Apps, or
-`tallybook app register --name "Last 30 days" --redirect-uri http://127.0.0.1/callback`),
-which gives its client id. Then:
+First an administrator registers the app in Tallybook (Settings > Authorized apps >
+Registered apps, or `tallybook app register --name "Last 30 days" --redirect-uri
+http://127.0.0.1/callback`), which gives its client id. Then:
 
     python examples/last_30_days.py --client-id tb_app_... [--server http://127.0.0.1:8421]
 
@@ -53,11 +53,25 @@ def request_json(url: str, *, form: dict[str, str] | None = None, token: str | N
     request = urllib.request.Request(url, data=data, headers=headers)  # noqa: S310 - our server
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return json.load(response)
+            return _json(url, response.read())
     except urllib.error.HTTPError as error:
-        body = json.loads(error.read() or b"{}")
+        body = _json(url, error.read() or b"{}", status=error.code)
         reason = body.get("error_description") or body.get("detail") or body.get("error")
         raise AppError(f"{url} answered {error.code}: {reason}") from None
+
+
+def _json(url: str, content: bytes, status: int | None = None) -> Any:
+    """Return the JSON of an answer; one that is not JSON (not Tallybook?) is an AppError."""
+    try:
+        body = json.loads(content)
+    except ValueError:  # JSONDecodeError, UnicodeDecodeError
+        answered = f"answered {status} and" if status else "answered, but"
+        raise AppError(
+            f"{url} {answered} not with JSON: is this Tallybook's address (--server)?"
+        ) from None
+    if status is not None and not isinstance(body, dict):
+        raise AppError(f"{url} answered {status}.")
+    return body
 
 
 def wait_for_code(authorize: Any, state: str) -> tuple[str, str]:
@@ -149,7 +163,10 @@ def authorize(meta: dict[str, Any], client_id: str, args: argparse.Namespace) ->
 
 def get_tokens(server: str, client_id: str, args: argparse.Namespace) -> dict:
     """Refresh with the saved token if there is one that still works, else ask the user."""
-    meta = request_json(f"{server}/.well-known/oauth-authorization-server")
+    metadata_url = f"{server}/.well-known/oauth-authorization-server"
+    meta = request_json(metadata_url)
+    if not isinstance(meta, dict) or not {"authorization_endpoint", "token_endpoint"} <= set(meta):
+        raise AppError(f"{metadata_url} is not Tallybook's: is --server its address?")
     saved = args.token_file and args.token_file.is_file() and args.token_file.read_text().strip()
     tokens = None
     if saved:
