@@ -118,6 +118,9 @@ def handle_http_error(error: HTTPError) -> Response:
     """Render an APIFlask/Werkzeug error (routing, validation, authentication)."""
     status = error.status_code
     headers = dict(error.headers or {})
+    if status == 401 and request.headers.get("Authorization", "").lower().startswith("bearer "):
+        # A token was sent and refused (RFC 6750 3.1): say so, so a client knows to renew it.
+        headers["WWW-Authenticate"] = 'Bearer realm="Tallybook", error="invalid_token"'
     if status == 422:
         return problem_response(
             422,

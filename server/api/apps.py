@@ -199,5 +199,7 @@ def list_my_authorized_apps(query: dict[str, Any]) -> dict[str, Any]:
 def revoke_authorized_app(grant_id: int) -> tuple[str, int]:
     """Revoke one of the caller's grants."""
     principal = session_principal()
-    revoke_grant(database(), grant_id, utcnow(), user_id=principal.user.id)
+    revoke_grant(
+        database(), grant_id, utcnow(), user_id=principal.user.id, because="revoked by the user"
+    )
     return "", 204

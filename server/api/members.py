@@ -114,7 +114,7 @@ def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
 def change_role(book_id: int, user_id: int, body: dict[str, str]) -> Any:
     """Change a member's role."""
     return domain.change_role(
-        database(), current_principal().user.id, book_id, user_id, role=body["role"]
+        database(), current_principal().user.id, book_id, user_id, role=body["role"], now=utcnow()
     )
 
 
@@ -125,10 +125,10 @@ def change_role(book_id: int, user_id: int, body: dict[str, str]) -> Any:
     summary="Remove a member, or leave the book",
     description="Owners remove anyone; any member removes themselves (leaves) with their own "
     "user id. The last owner can do neither (409). A removed member no longer sees the book "
-    "(404) from their next request on.",
+    "(404) from their next request on, and the apps they let into it lose their access.",
     responses=errors(401, why={**OWNERS_ONLY, **LAST_OWNER}),
 )
 def remove(book_id: int, user_id: int) -> tuple[str, int]:
     """Remove a member from the book."""
-    domain.remove_member(database(), current_principal().user.id, book_id, user_id)
+    domain.remove_member(database(), current_principal().user.id, book_id, user_id, now=utcnow())
     return "", 204

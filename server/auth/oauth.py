@@ -11,8 +11,11 @@ The protocol itself (Authlib) is in `server.auth.oauth_server`.
 from __future__ import annotations
 
 import json
+import logging
+import re
 import secrets
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -32,6 +35,11 @@ REFRESH_TOKEN_PREFIX = "tb_rt_"  # noqa: S105 - a public prefix, not a secret
 MAX_REDIRECT_URIS = 10
 LOOPBACK_HOSTS = ("127.0.0.1", "::1")
 CODES_REMEMBERED = timedelta(days=1)
+# What RFC 3986 allows in a path and a query, unescaped or %-escaped: no spaces, quotes,
+# backslashes or other characters that browsers and servers read differently.
+_URI_CHARACTERS = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*")
+
+log = logging.getLogger("tallybook.auth")
 
 
 def normalize_scope(scope: str | None) -> str:
@@ -50,10 +58,11 @@ def normalize_scope(scope: str | None) -> str:
 
 
 def check_loopback_redirect_uri(uri: str) -> str:
-    """Return `uri` if an app may register it, else raise ValueError saying why.
+    """Return `uri` as an app registers it (without a port: any port matches), else raise
+    ValueError saying why.
 
     Only `http://127.0.0.1/...` or `http://[::1]/...` (IP literals: a `localhost` name can be
-    resolved elsewhere), any port, no fragment and no user info.
+    resolved elsewhere), no fragment, no user info, and only the characters RFC 3986 allows.
     """
     parts = urlsplit(uri)
     if parts.scheme != "http":
@@ -68,13 +77,17 @@ def check_loopback_redirect_uri(uri: str) -> str:
         parts.port  # noqa: B018 - raises for a port that is not a number
     except ValueError:
         raise ValueError("the port is not a number between 0 and 65535") from None
-    return uri
+    if not _URI_CHARACTERS.fullmatch(parts.path + "?" + parts.query):
+        raise ValueError("spaces, quotes and non-ASCII characters must be %-escaped")
+    host = "[::1]" if parts.hostname == "::1" else parts.hostname
+    return parts._replace(netloc=host).geturl()
 
 
 def _without_port(uri: str) -> tuple[str, str | None, str, str] | None:
     parts = urlsplit(uri)
     try:
-        parts.port  # noqa: B018 - raises for a port that is not a number
+        if parts.port == 0:  # not a port anything listens on
+            return None
     except ValueError:
         return None
     if parts.username is not None or parts.password is not None or parts.fragment:
@@ -146,14 +159,17 @@ def register_client(
     name = name.strip()
     if not 1 <= len(name) <= 100:
         raise ValidationFailed.on("name", "Give the app a name of 1 to 100 characters.")
+    if any(unicodedata.category(character) == "Cc" for character in name):
+        raise ValidationFailed.on("name", "The name may not contain control characters.")
     if not 1 <= len(redirect_uris) <= MAX_REDIRECT_URIS:
         raise ValidationFailed.on("redirect_uris", f"Give 1 to {MAX_REDIRECT_URIS} redirect URIs.")
-    uris = list(dict.fromkeys(uri.strip() for uri in redirect_uris))
-    for uri in uris:
+    uris = []
+    for given in redirect_uris:
         try:
-            check_loopback_redirect_uri(uri)
+            uris.append(check_loopback_redirect_uri(given.strip()))
         except ValueError as error:
-            raise ValidationFailed.on("redirect_uris", f"{uri}: {error}.") from None
+            raise ValidationFailed.on("redirect_uris", f"{given.strip()}: {error}.") from None
+    uris = list(dict.fromkeys(uris))
     secret = CLIENT_SECRET_PREFIX + secrets.token_urlsafe(32) if confidential else None
     with database.write() as db:
         client_pk = (
@@ -170,7 +186,15 @@ def register_client(
             .last_pk
         )
         row = db.execute("SELECT * FROM oauth_clients WHERE id = ?", [client_pk]).fetchone()
-    return _client(row), secret
+    client = _client(row)
+    log.info(
+        "app registered: %r (%s, %s), redirect URIs %s",
+        client.name,
+        client.client_id,
+        "confidential" if secret else "public",
+        ", ".join(uris),
+    )
+    return client, secret
 
 
 def list_clients(conn: sqlite3.Connection) -> list[OAuthClient]:
@@ -187,8 +211,12 @@ def find_client(conn: sqlite3.Connection, client_id: str) -> OAuthClient | None:
 def delete_client(database: Database, client_pk: int) -> None:
     """Remove an app, and with it every approval, code and token it had."""
     with database.write() as db:
-        if db.execute("DELETE FROM oauth_clients WHERE id = ?", [client_pk]).rowcount == 0:
+        row = db.execute(
+            "DELETE FROM oauth_clients WHERE id = ? RETURNING client_id, name", [client_pk]
+        ).fetchone()
+        if row is None:
             raise NotFound(f"No app with id {client_pk}.")
+    log.info("app removed: %r (%s), with every access it had", row["name"], row["client_id"])
 
 
 # ---- grants: one approval, one family of tokens ----------------------------------------------
@@ -250,16 +278,37 @@ def list_grants(conn: sqlite3.Connection, user_id: int) -> list[Grant]:
     return [_grant(row) for row in rows]
 
 
+# Why a grant ended; the first two mean a secret leaked (logged as warnings).
+CODE_REUSED = "authorization code reused"
+REFRESH_REPLAYED = "refresh token replayed"
+_LEAKS = (CODE_REUSED, REFRESH_REPLAYED)
+
+
 def _revoke_family(db: sqlite3.Connection, grant_id: int, now: datetime, because: str) -> None:
-    db.execute(
+    revoked = db.execute(
         "UPDATE oauth_grants SET revoked_at = ?, revoked_because = ? "
-        "WHERE id = ? AND revoked_at IS NULL",
+        "WHERE id = ? AND revoked_at IS NULL RETURNING user_id, book_id, client_id",
         [to_iso(now), because, grant_id],
-    )
+    ).fetchone()
+    if revoked is not None:
+        log.log(
+            logging.WARNING if because in _LEAKS else logging.INFO,
+            "app access revoked (%s): grant %s of user %s to book %s (app id %s)",
+            because,
+            grant_id,
+            revoked["user_id"],
+            revoked["book_id"],
+            revoked["client_id"],
+        )
 
 
 def revoke_grant(
-    database: Database, grant_id: int, now: datetime, *, user_id: int | None = None
+    database: Database,
+    grant_id: int,
+    now: datetime,
+    *,
+    user_id: int | None = None,
+    because: str = "revoked by the app",
 ) -> None:
     """Revoke an approval: its refresh and access tokens stop working at once.
 
@@ -271,7 +320,25 @@ def revoke_grant(
         ).fetchone()
         if grant is None or (user_id is not None and grant["user_id"] != user_id):
             raise NotFound(f"No authorized app with id {grant_id}.")
-        _revoke_family(db, grant_id, now, "revoked")
+        _revoke_family(db, grant_id, now, because)
+
+
+def fit_grants_to_role(
+    db: sqlite3.Connection, user_id: int, book_id: int, now: datetime, *, may_write: bool | None
+) -> None:
+    """Keep a member's apps within what the member may still do in the book, in the caller's
+    transaction: nothing once they left it (`may_write` None), reading only for a viewer."""
+    live = db.execute(
+        "SELECT id, scope FROM oauth_grants "
+        "WHERE user_id = ? AND book_id = ? AND revoked_at IS NULL",
+        [user_id, book_id],
+    ).fetchall()
+    for grant in live:
+        if may_write is None:
+            _revoke_family(db, grant["id"], now, "the user left the book")
+        elif not may_write and grant["scope"] != "read":
+            db.execute("UPDATE oauth_grants SET scope = 'read' WHERE id = ?", [grant["id"]])
+            log.info("app access narrowed to reading: grant %s (its user views only)", grant["id"])
 
 
 def record_grant_use(database: Database, grant: Grant, now: datetime) -> None:
@@ -351,7 +418,7 @@ def look_up_code(
             return None
         if row["used_at"] is not None:
             if row["grant_id"] is not None:
-                _revoke_family(db, row["grant_id"], now, "authorization code reused")
+                _revoke_family(db, row["grant_id"], now, CODE_REUSED)
             return None
         if from_iso(row["expires_at"]) <= now:
             return None
@@ -379,7 +446,7 @@ def redeem_code(database: Database, code: AuthorizationCode, now: datetime) -> G
                 "SELECT grant_id FROM oauth_codes WHERE code_hash = ?", [code.code_hash]
             ).fetchone()
             if earlier is not None and earlier["grant_id"] is not None:
-                _revoke_family(db, earlier["grant_id"], now, "authorization code reused")
+                _revoke_family(db, earlier["grant_id"], now, CODE_REUSED)
             return None
         grant_id = (
             db["oauth_grants"]
@@ -390,7 +457,6 @@ def redeem_code(database: Database, code: AuthorizationCode, now: datetime) -> G
                     "book_id": code.book_id,
                     "scope": code.scope,
                     "created_at": to_iso(now),
-                    "last_used_at": to_iso(now),
                 }
             )
             .last_pk
@@ -398,8 +464,26 @@ def redeem_code(database: Database, code: AuthorizationCode, now: datetime) -> G
         db.execute(
             "UPDATE oauth_codes SET grant_id = ? WHERE code_hash = ?", [grant_id, code.code_hash]
         )
+        # The user's newest answer for this app and book stands: one row in Settings.
+        earlier = db.execute(
+            "SELECT id FROM oauth_grants WHERE client_id = ? AND user_id = ? AND book_id = ? "
+            "AND id != ? AND revoked_at IS NULL",
+            [code.client_pk, code.user_id, code.book_id, grant_id],
+        ).fetchall()
+        for replaced in earlier:
+            _revoke_family(db.conn, replaced["id"], now, "replaced by a new approval")
         row = db.execute(_GRANT_SELECT + " WHERE g.id = ?", [grant_id]).fetchone()
-    return _grant(row)
+    grant = _grant(row)
+    log.info(
+        "app allowed: %r (%s) into book %s by user %s with scope %r (grant %s)",
+        grant.client_name,
+        grant.client_id,
+        grant.book_id,
+        grant.user_id,
+        grant.scope,
+        grant.id,
+    )
+    return grant
 
 
 # ---- refresh tokens ------------------------------------------------------------------------
@@ -438,7 +522,7 @@ def look_up_refresh_token(database: Database, raw: str, now: datetime) -> Refres
         if row is None:
             return None
         if row["rotated_at"] is not None:
-            _revoke_family(db, row["grant_id"], now, "refresh token replayed")
+            _revoke_family(db, row["grant_id"], now, REFRESH_REPLAYED)
             return None
         grant = find_live_grant(db.conn, row["grant_id"])
     if grant is None or from_iso(row["expires_at"]) <= now:
@@ -456,7 +540,7 @@ def spend_refresh_token(database: Database, token: RefreshToken, now: datetime) 
             [to_iso(now), token.token_hash],
         )
         if spent.rowcount == 0:
-            _revoke_family(db, token.grant.id, now, "refresh token replayed")
+            _revoke_family(db, token.grant.id, now, REFRESH_REPLAYED)
             return False
         db.execute(
             "UPDATE oauth_grants SET last_used_at = ? WHERE id = ?", [to_iso(now), token.grant.id]

@@ -9,16 +9,27 @@ with the JWT library it costs 90 ms that the window's start-up should not pay.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import ClientMixin, InvalidGrantError, InvalidRequestError, grants
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.base import invalid_error_characters
+from authlib.oauth2.rfc6749 import (
+    ClientMixin,
+    InvalidClientError,
+    InvalidGrantError,
+    InvalidRequestError,
+    grants,
+)
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
-from flask import current_app
+from flask import current_app, request
 
 from server.auth import oauth
 from server.auth.access_tokens import issue_access_token, read_access_token
@@ -161,6 +172,13 @@ class _RefreshTokenGrant(grants.RefreshTokenGrant):
             raise InvalidGrantError("The refresh token was already used.")
         return refresh_token.record.grant
 
+    def issue_token(self, user: oauth.Grant, refresh_token: _Refresh) -> dict[str, Any]:
+        """An access token of the scope asked for (within the grant: Authlib checked it), and
+        a refresh token of the grant's whole scope, as the one presented (RFC 6749 6)."""
+        asked = self.request.payload.scope
+        scope = oauth.normalize_scope(asked) if asked else user.scope
+        return self.generate_token(user=user, scope=scope, include_refresh_token=True)
+
     def revoke_old_credential(self, refresh_token: _Refresh) -> None:
         """Nothing left to do: `authenticate_user` spent the token."""
 
@@ -178,6 +196,17 @@ class _Revocable:
 class _Revocation(RevocationEndpoint):
     CLIENT_AUTH_METHODS = list(oauth.AUTH_METHODS)
 
+    def check_params(self, request: Any, client: _Client) -> None:
+        if not request.form.get("token"):
+            raise InvalidRequestError("Missing 'token'.")
+        hint = request.form.get("token_type_hint")
+        if hint and hint not in self.SUPPORTED_TOKEN_TYPES:
+            # An error of RFC 6749 5.2 (RFC 7009 2.2.1), so 400 where Authlib answers 401.
+            known = " or ".join(self.SUPPORTED_TOKEN_TYPES)
+            raise OAuth2Error(
+                f"'token_type_hint' is {known}.", status_code=400, error="unsupported_token_type"
+            )
+
     def query_token(self, token_string: str, token_type_hint: str | None) -> _Revocable | None:
         grant = oauth.find_refresh_token_grant(reader(), token_string)
         if grant is None:
@@ -187,6 +216,40 @@ class _Revocation(RevocationEndpoint):
 
     def revoke_token(self, token: _Revocable, request: Any) -> None:
         oauth.revoke_grant(database(), token.grant.id, utcnow())
+
+
+def unsafe_parameter(parameters: Iterable[tuple[str, list[str]]]) -> OAuth2Error | None:
+    """Return the error for a parameter given twice, or with characters no OAuth parameter of
+    ours has (RFC 6749 A: printable ASCII; Authlib would echo them into an error and fail)."""
+    for name, values in parameters:
+        if len(values) > 1:
+            return InvalidRequestError(f"'{name}' is given {len(values)} times: send it once.")
+        if name != "state" and invalid_error_characters(name + values[0]):
+            return InvalidRequestError(
+                f"'{name}' has characters OAuth does not allow (quotes, backslashes, non-ASCII)."
+            )
+    return None
+
+
+def malformed_form_request() -> OAuth2Error | None:
+    """Return what is wrong with the form of a token or revocation request, before Authlib
+    reads it, or None."""
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return InvalidRequestError(
+            "Send the parameters as application/x-www-form-urlencoded (RFC 6749 3.2)."
+        )
+    if (error := unsafe_parameter(request.form.lists())) is not None:
+        return error
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "basic":
+        try:
+            base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return InvalidClientError(
+                "The Basic credentials are not base64 of UTF-8 client_id:client_secret.",
+                status_code=401,
+            )
+    return None
 
 
 def _query_client(client_id: str) -> _Client | None:

@@ -14,9 +14,10 @@ from datetime import datetime
 
 import sqlite_utils
 
+from server.auth.oauth import fit_grants_to_role
 from server.clock import from_iso, to_iso
 from server.db import Database
-from server.domain.books import CAN_MANAGE, ROLES, require_role
+from server.domain.books import CAN_MANAGE, CAN_WRITE, ROLES, require_role
 from server.errors import Conflict, NotFound, ValidationFailed
 
 log = logging.getLogger("tallybook.auth")
@@ -115,9 +116,10 @@ def add_member(
 
 
 def change_role(
-    database: Database, actor_id: int, book_id: int, user_id: int, *, role: str
+    database: Database, actor_id: int, book_id: int, user_id: int, *, role: str, now: datetime
 ) -> Member:
-    """Give a member another role (owners only); the last owner keeps theirs."""
+    """Give a member another role (owners only); the last owner keeps theirs. A viewer's apps
+    can only read from then on."""
     _check_role(role)
     with database.write() as db:
         require_role(db.conn, actor_id, book_id, CAN_MANAGE)
@@ -130,6 +132,7 @@ def change_role(
             "UPDATE book_members SET role = ? WHERE book_id = ? AND user_id = ?",
             [role, book_id, user_id],
         )
+        fit_grants_to_role(db.conn, user_id, book_id, now, may_write=role in CAN_WRITE)
         changed = _get(db.conn, book_id, user_id)
     log.info(
         "book member role changed: %s (user %s) from %s to %s in book %s by user %s",
@@ -143,8 +146,11 @@ def change_role(
     return changed
 
 
-def remove_member(database: Database, actor_id: int, book_id: int, user_id: int) -> None:
-    """Remove a member (owners), or leave a book oneself; the last owner stays."""
+def remove_member(
+    database: Database, actor_id: int, book_id: int, user_id: int, *, now: datetime
+) -> None:
+    """Remove a member (owners), or leave a book oneself; the last owner stays. The apps they
+    let into the book lose their access."""
     with database.write() as db:
         leaving = actor_id == user_id
         require_role(db.conn, actor_id, book_id, ANY_ROLE if leaving else CAN_MANAGE)
@@ -152,6 +158,7 @@ def remove_member(database: Database, actor_id: int, book_id: int, user_id: int)
         if member.role == "owner" and _owner_count(db, book_id) == 1:
             raise Conflict(f"{member.username} is the last owner of this book. {LAST_OWNER}")
         db.execute("DELETE FROM book_members WHERE book_id = ? AND user_id = ?", [book_id, user_id])
+        fit_grants_to_role(db.conn, user_id, book_id, now, may_write=None)
     if leaving:
         log.info(
             "book member left: %s (user %s, %s) left book %s",

@@ -54,6 +54,7 @@ def _refusal(error: OAuth2Error) -> Response:
             detail=f"This app's request cannot be accepted: {detail}",
         ),
         status=400,
+        mimetype="text/html",
     )
 
 
@@ -67,6 +68,7 @@ def _handoff_over() -> Response:
             "from the app.",
         ),
         status=410,
+        mimetype="text/html",
     )
 
 
@@ -85,6 +87,23 @@ def oauth_server() -> AuthorizationServer:
 
         extensions["tallybook.oauth"] = build_server()
     return extensions["tallybook.oauth"]
+
+
+def _refused_form() -> Response | None:
+    """The OAuth error for a token or revocation request Authlib should not read, if any."""
+    from server.auth.oauth_server import malformed_form_request  # see oauth_server()
+
+    error = malformed_form_request()
+    return None if error is None else oauth_server().handle_error_response(None, error)
+
+
+def _consent_grant(end_user: object) -> Any:
+    """Authlib's reading of the authorization request (raises OAuth2Error when it is bad)."""
+    from server.auth.oauth_server import unsafe_parameter  # see oauth_server()
+
+    if (error := unsafe_parameter(request.args.lists())) is not None:
+        raise error
+    return oauth_server().get_consent_grant(end_user=end_user)
 
 
 def consent_handoffs() -> ConsentHandoffs:
@@ -108,7 +127,7 @@ def _hand_off_to_window(show_in_window: Callable[[str], None]) -> Any:
 
     While another request waits, this one is answered in the browser (after signing in)."""
     try:
-        grant = oauth_server().get_consent_grant(end_user=None)
+        grant = _consent_grant(None)
     except OAuth2Error as error:
         return _refusal(error)
     try:
@@ -138,7 +157,7 @@ def authorize() -> Any:
         return redirect_to
     principal = _signed_in_user()
     try:
-        grant = oauth_server().get_consent_grant(end_user=principal.user)
+        grant = _consent_grant(principal.user)
     except OAuth2Error as error:
         return _refusal(error)
     books = list_books(reader(), principal.user.id)
@@ -178,7 +197,7 @@ def decide() -> Any:
         raise ValidationFailed.on("allow", "Say true to allow the app or false to deny it.")
     server = oauth_server()
     try:
-        grant = server.get_consent_grant(end_user=principal.user)
+        grant = _consent_grant(principal.user)
     except OAuth2Error as error:
         raise AuthorizationRefused(error.description or error.error) from None
     consent = None
@@ -227,12 +246,16 @@ def handoff(handle: str) -> Response:
 @bp.post("/oauth/token")
 def token() -> Response:
     """Exchange a code (with its PKCE verifier) or a refresh token for new tokens."""
+    if (refused := _refused_form()) is not None:
+        return refused
     return oauth_server().create_token_response()
 
 
 @bp.post("/oauth/revoke")
 def revoke() -> Response:
     """Revoke a token (RFC 7009): the app's whole grant ends with it."""
+    if (refused := _refused_form()) is not None:
+        return refused
     return oauth_server().create_endpoint_response("revocation")
 
 

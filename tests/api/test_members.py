@@ -285,7 +285,7 @@ def test_two_owners_stepping_down_at_once_leave_one_owner(alex, book_id, make_us
     def step_down(user_id):
         barrier.wait()
         try:
-            change_role(database, user_id, book_id, user_id, role="viewer")
+            change_role(database, user_id, book_id, user_id, role="viewer", now=utcnow())
             outcomes[user_id] = "viewer"
         except Conflict:
             outcomes[user_id] = "still owner"
@@ -307,4 +307,4 @@ def test_two_owners_stepping_down_at_once_leave_one_owner(alex, book_id, make_us
 
 def test_the_last_owner_cannot_be_removed_through_the_domain_either(alex, book_id, database):
     with pytest.raises(Conflict, match="last owner"):
-        remove_member(database, alex.user.id, book_id, alex.user.id)
+        remove_member(database, alex.user.id, book_id, alex.user.id, now=utcnow())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import re
 import secrets
 import time
@@ -769,6 +770,207 @@ def test_an_apps_rate_limit_outlives_its_access_tokens(app, alex, app_client, bo
     renewed = app_client.refresh(tokens["refresh_token"]).json["access_token"]
     refused = app_client.api(renewed, "GET", BOOKS)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
-    # Each consent is a grant of its own, with a budget of its own.
+    # A new consent is a new grant (replacing the old one), with a budget of its own.
     again = tokens_for(alex, app_client, book)["access_token"]
     assert app_client.api(again, "GET", BOOKS).status_code == 200
+
+
+# ---- the user's standing in the book bounds the app's ------------------------------------------
+
+
+def sam_in_book(make_user, sign_in, alex, book: int, role: str):
+    make_user("sam")
+    answer = alex.post(f"{BOOKS}/{book}/members", json={"username": "sam", "role": role})
+    assert answer.status_code == 201
+    return sign_in("sam")
+
+
+def test_an_app_loses_the_book_when_its_user_leaves_it_for_good(
+    make_user, sign_in, alex, app_client, book
+):
+    sam = sam_in_book(make_user, sign_in, alex, book, "editor")
+    tokens = tokens_for(sam, app_client, book, scope="write")
+    sam_id = sam.user.id
+    assert alex.delete(f"{BOOKS}/{book}/members/{sam_id}").status_code == 204
+    assert sam.get("/api/v1/authorized-apps").json["items"] == []
+    assert app_client.api(tokens["access_token"], "GET", BOOKS).status_code == 401
+    assert app_client.refresh(tokens["refresh_token"]).json["error"] == "invalid_grant"
+    # Back in the book, sam's old app is not: it asks again.
+    alex.post(f"{BOOKS}/{book}/members", json={"username": "sam", "role": "editor"})
+    assert app_client.refresh(tokens["refresh_token"]).json["error"] == "invalid_grant"
+    tag = {"name": "sneaky"}
+    assert (
+        app_client.api(tokens["access_token"], "POST", f"{BOOKS}/{book}/tags", json=tag).status_code
+        == 401
+    )
+
+
+def test_an_app_of_a_member_made_viewer_can_only_read(make_user, sign_in, alex, app_client, book):
+    sam = sam_in_book(make_user, sign_in, alex, book, "editor")
+    tokens = tokens_for(sam, app_client, book, scope="write")
+    changed = alex.patch(f"{BOOKS}/{book}/members/{sam.user.id}", json={"role": "viewer"})
+    assert changed.status_code == 200
+    assert [a["scope"] for a in sam.get("/api/v1/authorized-apps").json["items"]] == ["read"]
+    assert app_client.api(tokens["access_token"], "GET", BOOKS).status_code == 401  # said write
+    renewed = app_client.refresh(tokens["refresh_token"])
+    assert renewed.json["scope"] == "read"
+    access = renewed.json["access_token"]
+    assert app_client.api(access, "GET", f"{BOOKS}/{book}/accounts").status_code == 200
+    write = app_client.api(access, "POST", f"{BOOKS}/{book}/tags", json={"name": "x"})
+    assert write.status_code == 403
+    assert app_client.refresh(renewed.json["refresh_token"], scope="write").json["error"] == (
+        "invalid_scope"
+    )
+
+
+def test_leaving_a_book_oneself_ends_ones_apps_there_too(
+    make_user, sign_in, alex, app_client, book
+):
+    sam = sam_in_book(make_user, sign_in, alex, book, "viewer")
+    tokens = tokens_for(sam, app_client, book)
+    assert sam.delete(f"{BOOKS}/{book}/members/{sam.user.id}").status_code == 204
+    assert app_client.refresh(tokens["refresh_token"]).json["error"] == "invalid_grant"
+
+
+# ---- one row per app and book, honest last use ---------------------------------------------------
+
+
+def test_a_new_consent_replaces_the_apps_earlier_one_for_that_book(
+    alex, app_client, book, other_book
+):
+    first = tokens_for(alex, app_client, book)
+    elsewhere = tokens_for(alex, app_client, other_book)
+    second = tokens_for(alex, app_client, book, scope="write")
+    apps = alex.get("/api/v1/authorized-apps").json["items"]
+    assert sorted((a["book_id"], a["scope"]) for a in apps) == [
+        (book, "read write"),
+        (other_book, "read"),
+    ]
+    assert app_client.refresh(first["refresh_token"]).json["error"] == "invalid_grant"
+    assert app_client.api(second["access_token"], "GET", BOOKS).status_code == 200
+    assert app_client.api(elsewhere["access_token"], "GET", BOOKS).status_code == 200
+
+
+def test_an_app_that_never_called_the_api_was_never_used(alex, app_client, book):
+    tokens = tokens_for(alex, app_client, book)
+    assert alex.get("/api/v1/authorized-apps").json["items"][0]["last_used_at"] is None
+    app_client.api(tokens["access_token"], "GET", BOOKS)
+    assert alex.get("/api/v1/authorized-apps").json["items"][0]["last_used_at"] is not None
+
+
+def test_a_refresh_asking_for_write_gets_read_and_write(alex, app_client, book):
+    tokens = tokens_for(alex, app_client, book, scope="write")
+    renewed = app_client.refresh(tokens["refresh_token"], scope="write").json
+    assert renewed["scope"] == "read write"
+    assert app_client.api(renewed["access_token"], "GET", BOOKS).status_code == 200
+
+
+# ---- requests no app should send are refused as OAuth errors, never a 500 ------------------------
+
+
+def test_token_requests_not_sent_as_a_form_are_refused(app_client):
+    answer = app_client.client.post("/oauth/token", json={"grant_type": "refresh_token"})
+    assert answer.status_code == 400
+    assert answer.json["error"] == "invalid_request"
+    assert "x-www-form-urlencoded" in answer.json["error_description"]
+
+
+def test_a_parameter_given_twice_is_refused(alex, app_client, book):
+    code = code_for(alex, app_client, book)
+    form = urlencode(
+        [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("code", "another"),
+            ("redirect_uri", app_client.redirect_uri),
+            ("code_verifier", app_client.verifier),
+            ("client_id", app_client.client_id),
+        ]
+    )
+    answer = app_client.client.post(
+        "/oauth/token", data=form, content_type="application/x-www-form-urlencoded"
+    )
+    assert answer.status_code == 400 and answer.json["error"] == "invalid_request"
+    assert "'code' is given 2 times" in answer.json["error_description"]
+    # The code was not spent by the refused request.
+    assert app_client.exchange(code).status_code == 200
+
+
+@pytest.mark.parametrize("credentials", [b"\xff\xfe:\xff", "client:sécret".encode("latin-1")])
+@pytest.mark.parametrize("endpoint", ["/oauth/token", "/oauth/revoke"])
+def test_basic_credentials_that_are_not_utf8_are_refused(app_client, credentials, endpoint):
+    header = "Basic " + base64.b64encode(credentials).decode("ascii")
+    answer = app_client.client.post(
+        endpoint,
+        data={"grant_type": "refresh_token", "refresh_token": "x", "token": "x"},
+        headers={"Authorization": header},
+    )
+    assert answer.status_code == 401
+    assert answer.json["error"] == "invalid_client"
+    assert answer.headers["WWW-Authenticate"].startswith("Basic ")
+
+
+def test_revocation_refuses_an_unknown_hint_with_400_and_needs_a_token(app_client):
+    answer = app_client.client.post(
+        "/oauth/revoke",
+        data={"token": "x", "token_type_hint": "id_token", "client_id": app_client.client_id},
+    )
+    assert (answer.status_code, answer.json.get("error")) == (400, "unsupported_token_type"), (
+        answer.json
+    )
+    answer = app_client.client.post("/oauth/revoke", data={"client_id": app_client.client_id})
+    assert (answer.status_code, answer.json["error"]) == (400, "invalid_request")
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"redirect_uri": "http://127.0.0.1:5555/cällback"},
+        {"redirect_uri": "http://127.0.0.1:5555/c\\b"},
+        {"redirect_uri": 'http://127.0.0.1:5555/"x'},
+        {"redirect_uri": "http://evil.example\\@127.0.0.1:5555/callback"},
+        {"response_type": 'to"ken'},
+        {"client_id": "tb_app_\u00e9"},
+        {"redirect_uri": "http://127.0.0.1:0/callback"},
+    ],
+)
+def test_odd_characters_in_an_authorization_request_get_the_refusal_page(
+    alex, app_client, overrides
+):
+    query = app_client.authorize_query(**overrides)
+    page = alex.get(f"/oauth/authorize?{query}")
+    assert page.status_code == 400
+    assert page.mimetype == "text/html"
+    assert "This app&#39;s request cannot be accepted" in page.get_data(as_text=True)
+    answer = alex.post(f"/oauth/authorize?{query}", json={"allow": True, "book_id": 1})
+    assert answer.status_code == 400 and answer.json["code"] == "oauth_request_refused"
+
+
+def test_a_repeated_authorization_parameter_gets_the_refusal_page(alex, app_client):
+    page = alex.get(f"/oauth/authorize?{app_client.authorize_query()}&state=again")
+    assert (page.status_code, page.mimetype) == (400, "text/html")
+    assert "&#39;state&#39; is given 2 times" in page.get_data(as_text=True)
+
+
+def test_the_apps_state_keeps_any_characters(alex, app_client, book):
+    state = 'a "quoted" \\ state, ünïcode & more'
+    answer = consent(alex, app_client, book, state=state)
+    assert query_of(answer.json["redirect_to"])["state"] == state
+
+
+# ---- what happened is logged, secrets never -----------------------------------------------------
+
+
+def test_apps_events_are_logged_and_a_leak_is_a_warning(alex, app_client, book, caplog):
+    caplog.set_level(logging.INFO, logger="tallybook.auth")
+    code = code_for(alex, app_client, book)
+    tokens = app_client.exchange(code).json
+    app_client.exchange(code)  # reused: the grant is revoked
+    messages = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert any(level == "INFO" and "app allowed" in text for level, text in messages)
+    assert any(
+        level == "WARNING" and "revoked (authorization code reused)" in text
+        for level, text in messages
+    )
+    for secret in (code, tokens["access_token"], tokens["refresh_token"]):
+        assert secret not in caplog.text

@@ -209,3 +209,46 @@ def test_the_apps_loopback_listener_never_gets_the_session_cookie(browser, alex_
     [callback] = seen
     assert callback["path"].startswith("/cb?code=")
     assert "tallybook" not in callback["cookie"]
+
+
+def test_a_viewer_is_shown_the_app_will_only_read(browser, alex_account, add_user, server_db):
+    """Asked for writing in a book the user only views, the page promises reading only."""
+    from server.auth.oauth import register_client
+    from server.clock import utcnow
+
+    add_user("sam")
+    alex = browser.session("alex", PASSWORD)
+    shared = alex.post(browser.url("/api/v1/books"), json={"name": "Household", "currency": "EUR"})
+    viewed = shared.json()["id"]
+    member = {"username": "sam", "role": "viewer"}
+    assert alex.post(browser.url(f"/api/v1/books/{viewed}/members"), json=member).ok
+    client, _ = register_client(
+        server_db,
+        name="Sync",
+        redirect_uris=["http://127.0.0.1/callback"],
+        confidential=False,
+        now=utcnow(),
+    )
+    query = {
+        "response_type": "code",
+        "client_id": client.client_id,
+        "redirect_uri": "http://127.0.0.1:5000/callback",
+        "scope": "write",
+        "state": "s",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+    }
+    browser.sign_in("sam")
+    browser.open(f"/oauth/authorize?{urlencode(query)}")
+    browser.wait_text("[data-client-name]", "Sync")
+    options = [o.text for o in Select(browser.find("#consent-book")).options]
+    assert options == [
+        "sam's book (USD) · you are its owner",
+        "Household (EUR) · you are its viewer",
+    ]
+    browser.visible('[data-scope="write"]')
+    browser.hidden("[data-viewer-note]")
+    Select(browser.find("#consent-book")).select_by_value(str(viewed))
+    browser.visible("[data-viewer-note]")
+    browser.hidden('[data-scope="write"]')
+    browser.visible('[data-scope="read"]')

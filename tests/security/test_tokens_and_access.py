@@ -98,3 +98,11 @@ def test_logged_events_never_contain_secrets(alex, make_token, client, data_dir)
         alex.csrf_token,
     ):
         assert secret not in log
+
+
+def test_a_refused_token_is_named_invalid_as_rfc_6750_says(client):
+    refused = client.get("/api/v1/me", headers={"Authorization": "Bearer tb_pat_made-up"})
+    assert refused.status_code == 401
+    assert refused.headers["WWW-Authenticate"] == 'Bearer realm="Tallybook", error="invalid_token"'
+    anonymous = client.get("/api/v1/me")
+    assert "error=" not in anonymous.headers["WWW-Authenticate"]  # no token, no token error

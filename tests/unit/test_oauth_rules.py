@@ -31,6 +31,7 @@ from server.auth.oauth import check_loopback_redirect_uri, normalize_scope, redi
         ("http://127.0.0.1/cb", "http://a@127.0.0.1:5/cb", False),
         ("http://127.0.0.1/cb", "http://127.0.0.1:port/cb", False),
         ("http://127.0.0.1/cb", "http://127.0.0.1.example.com:5/cb", False),
+        ("http://127.0.0.1/cb", "http://127.0.0.1:0/cb", False),  # nothing listens on port 0
     ],
 )
 def test_loopback_redirect_uris_match_all_but_the_port(registered, asked, matches):
@@ -38,11 +39,16 @@ def test_loopback_redirect_uris_match_all_but_the_port(registered, asked, matche
 
 
 @pytest.mark.parametrize(
-    "uri",
-    ["http://127.0.0.1/callback", "http://[::1]:8080/oauth", "http://127.0.0.1/cb?app=1"],
+    ("uri", "kept"),
+    [
+        ("http://127.0.0.1/callback", "http://127.0.0.1/callback"),
+        ("http://[::1]:8080/oauth", "http://[::1]/oauth"),  # any port matches: none is kept
+        ("http://127.0.0.1:0/cb?app=1", "http://127.0.0.1/cb?app=1"),
+        ("http://127.0.0.1/c%20b?x=%C3%A4", "http://127.0.0.1/c%20b?x=%C3%A4"),
+    ],
 )
-def test_loopback_uris_can_be_registered(uri):
-    assert check_loopback_redirect_uri(uri) == uri
+def test_loopback_uris_can_be_registered(uri, kept):
+    assert check_loopback_redirect_uri(uri) == kept
 
 
 @pytest.mark.parametrize(
@@ -56,6 +62,11 @@ def test_loopback_uris_can_be_registered(uri):
         "http://127.0.0.1:70000/cb",
         "com.example.app:/cb",
         "",
+        "http://127.0.0.1/c b",
+        "http://127.0.0.1/c\\b",
+        'http://127.0.0.1/"cb"',
+        "http://127.0.0.1/cällback",
+        "http://127.0.0.1/cb?x=%zz",
     ],
 )
 def test_other_uris_cannot(uri):

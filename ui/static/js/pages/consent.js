@@ -7,10 +7,14 @@ const bookSelect = document.getElementById("consent-book");
 const viewerNote = document.querySelector("[data-viewer-note]");
 const WRITERS = new Set(["owner", "editor"]);
 
+const writeScope = document.querySelector('[data-scope="write"]');
+
+// A viewer can let the app read, no more: say so, and do not promise writing.
 function showViewerNote() {
   if (!viewerNote || !(bookSelect instanceof HTMLSelectElement)) return;
   const role = bookSelect.selectedOptions[0]?.dataset.role;
   viewerNote.hidden = WRITERS.has(role);
+  if (writeScope) writeScope.hidden = !WRITERS.has(role);
 }
 
 function handedOffNote(allow) {
