@@ -28,7 +28,7 @@ from server.auth.tokens import SCOPES, create_token
 from server.auth.users import User, create_user, find_user, set_password
 from server.clock import utcnow
 from server.config import DATA_DIR_ENV, prepare_data_dir
-from server.db.backups import create_backup, list_backups, restore_backup
+from server.db.backups import backup_dir, create_backup, list_backups, restore_backup
 from server.db.migrations import apply_migrations
 from server.db.request import database
 from server.domain import kept_sums
@@ -69,6 +69,18 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _refusal(error: AppError) -> str:
+    """Say why input was refused: the message, then each field's problem it does not say."""
+    lines = [error.detail]
+    for problem in error.errors:
+        if problem.message in lines[0]:
+            continue  # a single field's problem is the message itself
+        lines.append(
+            f"  {problem.field}: {problem.message}" if problem.field else f"  {problem.message}"
+        )
+    return "\n".join(lines)
+
+
 def reports_errors(command: F) -> F:
     """Turn refused input and a busy data folder into a message and an exit code."""
 
@@ -79,10 +91,7 @@ def reports_errors(command: F) -> F:
         except AlreadyRunning as error:
             _fail(str(error), EXIT_IN_USE)
         except AppError as error:
-            lines = [error.detail] + [
-                f"  {e.field}: {e.message}" if e.field else f"  {e.message}" for e in error.errors
-            ]
-            _fail("\n".join(lines), EXIT_REFUSED)
+            _fail(_refusal(error), EXIT_REFUSED)
 
     return wrapper  # type: ignore[return-value]
 
@@ -172,7 +181,13 @@ def commands_help() -> str:
     is_flag=True,
     help="Allow plain HTTP on a non-loopback address (passwords cross the network unencrypted).",
 )
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Requests served at once (waitress's worker threads).",
+)
 @data_dir_option
 @reports_errors
 def serve(
@@ -279,7 +294,7 @@ def user_create(username: str, password_stdin: bool, admin: bool, data_dir: Path
 
 
 @user.command("reset-password")
-@click.option("--username", required=True)
+@click.option("--username", required=True, help="Whose password it is.")
 @click.option(
     "--password-stdin",
     is_flag=True,
@@ -406,7 +421,10 @@ def backup(list_them: bool, data_dir: Path | None) -> None:
     """Back the database up now (into the data folder's backups/), or list the backups."""
     with open_app(data_dir):
         if list_them:
-            for item in list_backups(database()):
+            found = list_backups(database())
+            if not found:
+                click.echo(f"No backups yet in {backup_dir(database())}.", err=True)
+            for item in found:
                 click.echo(f"{item.path}\t{item.reason}\t{item.size} bytes")
             return
         made = create_backup(database(), "manual", utcnow())

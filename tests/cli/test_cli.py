@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 import requests
 from click.testing import CliRunner
@@ -78,7 +79,9 @@ def test_token_with_expiry(run, data_dir):
 def test_refused_input_exits_1_with_the_reasons(run):
     result = run("user", "create", "--username", "x", "--password-stdin", stdin="password\n")
     assert result.exit_code == 1
-    assert "username:" in result.stderr and "password:" in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Error: The account cannot be created as given."
+    assert [line.split(":")[0] for line in lines[1:]] == ["  username", "  password"]
     assert result.stdout == ""
 
 
@@ -102,12 +105,18 @@ def test_wrong_usage_exits_2(run, args, stdin):
 
 
 def test_busy_data_folder_exits_3(run, data_dir):
+    """Every command, also one that only reads, as the README says: each opens the database."""
     with InstanceLock(data_dir):
         result = run("user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD)
         restore = run("restore", str(data_dir / "backups" / "any.sqlite3"))
+        readers = [run(*args) for args in (["app", "list"], ["backup", "--list"], ["doctor"])]
+        serve = run("serve", "--port", "0")
     assert result.exit_code == 3
     assert "already running" in result.stderr
     assert restore.exit_code == 3
+    for refused in [*readers, serve]:
+        assert refused.exit_code == 3 and "already running" in refused.stderr
+        assert refused.stdout == ""
 
 
 def test_reset_password_ends_sessions(run, data_dir):
@@ -179,12 +188,37 @@ def test_every_command_has_help():
         assert result.exit_code == 0 and "Usage:" in result.stdout
 
 
+def every_command(group=cli, prefix="tallybook"):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from every_command(command, f"{prefix} {name}")
+        else:
+            yield f"{prefix} {name}", command
+
+
+def test_every_option_has_help_text():
+    missing = [
+        f"{name} {'/'.join(param.opts)}"
+        for name, command in every_command()
+        for param in command.params
+        if isinstance(param, click.Option) and not (param.help or "").strip()
+    ]
+    assert missing == []
+
+
 def test_python_dash_m_server():
     result = subprocess.run(
         [sys.executable, "-m", "server", "--version"], capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 0
     assert result.stdout.startswith("tallybook, version")
+
+
+def test_backup_list_says_when_there_is_none(run, data_dir):
+    listed = run("backup", "--list")
+    assert listed.exit_code == 0
+    assert listed.stdout == ""  # stdout lists backups only, for scripts
+    assert listed.stderr == f"No backups yet in {data_dir / 'backups'}.\n"
 
 
 def test_backup_list_and_restore(run, data_dir, tmp_path):
@@ -222,7 +256,8 @@ def test_backup_list_and_restore(run, data_dir, tmp_path):
     junk.write_bytes(b"nothing like a database" * 50)
     refused = run("restore", str(junk))
     assert refused.exit_code == 1
-    assert "file:" in refused.stderr and "database" in refused.stderr
+    assert refused.stderr.startswith("Error: The file is not a database")
+    assert len(refused.stderr.splitlines()) == 1  # said once, not again under its field
     missing = run("restore", str(tmp_path / "missing.sqlite3"))
     assert missing.exit_code == 1 and "There is no file" in missing.stderr
 
@@ -389,6 +424,8 @@ def test_app_register_refuses_bad_input(run, args, message):
     result = run("app", "register", *args)
     assert result.exit_code == 1
     assert message in result.stderr
+    assert len(result.stderr.splitlines()) == 1, "each problem is said once"
+    assert result.stderr.startswith("Error: ")
     assert run("app", "list").stdout == ""
 
 

@@ -37,7 +37,7 @@ def example(name: str) -> str:
 def test_every_command_and_option_is_documented(name, command):
     assert f"`{name}" in README, f"{name} is not documented in the README"
     for param in command.params:
-        if isinstance(param, click.Option) and param.name not in ("data_dir", "threads"):
+        if isinstance(param, click.Option) and param.name != "data_dir":
             assert any(opt in README for opt in param.opts), f"{name} {param.opts} undocumented"
 
 
