@@ -102,3 +102,43 @@ def test_python_example_runs(live_server, token, rate_limit):
     assert re.search(r"\d+: alex's book \(USD, owner\)", result.stdout)
     if rate_limit:
         assert time.monotonic() - started >= 1, "the second request was not limited"
+
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+ROUTE = re.compile(rf"((?:{'|'.join(METHODS)})(?:/(?:{'|'.join(METHODS)}))*) (/\S*|\.\.\./\S*)")
+
+
+def route_key(method: str, path: str) -> tuple[str, str]:
+    """A route as the table and the OpenAPI document both say it: `{book_id}`, `{id}` and
+    `{YYYY-MM}` are all a placeholder `{}`, and a query string is an example, not the path."""
+    return method, re.sub(r"\{[^}]*\}", "{}", path.split("?", 1)[0])
+
+
+def readme_routes() -> set[tuple[str, str]]:
+    """Every `METHODS /path` of the table in *Using the API* (`.../` is `/books/{book_id}/`)."""
+    start = README.index("| resource | routes |")
+    table = README[start : README.index("\n\n", start)]
+    routes = set()
+    for span in re.findall(r"`([^`]+)`", table):
+        match = ROUTE.fullmatch(span)
+        if match is None:
+            continue  # a field, a value or a body, not a route
+        methods, path = match.groups()
+        if path.startswith(".../"):
+            path = "/books/{book_id}/" + path.removeprefix(".../")
+        routes |= {route_key(method, path) for method in methods.split("/")}
+    return routes
+
+
+def test_the_route_table_lists_every_route_of_the_openapi_document(client):
+    spec = client.get("/api/v1/openapi.json").json
+    documented = {
+        route_key(method.upper(), path.removeprefix("/api/v1"))
+        for path, item in spec["paths"].items()
+        if path.startswith("/api/v1/")
+        for method in item
+        if method.upper() in METHODS
+    }
+    listed = readme_routes()
+    assert sorted(documented - listed) == [], "routes missing from README's table"
+    assert sorted(listed - documented) == [], "README's table lists routes the API has not"
