@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     from apiflask import APIFlask
 
     from server import problems, security
-    from server.api import idempotency, rate_limits, register_api
+    from server.api import idempotency, oauth_docs, rate_limits, register_api
     from server.api.uploads import allow_large_uploads
     from server.auth.sessions import purge_stale_sessions
     from server.clock import utcnow
@@ -82,6 +82,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     idempotency.init_app(app, database)  # after both: a refused request claims no key
     problems.register_error_handlers(app)
     register_api(app)
+    oauth_docs.init_app(app)
     app.register_blueprint(pages)
     app.register_blueprint(oauth_endpoints)
     if app.config["AUTOMATIC_BACKUPS"]:

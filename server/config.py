@@ -59,14 +59,9 @@ DEFAULTS: dict[str, Any] = {
             "token, or, from the app itself, with the session cookie plus the `X-CSRF-Token` "
             "header. Errors are `application/problem+json` (RFC 9457).\n\n"
             "Apps on the same computer ask the user for access with OAuth 2.0 (RFC 8252): "
-            "the authorization code flow with PKCE (S256), a loopback redirect URI on any "
-            "port, and the user's consent in Tallybook. The endpoints are listed at "
-            "`/.well-known/oauth-authorization-server` (RFC 8414): `/oauth/authorize`, "
-            "`/oauth/token` (form-encoded; `authorization_code` and `refresh_token` grants), "
-            "`/oauth/revoke` (RFC 7009) and `/oauth/jwks.json`. Access tokens are JWTs valid "
-            "5 minutes for one book (`book` claim) with scope `read` or `read write`; refresh "
-            "tokens are used once each. An administrator registers apps at "
-            "`/api/v1/oauth/clients`."
+            "the authorization code flow with PKCE (S256) and the user's consent in Tallybook. "
+            "Its endpoints are in the *OAuth 2.0* section, and each operation an app may call "
+            "lists the `oauth2` scope it needs."
         ),
     },
 }

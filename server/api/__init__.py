@@ -29,7 +29,7 @@ from server.api import (
     tokens,
     transactions,
 )
-from server.api.schemas import MAX_ID, Problem, ValidationProblem
+from server.api.schemas import MAX_ID, Problem, ValidationProblem, extend_spec, unique_tags
 
 API_PREFIX = "/api/v1"
 
@@ -73,3 +73,4 @@ def register_api(app: APIFlask) -> None:
     ):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     parameters.init_app(app)
+    extend_spec(app, unique_tags)

@@ -168,6 +168,15 @@ def extend_spec(app: APIFlask, process: Callable[[dict[str, Any]], dict[str, Any
     app.spec_processor(chained)
 
 
+def unique_tags(spec: dict[str, Any]) -> dict[str, Any]:
+    """Name each tag once (OpenAPI asks it): blueprints that share one each add it."""
+    seen: dict[str, dict[str, Any]] = {}
+    for tag in spec.get("tags", []):
+        seen.setdefault(tag["name"], tag)
+    spec["tags"] = list(seen.values())
+    return spec
+
+
 Why = str | tuple[str, str]
 
 

@@ -26,6 +26,11 @@ from server.db import Database
 from server.errors import NotFound, ValidationFailed
 
 SCOPES = ("read", "write")
+# What each scope lets an app do, as the consent page and the API reference tell the user.
+SCOPE_DESCRIPTIONS = {
+    "read": "See the book's accounts, transactions, budgets and reports",
+    "write": "Add, change and delete the book's data",
+}
 GRANT_TYPES = ("authorization_code", "refresh_token")  # no implicit, password or other grant
 AUTH_METHODS = ("none", "client_secret_basic", "client_secret_post")
 ACCESS_TOKEN_ALGORITHM = "ES256"  # noqa: S105 - a JWS algorithm, not a secret

@@ -162,9 +162,15 @@ class _RefreshTokenGrant(grants.RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = list(oauth.AUTH_METHODS)
     INCLUDE_NEW_REFRESH_TOKEN = True  # rotation: every refresh token is used once
 
-    def authenticate_refresh_token(self, refresh_token: str) -> _Refresh | None:
+    def authenticate_refresh_token(self, refresh_token: str) -> _Refresh:
         found = oauth.look_up_refresh_token(database(), refresh_token, utcnow())
-        return _Refresh(found) if found else None
+        if found is None or found.grant.client_pk != self.request.client.record.id:
+            # Said here: Authlib's own refusal would not say why.
+            raise InvalidGrantError(
+                "The refresh token is unknown, expired, used, revoked, or another app's: "
+                "ask the user for access again."
+            )
+        return _Refresh(found)
 
     def authenticate_user(self, refresh_token: _Refresh) -> oauth.Grant:
         # Spent here, before the new tokens exist, so two requests cannot both refresh.

@@ -192,13 +192,21 @@ def check_app_reach() -> None:
     endpoint = request.endpoint or ""
     book_id = (request.view_args or {}).get("book_id")
     if book_id is None:
-        if endpoint in APP_ROUTES_OUTSIDE_BOOK:
+        if app_may_call(endpoint, in_a_book=False):
             return
         raise Forbidden("An app's access covers one book, and this is outside it.")
     if book_id != principal.book_id:
         raise NotFound(f"No book with id {book_id}.")  # as for a book of someone else
-    if endpoint.partition(".")[0] not in APP_BOOK_BLUEPRINTS and endpoint not in APP_BOOK_ROUTES:
+    if not app_may_call(endpoint, in_a_book=True):
         raise Forbidden("An app may use the book's data, not change who shares it or its settings.")
+
+
+def app_may_call(endpoint: str, *, in_a_book: bool) -> bool:
+    """Whether an app's token may call the API route `endpoint` (in its own book, when the
+    route's path names a book)."""
+    if not in_a_book:
+        return endpoint in APP_ROUTES_OUTSIDE_BOOK
+    return endpoint.partition(".")[0] in APP_BOOK_BLUEPRINTS or endpoint in APP_BOOK_ROUTES
 
 
 def session_principal() -> Principal:

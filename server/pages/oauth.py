@@ -18,7 +18,14 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request, 
 from werkzeug.wrappers import Response
 
 from server.auth.consent_handoffs import ConsentHandoffs, HandoffBusy, UnknownHandoff
-from server.auth.oauth import ACCESS_TOKEN_ALGORITHM, AUTH_METHODS, GRANT_TYPES, SCOPES, Consent
+from server.auth.oauth import (
+    ACCESS_TOKEN_ALGORITHM,
+    AUTH_METHODS,
+    GRANT_TYPES,
+    SCOPE_DESCRIPTIONS,
+    SCOPES,
+    Consent,
+)
 from server.auth.web import Principal, session_principal, signing_key
 from server.db.request import reader
 from server.domain.books import CAN_WRITE, list_books, member_role
@@ -30,11 +37,6 @@ if TYPE_CHECKING:
     from authlib.integrations.flask_oauth2 import AuthorizationServer
 
 bp = Blueprint("oauth", __name__)
-
-SCOPE_TEXTS = {
-    "read": "See the book's accounts, transactions, budgets and reports",
-    "write": "Add, change and delete the book's data",
-}
 
 
 class AuthorizationRefused(AppError):
@@ -177,7 +179,7 @@ def authorize() -> Any:
         page="consent",
         client=grant.client.record,
         redirect_uri=grant.request.payload.redirect_uri,
-        scopes=[(scope, SCOPE_TEXTS[scope]) for scope in scopes],
+        scopes=[(scope, SCOPE_DESCRIPTIONS[scope]) for scope in scopes],
         books=books,
         asked_book=asked_book,
         wants_write="write" in scopes,

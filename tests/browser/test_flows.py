@@ -339,6 +339,7 @@ def test_api_docs_render_swagger_ui_under_the_csp(browser):
     browser.open("/api/docs")
     browser.visible('.opblock-summary-path[data-path="/api/v1/health"]', timeout=20)
     browser.visible('.opblock-summary-path[data-path="/api/v1/tokens"]')
+    browser.visible('.opblock-summary-path[data-path="/oauth/token"]')  # apps' endpoints too
     assert browser.find(".swagger-ui .info .title").text.startswith("Tallybook API")
     browser.console.assert_clean()
 

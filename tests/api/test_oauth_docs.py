@@ -1,0 +1,189 @@
+"""The OAuth 2.0 endpoints and the apps' `oauth2` scheme in the OpenAPI document, held to
+what the server really does."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.api.conftest import BOOKS, post
+from tests.api.test_oauth import App, code_for, register, tokens_for
+from tests.api.test_openapi import check, media_examples, operations
+
+# The consent page's own answer and the desktop handoff: the page calls them, never an app.
+PAGE_ONLY = {"oauth.decide", "oauth.handoff"}
+OAUTH_ERROR = "#/components/schemas/OAuthError"
+
+
+@pytest.fixture
+def spec(client) -> dict:
+    return client.get("/api/v1/openapi.json").json
+
+
+@pytest.fixture
+def book(alex) -> int:
+    return post(alex, BOOKS, {"name": "Household", "currency": "EUR"})["id"]
+
+
+@pytest.fixture
+def app_client(app, alex) -> App:
+    return App(register(alex)["client_id"], app.test_client())
+
+
+def oauth_rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("oauth.")]
+
+
+def documented(spec, path: str, method: str) -> dict:
+    return spec["paths"][path][method.lower()]
+
+
+def test_every_endpoint_an_app_calls_is_documented(app, spec):
+    rules = [rule for rule in oauth_rules(app) if rule.endpoint not in PAGE_ONLY]
+    assert {rule.endpoint for rule in rules} == {
+        "oauth.authorize",
+        "oauth.token",
+        "oauth.revoke",
+        "oauth.jwks",
+        "oauth.metadata",
+    }
+    for rule in rules:
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            operation = documented(spec, rule.rule, method)
+            where = f"{method} {rule.rule}"
+            assert operation["tags"] == ["OAuth 2.0"], where
+            assert operation.get("summary") and operation.get("description"), where
+            success = [code for code in operation["responses"] if code.startswith("2")]
+            assert success, f"{where} documents no success"
+    for rule in oauth_rules(app):
+        if rule.endpoint in PAGE_ONLY:
+            item = spec["paths"].get(rule.rule, {})
+            assert all(m.lower() not in item for m in rule.methods), rule.endpoint
+    tags = [tag["name"] for tag in spec["tags"]]
+    assert "OAuth 2.0" in tags
+    assert len(tags) == len(set(tags)), "a tag is named twice"
+
+
+def test_forms_and_errors_are_documented_with_examples(spec):
+    for path in ("/oauth/token", "/oauth/revoke"):
+        operation = documented(spec, path, "POST")
+        body = operation["requestBody"]["content"]
+        assert list(body) == ["application/x-www-form-urlencoded"]
+        form = body["application/x-www-form-urlencoded"]
+        for example in media_examples(form):
+            assert check(spec, form["schema"], example, f"{path} form", complete=False) == []
+        for status in ("400", "401"):
+            media = operation["responses"][status]["content"]["application/json"]
+            assert media["schema"]["$ref"] == OAUTH_ERROR
+            assert check(spec, media["schema"], media["example"], path, complete=True) == []
+
+
+def test_the_oauth2_scheme_is_what_the_metadata_says(client, spec):
+    metadata = client.get("/.well-known/oauth-authorization-server").json
+    scheme = spec["components"]["securitySchemes"]["oauth2"]
+    flow = scheme["flows"]["authorizationCode"]
+    assert metadata["authorization_endpoint"].endswith(flow["authorizationUrl"])
+    assert metadata["token_endpoint"].endswith(flow["tokenUrl"])
+    assert flow["refreshUrl"] == flow["tokenUrl"]
+    assert list(flow["scopes"]) == metadata["scopes_supported"]
+    assert all(flow["scopes"].values())
+    schema = documented(spec, "/.well-known/oauth-authorization-server", "GET")["responses"]
+    media = schema["200"]["content"]["application/json"]
+    assert check(spec, media["schema"], metadata, "metadata", complete=True) == []
+    assert check(spec, media["schema"], media["example"], "example", complete=True) == []
+    assert set(media["example"]) == set(metadata)
+
+
+def test_documented_lifetimes_follow_the_settings(app_config):
+    from server import create_app
+
+    app = create_app({**app_config, "OAUTH_ACCESS_TOKEN_LIFETIME": 600})
+    spec = app.test_client().get("/api/v1/openapi.json").json
+    token = documented(spec, "/oauth/token", "POST")
+    assert "valid 10 minutes" in token["description"]
+    assert "valid 30 days" in token["description"]
+    example = token["responses"]["200"]["content"]["application/json"]["example"]
+    assert example["expires_in"] == 600
+
+
+def test_real_answers_fit_the_documented_schemas(client, spec, alex, app_client, book):
+    def fits(method: str, path: str, answer) -> list[str]:
+        status = str(answer.status_code)
+        responses = documented(spec, path, method)["responses"]
+        assert status in responses, f"{method} {path} answered {status}, not documented"
+        schema = responses[status]["content"]["application/json"]["schema"]
+        where = f"{method} {path} {status}"
+        return check(spec, schema, answer.json, where, complete=status.startswith("2"))
+
+    tokens = app_client.exchange(code_for(alex, app_client, book, scope="write"))
+    assert tokens.status_code == 200
+    assert fits("POST", "/oauth/token", tokens) == []
+    unknown = app_client.refresh("tb_rt_unknown")
+    assert fits("POST", "/oauth/token", unknown) == []
+    assert "ask the user for access again" in unknown.json["error_description"]
+    wrong_client = app_client.client.post(
+        "/oauth/token",
+        data={"grant_type": "refresh_token", "refresh_token": "x"},
+        headers={"Authorization": "Basic dW5rbm93bjp4"},  # unknown:x
+    )
+    assert wrong_client.status_code == 401
+    assert fits("POST", "/oauth/token", wrong_client) == []
+    assert fits("GET", "/oauth/jwks.json", client.get("/oauth/jwks.json")) == []
+    revoke = app_client.client.post(
+        "/oauth/revoke",
+        data={"token": tokens.json["refresh_token"], "client_id": app_client.client_id},
+    )
+    assert revoke.status_code == 200
+    assert fits("POST", "/oauth/revoke", revoke) == []
+    no_token = app_client.client.post("/oauth/revoke", data={"client_id": app_client.client_id})
+    assert no_token.status_code == 400
+    assert fits("POST", "/oauth/revoke", no_token) == []
+
+
+def test_a_token_answer_of_another_shape_would_not_fit(spec):
+    """The check above can fail: an answer without a refresh token, or a scope we never
+    give, does not fit the documented schema."""
+    media = documented(spec, "/oauth/token", "POST")["responses"]["200"]["content"]
+    schema = media["application/json"]["schema"]
+    example = media["application/json"]["example"]
+    assert check(spec, schema, example, "example", complete=True) == []
+    without_refresh = {k: v for k, v in example.items() if k != "refresh_token"}
+    assert check(spec, schema, without_refresh, "answer", complete=True) != []
+    assert check(spec, schema, example | {"scope": "admin"}, "answer", complete=True) != []
+
+
+def test_the_authorize_parameters_are_the_ones_the_flow_takes(spec):
+    parameters = documented(spec, "/oauth/authorize", "GET")["parameters"]
+    required = {p["name"] for p in parameters if p["required"]}
+    assert required == {
+        "response_type",
+        "client_id",
+        "redirect_uri",
+        "code_challenge",
+        "code_challenge_method",
+    }
+    assert {p["name"] for p in parameters} - required == {"scope", "state", "book_id"}
+    assert all(p["description"] for p in parameters)
+
+
+def test_apps_may_call_exactly_the_operations_that_list_oauth2(spec, alex, app_client, book):
+    """Every GET an app's read token can reach answers it; every other one refuses it (403),
+    and the document says which is which."""
+    access = tokens_for(alex, app_client, book)["access_token"]
+    listed, refused = [], []
+    for method, path, operation in operations(spec):
+        schemes = [name for requirement in operation.get("security", []) for name in requirement]
+        if "oauth2" in schemes:
+            needs = next(r["oauth2"] for r in operation["security"] if "oauth2" in r)
+            bearer = next(r["bearerAuth"] for r in operation["security"] if "bearerAuth" in r)
+            assert needs == bearer, f"{method} {path}"
+        if method != "GET" or re.search(r"\{(?!book_id\})", path):
+            continue
+        answer = app_client.api(access, "GET", path.replace("{book_id}", str(book)))
+        (listed if "oauth2" in schemes else refused).append((path, answer.status_code))
+    assert listed and refused
+    assert [(path, status) for path, status in listed if status == 403] == []
+    # Anonymous routes answer anyone; the rest refuse an app.
+    anonymous = {"/api/v1/health", "/api/v1/instance"}
+    assert [(p, s) for p, s in refused if p not in anonymous and s != 403] == []
