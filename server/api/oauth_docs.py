@@ -338,14 +338,16 @@ def _token(config: dict[str, Any]) -> dict[str, Any]:
                     "The request is wrong: `invalid_request` (a missing or repeated parameter, "
                     "no `code_verifier`, not a form), `invalid_grant` (a wrong, used or expired "
                     "code or refresh token, another redirect URI, a wrong verifier), "
-                    "`invalid_scope` (wider than granted), `unsupported_grant_type`.",
+                    "`invalid_scope` (wider than granted), `unsupported_grant_type`, "
+                    "`invalid_client` (a `client_id` in the form that is no app's).",
                     "invalid_request",
                     "Missing 'code_verifier'.",
                 ),
                 "401": _oauth_error(
-                    "The app is unknown or its secret is wrong (`invalid_client`).",
+                    "The app did not authenticate (`invalid_client`): its secret is wrong "
+                    "or missing, it is public and sent one, or Basic credentials name no app.",
                     "invalid_client",
-                    "The client does not exist on this server.",
+                    "The client secret is wrong.",
                 ),
             },
         }
@@ -377,15 +379,17 @@ def _revoke() -> dict[str, Any]:
                     "content": {"application/json": {"schema": {"type": "object"}, "example": {}}},
                 },
                 "400": _oauth_error(
-                    "No `token`, or a `token_type_hint` other than the two (`invalid_request`, "
-                    "`unsupported_token_type`).",
+                    "No `token` (`invalid_request`), a `token_type_hint` other than the two "
+                    "(`unsupported_token_type`), or a `client_id` in the form that is no app's "
+                    "(`invalid_client`).",
                     "invalid_request",
                     "Missing 'token'.",
                 ),
                 "401": _oauth_error(
-                    "The app is unknown or its secret is wrong (`invalid_client`).",
+                    "The app did not authenticate (`invalid_client`): its secret is wrong "
+                    "or missing, it is public and sent one, or Basic credentials name no app.",
                     "invalid_client",
-                    "The client does not exist on this server.",
+                    "The client secret is wrong.",
                 ),
             },
         }

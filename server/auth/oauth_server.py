@@ -26,6 +26,7 @@ from authlib.oauth2.rfc6749 import (
     InvalidRequestError,
     grants,
 )
+from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -258,6 +259,32 @@ def malformed_form_request() -> OAuth2Error | None:
     return None
 
 
+def _why_not_authenticated(request: Any) -> str | None:
+    """Say what a known app did wrong authenticating itself (Authlib only lists the methods)."""
+    basic_id, basic_secret = extract_basic_authorization(request.headers)
+    record = oauth.find_client(reader(), basic_id or request.form.get("client_id") or "")
+    if record is None:
+        return None
+    secret = basic_secret or request.form.get("client_secret")
+    if not record.confidential:
+        return "This app is public: send its client_id in the form, with no secret."
+    if not secret:
+        return (
+            "This app is confidential: send its client secret, as HTTP Basic credentials or "
+            "client_secret in the form."
+        )
+    return "The client secret is wrong."
+
+
+class _Server(AuthorizationServer):
+    def authenticate_client(self, request: Any, methods: list[str], endpoint: str = "token") -> Any:
+        try:
+            return super().authenticate_client(request, methods, endpoint)
+        except InvalidClientError as error:
+            error.description = _why_not_authenticated(request) or error.description
+            raise
+
+
 def _query_client(client_id: str) -> _Client | None:
     record = oauth.find_client(reader(), client_id)
     return _Client(record) if record else None
@@ -288,7 +315,7 @@ def _expires_in(client: _Client, grant_type: str) -> int:
 
 def build_server() -> AuthorizationServer:
     """Return an authorization server with our grants, PKCE rule and revocation."""
-    server = AuthorizationServer(query_client=_query_client, save_token=_save_token)
+    server = _Server(query_client=_query_client, save_token=_save_token)
     server.scopes_supported = list(oauth.SCOPES)
     server.register_token_generator(
         "default", BearerTokenGenerator(_access_token, _refresh_token, _expires_in)

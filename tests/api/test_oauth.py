@@ -303,8 +303,37 @@ def test_confidential_app_needs_its_secret_and_pkce_too(app, alex, book):
     assert confidential.exchange(code, code_verifier=None).json["error"] == "invalid_request"
     wrong_secret = App(created["client_id"], app.test_client(), secret="tb_secret_nope")
     wrong_secret.verifier = confidential.verifier
-    assert wrong_secret.exchange(code).json["error"] == "invalid_client"
+    refused = wrong_secret.exchange(code)
+    assert (refused.status_code, refused.json["error"]) == (401, "invalid_client")
+    assert refused.json["error_description"] == "The client secret is wrong."
+    no_secret = App(created["client_id"], app.test_client())
+    no_secret.verifier = confidential.verifier
+    refused = no_secret.exchange(code).json
+    assert refused["error"] == "invalid_client"
+    assert refused["error_description"].startswith("This app is confidential: send its client")
     assert confidential.exchange(code).status_code == 200
+
+
+def test_a_public_app_sending_a_secret_is_told_it_has_none(alex, app_client, book):
+    code = code_for(alex, app_client, book)
+    basic = base64.b64encode(f"{app_client.client_id}:made-up".encode()).decode("ascii")
+    refused = app_client.client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": app_client.redirect_uri,
+            "code_verifier": app_client.verifier,
+        },
+        headers={"Authorization": f"Basic {basic}"},
+    )
+    assert (refused.status_code, refused.json["error"]) == (401, "invalid_client")
+    assert "This app is public" in refused.json["error_description"]
+    assert "This app is public" in refused.headers["WWW-Authenticate"]
+    app_client.secret = "made-up"  # in the form instead
+    assert "This app is public" in app_client.exchange(code).json["error_description"]
+    app_client.secret = None
+    assert app_client.exchange(code).status_code == 200  # the refusals spent nothing
 
 
 def test_any_port_of_the_registered_loopback_uri_is_accepted(alex, app_client, book):
