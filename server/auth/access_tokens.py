@@ -81,14 +81,23 @@ def _positive_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
-def read_access_token(key: ECKey, token: str, now: datetime) -> AccessClaims | None:
-    """Return what the token grants, or None if anything about it is wrong or expired."""
+def read_access_token(
+    key: ECKey, token: str, now: datetime, *, expired_too: bool = False
+) -> AccessClaims | None:
+    """Return what the token grants, or None if anything about it is wrong or expired.
+
+    With `expired_too`, an expired token that is otherwise good still names its grant: an app
+    revoking its access with the last token it had must end it (RFC 7009)."""
     try:
         decoded = jwt.decode(token, key, algorithms=[ALGORITHM])
         if decoded.header.get("typ") != TOKEN_TYPE:
             return None
+        checked_at = int(now.timestamp())
+        expiry = decoded.claims.get("exp")
+        if expired_too and _positive_int(expiry):
+            checked_at = min(checked_at, expiry)
         registry = JWTClaimsRegistry(
-            now=int(now.timestamp()),
+            now=checked_at,
             leeway=LEEWAY_SECONDS,
             exp={"essential": True},
             iat={"essential": True},

@@ -59,6 +59,34 @@ def normalize_scope(scope: str | None) -> str:
     return "read write" if "write" in asked else "read"
 
 
+def server_metadata(
+    *,
+    issuer: str,
+    authorization_endpoint: str,
+    token_endpoint: str,
+    revocation_endpoint: str,
+    jwks_uri: str,
+    service_documentation: str,
+) -> dict[str, str | list[str]]:
+    """Return the authorization server's metadata (RFC 8414) for its endpoints' URLs."""
+    return {
+        "issuer": issuer,
+        "authorization_endpoint": authorization_endpoint,
+        "token_endpoint": token_endpoint,
+        "revocation_endpoint": revocation_endpoint,
+        "jwks_uri": jwks_uri,
+        "scopes_supported": list(SCOPES),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": list(GRANT_TYPES),
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": list(AUTH_METHODS),
+        "revocation_endpoint_auth_methods_supported": list(AUTH_METHODS),
+        "access_token_signing_alg_values_supported": [ACCESS_TOKEN_ALGORITHM],
+        "service_documentation": service_documentation,
+    }
+
+
 # ---- loopback redirect URIs (RFC 8252 7.3) ------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from authlib.oauth2.rfc6749 import (
     InvalidClientError,
     InvalidGrantError,
     InvalidRequestError,
+    UnsupportedGrantTypeError,
     grants,
 )
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
@@ -214,10 +215,17 @@ class _Revocation(RevocationEndpoint):
                 f"'token_type_hint' is {known}.", status_code=400, error="unsupported_token_type"
             )
 
+    def authenticate_token(self, request: Any, client: _Client) -> _Revocable | None:
+        try:
+            return super().authenticate_token(request, client)
+        except InvalidGrantError as error:  # Authlib's says nothing
+            error.description = "This token was given to another app: it revokes only its own."
+            raise
+
     def query_token(self, token_string: str, token_type_hint: str | None) -> _Revocable | None:
         grant = oauth.find_refresh_token_grant(reader(), token_string)
         if grant is None:
-            claims = read_access_token(signing_key(), token_string, utcnow())
+            claims = read_access_token(signing_key(), token_string, utcnow(), expired_too=True)
             grant = oauth.find_live_grant(reader(), claims.grant_id) if claims else None
         return _Revocable(grant) if grant else None
 
@@ -262,13 +270,13 @@ def malformed_form_request() -> OAuth2Error | None:
 def _why_not_authenticated(request: Any) -> str | None:
     """Say what a known app did wrong authenticating itself (Authlib only lists the methods)."""
     basic_id, basic_secret = extract_basic_authorization(request.headers)
-    record = oauth.find_client(reader(), basic_id or request.form.get("client_id") or "")
+    # The form's client_id first, as Authlib tries it first (method `none`).
+    record = oauth.find_client(reader(), request.form.get("client_id") or basic_id or "")
     if record is None:
         return None
-    secret = basic_secret or request.form.get("client_secret")
     if not record.confidential:
         return "This app is public: send its client_id in the form, with no secret."
-    if not secret:
+    if not (basic_secret or request.form.get("client_secret")):
         return (
             "This app is confidential: send its client secret, as HTTP Basic credentials or "
             "client_secret in the form."
@@ -277,6 +285,15 @@ def _why_not_authenticated(request: Any) -> str | None:
 
 
 class _Server(AuthorizationServer):
+    """Authlib's server, with refusals that say what to do (its own leave some unexplained)."""
+
+    def get_token_grant(self, request: Any) -> Any:
+        try:
+            return super().get_token_grant(request)
+        except UnsupportedGrantTypeError as error:
+            error.description = f"'grant_type' is {' or '.join(oauth.GRANT_TYPES)}."
+            raise
+
     def authenticate_client(self, request: Any, methods: list[str], endpoint: str = "token") -> Any:
         try:
             return super().authenticate_client(request, methods, endpoint)

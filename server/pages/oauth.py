@@ -18,14 +18,7 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request, 
 from werkzeug.wrappers import Response
 
 from server.auth.consent_handoffs import ConsentHandoffs, HandoffBusy, UnknownHandoff
-from server.auth.oauth import (
-    ACCESS_TOKEN_ALGORITHM,
-    AUTH_METHODS,
-    GRANT_TYPES,
-    SCOPE_DESCRIPTIONS,
-    SCOPES,
-    Consent,
-)
+from server.auth.oauth import SCOPE_DESCRIPTIONS, Consent, server_metadata
 from server.auth.web import Principal, session_principal, signing_key
 from server.db.request import reader
 from server.domain.books import CAN_WRITE, list_books, member_role
@@ -274,19 +267,13 @@ def metadata() -> Response:
     """Authorization server metadata (RFC 8414)."""
     issuer = request.host_url.rstrip("/")
     return jsonify(
-        issuer=issuer,
-        # A page: under localhost, where the user's session lives (see server.security).
-        authorization_endpoint=pages_origin() + url_for("oauth.authorize"),
-        token_endpoint=issuer + url_for("oauth.token"),
-        revocation_endpoint=issuer + url_for("oauth.revoke"),
-        jwks_uri=issuer + url_for("oauth.jwks"),
-        scopes_supported=list(SCOPES),
-        response_types_supported=["code"],
-        response_modes_supported=["query"],
-        grant_types_supported=list(GRANT_TYPES),
-        code_challenge_methods_supported=["S256"],
-        token_endpoint_auth_methods_supported=list(AUTH_METHODS),
-        revocation_endpoint_auth_methods_supported=list(AUTH_METHODS),
-        access_token_signing_alg_values_supported=[ACCESS_TOKEN_ALGORITHM],
-        service_documentation=issuer + url_for("pages.api_docs"),
+        server_metadata(
+            issuer=issuer,
+            # A page: under localhost, where the user's session lives (see server.security).
+            authorization_endpoint=pages_origin() + url_for("oauth.authorize"),
+            token_endpoint=issuer + url_for("oauth.token"),
+            revocation_endpoint=issuer + url_for("oauth.revoke"),
+            jwks_uri=issuer + url_for("oauth.jwks"),
+            service_documentation=issuer + url_for("pages.api_docs"),
+        )
     )

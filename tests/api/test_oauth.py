@@ -607,6 +607,24 @@ def test_revoking_an_access_token_ends_the_grant(alex, app_client, book):
     assert app_client.refresh(tokens["refresh_token"]).json["error"] == "invalid_grant"
 
 
+def test_an_expired_access_token_still_revokes_its_grant(app, alex, app_client, book):
+    """An app that signs out with the last token it has ends its access, expired or not;
+    a token of the same shape that is not ours ends nothing."""
+    tokens = tokens_for(alex, app_client, book)
+    grant = _grant(app, tokens)
+    forged = claims_of(tokens["access_token"]) | {"exp": int(time.time()) - 3600}
+    with app.app_context():
+        old = issue_access_token(signing_key(), grant, "read", utcnow() - timedelta(hours=1), 300)
+    stranger = _forge(app, forged, key=ECKey.generate_key("P-256"))
+    for token in (stranger, old):
+        response = app_client.client.post(
+            "/oauth/revoke", data={"client_id": app_client.client_id, "token": token}
+        )
+        assert response.status_code == 200
+        alive = app_client.api(tokens["access_token"], "GET", BOOKS).status_code == 200
+        assert alive == (token is stranger)
+
+
 # ---- registering apps --------------------------------------------------------------------------
 
 
