@@ -16,41 +16,31 @@ from apiflask import APIFlask
 from werkzeug.routing import Rule
 
 from server.api import API_PREFIX
+from server.api.oauth_schemas import (
+    CLIENT_ID,
+    EXAMPLE_JWT,
+    REDIRECT_URI,
+    REFRESH_TOKEN,
+    component_schemas,
+    form_body,
+    json_answer,
+    oauth_error,
+)
 from server.api.schemas import extend_spec
 from server.auth.oauth import (
     ACCESS_TOKEN_ALGORITHM,
-    AUTH_METHODS,
-    CLIENT_ID_PREFIX,
     GRANT_TYPES,
-    REFRESH_TOKEN_PREFIX,
     SCOPE_DESCRIPTIONS,
-    SCOPES,
+    server_metadata,
 )
 from server.auth.web import app_may_call
 
 TAG = "OAuth 2.0"
-FORM = "application/x-www-form-urlencoded"
 _PATH_ARGUMENT = re.compile(r"<(?:\w+:)?(\w+)>")
-
-CLIENT_ID = f"{CLIENT_ID_PREFIX}ujTi61pilkHANpVSVHTUzA"
-REDIRECT_URI = "http://127.0.0.1:53117/callback"
-REFRESH_TOKEN = f"{REFRESH_TOKEN_PREFIX}DjUyzRE6QZVrh1IF5Rgc2QPNWyaV6u7sdvCVRHRgN10"
-EXAMPLE_JWT = ".".join(  # the shape of an access token, signed by no key
-    (
-        "eyJ0eXAiOiJhdCtqd3QiLCJhbGciOiJFUzI1NiJ9",
-        "eyJzdWIiOiIxIiwiYXVkIjoidGFsbHlib29rLWFwaSIsImlhdCI6MTc5NjQwMzcyOSwiZXhwIjoxNzk2NDA0MD"
-        "I5LCJzY29wZSI6InJlYWQiLCJib29rIjoyfQ",
-        "KHRoZSBFUzI1NiBzaWduYXR1cmUp",
-    )
-)
-OAUTH_ERRORS = (
-    "invalid_request",
-    "invalid_client",
-    "invalid_grant",
-    "unauthorized_client",
-    "unsupported_grant_type",
-    "invalid_scope",
-    "unsupported_token_type",
+_UNAUTHENTICATED = (
+    "The app did not authenticate (`invalid_client`, with `WWW-Authenticate: Basic`): no "
+    "`client_id` at all, a confidential app's secret wrong or missing, Basic credentials that "
+    "are malformed or name no app, or a public app that sent only Basic credentials."
 )
 
 
@@ -58,124 +48,24 @@ def _rule(app: APIFlask, endpoint: str) -> Rule:
     return next(app.url_map.iter_rules(endpoint))
 
 
-def _minutes(seconds: int) -> str:
-    if seconds % 86400 == 0:
-        return f"{seconds // 86400} days"
-    if seconds % 60 == 0:
-        return f"{seconds // 60} minutes"
+def _duration(seconds: int) -> str:
+    """`300` is "5 minutes", `86400` "1 day"."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
     return f"{seconds} seconds"
 
 
-def _schemas() -> dict[str, Any]:
-    return {
-        "OAuthError": {
-            "type": "object",
-            "description": "An OAuth 2.0 error (RFC 6749 5.2), not problem+json.",
-            "required": ["error"],
-            "properties": {
-                "error": {"type": "string", "enum": list(OAUTH_ERRORS)},
-                "error_description": {"type": "string"},
-            },
-        },
-        "OAuthTokens": {
-            "type": "object",
-            "required": ["access_token", "token_type", "expires_in", "refresh_token", "scope"],
-            "properties": {
-                "access_token": {
-                    "type": "string",
-                    "description": "A JWT for `Authorization: Bearer`, for one book.",
-                },
-                "token_type": {"type": "string", "enum": ["Bearer"]},
-                "expires_in": {"type": "integer", "description": "Seconds it is valid."},
-                "refresh_token": {
-                    "type": "string",
-                    "description": "Works once: the answer to it holds the next one.",
-                },
-                "scope": {"type": "string", "enum": ["read", "read write"]},
-            },
-        },
-        "JsonWebKeySet": {
-            "type": "object",
-            "required": ["keys"],
-            "properties": {
-                "keys": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["kty", "crv", "x", "y", "kid", "use", "alg"],
-                        "properties": {
-                            name: {"type": "string"}
-                            for name in ("kty", "crv", "x", "y", "kid", "use", "alg")
-                        },
-                    },
-                }
-            },
-        },
-        "AuthorizationServerMetadata": {
-            "type": "object",
-            "description": "RFC 8414. Read the endpoints from here rather than building them.",
-            "properties": {
-                name: {"type": "string"}
-                for name in (
-                    "issuer",
-                    "authorization_endpoint",
-                    "token_endpoint",
-                    "revocation_endpoint",
-                    "jwks_uri",
-                    "service_documentation",
-                )
-            }
-            | {
-                name: {"type": "array", "items": {"type": "string"}}
-                for name in (
-                    "scopes_supported",
-                    "response_types_supported",
-                    "response_modes_supported",
-                    "grant_types_supported",
-                    "code_challenge_methods_supported",
-                    "token_endpoint_auth_methods_supported",
-                    "revocation_endpoint_auth_methods_supported",
-                    "access_token_signing_alg_values_supported",
-                )
-            },
-        },
+def _unauthenticated() -> dict[str, Any]:
+    answer = oauth_error(_UNAUTHENTICATED, "invalid_client", "The client secret is wrong.")
+    answer["headers"] = {
+        "WWW-Authenticate": {
+            "description": 'e.g. `Basic error="invalid_client", error_description="..."`',
+            "schema": {"type": "string"},
+        }
     }
-
-
-def _oauth_error(description: str, error: str, detail: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {
-            "application/json": {
-                "schema": {"$ref": "#/components/schemas/OAuthError"},
-                "example": {"error": error, "error_description": detail},
-            }
-        },
-    }
-
-
-def _json(schema: str, example: dict[str, Any], description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {
-            "application/json": {
-                "schema": {"$ref": f"#/components/schemas/{schema}"},
-                "example": example,
-            }
-        },
-    }
-
-
-def _form(properties: dict[str, Any], required: list[str], examples: dict[str, Any]) -> dict:
-    return {
-        "required": True,
-        "content": {
-            FORM: {
-                "schema": {"type": "object", "required": required, "properties": properties},
-                "examples": {name: {"value": value} for name, value in examples.items()},
-            }
-        },
-    }
+    return answer
 
 
 def _client_credentials() -> dict[str, Any]:
@@ -207,11 +97,12 @@ def _authorize(config: dict[str, Any]) -> dict[str, Any]:
                 "Open this in the user's browser: it is a page of Tallybook, not an API call. "
                 "The user signs in if need be, sees the app, the book and the scopes, and "
                 "chooses Allow or Deny. The browser then goes to `redirect_uri` with `code` "
-                f"(valid {_minutes(config['OAUTH_CODE_LIFETIME'])}, once) and `state`, or "
-                "with `error` (`access_denied` when the user denies) and `state`. A request "
-                "that cannot be trusted to go back (an unknown app, a redirect URI it did not "
-                "register) gets an error page instead. Every parameter once, in ASCII (only "
-                "`state` may hold anything)."
+                f"(valid {_duration(config['OAUTH_CODE_LIFETIME'])}, once) and `state`, or "
+                "with `error` and `state`: `access_denied` when the user denies, "
+                "`invalid_scope`, `unsupported_response_type`, or `invalid_request` (e.g. no "
+                "S256 `code_challenge`). A request that cannot be trusted to go back gets an "
+                "error page instead. Every parameter once, in ASCII (only `state` may hold "
+                "anything)."
             ),
             "parameters": [
                 query("response_type", "`code`: the only flow there is.", enum=["code"]),
@@ -242,14 +133,16 @@ def _authorize(config: dict[str, Any]) -> dict[str, Any]:
             ],
             "responses": {
                 "200": {
-                    "description": "The consent page.",
+                    "description": "The consent page; on the desktop, when this browser is not "
+                    "signed in, a page that waits while the Tallybook window asks instead.",
                     "content": {
                         "text/html": {"schema": {"type": "string"}, "example": "<!doctype html>..."}
                     },
                 },
                 "302": {
-                    "description": "To the sign-in page first when the browser is not signed in; "
-                    "or to `redirect_uri` with an `error` the app should read.",
+                    "description": "To `redirect_uri` with an `error` the app should read; or "
+                    "first to the same page under `localhost` (opened under 127.0.0.1), to the "
+                    "sign-in page, or to the first-run setup.",
                     "headers": {
                         "Location": {
                             "description": f"e.g. `{REDIRECT_URI}?error=invalid_scope&state=st4te`",
@@ -258,8 +151,9 @@ def _authorize(config: dict[str, Any]) -> dict[str, Any]:
                     },
                 },
                 "400": {
-                    "description": "An error page: the app is unknown, or the redirect URI "
-                    "is not one it registered.",
+                    "description": "An error page: `client_id` or `redirect_uri` is missing, "
+                    "the app is unknown, the redirect URI is not one it registered, or a "
+                    "parameter is repeated or not ASCII.",
                     "content": {
                         "text/html": {
                             "schema": {"type": "string"},
@@ -274,8 +168,8 @@ def _authorize(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def _token(config: dict[str, Any]) -> dict[str, Any]:
-    access = _minutes(config["OAUTH_ACCESS_TOKEN_LIFETIME"])
-    refresh = _minutes(config["OAUTH_REFRESH_TOKEN_LIFETIME"])
+    access = _duration(config["OAUTH_ACCESS_TOKEN_LIFETIME"])
+    refresh = _duration(config["OAUTH_REFRESH_TOKEN_LIFETIME"])
     properties = {
         "grant_type": {"type": "string", "enum": list(GRANT_TYPES)},
         "code": {"type": "string", "description": "authorization_code: the code."},
@@ -304,7 +198,7 @@ def _token(config: dict[str, Any]) -> dict[str, Any]:
                 "the app's access altogether. A public app sends its `client_id`; a "
                 "confidential one authenticates with its secret (Basic or in the form)."
             ),
-            "requestBody": _form(
+            "requestBody": form_body(
                 properties,
                 ["grant_type"],
                 {
@@ -323,7 +217,7 @@ def _token(config: dict[str, Any]) -> dict[str, Any]:
                 },
             ),
             "responses": {
-                "200": _json(
+                "200": json_answer(
                     "OAuthTokens",
                     {
                         "access_token": EXAMPLE_JWT,
@@ -334,21 +228,17 @@ def _token(config: dict[str, Any]) -> dict[str, Any]:
                     },
                     "New tokens (`Cache-Control: no-store`).",
                 ),
-                "400": _oauth_error(
+                "400": oauth_error(
                     "The request is wrong: `invalid_request` (a missing or repeated parameter, "
-                    "no `code_verifier`, not a form), `invalid_grant` (a wrong, used or expired "
-                    "code or refresh token, another redirect URI, a wrong verifier), "
-                    "`invalid_scope` (wider than granted), `unsupported_grant_type`, "
-                    "`invalid_client` (a `client_id` in the form that is no app's).",
+                    "a missing or malformed `code_verifier`, a body that is not a form), "
+                    "`unsupported_grant_type` (none, or another), `invalid_grant` (a wrong, "
+                    "used or expired code or refresh token, another redirect URI, a wrong "
+                    "verifier), `invalid_scope` (wider than granted), `invalid_client` (a "
+                    "`client_id` in the form that is no app's).",
                     "invalid_request",
                     "Missing 'code_verifier'.",
                 ),
-                "401": _oauth_error(
-                    "The app did not authenticate (`invalid_client`): its secret is wrong "
-                    "or missing, it is public and sent one, or Basic credentials name no app.",
-                    "invalid_client",
-                    "The client secret is wrong.",
-                ),
+                "401": _unauthenticated(),
             },
         }
     }
@@ -364,11 +254,12 @@ def _revoke() -> dict[str, Any]:
             "tags": [TAG],
             "summary": "Revoke the app's access (RFC 7009)",
             "description": (
-                "A form. Revoking either token ends the whole grant: every token of it stops "
-                "working at once, and the app leaves the user's Settings > Authorized apps. A "
-                "token that is unknown or already revoked gets the same 200."
+                "A form. Revoking either token, even an expired access token, ends the whole "
+                "grant: every token of it stops working at once, and the app leaves the user's "
+                "Settings > Authorized apps. A token that is unknown, not Tallybook's, or "
+                "already revoked gets the same 200."
             ),
-            "requestBody": _form(
+            "requestBody": form_body(
                 properties,
                 ["token"],
                 {"refresh_token": {"token": REFRESH_TOKEN, "client_id": CLIENT_ID}},
@@ -378,19 +269,14 @@ def _revoke() -> dict[str, Any]:
                     "description": "Revoked (or nothing to revoke): an empty JSON object.",
                     "content": {"application/json": {"schema": {"type": "object"}, "example": {}}},
                 },
-                "400": _oauth_error(
+                "400": oauth_error(
                     "No `token` (`invalid_request`), a `token_type_hint` other than the two "
-                    "(`unsupported_token_type`), or a `client_id` in the form that is no app's "
-                    "(`invalid_client`).",
+                    "(`unsupported_token_type`), a token given to another app (`invalid_grant`), "
+                    "or a `client_id` in the form that is no app's (`invalid_client`).",
                     "invalid_request",
                     "Missing 'token'.",
                 ),
-                "401": _oauth_error(
-                    "The app did not authenticate (`invalid_client`): its secret is wrong "
-                    "or missing, it is public and sent one, or Basic credentials name no app.",
-                    "invalid_client",
-                    "The client secret is wrong.",
-                ),
+                "401": _unauthenticated(),
             },
         }
     }
@@ -407,7 +293,7 @@ def _jwks() -> dict[str, Any]:
                 "kept in the data folder, so it stays the same across restarts."
             ),
             "responses": {
-                "200": _json(
+                "200": json_answer(
                     "JsonWebKeySet",
                     {
                         "keys": [
@@ -430,27 +316,19 @@ def _jwks() -> dict[str, Any]:
 
 
 def _metadata(app: APIFlask) -> dict[str, Any]:
-    issuer = "http://127.0.0.1:5000"
+    issuer = "http://127.0.0.1:8421"
 
     def at(endpoint: str, origin: str = issuer) -> str:
         return origin + _rule(app, endpoint).rule
 
-    example = {
-        "issuer": issuer,
-        "authorization_endpoint": at("oauth.authorize", "http://localhost:5000"),
-        "token_endpoint": at("oauth.token"),
-        "revocation_endpoint": at("oauth.revoke"),
-        "jwks_uri": at("oauth.jwks"),
-        "scopes_supported": list(SCOPES),
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
-        "grant_types_supported": list(GRANT_TYPES),
-        "code_challenge_methods_supported": ["S256"],
-        "token_endpoint_auth_methods_supported": list(AUTH_METHODS),
-        "revocation_endpoint_auth_methods_supported": list(AUTH_METHODS),
-        "access_token_signing_alg_values_supported": [ACCESS_TOKEN_ALGORITHM],
-        "service_documentation": at("pages.api_docs"),
-    }
+    example = server_metadata(
+        issuer=issuer,
+        authorization_endpoint=at("oauth.authorize", "http://localhost:8421"),
+        token_endpoint=at("oauth.token"),
+        revocation_endpoint=at("oauth.revoke"),
+        jwks_uri=at("oauth.jwks"),
+        service_documentation=at("pages.api_docs"),
+    )
     return {
         "get": {
             "tags": [TAG],
@@ -461,7 +339,7 @@ def _metadata(app: APIFlask) -> dict[str, Any]:
                 "session in the browser lives."
             ),
             "responses": {
-                "200": _json("AuthorizationServerMetadata", example, "The server's metadata."),
+                "200": json_answer("AuthorizationServerMetadata", example, "The metadata."),
             },
         }
     }
@@ -481,7 +359,7 @@ def _scheme(config: dict[str, Any]) -> dict[str, Any]:
         "type": "oauth2",
         "description": (
             "An app's access token, which the user gave it on the consent page: for one book, "
-            f"valid {_minutes(config['OAUTH_ACCESS_TOKEN_LIFETIME'])}; see the OAuth 2.0 "
+            f"valid {_duration(config['OAUTH_ACCESS_TOKEN_LIFETIME'])}; see the OAuth 2.0 "
             "section. An app may call only the operations that list this scheme, in its own "
             "book. (This page is not an app: to try the API here, use bearerAuth with a "
             "personal access token.)"
@@ -509,7 +387,7 @@ def _tag(config: dict[str, Any]) -> dict[str, Any]:
             "page, and gets a `code` at its redirect URI. 3. It trades the code for tokens at "
             "the token endpoint, calls the API with the access token (scope `read` or "
             "`read write`, one book), and refreshes it when it expires "
-            f"(after {_minutes(config['OAUTH_ACCESS_TOKEN_LIFETIME'])}). No implicit or "
+            f"(after {_duration(config['OAUTH_ACCESS_TOKEN_LIFETIME'])}). No implicit or "
             "password grant. These endpoints answer errors as RFC 6749 JSON "
             "(`error`, `error_description`), not problem+json."
         ),
@@ -522,7 +400,7 @@ def document_oauth(app: APIFlask) -> Callable[[dict[str, Any]], dict[str, Any]]:
     def process(spec: dict[str, Any]) -> dict[str, Any]:
         config = app.config
         components = spec.setdefault("components", {})
-        components.setdefault("schemas", {}).update(_schemas())
+        components.setdefault("schemas", {}).update(component_schemas())
         components.setdefault("securitySchemes", {})["oauth2"] = _scheme(config)
         spec.setdefault("tags", []).append(_tag(config))
         paths = spec.setdefault("paths", {})
@@ -547,7 +425,8 @@ def document_oauth(app: APIFlask) -> Callable[[dict[str, Any]], dict[str, Any]]:
             if needs is not None and app_may_call(
                 rule.endpoint, in_a_book="book_id" in rule.arguments
             ):
-                operation["security"].append({"oauth2": list(needs)})
+                # An app's token always reads: what needs no more asks for `read`.
+                operation["security"].append({"oauth2": list(needs) or ["read"]})
         return spec
 
     return process

@@ -3,13 +3,14 @@ what the server really does."""
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
 
 from tests.api.conftest import BOOKS, post
-from tests.api.test_oauth import App, code_for, register, tokens_for
-from tests.api.test_openapi import check, media_examples, operations
+from tests.api.test_oauth import App, code_for, query_of, register, tokens_for
+from tests.api.test_openapi import check, media_examples, openapi_path, operations
 
 # The consent page's own answer and the desktop handoff: the page calls them, never an app.
 PAGE_ONLY = {"oauth.decide", "oauth.handoff"}
@@ -58,7 +59,7 @@ def test_every_endpoint_an_app_calls_is_documented(app, spec):
             assert success, f"{where} documents no success"
     for rule in oauth_rules(app):
         if rule.endpoint in PAGE_ONLY:
-            item = spec["paths"].get(rule.rule, {})
+            item = spec["paths"].get(openapi_path(rule.rule), {})
             assert all(m.lower() not in item for m in rule.methods), rule.endpoint
     tags = [tag["name"] for tag in spec["tags"]]
     assert "OAuth 2.0" in tags
@@ -98,11 +99,13 @@ def test_the_oauth2_scheme_is_what_the_metadata_says(client, spec):
 def test_documented_lifetimes_follow_the_settings(app_config):
     from server import create_app
 
-    app = create_app({**app_config, "OAUTH_ACCESS_TOKEN_LIFETIME": 600})
+    app = create_app(
+        {**app_config, "OAUTH_ACCESS_TOKEN_LIFETIME": 600, "OAUTH_REFRESH_TOKEN_LIFETIME": 86400}
+    )
     spec = app.test_client().get("/api/v1/openapi.json").json
     token = documented(spec, "/oauth/token", "POST")
     assert "valid 10 minutes" in token["description"]
-    assert "valid 30 days" in token["description"]
+    assert "valid 1 day," in token["description"]
     example = token["responses"]["200"]["content"]["application/json"]["example"]
     assert example["expires_in"] == 600
 
@@ -153,37 +156,89 @@ def test_a_token_answer_of_another_shape_would_not_fit(spec):
     assert check(spec, schema, example | {"scope": "admin"}, "answer", complete=True) != []
 
 
-def test_the_authorize_parameters_are_the_ones_the_flow_takes(spec):
+def test_the_authorize_parameters_are_the_ones_the_flow_takes(spec, alex, app_client, book):
+    """Leaving out a required parameter is refused (an error page, or the app's redirect URI
+    with an error); leaving out an optional one still shows the consent page."""
     parameters = documented(spec, "/oauth/authorize", "GET")["parameters"]
-    required = {p["name"] for p in parameters if p["required"]}
-    assert required == {
-        "response_type",
-        "client_id",
-        "redirect_uri",
-        "code_challenge",
-        "code_challenge_method",
-    }
-    assert {p["name"] for p in parameters} - required == {"scope", "state", "book_id"}
     assert all(p["description"] for p in parameters)
+    names = {p["name"] for p in parameters}
+    assert names == set(query_of("?" + app_client.authorize_query(book_id=book)))
+    for parameter in parameters:
+        query = app_client.authorize_query(**({"book_id": book} | {parameter["name"]: None}))
+        page = alex.get(f"/oauth/authorize?{query}")
+        if parameter["required"]:
+            refused = page.status_code == 400 or "error=" in page.headers.get("Location", "")
+            assert refused, f"{parameter['name']} is documented as required"
+        else:
+            assert page.status_code == 200, f"{parameter['name']} is documented as optional"
 
 
-def test_apps_may_call_exactly_the_operations_that_list_oauth2(spec, alex, app_client, book):
-    """Every GET an app's read token can reach answers it; every other one refuses it (403),
-    and the document says which is which."""
-    access = tokens_for(alex, app_client, book)["access_token"]
-    listed, refused = [], []
+@pytest.mark.parametrize("wants", ["read", "write"])
+def test_apps_may_call_exactly_the_operations_that_list_oauth2(app, spec, alex, book, wants):
+    """Every operation, each method: an app's token is refused (403) exactly where the
+    document lists no `oauth2` with the token's scope. Other ids than the book are made up,
+    so what an app may call answers 404 or 422, never 403."""
+    app_client = App(register(alex)["client_id"], app.test_client())
+    access = tokens_for(alex, app_client, book, scope=wants)["access_token"]
+    granted = {"read", "write"} if wants == "write" else {"read"}
+    anonymous = {("GET", "/api/v1/health"), ("GET", "/api/v1/instance")}  # answer anyone
+    wrong = []
     for method, path, operation in operations(spec):
-        schemes = [name for requirement in operation.get("security", []) for name in requirement]
-        if "oauth2" in schemes:
-            needs = next(r["oauth2"] for r in operation["security"] if "oauth2" in r)
-            bearer = next(r["bearerAuth"] for r in operation["security"] if "bearerAuth" in r)
-            assert needs == bearer, f"{method} {path}"
-        if method != "GET" or re.search(r"\{(?!book_id\})", path):
-            continue
-        answer = app_client.api(access, "GET", path.replace("{book_id}", str(book)))
-        (listed if "oauth2" in schemes else refused).append((path, answer.status_code))
-    assert listed and refused
-    assert [(path, status) for path, status in listed if status == 403] == []
-    # Anonymous routes answer anyone; the rest refuse an app.
-    anonymous = {"/api/v1/health", "/api/v1/instance"}
-    assert [(p, s) for p, s in refused if p not in anonymous and s != 403] == []
+        needs = [set(r["oauth2"]) for r in operation.get("security", []) if "oauth2" in r]
+        if needs:
+            assert needs[0] and needs[0] <= {"read", "write"}, f"{method} {path}: {needs}"
+        allowed = (method, path) in anonymous or bool(needs and needs[0] <= granted)
+        url = re.sub(r"\{(?!book_id\})[^}]+\}", "999999", path).replace("{book_id}", str(book))
+        answer = app_client.api(access, method, url, json={} if method != "GET" else None)
+        if allowed == (answer.status_code == 403):
+            wrong.append(f"{method} {path}: {answer.status_code}, documented allowed={allowed}")
+    assert wrong == []
+
+
+def test_each_refusal_is_documented_under_its_status(spec, app, alex, app_client, book):
+    """The token and revocation endpoints' refusals: each one's status is documented, and
+    that status's description names its `error`."""
+    tokens = tokens_for(alex, app_client, book)
+    other = App(register(alex)["client_id"], app.test_client())
+    public_basic = base64.b64encode(f"{app_client.client_id}:x".encode()).decode("ascii")
+    post_form = app_client.client.post
+    refusals = {
+        "/oauth/token": [
+            post_form("/oauth/token", data={"grant_type": "refresh_token", "refresh_token": "x"}),
+            post_form(
+                "/oauth/token",
+                data={"grant_type": "refresh_token", "refresh_token": "x"},
+                headers={"Authorization": f"Basic {public_basic}"},
+            ),
+            post_form("/oauth/token", data={"client_id": "tb_app_nobody", "grant_type": "x"}),
+            post_form("/oauth/token", data={"client_id": app_client.client_id}),
+            post_form("/oauth/token", json={"client_id": app_client.client_id}),
+            app_client.refresh("tb_rt_unknown"),
+            app_client.refresh(tokens["refresh_token"], scope="write"),
+        ],
+        "/oauth/revoke": [
+            other.client.post(
+                "/oauth/revoke",
+                data={"client_id": other.client_id, "token": tokens["refresh_token"]},
+            ),
+            post_form("/oauth/revoke", data={"client_id": app_client.client_id}),
+            post_form(
+                "/oauth/revoke",
+                data={"client_id": app_client.client_id, "token": "x", "token_type_hint": "id"},
+            ),
+            post_form("/oauth/revoke", data={"client_id": "tb_app_nobody", "token": "x"}),
+        ],
+    }
+    seen = set()
+    for path, answers in refusals.items():
+        responses = documented(spec, path, "POST")["responses"]
+        for answer in answers:
+            status, error = str(answer.status_code), answer.json["error"]
+            seen.add(error)
+            assert status in responses, f"{path}: {status} {error} is not documented"
+            assert f"`{error}`" in responses[status]["description"], f"{path} {status} {error}"
+            assert answer.json.get("error_description"), f"{path} {error} says not why"
+            if status == "401":
+                assert answer.headers["WWW-Authenticate"].startswith("Basic ")
+    errors = spec["components"]["schemas"]["OAuthError"]["properties"]["error"]["enum"]
+    assert seen == set(errors), "an error the schema names was never seen, or the reverse"

@@ -53,7 +53,10 @@ def test_every_route_is_documented_with_summary_and_description(app, client):
 
 def test_protected_routes_declare_bearer_auth(client):
     spec = client.get("/api/v1/openapi.json").json
-    assert spec["paths"]["/api/v1/me"]["get"]["security"] == [{"bearerAuth": []}, {"oauth2": []}]
+    assert spec["paths"]["/api/v1/me"]["get"]["security"] == [
+        {"bearerAuth": []},
+        {"oauth2": ["read"]},
+    ]
     assert spec["paths"]["/api/v1/tokens"]["get"]["security"] == [{"bearerAuth": []}]  # no app
     assert "security" not in spec["paths"]["/api/v1/health"]["get"]
 
