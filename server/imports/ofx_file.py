@@ -29,11 +29,9 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
+from types import ModuleType
+from typing import Any
 from xml.sax import saxutils
-
-import ofxtools.models
-from ofxtools import Types
-from ofxtools.models.base import Aggregate
 
 from server.imports.problems import ImportProblem
 from server.imports.rows import Row, RowProblem
@@ -72,9 +70,25 @@ _TOKEN = re.compile(
 _AMOUNT = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
-_STRING = Types.String()
-_DECIMAL = Types.Decimal()
-_DATETIME = Types.DateTime()
+
+@dataclass(frozen=True)
+class _OfxTools:
+    models: ModuleType
+    aggregate: type
+    string: Any
+    decimal: Any
+    datetime: Any
+
+
+@functools.cache
+def _ofxtools() -> _OfxTools:
+    """ofxtools, imported for the first OFX file: building its 400 models takes half a second
+    that the app's start-up should not pay."""
+    import ofxtools.models
+    from ofxtools import Types
+    from ofxtools.models.base import Aggregate
+
+    return _OfxTools(ofxtools.models, Aggregate, Types.String(), Types.Decimal(), Types.DateTime())
 
 
 @dataclass(frozen=True)
@@ -155,8 +169,9 @@ def _declared_codec(head: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _is_aggregate(tag: str) -> bool:
     """Whether OFX (as ofxtools knows it) makes `tag` an aggregate, which needs an end tag."""
-    model = getattr(ofxtools.models, tag, None)
-    return isinstance(model, type) and issubclass(model, Aggregate)
+    tools = _ofxtools()
+    model = getattr(tools.models, tag, None)
+    return isinstance(model, type) and issubclass(model, tools.aggregate)
 
 
 def _name(element: ET.Element) -> str:
@@ -270,7 +285,7 @@ def _parse(text: str) -> ET.Element:
 
 def _text(element: ET.Element, path: str) -> str:
     """The text at `path` under `element`, with its entities (&amp; ...) read; "" if none."""
-    return _STRING.convert(element.findtext(path, "").strip()) or ""
+    return _ofxtools().string.convert(element.findtext(path, "").strip()) or ""
 
 
 def _statement(element: ET.Element, number: int, ordinals: dict[ET.Element, int]) -> Statement:
@@ -304,7 +319,7 @@ def _row(transaction: ET.Element, line: int) -> Row | RowProblem:
     if not posted:
         return RowProblem(line, f"The posting date (DTPOSTED) of {which} is missing.")
     try:
-        _DATETIME.convert(posted)
+        _ofxtools().datetime.convert(posted)
     except (ValueError, OverflowError):
         return RowProblem(line, f"The posting date {posted!r} of {which} is not an OFX date.")
     if not amount:
@@ -317,7 +332,7 @@ def _row(transaction: ET.Element, line: int) -> Row | RowProblem:
         line=line,
         # The day as the bank wrote it: ofxtools' datetime is in UTC, which can be another day.
         date=date(int(posted[:4]), int(posted[4:6]), int(posted[6:8])),
-        amount=_DECIMAL.convert(amount),
+        amount=_ofxtools().decimal.convert(amount),
         payee=_text(transaction, "NAME") or _text(transaction, "PAYEE/NAME"),
         memo=memo or (f"Check {check}" if check else ""),
         bank_id=fitid or None,
