@@ -52,6 +52,7 @@ DEFAULTS: dict[str, Any] = {
     # APIFlask settings: our own docs page (vendored assets, strict CSP) replaces its CDN one.
     "AUTO_SERVERS": False,
     "AUTO_404_RESPONSE": True,
+    "AUTO_OPERATION_ID": True,  # `get_accounts_list_all`: names for generated clients
     "INFO": {
         "description": (
             "The local REST API of Tallybook. Authenticate with a personal access token "

@@ -414,6 +414,8 @@ def document_oauth(app: APIFlask) -> Callable[[dict[str, Any]], dict[str, Any]]:
             "oauth.metadata": _metadata(app),
         }
         for endpoint, item in items.items():
+            for method, operation in item.items():  # as APIFlask names the API's
+                operation["operationId"] = f"{method}_{endpoint.replace('.', '_')}"
             paths[_rule(app, endpoint).rule] = item
         for path, method, rule in _api_operations(app):
             operation = paths.get(path, {}).get(method)

@@ -284,3 +284,17 @@ def test_every_parameter_is_described(client):
                 missing.append(f"{method} {path}: {parameter['in']} {parameter['name']}")
     assert missing == []
     assert set(PATH_PARAMETERS) == path_names, "a described path parameter is used nowhere"
+
+
+def test_every_operation_has_an_operation_id_of_its_own(client):
+    """Client generators name their methods after it."""
+    spec = client.get("/api/v1/openapi.json").json
+    ids = [
+        operation.get("operationId")
+        for item in spec["paths"].values()
+        for method, operation in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    assert None not in ids
+    assert len(ids) == len(set(ids))
+    assert "get_accounts_list_all" in ids and "post_oauth_token" in ids
