@@ -91,7 +91,6 @@ def _authorize(config: dict[str, Any]) -> dict[str, Any]:
 
     return {
         "get": {
-            "tags": [TAG],
             "summary": "Ask the user for access (consent page)",
             "description": (
                 "Open this in the user's browser: it is a page of Tallybook, not an API call. "
@@ -189,7 +188,6 @@ def _token(config: dict[str, Any]) -> dict[str, Any]:
     } | _client_credentials()
     return {
         "post": {
-            "tags": [TAG],
             "summary": "Get tokens for a code or a refresh token",
             "description": (
                 f"A form. Answers an access token (a JWT, valid {access}, for the one book "
@@ -251,7 +249,6 @@ def _revoke() -> dict[str, Any]:
     } | _client_credentials()
     return {
         "post": {
-            "tags": [TAG],
             "summary": "Revoke the app's access (RFC 7009)",
             "description": (
                 "A form. Revoking either token, even an expired access token, ends the whole "
@@ -285,7 +282,6 @@ def _revoke() -> dict[str, Any]:
 def _jwks() -> dict[str, Any]:
     return {
         "get": {
-            "tags": [TAG],
             "summary": "The key that signs access tokens",
             "description": (
                 f"A JWK Set (RFC 7517) with the public {ACCESS_TOKEN_ALGORITHM} key, for an app "
@@ -331,7 +327,6 @@ def _metadata(app: APIFlask) -> dict[str, Any]:
     )
     return {
         "get": {
-            "tags": [TAG],
             "summary": "Where the OAuth endpoints are (RFC 8414)",
             "description": (
                 "Start here: the endpoints under the name the app reached the server by, and "
@@ -354,7 +349,9 @@ def _api_operations(app: APIFlask) -> Iterator[tuple[str, str, Rule]]:
                 yield path, method.lower(), rule
 
 
-def _scheme(config: dict[str, Any]) -> dict[str, Any]:
+def _scheme(app: APIFlask) -> dict[str, Any]:
+    config = app.config
+    token_url = _rule(app, "oauth.token").rule
     return {
         "type": "oauth2",
         "description": (
@@ -366,9 +363,9 @@ def _scheme(config: dict[str, Any]) -> dict[str, Any]:
         ),
         "flows": {
             "authorizationCode": {
-                "authorizationUrl": "/oauth/authorize",
-                "tokenUrl": "/oauth/token",
-                "refreshUrl": "/oauth/token",
+                "authorizationUrl": _rule(app, "oauth.authorize").rule,
+                "tokenUrl": token_url,
+                "refreshUrl": token_url,
                 "scopes": dict(SCOPE_DESCRIPTIONS),
             }
         },
@@ -401,7 +398,7 @@ def document_oauth(app: APIFlask) -> Callable[[dict[str, Any]], dict[str, Any]]:
         config = app.config
         components = spec.setdefault("components", {})
         components.setdefault("schemas", {}).update(component_schemas())
-        components.setdefault("securitySchemes", {})["oauth2"] = _scheme(config)
+        components.setdefault("securitySchemes", {})["oauth2"] = _scheme(app)
         spec.setdefault("tags", []).append(_tag(config))
         paths = spec.setdefault("paths", {})
         # The endpoints apps call (the consent page's own answer and the desktop handoff are
@@ -414,8 +411,9 @@ def document_oauth(app: APIFlask) -> Callable[[dict[str, Any]], dict[str, Any]]:
             "oauth.metadata": _metadata(app),
         }
         for endpoint, item in items.items():
-            for method, operation in item.items():  # as APIFlask names the API's
-                operation["operationId"] = f"{method}_{endpoint.replace('.', '_')}"
+            for method, operation in item.items():
+                operation["tags"] = [TAG]
+                operation["operationId"] = f"{method}_{endpoint.replace('.', '_')}"  # as APIFlask
             paths[_rule(app, endpoint).rule] = item
         for path, method, rule in _api_operations(app):
             operation = paths.get(path, {}).get(method)
