@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
-    from server.launcher import Server
+    from server.desktop.launcher import Server
 
 PROCESS_START = time.time()
 
@@ -132,7 +132,7 @@ def open_window(url: str, data_dir: Path, smoke_test: float | None, server: Serv
     """Show the window on `url` and return when the user closes it (or the server fails)."""
     import webview
 
-    from server.launcher import CONSENT_PATH
+    from server.desktop.launcher import CONSENT_PATH
     from server.paths import resource_root
 
     window = webview.create_window(
@@ -191,15 +191,15 @@ def main(argv: list[str] | None = None) -> int:
 
     data_dir = prepare_data_dir(args.data_dir)
     if args.serve_fd is not None:
-        from server.launcher import serve_child
+        from server.desktop.launcher import serve_child
 
         return serve_child(args.serve_fd, data_dir, consent_in_window=args.consent_in_window)
 
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium's sandbox refuses to run as root; only then is it switched off.
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
-    from server.instance import AlreadyRunning, InstanceLock
-    from server.launcher import StartupFailed, start_beside_window
+    from server.desktop.instance_lock import AlreadyRunning, InstanceLock
+    from server.desktop.launcher import StartupFailed, start_beside_window
 
     lock = InstanceLock(data_dir)
     try:

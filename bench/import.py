@@ -20,10 +20,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from server import create_app
+from server.bankfiles.files import read_bank_file
 from server.clock import utcnow
 from server.domain.imports import apply_preset, plan_import, run_import, undo_import
 from server.domain.rules import create_rule
-from server.imports.files import read_bank_file
 
 PAYEES = ["CORNER GROCER #114", "ACME FUEL 22", "CITY TRANSIT", "NETFLIX.COM", "PHARMACY 9"]
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from server import create_app
 from server.auth.users import create_user
 from server.clock import to_iso, utcnow
+from server.domain.books import create_personal_book
 
 USERNAME, PASSWORD = "bench", "bench passphrase 2026"
 SEED = 20261124
@@ -50,7 +51,9 @@ def generate(data_dir: Path, transactions: int) -> None:
     database = app.extensions["tallybook.db"]
     now = utcnow()
     stamp = to_iso(now)
-    user = create_user(database, USERNAME, PASSWORD, now=now, rounds=4)
+    user = create_user(
+        database, USERNAME, PASSWORD, now=now, rounds=4, personal_book=create_personal_book
+    )
     start = date.today() - timedelta(days=365 * YEARS)
     with database.write() as db:
         book_id = db.execute(

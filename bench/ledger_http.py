@@ -24,7 +24,7 @@ from server.auth.tokens import create_token
 from server.auth.users import find_user
 from server.clock import utcnow
 from server.db.migrations import SEARCH_ID_BITS
-from server.serving import start_server
+from server.desktop.serving import start_server
 
 REGISTER_SQL = (
     "SELECT * FROM transactions WHERE account_id = ? ORDER BY date DESC, id DESC LIMIT 50"

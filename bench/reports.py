@@ -23,7 +23,7 @@ from server import create_app
 from server.auth.tokens import create_token
 from server.auth.users import find_user
 from server.clock import utcnow
-from server.serving import start_server
+from server.desktop.serving import start_server
 
 # The same questions asked of the raw rows (splits and currencies left aside: a lower bound).
 SPENDING_SQL = (

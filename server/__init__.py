@@ -33,11 +33,12 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     from server.clock import utcnow
     from server.db import Database
     from server.db import request as db_request
-    from server.db.backups import DailyBackups, create_backup
+    from server.db.backups import create_backup
     from server.db.migrations import MIGRATIONS, apply_migrations, schema_version
     from server.pages import pages
     from server.pages.oauth import bp as oauth_endpoints
     from server.paths import resource_root
+    from server.workers.periodic import AutoEntry, DailyBackups
 
     root = resource_root()
     app = APIFlask(
@@ -93,8 +94,6 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     # Background work of a running server like the backups: off where they are (one-off
     # commands, tests) unless the config asks for it.
     if app.config.get("SCHEDULES_AUTO_ENTRY", app.config["AUTOMATIC_BACKUPS"]):
-        from server.domain.schedules import AutoEntry
-
         every = timedelta(seconds=app.config.get("SCHEDULES_AUTO_ENTRY_INTERVAL", 3600))
         auto_entry = AutoEntry(database, interval=every)
         auto_entry.start()

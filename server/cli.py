@@ -26,26 +26,27 @@ from server import create_app
 from server.auth.oauth import delete_client, find_client, list_clients, register_client
 from server.auth.tokens import SCOPES, create_token
 from server.auth.users import User, create_user, find_user, set_password
+from server.bankfiles.files import BankFile, read_bank_file
+from server.bankfiles.problems import ImportProblem
 from server.clock import utcnow
 from server.config import DATA_DIR_ENV, prepare_data_dir
 from server.db.backups import backup_dir, create_backup, list_backups, restore_backup
 from server.db.migrations import apply_migrations
 from server.db.request import database
-from server.domain import kept_sums
-from server.domain.demo import create_demo_book
-from server.domain.imports import apply_preset, run_import
-from server.errors import AppError
-from server.imports.files import BankFile, read_bank_file
-from server.imports.problems import ImportProblem
-from server.instance import AlreadyRunning, InstanceLock
-from server.serving import start_server
-from server.tls import (
+from server.desktop.instance_lock import AlreadyRunning, InstanceLock
+from server.desktop.serving import start_server
+from server.desktop.tls import (
     TLS_FOLDER,
     TlsError,
     certificate_names,
     ensure_self_signed,
     load_certificate,
 )
+from server.domain import kept_sums
+from server.domain.books import create_personal_book
+from server.domain.demo import create_demo_book
+from server.domain.imports import apply_preset, run_import
+from server.errors import AppError
 from server.version import __version__
 
 EXIT_REFUSED = 1
@@ -288,6 +289,7 @@ def user_create(username: str, password_stdin: bool, admin: bool, data_dir: Path
             now=utcnow(),
             rounds=app.config["BCRYPT_ROUNDS"],
             is_admin=admin,
+            personal_book=create_personal_book,
         )
     role = "administrator" if created.is_admin else "user"
     click.echo(f"Created {role} {created.username} (id {created.id}).")

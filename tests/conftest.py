@@ -16,7 +16,8 @@ from server.auth.tokens import create_token
 from server.auth.users import User, create_user
 from server.clock import utcnow
 from server.db import Database
-from server.serving import RunningServer, start_server
+from server.desktop.serving import RunningServer, start_server
+from server.domain.books import create_personal_book
 
 # bcrypt's minimum cost keeps the suite fast; a test holds the product default at 12.
 TEST_ROUNDS = 4
@@ -108,7 +109,13 @@ def make_user(app: APIFlask):
 
     def make(username: str = "alex", password: str = PASSWORD, *, admin: bool = False) -> User:
         return create_user(
-            db(app), username, password, now=utcnow(), rounds=TEST_ROUNDS, is_admin=admin
+            db(app),
+            username,
+            password,
+            now=utcnow(),
+            rounds=TEST_ROUNDS,
+            is_admin=admin,
+            personal_book=create_personal_book,
         )
 
     return make

@@ -17,6 +17,9 @@ from server.api.access import can_read
 from server.api.schemas import errors
 from server.api.uploads import MAX_FILE_BYTES
 from server.auth.web import auth, current_principal
+from server.bankfiles.csv_file import ROLE_WORDS
+from server.bankfiles.files import FORMATS, BankFile, read_bank_file
+from server.bankfiles.problems import ImportProblem
 from server.clock import utcnow
 from server.db.request import database, reader
 from server.domain.accounts import get_account
@@ -32,10 +35,7 @@ from server.domain.imports import (
 )
 from server.domain.money import format_amount
 from server.errors import FieldError, ValidationFailed
-from server.imports.csv_file import ROLE_WORDS
-from server.imports.files import FORMATS, BankFile, read_bank_file
-from server.imports.problems import ImportProblem
-from server.jobs import STATES, Job, Jobs, Progress
+from server.workers.jobs import STATES, Job, Jobs, Progress
 
 bp = APIBlueprint("imports", __name__, tag="Imports")
 IMPORTS = "/books/<int:book_id>/imports"

@@ -14,6 +14,7 @@ from server.auth.users import authenticate, create_user
 from server.auth.web import auth, bcrypt_rounds, login_policy, session_principal, sign_in, sign_out
 from server.clock import utcnow
 from server.db.request import database, reader
+from server.domain.books import create_personal_book
 from server.domain.instance import registration_open
 from server.errors import Forbidden
 
@@ -40,6 +41,7 @@ def setup(body: dict[str, str]) -> dict[str, Any]:
         rounds=bcrypt_rounds(),
         is_admin=True,
         only_if_first=True,
+        personal_book=create_personal_book,
     )
     return {"user": user, "csrf_token": sign_in(user.id)}
 
@@ -80,6 +82,7 @@ def register(body: dict[str, Any]) -> dict[str, Any]:
         now=utcnow(),
         rounds=bcrypt_rounds(),
         is_admin=body["is_admin"],
+        personal_book=create_personal_book,
     )
     if by_admin:
         return {"user": user, "csrf_token": None}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -15,10 +16,12 @@ from server.auth.passwords import hash_password, password_problems, verify_passw
 from server.auth.sessions import end_user_sessions
 from server.clock import from_iso, to_iso
 from server.db import Database
-from server.domain.books import create_personal_book
 from server.errors import Conflict, FieldError, TooManyRequests, Unauthorized, ValidationFailed
 
 log = logging.getLogger("tallybook.auth")
+
+# Makes a new user's first book inside the transaction that creates the user.
+PersonalBook = Callable[[sqlite_utils.Database, int, str, datetime], object]
 
 USERNAME_PATTERN = re.compile(r"[\w.-]{3,32}")
 BAD_CREDENTIALS = "Wrong username or password."
@@ -90,10 +93,12 @@ def create_user(
     *,
     now: datetime,
     rounds: int,
+    personal_book: PersonalBook,
     is_admin: bool = False,
     only_if_first: bool = False,
 ) -> User:
-    """Create a user with a personal book.
+    """Create a user, and with `personal_book` their first book in the same transaction (auth
+    knows nothing of books: the caller passes `server.domain.books.create_personal_book`).
 
     With `only_if_first`, succeed only while there are no users yet (first-run setup), decided
     inside the same transaction that inserts, so two setup requests cannot both win.
@@ -121,7 +126,7 @@ def create_user(
             )
             .last_pk
         )
-        create_personal_book(db, user_id, username, now)
+        personal_book(db, user_id, username, now)
         row = db.execute("SELECT * FROM users WHERE id = ?", [user_id]).fetchone()
     log.info("user created: %s (id %s, admin=%s)", username, user_id, is_admin)
     return _from_row(row)

@@ -21,7 +21,6 @@ from pathlib import Path
 from server.db import Database
 from server.db.migrations import FEED_EPOCH, MIGRATIONS
 from server.errors import NotFound, ValidationFailed
-from server.jobs import Periodic
 
 log = logging.getLogger("tallybook.backups")
 
@@ -200,24 +199,3 @@ def restore_backup(database: Database, path: Path, now: datetime) -> Backup:
         )
     log.warning("database restored from %s (the state before: %s)", path, saved.name)
     return saved
-
-
-class DailyBackups(Periodic):
-    """Back up `first_delay` after starting (not while the window opens), then every
-    `interval` while the process runs."""
-
-    name = "automatic backups"
-
-    def __init__(
-        self,
-        database: Database,
-        first_delay: timedelta,
-        interval: timedelta = timedelta(days=1),
-    ) -> None:
-        super().__init__(interval, first_delay)
-        self._database = database
-        self._reason = "start"
-
-    def round(self) -> None:
-        reason, self._reason = self._reason, "daily"
-        create_backup(self._database, reason, datetime.now(UTC))

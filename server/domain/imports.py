@@ -17,6 +17,9 @@ from typing import NamedTuple
 
 import sqlite_utils
 
+from server.bankfiles.csv_file import Layout
+from server.bankfiles.files import BankFile
+from server.bankfiles.rows import Row
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.books import CAN_WRITE, require_role
@@ -26,9 +29,6 @@ from server.domain.labels import PAYEE_MAX
 from server.domain.money import MAX_MINOR_UNITS
 from server.domain.rules import Subject, rule_set
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.imports.csv_file import Layout
-from server.imports.files import BankFile
-from server.imports.rows import Row
 
 # A bank may date a transaction a few days apart from how it was entered by hand.
 DUPLICATE_WINDOW = timedelta(days=3)

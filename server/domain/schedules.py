@@ -4,8 +4,8 @@ produce a real transaction on each date they fall on.
 Entering an occurrence makes its transaction, records the occurrence in
 `schedule_occurrences` and moves the schedule's `next_date` on, all in one write transaction.
 That table's primary key (schedule, date) is what keeps an occurrence from being entered
-twice, by two clicks, two threads or two processes, or again after a crash. `AutoEntry` enters
-what auto-enter schedules have due, at start and then every hour.
+twice, by two clicks, two threads or two processes, or again after a crash. `enter_due` enters
+what auto-enter schedules have due (`server.workers.periodic.AutoEntry` calls it every hour).
 """
 
 from __future__ import annotations
@@ -22,14 +22,13 @@ from typing import Any
 import sqlite_utils
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
 
-from server.clock import from_iso, to_iso, utcnow
+from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.books import CAN_WRITE, check_if_match, require_role
 from server.domain.labels import PAYEE_MAX, clean_tag_name
 from server.domain.money import AmountError, format_amount, parse_amount
 from server.domain.transactions import ARCHIVED, Transaction, TransactionInput, create_in_write
 from server.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
-from server.jobs import Periodic
 
 log = logging.getLogger("tallybook.schedules")
 
@@ -648,17 +647,3 @@ def upcoming(conn: sqlite3.Connection, book_id: int, *, until: dt.date) -> list[
                     )
                 )
     return sorted(found, key=lambda u: (u.date, u.schedule_id))
-
-
-class AutoEntry(Periodic):
-    """Enter what auto-enter schedules have due when started, then every `interval`, until
-    stopped (or the database is closed)."""
-
-    name = "automatic entry of scheduled transactions"
-
-    def __init__(self, database: Database, interval: dt.timedelta = dt.timedelta(hours=1)) -> None:
-        super().__init__(interval)
-        self._database = database
-
-    def round(self) -> None:
-        enter_due(self._database, today=dt.date.today(), now=utcnow())

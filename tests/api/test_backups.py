@@ -12,7 +12,6 @@ from server import create_app
 from server.clock import utcnow
 from server.db import Database, migrations
 from server.db.backups import (
-    DailyBackups,
     check_backup_file,
     create_backup,
     list_backups,
@@ -20,6 +19,7 @@ from server.db.backups import (
 )
 from server.db.migrations import MIGRATIONS, apply_migrations
 from server.errors import ValidationFailed
+from server.workers.periodic import DailyBackups
 
 API = "/api/v1"
 

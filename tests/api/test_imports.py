@@ -9,6 +9,9 @@ from decimal import Decimal
 
 import pytest
 
+from server.bankfiles.csv_file import Layout
+from server.bankfiles.files import BankFile
+from server.bankfiles.rows import Row
 from server.clock import utcnow
 from server.db.migrations import search_key
 from server.domain.accounts import create_account, get_account
@@ -16,9 +19,6 @@ from server.domain.books import list_books
 from server.domain.imports import list_imports, plan_import, run_import, undo_import
 from server.domain.transactions import TransactionInput, create_transaction
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.imports.csv_file import Layout
-from server.imports.files import BankFile
-from server.imports.rows import Row
 
 LAYOUT = Layout(",", 1, {"date": 0, "amount": 1, "payee": 2}, ("%Y-%m-%d",), ".")
 

@@ -36,8 +36,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 from server.auth.users import User, create_user
 from server.clock import utcnow
 from server.db import Database
-from server.launcher import pages_url
-from server.serving import RunningServer
+from server.desktop.launcher import pages_url
+from server.desktop.serving import RunningServer
+from server.domain.books import create_personal_book
 from tests.conftest import PASSWORD, TEST_ROUNDS
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -354,6 +355,7 @@ def add_user(live_server: RunningServer) -> Callable[..., User]:
             now=utcnow(),
             rounds=TEST_ROUNDS,
             is_admin=admin,
+            personal_book=create_personal_book,
         )
 
     return make

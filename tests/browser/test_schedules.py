@@ -10,8 +10,9 @@ import pytest
 
 from server.clock import utcnow
 from server.db import Database
-from server.domain.schedules import AutoEntry, create_schedule
-from server.serving import RunningServer
+from server.desktop.serving import RunningServer
+from server.domain.schedules import create_schedule
+from server.workers.periodic import AutoEntry
 from tests.browser.test_import import current_account
 from tests.browser.test_ledger import wait_rows
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from server import create_app
 from server.cli import cli
 from server.db.request import database
-from server.instance import InstanceLock
+from server.desktop.instance_lock import InstanceLock
 from tests.conftest import PASSWORD
 from tests.unit.test_ofx_import import CHECKING_AND_SAVINGS
 from tests.unit.test_qif_import import CREDIT_CARD

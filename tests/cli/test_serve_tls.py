@@ -22,8 +22,9 @@ from server import create_app
 from server.auth.users import create_user
 from server.cli import cli
 from server.clock import utcnow
-from server.serving import start_server
-from server.tls import certificate_names, ensure_self_signed
+from server.desktop.serving import start_server
+from server.desktop.tls import certificate_names, ensure_self_signed
+from server.domain.books import create_personal_book
 from tests.conftest import PASSWORD, TEST_ROUNDS
 from tests.tls_client import (
     READY_LINE,
@@ -90,7 +91,14 @@ def stop(served: Served) -> None:
 def add_user(data_dir: Path) -> None:
     app = create_app({"DATA_DIR": str(data_dir), "AUTOMATIC_BACKUPS": False})
     database = app.extensions["tallybook.db"]
-    create_user(database, "alex", PASSWORD, now=utcnow(), rounds=TEST_ROUNDS)
+    create_user(
+        database,
+        "alex",
+        PASSWORD,
+        now=utcnow(),
+        rounds=TEST_ROUNDS,
+        personal_book=create_personal_book,
+    )
     database.close()
 
 

@@ -117,7 +117,7 @@ def test_the_window_never_imports_the_command_line():
     """The window's start-up imports what it needs only (it is measured: bench/startup.py)."""
     program = (
         "import sys, main; main.build_parser().parse_args(['--browser']);"
-        "import server.config, server.instance, server.launcher;"
+        "import server.config, server.desktop.instance_lock, server.desktop.launcher;"
         "print('server.cli' in sys.modules)"
     )
     found = subprocess.run(

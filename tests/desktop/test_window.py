@@ -121,8 +121,9 @@ def sign_in_in_window(
         from server import create_app
         from server.auth.users import create_user
         from server.clock import utcnow
-        from server.launcher import pages_url
-        from server.serving import start_server
+        from server.desktop.launcher import pages_url
+        from server.desktop.serving import start_server
+        from server.domain.books import create_personal_book
 
         app = create_app({"DATA_DIR": data_dir, "BCRYPT_ROUNDS": TEST_ROUNDS})
         server = start_server(app)
@@ -134,6 +135,7 @@ def sign_in_in_window(
             now=utcnow(),
             rounds=TEST_ROUNDS,
             is_admin=True,
+            personal_book=create_personal_book,
         )
         seen["server_url"] = pages_url(server.port)  # as main.py opens it
         # text_select=True as in main.py: without it pywebview injects a <style> our CSP refuses.
@@ -331,11 +333,20 @@ def test_an_app_asking_from_a_browser_not_signed_in_is_shown_in_the_window(xvfb_
     from server.auth.oauth import register_client
     from server.auth.users import create_user
     from server.clock import utcnow
+    from server.domain.books import create_personal_book
 
     data_dir = tmp_path / "data"
     made = create_app({"DATA_DIR": str(data_dir), "AUTOMATIC_BACKUPS": False})
     database = made.extensions["tallybook.db"]
-    create_user(database, USERNAME, PASSWORD, now=utcnow(), rounds=TEST_ROUNDS, is_admin=True)
+    create_user(
+        database,
+        USERNAME,
+        PASSWORD,
+        now=utcnow(),
+        rounds=TEST_ROUNDS,
+        is_admin=True,
+        personal_book=create_personal_book,
+    )
     client, _ = register_client(
         database,
         name="Receipts",

@@ -64,9 +64,12 @@ def token(live_server):
     from server.auth.tokens import create_token
     from server.auth.users import create_user
     from server.clock import utcnow
+    from server.domain.books import create_personal_book
 
     database = live_server.app.extensions["tallybook.db"]
-    user = create_user(database, "alex", PASSWORD, now=utcnow(), rounds=4)
+    user = create_user(
+        database, "alex", PASSWORD, now=utcnow(), rounds=4, personal_book=create_personal_book
+    )
     return create_token(database, user.id, name="readme", scope="read", now=utcnow())[1]
 
 

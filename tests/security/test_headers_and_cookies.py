@@ -59,8 +59,16 @@ def test_under_tls_the_cookie_is_host_prefixed_and_secure(app_config, make_user)
     app = create_app({**app_config, "TLS": True})
     from server.auth.users import create_user
     from server.clock import utcnow
+    from server.domain.books import create_personal_book
 
-    create_user(app.extensions["tallybook.db"], "bob", PASSWORD, now=utcnow(), rounds=4)
+    create_user(
+        app.extensions["tallybook.db"],
+        "bob",
+        PASSWORD,
+        now=utcnow(),
+        rounds=4,
+        personal_book=create_personal_book,
+    )
     client = app.test_client()
     response = client.post(
         "/api/v1/session",

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.imports.csv_file import Layout, detect_layout, parse_amount, read_rows
-from server.imports.problems import ImportProblem
-from server.imports.text import decode
+from server.bankfiles.csv_file import Layout, detect_layout, parse_amount, read_rows
+from server.bankfiles.problems import ImportProblem
+from server.bankfiles.text import decode
 
 US_CHECKING = (
     "Details,Posting Date,Description,Amount,Type,Balance,Check or Slip #\r\n"

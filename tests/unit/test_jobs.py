@@ -8,7 +8,7 @@ import time
 import pytest
 
 from server.errors import NotFound, ValidationFailed
-from server.jobs import Job, JobFailed, Jobs
+from server.workers.jobs import Job, JobFailed, Jobs
 
 
 def finished(job: Job) -> Job:

@@ -8,6 +8,7 @@ from server.auth.users import create_user
 from server.clock import utcnow
 from server.db import Database
 from server.db.migrations import apply_migrations
+from server.domain.books import create_personal_book
 from server.domain.labels import payee_id_for, tag_ids_for
 from server.errors import ValidationFailed
 
@@ -16,7 +17,14 @@ from server.errors import ValidationFailed
 def book(tmp_path):
     database = Database(tmp_path / "t.sqlite3")
     apply_migrations(database)
-    create_user(database, "alex", "correct horse battery staple", now=utcnow(), rounds=4)
+    create_user(
+        database,
+        "alex",
+        "correct horse battery staple",
+        now=utcnow(),
+        rounds=4,
+        personal_book=create_personal_book,
+    )
     with database.read() as conn:
         book_id = conn.execute("SELECT id FROM books").fetchone()[0]
     yield database, book_id

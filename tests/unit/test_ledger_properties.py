@@ -26,7 +26,7 @@ from server.db import Database
 from server.db.migrations import apply_migrations
 from server.domain import kept_sums
 from server.domain.accounts import create_account, list_accounts
-from server.domain.books import list_books
+from server.domain.books import create_personal_book, list_books
 from server.domain.categories import list_categories
 from server.domain.money import format_amount
 from server.domain.transaction_list import Filters, list_transactions
@@ -65,7 +65,12 @@ class Ledger(RuleBasedStateMachine):
         self.db = Database(self.folder / "ledger.sqlite3")
         apply_migrations(self.db)
         user = create_user(
-            self.db, "alex", "long enough passphrase", now=utcnow(), rounds=TEST_ROUNDS
+            self.db,
+            "alex",
+            "long enough passphrase",
+            now=utcnow(),
+            rounds=TEST_ROUNDS,
+            personal_book=create_personal_book,
         )
         self.user_id = user.id
         with self.db.read() as conn:

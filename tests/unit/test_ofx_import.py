@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.imports import ofx_file
-from server.imports.ofx_file import Statement, looks_like_ofx, read_ofx
-from server.imports.problems import ImportProblem
-from server.imports.rows import Row, RowProblem
+from server.bankfiles import ofx_file
+from server.bankfiles.ofx_file import Statement, looks_like_ofx, read_ofx
+from server.bankfiles.problems import ImportProblem
+from server.bankfiles.rows import Row, RowProblem
 
 SGML_HEADER = (
     "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:USASCII\r\n"

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.imports.problems import ImportProblem
-from server.imports.qif_file import MAX_LINES, QifFile, looks_like_qif, read_qif
-from server.imports.text import decode
+from server.bankfiles.problems import ImportProblem
+from server.bankfiles.qif_file import MAX_LINES, QifFile, looks_like_qif, read_qif
+from server.bankfiles.text import decode
 
 # Quicken (US) exporting a checking account: cleared flags, categories, a split check with
 # the payee's address, a check with a memo, an ATM withdrawal (N is not always a number).

@@ -21,7 +21,6 @@ from server.domain.categories import list_categories
 from server.domain.rules import create_rule
 from server.domain.schedules import (
     MAX_UPCOMING,
-    AutoEntry,
     Schedule,
     Upcoming,
     create_schedule,
@@ -36,6 +35,7 @@ from server.domain.schedules import (
 )
 from server.domain.transactions import delete_transactions
 from server.errors import Conflict, ValidationFailed
+from server.workers.periodic import AutoEntry
 
 D = dt.date
 
@@ -421,7 +421,7 @@ def test_the_worker_enters_what_is_due_and_stops(database, book):
 
 
 def test_the_worker_ends_quietly_when_the_database_closes(database, book, caplog):
-    caplog.set_level(logging.INFO, logger="tallybook.schedules")
+    caplog.set_level(logging.INFO, logger="tallybook.workers")
     make(database, book, auto_enter=True)
     other = Database(database.path)
     worker = AutoEntry(other, interval=dt.timedelta(seconds=0.01))

@@ -47,7 +47,7 @@ OFX = (
 def test_reading_an_ofx_file_imports_ofxtools(tmp_path):
     """So the check above fails if the name of what is put off ever changes."""
     program = (
-        "from server.imports.ofx_file import read_ofx\n"
+        "from server.bankfiles.ofx_file import read_ofx\n"
         f"[statement] = read_ofx({OFX!r}.encode())\n"
         "assert str(statement.rows[0].amount) == '-12.50', statement"
     )

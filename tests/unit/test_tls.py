@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from server.tls import (
+from server.desktop.tls import (
     RENEW_BEFORE,
     VALIDITY,
     TlsError,

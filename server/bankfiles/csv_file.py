@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from server.imports.dates import date_formats, read_date
-from server.imports.problems import ImportProblem
-from server.imports.rows import Row, RowProblem
+from server.bankfiles.dates import date_formats, read_date
+from server.bankfiles.problems import ImportProblem
+from server.bankfiles.rows import Row, RowProblem
 
 DELIMITERS = (",", ";", "\t", "|")
 MAX_LINES = 200_000

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from server.imports.csv_file import parse_amount
-from server.imports.dates import date_formats, read_date
-from server.imports.problems import ImportProblem
-from server.imports.rows import Row, RowProblem
+from server.bankfiles.csv_file import parse_amount
+from server.bankfiles.dates import date_formats, read_date
+from server.bankfiles.problems import ImportProblem
+from server.bankfiles.rows import Row, RowProblem
 
 MAX_LINES = 200_000
 # Register sections and the kind of account they hold ("Oth S" is German Quicken's asset).

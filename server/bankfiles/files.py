@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from server.imports.csv_file import Layout, detect_layout, read_rows
-from server.imports.ofx_file import Statement, looks_like_ofx, read_ofx
-from server.imports.problems import ImportProblem
-from server.imports.qif_file import looks_like_qif, read_qif
-from server.imports.rows import Row, RowProblem
-from server.imports.text import decode
+from server.bankfiles.csv_file import Layout, detect_layout, read_rows
+from server.bankfiles.ofx_file import Statement, looks_like_ofx, read_ofx
+from server.bankfiles.problems import ImportProblem
+from server.bankfiles.qif_file import looks_like_qif, read_qif
+from server.bankfiles.rows import Row, RowProblem
+from server.bankfiles.text import decode
 
 FORMATS = ("csv", "ofx", "qif")
 

@@ -27,7 +27,7 @@ from flask import Flask
 from waitress import wasyncore
 
 from server.db.request import database
-from server.tls import Certificate, fingerprint_of
+from server.desktop.tls import Certificate, fingerprint_of
 
 READY_PATH = "/api/v1/health"
 

@@ -139,7 +139,7 @@ class ServerThread:
 
     def __init__(self, sock: socket.socket, data_dir: Path, *, window: bool) -> None:
         from server import create_app
-        from server.serving import start_server
+        from server.desktop.serving import start_server
 
         self._on_show: Callable[[str], None] | None = None
         config: dict[str, object] = {"DATA_DIR": data_dir}
@@ -192,7 +192,7 @@ def serve_child(fd: int, data_dir: Path, *, consent_in_window: bool = False) -> 
     """The child's side: serve on the inherited socket until standard input closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
     from server import create_app
-    from server.serving import start_server
+    from server.desktop.serving import start_server
 
     config: dict[str, object] = {"DATA_DIR": data_dir}
     if consent_in_window:

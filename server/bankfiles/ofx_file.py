@@ -33,8 +33,8 @@ from types import ModuleType
 from typing import Any
 from xml.sax import saxutils
 
-from server.imports.problems import ImportProblem
-from server.imports.rows import Row, RowProblem
+from server.bankfiles.problems import ImportProblem
+from server.bankfiles.rows import Row, RowProblem
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_TRANSACTIONS = 200_000

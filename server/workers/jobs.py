@@ -1,5 +1,4 @@
-"""Work in the background: long work (a large import) with its progress to poll, and work that
-comes back at an interval (backups, scheduled transactions).
+"""Long work in the background (a large import), with its progress to poll.
 
 Jobs live in the server's memory: the work itself is one database transaction, so a job lost
 to a restart has either happened whole or not at all, and the import history says which.
@@ -10,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -98,41 +96,3 @@ class Jobs:
             j.id for j in self._jobs.values() if j.finished_at and j.finished_at < cutoff
         ]:
             del self._jobs[job_id]
-
-
-class Periodic:
-    """Work done in a thread of its own `first_delay` after `start()`, then every `interval`,
-    until `stop()` (or the database closes under it). A failed round is logged and the next
-    one comes as planned: background work never takes the app down."""
-
-    name = "periodic work"
-
-    def __init__(self, interval: timedelta, first_delay: timedelta = timedelta(0)) -> None:
-        self._interval = interval
-        self._first_delay = first_delay
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=30)
-
-    def round(self) -> None:
-        """One round of the work."""
-        raise NotImplementedError
-
-    def _run(self) -> None:
-        if self._stop.wait(self._first_delay.total_seconds()):
-            return
-        while not self._stop.is_set():
-            try:
-                self.round()
-            except sqlite3.ProgrammingError:  # the database was closed: the server stopped
-                log.info("%s stopped with the database", self.name)
-                return
-            except Exception:
-                log.exception("%s failed", self.name)
-            self._stop.wait(self._interval.total_seconds())

@@ -1,0 +1,1 @@
+"""Background work: import jobs with progress to poll, and the periodic workers."""
