@@ -1,26 +1,82 @@
-"""Which book a request works in, and whether the caller's role allows it."""
+"""The one gate of a book: a route decorator that checks the caller's role in the book of the
+route's `book_id` and, for a change, opens the write transaction the change is made in.
+
+Checking inside the writer's transaction means a role taken away meanwhile cannot slip by;
+domain writers join that transaction and never check roles themselves. Work a route leaves to
+a background job passes through the same gate when it runs (`gate`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
+from typing import Any, Literal, TypeVar
+
+import sqlite_utils
 
 from server.auth.web import current_principal
+from server.db import Database
 from server.db.request import database, reader
-from server.domain.books import CAN_WRITE, ROLES, require_role
+from server.domain.books import CAN_MANAGE, CAN_WRITE, ROLES, require_role
 
-ANY_ROLE = frozenset(ROLES)
+Level = Literal["read", "write", "manage"]
+ALLOWED: dict[str, frozenset[str]] = {
+    "read": frozenset(ROLES),
+    "write": CAN_WRITE,
+    "manage": CAN_MANAGE,
+}
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+@contextmanager
+def gate(
+    database: Database, user_id: int, book_id: int, level: Level
+) -> Iterator[sqlite_utils.Database]:
+    """Open the write transaction and check that `user_id` holds `level` in the book inside
+    it; the block's writes are made in that transaction."""
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, ALLOWED[level])
+        yield db
+
+
+def book_access(
+    level: Level, *, writes: bool = True, or_self: str | None = None
+) -> Callable[[View], View]:
+    """Let a route of one book through for callers with `level` in it (read: any member;
+    write: editors and owners; manage: owners), else 404 (not a member) or 403.
+
+    A `read` route reads through the request's reader. Other levels run the route inside the
+    write transaction, unless `writes` is False (a preview: it needs the right to write but
+    writes nothing, so it holds no lock). `or_self` names a path parameter: a member may act
+    on their own user id with any role (leaving a book).
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def gated(*args: Any, **kwargs: Any) -> Any:
+            user_id = current_principal().user.id
+            book_id = kwargs["book_id"]
+            needed: Level = "read" if or_self and kwargs[or_self] == user_id else level
+            if level == "read" or not writes:
+                require_role(reader(), user_id, book_id, ALLOWED[needed])
+                return view(*args, **kwargs)
+            with gate(database(), user_id, book_id, needed):
+                return view(*args, **kwargs)
+
+        gated.book_access = level  # type: ignore[attr-defined]  # read by the route tests
+        return gated  # type: ignore[return-value]
+
+    return decorate
 
 
 def can_read(book_id: int) -> str:
     """Return the caller's role in the book (any member may read); else 404."""
-    return require_role(reader(), current_principal().user.id, book_id, ANY_ROLE)
+    return require_role(reader(), current_principal().user.id, book_id, ALLOWED["read"])
 
 
 @contextmanager
 def writing(book_id: int) -> Iterator[None]:
-    """Check that the caller may change the book's data inside the write transaction that then
-    makes the change (domain writes join it), so a role taken away meanwhile cannot slip by."""
-    with database().write() as db:
-        require_role(db.conn, current_principal().user.id, book_id, CAN_WRITE)
+    """Check that the caller may change the book's data inside the write transaction."""
+    with gate(database(), current_principal().user.id, book_id, "write"):
         yield
