@@ -22,7 +22,7 @@ from pathlib import Path
 from server import create_app
 from server.bankfiles.files import read_bank_file
 from server.clock import utcnow
-from server.domain.imports import apply_preset, plan_import, run_import, undo_import
+from server.domain.imports import ImportInput, apply_preset, plan_import, run_import, undo_import
 from server.domain.rules import create_rule
 
 PAYEES = ["CORNER GROCER #114", "ACME FUEL 22", "CITY TRANSIT", "NETFLIX.COM", "PHARMACY 9"]
@@ -92,7 +92,12 @@ def main() -> None:
             plan_import(conn, book_id, account_id, bank_file.rows)
         planned = time.perf_counter()
         result = run_import(
-            database, user_id, book_id, account_id, bank_file, file_name="bench.csv", now=utcnow()
+            database,
+            book_id,
+            ImportInput(
+                account_id=account_id, bank_file=bank_file, file_name="bench.csv", user_id=user_id
+            ),
+            now=utcnow(),
         )
         done = time.perf_counter()
         total = (parsed - began) + (done - planned)  # the preview's plan is not the import's
@@ -102,7 +107,7 @@ def main() -> None:
             f"{planned - parsed:.2f} s, import {done - planned:.2f} s; end to end {total:.2f} s "
             f"= {result.added / total:,.0f} rows/s ({result.added:,} added)"
         )
-        undo_import(database, user_id, book_id, result.id, utcnow())
+        undo_import(database, book_id, result.id, now=utcnow())
     median = statistics.median(totals)
     print(f"median end to end: {median:.2f} s = {args.rows / median:,.0f} rows/s")
 

@@ -43,9 +43,9 @@ from server.desktop.tls import (
     load_certificate,
 )
 from server.domain import kept_sums
-from server.domain.books import create_personal_book
+from server.domain.books import create_personal_book, gate
 from server.domain.demo import create_demo_book
-from server.domain.imports import apply_preset, run_import
+from server.domain.imports import ImportInput, apply_preset, run_import
 from server.errors import AppError
 from server.version import __version__
 
@@ -581,16 +581,11 @@ def import_file(
                 bar.update(count - done[0])
                 done[0] = count
 
-            result = run_import(
-                database(),
-                user.id,
-                found[0],
-                account_id,
-                bank_file,
-                file_name=file.name,
-                now=utcnow(),
-                progress=advance,
+            order = ImportInput(
+                account_id=account_id, bank_file=bank_file, file_name=file.name, user_id=user.id
             )
+            with gate(database(), user.id, found[0], "write"):  # the user must be an editor
+                result = run_import(database(), found[0], order, now=utcnow(), progress=advance)
         click.echo(
             f"Imported {result.added} transaction{'s' if result.added != 1 else ''}; "
             f"skipped {result.skipped} already in the account (import {result.id})."

@@ -3,7 +3,7 @@ route's `book_id` and, for a change, opens the write transaction the change is m
 
 Checking inside the writer's transaction means a role taken away meanwhile cannot slip by;
 domain writers join that transaction and never check roles themselves. Work a route leaves to
-a background job passes through the same gate when it runs (`gate`).
+a background job passes through the same gate when it runs (`server.domain.books.gate`).
 """
 
 from __future__ import annotations
@@ -11,33 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, Literal, TypeVar
-
-import sqlite_utils
+from typing import Any, TypeVar
 
 from server.auth.web import current_principal
-from server.db import Database
 from server.db.request import database, reader
-from server.domain.books import CAN_MANAGE, CAN_WRITE, ROLES, require_role
+from server.domain.books import ALLOWED, Level, gate, require_role
 
-Level = Literal["read", "write", "manage"]
-ALLOWED: dict[str, frozenset[str]] = {
-    "read": frozenset(ROLES),
-    "write": CAN_WRITE,
-    "manage": CAN_MANAGE,
-}
 View = TypeVar("View", bound=Callable[..., Any])
-
-
-@contextmanager
-def gate(
-    database: Database, user_id: int, book_id: int, level: Level
-) -> Iterator[sqlite_utils.Database]:
-    """Open the write transaction and check that `user_id` holds `level` in the book inside
-    it; the block's writes are made in that transaction."""
-    with database.write() as db:
-        require_role(db.conn, user_id, book_id, ALLOWED[level])
-        yield db
 
 
 def book_access(

@@ -11,7 +11,7 @@ from apiflask.fields import Dict, Integer, List, Raw, String
 from flask import Response, stream_with_context
 
 from server.api import report_examples as rex
-from server.api.access import can_read
+from server.api.access import book_access
 from server.api.books import BookOut
 from server.api.schemas import errors
 from server.auth.web import auth, current_principal
@@ -61,9 +61,9 @@ class BookFile(Schema):
         }
     },
 )
+@book_access("read")
 def export(book_id: int) -> Response:
     """Stream the book as JSON."""
-    can_read(book_id)
     name = get_book(reader(), current_principal().user.id, book_id).name
     chunks = book_json(database(), book_id, utcnow())
     first = next(chunks)

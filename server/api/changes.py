@@ -10,7 +10,7 @@ from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
 from apiflask.validators import Length, Range
 
 from server.api import report_examples as rex
-from server.api.access import can_read
+from server.api.access import book_access
 from server.api.accounts import AccountOut, account_json
 from server.api.categories import CategoryGroupOut, CategoryOut
 from server.api.labels import PayeeOut, TagOut
@@ -19,35 +19,18 @@ from server.api.schedules import ScheduleOut, schedule_json
 from server.api.schemas import errors
 from server.api.transactions import transaction_json
 from server.auth.web import auth
-from server.db.request import reader
+from server.db.request import database
 from server.domain import changes as domain
-from server.domain.accounts import get_account
-from server.domain.categories import get_category, get_group
-from server.domain.labels import get_payee, get_tag
 from server.domain.money import format_amount
-from server.domain.rules import get_rule
-from server.domain.schedules import get_schedule
-from server.domain.transactions import get_transaction
-from server.errors import NotFound
 
 bp = APIBlueprint("changes", __name__, tag="Changes")
 
-Reader = Callable[[Any, int, str], dict[str, Any]]
 DEFAULT_LIMIT = 500
 
 
-def _budget(conn: Any, book_id: int, key: str) -> dict[str, Any]:
-    category_id, month = key.split("/", 1)
-    row = conn.execute(
-        "SELECT b.amount, k.currency FROM budgets b JOIN categories c ON c.id = b.category_id "
-        "JOIN books k ON k.id = c.book_id WHERE b.category_id = ? AND b.month = ? "
-        "AND c.book_id = ?",
-        [int(category_id), month, book_id],
-    ).fetchone()
-    if row is None:
-        raise NotFound("gone")
-    amount = format_amount(row["amount"], row["currency"])
-    return {"category_id": int(category_id), "month": month, "amount": amount}
+def _budget(entry: domain.BudgetEntry) -> dict[str, Any]:
+    amount = format_amount(entry.amount, entry.currency)
+    return {"category_id": entry.category_id, "month": entry.month, "amount": amount}
 
 
 def _without_uses(label: dict[str, Any]) -> dict[str, Any]:
@@ -57,15 +40,15 @@ def _without_uses(label: dict[str, Any]) -> dict[str, Any]:
 
 
 # Each kind as its own route gives it (GET .../{kind}s/{id}).
-OBJECTS: dict[str, Reader] = {
-    "account": lambda c, b, k: AccountOut().dump(account_json(get_account(c, b, int(k)))),
-    "category_group": lambda c, b, k: CategoryGroupOut().dump(get_group(c, b, int(k))),
-    "category": lambda c, b, k: CategoryOut().dump(get_category(c, b, int(k))),
-    "payee": lambda c, b, k: _without_uses(PayeeOut().dump(get_payee(c, b, int(k)))),
-    "tag": lambda c, b, k: _without_uses(TagOut().dump(get_tag(c, b, int(k)))),
-    "transaction": lambda c, b, k: transaction_json(get_transaction(c, b, int(k))),
-    "rule": lambda c, b, k: RuleOut().dump(rule_json(get_rule(c, b, int(k)))),
-    "schedule": lambda c, b, k: ScheduleOut().dump(schedule_json(get_schedule(c, b, int(k)))),
+JSON: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "account": lambda account: AccountOut().dump(account_json(account)),
+    "category_group": lambda group: CategoryGroupOut().dump(group),
+    "category": lambda category: CategoryOut().dump(category),
+    "payee": lambda payee: _without_uses(PayeeOut().dump(payee)),
+    "tag": lambda tag: _without_uses(TagOut().dump(tag)),
+    "transaction": transaction_json,
+    "rule": lambda rule: RuleOut().dump(rule_json(rule)),
+    "schedule": lambda schedule: ScheduleOut().dump(schedule_json(schedule)),
     "budget": _budget,
 }
 
@@ -131,24 +114,17 @@ class FeedPageOut(Schema):
         },
     ),
 )
+@book_access("read")
 def changes(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """The book's changes since a cursor."""
-    can_read(book_id)
-    conn = reader()
-    conn.execute("BEGIN")  # the notes and the objects from one snapshot
-    try:
-        since = domain.read_cursor(conn, query["since"])
-        page = domain.changes_since(conn, book_id, since, query["limit"])
-        items = []
-        for noted in page.changed:
-            try:
-                found = OBJECTS[noted.kind](conn, book_id, noted.key)
-            except NotFound:
-                found = None
-            items.append(
-                {"kind": noted.kind, "id": noted.key, "deleted": found is None, "object": found}
-            )
-        cursor = domain.write_cursor(conn, page.cursor)
-    finally:
-        conn.execute("COMMIT")
-    return {"changes": items, "next_cursor": cursor, "has_more": page.more}
+    feed = domain.read_changes(database(), book_id, query["since"], query["limit"])
+    items = [
+        {
+            "kind": c.kind,
+            "id": c.key,
+            "deleted": c.current is None,
+            "object": None if c.current is None else JSON[c.kind](c.current),
+        }
+        for c in feed.changes
+    ]
+    return {"changes": items, "next_cursor": feed.cursor, "has_more": feed.more}

@@ -13,7 +13,7 @@ from apiflask.validators import Length, OneOf, Range
 from flask import current_app, jsonify, request, url_for
 
 from server.api import examples as ex
-from server.api.access import can_read
+from server.api.access import book_access
 from server.api.schemas import errors
 from server.api.uploads import MAX_FILE_BYTES
 from server.auth.web import auth, current_principal
@@ -23,10 +23,12 @@ from server.bankfiles.problems import ImportProblem
 from server.clock import utcnow
 from server.db.request import database, reader
 from server.domain.accounts import get_account
-from server.domain.books import CAN_WRITE, require_role
+from server.domain.books import gate
 from server.domain.imports import (
     Import,
+    ImportInput,
     apply_preset,
+    check_importable,
     import_amounts,
     list_imports,
     plan_import,
@@ -34,7 +36,7 @@ from server.domain.imports import (
     undo_import,
 )
 from server.domain.money import format_amount
-from server.errors import FieldError, ValidationFailed
+from server.errors import ValidationFailed
 from server.workers.jobs import STATES, Job, Jobs, Progress
 
 bp = APIBlueprint("imports", __name__, tag="Imports")
@@ -204,9 +206,9 @@ def _import_json(item: Import) -> dict[str, Any]:
     "Editors and owners.",
     responses=errors(401, 403, 404, 422, why={413: "The file is over 15 MB"}),
 )
+@book_access("write", writes=False)
 def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Show what importing the file would do."""
-    require_role(reader(), current_principal().user.id, book_id, CAN_WRITE)
     bank_file = _read(body)
     planned = plan_import(reader(), book_id, body["account_id"], bank_file.rows, bank_file.currency)
     currency = get_account(reader(), book_id, body["account_id"]).currency
@@ -256,42 +258,25 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
         }
     },
 )
+@book_access("write", writes=False)
 def create(book_id: int, body: dict[str, Any]) -> Any:
     """Import the file."""
-    # Who may, before reading the file (run_import checks again in its transaction).
-    require_role(reader(), current_principal().user.id, book_id, CAN_WRITE)
+    # Read before the writer is taken (a large file takes a while); the import itself passes
+    # the gate again in its own transaction.
     bank_file = _read(body)
-    if len(bank_file.date_formats) > 1:
-        choices = " or ".join(bank_file.date_formats)
-        raise ValidationFailed.on("date_format", f"The dates can be read as {choices}: choose.")
-    if bank_file.needs_choice:
-        raise ValidationFailed.on(
-            "statement",
-            f"The file holds {len(bank_file.statements)} statements: choose one "
-            f"({bank_file.statement_choices()}).",
-        )
-    if bank_file.problems:
-        raise ValidationFailed(
-            "Some lines of the file cannot be read; nothing was imported.",
-            errors=[
-                FieldError("content", f"{bank_file.place} {p.line}: {p.message}")
-                for p in bank_file.problems[:50]
-            ],
-        )
+    check_importable(bank_file)
     user_id, db, now = current_principal().user.id, database(), utcnow()
+    order = ImportInput(
+        account_id=body["account_id"],
+        bank_file=bank_file,
+        file_name=body["file_name"],
+        user_id=user_id,
+        keep_duplicates=frozenset(body["keep_duplicates"]),
+    )
 
     def work(progress: Progress | None = None) -> Import:
-        return run_import(
-            db,
-            user_id,
-            book_id,
-            body["account_id"],
-            bank_file,
-            file_name=body["file_name"],
-            now=now,
-            keep_duplicates=frozenset(body["keep_duplicates"]),
-            progress=progress,
-        )
+        with gate(db, user_id, book_id, "write"):  # now, or when the job runs
+            return run_import(db, book_id, order, now=now, progress=progress)
 
     if "respond-async" not in request.headers.get("Prefer", ""):
         return _import_json(work()), 201
@@ -347,9 +332,9 @@ def _job_json(job: Job) -> dict[str, Any]:
         },
     ),
 )
+@book_access("read")
 def job(book_id: int, job_id: str) -> dict[str, Any]:
     """How far a background import got."""
-    can_read(book_id)
     return _job_json(jobs().get(book_id, job_id))
 
 
@@ -361,9 +346,9 @@ def job(book_id: int, job_id: str) -> dict[str, Any]:
     description="Newest first, undone ones included.",
     responses=errors(401, 404),
 )
+@book_access("read")
 def list_all(book_id: int) -> dict[str, Any]:
     """The book's import history."""
-    can_read(book_id)
     return {"items": [_import_json(i) for i in list_imports(reader(), book_id)]}
 
 
@@ -378,7 +363,8 @@ def list_all(book_id: int) -> dict[str, Any]:
         401, 403, 404, why={409: ("Undone already", "This import was undone already.")}
     ),
 )
+@book_access("write")
 def undo(book_id: int, import_id: int) -> dict[str, int]:
     """Take an import out again."""
-    removed = undo_import(database(), current_principal().user.id, book_id, import_id, utcnow())
+    removed = undo_import(database(), book_id, import_id, now=utcnow())
     return {"removed": removed}

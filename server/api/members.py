@@ -9,12 +9,14 @@ from apiflask.fields import DateTime, Integer, String
 from apiflask.validators import Length, OneOf
 
 from server.api import examples as ex
+from server.api.access import book_access
 from server.api.schemas import PageQuery, errors, page_schema, paginate
+from server.auth.oauth import fit_grants_to_role
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
 from server.domain import members as domain
-from server.domain.books import ROLES
+from server.domain.books import CAN_WRITE, ROLES
 
 bp = APIBlueprint("members", __name__, tag="Members")
 
@@ -72,17 +74,12 @@ MemberPage = page_schema(MemberOut, "MemberPage")
         },
     ),
 )
+@book_access("manage")
 def add(book_id: int, body: dict[str, str]) -> Any:
     """Add a user to the book."""
-    member = domain.add_member(
-        database(),
-        current_principal().user.id,
-        book_id,
-        username=body["username"],
-        role=body["role"],
-        now=utcnow(),
-    )
-    return member, 201
+    new = domain.MemberInput(username=body["username"], role=body["role"])
+    me = current_principal().user.id
+    return domain.add_member(database(), book_id, new, now=utcnow(), by_user=me), 201
 
 
 @bp.get(MEMBERS)
@@ -95,9 +92,10 @@ def add(book_id: int, body: dict[str, str]) -> Any:
     "list them.",
     responses=errors(401, 404, 422),
 )
+@book_access("read")
 def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's members, a page at a time."""
-    found = domain.list_members(reader(), current_principal().user.id, book_id)
+    found = domain.list_members(reader(), book_id)
     return paginate(found, query["limit"], query["cursor"])
 
 
@@ -111,11 +109,16 @@ def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     "else an owner first (409). " + ROLE_DOC,
     responses=errors(401, 422, why={**OWNERS_ONLY, **LAST_OWNER}),
 )
+@book_access("manage")
 def change_role(book_id: int, user_id: int, body: dict[str, str]) -> Any:
     """Change a member's role."""
-    return domain.change_role(
-        database(), current_principal().user.id, book_id, user_id, role=body["role"], now=utcnow()
+    role = body["role"]
+    changed = domain.change_role(
+        database(), book_id, user_id, role, by_user=current_principal().user.id
     )
+    # The member's apps may do no more than the member (same transaction, from the gate).
+    fit_grants_to_role(database(), user_id, book_id, utcnow(), may_write=role in CAN_WRITE)
+    return changed
 
 
 @bp.delete(MEMBERS + "/<int:user_id>")
@@ -128,7 +131,9 @@ def change_role(book_id: int, user_id: int, body: dict[str, str]) -> Any:
     "(404) from their next request on, and the apps they let into it lose their access.",
     responses=errors(401, why={**OWNERS_ONLY, **LAST_OWNER}),
 )
+@book_access("manage", or_self="user_id")
 def remove(book_id: int, user_id: int) -> tuple[str, int]:
     """Remove a member from the book."""
-    domain.remove_member(database(), current_principal().user.id, book_id, user_id, now=utcnow())
+    domain.remove_member(database(), book_id, user_id, by_user=current_principal().user.id)
+    fit_grants_to_role(database(), user_id, book_id, utcnow(), may_write=None)
     return "", 204

@@ -9,7 +9,7 @@ from server.api import examples as ex
 from server.api.schemas import errors
 from server.auth.users import count_users
 from server.auth.web import auth, require_admin
-from server.db.request import database, reader
+from server.db.request import database, ping, reader
 from server.domain.instance import registration_open, set_registration_open
 from server.version import __version__
 
@@ -56,7 +56,7 @@ def _instance() -> dict[str, object]:
 )
 def health() -> dict[str, str]:
     """Answer `ok` with the version; used by the launcher and by monitoring."""
-    reader().execute("SELECT 1")
+    ping()
     return {"status": "ok", "version": __version__}
 
 

@@ -5,9 +5,7 @@ Each answers JSON, or CSV with `format=csv` (a download, one line per figure).
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Any
@@ -18,12 +16,13 @@ from apiflask.validators import Length, OneOf
 from flask import Response
 
 from server.api import report_examples as rex
-from server.api.access import can_read
+from server.api.access import book_access
 from server.api.schemas import csv_file, errors
 from server.auth.web import auth
 from server.db.request import reader
 from server.domain import reports as domain
 from server.domain.money import format_amount
+from server.domain.report_csv import FLOWS, flow_figures, report_csv
 
 bp = APIBlueprint("reports", __name__, tag="Reports")
 
@@ -152,33 +151,22 @@ def _filters(query: dict[str, Any]) -> domain.ReportFilters:
     )
 
 
-def _csv(book_id: int, name: str, header: list[str], lines: Iterable[list[Any]]) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(lines)
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="book-{book_id}-{name}.csv"'},
-    )
-
-
 def _answer(
     book_id: int,
     query: dict[str, Any],
     name: str,
     make: Callable[..., list],
     as_json: Callable[[Any], dict[str, Any]],
-    csv_header: list[str],
-    as_lines: Callable[[Any], Iterable[list[Any]]],
 ) -> Any:
     """Run a report and shape it as JSON or CSV."""
-    can_read(book_id)
     filters = _filters(query)
     parts = make(reader(), book_id, filters)
     if query["format"] == "csv":
-        return _csv(book_id, name, csv_header, (line for p in parts for line in as_lines(p)))
+        return Response(
+            report_csv(name, parts),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="book-{book_id}-{name}.csv"'},
+        )
     return {"start": filters.start, "end": filters.end, "parts": [as_json(p) for p in parts]}
 
 
@@ -213,6 +201,7 @@ def _spending_json(part: domain.Spending) -> dict[str, Any]:
     "transfers never count. " + PER_CURRENCY,
     responses=errors(401, 404, 422) | csv_file(rex.SPENDING_CSV),
 )
+@book_access("read")
 def spending(book_id: int, query: dict[str, Any]) -> Any:
     """Spending by category and group."""
     return _answer(
@@ -221,12 +210,6 @@ def spending(book_id: int, query: dict[str, Any]) -> Any:
         "spending",
         domain.spending,
         _spending_json,
-        ["currency", "group", "category", "amount"],
-        lambda p: (
-            [p.currency, g.name, c.name, format_amount(c.amount, p.currency)]
-            for g in p.groups
-            for c in g.categories
-        ),
     )
 
 
@@ -240,6 +223,7 @@ def spending(book_id: int, query: dict[str, Any]) -> Any:
     "against its spending (as in the spending report), and the difference. " + PER_CURRENCY,
     responses=errors(401, 404, 422) | csv_file(rex.INCOME_EXPENSE_CSV),
 )
+@book_access("read")
 def income_expense(book_id: int, query: dict[str, Any]) -> Any:
     """Income against expense, month by month."""
 
@@ -267,15 +251,6 @@ def income_expense(book_id: int, query: dict[str, Any]) -> Any:
         "income-expense",
         domain.income_expense,
         as_json,
-        ["currency", "month", "income", "expense", "net"],
-        lambda p: (
-            [
-                p.currency,
-                m.month,
-                *(format_amount(x, p.currency) for x in (m.income, m.expense, m.net)),
-            ]
-            for m in p.months
-        ),
     )
 
 
@@ -290,6 +265,7 @@ def income_expense(book_id: int, query: dict[str, Any]) -> Any:
     "do not apply. " + PER_CURRENCY,
     responses=errors(401, 404, 422) | csv_file(rex.NET_WORTH_CSV),
 )
+@book_access("read")
 def net_worth(book_id: int, query: dict[str, Any]) -> Any:
     """Net worth at each month's end."""
     return _answer(
@@ -303,8 +279,6 @@ def net_worth(book_id: int, query: dict[str, Any]) -> Any:
                 {"month": m.month, "amount": format_amount(m.amount, p.currency)} for m in p.months
             ],
         },
-        ["currency", "month", "net_worth"],
-        lambda p: ([p.currency, m.month, format_amount(m.amount, p.currency)] for m in p.months),
     )
 
 
@@ -319,14 +293,9 @@ def net_worth(book_id: int, query: dict[str, Any]) -> Any:
     "month's end. " + PER_CURRENCY,
     responses=errors(401, 404, 422) | csv_file(rex.CASH_FLOW_CSV),
 )
+@book_access("read")
 def cash_flow(book_id: int, query: dict[str, Any]) -> Any:
     """Money in and out, month by month."""
-
-    def figures(part: domain.CashFlow, m: domain.MonthFlow) -> list[str | None]:
-        values = (m.money_in, m.money_out, m.transfers, m.net, m.balance)
-        return [None if v is None else format_amount(v, part.currency) for v in values]
-
-    names = ["money_in", "money_out", "transfers", "net", "balance"]
     return _answer(
         book_id,
         query,
@@ -335,9 +304,8 @@ def cash_flow(book_id: int, query: dict[str, Any]) -> Any:
         lambda p: {
             "currency": p.currency,
             "months": [
-                {"month": m.month, **dict(zip(names, figures(p, m), strict=True))} for m in p.months
+                {"month": m.month, **dict(zip(FLOWS, flow_figures(p, m), strict=True))}
+                for m in p.months
             ],
         },
-        ["currency", "month", *names],
-        lambda p: ([p.currency, m.month, *figures(p, m)] for m in p.months),
     )

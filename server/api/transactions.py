@@ -11,7 +11,7 @@ from apiflask.validators import Length, OneOf
 from flask import Response, current_app, request, stream_with_context
 
 from server.api import examples as ex
-from server.api.access import can_read
+from server.api.access import book_access
 from server.api.schemas import (
     IF_MATCH_DOC,
     PageQuery,
@@ -20,7 +20,7 @@ from server.api.schemas import (
     encode_cursor,
     errors,
 )
-from server.auth.web import auth, current_principal
+from server.auth.web import auth
 from server.clock import utcnow
 from server.db.request import database, reader
 from server.domain.export import transactions_csv
@@ -28,6 +28,7 @@ from server.domain.money import format_amount
 from server.domain.transaction_list import Filters, list_transactions
 from server.domain.transactions import (
     STATUSES,
+    BulkChange,
     SplitInput,
     Transaction,
     TransactionInput,
@@ -287,9 +288,10 @@ def _with_etag(t: Transaction, status: int = 200) -> Response:
     "tags are created as needed. Editors and owners.",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def create(book_id: int, body: dict[str, Any]) -> Any:
     """Record a transaction."""
-    t = create_transaction(database(), current_principal().user.id, book_id, _input(body), utcnow())
+    t = create_transaction(database(), book_id, _input(body), now=utcnow())
     return _with_etag(t, 201)
 
 
@@ -301,9 +303,9 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
     description="With its splits, tags and `ETag`.",
     responses=errors(401, 404),
 )
+@book_access("read")
 def read(book_id: int, transaction_id: int) -> Any:
     """Return one transaction."""
-    can_read(book_id)
     return _with_etag(get_transaction(reader(), book_id, transaction_id))
 
 
@@ -325,9 +327,9 @@ def _filters(query: dict[str, Any]) -> Filters:
     "spreadsheet would run as a formula start with `'`.",
     responses=errors(401, 404, 422) | csv_file(ex.TRANSACTIONS_CSV, "The CSV file"),
 )
+@book_access("read")
 def export_csv(book_id: int, query: dict[str, Any]) -> Response:
     """Stream the filtered transactions as CSV."""
-    can_read(book_id)
     rows = transactions_csv(database(), book_id, _filters(query))
     first = next(rows)  # here, so bad filters are a 422, not a broken download
     # A byte order mark first: spreadsheets then read the file as UTF-8.
@@ -350,9 +352,9 @@ def export_csv(book_id: int, query: dict[str, Any]) -> Response:
     "the account's `running_balance`.",
     responses=errors(401, 404, 422),
 )
+@book_access("read")
 def list_all(book_id: int, query: dict[str, Any]) -> Response:
     """List the book's transactions."""
-    can_read(book_id)
     filters = _filters(query)
     page = list_transactions(
         reader(), book_id, filters, query["limit"], decode_date_cursor(query["cursor"])
@@ -378,15 +380,15 @@ def list_all(book_id: int, query: dict[str, Any]) -> Response:
     "follows its date, amount and account. " + IF_MATCH_DOC,
     responses=errors(401, 403, 404, 412, 422),
 )
+@book_access("write")
 def update(book_id: int, transaction_id: int, body: dict[str, Any]) -> Any:
     """Change a transaction."""
     t = update_transaction(
         database(),
-        current_principal().user.id,
         book_id,
         transaction_id,
         _input(body),
-        utcnow(),
+        now=utcnow(),
         if_match=request.headers.get("If-Match"),
     )
     return _with_etag(t)
@@ -400,14 +402,11 @@ def update(book_id: int, transaction_id: int, body: dict[str, Any]) -> Any:
     description="A transfer goes with its other side. " + IF_MATCH_DOC,
     responses=errors(401, 403, 404, 412),
 )
+@book_access("write")
 def delete(book_id: int, transaction_id: int) -> tuple[str, int]:
     """Delete a transaction."""
     delete_transactions(
-        database(),
-        current_principal().user.id,
-        book_id,
-        [transaction_id],
-        if_match=request.headers.get("If-Match"),
+        database(), book_id, [transaction_id], if_match=request.headers.get("If-Match")
     )
     return "", 204
 
@@ -421,19 +420,17 @@ def delete(book_id: int, transaction_id: int) -> tuple[str, int]:
     description="All or nothing: one invalid id or change and none is applied.",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def bulk_change(book_id: int, body: dict[str, Any]) -> dict[str, int]:
     """Change many transactions at once."""
-    count = bulk_update(
-        database(),
-        current_principal().user.id,
-        book_id,
-        body["ids"],
-        utcnow(),
+    change = BulkChange(
+        ids=body["ids"],
         category_id=body.get("category_id"),
         uncategorize="category_id" in body and body["category_id"] is None,
         add_tags=body.get("add_tags"),
         status=body.get("status"),
     )
+    count = bulk_update(database(), book_id, change, now=utcnow())
     return {"count": count}
 
 
@@ -446,8 +443,7 @@ def bulk_change(book_id: int, body: dict[str, Any]) -> dict[str, int]:
     description="All or nothing; transfers go with their other side (counted).",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def bulk_delete(book_id: int, body: dict[str, Any]) -> dict[str, int]:
     """Delete many transactions at once."""
-    return {
-        "count": delete_transactions(database(), current_principal().user.id, book_id, body["ids"])
-    }
+    return {"count": delete_transactions(database(), book_id, body["ids"])}

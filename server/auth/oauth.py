@@ -357,10 +357,18 @@ def revoke_grant(
 
 
 def fit_grants_to_role(
-    db: sqlite3.Connection, user_id: int, book_id: int, now: datetime, *, may_write: bool | None
+    database: Database, user_id: int, book_id: int, now: datetime, *, may_write: bool | None
 ) -> None:
-    """Keep a member's apps within what the member may still do in the book, in the caller's
-    transaction: nothing once they left it (`may_write` None), reading only for a viewer."""
+    """Keep a member's apps within what the member may still do in the book (in the caller's
+    transaction, when there is one): nothing once they left it (`may_write` None), reading
+    only for a viewer."""
+    with database.write() as utils:
+        _fit_grants(utils.conn, user_id, book_id, now, may_write)
+
+
+def _fit_grants(
+    db: sqlite3.Connection, user_id: int, book_id: int, now: datetime, may_write: bool | None
+) -> None:
     live = db.execute(
         "SELECT id, scope FROM oauth_grants "
         "WHERE user_id = ? AND book_id = ? AND revoked_at IS NULL",

@@ -97,6 +97,17 @@ class Database:
         finally:
             conn.close()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """Open a read-only connection for a block whose reads all see one state of the
+        database (one read transaction), whatever is written meanwhile."""
+        with self.read() as conn:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+
     def replace_with(self, source: sqlite3.Connection) -> None:
         """Overwrite the whole database with `source`'s, page by page (SQLite's backup API).
 

@@ -23,6 +23,11 @@ def reader() -> sqlite3.Connection:
     return g.db_reader
 
 
+def ping() -> None:
+    """Read from the database once: it is there and answers (a health check)."""
+    reader().execute("SELECT 1")
+
+
 def _close_reader(_exc: BaseException | None = None) -> None:
     conn = g.pop("db_reader", None)
     if conn is not None:

@@ -33,8 +33,7 @@ def _stamps(row: sqlite3.Row) -> dict[str, str]:
 
 def book_json(database: Database, book_id: int, now: datetime) -> Iterator[str]:
     """Yield the book as JSON text, in chunks, read in one snapshot."""
-    with database.read() as conn:
-        conn.execute("BEGIN")
+    with database.snapshot() as conn:
         book = conn.execute("SELECT name, currency FROM books WHERE id = ?", [book_id]).fetchone()
         head = {"format": FORMAT, "version": VERSION, "exported_at": to_iso(now)}
         head["book"] = {"name": book["name"], "currency": book["currency"]}
@@ -46,7 +45,6 @@ def book_json(database: Database, book_id: int, now: datetime) -> Iterator[str]:
             yield ("\n  " if first else ",\n  ") + chunk
             first = False
         yield "\n ]\n}\n"
-        conn.execute("COMMIT")
 
 
 def _labels_json(conn: sqlite3.Connection, book_id: int, currency: str) -> dict[str, Any]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 import sqlite_utils
 
@@ -76,6 +79,25 @@ def require_role(
         needed = "an owner" if allowed == CAN_MANAGE else "an editor or owner"
         raise Forbidden(f"You are a {role} of this book; this needs {needed}.")
     return role
+
+
+Level = Literal["read", "write", "manage"]
+ALLOWED: dict[str, frozenset[str]] = {
+    "read": frozenset(ROLES),
+    "write": CAN_WRITE,
+    "manage": CAN_MANAGE,
+}
+
+
+@contextmanager
+def gate(
+    database: Database, user_id: int, book_id: int, level: Level
+) -> Iterator[sqlite_utils.Database]:
+    """Open the write transaction and check that `user_id` holds `level` in the book inside
+    it; the block's writes are made in that transaction."""
+    with database.write() as db:
+        require_role(db.conn, user_id, book_id, ALLOWED[level])
+        yield db
 
 
 def check_if_match(if_match: str | None, etag: str, what: str) -> None:

@@ -12,10 +12,18 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from server.db import Database
 from server.db.migrations import FEED_EPOCH
-from server.errors import ValidationFailed
+from server.domain.accounts import get_account
+from server.domain.categories import get_category, get_group
+from server.domain.labels import get_payee, get_tag
+from server.domain.rules import get_rule
+from server.domain.schedules import get_schedule
+from server.domain.transactions import get_transaction
+from server.errors import NotFound, ValidationFailed
 
 MAX_LIMIT = 1000
 # A cursor as `write_cursor` makes it: the history's epoch (16 hex digits), a dot, a number.
@@ -89,3 +97,73 @@ def changes_since(conn: sqlite3.Connection, book_id: int, since: int, limit: int
         {"book": book_id, "since": since},
     ).fetchone()
     return ChangesPage(changed, max(last, since), False)
+
+
+@dataclass(frozen=True)
+class BudgetEntry:
+    """What a category has budgeted in a month (the feed's `budget` object)."""
+
+    category_id: int
+    month: str
+    amount: int  # minor units of `currency`
+    currency: str
+
+
+def budget_entry(conn: sqlite3.Connection, book_id: int, key: str) -> BudgetEntry:
+    """The budget a feed key ("category_id/month") names; NotFound once it is gone."""
+    category_id, month = key.split("/", 1)
+    row = conn.execute(
+        "SELECT b.amount, k.currency FROM budgets b JOIN categories c ON c.id = b.category_id "
+        "JOIN books k ON k.id = c.book_id WHERE b.category_id = ? AND b.month = ? "
+        "AND c.book_id = ?",
+        [int(category_id), month, book_id],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No budget {key} in this book.")
+    return BudgetEntry(int(category_id), month, row["amount"], row["currency"])
+
+
+# Each kind of object the feed names, read as it is now.
+_CURRENT: dict[str, Callable[[sqlite3.Connection, int, str], object]] = {
+    "account": lambda c, b, k: get_account(c, b, int(k)),
+    "category_group": lambda c, b, k: get_group(c, b, int(k)),
+    "category": lambda c, b, k: get_category(c, b, int(k)),
+    "payee": lambda c, b, k: get_payee(c, b, int(k)),
+    "tag": lambda c, b, k: get_tag(c, b, int(k)),
+    "transaction": lambda c, b, k: get_transaction(c, b, int(k)),
+    "rule": lambda c, b, k: get_rule(c, b, int(k)),
+    "schedule": lambda c, b, k: get_schedule(c, b, int(k)),
+    "budget": budget_entry,
+}
+KINDS = tuple(_CURRENT)
+
+
+@dataclass(frozen=True)
+class Changed:
+    """An object that changed, as it is now; `current` is None when it was deleted."""
+
+    kind: str
+    key: str
+    current: object | None
+
+
+@dataclass(frozen=True)
+class Feed:
+    changes: list[Changed]
+    cursor: str  # give it back as `since` for what changes next
+    more: bool  # more changes are there already: ask again at once
+
+
+def read_changes(database: Database, book_id: int, since: str | None, limit: int) -> Feed:
+    """The book's objects that changed after the cursor `since`, each as it is now, the notes
+    and the objects read in one snapshot."""
+    with database.snapshot() as conn:
+        page = changes_since(conn, book_id, read_cursor(conn, since), limit)
+        changed = []
+        for noted in page.changed:
+            try:
+                current = _CURRENT[noted.kind](conn, book_id, noted.key)
+            except NotFound:
+                current = None
+            changed.append(Changed(noted.kind, noted.key, current))
+        return Feed(changed, write_cursor(conn, page.cursor), page.more)

@@ -92,7 +92,6 @@ def create_demo_book(
             status = "reconciled" if age > 45 else "cleared" if age > 5 else "uncleared"
             create_transaction(
                 database,
-                user_id,
                 book.id,
                 TransactionInput(
                     account_id=account_id,
@@ -103,7 +102,7 @@ def create_demo_book(
                     status=status,
                     **extra,
                 ),
-                now,
+                now=now,
             )
 
         card_spent = 0

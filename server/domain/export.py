@@ -31,7 +31,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BATCH = 500
 
 
-def _text(value: str | None) -> str:
+def spreadsheet_text(value: str | None) -> str:
+    """A text cell as a spreadsheet shows it, never run as a formula."""
     value = value or ""
     return "'" + value if value.startswith(_FORMULA_START) else value
 
@@ -42,8 +43,7 @@ def transactions_csv(database: Database, book_id: int, filters: Filters) -> Iter
     One line per transaction; a split transaction has one line per part (same id, the part's
     category, amount and memo). Read in one snapshot, so rows written meanwhile do not tear it.
     """
-    with database.read() as conn:
-        conn.execute("BEGIN")  # one consistent snapshot for the whole file
+    with database.snapshot() as conn:  # rows written meanwhile do not tear the file
         accounts = {a.id: a.name for a in list_accounts(conn, book_id)}
         categories = {
             c.id: f"{c.group}: {c.name}"
@@ -64,7 +64,6 @@ def transactions_csv(database: Database, book_id: int, filters: Filters) -> Iter
             if page.after is None:
                 break
             after = page.after
-        conn.execute("COMMIT")
 
 
 def _lines(
@@ -74,15 +73,15 @@ def _lines(
         return [
             t.id,
             t.date.isoformat(),
-            _text(accounts.get(t.account_id)),
-            _text(t.payee),
-            _text(category),
-            _text(memo),
+            spreadsheet_text(accounts.get(t.account_id)),
+            spreadsheet_text(t.payee),
+            spreadsheet_text(category),
+            spreadsheet_text(memo),
             format_amount(amount, t.currency),
             t.currency,
             t.status,
-            _text(", ".join(t.tags)),
-            _text(accounts.get(t.transfer_account_id) if t.transfer_account_id else ""),
+            spreadsheet_text(", ".join(t.tags)),
+            spreadsheet_text(accounts.get(t.transfer_account_id) if t.transfer_account_id else ""),
         ]
 
     if t.splits:

@@ -22,13 +22,12 @@ from server.bankfiles.files import BankFile
 from server.bankfiles.rows import Row
 from server.clock import from_iso, to_iso
 from server.db import Database
-from server.domain.books import CAN_WRITE, require_role
 from server.domain.bulk import NewRow, add_in_bulk, delete_in_bulk
 from server.domain.currencies import minor_digits
 from server.domain.labels import PAYEE_MAX
 from server.domain.money import MAX_MINOR_UNITS
 from server.domain.rules import Subject, rule_set
-from server.errors import Conflict, NotFound, ValidationFailed
+from server.errors import Conflict, FieldError, NotFound, ValidationFailed
 
 # A bank may date a transaction a few days apart from how it was entered by hand.
 DUPLICATE_WINDOW = timedelta(days=3)
@@ -167,23 +166,53 @@ def _similar(same_amount: list[sqlite3.Row], taken: set[int], row: Row) -> int |
     return best[1] if best else None
 
 
+@dataclass(frozen=True)
+class ImportInput:
+    """A bank file read for an account, and who brings it in (recorded in the history)."""
+
+    account_id: int
+    bank_file: BankFile
+    file_name: str
+    user_id: int
+    keep_duplicates: frozenset[int] = frozenset()  # lines to add although already there
+
+
+def check_importable(bank_file: BankFile) -> None:
+    """Refuse a file the import cannot take as read (422): dates that read two ways, several
+    statements to choose from, lines that cannot be read."""
+    if len(bank_file.date_formats) > 1:
+        choices = " or ".join(bank_file.date_formats)
+        raise ValidationFailed.on("date_format", f"The dates can be read as {choices}: choose.")
+    if bank_file.needs_choice:
+        raise ValidationFailed.on(
+            "statement",
+            f"The file holds {len(bank_file.statements)} statements: choose one "
+            f"({bank_file.statement_choices()}).",
+        )
+    if bank_file.problems:
+        raise ValidationFailed(
+            "Some lines of the file cannot be read; nothing was imported.",
+            errors=[
+                FieldError("content", f"{bank_file.place} {p.line}: {p.message}")
+                for p in bank_file.problems[:50]
+            ],
+        )
+
+
 def run_import(
     database: Database,
-    user_id: int,
     book_id: int,
-    account_id: int,
-    bank_file: BankFile,
+    order: ImportInput,
     *,
-    file_name: str,
     now: datetime,
-    keep_duplicates: frozenset[int] = frozenset(),
     progress: Callable[[int, int], None] | None = None,
 ) -> Import:
     """Add the file's rows that are not already there (or whose line is in `keep_duplicates`),
     as one transaction recorded in `imports`. Nothing is written if any row is refused.
     `progress` hears how many of the rows to add are in so far, and how many there are."""
+    check_importable(order.bank_file)
+    account_id, bank_file = order.account_id, order.bank_file
     with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
         planned = plan_import(db.conn, book_id, account_id, bank_file.rows, bank_file.currency)
         import_id = (
             db["imports"]
@@ -191,8 +220,8 @@ def run_import(
                 {
                     "book_id": book_id,
                     "account_id": account_id,
-                    "user_id": user_id,
-                    "file_name": file_name[:255],
+                    "user_id": order.user_id,
+                    "file_name": order.file_name[:255],
                     "format": bank_file.format,
                     "layout": json.dumps(bank_file.summary()),
                     "added": 0,
@@ -213,7 +242,7 @@ def run_import(
                 p.tags,
             )
             for p in planned
-            if p.duplicate_of is None or p.row.line in keep_duplicates
+            if p.duplicate_of is None or p.row.line in order.keep_duplicates
         ]
         add_in_bulk(db, book_id, account_id, new_rows, import_id, now, progress)
         added, skipped = len(new_rows), len(planned) - len(new_rows)
@@ -279,13 +308,10 @@ def list_imports(conn: sqlite3.Connection, book_id: int) -> list[Import]:
     return [_get(conn, book_id, r[0]) for r in ids]
 
 
-def undo_import(
-    database: Database, user_id: int, book_id: int, import_id: int, now: datetime
-) -> int:
+def undo_import(database: Database, book_id: int, import_id: int, *, now: datetime) -> int:
     """Delete what an import added (with the other sides of transfers made since); return how
     many transactions went."""
     with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
         recorded = _get(db.conn, book_id, import_id)
         if recorded.undone_at is not None:
             raise Conflict("This import was undone already.")

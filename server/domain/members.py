@@ -14,15 +14,13 @@ from datetime import datetime
 
 import sqlite_utils
 
-from server.auth.oauth import fit_grants_to_role
 from server.clock import from_iso, to_iso
 from server.db import Database
-from server.domain.books import CAN_MANAGE, CAN_WRITE, ROLES, require_role
+from server.domain.books import ROLES
 from server.errors import Conflict, NotFound, ValidationFailed
 
 log = logging.getLogger("tallybook.auth")
 
-ANY_ROLE = frozenset(ROLES)
 LAST_OWNER = (
     "A book must keep at least one owner: make another member an owner first, "
     "then change or remove this one."
@@ -77,22 +75,29 @@ def _owner_count(db: sqlite_utils.Database, book_id: int) -> int:
     ).fetchone()[0]
 
 
-def list_members(conn: sqlite3.Connection, user_id: int, book_id: int) -> list[Member]:
-    """Return the members of a book any member can see, by user id."""
-    require_role(conn, user_id, book_id, ANY_ROLE)
+@dataclass(frozen=True)
+class MemberInput:
+    """An existing user, by username, and the role they get in the book."""
+
+    username: str
+    role: str
+
+
+def list_members(conn: sqlite3.Connection, book_id: int) -> list[Member]:
+    """Return the members of a book, by user id."""
     rows = conn.execute(_SELECT + " ORDER BY m.user_id", [book_id]).fetchall()
     return [_from_row(row) for row in rows]
 
 
 def add_member(
-    database: Database, actor_id: int, book_id: int, *, username: str, role: str, now: datetime
+    database: Database, book_id: int, new: MemberInput, *, now: datetime, by_user: int
 ) -> Member:
-    """Add an existing user to a book by username with a role (owners only)."""
+    """Add an existing user to a book by username with a role; `by_user` is logged."""
+    role = new.role
     _check_role(role)
     with database.write() as db:
-        require_role(db.conn, actor_id, book_id, CAN_MANAGE)
         user = db.execute(
-            "SELECT id, username FROM users WHERE username = ?", [username.strip()]
+            "SELECT id, username FROM users WHERE username = ?", [new.username.strip()]
         ).fetchone()
         if user is None:
             raise ValidationFailed.on("username", "There is no user with this username.")
@@ -110,19 +115,17 @@ def add_member(
         member.user_id,
         role,
         book_id,
-        actor_id,
+        by_user,
     )
     return member
 
 
 def change_role(
-    database: Database, actor_id: int, book_id: int, user_id: int, *, role: str, now: datetime
+    database: Database, book_id: int, user_id: int, role: str, *, by_user: int
 ) -> Member:
-    """Give a member another role (owners only); the last owner keeps theirs. A viewer's apps
-    can only read from then on."""
+    """Give a member another role; the last owner keeps theirs. `by_user` is logged."""
     _check_role(role)
     with database.write() as db:
-        require_role(db.conn, actor_id, book_id, CAN_MANAGE)
         member = _get(db.conn, book_id, user_id)
         if member.role == role:
             return member
@@ -132,7 +135,6 @@ def change_role(
             "UPDATE book_members SET role = ? WHERE book_id = ? AND user_id = ?",
             [role, book_id, user_id],
         )
-        fit_grants_to_role(db.conn, user_id, book_id, now, may_write=role in CAN_WRITE)
         changed = _get(db.conn, book_id, user_id)
     log.info(
         "book member role changed: %s (user %s) from %s to %s in book %s by user %s",
@@ -141,24 +143,20 @@ def change_role(
         member.role,
         role,
         book_id,
-        actor_id,
+        by_user,
     )
     return changed
 
 
-def remove_member(
-    database: Database, actor_id: int, book_id: int, user_id: int, *, now: datetime
-) -> None:
-    """Remove a member (owners), or leave a book oneself; the last owner stays. The apps they
-    let into the book lose their access."""
+def remove_member(database: Database, book_id: int, user_id: int, *, by_user: int) -> None:
+    """Take a member out of a book (`by_user` themselves: they leave it); the last owner
+    stays."""
     with database.write() as db:
-        leaving = actor_id == user_id
-        require_role(db.conn, actor_id, book_id, ANY_ROLE if leaving else CAN_MANAGE)
+        leaving = by_user == user_id
         member = _get(db.conn, book_id, user_id)
         if member.role == "owner" and _owner_count(db, book_id) == 1:
             raise Conflict(f"{member.username} is the last owner of this book. {LAST_OWNER}")
         db.execute("DELETE FROM book_members WHERE book_id = ? AND user_id = ?", [book_id, user_id])
-        fit_grants_to_role(db.conn, user_id, book_id, now, may_write=None)
     if leaving:
         log.info(
             "book member left: %s (user %s, %s) left book %s",
@@ -174,5 +172,5 @@ def remove_member(
             user_id,
             member.role,
             book_id,
-            actor_id,
+            by_user,
         )

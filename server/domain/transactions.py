@@ -15,7 +15,7 @@ import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
-from server.domain.books import CAN_WRITE, check_if_match, require_role
+from server.domain.books import check_if_match
 from server.domain.currencies import minor_digits
 from server.domain.labels import payee_id_for, tag_ids_for
 from server.domain.money import AmountError, parse_amount
@@ -521,19 +521,18 @@ def _save(
 
 
 def create_transaction(
-    database: Database, user_id: int, book_id: int, data: TransactionInput, now: datetime
+    database: Database, book_id: int, data: TransactionInput, *, now: datetime
 ) -> Transaction:
     """Record a transaction (with splits, or as a transfer creating its other side)."""
     with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
         return create_in_write(db, book_id, data, now)
 
 
 def create_in_write(
     db: sqlite_utils.Database, book_id: int, data: TransactionInput, now: datetime
 ) -> Transaction:
-    """Record a new transaction inside the caller's write transaction (no role check: the
-    caller made it), checked and run through the book's rules as any new one is."""
+    """Record a new transaction inside the caller's write transaction, checked and run
+    through the book's rules as any new one is."""
     resolved = _with_rules(db, book_id, _resolve(db, book_id, data, None))
     transaction_id = _save(db, book_id, resolved, now, None)
     return get_transaction(db.conn, book_id, transaction_id)
@@ -565,16 +564,15 @@ def _with_rules(db: sqlite_utils.Database, book_id: int, new: _Resolved) -> _Res
 
 def update_transaction(
     database: Database,
-    user_id: int,
     book_id: int,
     transaction_id: int,
     data: TransactionInput,
+    *,
     now: datetime,
     if_match: str | None = None,
 ) -> Transaction:
     """Change a transaction; a transfer's other side follows (date, amount, account)."""
     with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
         current = get_transaction(db.conn, book_id, transaction_id)
         check_if_match(if_match, current.etag, "transaction")
         resolved = _resolve(db, book_id, data, current)
@@ -583,15 +581,10 @@ def update_transaction(
 
 
 def delete_transactions(
-    database: Database,
-    user_id: int,
-    book_id: int,
-    transaction_ids: list[int],
-    if_match: str | None = None,
+    database: Database, book_id: int, transaction_ids: list[int], *, if_match: str | None = None
 ) -> int:
     """Delete transactions (and the other side of transfers) all together; return how many."""
     with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
         doomed: set[int] = set()
         for transaction_id in transaction_ids:
             current = get_transaction(db.conn, book_id, transaction_id)
@@ -607,27 +600,28 @@ def delete_transactions(
         return len(doomed)
 
 
-def bulk_update(
-    database: Database,
-    user_id: int,
-    book_id: int,
-    transaction_ids: list[int],
-    now: datetime,
-    *,
-    category_id: int | None = None,
-    uncategorize: bool = False,
-    add_tags: list[str] | None = None,
-    status: str | None = None,
-) -> int:
-    """Set (or, with `uncategorize`, take away) the category, add tags or set the status of
-    many transactions at once."""
+@dataclass(frozen=True)
+class BulkChange:
+    """One change for many transactions: a category (or none, with `uncategorize`), tags to
+    add, a status."""
+
+    ids: list[int]
+    category_id: int | None = None
+    uncategorize: bool = False
+    add_tags: list[str] | None = None
+    status: str | None = None
+
+
+def bulk_update(database: Database, book_id: int, change: BulkChange, *, now: datetime) -> int:
+    """Apply `change` to each of its transactions, all or none; return how many."""
     with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
-        cleared = frozenset({"category_id"}) if uncategorize else frozenset()
-        data = TransactionInput(category_id=category_id, status=status, cleared=cleared)
-        for transaction_id in transaction_ids:
-            update_in_write(db, book_id, transaction_id, data, now, add_tags=add_tags)
-        return len(transaction_ids)
+        cleared = frozenset({"category_id"}) if change.uncategorize else frozenset()
+        data = TransactionInput(
+            category_id=change.category_id, status=change.status, cleared=cleared
+        )
+        for transaction_id in change.ids:
+            update_in_write(db, book_id, transaction_id, data, now, add_tags=change.add_tags)
+        return len(change.ids)
 
 
 def update_in_write(
@@ -639,8 +633,8 @@ def update_in_write(
     *,
     add_tags: list[str] | None = None,
 ) -> None:
-    """Change one transaction inside the caller's write transaction (no role check: the
-    caller made it), adding `add_tags` to the tags it has."""
+    """Change one transaction inside the caller's write transaction, adding `add_tags` to the
+    tags it has."""
     current = get_transaction(db.conn, book_id, transaction_id)
     if data.category_id is not None and (current.transfer_id or current.splits):
         raise ValidationFailed.on(

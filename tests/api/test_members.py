@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from server.clock import utcnow
-from server.domain.members import add_member, change_role, remove_member
+from server.domain.members import MemberInput, add_member, change_role, remove_member
 from server.errors import Conflict
 
 
@@ -278,14 +278,20 @@ def test_membership_changes_are_logged(alex, book_id, people, data_dir):
 def test_two_owners_stepping_down_at_once_leave_one_owner(alex, book_id, make_user, database):
     """The last-owner rule is decided inside the write transaction, never on a stale read."""
     sam = make_user("sam")
-    add_member(database, alex.user.id, book_id, username="sam", role="owner", now=utcnow())
+    add_member(
+        database,
+        book_id,
+        MemberInput(username="sam", role="owner"),
+        now=utcnow(),
+        by_user=alex.user.id,
+    )
     barrier = threading.Barrier(2)
     outcomes = {}
 
     def step_down(user_id):
         barrier.wait()
         try:
-            change_role(database, user_id, book_id, user_id, role="viewer", now=utcnow())
+            change_role(database, book_id, user_id, "viewer", by_user=user_id)
             outcomes[user_id] = "viewer"
         except Conflict:
             outcomes[user_id] = "still owner"
@@ -307,4 +313,4 @@ def test_two_owners_stepping_down_at_once_leave_one_owner(alex, book_id, make_us
 
 def test_the_last_owner_cannot_be_removed_through_the_domain_either(alex, book_id, database):
     with pytest.raises(Conflict, match="last owner"):
-        remove_member(database, alex.user.id, book_id, alex.user.id, now=utcnow())
+        remove_member(database, book_id, alex.user.id, by_user=alex.user.id)

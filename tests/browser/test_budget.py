@@ -46,7 +46,6 @@ def test_budget_a_month_inline_and_copy_it(browser, alex_account, server_db: Dat
     for day, amount, category in ((2, "2000.00", "Salary"), (5, "-120.40", "Groceries")):
         create_transaction(
             server_db,
-            alex_account.id,
             book,
             TransactionInput(
                 account_id=account.id,
@@ -54,7 +53,7 @@ def test_budget_a_month_inline_and_copy_it(browser, alex_account, server_db: Dat
                 amount=amount,
                 category_id=categories[category],
             ),
-            utcnow(),
+            now=utcnow(),
         )
     groceries = categories["Groceries"]
 

@@ -51,14 +51,13 @@ def current_account(db: Database, user_id: int) -> tuple[int, Account]:
 
 def test_import_a_statement_then_undo_it(browser, alex_account, server_db: Database, tmp_path):
     book, account = current_account(server_db, alex_account.id)
-    create_transaction(  # already entered by hand
+    create_transaction(
         server_db,
-        alex_account.id,
         book,
         TransactionInput(
             account_id=account.id, date=dt.date(2025, 4, 2), amount="2100.00", payee="Salary April"
         ),
-        utcnow(),
+        now=utcnow(),
     )
     statement = tmp_path / "april.csv"
     statement.write_bytes(STATEMENT.encode("cp1252"))

@@ -22,7 +22,7 @@ from server.db import Database
 from server.domain.accounts import Account, create_account, get_account, update_account
 from server.domain.books import list_books
 from server.domain.categories import list_categories
-from server.domain.members import add_member
+from server.domain.members import MemberInput, add_member
 from server.domain.transaction_list import Filters, list_transactions
 from server.domain.transactions import (
     Transaction,
@@ -68,7 +68,7 @@ class Ledger:
             payee=payee,
             **extra,
         )
-        return create_transaction(self.db, self.user.id, self.book_id, data, utcnow())
+        return create_transaction(self.db, self.book_id, data, now=utcnow())
 
     def category(self, label: str) -> int:
         group, name = label.split(": ")
@@ -513,7 +513,11 @@ def test_a_viewer_reads_the_register_without_write_controls(browser, ledger, add
     ledger.add("-20.00", "Corner Shop")
     viewer = add_user("sam")
     add_member(
-        ledger.db, ledger.user.id, ledger.book_id, username="sam", role="viewer", now=utcnow()
+        ledger.db,
+        ledger.book_id,
+        MemberInput(username="sam", role="viewer"),
+        now=utcnow(),
+        by_user=ledger.user.id,
     )
     browser.sign_in("sam")
     browser.open(f"/books/{ledger.book_id}/accounts/{ledger.checking.id}")

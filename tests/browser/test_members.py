@@ -8,14 +8,14 @@ from selenium.webdriver.support.ui import Select
 from server.clock import utcnow
 from server.db import Database
 from server.domain.books import list_books
-from server.domain.members import add_member, list_members
+from server.domain.members import MemberInput, add_member, list_members
 
 pytestmark = pytest.mark.browser
 
 
 def roles(db: Database, user_id: int, book_id: int) -> dict[str, str]:
     with db.read() as conn:
-        return {m.username: m.role for m in list_members(conn, user_id, book_id)}
+        return {m.username: m.role for m in list_members(conn, book_id)}
 
 
 def personal_book(db: Database, user_id: int) -> int:
@@ -79,7 +79,13 @@ def test_a_member_who_is_no_owner_sees_the_list_read_only(
 ):
     add_user("sam")
     book = personal_book(server_db, alex_account.id)
-    add_member(server_db, alex_account.id, book, username="sam", role="editor", now=utcnow())
+    add_member(
+        server_db,
+        book,
+        MemberInput(username="sam", role="editor"),
+        now=utcnow(),
+        by_user=alex_account.id,
+    )
     browser.sign_in("sam")
     browser.open("/settings")
     Select(browser.find("#members-book")).select_by_visible_text("alex's book")

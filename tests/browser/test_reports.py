@@ -136,7 +136,6 @@ def demo(browser: Browser, alex_account: User, server_db: Database) -> Demo:
     for amount, category in (("-42.50", "Restaurants"), ("-18.20", None)):
         create_transaction(
             server_db,
-            alex_account.id,
             book,
             TransactionInput(
                 account_id=card.id,
@@ -145,7 +144,7 @@ def demo(browser: Browser, alex_account: User, server_db: Database) -> Demo:
                 payee="Diner in Boston",
                 category_id=categories[category] if category else None,
             ),
-            utcnow(),
+            now=utcnow(),
         )
     with server_db.read() as conn:
         accounts = {a.name: a.id for a in list_accounts(conn, book)}

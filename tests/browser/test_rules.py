@@ -26,12 +26,11 @@ def test_make_order_and_run_rules(browser, alex_account, server_db: Database):
     for day, payee, amount in ((3, "CORNER GROCER #114", "-23.10"), (4, "Gym", "-30.00")):
         create_transaction(
             server_db,
-            alex_account.id,
             book,
             TransactionInput(
                 account_id=account.id, date=dt.date(2025, 4, day), amount=amount, payee=payee
             ),
-            now,
+            now=now,
         )
     with server_db.read() as conn:
         groceries = next(c for c in list_categories(conn, book) if c.name == "Groceries")

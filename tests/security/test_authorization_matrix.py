@@ -32,7 +32,7 @@ from server.auth.oauth import look_up_code, redeem_code, register_client, save_c
 from server.auth.web import signing_key
 from server.clock import utcnow
 from server.domain.books import create_book
-from server.domain.members import add_member
+from server.domain.members import MemberInput, add_member
 
 BOOK = "/api/v1/books/<int:book_id>"
 MISSING_ID = 999_999
@@ -343,7 +343,13 @@ def world(app, database, make_user, make_token, sign_in) -> World:
     now = utcnow()
     book_id = create_book(database, users[OWNER].id, name="Shared", currency="EUR", now=now).id
     for name, role in ((EDITOR, "editor"), (VIEWER, "viewer"), (TARGET, "viewer")):
-        add_member(database, users[OWNER].id, book_id, username=name, role=role, now=now)
+        add_member(
+            database,
+            book_id,
+            MemberInput(username=name, role=role),
+            now=now,
+            by_user=users[OWNER].id,
+        )
     tokens = {
         "read_token": make_token(users[OWNER], "read"),
         "write_token": make_token(users[OWNER], "write"),

@@ -116,7 +116,7 @@ class Ledger(RuleBasedStateMachine):
             return sorted(rows(conn))
 
     def create(self, data: TransactionInput) -> None:
-        create_transaction(self.db, self.user_id, self.book_id, data, utcnow())
+        create_transaction(self.db, self.book_id, data, now=utcnow())
 
     # ---- writes -------------------------------------------------------------------------
 
@@ -210,7 +210,6 @@ class Ledger(RuleBasedStateMachine):
             transfer_amount = self.money(-other_amount if amount > 0 else other_amount, target)
         update_transaction(
             self.db,
-            self.user_id,
             self.book_id,
             txn_id,
             TransactionInput(
@@ -219,7 +218,7 @@ class Ledger(RuleBasedStateMachine):
                 amount=None if amount is None else self.money(amount, row["account_id"]),
                 transfer_amount=transfer_amount,
             ),
-            utcnow(),
+            now=utcnow(),
         )
 
     @precondition(lambda self: self.ids())
@@ -229,18 +228,17 @@ class Ledger(RuleBasedStateMachine):
         txn_id = self.ids()[pick % len(self.ids())]
         update_transaction(
             self.db,
-            self.user_id,
             self.book_id,
             txn_id,
             TransactionInput(cleared=frozenset({"transfer_account_id", "category_id"})),
-            utcnow(),
+            now=utcnow(),
         )
 
     @precondition(lambda self: self.ids())
     @rule(pick=st.integers(0, 10**6))
     def delete(self, pick) -> None:
         txn_id = self.ids()[pick % len(self.ids())]
-        delete_transactions(self.db, self.user_id, self.book_id, [txn_id])
+        delete_transactions(self.db, self.book_id, [txn_id])
 
     @rule(
         account=st.sampled_from([0, 1, 2]),

@@ -304,7 +304,7 @@ def test_enter_due_enters_what_auto_schedules_have_due_once(database, user, book
         assert get_schedule(conn, book["id"], later.id).next_date == D(2025, 5, 1)
 
     # A transaction deleted afterwards is not entered again: its occurrence was entered.
-    delete_transactions(database, user.id, book["id"], [entered[0].id])
+    delete_transactions(database, book["id"], [entered[0].id])
     assert enter_due(database, today=today, now=utcnow()) == []
     with database.read() as conn:
         row = conn.execute("SELECT * FROM schedule_occurrences WHERE date = '2025-01-31'")
