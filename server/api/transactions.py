@@ -26,12 +26,10 @@ from server.db.request import database, reader
 from server.domain.export import transactions_csv
 from server.domain.money import format_amount
 from server.domain.transaction_list import Filters, list_transactions
+from server.domain.transaction_rules import STATUSES, SplitInput, TransactionInput
 from server.domain.transactions import (
-    STATUSES,
     BulkChange,
-    SplitInput,
     Transaction,
-    TransactionInput,
     bulk_update,
     create_transaction,
     delete_transactions,

@@ -23,7 +23,7 @@ from server.domain.labels import clean_payee_name, clean_tag_name
 from server.domain.money import AmountError, parse_amount
 from server.domain.rules import validated_rule
 from server.domain.schedules import validated_schedule
-from server.domain.transactions import MAX_SPLITS, MAX_TOTAL, STATUSES
+from server.domain.transaction_rules import MAX_SPLITS, MAX_TOTAL, STATUSES
 from server.errors import FieldError, ValidationFailed
 
 _MAX_PROBLEMS = 50

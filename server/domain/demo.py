@@ -15,7 +15,8 @@ from server.domain.accounts import create_account
 from server.domain.books import Book, create_book, get_book
 from server.domain.money import format_amount
 from server.domain.schedules import create_schedule
-from server.domain.transactions import SplitInput, TransactionInput, create_transaction
+from server.domain.transaction_rules import SplitInput, TransactionInput
+from server.domain.transactions import create_transaction
 
 MONTHS = 24
 # What the demo household plans to spend each month, in cents.

@@ -13,7 +13,8 @@ from server.db import Database
 from server.domain.books import CAN_WRITE, require_role
 from server.domain.currencies import minor_digits
 from server.domain.rules import RuleSet, Subject, rule_set
-from server.domain.transactions import TransactionInput, update_in_write
+from server.domain.transaction_rules import TransactionInput
+from server.domain.transactions import update_in_write
 
 
 @dataclass(frozen=True)

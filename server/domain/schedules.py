@@ -27,7 +27,8 @@ from server.db import Database
 from server.domain.books import CAN_WRITE, check_if_match, require_role
 from server.domain.labels import PAYEE_MAX, clean_tag_name
 from server.domain.money import AmountError, format_amount, parse_amount
-from server.domain.transactions import ARCHIVED, Transaction, TransactionInput, create_in_write
+from server.domain.transaction_rules import ARCHIVED, TransactionInput
+from server.domain.transactions import Transaction, create_in_write
 from server.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
 
 log = logging.getLogger("tallybook.schedules")

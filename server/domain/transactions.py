@@ -7,7 +7,7 @@ per-month totals and the search index, so they can never disagree with the rows.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,25 +18,15 @@ from server.db import Database
 from server.domain.books import check_if_match
 from server.domain.currencies import minor_digits
 from server.domain.labels import payee_id_for, tag_ids_for
-from server.domain.money import AmountError, parse_amount
 from server.domain.rules import Subject, rule_set
-from server.errors import FieldError, NotFound, ValidationFailed
-
-# What is in an archived account stays editable; nothing new goes in.
-ARCHIVED = "The account is archived: restore it before adding transactions to it."
-STATUSES = ("uncleared", "cleared", "reconciled")
-# An account's kept totals stay far inside SQLite's 64-bit integers.
-MAX_TOTAL = 10**18
-MAX_SPLITS = 100
-
-
-@dataclass(frozen=True)
-class Split:
-    """A part of a transaction's amount in one category."""
-
-    category_id: int | None
-    amount: int
-    memo: str = ""
+from server.domain.transaction_rules import (
+    MAX_TOTAL,
+    Resolved,
+    Split,
+    TransactionInput,
+    resolve,
+)
+from server.errors import NotFound, ValidationFailed
 
 
 @dataclass(frozen=True)
@@ -66,35 +56,6 @@ class Transaction:
     def etag(self) -> str:
         """Return the entity tag of the transaction's current state."""
         return f'"txn-{self.id}-{self.revision}"'
-
-
-@dataclass(frozen=True)
-class SplitInput:
-    """A split as the client sends it (amount as a decimal string)."""
-
-    amount: str
-    category_id: int | None = None
-    memo: str = ""
-
-
-@dataclass(frozen=True)
-class TransactionInput:
-    """A transaction as the client sends it; None in an update means "leave as it is"."""
-
-    account_id: int | None = None
-    date: date | None = None
-    amount: str | None = None
-    payee: str | None = None
-    category_id: int | None = None
-    memo: str | None = None
-    tags: list[str] | None = None
-    status: str | None = None
-    splits: list[SplitInput] | None = None
-    transfer_account_id: int | None = None
-    # The other side's amount of a transfer between accounts of different currencies.
-    transfer_amount: str | None = None
-    # Fields the client sent explicitly as null (to clear them), e.g. {"category_id"}.
-    cleared: frozenset[str] = field(default_factory=frozenset)
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -203,190 +164,6 @@ def _unapply(db: sqlite_utils.Database, transaction_id: int) -> None:
     apply_to_totals(db, old["account_id"], old["date"], old["amount"], old["status"], -1)
 
 
-# --- validation --------------------------------------------------------------------------------
-
-
-def _account(db: sqlite_utils.Database, book_id: int, account_id: int, field_name: str):
-    row = db.execute(
-        "SELECT id, currency, archived FROM accounts WHERE id = ? AND book_id = ?",
-        [account_id, book_id],
-    ).fetchone()
-    if row is None:
-        raise ValidationFailed.on(field_name, f"This book has no account with id {account_id}.")
-    return row
-
-
-def _check_category(
-    db: sqlite_utils.Database,
-    book_id: int,
-    category_id: int | None,
-    field_name: str,
-    problems: list[FieldError],
-) -> None:
-    if category_id is None:
-        return
-    found = db.execute(
-        "SELECT 1 FROM categories WHERE id = ? AND book_id = ?", [category_id, book_id]
-    ).fetchone()
-    if not found:
-        problems.append(FieldError(field_name, f"This book has no category with id {category_id}."))
-
-
-def _money(text: str, currency: str, field_name: str, problems: list[FieldError]) -> int:
-    try:
-        return parse_amount(text, currency)
-    except AmountError as error:
-        problems.append(FieldError(field_name, str(error)))
-        return 0
-
-
-@dataclass
-class _Resolved:
-    """A fully validated transaction, ready to store (one side of a transfer)."""
-
-    account_id: int
-    currency: str
-    date: str
-    amount: int
-    payee: str | None
-    category_id: int | None
-    memo: str
-    tags: list[str]
-    status: str
-    splits: list[Split]
-    transfer_account_id: int | None
-    transfer_amount: int | None
-
-
-def _resolve(
-    db: sqlite_utils.Database, book_id: int, data: TransactionInput, current: Transaction | None
-) -> _Resolved:
-    """Merge an input with the current state (for updates) and validate all of it."""
-    problems: list[FieldError] = []
-
-    def pick(name: str, default: object) -> object:
-        value = getattr(data, name)
-        if name in data.cleared:
-            return None
-        return value if value is not None else default
-
-    account_id = pick("account_id", current.account_id if current else None)
-    if account_id is None:
-        raise ValidationFailed.on("account_id", "Choose the account.")
-    account = _account(db, book_id, account_id, "account_id")
-    if account["archived"] and (current is None or current.account_id != account_id):
-        problems.append(FieldError("account_id", ARCHIVED))
-    currency = account["currency"]
-    day = pick("date", current.date if current else None)
-    if day is None:
-        problems.append(FieldError("date", "Give the date."))
-    amount_text = data.amount
-    moved_currency = current is not None and current.currency != currency
-    if amount_text is not None:
-        amount = _money(amount_text, currency, "amount", problems)
-    elif moved_currency:
-        amount = 0
-        problems.append(
-            FieldError(
-                "amount", f"Give the amount in {currency}: that account has another currency."
-            )
-        )
-    elif current is not None:
-        amount = current.amount
-    else:
-        amount = 0
-        problems.append(FieldError("amount", "Give the amount, e.g. -12.34."))
-    memo = (pick("memo", current.memo if current else "") or "").strip()
-    if len(memo) > 1000:
-        problems.append(FieldError("memo", "Keep the memo under 1000 characters."))
-    status = pick("status", current.status if current else "uncleared")
-    if status not in STATUSES:
-        problems.append(FieldError("status", f"Use one of: {', '.join(STATUSES)}."))
-    category_id = pick("category_id", current.category_id if current else None)
-    _check_category(db, book_id, category_id, "category_id", problems)
-
-    if data.splits is not None:
-        splits = []
-        if len(data.splits) > MAX_SPLITS:
-            problems.append(FieldError("splits", f"Use at most {MAX_SPLITS} splits."))
-        for index, item in enumerate(data.splits):
-            split_amount = _money(item.amount, currency, f"splits.{index}.amount", problems)
-            _check_category(db, book_id, item.category_id, f"splits.{index}.category_id", problems)
-            splits.append(Split(item.category_id, split_amount, (item.memo or "").strip()))
-    elif current is not None and "splits" not in data.cleared:
-        splits = list(current.splits)
-        if splits and moved_currency:
-            problems.append(FieldError("splits", f"Give the splits in {currency} too."))
-    else:
-        splits = []
-    if len(splits) == 1:
-        problems.append(FieldError("splits", "A split needs at least two parts."))
-    if splits and sum(s.amount for s in splits) != amount:
-        problems.append(
-            FieldError("splits", "The splits must add up exactly to the transaction's amount.")
-        )
-    if splits and category_id is not None:
-        if data.category_id is not None:
-            problems.append(FieldError("category_id", "A split transaction has no category."))
-        category_id = None  # the splits replace the former category
-
-    transfer_account_id = pick(
-        "transfer_account_id", current.transfer_account_id if current else None
-    )
-    transfer_amount = None
-    if transfer_account_id is not None:
-        other = _account(db, book_id, transfer_account_id, "transfer_account_id")
-        if other["archived"] and (current is None or current.transfer_account_id != other["id"]):
-            problems.append(FieldError("transfer_account_id", ARCHIVED))
-        if transfer_account_id == account_id:
-            problems.append(FieldError("transfer_account_id", "Transfer to another account."))
-        if category_id is not None or splits:
-            problems.append(FieldError("category_id", "A transfer has no category or splits."))
-        if other["currency"] == currency:
-            transfer_amount = -amount
-        elif data.transfer_amount is not None:
-            transfer_amount = _money(
-                data.transfer_amount, other["currency"], "transfer_amount", problems
-            )
-            if transfer_amount and amount and (transfer_amount > 0) == (amount > 0):
-                problems.append(
-                    FieldError(
-                        "transfer_amount", "The other side of a transfer has the opposite sign."
-                    )
-                )
-        elif (
-            current is not None
-            and current.transfer_id is not None
-            and current.transfer_account_id == transfer_account_id
-            and data.amount is None
-        ):
-            transfer_amount = None  # unchanged: the other side keeps its amount
-        else:
-            problems.append(
-                FieldError(
-                    "transfer_amount",
-                    f"Give the amount in {other['currency']} too: "
-                    "the accounts have different currencies.",
-                )
-            )
-    if problems:
-        raise ValidationFailed("The transaction cannot be saved as given.", errors=problems)
-    return _Resolved(
-        account_id=account_id,
-        currency=currency,
-        date=day.isoformat(),
-        amount=amount,
-        payee=pick("payee", current.payee if current else None),
-        category_id=category_id,
-        memo=memo,
-        tags=pick("tags", current.tags if current else []) or [],
-        status=status,
-        splits=splits,
-        transfer_account_id=transfer_account_id,
-        transfer_amount=transfer_amount,
-    )
-
-
 # --- writing -----------------------------------------------------------------------------------
 
 
@@ -468,7 +245,7 @@ def _link(db: sqlite_utils.Database, first: int, second: int | None) -> None:
 def _save(
     db: sqlite_utils.Database,
     book_id: int,
-    r: _Resolved,
+    r: Resolved,
     now: datetime,
     current: Transaction | None,
 ) -> int:
@@ -533,12 +310,12 @@ def create_in_write(
 ) -> Transaction:
     """Record a new transaction inside the caller's write transaction, checked and run
     through the book's rules as any new one is."""
-    resolved = _with_rules(db, book_id, _resolve(db, book_id, data, None))
+    resolved = _with_rules(db, book_id, resolve(db, book_id, data, None))
     transaction_id = _save(db, book_id, resolved, now, None)
     return get_transaction(db.conn, book_id, transaction_id)
 
 
-def _with_rules(db: sqlite_utils.Database, book_id: int, new: _Resolved) -> _Resolved:
+def _with_rules(db: sqlite_utils.Database, book_id: int, new: Resolved) -> Resolved:
     """A new transaction as the book's rules make it: the payee they name, the tags they add,
     and their category unless one was given."""
     rules = rule_set(db.conn, book_id)
@@ -575,7 +352,7 @@ def update_transaction(
     with database.write() as db:
         current = get_transaction(db.conn, book_id, transaction_id)
         check_if_match(if_match, current.etag, "transaction")
-        resolved = _resolve(db, book_id, data, current)
+        resolved = resolve(db, book_id, data, current)
         _save(db, book_id, resolved, now, current)
         return get_transaction(db.conn, book_id, transaction_id)
 
@@ -643,4 +420,4 @@ def update_in_write(
         )
     if add_tags:  # tag_ids_for keeps the first spelling
         data = replace(data, tags=[*current.tags, *add_tags])
-    _save(db, book_id, _resolve(db, book_id, data, current), now, current)
+    _save(db, book_id, resolve(db, book_id, data, current), now, current)

@@ -16,7 +16,7 @@ from server.db.request import reader
 from server.domain.accounts import ACCOUNT_TYPES, get_account
 from server.domain.books import Book, get_book
 from server.domain.instance import registration_open
-from server.domain.transactions import STATUSES
+from server.domain.transaction_rules import STATUSES
 from server.version import __version__
 
 pages = Blueprint("pages", __name__)

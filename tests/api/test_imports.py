@@ -17,7 +17,8 @@ from server.db.migrations import search_key
 from server.domain.accounts import create_account, get_account
 from server.domain.books import list_books
 from server.domain.imports import ImportInput, list_imports, plan_import, run_import, undo_import
-from server.domain.transactions import TransactionInput, create_transaction
+from server.domain.transaction_rules import TransactionInput
+from server.domain.transactions import create_transaction
 from server.errors import Conflict, ValidationFailed
 
 LAYOUT = Layout(",", 1, {"date": 0, "amount": 1, "payee": 2}, ("%Y-%m-%d",), ".")

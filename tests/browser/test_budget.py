@@ -12,7 +12,8 @@ from server.db import Database
 from server.domain.accounts import create_account
 from server.domain.books import list_books
 from server.domain.categories import list_categories
-from server.domain.transactions import TransactionInput, create_transaction
+from server.domain.transaction_rules import TransactionInput
+from server.domain.transactions import create_transaction
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,8 @@ from server.clock import utcnow
 from server.db import Database
 from server.domain.accounts import Account, create_account, get_account
 from server.domain.books import list_books
-from server.domain.transactions import TransactionInput, create_transaction
+from server.domain.transaction_rules import TransactionInput
+from server.domain.transactions import create_transaction
 from tests.unit.test_ofx_import import CHECKING_AND_SAVINGS
 
 pytestmark = pytest.mark.browser

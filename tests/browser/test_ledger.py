@@ -24,12 +24,8 @@ from server.domain.books import list_books
 from server.domain.categories import list_categories
 from server.domain.members import MemberInput, add_member
 from server.domain.transaction_list import Filters, list_transactions
-from server.domain.transactions import (
-    Transaction,
-    TransactionInput,
-    create_transaction,
-    get_transaction,
-)
+from server.domain.transaction_rules import TransactionInput
+from server.domain.transactions import Transaction, create_transaction, get_transaction
 from tests.browser.conftest import Browser
 
 pytestmark = pytest.mark.browser

@@ -21,7 +21,8 @@ from server.domain.accounts import create_account, list_accounts
 from server.domain.categories import list_categories
 from server.domain.demo import create_demo_book
 from server.domain.labels import list_tags
-from server.domain.transactions import TransactionInput, create_transaction
+from server.domain.transaction_rules import TransactionInput
+from server.domain.transactions import create_transaction
 from tests.browser.conftest import Browser
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,8 @@ from selenium.webdriver.support.ui import Select
 from server.clock import utcnow
 from server.db import Database
 from server.domain.categories import list_categories
-from server.domain.transactions import TransactionInput, create_transaction, get_transaction
+from server.domain.transaction_rules import TransactionInput
+from server.domain.transactions import create_transaction, get_transaction
 from tests.browser.test_import import current_account
 
 pytestmark = pytest.mark.browser

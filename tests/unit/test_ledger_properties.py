@@ -30,14 +30,8 @@ from server.domain.books import create_personal_book, list_books
 from server.domain.categories import list_categories
 from server.domain.money import format_amount
 from server.domain.transaction_list import Filters, list_transactions
-from server.domain.transactions import (
-    STATUSES,
-    SplitInput,
-    TransactionInput,
-    create_transaction,
-    delete_transactions,
-    update_transaction,
-)
+from server.domain.transaction_rules import STATUSES, SplitInput, TransactionInput
+from server.domain.transactions import create_transaction, delete_transactions, update_transaction
 from server.errors import ValidationFailed
 from tests.conftest import TEST_ROUNDS
 
