@@ -12,6 +12,7 @@ import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
+from server.db.kept_sums import MAX_TOTAL
 from server.domain.accounts import ACCOUNT_TYPES
 from server.domain.book_file import FORMAT, VERSION
 from server.domain.books import Book, book_problems, get_book
@@ -23,7 +24,7 @@ from server.domain.labels import clean_payee_name, clean_tag_name
 from server.domain.money import AmountError, parse_amount
 from server.domain.rules import validated_rule
 from server.domain.schedules import validated_schedule
-from server.domain.transactions import MAX_SPLITS, MAX_TOTAL, STATUSES
+from server.domain.transactions import MAX_SPLITS, STATUSES
 from server.errors import FieldError, ValidationFailed
 
 _MAX_PROBLEMS = 50

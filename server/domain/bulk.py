@@ -18,16 +18,15 @@ from typing import Any, NamedTuple
 import sqlite_utils
 
 from server.clock import to_iso
-from server.db.migrations import category_months_from_rows, search_key
+from server.db.kept_sums import (
+    SEARCH_ENTRIES,
+    apply_to_totals,
+    category_months_from_rows,
+    search_key,
+)
 from server.domain.labels import tag_ids_for
-from server.domain.transactions import apply_to_totals
 
 # search_key() is fixed SQL text, not input.
-# What the search index holds for the transactions `t`: key, payee, memo.
-SEARCH_ENTRIES = (
-    f"SELECT {search_key('t')}, coalesce(p.name, ''), t.memo FROM transactions t "  # noqa: S608
-    "LEFT JOIN payees p ON p.id = t.payee_id"
-)
 INDEX_ROWS = (
     f"INSERT INTO transactions_fts (rowid, payee, memo) {SEARCH_ENTRIES} WHERE t.id > ? ORDER BY 1"
 )

@@ -14,7 +14,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from server.db.migrations import FEED_EPOCH
+from server.db.kept_sums import FEED_EPOCH
 from server.errors import ValidationFailed
 
 MAX_LIMIT = 1000

@@ -3,7 +3,7 @@ the bulk ones that keep them in one statement (imports, undo, loading a book fil
 
 from __future__ import annotations
 
-from server.domain import kept_sums
+from server.db import kept_sums
 from tests.api.conftest import BOOKS, post
 from tests.api.test_book_file import export
 from tests.api.test_imports import file_body

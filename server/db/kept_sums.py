@@ -1,0 +1,204 @@
+"""The sums Tallybook keeps beside the rows, so that balances, registers, budgets, reports and
+search answer at once: what each holds, how writes keep it, and how it is checked against the
+rows and made again from them (`tallybook doctor`).
+
+- `accounts.total`, `cleared_total`, `reconciled_total` and `account_months` (each account's
+  total per month): kept by `apply_to_totals`, which every writer of transactions calls;
+- `category_months`: money in and out per account, month and category, kept by triggers
+  (migration m0006);
+- the search index over payees and memos, keyed by `search_key`, kept by triggers (m0003);
+- bulk writes (server/domain/bulk.py) set the triggers aside and do their work in one
+  statement.
+
+Every writer keeps them in the same transaction as the rows, so a difference means a bug (or a
+data file changed by other hands); the doctor names it and, asked to, rebuilds from the rows.
+The released migrations hold their own frozen copies of this SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from server.errors import ValidationFailed
+
+# An account's kept totals stay far inside SQLite's 64-bit integers.
+MAX_TOTAL = 10**18
+
+
+def apply_to_totals(
+    db: sqlite_utils.Database, account_id: int, day: str, amount: int, status: str, sign: int
+) -> None:
+    """Add (sign 1) or take away (sign -1) one transaction's amount from the kept totals."""
+    delta = sign * amount
+    cleared = delta if status in ("cleared", "reconciled") else 0
+    reconciled = delta if status == "reconciled" else 0
+    total = db.execute(
+        "UPDATE accounts SET total = total + ?, cleared_total = cleared_total + ?, "
+        "reconciled_total = reconciled_total + ? WHERE id = ? RETURNING total",
+        [delta, cleared, reconciled, account_id],
+    ).fetchone()[0]
+    if abs(total) > MAX_TOTAL:  # past 2**63 SQLite would turn the sum into a float
+        raise ValidationFailed.on(
+            "amount", "This would take the account's balance beyond what Tallybook can hold."
+        )
+    db.execute(
+        "INSERT INTO account_months (account_id, month, total) VALUES (?, ?, ?) "
+        "ON CONFLICT (account_id, month) DO UPDATE SET total = total + excluded.total",
+        [account_id, day[:7], delta],
+    )
+
+
+_ACCOUNT_TOTALS_FROM_ROWS = """
+    SELECT a.id AS id,
+           coalesce(sum(t.amount), 0) AS total,
+           coalesce(sum(t.amount) FILTER (WHERE t.status IN ('cleared', 'reconciled')), 0)
+               AS cleared,
+           coalesce(sum(t.amount) FILTER (WHERE t.status = 'reconciled'), 0) AS reconciled
+    FROM accounts a LEFT JOIN transactions t ON t.account_id = a.id
+    GROUP BY a.id
+"""
+_ACCOUNT_MONTHS_FROM_ROWS = """
+    SELECT account_id, substr(date, 1, 7), sum(amount) FROM transactions
+    GROUP BY account_id, substr(date, 1, 7)
+"""
+
+
+def category_months_from_rows(which: str = "true") -> str:
+    """SQL for what `category_months` holds, worked out from the rows of the transactions `t`
+    for which `which` holds (the doctor's check, bulk writes, reports by tag)."""
+    return f"""
+        WITH chosen AS (
+            SELECT t.id, t.account_id, substr(t.date, 1, 7) AS month,
+                   coalesce(t.category_id, 0) AS category_id,
+                   t.transfer_id IS NOT NULL AS transfer, t.amount
+            FROM transactions t WHERE {which}
+        ), shares (account_id, month, category_id, transfer, inflow, outflow) AS (
+            SELECT account_id, month, category_id, transfer, max(amount, 0), min(amount, 0)
+            FROM chosen
+            UNION ALL
+            SELECT c.account_id, c.month, coalesce(s.category_id, 0), c.transfer,
+                   max(s.amount, 0), min(s.amount, 0)
+            FROM splits s JOIN chosen c ON c.id = s.transaction_id
+            UNION ALL
+            SELECT c.account_id, c.month, c.category_id, c.transfer,
+                   CASE WHEN c.amount > 0 THEN -s.amount ELSE 0 END,
+                   CASE WHEN c.amount > 0 THEN 0 ELSE -s.amount END
+            FROM splits s JOIN chosen c ON c.id = s.transaction_id
+        )
+        SELECT account_id, month, category_id, transfer, sum(inflow) AS inflow,
+               sum(outflow) AS outflow
+        FROM shares
+        GROUP BY account_id, month, category_id, transfer
+        HAVING sum(inflow) != 0 OR sum(outflow) != 0
+    """  # noqa: S608 (`which` is our own SQL, never input)
+
+
+# The search index's rowid orders matches newest first: the day (its Julian day number) in the
+# high bits, the transaction's id in the low SEARCH_ID_BITS. A search then reads the index
+# backwards and stops at a page, however many rows match. (Ids stay far below 2**40.)
+SEARCH_ID_BITS = 40
+
+
+def search_key(row: str) -> str:
+    """SQL for the search index's rowid of the transaction `row` (e.g. NEW, OLD, t)."""
+    return f"((CAST(julianday({row}.date) AS INTEGER) << {SEARCH_ID_BITS}) | {row}.id)"
+
+
+# What the search index holds for the transactions `t`: key, payee, memo (fixed SQL text).
+SEARCH_ENTRIES = (
+    f"SELECT {search_key('t')}, coalesce(p.name, ''), t.memo FROM transactions t "  # noqa: S608
+    "LEFT JOIN payees p ON p.id = t.payee_id"
+)
+
+# The setting that names the change feed's current history: a restore starts a new one, and
+# cursors of the old one are refused (their numbers may be given again).
+FEED_EPOCH = "change_feed_epoch"
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One kept sum that is not what the rows say."""
+
+    kept: str  # which kept sums: "account totals", "account months", ...
+    key: tuple
+    found: tuple | None  # None: the row is missing
+    expected: tuple | None  # None: the row should not be there
+
+    def __str__(self) -> str:
+        return f"{self.kept} {self.key}: kept {self.found}, the rows say {self.expected}"
+
+
+def _compare(
+    kept: str, found: dict[tuple, tuple], expected: dict[tuple, tuple]
+) -> list[Difference]:
+    return [
+        Difference(kept, key, found.get(key), expected.get(key))
+        for key in sorted(found.keys() | expected.keys())
+        if found.get(key) != expected.get(key)
+    ]
+
+
+def _keyed(conn: sqlite3.Connection, sql: str, key_length: int) -> dict[tuple, tuple]:
+    """Rows of `sql` as {first columns: other columns}, leaving out all-zero sums."""
+    return {
+        tuple(row[:key_length]): tuple(row[key_length:])
+        for row in conn.execute(sql)
+        if any(row[key_length:])
+    }
+
+
+def _search_entries(conn: sqlite3.Connection) -> dict[tuple, tuple]:
+    return {
+        (rowid,): (payee, memo)
+        for rowid, payee, memo in conn.execute("SELECT rowid, payee, memo FROM transactions_fts")
+    }
+
+
+def differences(conn: sqlite3.Connection) -> list[Difference]:
+    """Every kept sum (and search entry) that differs from what the rows say."""
+    return [
+        *_compare(
+            "account totals",
+            _keyed(conn, "SELECT id, total, cleared_total, reconciled_total FROM accounts", 1),
+            _keyed(conn, _ACCOUNT_TOTALS_FROM_ROWS, 1),
+        ),
+        *_compare(
+            "account months",
+            _keyed(conn, "SELECT account_id, month, total FROM account_months", 2),
+            _keyed(conn, _ACCOUNT_MONTHS_FROM_ROWS, 2),
+        ),
+        *_compare(
+            "category months",
+            _keyed(
+                conn,
+                "SELECT account_id, month, category_id, transfer, inflow, outflow "
+                "FROM category_months",
+                4,
+            ),
+            _keyed(conn, category_months_from_rows(), 4),
+        ),
+        *_compare(
+            "search index",
+            _search_entries(conn),
+            {(k,): (p, m) for k, p, m in conn.execute(SEARCH_ENTRIES)},
+        ),
+    ]
+
+
+def rebuild(db: sqlite_utils.Database) -> None:
+    """Make every kept sum and the search index again from the rows, inside the caller's
+    write transaction."""
+    db.execute(
+        "UPDATE accounts SET total = r.total, cleared_total = r.cleared, "  # noqa: S608 (fixed SQL)
+        f"reconciled_total = r.reconciled FROM ({_ACCOUNT_TOTALS_FROM_ROWS}) AS r "
+        "WHERE accounts.id = r.id"
+    )
+    db.execute("DELETE FROM account_months")
+    db.execute("INSERT INTO account_months (account_id, month, total) " + _ACCOUNT_MONTHS_FROM_ROWS)
+    db.execute("DELETE FROM category_months")
+    db.execute("INSERT INTO category_months " + category_months_from_rows())
+    db.execute("DELETE FROM transactions_fts")
+    db.execute("INSERT INTO transactions_fts (rowid, payee, memo) " + SEARCH_ENTRIES)
