@@ -7,8 +7,9 @@ rows and made again from them (`tallybook doctor`).
 - `category_months`: money in and out per account, month and category, kept by triggers
   (migration m0006);
 - the search index over payees and memos, keyed by `search_key`, kept by triggers (m0003);
-- bulk writes (server/domain/bulk.py) set the triggers aside and do their work in one
-  statement.
+- the change feed's notes of what changed, kept by triggers (m0008);
+- bulk writes (server/domain/bulk.py) set those triggers aside (`triggers_set_aside`) and do
+  their work in one statement; `KEPT_TRIGGERS` makes them again, as the migrations made them.
 
 Every writer keeps them in the same transaction as the rows, so a difference means a bug (or a
 data file changed by other hands); the doctor names it and, asked to, rebuilds from the rows.
@@ -18,6 +19,8 @@ The released migrations hold their own frozen copies of this SQL.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -93,7 +96,7 @@ def category_months_from_rows(which: str = "true") -> str:
         FROM shares
         GROUP BY account_id, month, category_id, transfer
         HAVING sum(inflow) != 0 OR sum(outflow) != 0
-    """  # noqa: S608 (`which` is our own SQL, never input)
+    """
 
 
 # The search index's rowid orders matches newest first: the day (its Julian day number) in the
@@ -109,13 +112,180 @@ def search_key(row: str) -> str:
 
 # What the search index holds for the transactions `t`: key, payee, memo (fixed SQL text).
 SEARCH_ENTRIES = (
-    f"SELECT {search_key('t')}, coalesce(p.name, ''), t.memo FROM transactions t "  # noqa: S608
+    f"SELECT {search_key('t')}, coalesce(p.name, ''), t.memo FROM transactions t "
     "LEFT JOIN payees p ON p.id = t.payee_id"
 )
 
 # The setting that names the change feed's current history: a restore starts a new one, and
 # cursors of the old one are refused (their numbers may be given again).
 FEED_EPOCH = "change_feed_epoch"
+
+
+def _category_months_change(select: str) -> str:
+    """Add the (account, month, category, transfer, inflow, outflow) rows of `select` to the
+    kept sums. `select` needs a WHERE clause (SQLite's upsert after a SELECT wants one)."""
+    return (
+        "INSERT INTO category_months "
+        "(account_id, month, category_id, transfer, inflow, outflow) "
+        f"{select} ON CONFLICT DO UPDATE SET "
+        "inflow = inflow + excluded.inflow, outflow = outflow + excluded.outflow;"
+    )
+
+
+def _own_share(row: str, sign: str, where: str) -> str:
+    """A transaction's own amount, in its category (or none) of its account and month."""
+    return _category_months_change(
+        f"SELECT {row}.account_id, substr({row}.date, 1, 7), coalesce({row}.category_id, 0), "
+        f"{row}.transfer_id IS NOT NULL, {sign} max({row}.amount, 0), "
+        f"{sign} min({row}.amount, 0) WHERE {where}"
+    )
+
+
+def _split_shares(parent: str, parts: str, sign: str, where: str) -> str:
+    """Split parts move their amounts from the parent's own place to their categories."""
+    place = (
+        f"{parent}.account_id, substr({parent}.date, 1, 7), {{category}}, "
+        f"{parent}.transfer_id IS NOT NULL"
+    )
+    moved_in = _category_months_change(
+        f"SELECT {place.format(category=f'coalesce({parts}.category_id, 0)')}, "
+        f"{sign} max({parts}.amount, 0), {sign} min({parts}.amount, 0) {where}"
+    )
+    # Out of the column the parent's amount is in, so that the parts (adding up to it) leave
+    # nothing behind there, whatever their signs.
+    moved_out = _category_months_change(
+        f"SELECT {place.format(category=f'coalesce({parent}.category_id, 0)')}, "
+        f"{sign} (CASE WHEN {parent}.amount > 0 THEN -{parts}.amount ELSE 0 END), "
+        f"{sign} (CASE WHEN {parent}.amount > 0 THEN 0 ELSE -{parts}.amount END) {where}"
+    )
+    return moved_in + "\n" + moved_out
+
+
+def _change_note(table: str, event: str, book: str, key: str) -> str:
+    """A trigger that notes in `changes` that a row of `table` that is part of a transaction
+    was made, changed or deleted (`event`); a row of a book being deleted leaves no note."""
+    row = "old" if event == "DELETE" else "new"
+    return (
+        f"CREATE TRIGGER changes_{table}_{event.lower()} AFTER {event} ON {table} BEGIN "
+        f"INSERT INTO changes (book_id, kind, key) SELECT b.id, 'transaction', {key.format(row)} "
+        f"FROM books b WHERE b.id = {book.format(row)}; END"
+    )
+
+
+_PARENT_BOOK = "(SELECT book_id FROM transactions WHERE id = {}.transaction_id)"
+_IN_PARENT = "FROM transactions t WHERE t.id = {}.transaction_id"
+
+# The triggers that bulk writes set aside, by name, with the SQL that makes them: the text the
+# migrations (m0003, m0006, m0008) wrote, to the byte, line breaks and indents too, so that
+# sqlite_master is as it was once they are back (tests/api/test_kept_sums.py holds it so).
+KEPT_TRIGGERS: dict[str, str] = {
+    "transactions_search_insert": (
+        "CREATE TRIGGER transactions_search_insert AFTER INSERT ON transactions BEGIN\n"
+        "                INSERT INTO transactions_fts (rowid, payee, memo)\n"
+        f"                VALUES ({search_key('NEW')}, "
+        "coalesce((SELECT name FROM payees WHERE id = NEW.payee_id), ''), NEW.memo);\n"
+        "            END"
+    ),
+    "transactions_search_delete": (
+        "CREATE TRIGGER transactions_search_delete AFTER DELETE ON transactions BEGIN\n"
+        f"                DELETE FROM transactions_fts WHERE rowid = {search_key('OLD')};\n"
+        "            END"
+    ),
+    "category_months_transaction_insert": (
+        "CREATE TRIGGER category_months_transaction_insert AFTER INSERT ON transactions "
+        f"BEGIN {_own_share('new', '', 'true')} END"
+    ),
+    # Parts go before their transaction, while it is there to say where they were.
+    "category_months_transaction_parts": (
+        "CREATE TRIGGER category_months_transaction_parts BEFORE DELETE ON transactions "
+        "BEGIN DELETE FROM splits WHERE transaction_id = old.id; END"
+    ),
+    # A whole book going: its accounts may be gone first, and their sums with them.
+    "category_months_transaction_delete": (
+        "CREATE TRIGGER category_months_transaction_delete AFTER DELETE ON transactions "
+        "BEGIN "
+        + _own_share("old", "-", "EXISTS (SELECT 1 FROM accounts WHERE id = old.account_id)")
+        + " END"
+    ),
+    "category_months_transaction_update": (
+        "CREATE TRIGGER category_months_transaction_update "
+        "AFTER UPDATE OF account_id, date, amount, category_id, transfer_id ON transactions "
+        "WHEN old.account_id IS NOT new.account_id OR old.date IS NOT new.date "
+        "OR old.amount IS NOT new.amount OR old.category_id IS NOT new.category_id "
+        "OR (old.transfer_id IS NULL) IS NOT (new.transfer_id IS NULL) "
+        "BEGIN "
+        + _own_share("old", "-", "true")
+        + _own_share("new", "", "true")
+        + _split_shares("old", "s", "-", "FROM splits s WHERE s.transaction_id = old.id")
+        + _split_shares("new", "s", "", "FROM splits s WHERE s.transaction_id = new.id")
+        + " END"
+    ),
+    "category_months_split_insert": (
+        "CREATE TRIGGER category_months_split_insert AFTER INSERT ON splits BEGIN "
+        + _split_shares("t", "new", "", _IN_PARENT.format("new"))
+        + " END"
+    ),
+    "category_months_split_delete": (
+        "CREATE TRIGGER category_months_split_delete AFTER DELETE ON splits BEGIN "
+        + _split_shares("t", "old", "-", _IN_PARENT.format("old"))
+        + " END"
+    ),
+    "category_months_split_update": (
+        "CREATE TRIGGER category_months_split_update "
+        "AFTER UPDATE OF transaction_id, category_id, amount ON splits BEGIN "
+        + _split_shares("t", "old", "-", _IN_PARENT.format("old"))
+        + _split_shares("t", "new", "", _IN_PARENT.format("new"))
+        + " END"
+    ),
+    **{
+        f"changes_transactions_{event.lower()}": _change_note(
+            "transactions", event, "{}.book_id", "{}.id"
+        )
+        for event in ("INSERT", "UPDATE", "DELETE")
+    },
+    **{
+        f"changes_{table}_{event.lower()}": _change_note(
+            table, event, _PARENT_BOOK, "{}.transaction_id"
+        )
+        for table in ("splits", "transaction_tags")
+        for event in ("INSERT", "DELETE")
+    },
+}
+# Those that fire as transactions are added (with their splits, tags and transfer links), and
+# as they are deleted (their transfer links undone first).
+AS_ADDED = (
+    "transactions_search_insert",
+    "category_months_transaction_insert",
+    "category_months_transaction_update",
+    "category_months_split_insert",
+    "category_months_split_update",
+    "category_months_split_delete",
+    "changes_transactions_insert",
+    "changes_transactions_update",
+    "changes_splits_insert",
+    "changes_transaction_tags_insert",
+)
+AS_DELETED = (
+    "transactions_search_delete",
+    "category_months_transaction_parts",
+    "category_months_transaction_delete",
+    "changes_transactions_update",
+    "changes_transactions_delete",
+    "changes_splits_delete",
+    "changes_transaction_tags_delete",
+)
+
+
+@contextmanager
+def triggers_set_aside(db: sqlite_utils.Database, names: Iterable[str]) -> Iterator[None]:
+    """Drop these kept triggers for the rest of the block and make them again after (same
+    transaction: nobody else ever sees them missing)."""
+    names = list(names)
+    for name in names:
+        db.execute(f"DROP TRIGGER {name}")
+    yield
+    for name in names:
+        db.execute(KEPT_TRIGGERS[name])
 
 
 @dataclass(frozen=True)
@@ -192,7 +362,7 @@ def rebuild(db: sqlite_utils.Database) -> None:
     """Make every kept sum and the search index again from the rows, inside the caller's
     write transaction."""
     db.execute(
-        "UPDATE accounts SET total = r.total, cleared_total = r.cleared, "  # noqa: S608 (fixed SQL)
+        "UPDATE accounts SET total = r.total, cleared_total = r.cleared, "
         f"reconciled_total = r.reconciled FROM ({_ACCOUNT_TOTALS_FROM_ROWS}) AS r "
         "WHERE accounts.id = r.id"
     )
