@@ -1,19 +1,15 @@
 """The sums Tallybook keeps beside the rows, so that balances, registers, budgets, reports and
-search answer at once: what each holds, how writes keep it, and how it is checked against the
-rows and made again from them (`tallybook doctor`).
+search answer at once: how writes keep each, and how it is checked against the rows and made
+again from them (`tallybook doctor`).
 
-- `accounts.total`, `cleared_total`, `reconciled_total` and `account_months` (each account's
-  total per month): kept by `apply_to_totals`, which every writer of transactions calls;
-- `category_months`: money in and out per account, month and category, kept by triggers
-  (migration m0006);
-- the search index over payees and memos, keyed by `search_key`, kept by triggers (m0003);
-- the change feed's notes of what changed, kept by triggers (m0008);
-- bulk writes (server/domain/bulk.py) set those triggers aside (`triggers_set_aside`) and do
-  their work in one statement; `KEPT_TRIGGERS` makes them again, as the migrations made them.
+- account totals (all, cleared, reconciled) and `account_months`: `apply_to_totals`, called by
+  every writer of transactions (for a book file loaded whole, `rebuild_account_totals`);
+- `category_months` (m0006), the search index keyed by `search_key` (m0003) and the change
+  feed's notes (m0008): triggers, which bulk writes set aside (`triggers_set_aside`) to do
+  their work in one statement; `KEPT_TRIGGERS` makes them again as the migrations made them.
 
 Every writer keeps them in the same transaction as the rows, so a difference means a bug (or a
-data file changed by other hands); the doctor names it and, asked to, rebuilds from the rows.
-The released migrations hold their own frozen copies of this SQL.
+data file changed by other hands). The released migrations hold their own frozen copies.
 """
 
 from __future__ import annotations
@@ -54,19 +50,51 @@ def apply_to_totals(
     )
 
 
-_ACCOUNT_TOTALS_FROM_ROWS = """
-    SELECT a.id AS id,
-           coalesce(sum(t.amount), 0) AS total,
-           coalesce(sum(t.amount) FILTER (WHERE t.status IN ('cleared', 'reconciled')), 0)
-               AS cleared,
-           coalesce(sum(t.amount) FILTER (WHERE t.status = 'reconciled'), 0) AS reconciled
-    FROM accounts a LEFT JOIN transactions t ON t.account_id = a.id
-    GROUP BY a.id
-"""
-_ACCOUNT_MONTHS_FROM_ROWS = """
-    SELECT account_id, substr(date, 1, 7), sum(amount) FROM transactions
-    GROUP BY account_id, substr(date, 1, 7)
-"""
+def _account_totals_from_rows(accounts: str = "true") -> str:
+    """SQL for the kept totals of the accounts `a` for which `accounts` holds, from the rows."""
+    return f"""
+        SELECT a.id AS id,
+               coalesce(sum(t.amount), 0) AS total,
+               coalesce(sum(t.amount) FILTER (WHERE t.status IN ('cleared', 'reconciled')), 0)
+                   AS cleared,
+               coalesce(sum(t.amount) FILTER (WHERE t.status = 'reconciled'), 0) AS reconciled
+        FROM accounts a LEFT JOIN transactions t ON t.account_id = a.id
+        WHERE {accounts}
+        GROUP BY a.id
+    """
+
+
+def _account_months_from_rows(transactions: str = "true") -> str:
+    """SQL for what `account_months` holds, from the transactions `t` for which `transactions`
+    holds."""
+    return f"""
+        SELECT account_id, substr(date, 1, 7), sum(amount) FROM transactions t
+        WHERE {transactions}
+        GROUP BY account_id, substr(date, 1, 7)
+    """
+
+
+def rebuild_account_totals(db: sqlite_utils.Database, book_id: int | None = None) -> None:
+    """Make the accounts' kept totals and monthly sums again from their transactions: every
+    book's, or one book's (a book file just loaded whole); inside the caller's write
+    transaction."""
+    if book_id is None:
+        accounts, transactions, months, params = "true", "true", "true", []
+    else:
+        accounts, transactions, params = "a.book_id = ?", "t.book_id = ?", [book_id]
+        months = "account_id IN (SELECT id FROM accounts WHERE book_id = ?)"
+    db.execute(
+        "UPDATE accounts SET total = r.total, cleared_total = r.cleared, "
+        f"reconciled_total = r.reconciled FROM ({_account_totals_from_rows(accounts)}) AS r "
+        "WHERE accounts.id = r.id",
+        params,
+    )
+    db.execute(f"DELETE FROM account_months WHERE {months}", params)
+    db.execute(
+        "INSERT INTO account_months (account_id, month, total) "
+        + _account_months_from_rows(transactions),
+        params,
+    )
 
 
 def category_months_from_rows(which: str = "true") -> str:
@@ -333,12 +361,12 @@ def differences(conn: sqlite3.Connection) -> list[Difference]:
         *_compare(
             "account totals",
             _keyed(conn, "SELECT id, total, cleared_total, reconciled_total FROM accounts", 1),
-            _keyed(conn, _ACCOUNT_TOTALS_FROM_ROWS, 1),
+            _keyed(conn, _account_totals_from_rows(), 1),
         ),
         *_compare(
             "account months",
             _keyed(conn, "SELECT account_id, month, total FROM account_months", 2),
-            _keyed(conn, _ACCOUNT_MONTHS_FROM_ROWS, 2),
+            _keyed(conn, _account_months_from_rows(), 2),
         ),
         *_compare(
             "category months",
@@ -361,13 +389,7 @@ def differences(conn: sqlite3.Connection) -> list[Difference]:
 def rebuild(db: sqlite_utils.Database) -> None:
     """Make every kept sum and the search index again from the rows, inside the caller's
     write transaction."""
-    db.execute(
-        "UPDATE accounts SET total = r.total, cleared_total = r.cleared, "
-        f"reconciled_total = r.reconciled FROM ({_ACCOUNT_TOTALS_FROM_ROWS}) AS r "
-        "WHERE accounts.id = r.id"
-    )
-    db.execute("DELETE FROM account_months")
-    db.execute("INSERT INTO account_months (account_id, month, total) " + _ACCOUNT_MONTHS_FROM_ROWS)
+    rebuild_account_totals(db)
     db.execute("DELETE FROM category_months")
     db.execute("INSERT INTO category_months " + category_months_from_rows())
     db.execute("DELETE FROM transactions_fts")
