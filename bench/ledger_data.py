@@ -4,9 +4,9 @@
 
 Creates user `bench` (password `bench passphrase 2026`), a book with 10 accounts, 60 categories
 in 6 groups, 400 payees and 20 tags, and N transactions (about 1 in 10 split, 1 in 20 a transfer
-pair) spread over 10 years, with a fixed seed. Rows go in with bulk SQL; the kept totals, the
-per-month totals are then computed from them, exactly as the app keeps them (the search index
-follows the rows through its triggers).
+pair) spread over 10 years, with a fixed seed. Rows go in with bulk SQL; the kept totals and
+per-month totals are then made from them as `tallybook doctor --repair` makes them (the
+category sums and the search index follow the rows through their triggers).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from server import create_app
 from server.auth.users import create_user
 from server.clock import to_iso, utcnow
+from server.db.kept_sums import rebuild_account_totals
 from server.domain.books import create_personal_book
 
 USERNAME, PASSWORD = "bench", "bench passphrase 2026"
@@ -173,19 +174,7 @@ def generate(data_dir: Path, transactions: int) -> None:
         conn.executemany(
             "INSERT OR IGNORE INTO transaction_tags (transaction_id, tag_id) VALUES (?, ?)", tagged
         )
-        db.execute(
-            "INSERT INTO account_months (account_id, month, total) "
-            "SELECT account_id, substr(date, 1, 7), sum(amount) FROM transactions GROUP BY 1, 2"
-        )
-        db.execute(
-            "UPDATE accounts SET "
-            "total = (SELECT coalesce(sum(amount), 0) FROM transactions t "
-            "WHERE t.account_id = accounts.id), "
-            "cleared_total = (SELECT coalesce(sum(amount), 0) FROM transactions t "
-            "WHERE t.account_id = accounts.id AND status IN ('cleared', 'reconciled')), "
-            "reconciled_total = (SELECT coalesce(sum(amount), 0) FROM transactions t "
-            "WHERE t.account_id = accounts.id AND status = 'reconciled')"
-        )
+        rebuild_account_totals(db)
     database.close()
 
 

@@ -23,7 +23,7 @@ from server import create_app
 from server.auth.tokens import create_token
 from server.auth.users import find_user
 from server.clock import utcnow
-from server.db.migrations import SEARCH_ID_BITS
+from server.db.kept_sums import SEARCH_ID_BITS
 from server.desktop.serving import start_server
 
 REGISTER_SQL = (

@@ -30,6 +30,7 @@ from server.bankfiles.files import BankFile, read_bank_file
 from server.bankfiles.problems import ImportProblem
 from server.clock import utcnow
 from server.config import DATA_DIR_ENV, prepare_data_dir
+from server.db import kept_sums
 from server.db.backups import backup_dir, create_backup, list_backups, restore_backup
 from server.db.migrations import apply_migrations
 from server.db.request import database
@@ -42,7 +43,6 @@ from server.desktop.tls import (
     ensure_self_signed,
     load_certificate,
 )
-from server.domain import kept_sums
 from server.domain.books import create_personal_book, gate
 from server.domain.demo import create_demo_book
 from server.domain.imports import ImportInput, apply_preset, run_import

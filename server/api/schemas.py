@@ -13,7 +13,7 @@ from apiflask import APIFlask, Schema
 from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import Range
 
-from server.db.migrations import SEARCH_ID_BITS
+from server.db.kept_sums import SEARCH_ID_BITS
 from server.errors import ValidationFailed
 from server.problems import PROBLEM_JSON
 

@@ -19,7 +19,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from server.db import Database
-from server.db.migrations import FEED_EPOCH, MIGRATIONS
+from server.db.kept_sums import FEED_EPOCH
+from server.db.migrations import MIGRATIONS
 from server.errors import NotFound, ValidationFailed
 
 log = logging.getLogger("tallybook.backups")

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
+from server.db.kept_sums import MAX_TOTAL, rebuild_account_totals
 from server.domain.accounts import ACCOUNT_TYPES
 from server.domain.book_file import FORMAT, VERSION
 from server.domain.books import Book, book_problems, get_book
@@ -23,7 +24,7 @@ from server.domain.labels import clean_payee_name, clean_tag_name
 from server.domain.money import AmountError, parse_amount
 from server.domain.rules import validated_rule
 from server.domain.schedules import validated_schedule
-from server.domain.transaction_rules import MAX_SPLITS, MAX_TOTAL, STATUSES
+from server.domain.transaction_rules import MAX_SPLITS, STATUSES
 from server.errors import FieldError, ValidationFailed
 
 _MAX_PROBLEMS = 50
@@ -646,7 +647,7 @@ class _Plan:
             "INSERT OR IGNORE INTO transaction_tags (transaction_id, tag_id) VALUES (?, ?)",
             ((i, tag_id(t)) for i, r in zip(ids, rows, strict=True) for t in r["tags"]),
         )
-        self._kept_totals(db, account_ids)
+        rebuild_account_totals(db, book_id)
         db.conn.executemany(
             "INSERT INTO budgets (category_id, month, amount) VALUES (?, ?, ?)",
             [(category_id(b["category"]), b["month"], b["amount"]) for b in self.budget_rows],
@@ -723,27 +724,3 @@ class _Plan:
                     for day, (skipped, ref) in plan["occurrences"].items()
                 ],
             )
-
-    def _kept_totals(self, db: sqlite_utils.Database, account_ids: list[int]) -> None:
-        """The accounts' totals and monthly sums, as every write keeps them."""
-        totals = {i: [0, 0, 0] for i in range(len(account_ids))}
-        months: dict[tuple[int, str], int] = {}
-        for r in self.transaction_rows:
-            kept = totals[r["account"]]
-            kept[0] += r["amount"]
-            if r["status"] in ("cleared", "reconciled"):
-                kept[1] += r["amount"]
-            if r["status"] == "reconciled":
-                kept[2] += r["amount"]
-            key = (r["account"], r["date"][:7])
-            months[key] = months.get(key, 0) + r["amount"]
-        for index, (total, cleared, reconciled) in totals.items():
-            db.execute(
-                "UPDATE accounts SET total = ?, cleared_total = ?, reconciled_total = ? "
-                "WHERE id = ?",
-                [total, cleared, reconciled, account_ids[index]],
-            )
-        db.conn.executemany(
-            "INSERT INTO account_months (account_id, month, total) VALUES (?, ?, ?)",
-            ((account_ids[a], month, total) for (a, month), total in months.items()),
-        )

@@ -10,7 +10,7 @@ inside the caller's write transaction, so a crash leaves no half of it behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -18,16 +18,18 @@ from typing import Any, NamedTuple
 import sqlite_utils
 
 from server.clock import to_iso
-from server.db.migrations import category_months_from_rows, search_key
+from server.db.kept_sums import (
+    AS_ADDED,
+    AS_DELETED,
+    SEARCH_ENTRIES,
+    apply_to_totals,
+    category_months_from_rows,
+    search_key,
+    triggers_set_aside,
+)
 from server.domain.labels import tag_ids_for
-from server.domain.transactions import apply_to_totals
 
 # search_key() is fixed SQL text, not input.
-# What the search index holds for the transactions `t`: key, payee, memo.
-SEARCH_ENTRIES = (
-    f"SELECT {search_key('t')}, coalesce(p.name, ''), t.memo FROM transactions t "  # noqa: S608
-    "LEFT JOIN payees p ON p.id = t.payee_id"
-)
 INDEX_ROWS = (
     f"INSERT INTO transactions_fts (rowid, payee, memo) {SEARCH_ENTRIES} WHERE t.id > ? ORDER BY 1"
 )
@@ -54,35 +56,6 @@ class NewRow(NamedTuple):
     tags: tuple[str, ...] = ()
 
 
-@contextmanager
-def _triggers_set_aside(db: sqlite_utils.Database, names: Iterable[str]) -> Iterator[None]:
-    """Drop triggers for the rest of the block and make them again after (same transaction:
-    nobody else ever sees them missing)."""
-    kept = [
-        db.execute("SELECT sql FROM sqlite_master WHERE name = ?", [name]).fetchone()[0]
-        for name in names
-    ]
-    for name in names:
-        db.execute(f"DROP TRIGGER {name}")
-    yield
-    for sql in kept:
-        db.execute(sql)
-
-
-# The triggers that keep category_months row by row; a bulk write sums its rows at once.
-_CATEGORY_MONTHS_AS_ADDED = (
-    "category_months_transaction_insert",
-    "category_months_transaction_update",
-    "category_months_split_insert",
-    "category_months_split_update",
-    "category_months_split_delete",
-)
-_CATEGORY_MONTHS_AS_DELETED = (
-    "category_months_transaction_parts",
-    "category_months_transaction_delete",
-)
-
-
 def _change_category_months(db: sqlite_utils.Database, which: str, sign: int, value: Any) -> None:
     """Add (sign 1) or take away (-1) the category sums of the transactions `which` picks."""
     db.execute(
@@ -98,18 +71,6 @@ def _change_category_months(db: sqlite_utils.Database, which: str, sign: int, va
 
 # The change feed's notes of transactions, written row by row by triggers; a bulk write notes
 # its transactions in one statement.
-_NOTES_AS_ADDED = (
-    "changes_transactions_insert",
-    "changes_transactions_update",
-    "changes_splits_insert",
-    "changes_transaction_tags_insert",
-)
-_NOTES_AS_DELETED = (
-    "changes_transactions_update",
-    "changes_transactions_delete",
-    "changes_splits_delete",
-    "changes_transaction_tags_delete",
-)
 _NOTE_TRANSACTIONS = (
     "INSERT INTO changes (book_id, kind, key) SELECT book_id, 'transaction', id "
     "FROM transactions t WHERE {which} ORDER BY id"
@@ -123,8 +84,7 @@ def kept_in_bulk(db: sqlite_utils.Database) -> Iterator[int]:
     ids are above it). The block adds transactions (with their splits, tags and transfer
     links) and changes no older ones."""
     (before,) = db.execute("SELECT coalesce(max(id), 0) FROM transactions").fetchone()
-    set_aside = ["transactions_search_insert", *_CATEGORY_MONTHS_AS_ADDED, *_NOTES_AS_ADDED]
-    with _triggers_set_aside(db, set_aside):
+    with triggers_set_aside(db, AS_ADDED):
         yield before
         db.execute(INDEX_ROWS, [before])
         _change_category_months(db, "t.id > ?", 1, before)
@@ -222,8 +182,7 @@ def delete_in_bulk(db: sqlite_utils.Database, transaction_ids: list[int]) -> int
     for account_id, day, status, total in groups:
         apply_to_totals(db, account_id, day, total, status, -1)
     chosen = "t.id IN (SELECT value FROM json_each(?))"
-    set_aside = ["transactions_search_delete", *_CATEGORY_MONTHS_AS_DELETED, *_NOTES_AS_DELETED]
-    with _triggers_set_aside(db, set_aside):
+    with triggers_set_aside(db, AS_DELETED):
         db.execute(
             "UPDATE transactions SET transfer_id = NULL "
             "WHERE id IN (SELECT value FROM json_each(?)) AND transfer_id IS NOT NULL",

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from server.db import Database
-from server.db.migrations import FEED_EPOCH
+from server.db.kept_sums import FEED_EPOCH
 from server.domain.accounts import get_account
 from server.domain.categories import get_category, get_group
 from server.domain.labels import get_payee, get_tag

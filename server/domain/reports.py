@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from server.db.migrations import category_months_from_rows
+from server.db.kept_sums import category_months_from_rows
 from server.errors import FieldError, ValidationFailed
 
 MAX_MONTHS = 1200  # a century of months

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 
-from server.db.migrations import SEARCH_ID_BITS
+from server.db.kept_sums import SEARCH_ID_BITS
 from server.domain.currencies import minor_digits
 from server.domain.labels import find_named
 from server.domain.money import MAX_MINOR_UNITS

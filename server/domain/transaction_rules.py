@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 # What is in an archived account stays editable; nothing new goes in.
 ARCHIVED = "The account is archived: restore it before adding transactions to it."
 STATUSES = ("uncleared", "cleared", "reconciled")
-# An account's kept totals stay far inside SQLite's 64-bit integers.
-MAX_TOTAL = 10**18
 MAX_SPLITS = 100
 REFUSED = "The transaction cannot be saved as given."
 

@@ -15,12 +15,12 @@ import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
+from server.db.kept_sums import apply_to_totals
 from server.domain.books import check_if_match
 from server.domain.currencies import minor_digits
 from server.domain.labels import payee_id_for, tag_ids_for
 from server.domain.rules import Subject, rule_set
 from server.domain.transaction_rules import (
-    MAX_TOTAL,
     Resolved,
     Split,
     TransactionInput,
@@ -130,29 +130,6 @@ def get_transaction(conn: sqlite3.Connection, book_id: int, transaction_id: int)
 
 
 # --- keeping totals, months and the search index in step -------------------------------------
-
-
-def apply_to_totals(
-    db: sqlite_utils.Database, account_id: int, day: str, amount: int, status: str, sign: int
-) -> None:
-    """Add (sign 1) or take away (sign -1) one transaction's amount from the kept totals."""
-    delta = sign * amount
-    cleared = delta if status in ("cleared", "reconciled") else 0
-    reconciled = delta if status == "reconciled" else 0
-    total = db.execute(
-        "UPDATE accounts SET total = total + ?, cleared_total = cleared_total + ?, "
-        "reconciled_total = reconciled_total + ? WHERE id = ? RETURNING total",
-        [delta, cleared, reconciled, account_id],
-    ).fetchone()[0]
-    if abs(total) > MAX_TOTAL:  # past 2**63 SQLite would turn the sum into a float
-        raise ValidationFailed.on(
-            "amount", "This would take the account's balance beyond what Tallybook can hold."
-        )
-    db.execute(
-        "INSERT INTO account_months (account_id, month, total) VALUES (?, ?, ?) "
-        "ON CONFLICT (account_id, month) DO UPDATE SET total = total + excluded.total",
-        [account_id, day[:7], delta],
-    )
 
 
 def _unapply(db: sqlite_utils.Database, transaction_id: int) -> None:

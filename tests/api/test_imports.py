@@ -13,7 +13,7 @@ from server.bankfiles.csv_file import Layout
 from server.bankfiles.files import BankFile
 from server.bankfiles.rows import Row
 from server.clock import utcnow
-from server.db.migrations import search_key
+from server.db.kept_sums import search_key
 from server.domain.accounts import create_account, get_account
 from server.domain.books import list_books
 from server.domain.imports import ImportInput, list_imports, plan_import, run_import, undo_import

@@ -3,7 +3,7 @@ the bulk ones that keep them in one statement (imports, undo, loading a book fil
 
 from __future__ import annotations
 
-from server.domain import kept_sums
+from server.db import kept_sums
 from tests.api.conftest import BOOKS, post
 from tests.api.test_book_file import export
 from tests.api.test_imports import file_body
@@ -15,10 +15,24 @@ def agree(database) -> None:
         assert conn.execute("SELECT count(*) FROM category_months").fetchone()[0] > 0
 
 
+def schema(database) -> list[tuple]:
+    with database.read() as conn:
+        rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")
+        return [tuple(r) for r in rows]
+
+
+def test_the_triggers_bulk_writes_set_aside_are_made_again_as_the_migrations_made_them(database):
+    with database.read() as conn:
+        made = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    assert {name: made.get(name) for name in kept_sums.KEPT_TRIGGERS} == kept_sums.KEPT_TRIGGERS
+    assert {*kept_sums.AS_ADDED, *kept_sums.AS_DELETED} == set(kept_sums.KEPT_TRIGGERS)
+
+
 def test_category_sums_follow_imports_undo_rules_category_moves_and_book_files(
     alex, rich_book, database
 ):
     agree(database)
+    before = schema(database)
     base = f"{BOOKS}/{rich_book}"
     accounts = {a["name"]: a["id"] for a in alex.get(base + "/accounts").json["items"]}
     categories = alex.get(base + "/categories").json["items"]
@@ -69,3 +83,5 @@ def test_category_sums_follow_imports_undo_rules_category_moves_and_book_files(
     with database.write() as db:  # a whole book going, as its owner's account is deleted
         db.execute("DELETE FROM books WHERE id = ?", [copy])
     agree(database)
+    # The triggers the bulk writes set aside are all back, as they were.
+    assert schema(database) == before

@@ -22,9 +22,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from server.auth.users import create_user
 from server.clock import utcnow
-from server.db import Database
+from server.db import Database, kept_sums
 from server.db.migrations import apply_migrations
-from server.domain import kept_sums
 from server.domain.accounts import create_account, list_accounts
 from server.domain.books import create_personal_book, list_books
 from server.domain.categories import list_categories

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from server import create_app
+from server.db import kept_sums
 from server.db.backups import list_backups
 from server.db.migrations import MIGRATIONS, schema_version
-from server.domain import kept_sums
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "schemas"
 PASSWORD = "a long passphrase 2026"
