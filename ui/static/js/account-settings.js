@@ -17,7 +17,10 @@ export function accountSettings(book, accountId, onSaved) {
     form.reset();
     form.elements.namedItem("name").value = account.name;
     form.elements.namedItem("type").value = account.type;
-    form.elements.namedItem("opening_balance").value = formatMoneyInput(account.opening_balance, account.currency);
+    form.elements.namedItem("opening_balance").value = formatMoneyInput(
+      account.opening_balance,
+      account.currency,
+    );
     form.elements.namedItem("opening_date").value = account.opening_date;
     form.elements.namedItem("archived").checked = account.archived;
     clearErrors(form);
@@ -34,7 +37,9 @@ export function accountSettings(book, accountId, onSaved) {
     };
     const body = Object.fromEntries(
       Object.entries(wanted).filter(([name, value]) =>
-        name === "opening_balance" ? value !== parseMoneyInput(formatMoneyInput(account.opening_balance, account.currency)) : value !== account[name],
+        name === "opening_balance"
+          ? value !== parseMoneyInput(formatMoneyInput(account.opening_balance, account.currency))
+          : value !== account[name],
       ),
     );
     if (Object.keys(body).length) {

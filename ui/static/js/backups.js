@@ -28,7 +28,11 @@ export async function backupsSection(card) {
   function row(backup) {
     const tr = document.createElement("tr");
     tr.dataset.backup = backup.name;
-    const cells = [when.format(new Date(backup.created_at)), REASONS[backup.reason] ?? backup.reason, sizes.format(backup.size / 1e6)];
+    const cells = [
+      when.format(new Date(backup.created_at)),
+      REASONS[backup.reason] ?? backup.reason,
+      sizes.format(backup.size / 1e6),
+    ];
     for (const [index, text] of cells.entries()) {
       const td = document.createElement("td");
       td.textContent = text;

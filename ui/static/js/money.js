@@ -36,7 +36,9 @@ export function formatMoney(amount, currency) {
 /** An amount as a person edits it: the locale's decimal mark, no symbol and no grouping. */
 export function formatMoneyInput(amount, currency) {
   if (amount === null || amount === undefined || amount === "") return "";
-  return format(currency, decimalsOf(amount), { style: "decimal", useGrouping: false }).format(String(amount));
+  return format(currency, decimalsOf(amount), { style: "decimal", useGrouping: false }).format(
+    String(amount),
+  );
 }
 
 let marks = null;

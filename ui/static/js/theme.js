@@ -5,7 +5,11 @@
   var KEY = "tallybook-theme";
   function preferred() {
     var saved = null;
-    try { saved = localStorage.getItem(KEY); } catch (e) { /* storage may be disabled */ }
+    try {
+      saved = localStorage.getItem(KEY);
+    } catch (e) {
+      /* storage may be disabled */
+    }
     if (saved === "light" || saved === "dark") return saved;
     return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
   }
@@ -21,7 +25,11 @@
     document.querySelectorAll("[data-theme-toggle]").forEach(function (button) {
       button.addEventListener("click", function () {
         var next = document.documentElement.getAttribute("data-bs-theme") === "dark" ? "light" : "dark";
-        try { localStorage.setItem(KEY, next); } catch (e) { /* keep it for this page only */ }
+        try {
+          localStorage.setItem(KEY, next);
+        } catch (e) {
+          /* keep it for this page only */
+        }
         apply(next);
       });
     });

@@ -11,7 +11,14 @@ export const DISSOLVE =
 
 /** Tags as typed ("food, trip") as the API's list. */
 export function parseTags(text) {
-  return [...new Set(text.split(",").map((t) => t.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 export class TransactionDialog {
@@ -31,9 +38,9 @@ export class TransactionDialog {
 
     suggestPayees(this.field("payee"), book);
     this.field("payee").addEventListener("change", () => this.fillCategoryFromPayee());
-    this.form.querySelectorAll('[name="kind"]').forEach((radio) =>
-      radio.addEventListener("change", () => this.showKind(radio.value)),
-    );
+    this.form
+      .querySelectorAll('[name="kind"]')
+      .forEach((radio) => radio.addEventListener("change", () => this.showKind(radio.value)));
     this.field("account_id").addEventListener("change", () => this.accountChanged());
     this.field("transfer_account_id").addEventListener("change", () => this.showTransferAmount());
     this.field("amount").addEventListener("input", () => this.showSplitLeft());
@@ -82,11 +89,15 @@ export class TransactionDialog {
     this.idempotencyKey = txn ? null : newIdempotencyKey();
     clearErrors(this.form);
     this.form.reset();
-    this.element.querySelector("#transaction-dialog-title").textContent = txn ? "Change the transaction" : "New transaction";
+    this.element.querySelector("#transaction-dialog-title").textContent = txn
+      ? "Change the transaction"
+      : "New transaction";
     this.form.querySelector("[data-delete]").classList.toggle("d-none", !txn);
     this.fillAccounts(this.field("account_id"), null, txn?.account_id);
     const data = { ...(txn ?? {}), ...values };
-    this.field("account_id").value = String(data.account_id ?? this.picker.accounts.keys().next().value ?? "");
+    this.field("account_id").value = String(
+      data.account_id ?? this.picker.accounts.keys().next().value ?? "",
+    );
     this.field("date").value = data.date ?? today();
     this.field("amount").value = data.amount ? formatMoneyInput(data.amount, this.currency()) : "";
     this.field("payee").value = data.payee ?? "";
@@ -198,7 +209,8 @@ export class TransactionDialog {
       return;
     }
     const left = total - assigned;
-    out.textContent = left === 0n ? "All assigned" : `Left to assign: ${formatMoney(fromMinor(left, digits), currency)}`;
+    out.textContent =
+      left === 0n ? "All assigned" : `Left to assign: ${formatMoney(fromMinor(left, digits), currency)}`;
     out.className = `small ${left === 0n ? "text-success" : "text-danger"}`;
   }
 
@@ -232,7 +244,9 @@ export class TransactionDialog {
     const kind = this.kind();
     if (kind === "category") {
       try {
-        body.category_id = this.picker.resolve(this.field("category").value, { transfers: false }).category_id;
+        body.category_id = this.picker.resolve(this.field("category").value, {
+          transfers: false,
+        }).category_id;
       } catch (err) {
         showError(this.form, "category_id", err.message);
         valid = false;

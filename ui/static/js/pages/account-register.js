@@ -54,7 +54,10 @@ function renderRow(txn) {
     const toggle = document.createElement("button");
     toggle.type = "button";
     toggle.className = "btn btn-link p-0 border-0";
-    toggle.setAttribute("aria-label", `${status.title}: press to ${txn.status === "cleared" ? "unclear" : "clear"}`);
+    toggle.setAttribute(
+      "aria-label",
+      `${status.title}: press to ${txn.status === "cleared" ? "unclear" : "clear"}`,
+    );
     toggle.append(status);
     field("status").replaceChildren(toggle);
   } else {
@@ -134,7 +137,9 @@ class RowEditor {
     this.error = null;
     const fragment = document.getElementById("register-editor").content.cloneNode(true);
     this.rows = [...fragment.children];
-    this.original = txn ? this.valuesOf(txn) : { date, payee: "", category: "", memo: "", out: "", in: "", status: "uncleared" };
+    this.original = txn
+      ? this.valuesOf(txn)
+      : { date, payee: "", category: "", memo: "", out: "", in: "", status: "uncleared" };
     for (const [name, value] of Object.entries(this.original)) this.input(name, fragment).value = value;
     if (txn?.splits.length) {
       this.input("category", fragment).disabled = true;
@@ -216,7 +221,12 @@ class RowEditor {
   /** The API body for what was typed (only what changed, for an edit), or null if invalid. */
   body() {
     const values = this.values();
-    const body = { date: values.date, payee: values.payee.trim() || null, memo: values.memo, status: values.status };
+    const body = {
+      date: values.date,
+      payee: values.payee.trim() || null,
+      memo: values.memo,
+      status: values.status,
+    };
     const out = parseMoneyInput(values.out);
     const inflow = parseMoneyInput(values.in);
     body.amount = inflow || (out ? negate(out) : "");
@@ -295,12 +305,22 @@ class RowEditor {
 
   openDialog() {
     const values = this.values();
-    const preset = { account_id: accountId, date: values.date, payee: values.payee, memo: values.memo, status: values.status };
+    const preset = {
+      account_id: accountId,
+      date: values.date,
+      payee: values.payee,
+      memo: values.memo,
+      status: values.status,
+    };
     const out = parseMoneyInput(values.out);
     preset.amount = parseMoneyInput(values.in) || (out ? negate(out) : "");
     if (!this.txn?.splits.length) {
       try {
-        Object.assign(preset, { category_id: null, transfer_account_id: null }, picker.resolve(values.category));
+        Object.assign(
+          preset,
+          { category_id: null, transfer_account_id: null },
+          picker.resolve(values.category),
+        );
       } catch {
         // The dialog shows the category as it was.
       }
@@ -327,9 +347,14 @@ function startEditing(txn) {
 async function toggleCleared(txn) {
   if (txn.status === "reconciled" || loading) return;
   try {
-    await api("PATCH", book.path(`/transactions/${txn.id}`), { status: txn.status === "cleared" ? "uncleared" : "cleared" }, {
-      headers: { "If-Match": txn.etag },
-    });
+    await api(
+      "PATCH",
+      book.path(`/transactions/${txn.id}`),
+      { status: txn.status === "cleared" ? "uncleared" : "cleared" },
+      {
+        headers: { "If-Match": txn.etag },
+      },
+    );
     await reload();
   } catch (err) {
     showPageError(root, err);
@@ -351,11 +376,13 @@ rows.addEventListener("keydown", (event) => {
   }
 });
 root.querySelector("[data-add-row]").addEventListener("click", () => startEditing(null));
-root.querySelector("[data-open-dialog]").addEventListener("click", () => dialog.open(null, { account_id: accountId }));
+root
+  .querySelector("[data-open-dialog]")
+  .addEventListener("click", () => dialog.open(null, { account_id: accountId }));
 const openAccountSettings = accountSettings(book, accountId, () => reload());
-root.querySelector("[data-account-settings]").addEventListener("click", () =>
-  openAccountSettings().catch((err) => showPageError(root, err)),
-);
+root
+  .querySelector("[data-account-settings]")
+  .addEventListener("click", () => openAccountSettings().catch((err) => showPageError(root, err)));
 
 async function start() {
   const [accounts, categories] = await Promise.all([loadAccounts(book), loadCategories(book)]);

@@ -31,7 +31,10 @@ function accountRow(account) {
   if (account.currency !== book.currency) {
     row.querySelector('[data-field="currency"]').textContent = account.currency;
   }
-  row.querySelector('[data-field="cleared"]').textContent = formatMoney(account.cleared_balance, account.currency);
+  row.querySelector('[data-field="cleared"]').textContent = formatMoney(
+    account.cleared_balance,
+    account.currency,
+  );
   const balance = row.querySelector('[data-field="balance"]');
   balance.textContent = formatMoney(account.balance, account.currency);
   balance.className += ` ${balanceClass(account.balance)}`;

@@ -75,7 +75,9 @@ function lineRow(line) {
   row.querySelector("[data-activity]").textContent = money(line.activity);
   const available = row.querySelector("[data-available]");
   available.textContent = money(line.available);
-  available.classList.add(line.overspent ? "text-bg-danger" : Number(line.available) > 0 ? "text-bg-success" : "text-bg-secondary");
+  available.classList.add(
+    line.overspent ? "text-bg-danger" : Number(line.available) > 0 ? "text-bg-success" : "text-bg-secondary",
+  );
   if (line.overspent) {
     available.title = "Overspent";
     row.classList.add("table-danger");
@@ -94,8 +96,12 @@ function render() {
   left.textContent = money(shown.available_to_budget);
   left.classList.toggle("text-danger", Number(shown.available_to_budget) < 0);
   const notes = [`Income this month: ${money(shown.income)}.`];
-  if (Number(shown.uncategorized)) notes.push(`${money(shown.uncategorized)} spent without a category is not in the budget.`);
-  if (shown.other_currencies.length) notes.push(`Accounts in ${shown.other_currencies.join(", ")} are not in the budget (it is in ${shown.currency}).`);
+  if (Number(shown.uncategorized))
+    notes.push(`${money(shown.uncategorized)} spent without a category is not in the budget.`);
+  if (shown.other_currencies.length)
+    notes.push(
+      `Accounts in ${shown.other_currencies.join(", ")} are not in the budget (it is in ${shown.currency}).`,
+    );
   document.getElementById("budget-notes").textContent = notes.join(" ");
   body.replaceChildren(...shown.groups.flatMap((group) => [groupRow(group), ...group.lines.map(lineRow)]));
   document.getElementById("total-budgeted").textContent = money(shown.budgeted);
@@ -121,7 +127,10 @@ async function saveAmount(line, input) {
   const amount = parseMoneyInput(input.value) || "0";
   try {
     shown = await api("PUT", book.path(`/budgets/${month}/categories/${line.category_id}`), { amount });
-    const focused = document.activeElement?.dataset?.budgeted !== undefined ? document.activeElement.closest("tr")?.dataset.categoryId : null;
+    const focused =
+      document.activeElement?.dataset?.budgeted !== undefined
+        ? document.activeElement.closest("tr")?.dataset.categoryId
+        : null;
     render();
     // Typing on down the column (Tab) keeps its place after the month is drawn again.
     if (focused) body.querySelector(`tr[data-category-id="${focused}"] [data-budgeted]`)?.focus();

@@ -71,9 +71,9 @@ function categoryItem(category) {
         if (err.status !== 409) throw err;
         // In use: offer to move what uses it to another category, or to archive it.
         const targets = categories.filter((c) => c.id !== category.id && !c.archived);
-        reassign.elements.namedItem("reassign_to").replaceChildren(
-          ...targets.map((c) => new Option(`${c.group}: ${c.name}`, c.id)),
-        );
+        reassign.elements
+          .namedItem("reassign_to")
+          .replaceChildren(...targets.map((c) => new Option(`${c.group}: ${c.name}`, c.id)));
         reassign.classList.replace("d-none", "d-flex");
       }
     },

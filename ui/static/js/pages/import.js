@@ -53,7 +53,8 @@ let upload = null; // {account_id, file_name, content, date_format?, columns?} o
 function base64(buffer) {
   const bytes = new Uint8Array(buffer);
   let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return window.btoa(text);
 }
 
@@ -123,7 +124,10 @@ function showColumns(layout) {
       select.className = "form-select form-select-sm";
       select.id = `column-${role}`;
       select.dataset.role = role;
-      select.append(new Option("—", ""), ...layout.headers.map((header, index) => new Option(header || `column ${index + 1}`, index)));
+      select.append(
+        new Option("—", ""),
+        ...layout.headers.map((header, index) => new Option(header || `column ${index + 1}`, index)),
+      );
       select.value = role in layout.columns ? String(layout.columns[role]) : "";
       select.addEventListener("change", () => {
         const chosen = {};
@@ -161,7 +165,14 @@ function showRows(result) {
       const tr = document.createElement("tr");
       tr.dataset.line = row.line;
       const payee = row.rule_payee ? `${row.payee} → ${row.rule_payee}` : row.payee;
-      const cells = [String(row.line), formatDate(row.date), payee, row.memo, ruleOutcome(row), formatMoney(row.amount, currency)];
+      const cells = [
+        String(row.line),
+        formatDate(row.date),
+        payee,
+        row.memo,
+        ruleOutcome(row),
+        formatMoney(row.amount, currency),
+      ];
       cells.forEach((text, index) => {
         const td = document.createElement("td");
         td.textContent = text;
@@ -201,7 +212,8 @@ function showRows(result) {
         .join("; ")}`
     : "";
   problems.classList.toggle("d-none", !result.problems.length);
-  preview.querySelector("[data-confirm]").disabled = waiting || result.problems.length > 0 || !result.rows.length;
+  preview.querySelector("[data-confirm]").disabled =
+    waiting || result.problems.length > 0 || !result.rows.length;
 }
 
 async function run(request) {
@@ -225,7 +237,11 @@ form.addEventListener("submit", async (event) => {
   }
   try {
     const content = base64(await file.arrayBuffer());
-    await run({ account_id: Number(form.elements.namedItem("account_id").value), file_name: file.name, content });
+    await run({
+      account_id: Number(form.elements.namedItem("account_id").value),
+      file_name: file.name,
+      content,
+    });
   } catch (err) {
     preview.classList.add("d-none");
     showProblem(form, err);
@@ -239,9 +255,14 @@ preview.querySelector("[data-confirm]").addEventListener("click", async (event) 
   const keep = [...preview.querySelectorAll("[data-keep]:checked")].map((box) => Number(box.dataset.keep));
   try {
     // The file is checked at once; the rows then go in in the background, as a job to follow.
-    const job = await api("POST", book.path("/imports"), { ...upload, keep_duplicates: keep }, {
-      headers: { Prefer: "respond-async" },
-    });
+    const job = await api(
+      "POST",
+      book.path("/imports"),
+      { ...upload, keep_duplicates: keep },
+      {
+        headers: { Prefer: "respond-async" },
+      },
+    );
     const made = await follow(job);
     const done = preview.querySelector("[data-done]");
     done.textContent = `Imported ${made.added}, skipped ${made.skipped}.`;
@@ -278,7 +299,13 @@ async function loadHistory() {
     ...items.map((item) => {
       const tr = document.createElement("tr");
       tr.dataset.importId = item.id;
-      const cells = [when.format(new Date(item.created_at)), item.file_name, accountOf(item.account_id)?.name ?? "", String(item.added), String(item.skipped)];
+      const cells = [
+        when.format(new Date(item.created_at)),
+        item.file_name,
+        accountOf(item.account_id)?.name ?? "",
+        String(item.added),
+        String(item.skipped),
+      ];
       cells.forEach((text, index) => {
         const td = document.createElement("td");
         td.textContent = text;

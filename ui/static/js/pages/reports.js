@@ -199,7 +199,7 @@ function describe(state, data) {
     data.start === data.end ? monthName(data.start) : `${monthName(data.start)} – ${monthName(data.end)}`,
   ];
   const { account_id: account, category_id: category, tag_id: tag } = state.filters;
-  parts.push(account ? choices.accounts.get(account)?.name ?? `account ${account}` : "all accounts");
+  parts.push(account ? (choices.accounts.get(account)?.name ?? `account ${account}`) : "all accounts");
   if (state.report !== "net-worth") {
     if (category === "0") parts.push("uncategorized");
     else if (category) {
@@ -216,12 +216,12 @@ form.addEventListener("submit", (event) => {
   go({ report: stateFromAddress().report, filters: formFilters() });
 });
 // Choices and months apply at once.
-form.querySelectorAll("select, input").forEach((input) =>
-  input.addEventListener("change", () => form.requestSubmit()),
-);
-form.querySelector("[data-clear-filters]").addEventListener("click", () =>
-  go({ report: stateFromAddress().report, filters: {} }),
-);
+form
+  .querySelectorAll("select, input")
+  .forEach((input) => input.addEventListener("change", () => form.requestSubmit()));
+form
+  .querySelector("[data-clear-filters]")
+  .addEventListener("click", () => go({ report: stateFromAddress().report, filters: {} }));
 
 document.getElementById("report-tabs").addEventListener("click", (event) => {
   const tab = event.target.closest("[data-report]");
@@ -405,8 +405,7 @@ function spendingPart(part, state, section, colors) {
   section.querySelector("[data-part-totals]").textContent = `Spent: ${formatMoney(part.total, currency)}`;
   const table = section.querySelector("[data-table]");
   table.tHead.replaceChildren(headRow(["Category", "Amount", "Share"]));
-  const share = (amount) =>
-    Number(part.total) ? percent.format(Number(amount) / Number(part.total)) : "–";
+  const share = (amount) => (Number(part.total) ? percent.format(Number(amount) / Number(part.total)) : "–");
   const rows = [];
   for (const group of part.groups) {
     const head = document.createElement("tr");

@@ -12,8 +12,8 @@ import {
   showPageError,
 } from "../ledger.js";
 import { formatMoney, parseMoneyInput } from "../money.js";
-import { formatDate } from "../transaction-rows.js";
 import { parseTags } from "../transaction-dialog.js";
+import { formatDate } from "../transaction-rows.js";
 
 const root = document.getElementById("rules-page");
 const book = bookOf(root);
@@ -116,9 +116,7 @@ function fillChoices() {
   );
   field("set_category_id").replaceChildren(
     new Option("leave as it is", ""),
-    ...[...categories.values()]
-      .filter((c) => !c.archived)
-      .map((c) => new Option(categoryLabel(c), c.id)),
+    ...[...categories.values()].filter((c) => !c.archived).map((c) => new Option(categoryLabel(c), c.id)),
   );
 }
 
@@ -227,9 +225,9 @@ async function preview() {
   applyButton.disabled = total === 0;
 }
 
-document.getElementById("run-rules").addEventListener("click", () =>
-  preview().catch((err) => showPageError(root, err)),
-);
+document
+  .getElementById("run-rules")
+  .addEventListener("click", () => preview().catch((err) => showPageError(root, err)));
 applyButton.addEventListener("click", async () => {
   applyButton.disabled = true;
   try {

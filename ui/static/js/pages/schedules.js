@@ -13,8 +13,8 @@ import {
   today,
 } from "../ledger.js";
 import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
-import { formatDate } from "../transaction-rows.js";
 import { parseTags } from "../transaction-dialog.js";
+import { formatDate } from "../transaction-rows.js";
 
 const UPCOMING_DAYS = 30;
 const UNITS = {
@@ -177,10 +177,7 @@ async function refresh() {
 /** Fill the account and category choices: the open ones, and those the schedule uses. */
 function fillChoices(schedule) {
   const usable = [...accounts.values()].filter(
-    (a) =>
-      !a.archived ||
-      a.id === schedule?.account_id ||
-      a.id === schedule?.transfer_account_id,
+    (a) => !a.archived || a.id === schedule?.account_id || a.id === schedule?.transfer_account_id,
   );
   field("account_id").replaceChildren(...usable.map((a) => new Option(a.name, a.id)));
   field("transfer_account_id").replaceChildren(

@@ -104,9 +104,7 @@ async function loadTokens() {
 const tokenForm = document.getElementById("token-form");
 bindForm(tokenForm, async ({ name, scope, expires_in_days }) => {
   const days = Number.parseInt(expires_in_days, 10);
-  const expires_at = Number.isNaN(days)
-    ? null
-    : new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
+  const expires_at = Number.isNaN(days) ? null : new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
   const created = await api("POST", "/tokens", { name, scope, expires_at });
   tokenForm.reset();
   document.getElementById("new-token-value").value = created.token;

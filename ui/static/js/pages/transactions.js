@@ -12,11 +12,22 @@ import {
 } from "../ledger.js";
 import { formatMoney, parseMoneyInput } from "../money.js";
 import { CategoryPicker, suggestPayees } from "../pickers.js";
-import { TransactionDialog, parseTags } from "../transaction-dialog.js";
+import { parseTags, TransactionDialog } from "../transaction-dialog.js";
 import { formatDate, statusCell } from "../transaction-rows.js";
 
 const PAGE = 100;
-const FILTERS = ["q", "account_id", "category", "payee", "tag", "status", "date_from", "date_to", "amount_min", "amount_max"];
+const FILTERS = [
+  "q",
+  "account_id",
+  "category",
+  "payee",
+  "tag",
+  "status",
+  "date_from",
+  "date_to",
+  "amount_min",
+  "amount_max",
+];
 const root = document.getElementById("transactions-page");
 const book = bookOf(root);
 const rows = root.querySelector("[data-rows]");
@@ -38,7 +49,9 @@ const selected = new Set();
 /** The filters in the page's address, as the form's field names. */
 function filtersFromAddress() {
   const params = new URLSearchParams(window.location.search);
-  return Object.fromEntries(FILTERS.filter((name) => params.get(name)).map((name) => [name, params.get(name)]));
+  return Object.fromEntries(
+    FILTERS.filter((name) => params.get(name)).map((name) => [name, params.get(name)]),
+  );
 }
 
 function showFilters(filters) {
@@ -62,7 +75,9 @@ function apiQuery(filters) {
 }
 
 function currentFilters() {
-  return Object.fromEntries(Object.entries(formValues(filterForm)).filter(([name, value]) => FILTERS.includes(name) && value.trim()));
+  return Object.fromEntries(
+    Object.entries(formValues(filterForm)).filter(([name, value]) => FILTERS.includes(name) && value.trim()),
+  );
 }
 
 // ---- the list -------------------------------------------------------------------------------
@@ -102,7 +117,8 @@ async function fetchPage(after = null) {
 async function load() {
   const mine = ++generation;
   const query = apiQuery(filtersFromAddress()).toString();
-  root.querySelector("[data-export]").href = `/api/v1${book.path("/transactions.csv")}${query ? `?${query}` : ""}`;
+  root.querySelector("[data-export]").href =
+    `/api/v1${book.path("/transactions.csv")}${query ? `?${query}` : ""}`;
   rows.setAttribute("aria-busy", "true");
   const page = await fetchPage();
   if (mine !== generation) return; // a later filter asked again: its answer wins
@@ -152,9 +168,9 @@ filterForm.addEventListener("submit", (event) => {
   reload();
 });
 // Choices apply at once; typed filters apply on Enter (the form's submit).
-filterForm.querySelectorAll("select, input[type=date]").forEach((input) =>
-  input.addEventListener("change", () => filterForm.requestSubmit()),
-);
+filterForm
+  .querySelectorAll("select, input[type=date]")
+  .forEach((input) => input.addEventListener("change", () => filterForm.requestSubmit()));
 root.querySelector("[data-clear-filters]").addEventListener("click", () => {
   showFilters({});
   filterForm.requestSubmit();
@@ -267,7 +283,9 @@ root.querySelector("[data-new-transaction]").addEventListener("click", () => {
 
 function fillChoices(accounts, categories) {
   const accountSelect = filterForm.elements.namedItem("account_id");
-  accountSelect.append(...accounts.map((a) => new Option(a.archived ? `${a.name} (archived)` : a.name, a.id)));
+  accountSelect.append(
+    ...accounts.map((a) => new Option(a.archived ? `${a.name} (archived)` : a.name, a.id)),
+  );
   const groups = new Map();
   for (const category of categories) {
     if (!groups.has(category.group)) groups.set(category.group, []);
@@ -277,7 +295,11 @@ function fillChoices(accounts, categories) {
     for (const [group, members] of groups) {
       const optgroup = document.createElement("optgroup");
       optgroup.label = group;
-      optgroup.append(...members.filter((c) => !c.archived || select.name === "category").map((c) => new Option(c.name, c.id)));
+      optgroup.append(
+        ...members
+          .filter((c) => !c.archived || select.name === "category")
+          .map((c) => new Option(c.name, c.id)),
+      );
       if (optgroup.children.length) select.append(optgroup);
     }
   }
