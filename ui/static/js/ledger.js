@@ -30,7 +30,7 @@ export function bookOf(root) {
 /** Hide the controls marked `data-writer` from viewers, who may only read. */
 export function hideWritersControls(root, book) {
   if (book.canWrite) return;
-  root.querySelectorAll("[data-writer]").forEach((el) => el.classList.add("d-none"));
+  for (const el of root.querySelectorAll("[data-writer]")) el.classList.add("d-none");
 }
 
 export function loadAccounts(book, { includeArchived = true } = {}) {

@@ -38,9 +38,9 @@ export class TransactionDialog {
 
     suggestPayees(this.field("payee"), book);
     this.field("payee").addEventListener("change", () => this.fillCategoryFromPayee());
-    this.form
-      .querySelectorAll('[name="kind"]')
-      .forEach((radio) => radio.addEventListener("change", () => this.showKind(radio.value)));
+    for (const radio of this.form.querySelectorAll('[name="kind"]')) {
+      radio.addEventListener("change", () => this.showKind(radio.value));
+    }
     this.field("account_id").addEventListener("change", () => this.accountChanged());
     this.field("transfer_account_id").addEventListener("change", () => this.showTransferAmount());
     this.field("amount").addEventListener("input", () => this.showSplitLeft());

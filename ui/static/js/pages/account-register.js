@@ -266,7 +266,7 @@ class RowEditor {
     if (this.txn?.transfer_id && body.transfer_account_id === null && !window.confirm(DISSOLVE)) return;
     this.saving = true;
     const buttons = this.rows[0].querySelectorAll("button");
-    buttons.forEach((b) => (b.disabled = true));
+    for (const b of buttons) b.disabled = true;
     try {
       if (this.txn) {
         await api("PATCH", book.path(`/transactions/${this.txn.id}`), body, {
@@ -284,7 +284,7 @@ class RowEditor {
     } catch (err) {
       this.error = err;
       showProblem(rows, err);
-      buttons.forEach((b) => (b.disabled = false));
+      for (const b of buttons) b.disabled = false;
     } finally {
       this.saving = false;
     }

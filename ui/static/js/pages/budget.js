@@ -28,7 +28,7 @@ function lastDay(month) {
   return `${month}-${String(new Date(Date.UTC(year, number, 0)).getUTCDate()).padStart(2, "0")}`;
 }
 
-let month = shownMonth();
+const month = shownMonth();
 let shown = null; // the month's budget as the API answered it
 
 function money(amount) {
@@ -157,7 +157,7 @@ async function setRollover(line, toggle) {
   }
 }
 
-root.querySelectorAll("[data-copy]").forEach((button) =>
+for (const button of root.querySelectorAll("[data-copy]")) {
   button.addEventListener("click", async () => {
     clearPageError(root);
     try {
@@ -166,7 +166,7 @@ root.querySelectorAll("[data-copy]").forEach((button) =>
     } catch (err) {
       showPageError(root, err);
     }
-  }),
-);
+  });
+}
 
 load();

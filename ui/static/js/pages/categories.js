@@ -109,7 +109,9 @@ function groupCard(group) {
     await refresh();
     document.querySelector(`[data-group-id="${group.id}"] [data-new-category] [name="name"]`)?.focus();
   });
-  if (!book.canWrite) section.querySelectorAll("[data-writer]").forEach((el) => el.remove());
+  if (!book.canWrite) {
+    for (const el of section.querySelectorAll("[data-writer]")) el.remove();
+  }
   return card;
 }
 

@@ -216,9 +216,9 @@ form.addEventListener("submit", (event) => {
   go({ report: stateFromAddress().report, filters: formFilters() });
 });
 // Choices and months apply at once.
-form
-  .querySelectorAll("select, input")
-  .forEach((input) => input.addEventListener("change", () => form.requestSubmit()));
+for (const input of form.querySelectorAll("select, input")) {
+  input.addEventListener("change", () => form.requestSubmit());
+}
 form
   .querySelector("[data-clear-filters]")
   .addEventListener("click", () => go({ report: stateFromAddress().report, filters: {} }));
@@ -285,9 +285,9 @@ function moneyCell(amount, currency, figure, { signed = false, tag = "td" } = {}
 
 function headRow(names) {
   const row = document.createElement("tr");
-  names.forEach((name, index) =>
-    row.append(cell("th", name, { scope: "col", className: index ? "text-end" : "" })),
-  );
+  for (const [index, name] of names.entries()) {
+    row.append(cell("th", name, { scope: "col", className: index ? "text-end" : "" }));
+  }
   return row;
 }
 
@@ -535,7 +535,7 @@ function incomeExpensePart(part, state, section, colors) {
   };
 }
 
-function netWorthPart(part, state, section, colors) {
+function netWorthPart(part, _state, section, colors) {
   const { currency } = part;
   const last = part.months.at(-1);
   section.querySelector("[data-part-totals]").textContent = last
@@ -658,7 +658,7 @@ function cashFlowPart(part, state, section, colors) {
 // ---- the page -----------------------------------------------------------------------------
 
 function destroyCharts() {
-  charts.forEach((chart) => chart.destroy());
+  for (const chart of charts) chart.destroy();
   charts = [];
 }
 

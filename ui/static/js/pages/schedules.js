@@ -90,7 +90,9 @@ function describeDetail(schedule) {
 }
 
 function onActions(row, actions) {
-  if (!book.canWrite) row.querySelectorAll("[data-writer]").forEach((el) => el.remove());
+  if (!book.canWrite) {
+    for (const el of row.querySelectorAll("[data-writer]")) el.remove();
+  }
   row.addEventListener("click", async (event) => {
     const button = event.target.closest("[data-action]");
     if (!button) return;

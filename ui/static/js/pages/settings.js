@@ -118,7 +118,7 @@ document.getElementById("copy-token").addEventListener("click", async () => {
   input.select();
   try {
     await navigator.clipboard.writeText(input.value);
-  } catch (err) {
+  } catch {
     document.execCommand("copy"); // older embedded browsers without the async clipboard
   }
 });

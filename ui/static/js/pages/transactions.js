@@ -168,9 +168,9 @@ filterForm.addEventListener("submit", (event) => {
   reload();
 });
 // Choices apply at once; typed filters apply on Enter (the form's submit).
-filterForm
-  .querySelectorAll("select, input[type=date]")
-  .forEach((input) => input.addEventListener("change", () => filterForm.requestSubmit()));
+for (const input of filterForm.querySelectorAll("select, input[type=date]")) {
+  input.addEventListener("change", () => filterForm.requestSubmit());
+}
 root.querySelector("[data-clear-filters]").addEventListener("click", () => {
   showFilters({});
   filterForm.requestSubmit();
