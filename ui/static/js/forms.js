@@ -47,6 +47,11 @@ export function showProblem(form, err) {
   if (first) first.focus();
 }
 
+/** Typed text without its surrounding spaces, or null when nothing is left. */
+export function optionalText(text) {
+  return text.trim() || null;
+}
+
 /** The form's fields as an object of strings. */
 export function formValues(form) {
   return Object.fromEntries(new FormData(form).entries());

@@ -1,25 +1,15 @@
 // The dialog for a whole transaction: account, date, amount, payee, status, tags and memo, and
 // where the money goes: one category, several (a split), or another account (a transfer).
 import { api, newIdempotencyKey } from "./api.js";
+import { today } from "./dates.js";
+import { fieldsOf } from "./dom.js";
 import { clearErrors, showError, showProblem } from "./forms.js";
-import { today } from "./ledger.js";
+import { parseTags } from "./ledger.js";
 import { decimalsOf, formatMoney, formatMoneyInput, fromMinor, parseMoneyInput, toMinor } from "./money.js";
 import { lastCategoryOf, suggestPayees } from "./pickers.js";
 
 export const DISSOLVE =
   "This is a transfer: making it an ordinary transaction deletes its other side. Go on?";
-
-/** Tags as typed ("food, trip") as the API's list. */
-export function parseTags(text) {
-  return [
-    ...new Set(
-      text
-        .split(",")
-        .map((t) => t.trim())
-        .filter(Boolean),
-    ),
-  ];
-}
 
 export class TransactionDialog {
   /**
@@ -33,6 +23,7 @@ export class TransactionDialog {
     this.form = document.getElementById("transaction-form");
     this.modal = window.bootstrap.Modal.getOrCreateInstance(this.element);
     this.splits = this.form.querySelector("[data-splits]");
+    this.field = fieldsOf(this.form);
     this.txn = null;
     this.idempotencyKey = null;
 
@@ -62,10 +53,6 @@ export class TransactionDialog {
       this.save();
     });
     this.element.addEventListener("shown.bs.modal", () => this.field("payee").focus());
-  }
-
-  field(name) {
-    return this.form.elements.namedItem(name);
   }
 
   account(id) {

@@ -2,6 +2,7 @@
 // place (Enter saves, Esc cancels, Tab moves on), and the dialog takes splits and transfers.
 import { accountSettings } from "../account-settings.js";
 import { api, newIdempotencyKey } from "../api.js";
+import { formatDate, today } from "../dates.js";
 import { clearErrors, showError, showProblem } from "../forms.js";
 import {
   bookOf,
@@ -10,12 +11,11 @@ import {
   loadAccounts,
   loadCategories,
   showPageError,
-  today,
 } from "../ledger.js";
-import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
+import { formatMoney, formatMoneyInput, isNegative, parseMoneyInput } from "../money.js";
 import { CategoryPicker, lastCategoryOf, suggestPayees } from "../pickers.js";
 import { DISSOLVE, TransactionDialog } from "../transaction-dialog.js";
-import { formatDate, statusCell } from "../transaction-rows.js";
+import { statusCell } from "../transaction-rows.js";
 
 const PAGE = 100;
 const root = document.getElementById("register-page");
@@ -34,7 +34,7 @@ let editor = null; // the open inline editor, if any
 let loading = false; // rows are being fetched again: they are about to be replaced
 
 function negate(amount) {
-  return amount.startsWith("-") ? amount.slice(1) : `-${amount}`;
+  return isNegative(amount) ? amount.slice(1) : `-${amount}`;
 }
 
 function renderRow(txn) {
@@ -46,7 +46,7 @@ function renderRow(txn) {
   field("category").textContent = picker.describe(txn);
   field("memo").textContent = txn.memo;
   field("memo").title = txn.memo;
-  const out = txn.amount.startsWith("-");
+  const out = isNegative(txn.amount);
   field(out ? "out" : "in").textContent = formatMoney(out ? negate(txn.amount) : txn.amount, currency);
   const status = statusCell(txn.status);
   if (book.canWrite && txn.status !== "reconciled") {
@@ -65,7 +65,7 @@ function renderRow(txn) {
   }
   const balance = field("balance");
   balance.textContent = txn.running_balance === null ? "" : formatMoney(txn.running_balance, currency);
-  balance.classList.toggle("text-danger", Boolean(txn.running_balance?.startsWith("-")));
+  balance.classList.toggle("text-danger", isNegative(txn.running_balance));
   if (book.canWrite) {
     row.classList.add("editable");
     row.title = "Click or press Enter to change";
@@ -85,7 +85,7 @@ async function showBalances() {
   for (const el of root.querySelectorAll("[data-balance]")) {
     const amount = account[el.dataset.balance];
     el.textContent = formatMoney(amount, currency);
-    el.classList.toggle("text-danger", amount.startsWith("-"));
+    el.classList.toggle("text-danger", isNegative(amount));
   }
   root.querySelector("[data-account-name]").textContent = account.name;
   root.querySelector("[data-archived-badge]").classList.toggle("d-none", !account.archived);
@@ -158,7 +158,7 @@ class RowEditor {
   }
 
   valuesOf(txn) {
-    const out = txn.amount.startsWith("-");
+    const out = isNegative(txn.amount);
     return {
       date: txn.date,
       payee: txn.payee ?? "",

@@ -1,24 +1,14 @@
 import { api } from "../api.js";
+import { today } from "../dates.js";
 import { bindForm } from "../forms.js";
-import {
-  ACCOUNT_TYPE_NAMES,
-  bookOf,
-  hideWritersControls,
-  loadAccounts,
-  showPageError,
-  today,
-} from "../ledger.js";
-import { formatMoney, formatTotals, parseMoneyInput, totals } from "../money.js";
+import { ACCOUNT_TYPE_NAMES, bookOf, hideWritersControls, loadAccounts, showPageError } from "../ledger.js";
+import { formatMoney, formatTotals, isNegative, parseMoneyInput, totals } from "../money.js";
 
 const root = document.getElementById("accounts-page");
 const book = bookOf(root);
 const groups = document.getElementById("account-groups");
 const showArchived = document.getElementById("show-archived");
 hideWritersControls(root, book);
-
-function balanceClass(amount) {
-  return amount.startsWith("-") ? "text-danger" : "";
-}
 
 function accountRow(account) {
   const row = document.getElementById("account-row").content.cloneNode(true);
@@ -37,7 +27,7 @@ function accountRow(account) {
   );
   const balance = row.querySelector('[data-field="balance"]');
   balance.textContent = formatMoney(account.balance, account.currency);
-  balance.className += ` ${balanceClass(account.balance)}`;
+  balance.className += ` ${isNegative(account.balance) ? "text-danger" : ""}`;
   return row;
 }
 

@@ -1,31 +1,20 @@
 // A book's budget, one month at a time: type an amount into a category and every figure of
 // the month follows; fill the month from the last one (or an average); switch rollover.
 import { api } from "../api.js";
-import { bookOf, clearPageError, hideWritersControls, showPageError, today } from "../ledger.js";
+import { today } from "../dates.js";
+import { bookOf, clearPageError, hideWritersControls, showPageError } from "../ledger.js";
 import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
+import { addMonths, lastDay, monthName } from "../months.js";
 
 const root = document.getElementById("budget-page");
 const book = bookOf(root);
 const body = document.querySelector("#budget tbody");
 hideWritersControls(root, book);
 
-const monthNames = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
-
 /** The month shown: the address's `?month=YYYY-MM`, else this month. */
 function shownMonth() {
   const asked = new URLSearchParams(window.location.search).get("month");
   return /^\d{4}-(0[1-9]|1[0-2])$/.test(asked ?? "") ? asked : today().slice(0, 7);
-}
-
-function addMonths(month, count) {
-  const [year, number] = month.split("-").map(Number);
-  const index = year * 12 + number - 1 + count;
-  return `${String(Math.floor(index / 12)).padStart(4, "0")}-${String((index % 12) + 1).padStart(2, "0")}`;
-}
-
-function lastDay(month) {
-  const [year, number] = month.split("-").map(Number);
-  return `${month}-${String(new Date(Date.UTC(year, number, 0)).getUTCDate()).padStart(2, "0")}`;
 }
 
 const month = shownMonth();
@@ -87,7 +76,7 @@ function lineRow(line) {
 }
 
 function render() {
-  const title = monthNames.format(new Date(`${month}-01T00:00:00Z`));
+  const title = monthName(month);
   document.getElementById("month-title").textContent = title;
   document.title = `Budget ${title} · ${document.title.split(" · ").slice(-2).join(" · ")}`;
   document.getElementById("previous-month").href = `?month=${addMonths(month, -1)}`;

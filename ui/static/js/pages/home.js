@@ -1,10 +1,11 @@
 import { api, fetchAll } from "../api.js";
 import { showDashboard } from "../dashboard.js";
+import { showText } from "../dom.js";
 import { bindForm } from "../forms.js";
+import { ROLE_NAMES } from "../ledger.js";
 
 const list = document.getElementById("books");
 const template = document.getElementById("book-card");
-const ROLE_NAMES = { owner: "Owner", editor: "Editor", viewer: "Viewer" };
 
 function bookCard(book) {
   const card = template.content.cloneNode(true);
@@ -28,9 +29,7 @@ async function loadBooks() {
 }
 
 function showError(message) {
-  const box = document.getElementById("books-error");
-  box.textContent = message;
-  box.classList.toggle("d-none", !message);
+  showText(document.getElementById("books-error"), message);
 }
 
 loadBooks().catch((err) => {

@@ -5,17 +5,21 @@
 // transactions they are made of.
 /* global Chart */
 import { api, fetchAll } from "../api.js";
+import { today } from "../dates.js";
+import { cell, fieldsOf } from "../dom.js";
 import { clearErrors, showProblem } from "../forms.js";
 import {
+  accountOptions,
   bookOf,
   categoryLabel,
+  categoryOptgroups,
   clearPageError,
   loadAccounts,
   loadCategories,
   showPageError,
-  today,
 } from "../ledger.js";
-import { formatMoney, totals } from "../money.js";
+import { compactMoney, formatMoney, isNegative, totals } from "../money.js";
+import { addMonths, lastDay, monthName } from "../months.js";
 
 const FILTERS = ["start", "end", "account_id", "category_id", "tag_id"];
 // Net worth counts every transaction of the accounts: categories and tags do not apply.
@@ -24,6 +28,7 @@ const NOT_FOR_NET_WORTH = ["category_id", "tag_id"];
 const root = document.getElementById("reports-page");
 const book = bookOf(root);
 const form = document.getElementById("report-filters");
+const field = fieldsOf(form);
 const partsBox = document.getElementById("report-parts");
 const csvLink = document.getElementById("report-csv");
 const pageTitle = document.title;
@@ -33,58 +38,14 @@ let charts = [];
 let shown = null; // the report on the page: { state, data }, drawn again when the theme changes
 let generation = 0; // counts the loads: only the latest may fill the page
 
-// ---- months and money ---------------------------------------------------------------------
+// ---- months and shares --------------------------------------------------------------------
 
-const monthShort = new Intl.DateTimeFormat(undefined, { month: "short", year: "numeric", timeZone: "UTC" });
-const monthLong = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
 const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
-
-function monthDate(month) {
-  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1));
-}
-
-/** "2025-03" -> "March 2025" (or "Mar 2025" when `short`), in the user's language. */
-function monthName(month, short = false) {
-  return (short ? monthShort : monthLong).format(monthDate(month));
-}
-
-function addMonths(month, count) {
-  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + count;
-  return `${String(Math.floor(index / 12)).padStart(4, "0")}-${String((index % 12) + 1).padStart(2, "0")}`;
-}
-
-/** The last day of a month, as the API writes dates ("2025-02" -> "2025-02-28"). */
-function lastDay(month) {
-  const day = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
-  return `${month}-${String(day).padStart(2, "0")}`;
-}
 
 /** The months the API shows when none are named: the last twelve, this one included. */
 function defaultMonths() {
   const end = today().slice(0, 7);
   return { start: addMonths(end, -11), end };
-}
-
-const compactFormats = new Map();
-
-/** Axis labels: "€1.2K". */
-function compactMoney(value, currency) {
-  if (!compactFormats.has(currency)) {
-    compactFormats.set(
-      currency,
-      new Intl.NumberFormat(undefined, {
-        style: "currency",
-        currency,
-        notation: "compact",
-        maximumFractionDigits: 1,
-      }),
-    );
-  }
-  return compactFormats.get(currency).format(value);
-}
-
-function isNegative(amount) {
-  return String(amount).startsWith("-");
 }
 
 // ---- the report in the address ------------------------------------------------------------
@@ -130,10 +91,6 @@ function go(state) {
 
 // ---- the filters --------------------------------------------------------------------------
 
-function field(name) {
-  return form.elements.namedItem(name);
-}
-
 /** The filters as the form shows them (disabled ones too: they apply to other reports). */
 function formFilters() {
   const filters = {};
@@ -176,20 +133,8 @@ function fillChoices(accounts, categories, tags) {
   choices.accounts = new Map(accounts.map((a) => [String(a.id), a]));
   choices.categories = new Map(categories.map((c) => [String(c.id), c]));
   choices.tags = new Map(tags.map((t) => [String(t.id), t]));
-  field("account_id").append(
-    ...accounts.map((a) => new Option(a.archived ? `${a.name} (archived)` : a.name, a.id)),
-  );
-  const groups = new Map();
-  for (const category of categories) {
-    if (!groups.has(category.group)) groups.set(category.group, []);
-    groups.get(category.group).push(category);
-  }
-  for (const [group, members] of groups) {
-    const optgroup = document.createElement("optgroup");
-    optgroup.label = group;
-    optgroup.append(...members.map((c) => new Option(c.name, c.id)));
-    field("category_id").append(optgroup);
-  }
+  field("account_id").append(...accountOptions(accounts));
+  field("category_id").append(...categoryOptgroups(categories));
   field("tag_id").append(...tags.map((t) => new Option(t.name, t.id)));
 }
 
@@ -263,30 +208,20 @@ function link(text, href, title) {
 
 // ---- tables -------------------------------------------------------------------------------
 
-function cell(tag, content, { className = "", figure = null, scope = null } = {}) {
-  const el = document.createElement(tag);
-  if (content instanceof Node) el.append(content);
-  else el.textContent = content ?? "";
-  if (className) el.className = className;
-  if (figure) el.dataset.figure = figure;
-  if (scope) el.scope = scope;
-  return el;
-}
-
 function moneyCell(amount, currency, figure, { signed = false, tag = "td" } = {}) {
   if (amount === null || amount === undefined) {
-    return cell(tag, "–", { className: "text-end text-body-secondary", figure });
+    return cell("–", { tag, className: "text-end text-body-secondary", data: { figure } });
   }
   let tone = "";
   if (signed && isNegative(amount)) tone = " text-danger";
   else if (signed && Number(amount) > 0) tone = " text-success";
-  return cell(tag, formatMoney(amount, currency), { className: `text-end money${tone}`, figure });
+  return cell(formatMoney(amount, currency), { tag, className: `text-end money${tone}`, data: { figure } });
 }
 
 function headRow(names) {
   const row = document.createElement("tr");
   for (const [index, name] of names.entries()) {
-    row.append(cell("th", name, { scope: "col", className: index ? "text-end" : "" }));
+    row.append(cell(name, { tag: "th", scope: "col", className: index ? "text-end" : "" }));
   }
   return row;
 }
@@ -412,9 +347,9 @@ function spendingPart(part, state, section, colors) {
     head.className = "table-group-divider fw-semibold";
     head.dataset.groupId = group.group_id ?? "uncategorized";
     head.append(
-      cell("th", group.name, { scope: "rowgroup" }),
+      cell(group.name, { tag: "th", scope: "rowgroup" }),
       moneyCell(group.amount, currency, "amount"),
-      cell("td", share(group.amount), { className: "text-end text-body-secondary", figure: "share" }),
+      cell(share(group.amount), { className: "text-end text-body-secondary", data: { figure: "share" } }),
     );
     rows.push(head);
     for (const category of group.categories) {
@@ -423,12 +358,16 @@ function spendingPart(part, state, section, colors) {
       row.dataset.categoryId = id;
       const href = transactionsLink(state, { from: state.months.start, to: state.months.end, category: id });
       row.append(
-        cell("th", link(category.name, href, `The transactions of ${category.name} in these months`), {
+        cell(link(category.name, href, `The transactions of ${category.name} in these months`), {
+          tag: "th",
           scope: "row",
           className: "fw-normal ps-4",
         }),
         moneyCell(category.amount, currency, "amount"),
-        cell("td", share(category.amount), { className: "text-end text-body-secondary", figure: "share" }),
+        cell(share(category.amount), {
+          className: "text-end text-body-secondary",
+          data: { figure: "share" },
+        }),
       );
       rows.push(row);
     }
@@ -437,9 +376,9 @@ function spendingPart(part, state, section, colors) {
   const total = document.createElement("tr");
   total.className = "fw-semibold";
   total.append(
-    cell("th", "Total", { scope: "row" }),
+    cell("Total", { tag: "th", scope: "row" }),
     moneyCell(part.total, currency, "total"),
-    cell("td", ""),
+    cell(""),
   );
   table.tFoot.replaceChildren(total);
 
@@ -481,7 +420,11 @@ function monthRow(state, month, cells) {
   const name = monthName(month);
   const href = transactionsLink(state, { from: month });
   row.append(
-    cell("th", link(name, href, `The transactions of ${name}`), { scope: "row", className: "fw-normal" }),
+    cell(link(name, href, `The transactions of ${name}`), {
+      tag: "th",
+      scope: "row",
+      className: "fw-normal",
+    }),
     ...cells,
   );
   return row;
@@ -508,7 +451,7 @@ function incomeExpensePart(part, state, section, colors) {
   const total = document.createElement("tr");
   total.className = "fw-semibold";
   total.append(
-    cell("th", "Total", { scope: "row" }),
+    cell("Total", { tag: "th", scope: "row" }),
     moneyCell(part.income, currency, "income"),
     moneyCell(part.expense, currency, "expense"),
     moneyCell(part.net, currency, "net", { signed: true }),
@@ -548,7 +491,7 @@ function netWorthPart(part, _state, section, colors) {
       const row = document.createElement("tr");
       row.dataset.month = m.month;
       row.append(
-        cell("th", monthName(m.month), { scope: "row", className: "fw-normal" }),
+        cell(monthName(m.month), { tag: "th", scope: "row", className: "fw-normal" }),
         moneyCell(m.amount, currency, "amount"),
       );
       return row;
@@ -612,12 +555,12 @@ function cashFlowPart(part, state, section, colors) {
   const total = document.createElement("tr");
   total.className = "fw-semibold";
   total.append(
-    cell("th", "Total", { scope: "row" }),
+    cell("Total", { tag: "th", scope: "row" }),
     moneyCell(sums.money_in, currency, "money_in"),
     moneyCell(sums.money_out, currency, "money_out"),
     moneyCell(sums.transfers, currency, "transfers"),
     moneyCell(sums.net, currency, "net", { signed: true }),
-    ...(withBalance ? [cell("td", "")] : []),
+    ...(withBalance ? [cell("")] : []),
   );
   table.tFoot.replaceChildren(total);
 

@@ -1,19 +1,23 @@
 // All of a book's transactions: filters and search (kept in the address, so a reload or a
 // bookmark shows the same list), a row opens the dialog, and selected rows change together.
 import { api } from "../api.js";
+import { formatDate } from "../dates.js";
 import { clearErrors, formValues, showError, showProblem } from "../forms.js";
 import {
+  accountOptions,
   bookOf,
+  categoryOptgroups,
   clearPageError,
   hideWritersControls,
   loadAccounts,
   loadCategories,
+  parseTags,
   showPageError,
 } from "../ledger.js";
-import { formatMoney, parseMoneyInput } from "../money.js";
+import { formatMoney, isNegative, parseMoneyInput } from "../money.js";
 import { CategoryPicker, suggestPayees } from "../pickers.js";
-import { parseTags, TransactionDialog } from "../transaction-dialog.js";
-import { formatDate, statusCell } from "../transaction-rows.js";
+import { TransactionDialog } from "../transaction-dialog.js";
+import { statusCell } from "../transaction-rows.js";
 
 const PAGE = 100;
 const FILTERS = [
@@ -94,7 +98,7 @@ function renderRow(txn) {
   field("memo").textContent = txn.memo;
   field("memo").title = txn.memo;
   field("amount").textContent = formatMoney(txn.amount, txn.currency);
-  field("amount").classList.toggle("text-success", !txn.amount.startsWith("-"));
+  field("amount").classList.toggle("text-success", !isNegative(txn.amount));
   field("status").replaceChildren(statusCell(txn.status));
   const check = row.querySelector("[data-select]");
   if (book.canWrite) {
@@ -282,26 +286,10 @@ root.querySelector("[data-new-transaction]").addEventListener("click", () => {
 // ---- start ----------------------------------------------------------------------------------
 
 function fillChoices(accounts, categories) {
-  const accountSelect = filterForm.elements.namedItem("account_id");
-  accountSelect.append(
-    ...accounts.map((a) => new Option(a.archived ? `${a.name} (archived)` : a.name, a.id)),
-  );
-  const groups = new Map();
-  for (const category of categories) {
-    if (!groups.has(category.group)) groups.set(category.group, []);
-    groups.get(category.group).push(category);
-  }
+  filterForm.elements.namedItem("account_id").append(...accountOptions(accounts));
   for (const select of root.querySelectorAll("[data-category-select]")) {
-    for (const [group, members] of groups) {
-      const optgroup = document.createElement("optgroup");
-      optgroup.label = group;
-      optgroup.append(
-        ...members
-          .filter((c) => !c.archived || select.name === "category")
-          .map((c) => new Option(c.name, c.id)),
-      );
-      if (optgroup.children.length) select.append(optgroup);
-    }
+    // Archived categories only to find what was filed under them, not to file more.
+    select.append(...categoryOptgroups(categories, (c) => !c.archived || select.name === "category"));
   }
 }
 
