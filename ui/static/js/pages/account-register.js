@@ -1,7 +1,11 @@
 // An account's register: newest first with the running balance; rows are added and changed in
 // place (Enter saves, Esc cancels, Tab moves on), and the dialog takes splits and transfers.
-import { accountSettings } from "../account-settings.js";
+
 import { api, newIdempotencyKey } from "../api.js";
+import { accountSettings } from "../components/account-settings.js";
+import { CategoryPicker, lastCategoryOf, suggestPayees } from "../components/pickers.js";
+import { DISSOLVE, TransactionDialog } from "../components/transaction-dialog.js";
+import { statusCell } from "../components/transaction-rows.js";
 import { formatDate, today } from "../dates.js";
 import { clearErrors, showError, showProblem } from "../forms.js";
 import {
@@ -13,9 +17,6 @@ import {
   showPageError,
 } from "../ledger.js";
 import { formatMoney, formatMoneyInput, isNegative, parseMoneyInput } from "../money.js";
-import { CategoryPicker, lastCategoryOf, suggestPayees } from "../pickers.js";
-import { DISSOLVE, TransactionDialog } from "../transaction-dialog.js";
-import { statusCell } from "../transaction-rows.js";
 
 const PAGE = 100;
 const root = document.getElementById("register-page");

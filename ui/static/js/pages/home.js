@@ -1,5 +1,5 @@
 import { api, fetchAll } from "../api.js";
-import { showDashboard } from "../dashboard.js";
+import { showDashboard } from "../components/dashboard.js";
 import { showText } from "../dom.js";
 import { bindForm } from "../forms.js";
 import { ROLE_NAMES } from "../ledger.js";

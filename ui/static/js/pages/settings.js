@@ -1,10 +1,10 @@
 import { api, setCsrfToken } from "../api.js";
-import { appsSection } from "../apps.js";
-import { backupsSection } from "../backups.js";
+import { appsSection } from "../components/apps.js";
+import { backupsSection } from "../components/backups.js";
+import { membersSection } from "../components/members.js";
 import { formatTimestamp } from "../dates.js";
 import { cell, dangerButton, showText } from "../dom.js";
 import { bindForm, passwordsMatch } from "../forms.js";
-import { membersSection } from "../members.js";
 
 // ---- password -------------------------------------------------------------------------
 const passwordForm = document.getElementById("password-form");

@@ -1,6 +1,9 @@
 // All of a book's transactions: filters and search (kept in the address, so a reload or a
 // bookmark shows the same list), a row opens the dialog, and selected rows change together.
 import { api } from "../api.js";
+import { CategoryPicker, suggestPayees } from "../components/pickers.js";
+import { TransactionDialog } from "../components/transaction-dialog.js";
+import { statusCell } from "../components/transaction-rows.js";
 import { formatDate } from "../dates.js";
 import { clearErrors, formValues, showError, showProblem } from "../forms.js";
 import {
@@ -15,9 +18,6 @@ import {
   showPageError,
 } from "../ledger.js";
 import { formatMoney, isNegative, parseMoneyInput } from "../money.js";
-import { CategoryPicker, suggestPayees } from "../pickers.js";
-import { TransactionDialog } from "../transaction-dialog.js";
-import { statusCell } from "../transaction-rows.js";
 
 const PAGE = 100;
 const FILTERS = [

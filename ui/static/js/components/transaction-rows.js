@@ -1,5 +1,5 @@
 // How a transaction's status reads in a list.
-import { STATUS_NAMES } from "./ledger.js";
+import { STATUS_NAMES } from "../ledger.js";
 
 const STATUS_ICONS = {
   uncleared: "bi-circle text-body-tertiary",

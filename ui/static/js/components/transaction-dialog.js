@@ -1,11 +1,11 @@
 // The dialog for a whole transaction: account, date, amount, payee, status, tags and memo, and
 // where the money goes: one category, several (a split), or another account (a transfer).
-import { api, newIdempotencyKey } from "./api.js";
-import { today } from "./dates.js";
-import { fieldsOf } from "./dom.js";
-import { clearErrors, showError, showProblem } from "./forms.js";
-import { parseTags } from "./ledger.js";
-import { decimalsOf, formatMoney, formatMoneyInput, fromMinor, parseMoneyInput, toMinor } from "./money.js";
+import { api, newIdempotencyKey } from "../api.js";
+import { today } from "../dates.js";
+import { fieldsOf } from "../dom.js";
+import { clearErrors, showError, showProblem } from "../forms.js";
+import { parseTags } from "../ledger.js";
+import { decimalsOf, formatMoney, formatMoneyInput, fromMinor, parseMoneyInput, toMinor } from "../money.js";
 import { lastCategoryOf, suggestPayees } from "./pickers.js";
 
 export const DISSOLVE =

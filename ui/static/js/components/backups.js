@@ -1,9 +1,9 @@
 // Backups in Settings (administrators): back up now, choose how many are kept, download one,
 // restore one (the server checks it and backs up the current state first).
-import { api } from "./api.js";
-import { formatTimestamp } from "./dates.js";
-import { cell, dangerButton, showText } from "./dom.js";
-import { bindForm } from "./forms.js";
+import { api } from "../api.js";
+import { formatTimestamp } from "../dates.js";
+import { cell, dangerButton, showText } from "../dom.js";
+import { bindForm } from "../forms.js";
 
 const REASONS = {
   start: "at start",

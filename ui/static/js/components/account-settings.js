@@ -1,9 +1,9 @@
 // The account's own details in the register: rename, change its type or opening balance,
 // archive it, or delete it (the server refuses while transactions use it, and says so).
-import { api } from "./api.js";
-import { fieldsOf } from "./dom.js";
-import { bindForm, clearErrors, showProblem } from "./forms.js";
-import { formatMoneyInput, parseMoneyInput } from "./money.js";
+import { api } from "../api.js";
+import { fieldsOf } from "../dom.js";
+import { bindForm, clearErrors, showProblem } from "../forms.js";
+import { formatMoneyInput, parseMoneyInput } from "../money.js";
 
 /** Wire the account dialog; `onSaved(account)` runs after a change. */
 export function accountSettings(book, accountId, onSaved) {

@@ -1,9 +1,9 @@
 // Settings > Authorized apps: the apps a user let into a book, and (administrators) the
 // registered apps that may ask.
-import { api, fetchAll } from "./api.js";
-import { formatTimestamp } from "./dates.js";
-import { cell, dangerButton, showText } from "./dom.js";
-import { bindForm } from "./forms.js";
+import { api, fetchAll } from "../api.js";
+import { formatTimestamp } from "../dates.js";
+import { cell, dangerButton, showText } from "../dom.js";
+import { bindForm } from "../forms.js";
 
 const ACCESS = { read: "Read only", "read write": "Read and write" };
 

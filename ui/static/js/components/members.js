@@ -1,9 +1,9 @@
 // Households in Settings: who shares each book, with which role. Owners add people by
 // username, change roles and remove people; anyone may leave a book (but its last owner).
-import { api, fetchAll } from "./api.js";
-import { dangerButton, showText } from "./dom.js";
-import { bindForm } from "./forms.js";
-import { ROLE_NAMES } from "./ledger.js";
+import { api, fetchAll } from "../api.js";
+import { dangerButton, showText } from "../dom.js";
+import { bindForm } from "../forms.js";
+import { ROLE_NAMES } from "../ledger.js";
 
 export async function membersSection() {
   const bookSelect = document.getElementById("members-book");

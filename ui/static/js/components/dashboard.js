@@ -1,8 +1,8 @@
 // The home page's overview of a book: every figure comes from GET .../dashboard and links to
 // the page it comes from (reports, budget, registers, scheduled, transactions).
-import { api } from "./api.js";
-import { formatDate } from "./dates.js";
-import { formatMoney } from "./money.js";
+import { api } from "../api.js";
+import { formatDate } from "../dates.js";
+import { formatMoney } from "../money.js";
 
 const SHOWN_UPCOMING = 8;
 const CHOSEN = "tallybook.dashboard-book"; // the book last shown, remembered in this browser
