@@ -3,10 +3,11 @@
 // chart with a table of its figures beside it; the table is the source of truth. The report and
 // its filters live in the page's address (bookmarks, the back button), and figures open the
 // transactions they are made of.
-/* global Chart */
 import { api, fetchAll } from "../api.js";
+import { chartOf, drawChart, themeColors } from "../components/report-charts.js";
+import { fillTable } from "../components/report-tables.js";
 import { today } from "../dates.js";
-import { cell, fieldsOf } from "../dom.js";
+import { fieldsOf } from "../dom.js";
 import { clearErrors, showProblem } from "../forms.js";
 import {
   accountOptions,
@@ -18,7 +19,6 @@ import {
   loadCategories,
   showPageError,
 } from "../ledger.js";
-import { compactMoney, formatMoney, isNegative, totals } from "../money.js";
 import { addMonths, lastDay, monthName } from "../months.js";
 
 const FILTERS = ["start", "end", "account_id", "category_id", "tag_id"];
@@ -38,10 +38,6 @@ let charts = [];
 let shown = null; // the report on the page: { state, data }, drawn again when the theme changes
 let generation = 0; // counts the loads: only the latest may fill the page
 
-// ---- months and shares --------------------------------------------------------------------
-
-const percent = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
-
 /** The months the API shows when none are named: the last twelve, this one included. */
 function defaultMonths() {
   const end = today().slice(0, 7);
@@ -50,17 +46,18 @@ function defaultMonths() {
 
 // ---- the report in the address ------------------------------------------------------------
 
-const REPORTS = {
-  spending: { title: "Spending by category", draw: spendingPart },
-  "income-expense": { title: "Income vs. expense", draw: incomeExpensePart },
-  "net-worth": { title: "Net worth", draw: netWorthPart },
-  "cash-flow": { title: "Cash flow", draw: cashFlowPart },
+// The reports, by the name the address and the API give them.
+const TITLES = {
+  spending: "Spending by category",
+  "income-expense": "Income vs. expense",
+  "net-worth": "Net worth",
+  "cash-flow": "Cash flow",
 };
 
 /** The report and filters the address names: `{report, filters: {start: "2025-01", ...}}`. */
 function stateFromAddress() {
   const params = new URLSearchParams(window.location.search);
-  const report = Object.hasOwn(REPORTS, params.get("report")) ? params.get("report") : "spending";
+  const report = Object.hasOwn(TITLES, params.get("report")) ? params.get("report") : "spending";
   const filters = {};
   for (const name of FILTERS) {
     const value = (params.get(name) || "").trim();
@@ -198,406 +195,6 @@ function transactionsLink(state, { from, to = from, category = null }) {
   return `/books/${book.id}/transactions?${query}`;
 }
 
-function link(text, href, title) {
-  const a = document.createElement("a");
-  a.textContent = text;
-  a.href = href;
-  if (title) a.title = title;
-  return a;
-}
-
-// ---- tables -------------------------------------------------------------------------------
-
-function moneyCell(amount, currency, figure, { signed = false, tag = "td" } = {}) {
-  if (amount === null || amount === undefined) {
-    return cell("–", { tag, className: "text-end text-body-secondary", data: { figure } });
-  }
-  let tone = "";
-  if (signed && isNegative(amount)) tone = " text-danger";
-  else if (signed && Number(amount) > 0) tone = " text-success";
-  return cell(formatMoney(amount, currency), { tag, className: `text-end money${tone}`, data: { figure } });
-}
-
-function headRow(names) {
-  const row = document.createElement("tr");
-  for (const [index, name] of names.entries()) {
-    row.append(cell(name, { tag: "th", scope: "col", className: index ? "text-end" : "" }));
-  }
-  return row;
-}
-
-// ---- charts -------------------------------------------------------------------------------
-
-/** The theme's colours, read from Bootstrap's variables so charts follow light and dark. */
-function themeColors() {
-  const style = getComputedStyle(document.body);
-  const v = (name) => style.getPropertyValue(name).trim();
-  const rgba = (name, alpha) => `rgba(${v(`${name}-rgb`)}, ${alpha})`;
-  return {
-    text: v("--bs-body-color"),
-    muted: v("--bs-secondary-color"),
-    grid: v("--bs-border-color-translucent") || v("--bs-border-color"),
-    font: style.fontFamily,
-    income: rgba("--bs-success", 0.75),
-    incomeLine: v("--bs-success"),
-    expense: rgba("--bs-danger", 0.75),
-    expenseLine: v("--bs-danger"),
-    line: v("--bs-primary"),
-    lineFill: rgba("--bs-primary", 0.12),
-  };
-}
-
-function axis(colors, extra = {}) {
-  return {
-    ...extra,
-    ticks: { color: colors.text, ...(extra.ticks || {}) },
-    grid: { color: colors.grid, ...(extra.grid || {}) },
-    border: { color: colors.grid },
-  };
-}
-
-/** Options every chart shares: no animation (printing, tests), colours of the theme, and
- * tooltips that show each figure exactly as the table does (`amounts[dataset][index]`). */
-function chartOptions(colors, currency, amounts, { plugins = {}, ...extra } = {}) {
-  const exact = (ctx) => {
-    const amount = amounts[ctx.datasetIndex]?.[ctx.dataIndex];
-    const text = amount === null || amount === undefined ? "–" : formatMoney(amount, currency);
-    return `${ctx.dataset.label}: ${text}`;
-  };
-  return {
-    animation: false,
-    responsive: true,
-    maintainAspectRatio: false,
-    color: colors.text,
-    borderColor: colors.grid,
-    interaction: { mode: "index", intersect: false },
-    ...extra,
-    plugins: {
-      ...plugins,
-      // In the order of the datasets (Chart.js sorts by drawing order, lines first).
-      legend: {
-        ...plugins.legend,
-        labels: { color: colors.text, sort: (a, b) => a.datasetIndex - b.datasetIndex },
-      },
-      tooltip: { ...plugins.tooltip, callbacks: { label: exact } },
-    },
-  };
-}
-
-const moneyTicks = (currency) => ({ callback: (value) => compactMoney(value, currency) });
-
-function numbers(amounts) {
-  return amounts.map((a) => (a === null || a === undefined ? null : Number(a)));
-}
-
-/** One figure of every month of a part, e.g. `column(part, "income")`. */
-function column(part, name) {
-  return part.months.map((m) => m[name]);
-}
-
-function monthLabels(part) {
-  return part.months.map((m) => monthName(m.month, true));
-}
-
-/** Months along the bottom, money up the side. */
-function monthScales(colors, currency) {
-  return {
-    x: axis(colors, { grid: { display: false } }),
-    y: axis(colors, { ticks: moneyTicks(currency) }),
-  };
-}
-
-/** A bar dataset of API amounts; lines are drawn over bars. */
-function bars(label, amounts, fill, edge) {
-  return {
-    label,
-    data: numbers(amounts),
-    backgroundColor: fill,
-    borderColor: edge,
-    borderWidth: 1,
-    order: 2,
-  };
-}
-
-function line(label, amounts, color) {
-  return {
-    type: "line",
-    label,
-    data: numbers(amounts),
-    borderColor: color,
-    backgroundColor: color,
-    pointRadius: 3,
-    cubicInterpolationMode: "monotone", // smooth, without swinging past the figures
-    order: 1,
-  };
-}
-
-// ---- the four reports ---------------------------------------------------------------------
-// Each fills a part's section (title, totals, table) and returns its chart's configuration.
-
-function spendingPart(part, state, section, colors) {
-  const { currency } = part;
-  section.querySelector("[data-part-totals]").textContent = `Spent: ${formatMoney(part.total, currency)}`;
-  const table = section.querySelector("[data-table]");
-  table.tHead.replaceChildren(headRow(["Category", "Amount", "Share"]));
-  const share = (amount) => (Number(part.total) ? percent.format(Number(amount) / Number(part.total)) : "–");
-  const rows = [];
-  for (const group of part.groups) {
-    const head = document.createElement("tr");
-    head.className = "table-group-divider fw-semibold";
-    head.dataset.groupId = group.group_id ?? "uncategorized";
-    head.append(
-      cell(group.name, { tag: "th", scope: "rowgroup" }),
-      moneyCell(group.amount, currency, "amount"),
-      cell(share(group.amount), { className: "text-end text-body-secondary", data: { figure: "share" } }),
-    );
-    rows.push(head);
-    for (const category of group.categories) {
-      const row = document.createElement("tr");
-      const id = category.category_id === null ? "uncategorized" : String(category.category_id);
-      row.dataset.categoryId = id;
-      const href = transactionsLink(state, { from: state.months.start, to: state.months.end, category: id });
-      row.append(
-        cell(link(category.name, href, `The transactions of ${category.name} in these months`), {
-          tag: "th",
-          scope: "row",
-          className: "fw-normal ps-4",
-        }),
-        moneyCell(category.amount, currency, "amount"),
-        cell(share(category.amount), {
-          className: "text-end text-body-secondary",
-          data: { figure: "share" },
-        }),
-      );
-      rows.push(row);
-    }
-  }
-  table.tBodies[0].replaceChildren(...rows);
-  const total = document.createElement("tr");
-  total.className = "fw-semibold";
-  total.append(
-    cell("Total", { tag: "th", scope: "row" }),
-    moneyCell(part.total, currency, "total"),
-    cell(""),
-  );
-  table.tFoot.replaceChildren(total);
-
-  // One bar per group, largest first, tall enough for every name.
-  section.querySelector("[data-chart-box]").style.height = `${Math.max(10, part.groups.length * 2 + 3)}rem`;
-  const amounts = [part.groups.map((g) => g.amount)];
-  return {
-    describe: `Bar chart of spending per category group in ${currency}, largest first.`,
-    config: {
-      type: "bar",
-      data: {
-        labels: part.groups.map((g) => g.name),
-        datasets: [
-          {
-            label: "Spent",
-            data: numbers(amounts[0]),
-            backgroundColor: colors.expense,
-            borderColor: colors.expenseLine,
-            borderWidth: 1,
-          },
-        ],
-      },
-      options: chartOptions(colors, currency, amounts, {
-        indexAxis: "y",
-        interaction: { mode: "nearest", axis: "y", intersect: false },
-        scales: {
-          x: axis(colors, { ticks: moneyTicks(currency) }),
-          y: axis(colors, { grid: { display: false } }),
-        },
-        plugins: { legend: { display: false } },
-      }),
-    },
-  };
-}
-
-function monthRow(state, month, cells) {
-  const row = document.createElement("tr");
-  row.dataset.month = month;
-  const name = monthName(month);
-  const href = transactionsLink(state, { from: month });
-  row.append(
-    cell(link(name, href, `The transactions of ${name}`), {
-      tag: "th",
-      scope: "row",
-      className: "fw-normal",
-    }),
-    ...cells,
-  );
-  return row;
-}
-
-function incomeExpensePart(part, state, section, colors) {
-  const { currency } = part;
-  section.querySelector("[data-part-totals]").textContent = [
-    `Income ${formatMoney(part.income, currency)}`,
-    `Expense ${formatMoney(part.expense, currency)}`,
-    `Net ${formatMoney(part.net, currency)}`,
-  ].join(" · ");
-  const table = section.querySelector("[data-table]");
-  table.tHead.replaceChildren(headRow(["Month", "Income", "Expense", "Net"]));
-  table.tBodies[0].replaceChildren(
-    ...part.months.map((m) =>
-      monthRow(state, m.month, [
-        moneyCell(m.income, currency, "income"),
-        moneyCell(m.expense, currency, "expense"),
-        moneyCell(m.net, currency, "net", { signed: true }),
-      ]),
-    ),
-  );
-  const total = document.createElement("tr");
-  total.className = "fw-semibold";
-  total.append(
-    cell("Total", { tag: "th", scope: "row" }),
-    moneyCell(part.income, currency, "income"),
-    moneyCell(part.expense, currency, "expense"),
-    moneyCell(part.net, currency, "net", { signed: true }),
-  );
-  table.tFoot.replaceChildren(total);
-
-  const amounts = ["income", "expense", "net"].map((name) => column(part, name));
-  return {
-    describe: `Bar chart of income and expense per month in ${currency}, with the net as a line.`,
-    config: {
-      type: "bar",
-      data: {
-        labels: monthLabels(part),
-        datasets: [
-          bars("Income", amounts[0], colors.income, colors.incomeLine),
-          bars("Expense", amounts[1], colors.expense, colors.expenseLine),
-          line("Net", amounts[2], colors.line),
-        ],
-      },
-      options: chartOptions(colors, currency, amounts, {
-        scales: monthScales(colors, currency),
-      }),
-    },
-  };
-}
-
-function netWorthPart(part, _state, section, colors) {
-  const { currency } = part;
-  const last = part.months.at(-1);
-  section.querySelector("[data-part-totals]").textContent = last
-    ? `End of ${monthName(last.month)}: ${formatMoney(last.amount, currency)}`
-    : "";
-  const table = section.querySelector("[data-table]");
-  table.tHead.replaceChildren(headRow(["Month", "Net worth"]));
-  table.tBodies[0].replaceChildren(
-    ...part.months.map((m) => {
-      const row = document.createElement("tr");
-      row.dataset.month = m.month;
-      row.append(
-        cell(monthName(m.month), { tag: "th", scope: "row", className: "fw-normal" }),
-        moneyCell(m.amount, currency, "amount"),
-      );
-      return row;
-    }),
-  );
-  table.tFoot.replaceChildren();
-
-  const amounts = [column(part, "amount")];
-  return {
-    describe: `Line chart of net worth at each month's end in ${currency}.`,
-    config: {
-      type: "line",
-      data: {
-        labels: monthLabels(part),
-        datasets: [
-          {
-            label: "Net worth",
-            data: numbers(amounts[0]),
-            borderColor: colors.line,
-            backgroundColor: colors.lineFill,
-            fill: true,
-            pointRadius: 3,
-            cubicInterpolationMode: "monotone",
-          },
-        ],
-      },
-      options: chartOptions(colors, currency, amounts, {
-        plugins: { legend: { display: false } },
-        scales: monthScales(colors, currency),
-      }),
-    },
-  };
-}
-
-function cashFlowPart(part, state, section, colors) {
-  const { currency } = part;
-  const sum = (name) => totals(part.months.map((m) => ({ amount: m[name], currency }))).get(currency) ?? "0";
-  const names = ["money_in", "money_out", "transfers", "net"];
-  const sums = Object.fromEntries(names.map((name) => [name, sum(name)]));
-  section.querySelector("[data-part-totals]").textContent = [
-    `In ${formatMoney(sums.money_in, currency)}`,
-    `Out ${formatMoney(sums.money_out, currency)}`,
-    `Net ${formatMoney(sums.net, currency)}`,
-  ].join(" · ");
-  const withBalance = part.months.some((m) => m.balance !== null);
-  const table = section.querySelector("[data-table]");
-  table.tHead.replaceChildren(
-    headRow(["Month", "Money in", "Money out", "Transfers", "Net", ...(withBalance ? ["Balance"] : [])]),
-  );
-  table.tBodies[0].replaceChildren(
-    ...part.months.map((m) =>
-      monthRow(state, m.month, [
-        moneyCell(m.money_in, currency, "money_in"),
-        moneyCell(m.money_out, currency, "money_out"),
-        moneyCell(m.transfers, currency, "transfers"),
-        moneyCell(m.net, currency, "net", { signed: true }),
-        ...(withBalance ? [moneyCell(m.balance, currency, "balance")] : []),
-      ]),
-    ),
-  );
-  const total = document.createElement("tr");
-  total.className = "fw-semibold";
-  total.append(
-    cell("Total", { tag: "th", scope: "row" }),
-    moneyCell(sums.money_in, currency, "money_in"),
-    moneyCell(sums.money_out, currency, "money_out"),
-    moneyCell(sums.transfers, currency, "transfers"),
-    moneyCell(sums.net, currency, "net", { signed: true }),
-    ...(withBalance ? [cell("")] : []),
-  );
-  table.tFoot.replaceChildren(total);
-
-  const amounts = ["money_in", "money_out", "balance"].map((name) => column(part, name));
-  const datasets = [
-    { ...bars("Money in", amounts[0], colors.income, colors.incomeLine), stack: "flow" },
-    { ...bars("Money out", amounts[1], colors.expense, colors.expenseLine), stack: "flow" },
-  ];
-  const scales = {
-    x: axis(colors, { stacked: true, grid: { display: false } }),
-    y: axis(colors, {
-      stacked: true,
-      ticks: moneyTicks(currency),
-      title: { display: withBalance, text: "In and out", color: colors.muted },
-    }),
-  };
-  if (withBalance) {
-    datasets.push({ ...line("Balance", amounts[2], colors.line), yAxisID: "balance" });
-    scales.balance = axis(colors, {
-      position: "right",
-      ticks: moneyTicks(currency),
-      grid: { drawOnChartArea: false },
-      title: { display: true, text: "Balance", color: colors.muted },
-    });
-  }
-  return {
-    describe:
-      `Bar chart of money in and out per month in ${currency}` +
-      (withBalance ? ", with the balance at each month's end as a line." : "."),
-    config: {
-      type: "bar",
-      data: { labels: monthLabels(part), datasets },
-      options: chartOptions(colors, currency, amounts, { scales }),
-    },
-  };
-}
-
 // ---- the page -----------------------------------------------------------------------------
 
 function destroyCharts() {
@@ -609,21 +206,20 @@ function render() {
   destroyCharts();
   const { state, data } = shown;
   const colors = themeColors();
-  Chart.defaults.color = colors.text;
-  Chart.defaults.borderColor = colors.grid;
-  Chart.defaults.font.family = colors.font;
   const many = data.parts.length > 1;
   const drawn = data.parts.map((part) => {
     const section = document.getElementById("report-part").content.firstElementChild.cloneNode(true);
     section.dataset.currency = part.currency;
-    const title = REPORTS[state.report].title;
+    const title = TITLES[state.report];
     section.querySelector("[data-part-title]").textContent = many
       ? `${title} in ${part.currency}`
       : `${title} (${part.currency})`;
     section.querySelector("[data-table-caption]").textContent =
       `${title} in ${part.currency}, ${describe(state, data)}`;
     const months = { start: data.start, end: data.end };
-    const chart = REPORTS[state.report].draw(part, { ...state, months }, section, colors);
+    fillTable(state.report, part, section, { months, linkTo: (where) => transactionsLink(state, where) });
+    const chart = chartOf(state.report, part, colors);
+    if (chart.height) section.querySelector("[data-chart-box]").style.height = chart.height;
     const canvas = section.querySelector("[data-chart]");
     canvas.setAttribute("aria-label", `${chart.describe} The table below lists the figures.`);
     section.querySelector("[data-chart-caption]").textContent = chart.describe;
@@ -631,13 +227,13 @@ function render() {
   });
   partsBox.replaceChildren(...drawn.map((d) => d.section));
   // Charts measure their box: made once the sections are on the page.
-  charts = drawn.map((d) => new Chart(d.canvas, d.config));
+  charts = drawn.map((d) => drawChart(d.canvas, d.config, colors));
   document.getElementById("report-empty").classList.toggle("d-none", data.parts.length > 0);
   partsBox.setAttribute("aria-busy", "false");
 }
 
 function showState(state) {
-  const { title } = REPORTS[state.report];
+  const title = TITLES[state.report];
   document.getElementById("report-title").textContent = title;
   document.title = `${title} · ${pageTitle}`;
   for (const tab of root.querySelectorAll("#report-tabs [data-report]")) {
