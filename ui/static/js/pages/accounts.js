@@ -1,3 +1,5 @@
+// A book's accounts, grouped by type with each group's total and the net worth (per currency,
+// never added across currencies); archived ones on request; a form adds an account.
 import { api } from "../api.js";
 import { today } from "../dates.js";
 import { bindForm } from "../forms.js";

@@ -1,3 +1,5 @@
+// The home page: the books one may open (each exportable as a book file), a new book, a book
+// file made into a new book, and the overview of one book.
 import { api, fetchAll } from "../api.js";
 import { showDashboard } from "../components/dashboard.js";
 import { showText } from "../dom.js";

@@ -1,3 +1,5 @@
+// Settings: one's password, registration (administrators), API tokens, authorized apps,
+// households (who shares each book) and backups (administrators).
 import { api, setCsrfToken } from "../api.js";
 import { appsSection } from "../components/apps.js";
 import { backupsSection } from "../components/backups.js";
