@@ -5,7 +5,9 @@
 #   bash build/dev.sh test [pytest options]   set up, then run the whole test suite
 #
 # Installs the Debian packages it needs with apt-get (as root, or through sudo), makes a
-# virtual environment in .venv and installs the project into it. Safe to run again.
+# virtual environment in .venv and installs the project into it; `test` also installs the
+# front end's lint tool (Biome, pinned in package-lock.json) into node_modules with npm, and
+# lints with ruff and Biome before the tests. Safe to run again.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -55,6 +57,17 @@ python_env() {
   "$VENV/bin/python" -m pip install --quiet --editable ".[$extra]"
 }
 
+# Biome (the JavaScript linter and formatter) as package-lock.json pins it; the app itself
+# needs nothing from npm.
+npm_tools() {
+  command -v npm >/dev/null || apt_install nodejs npm
+  if [[ ! -d node_modules || package-lock.json -nt node_modules ]]; then
+    log "Installing the front-end dev tools into node_modules"
+    npm ci --no-audit --no-fund
+    touch node_modules
+  fi
+}
+
 command="${1:-}"
 shift || true
 case "$command" in
@@ -67,9 +80,11 @@ case "$command" in
   test)
     apt_install "${WINDOW_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     python_env dev
+    npm_tools
     log "Lint"
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
+    npx --no-install biome ci .
     log "Tests"
     exec "$VENV/bin/python" -m pytest "$@"
     ;;

@@ -56,7 +56,7 @@ export async function api(
   let response;
   try {
     response = await fetch(root + path, init);
-  } catch (err) {
+  } catch {
     throw new ApiError(0, { detail: "Tallybook is not answering. Is it still running?" });
   }
   if (response.status === 204) return null;

@@ -7,7 +7,7 @@ if (signOut) {
     signOut.disabled = true;
     try {
       await api("DELETE", "/session", undefined, { redirectOn401: false });
-    } catch (err) {
+    } catch {
       // Already signed out (expired session): the sign-in page is where we go either way.
     }
     window.location.assign("/login");

@@ -3,7 +3,7 @@ import { ApiError } from "./api.js";
 
 /** Remove every message a form shows (at its fields and in its general alert). */
 export function clearErrors(form) {
-  form.querySelectorAll(".is-invalid").forEach((el) => el.classList.remove("is-invalid"));
+  for (const el of form.querySelectorAll(".is-invalid")) el.classList.remove("is-invalid");
   form.querySelectorAll("[data-error-for]").forEach((el) => {
     el.textContent = "";
     el.classList.remove("d-block");
@@ -39,12 +39,17 @@ export function showError(form, field, message) {
 /** Show an API error at the fields it names (or in the general alert) and focus the first. */
 export function showProblem(form, err) {
   if (err instanceof ApiError && err.errors.length) {
-    err.errors.forEach((e) => showError(form, e.field, e.message));
+    for (const e of err.errors) showError(form, e.field, e.message);
   } else {
     showError(form, null, err.message || "Something went wrong.");
   }
   const first = form.querySelector(".is-invalid");
   if (first) first.focus();
+}
+
+/** Typed text without its surrounding spaces, or null when nothing is left. */
+export function optionalText(text) {
+  return text.trim() || null;
 }
 
 /** The form's fields as an object of strings. */
@@ -63,7 +68,7 @@ export function bindForm(form, submit, check = () => []) {
     const values = formValues(form);
     const local = check(values);
     if (local.length) {
-      local.forEach(([field, message]) => showError(form, field, message));
+      for (const [field, message] of local) showError(form, field, message);
       form.querySelector(".is-invalid")?.focus();
       return;
     }
@@ -89,13 +94,13 @@ export function passwordsMatch(field, confirmField) {
 /** Only follow a `next` that stays on this server (no open redirect). */
 export function safeNext(fallback = "/") {
   const next = new URLSearchParams(window.location.search).get("next");
-  if (!next || !next.startsWith("/")) return fallback;
+  if (!next?.startsWith("/")) return fallback;
   // Resolved as the browser will resolve it: it drops tabs and newlines and reads "\" as "/",
   // so "/<tab>/evil.example" would leave the site however it is spelled.
   let url;
   try {
     url = new URL(next, window.location.origin);
-  } catch (err) {
+  } catch {
     return fallback;
   }
   return url.origin === window.location.origin ? url.pathname + url.search + url.hash : fallback;

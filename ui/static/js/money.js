@@ -4,21 +4,21 @@
 
 const formats = new Map();
 
-function format(currency, digits, options = {}) {
-  const key = `${currency}|${digits}|${JSON.stringify(options)}`;
-  if (!formats.has(key)) {
-    formats.set(
-      key,
-      new Intl.NumberFormat(undefined, {
-        style: "currency",
-        currency,
-        minimumFractionDigits: digits,
-        maximumFractionDigits: digits,
-        ...options,
-      }),
-    );
-  }
+/** An Intl.NumberFormat of the user's locale with `options`, made once. */
+function numberFormat(options) {
+  const key = JSON.stringify(options);
+  if (!formats.has(key)) formats.set(key, new Intl.NumberFormat(undefined, options));
   return formats.get(key);
+}
+
+function format(currency, digits, options = {}) {
+  return numberFormat({
+    style: "currency",
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+    ...options,
+  });
 }
 
 /** How many decimals an API amount carries ("12.50" -> 2, "1200" -> 0). */
@@ -33,10 +33,28 @@ export function formatMoney(amount, currency) {
   return format(currency, decimalsOf(amount)).format(String(amount));
 }
 
+/** An amount in a few characters, for a chart's axis: 1234.5 EUR -> "€1.2K" (rounded). */
+export function compactMoney(value, currency) {
+  const compact = numberFormat({
+    style: "currency",
+    currency,
+    notation: "compact",
+    maximumFractionDigits: 1,
+  });
+  return compact.format(value);
+}
+
+/** Whether an API amount is below zero ("-12.50"). */
+export function isNegative(amount) {
+  return String(amount).startsWith("-");
+}
+
 /** An amount as a person edits it: the locale's decimal mark, no symbol and no grouping. */
 export function formatMoneyInput(amount, currency) {
   if (amount === null || amount === undefined || amount === "") return "";
-  return format(currency, decimalsOf(amount), { style: "decimal", useGrouping: false }).format(String(amount));
+  return format(currency, decimalsOf(amount), { style: "decimal", useGrouping: false }).format(
+    String(amount),
+  );
 }
 
 let marks = null;

@@ -1,7 +1,12 @@
 // An account's register: newest first with the running balance; rows are added and changed in
 // place (Enter saves, Esc cancels, Tab moves on), and the dialog takes splits and transfers.
-import { accountSettings } from "../account-settings.js";
+
 import { api, newIdempotencyKey } from "../api.js";
+import { accountSettings } from "../components/account-settings.js";
+import { CategoryPicker, lastCategoryOf, suggestPayees } from "../components/pickers.js";
+import { DISSOLVE, TransactionDialog } from "../components/transaction-dialog.js";
+import { statusCell } from "../components/transaction-rows.js";
+import { formatDate, today } from "../dates.js";
 import { clearErrors, showError, showProblem } from "../forms.js";
 import {
   bookOf,
@@ -10,12 +15,8 @@ import {
   loadAccounts,
   loadCategories,
   showPageError,
-  today,
 } from "../ledger.js";
-import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
-import { CategoryPicker, lastCategoryOf, suggestPayees } from "../pickers.js";
-import { DISSOLVE, TransactionDialog } from "../transaction-dialog.js";
-import { formatDate, statusCell } from "../transaction-rows.js";
+import { formatMoney, formatMoneyInput, isNegative, parseMoneyInput } from "../money.js";
 
 const PAGE = 100;
 const root = document.getElementById("register-page");
@@ -34,7 +35,7 @@ let editor = null; // the open inline editor, if any
 let loading = false; // rows are being fetched again: they are about to be replaced
 
 function negate(amount) {
-  return amount.startsWith("-") ? amount.slice(1) : `-${amount}`;
+  return isNegative(amount) ? amount.slice(1) : `-${amount}`;
 }
 
 function renderRow(txn) {
@@ -46,7 +47,7 @@ function renderRow(txn) {
   field("category").textContent = picker.describe(txn);
   field("memo").textContent = txn.memo;
   field("memo").title = txn.memo;
-  const out = txn.amount.startsWith("-");
+  const out = isNegative(txn.amount);
   field(out ? "out" : "in").textContent = formatMoney(out ? negate(txn.amount) : txn.amount, currency);
   const status = statusCell(txn.status);
   if (book.canWrite && txn.status !== "reconciled") {
@@ -54,7 +55,10 @@ function renderRow(txn) {
     const toggle = document.createElement("button");
     toggle.type = "button";
     toggle.className = "btn btn-link p-0 border-0";
-    toggle.setAttribute("aria-label", `${status.title}: press to ${txn.status === "cleared" ? "unclear" : "clear"}`);
+    toggle.setAttribute(
+      "aria-label",
+      `${status.title}: press to ${txn.status === "cleared" ? "unclear" : "clear"}`,
+    );
     toggle.append(status);
     field("status").replaceChildren(toggle);
   } else {
@@ -62,7 +66,7 @@ function renderRow(txn) {
   }
   const balance = field("balance");
   balance.textContent = txn.running_balance === null ? "" : formatMoney(txn.running_balance, currency);
-  balance.classList.toggle("text-danger", Boolean(txn.running_balance?.startsWith("-")));
+  balance.classList.toggle("text-danger", isNegative(txn.running_balance));
   if (book.canWrite) {
     row.classList.add("editable");
     row.title = "Click or press Enter to change";
@@ -82,7 +86,7 @@ async function showBalances() {
   for (const el of root.querySelectorAll("[data-balance]")) {
     const amount = account[el.dataset.balance];
     el.textContent = formatMoney(amount, currency);
-    el.classList.toggle("text-danger", amount.startsWith("-"));
+    el.classList.toggle("text-danger", isNegative(amount));
   }
   root.querySelector("[data-account-name]").textContent = account.name;
   root.querySelector("[data-archived-badge]").classList.toggle("d-none", !account.archived);
@@ -134,7 +138,9 @@ class RowEditor {
     this.error = null;
     const fragment = document.getElementById("register-editor").content.cloneNode(true);
     this.rows = [...fragment.children];
-    this.original = txn ? this.valuesOf(txn) : { date, payee: "", category: "", memo: "", out: "", in: "", status: "uncleared" };
+    this.original = txn
+      ? this.valuesOf(txn)
+      : { date, payee: "", category: "", memo: "", out: "", in: "", status: "uncleared" };
     for (const [name, value] of Object.entries(this.original)) this.input(name, fragment).value = value;
     if (txn?.splits.length) {
       this.input("category", fragment).disabled = true;
@@ -153,7 +159,7 @@ class RowEditor {
   }
 
   valuesOf(txn) {
-    const out = txn.amount.startsWith("-");
+    const out = isNegative(txn.amount);
     return {
       date: txn.date,
       payee: txn.payee ?? "",
@@ -216,7 +222,12 @@ class RowEditor {
   /** The API body for what was typed (only what changed, for an edit), or null if invalid. */
   body() {
     const values = this.values();
-    const body = { date: values.date, payee: values.payee.trim() || null, memo: values.memo, status: values.status };
+    const body = {
+      date: values.date,
+      payee: values.payee.trim() || null,
+      memo: values.memo,
+      status: values.status,
+    };
     const out = parseMoneyInput(values.out);
     const inflow = parseMoneyInput(values.in);
     body.amount = inflow || (out ? negate(out) : "");
@@ -256,7 +267,7 @@ class RowEditor {
     if (this.txn?.transfer_id && body.transfer_account_id === null && !window.confirm(DISSOLVE)) return;
     this.saving = true;
     const buttons = this.rows[0].querySelectorAll("button");
-    buttons.forEach((b) => (b.disabled = true));
+    for (const b of buttons) b.disabled = true;
     try {
       if (this.txn) {
         await api("PATCH", book.path(`/transactions/${this.txn.id}`), body, {
@@ -274,7 +285,7 @@ class RowEditor {
     } catch (err) {
       this.error = err;
       showProblem(rows, err);
-      buttons.forEach((b) => (b.disabled = false));
+      for (const b of buttons) b.disabled = false;
     } finally {
       this.saving = false;
     }
@@ -295,12 +306,22 @@ class RowEditor {
 
   openDialog() {
     const values = this.values();
-    const preset = { account_id: accountId, date: values.date, payee: values.payee, memo: values.memo, status: values.status };
+    const preset = {
+      account_id: accountId,
+      date: values.date,
+      payee: values.payee,
+      memo: values.memo,
+      status: values.status,
+    };
     const out = parseMoneyInput(values.out);
     preset.amount = parseMoneyInput(values.in) || (out ? negate(out) : "");
     if (!this.txn?.splits.length) {
       try {
-        Object.assign(preset, { category_id: null, transfer_account_id: null }, picker.resolve(values.category));
+        Object.assign(
+          preset,
+          { category_id: null, transfer_account_id: null },
+          picker.resolve(values.category),
+        );
       } catch {
         // The dialog shows the category as it was.
       }
@@ -327,9 +348,14 @@ function startEditing(txn) {
 async function toggleCleared(txn) {
   if (txn.status === "reconciled" || loading) return;
   try {
-    await api("PATCH", book.path(`/transactions/${txn.id}`), { status: txn.status === "cleared" ? "uncleared" : "cleared" }, {
-      headers: { "If-Match": txn.etag },
-    });
+    await api(
+      "PATCH",
+      book.path(`/transactions/${txn.id}`),
+      { status: txn.status === "cleared" ? "uncleared" : "cleared" },
+      {
+        headers: { "If-Match": txn.etag },
+      },
+    );
     await reload();
   } catch (err) {
     showPageError(root, err);
@@ -351,11 +377,13 @@ rows.addEventListener("keydown", (event) => {
   }
 });
 root.querySelector("[data-add-row]").addEventListener("click", () => startEditing(null));
-root.querySelector("[data-open-dialog]").addEventListener("click", () => dialog.open(null, { account_id: accountId }));
+root
+  .querySelector("[data-open-dialog]")
+  .addEventListener("click", () => dialog.open(null, { account_id: accountId }));
 const openAccountSettings = accountSettings(book, accountId, () => reload());
-root.querySelector("[data-account-settings]").addEventListener("click", () =>
-  openAccountSettings().catch((err) => showPageError(root, err)),
-);
+root
+  .querySelector("[data-account-settings]")
+  .addEventListener("click", () => openAccountSettings().catch((err) => showPageError(root, err)));
 
 async function start() {
   const [accounts, categories] = await Promise.all([loadAccounts(book), loadCategories(book)]);

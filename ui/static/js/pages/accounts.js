@@ -1,24 +1,16 @@
+// A book's accounts, grouped by type with each group's total and the net worth (per currency,
+// never added across currencies); archived ones on request; a form adds an account.
 import { api } from "../api.js";
+import { today } from "../dates.js";
 import { bindForm } from "../forms.js";
-import {
-  ACCOUNT_TYPE_NAMES,
-  bookOf,
-  hideWritersControls,
-  loadAccounts,
-  showPageError,
-  today,
-} from "../ledger.js";
-import { formatMoney, formatTotals, parseMoneyInput, totals } from "../money.js";
+import { ACCOUNT_TYPE_NAMES, bookOf, hideWritersControls, loadAccounts, showPageError } from "../ledger.js";
+import { formatMoney, formatTotals, isNegative, parseMoneyInput, totals } from "../money.js";
 
 const root = document.getElementById("accounts-page");
 const book = bookOf(root);
 const groups = document.getElementById("account-groups");
 const showArchived = document.getElementById("show-archived");
 hideWritersControls(root, book);
-
-function balanceClass(amount) {
-  return amount.startsWith("-") ? "text-danger" : "";
-}
 
 function accountRow(account) {
   const row = document.getElementById("account-row").content.cloneNode(true);
@@ -31,10 +23,13 @@ function accountRow(account) {
   if (account.currency !== book.currency) {
     row.querySelector('[data-field="currency"]').textContent = account.currency;
   }
-  row.querySelector('[data-field="cleared"]').textContent = formatMoney(account.cleared_balance, account.currency);
+  row.querySelector('[data-field="cleared"]').textContent = formatMoney(
+    account.cleared_balance,
+    account.currency,
+  );
   const balance = row.querySelector('[data-field="balance"]');
   balance.textContent = formatMoney(account.balance, account.currency);
-  balance.className += ` ${balanceClass(account.balance)}`;
+  balance.className += ` ${isNegative(account.balance) ? "text-danger" : ""}`;
   return row;
 }
 

@@ -1,15 +1,15 @@
 // A book's budget, one month at a time: type an amount into a category and every figure of
 // the month follows; fill the month from the last one (or an average); switch rollover.
 import { api } from "../api.js";
-import { bookOf, clearPageError, hideWritersControls, showPageError, today } from "../ledger.js";
+import { today } from "../dates.js";
+import { bookOf, clearPageError, hideWritersControls, showPageError } from "../ledger.js";
 import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
+import { addMonths, lastDay, monthName } from "../months.js";
 
 const root = document.getElementById("budget-page");
 const book = bookOf(root);
 const body = document.querySelector("#budget tbody");
 hideWritersControls(root, book);
-
-const monthNames = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
 
 /** The month shown: the address's `?month=YYYY-MM`, else this month. */
 function shownMonth() {
@@ -17,18 +17,7 @@ function shownMonth() {
   return /^\d{4}-(0[1-9]|1[0-2])$/.test(asked ?? "") ? asked : today().slice(0, 7);
 }
 
-function addMonths(month, count) {
-  const [year, number] = month.split("-").map(Number);
-  const index = year * 12 + number - 1 + count;
-  return `${String(Math.floor(index / 12)).padStart(4, "0")}-${String((index % 12) + 1).padStart(2, "0")}`;
-}
-
-function lastDay(month) {
-  const [year, number] = month.split("-").map(Number);
-  return `${month}-${String(new Date(Date.UTC(year, number, 0)).getUTCDate()).padStart(2, "0")}`;
-}
-
-let month = shownMonth();
+const month = shownMonth();
 let shown = null; // the month's budget as the API answered it
 
 function money(amount) {
@@ -75,7 +64,9 @@ function lineRow(line) {
   row.querySelector("[data-activity]").textContent = money(line.activity);
   const available = row.querySelector("[data-available]");
   available.textContent = money(line.available);
-  available.classList.add(line.overspent ? "text-bg-danger" : Number(line.available) > 0 ? "text-bg-success" : "text-bg-secondary");
+  available.classList.add(
+    line.overspent ? "text-bg-danger" : Number(line.available) > 0 ? "text-bg-success" : "text-bg-secondary",
+  );
   if (line.overspent) {
     available.title = "Overspent";
     row.classList.add("table-danger");
@@ -85,7 +76,7 @@ function lineRow(line) {
 }
 
 function render() {
-  const title = monthNames.format(new Date(`${month}-01T00:00:00Z`));
+  const title = monthName(month);
   document.getElementById("month-title").textContent = title;
   document.title = `Budget ${title} · ${document.title.split(" · ").slice(-2).join(" · ")}`;
   document.getElementById("previous-month").href = `?month=${addMonths(month, -1)}`;
@@ -94,8 +85,12 @@ function render() {
   left.textContent = money(shown.available_to_budget);
   left.classList.toggle("text-danger", Number(shown.available_to_budget) < 0);
   const notes = [`Income this month: ${money(shown.income)}.`];
-  if (Number(shown.uncategorized)) notes.push(`${money(shown.uncategorized)} spent without a category is not in the budget.`);
-  if (shown.other_currencies.length) notes.push(`Accounts in ${shown.other_currencies.join(", ")} are not in the budget (it is in ${shown.currency}).`);
+  if (Number(shown.uncategorized))
+    notes.push(`${money(shown.uncategorized)} spent without a category is not in the budget.`);
+  if (shown.other_currencies.length)
+    notes.push(
+      `Accounts in ${shown.other_currencies.join(", ")} are not in the budget (it is in ${shown.currency}).`,
+    );
   document.getElementById("budget-notes").textContent = notes.join(" ");
   body.replaceChildren(...shown.groups.flatMap((group) => [groupRow(group), ...group.lines.map(lineRow)]));
   document.getElementById("total-budgeted").textContent = money(shown.budgeted);
@@ -121,7 +116,10 @@ async function saveAmount(line, input) {
   const amount = parseMoneyInput(input.value) || "0";
   try {
     shown = await api("PUT", book.path(`/budgets/${month}/categories/${line.category_id}`), { amount });
-    const focused = document.activeElement?.dataset?.budgeted !== undefined ? document.activeElement.closest("tr")?.dataset.categoryId : null;
+    const focused =
+      document.activeElement?.dataset?.budgeted !== undefined
+        ? document.activeElement.closest("tr")?.dataset.categoryId
+        : null;
     render();
     // Typing on down the column (Tab) keeps its place after the month is drawn again.
     if (focused) body.querySelector(`tr[data-category-id="${focused}"] [data-budgeted]`)?.focus();
@@ -148,7 +146,7 @@ async function setRollover(line, toggle) {
   }
 }
 
-root.querySelectorAll("[data-copy]").forEach((button) =>
+for (const button of root.querySelectorAll("[data-copy]")) {
   button.addEventListener("click", async () => {
     clearPageError(root);
     try {
@@ -157,7 +155,7 @@ root.querySelectorAll("[data-copy]").forEach((button) =>
     } catch (err) {
       showPageError(root, err);
     }
-  }),
-);
+  });
+}
 
 load();

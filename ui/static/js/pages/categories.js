@@ -71,9 +71,9 @@ function categoryItem(category) {
         if (err.status !== 409) throw err;
         // In use: offer to move what uses it to another category, or to archive it.
         const targets = categories.filter((c) => c.id !== category.id && !c.archived);
-        reassign.elements.namedItem("reassign_to").replaceChildren(
-          ...targets.map((c) => new Option(`${c.group}: ${c.name}`, c.id)),
-        );
+        reassign.elements
+          .namedItem("reassign_to")
+          .replaceChildren(...targets.map((c) => new Option(`${c.group}: ${c.name}`, c.id)));
         reassign.classList.replace("d-none", "d-flex");
       }
     },
@@ -109,7 +109,9 @@ function groupCard(group) {
     await refresh();
     document.querySelector(`[data-group-id="${group.id}"] [data-new-category] [name="name"]`)?.focus();
   });
-  if (!book.canWrite) section.querySelectorAll("[data-writer]").forEach((el) => el.remove());
+  if (!book.canWrite) {
+    for (const el of section.querySelectorAll("[data-writer]")) el.remove();
+  }
   return card;
 }
 

@@ -1,11 +1,11 @@
 // The consent page: send the user's answer, then follow the app's redirect URI with it.
 import { api } from "../api.js";
 import { clearErrors, showProblem } from "../forms.js";
+import { canWrite } from "../ledger.js";
 
 const form = document.getElementById("consent-form");
 const bookSelect = document.getElementById("consent-book");
 const viewerNote = document.querySelector("[data-viewer-note]");
-const WRITERS = new Set(["owner", "editor"]);
 
 const writeScope = document.querySelector('[data-scope="write"]');
 
@@ -13,8 +13,8 @@ const writeScope = document.querySelector('[data-scope="write"]');
 function showViewerNote() {
   if (!viewerNote || !(bookSelect instanceof HTMLSelectElement)) return;
   const role = bookSelect.selectedOptions[0]?.dataset.role;
-  viewerNote.hidden = WRITERS.has(role);
-  if (writeScope) writeScope.hidden = !WRITERS.has(role);
+  viewerNote.hidden = canWrite(role);
+  if (writeScope) writeScope.hidden = !canWrite(role);
 }
 
 function handedOffNote(allow) {

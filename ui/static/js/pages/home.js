@@ -1,10 +1,13 @@
+// The home page: the books one may open (each exportable as a book file), a new book, a book
+// file made into a new book, and the overview of one book.
 import { api, fetchAll } from "../api.js";
-import { showDashboard } from "../dashboard.js";
+import { showDashboard } from "../components/dashboard.js";
+import { showText } from "../dom.js";
 import { bindForm } from "../forms.js";
+import { ROLE_NAMES } from "../ledger.js";
 
 const list = document.getElementById("books");
 const template = document.getElementById("book-card");
-const ROLE_NAMES = { owner: "Owner", editor: "Editor", viewer: "Viewer" };
 
 function bookCard(book) {
   const card = template.content.cloneNode(true);
@@ -28,9 +31,7 @@ async function loadBooks() {
 }
 
 function showError(message) {
-  const box = document.getElementById("books-error");
-  box.textContent = message;
-  box.classList.toggle("d-none", !message);
+  showText(document.getElementById("books-error"), message);
 }
 
 loadBooks().catch((err) => {

@@ -1,6 +1,8 @@
 // The import wizard: choose the account and the file, check the preview (dates read the right
 // way, columns, rows already there, lines that cannot be read), confirm; undo from the history.
 import { ApiError, api } from "../api.js";
+import { formatDate, formatTimestamp } from "../dates.js";
+import { cell, dangerButton, fieldsOf } from "../dom.js";
 import { clearErrors, showError, showProblem } from "../forms.js";
 import {
   bookOf,
@@ -12,7 +14,6 @@ import {
   showPageError,
 } from "../ledger.js";
 import { formatMoney } from "../money.js";
-import { formatDate } from "../transaction-rows.js";
 
 const ROLE_NAMES = {
   date: "Date",
@@ -38,11 +39,11 @@ const FORMAT_LABELS = {
   qif: "A QIF file (Quicken Interchange Format).",
 };
 const SHOWN_NEW_ROWS = 500;
-const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 const root = document.getElementById("import-page");
 const book = bookOf(root);
 const form = document.getElementById("import-form");
+const field = fieldsOf(form);
 const preview = document.getElementById("preview");
 hideWritersControls(root, book);
 
@@ -53,7 +54,8 @@ let upload = null; // {account_id, file_name, content, date_format?, columns?} o
 function base64(buffer) {
   const bytes = new Uint8Array(buffer);
   let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return window.btoa(text);
 }
 
@@ -123,7 +125,10 @@ function showColumns(layout) {
       select.className = "form-select form-select-sm";
       select.id = `column-${role}`;
       select.dataset.role = role;
-      select.append(new Option("—", ""), ...layout.headers.map((header, index) => new Option(header || `column ${index + 1}`, index)));
+      select.append(
+        new Option("—", ""),
+        ...layout.headers.map((header, index) => new Option(header || `column ${index + 1}`, index)),
+      );
       select.value = role in layout.columns ? String(layout.columns[role]) : "";
       select.addEventListener("change", () => {
         const chosen = {};
@@ -161,13 +166,14 @@ function showRows(result) {
       const tr = document.createElement("tr");
       tr.dataset.line = row.line;
       const payee = row.rule_payee ? `${row.payee} → ${row.rule_payee}` : row.payee;
-      const cells = [String(row.line), formatDate(row.date), payee, row.memo, ruleOutcome(row), formatMoney(row.amount, currency)];
-      cells.forEach((text, index) => {
-        const td = document.createElement("td");
-        td.textContent = text;
-        if (index === 5) td.className = "text-end money";
-        tr.append(td);
-      });
+      tr.append(
+        cell(String(row.line)),
+        cell(formatDate(row.date)),
+        cell(payee),
+        cell(row.memo),
+        cell(ruleOutcome(row)),
+        cell(formatMoney(row.amount, currency), { className: "text-end money" }),
+      );
       const td = document.createElement("td");
       if (row.duplicate_of) {
         tr.classList.add("text-body-secondary");
@@ -201,7 +207,8 @@ function showRows(result) {
         .join("; ")}`
     : "";
   problems.classList.toggle("d-none", !result.problems.length);
-  preview.querySelector("[data-confirm]").disabled = waiting || result.problems.length > 0 || !result.rows.length;
+  preview.querySelector("[data-confirm]").disabled =
+    waiting || result.problems.length > 0 || !result.rows.length;
 }
 
 async function run(request) {
@@ -218,14 +225,18 @@ async function run(request) {
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearErrors(form);
-  const file = form.elements.namedItem("file").files[0];
+  const file = field("file").files[0];
   if (!file) {
     showError(form, "content", "Choose the file to import.");
     return;
   }
   try {
     const content = base64(await file.arrayBuffer());
-    await run({ account_id: Number(form.elements.namedItem("account_id").value), file_name: file.name, content });
+    await run({
+      account_id: Number(field("account_id").value),
+      file_name: file.name,
+      content,
+    });
   } catch (err) {
     preview.classList.add("d-none");
     showProblem(form, err);
@@ -239,9 +250,14 @@ preview.querySelector("[data-confirm]").addEventListener("click", async (event) 
   const keep = [...preview.querySelectorAll("[data-keep]:checked")].map((box) => Number(box.dataset.keep));
   try {
     // The file is checked at once; the rows then go in in the background, as a job to follow.
-    const job = await api("POST", book.path("/imports"), { ...upload, keep_duplicates: keep }, {
-      headers: { Prefer: "respond-async" },
-    });
+    const job = await api(
+      "POST",
+      book.path("/imports"),
+      { ...upload, keep_duplicates: keep },
+      {
+        headers: { Prefer: "respond-async" },
+      },
+    );
     const made = await follow(job);
     const done = preview.querySelector("[data-done]");
     done.textContent = `Imported ${made.added}, skipped ${made.skipped}.`;
@@ -278,24 +294,20 @@ async function loadHistory() {
     ...items.map((item) => {
       const tr = document.createElement("tr");
       tr.dataset.importId = item.id;
-      const cells = [when.format(new Date(item.created_at)), item.file_name, accountOf(item.account_id)?.name ?? "", String(item.added), String(item.skipped)];
-      cells.forEach((text, index) => {
-        const td = document.createElement("td");
-        td.textContent = text;
-        if (index >= 3) td.className = "text-end";
-        tr.append(td);
-      });
+      tr.append(
+        cell(formatTimestamp(item.created_at)),
+        cell(item.file_name),
+        cell(accountOf(item.account_id)?.name ?? ""),
+        cell(String(item.added), { className: "text-end" }),
+        cell(String(item.skipped), { className: "text-end" }),
+      );
       const actions = document.createElement("td");
       actions.className = "text-end";
       if (item.undone_at) {
         actions.textContent = "undone";
         actions.classList.add("text-body-secondary", "small");
       } else if (book.canWrite) {
-        const undo = document.createElement("button");
-        undo.type = "button";
-        undo.className = "btn btn-sm btn-outline-danger";
-        undo.textContent = "Undo";
-        undo.addEventListener("click", async () => {
+        const undo = dangerButton("Undo", async () => {
           if (!window.confirm(`Take out the ${item.added} transactions “${item.file_name}” added?`)) return;
           clearPageError(root);
           try {
@@ -318,9 +330,9 @@ async function start() {
   accounts = accountList;
   categories = new Map(categoryList.map((c) => [c.id, c]));
   const open = accounts.filter((a) => !a.archived);
-  form.elements.namedItem("account_id").replaceChildren(...open.map((a) => new Option(a.name, a.id)));
+  field("account_id").replaceChildren(...open.map((a) => new Option(a.name, a.id)));
   const wanted = new URLSearchParams(window.location.search).get("account");
-  if (wanted) form.elements.namedItem("account_id").value = wanted;
+  if (wanted) field("account_id").value = wanted;
   await loadHistory();
 }
 

@@ -1,3 +1,4 @@
+// The sign-in page: sign in, then go on to where the user was going (on this site only).
 import { api } from "../api.js";
 import { bindForm, safeNext } from "../forms.js";
 

@@ -1,3 +1,5 @@
+// The registration page: make an account and sign in with it (while the administrator keeps
+// registration open; the form is not there otherwise).
 import { api } from "../api.js";
 import { bindForm, passwordsMatch } from "../forms.js";
 

@@ -1,7 +1,9 @@
 // A book's rules: make and change them, put them in order, and run them on the transactions
 // already there after seeing what they would change.
 import { api } from "../api.js";
-import { bindForm, clearErrors } from "../forms.js";
+import { formatDate } from "../dates.js";
+import { cell, fieldsOf } from "../dom.js";
+import { bindForm, clearErrors, optionalText } from "../forms.js";
 import {
   bookOf,
   categoryLabel,
@@ -9,17 +11,17 @@ import {
   hideWritersControls,
   loadAccounts,
   loadCategories,
+  parseTags,
   showPageError,
 } from "../ledger.js";
 import { formatMoney, parseMoneyInput } from "../money.js";
-import { formatDate } from "../transaction-rows.js";
-import { parseTags } from "../transaction-dialog.js";
 
 const root = document.getElementById("rules-page");
 const book = bookOf(root);
 const list = document.getElementById("rules");
 const form = document.getElementById("rule-form");
 const run = document.getElementById("rule-run");
+const field = fieldsOf(form);
 hideWritersControls(root, book);
 
 const MATCH_WORDS = { contains: "contains", equals: "is", regex: "matches" };
@@ -27,10 +29,6 @@ let rules = [];
 let accounts = new Map();
 let categories = new Map();
 let editing = null; // the rule the form changes; null for a new one
-
-function field(name) {
-  return form.elements.namedItem(name);
-}
 
 function categoryText(id) {
   const category = categories.get(id);
@@ -116,9 +114,7 @@ function fillChoices() {
   );
   field("set_category_id").replaceChildren(
     new Option("leave as it is", ""),
-    ...[...categories.values()]
-      .filter((c) => !c.archived)
-      .map((c) => new Option(categoryLabel(c), c.id)),
+    ...[...categories.values()].filter((c) => !c.archived).map((c) => new Option(categoryLabel(c), c.id)),
   );
 }
 
@@ -150,7 +146,6 @@ function closeForm() {
 
 /** The form as the API's rule: empty fields are no condition and no action. */
 function ruleBody(values) {
-  const optional = (text) => (text.trim() ? text.trim() : null);
   const amount = (text) => (text.trim() ? parseMoneyInput(text) : null);
   return {
     name: values.name,
@@ -161,7 +156,7 @@ function ruleBody(values) {
     amount_max: amount(values.amount_max),
     account_id: values.account_id ? Number(values.account_id) : null,
     set_category_id: values.set_category_id ? Number(values.set_category_id) : null,
-    set_payee: optional(values.set_payee),
+    set_payee: optionalText(values.set_payee),
     add_tags: parseTags(values.add_tags),
   };
 }
@@ -190,23 +185,22 @@ const applyButton = run.querySelector('[data-action="apply"]');
 
 function changeRow(change) {
   const row = document.createElement("tr");
-  const cells = [
-    formatDate(change.date),
-    change.payee_after !== change.payee_before
-      ? `${change.payee_before} → ${change.payee_after}`
-      : change.payee_before,
-    formatMoney(change.amount, accounts.get(change.account_id)?.currency ?? book.currency),
-    change.category_after !== change.category_before
-      ? `${change.category_before === null ? "none" : categoryText(change.category_before)} → ${categoryText(change.category_after)}`
-      : "",
-    change.tags_added.join(", "),
-  ];
-  for (const [index, text] of cells.entries()) {
-    const cell = document.createElement("td");
-    cell.textContent = text;
-    if (index === 2) cell.className = "text-end text-nowrap";
-    row.append(cell);
-  }
+  const currency = accounts.get(change.account_id)?.currency ?? book.currency;
+  row.append(
+    cell(formatDate(change.date)),
+    cell(
+      change.payee_after !== change.payee_before
+        ? `${change.payee_before} → ${change.payee_after}`
+        : change.payee_before,
+    ),
+    cell(formatMoney(change.amount, currency), { className: "text-end text-nowrap" }),
+    cell(
+      change.category_after !== change.category_before
+        ? `${change.category_before === null ? "none" : categoryText(change.category_before)} → ${categoryText(change.category_after)}`
+        : "",
+    ),
+    cell(change.tags_added.join(", ")),
+  );
   return row;
 }
 
@@ -227,9 +221,9 @@ async function preview() {
   applyButton.disabled = total === 0;
 }
 
-document.getElementById("run-rules").addEventListener("click", () =>
-  preview().catch((err) => showPageError(root, err)),
-);
+document
+  .getElementById("run-rules")
+  .addEventListener("click", () => preview().catch((err) => showPageError(root, err)));
 applyButton.addEventListener("click", async () => {
   applyButton.disabled = true;
   try {

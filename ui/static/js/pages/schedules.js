@@ -1,7 +1,9 @@
 // A book's scheduled transactions: make and change them, and enter or skip what they have
 // coming up in the next 30 days.
 import { api } from "../api.js";
-import { bindForm, clearErrors } from "../forms.js";
+import { formatDate, localDate, today } from "../dates.js";
+import { fieldsOf } from "../dom.js";
+import { bindForm, clearErrors, optionalText } from "../forms.js";
 import {
   bookOf,
   categoryLabel,
@@ -9,12 +11,10 @@ import {
   hideWritersControls,
   loadAccounts,
   loadCategories,
+  parseTags,
   showPageError,
-  today,
 } from "../ledger.js";
 import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
-import { formatDate } from "../transaction-rows.js";
-import { parseTags } from "../transaction-dialog.js";
 
 const UPCOMING_DAYS = 30;
 const UNITS = {
@@ -30,21 +30,13 @@ const list = document.getElementById("schedules");
 const upcomingList = document.getElementById("upcoming");
 const form = document.getElementById("schedule-form");
 const status = root.querySelector("[data-page-status]");
+const field = fieldsOf(form);
 hideWritersControls(root, book);
 
 let schedules = [];
 let accounts = new Map();
 let categories = new Map();
 let editing = null; // the schedule the form changes; null for a new one
-
-function field(name) {
-  return form.elements.namedItem(name);
-}
-
-function localDate(isoDate) {
-  const [year, month, day] = isoDate.split("-").map(Number);
-  return new Date(year, month - 1, day);
-}
 
 function accountName(id) {
   return accounts.get(id)?.name ?? `account ${id}`;
@@ -90,7 +82,9 @@ function describeDetail(schedule) {
 }
 
 function onActions(row, actions) {
-  if (!book.canWrite) row.querySelectorAll("[data-writer]").forEach((el) => el.remove());
+  if (!book.canWrite) {
+    for (const el of row.querySelectorAll("[data-writer]")) el.remove();
+  }
   row.addEventListener("click", async (event) => {
     const button = event.target.closest("[data-action]");
     if (!button) return;
@@ -177,10 +171,7 @@ async function refresh() {
 /** Fill the account and category choices: the open ones, and those the schedule uses. */
 function fillChoices(schedule) {
   const usable = [...accounts.values()].filter(
-    (a) =>
-      !a.archived ||
-      a.id === schedule?.account_id ||
-      a.id === schedule?.transfer_account_id,
+    (a) => !a.archived || a.id === schedule?.account_id || a.id === schedule?.transfer_account_id,
   );
   field("account_id").replaceChildren(...usable.map((a) => new Option(a.name, a.id)));
   field("transfer_account_id").replaceChildren(
@@ -251,13 +242,12 @@ function closeForm() {
 
 /** The form as the API's schedule: empty optional fields are null. */
 function scheduleBody(values) {
-  const optional = (text) => (text.trim() ? text.trim() : null);
   const id = (text) => (text ? Number(text) : null);
   return {
-    name: optional(values.name),
+    name: optionalText(values.name),
     account_id: id(values.account_id),
     amount: parseMoneyInput(values.amount),
-    payee: optional(values.payee),
+    payee: optionalText(values.payee),
     category_id: id(values.category_id),
     transfer_account_id: id(values.transfer_account_id),
     memo: values.memo.trim(),

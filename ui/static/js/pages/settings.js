@@ -1,8 +1,12 @@
+// Settings: one's password, registration (administrators), API tokens, authorized apps,
+// households (who shares each book) and backups (administrators).
 import { api, setCsrfToken } from "../api.js";
-import { appsSection } from "../apps.js";
-import { backupsSection } from "../backups.js";
+import { appsSection } from "../components/apps.js";
+import { backupsSection } from "../components/backups.js";
+import { membersSection } from "../components/members.js";
+import { formatTimestamp } from "../dates.js";
+import { cell, dangerButton, showText } from "../dom.js";
 import { bindForm, passwordsMatch } from "../forms.js";
-import { membersSection } from "../members.js";
 
 // ---- password -------------------------------------------------------------------------
 const passwordForm = document.getElementById("password-form");
@@ -25,10 +29,7 @@ if (registration) {
     .then((instance) => {
       registration.checked = instance.registration_open;
     })
-    .catch((err) => {
-      error.textContent = err.message;
-      error.classList.remove("d-none");
-    });
+    .catch((err) => showText(error, err.message));
   registration.addEventListener("change", async () => {
     error.classList.add("d-none");
     try {
@@ -36,24 +37,14 @@ if (registration) {
       registration.checked = instance.registration_open;
     } catch (err) {
       registration.checked = !registration.checked;
-      error.textContent = err.message;
-      error.classList.remove("d-none");
+      showText(error, err.message);
     }
   });
 }
 
 // ---- API tokens -----------------------------------------------------------------------
 const tokenBody = document.querySelector("#tokens-table tbody");
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const SCOPE_NAMES = { read: "Read only", write: "Read and write" };
-
-function cell(text, className = "") {
-  const td = document.createElement("td");
-  td.textContent = text;
-  if (className) td.className = className;
-  return td;
-}
 
 function tokenRow(token) {
   const tr = document.createElement("tr");
@@ -61,37 +52,31 @@ function tokenRow(token) {
   tr.append(
     cell(token.name),
     cell(SCOPE_NAMES[token.scope] || token.scope),
-    cell(`${token.token_hint}…`, "font-monospace small"),
-    cell(token.expires_at ? dateFormat.format(new Date(token.expires_at)) : "never"),
-    cell(token.last_used_at ? dateTimeFormat.format(new Date(token.last_used_at)) : "never"),
+    cell(`${token.token_hint}…`, { className: "font-monospace small" }),
+    cell(token.expires_at ? formatTimestamp(token.expires_at, { withTime: false }) : "never"),
+    cell(token.last_used_at ? formatTimestamp(token.last_used_at) : "never"),
   );
-  const actions = document.createElement("td");
-  actions.className = "text-end";
-  const revoke = document.createElement("button");
-  revoke.type = "button";
-  revoke.className = "btn btn-outline-danger btn-sm";
-  revoke.textContent = "Revoke";
-  revoke.setAttribute("aria-label", `Revoke token ${token.name}`);
-  revoke.addEventListener("click", async () => {
-    if (!window.confirm(`Revoke "${token.name}"? Scripts using it stop working at once.`)) return;
-    revoke.disabled = true;
-    try {
-      await api("DELETE", `/tokens/${token.id}`);
-      await loadTokens();
-    } catch (err) {
-      showTokensError(err.message);
-      revoke.disabled = false;
-    }
-  });
-  actions.append(revoke);
-  tr.append(actions);
+  const revoke = dangerButton(
+    "Revoke",
+    async () => {
+      if (!window.confirm(`Revoke "${token.name}"? Scripts using it stop working at once.`)) return;
+      revoke.disabled = true;
+      try {
+        await api("DELETE", `/tokens/${token.id}`);
+        await loadTokens();
+      } catch (err) {
+        showTokensError(err.message);
+        revoke.disabled = false;
+      }
+    },
+    `Revoke token ${token.name}`,
+  );
+  tr.append(cell(revoke, { className: "text-end" }));
   return tr;
 }
 
 function showTokensError(message) {
-  const box = document.getElementById("tokens-error");
-  box.textContent = message;
-  box.classList.toggle("d-none", !message);
+  showText(document.getElementById("tokens-error"), message);
 }
 
 async function loadTokens() {
@@ -104,9 +89,7 @@ async function loadTokens() {
 const tokenForm = document.getElementById("token-form");
 bindForm(tokenForm, async ({ name, scope, expires_in_days }) => {
   const days = Number.parseInt(expires_in_days, 10);
-  const expires_at = Number.isNaN(days)
-    ? null
-    : new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
+  const expires_at = Number.isNaN(days) ? null : new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
   const created = await api("POST", "/tokens", { name, scope, expires_at });
   tokenForm.reset();
   document.getElementById("new-token-value").value = created.token;
@@ -120,7 +103,7 @@ document.getElementById("copy-token").addEventListener("click", async () => {
   input.select();
   try {
     await navigator.clipboard.writeText(input.value);
-  } catch (err) {
+  } catch {
     document.execCommand("copy"); // older embedded browsers without the async clipboard
   }
 });
@@ -129,25 +112,15 @@ loadTokens().catch((err) => showTokensError(err.message));
 
 // ---- authorized apps (and, for administrators, registered apps) ---------------------------
 const appsCard = document.getElementById("apps");
-appsSection(appsCard).catch((err) => {
-  const box = appsCard.querySelector("[data-apps-error]");
-  box.textContent = err.message;
-  box.classList.remove("d-none");
-});
+appsSection(appsCard).catch((err) => showText(appsCard.querySelector("[data-apps-error]"), err.message));
 
 // ---- households -----------------------------------------------------------------------
-membersSection().catch((err) => {
-  const box = document.querySelector("[data-members-error]");
-  box.textContent = err.message;
-  box.classList.remove("d-none");
-});
+membersSection().catch((err) => showText(document.querySelector("[data-members-error]"), err.message));
 
 // ---- backups (administrators) ---------------------------------------------------------
 const backupsCard = document.getElementById("backups");
 if (backupsCard) {
-  backupsSection(backupsCard).catch((err) => {
-    const box = backupsCard.querySelector("[data-backups-error]");
-    box.textContent = err.message;
-    box.classList.remove("d-none");
-  });
+  backupsSection(backupsCard).catch((err) =>
+    showText(backupsCard.querySelector("[data-backups-error]"), err.message),
+  );
 }

@@ -1,3 +1,4 @@
+// First run: make the administrator's account, signed in at once, and a demo book if asked.
 import { api, setCsrfToken } from "../api.js";
 import { bindForm, passwordsMatch } from "../forms.js";
 

@@ -1,22 +1,37 @@
 // All of a book's transactions: filters and search (kept in the address, so a reload or a
 // bookmark shows the same list), a row opens the dialog, and selected rows change together.
 import { api } from "../api.js";
+import { CategoryPicker, suggestPayees } from "../components/pickers.js";
+import { TransactionDialog } from "../components/transaction-dialog.js";
+import { statusCell } from "../components/transaction-rows.js";
+import { formatDate } from "../dates.js";
 import { clearErrors, formValues, showError, showProblem } from "../forms.js";
 import {
+  accountOptions,
   bookOf,
+  categoryOptgroups,
   clearPageError,
   hideWritersControls,
   loadAccounts,
   loadCategories,
+  parseTags,
   showPageError,
 } from "../ledger.js";
-import { formatMoney, parseMoneyInput } from "../money.js";
-import { CategoryPicker, suggestPayees } from "../pickers.js";
-import { TransactionDialog, parseTags } from "../transaction-dialog.js";
-import { formatDate, statusCell } from "../transaction-rows.js";
+import { formatMoney, isNegative, parseMoneyInput } from "../money.js";
 
 const PAGE = 100;
-const FILTERS = ["q", "account_id", "category", "payee", "tag", "status", "date_from", "date_to", "amount_min", "amount_max"];
+const FILTERS = [
+  "q",
+  "account_id",
+  "category",
+  "payee",
+  "tag",
+  "status",
+  "date_from",
+  "date_to",
+  "amount_min",
+  "amount_max",
+];
 const root = document.getElementById("transactions-page");
 const book = bookOf(root);
 const rows = root.querySelector("[data-rows]");
@@ -38,7 +53,9 @@ const selected = new Set();
 /** The filters in the page's address, as the form's field names. */
 function filtersFromAddress() {
   const params = new URLSearchParams(window.location.search);
-  return Object.fromEntries(FILTERS.filter((name) => params.get(name)).map((name) => [name, params.get(name)]));
+  return Object.fromEntries(
+    FILTERS.filter((name) => params.get(name)).map((name) => [name, params.get(name)]),
+  );
 }
 
 function showFilters(filters) {
@@ -62,7 +79,9 @@ function apiQuery(filters) {
 }
 
 function currentFilters() {
-  return Object.fromEntries(Object.entries(formValues(filterForm)).filter(([name, value]) => FILTERS.includes(name) && value.trim()));
+  return Object.fromEntries(
+    Object.entries(formValues(filterForm)).filter(([name, value]) => FILTERS.includes(name) && value.trim()),
+  );
 }
 
 // ---- the list -------------------------------------------------------------------------------
@@ -79,7 +98,7 @@ function renderRow(txn) {
   field("memo").textContent = txn.memo;
   field("memo").title = txn.memo;
   field("amount").textContent = formatMoney(txn.amount, txn.currency);
-  field("amount").classList.toggle("text-success", !txn.amount.startsWith("-"));
+  field("amount").classList.toggle("text-success", !isNegative(txn.amount));
   field("status").replaceChildren(statusCell(txn.status));
   const check = row.querySelector("[data-select]");
   if (book.canWrite) {
@@ -102,7 +121,8 @@ async function fetchPage(after = null) {
 async function load() {
   const mine = ++generation;
   const query = apiQuery(filtersFromAddress()).toString();
-  root.querySelector("[data-export]").href = `/api/v1${book.path("/transactions.csv")}${query ? `?${query}` : ""}`;
+  root.querySelector("[data-export]").href =
+    `/api/v1${book.path("/transactions.csv")}${query ? `?${query}` : ""}`;
   rows.setAttribute("aria-busy", "true");
   const page = await fetchPage();
   if (mine !== generation) return; // a later filter asked again: its answer wins
@@ -152,9 +172,9 @@ filterForm.addEventListener("submit", (event) => {
   reload();
 });
 // Choices apply at once; typed filters apply on Enter (the form's submit).
-filterForm.querySelectorAll("select, input[type=date]").forEach((input) =>
-  input.addEventListener("change", () => filterForm.requestSubmit()),
-);
+for (const input of filterForm.querySelectorAll("select, input[type=date]")) {
+  input.addEventListener("change", () => filterForm.requestSubmit());
+}
 root.querySelector("[data-clear-filters]").addEventListener("click", () => {
   showFilters({});
   filterForm.requestSubmit();
@@ -266,20 +286,10 @@ root.querySelector("[data-new-transaction]").addEventListener("click", () => {
 // ---- start ----------------------------------------------------------------------------------
 
 function fillChoices(accounts, categories) {
-  const accountSelect = filterForm.elements.namedItem("account_id");
-  accountSelect.append(...accounts.map((a) => new Option(a.archived ? `${a.name} (archived)` : a.name, a.id)));
-  const groups = new Map();
-  for (const category of categories) {
-    if (!groups.has(category.group)) groups.set(category.group, []);
-    groups.get(category.group).push(category);
-  }
+  filterForm.elements.namedItem("account_id").append(...accountOptions(accounts));
   for (const select of root.querySelectorAll("[data-category-select]")) {
-    for (const [group, members] of groups) {
-      const optgroup = document.createElement("optgroup");
-      optgroup.label = group;
-      optgroup.append(...members.filter((c) => !c.archived || select.name === "category").map((c) => new Option(c.name, c.id)));
-      if (optgroup.children.length) select.append(optgroup);
-    }
+    // Archived categories only to find what was filed under them, not to file more.
+    select.append(...categoryOptgroups(categories, (c) => !c.archived || select.name === "category"));
   }
 }
 

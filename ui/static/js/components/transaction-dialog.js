@@ -1,18 +1,15 @@
 // The dialog for a whole transaction: account, date, amount, payee, status, tags and memo, and
 // where the money goes: one category, several (a split), or another account (a transfer).
-import { api, newIdempotencyKey } from "./api.js";
-import { clearErrors, showError, showProblem } from "./forms.js";
-import { today } from "./ledger.js";
-import { decimalsOf, formatMoney, formatMoneyInput, fromMinor, parseMoneyInput, toMinor } from "./money.js";
+import { api, newIdempotencyKey } from "../api.js";
+import { today } from "../dates.js";
+import { fieldsOf } from "../dom.js";
+import { clearErrors, showError, showProblem } from "../forms.js";
+import { parseTags } from "../ledger.js";
+import { decimalsOf, formatMoney, formatMoneyInput, fromMinor, parseMoneyInput, toMinor } from "../money.js";
 import { lastCategoryOf, suggestPayees } from "./pickers.js";
 
 export const DISSOLVE =
   "This is a transfer: making it an ordinary transaction deletes its other side. Go on?";
-
-/** Tags as typed ("food, trip") as the API's list. */
-export function parseTags(text) {
-  return [...new Set(text.split(",").map((t) => t.trim()).filter(Boolean))];
-}
 
 export class TransactionDialog {
   /**
@@ -26,14 +23,15 @@ export class TransactionDialog {
     this.form = document.getElementById("transaction-form");
     this.modal = window.bootstrap.Modal.getOrCreateInstance(this.element);
     this.splits = this.form.querySelector("[data-splits]");
+    this.field = fieldsOf(this.form);
     this.txn = null;
     this.idempotencyKey = null;
 
     suggestPayees(this.field("payee"), book);
     this.field("payee").addEventListener("change", () => this.fillCategoryFromPayee());
-    this.form.querySelectorAll('[name="kind"]').forEach((radio) =>
-      radio.addEventListener("change", () => this.showKind(radio.value)),
-    );
+    for (const radio of this.form.querySelectorAll('[name="kind"]')) {
+      radio.addEventListener("change", () => this.showKind(radio.value));
+    }
     this.field("account_id").addEventListener("change", () => this.accountChanged());
     this.field("transfer_account_id").addEventListener("change", () => this.showTransferAmount());
     this.field("amount").addEventListener("input", () => this.showSplitLeft());
@@ -57,10 +55,6 @@ export class TransactionDialog {
     this.element.addEventListener("shown.bs.modal", () => this.field("payee").focus());
   }
 
-  field(name) {
-    return this.form.elements.namedItem(name);
-  }
-
   account(id) {
     return this.picker.accounts.get(Number(id));
   }
@@ -82,11 +76,15 @@ export class TransactionDialog {
     this.idempotencyKey = txn ? null : newIdempotencyKey();
     clearErrors(this.form);
     this.form.reset();
-    this.element.querySelector("#transaction-dialog-title").textContent = txn ? "Change the transaction" : "New transaction";
+    this.element.querySelector("#transaction-dialog-title").textContent = txn
+      ? "Change the transaction"
+      : "New transaction";
     this.form.querySelector("[data-delete]").classList.toggle("d-none", !txn);
     this.fillAccounts(this.field("account_id"), null, txn?.account_id);
     const data = { ...(txn ?? {}), ...values };
-    this.field("account_id").value = String(data.account_id ?? this.picker.accounts.keys().next().value ?? "");
+    this.field("account_id").value = String(
+      data.account_id ?? this.picker.accounts.keys().next().value ?? "",
+    );
     this.field("date").value = data.date ?? today();
     this.field("amount").value = data.amount ? formatMoneyInput(data.amount, this.currency()) : "";
     this.field("payee").value = data.payee ?? "";
@@ -198,7 +196,8 @@ export class TransactionDialog {
       return;
     }
     const left = total - assigned;
-    out.textContent = left === 0n ? "All assigned" : `Left to assign: ${formatMoney(fromMinor(left, digits), currency)}`;
+    out.textContent =
+      left === 0n ? "All assigned" : `Left to assign: ${formatMoney(fromMinor(left, digits), currency)}`;
     out.className = `small ${left === 0n ? "text-success" : "text-danger"}`;
   }
 
@@ -232,7 +231,9 @@ export class TransactionDialog {
     const kind = this.kind();
     if (kind === "category") {
       try {
-        body.category_id = this.picker.resolve(this.field("category").value, { transfers: false }).category_id;
+        body.category_id = this.picker.resolve(this.field("category").value, {
+          transfers: false,
+        }).category_id;
       } catch (err) {
         showError(this.form, "category_id", err.message);
         valid = false;

@@ -1,7 +1,9 @@
 // Backups in Settings (administrators): back up now, choose how many are kept, download one,
 // restore one (the server checks it and backs up the current state first).
-import { api } from "./api.js";
-import { bindForm } from "./forms.js";
+import { api } from "../api.js";
+import { formatTimestamp } from "../dates.js";
+import { cell, dangerButton, showText } from "../dom.js";
+import { bindForm } from "../forms.js";
 
 const REASONS = {
   start: "at start",
@@ -11,7 +13,6 @@ const REASONS = {
   "before-restore": "before a restore",
   "before-repair": "before a repair",
 };
-const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const sizes = new Intl.NumberFormat(undefined, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 });
 
 export async function backupsSection(card) {
@@ -20,21 +21,14 @@ export async function backupsSection(card) {
   const doneBox = card.querySelector("[data-backups-done]");
   const keepForm = document.getElementById("backup-keep-form");
 
-  function say(box, text) {
-    box.textContent = text;
-    box.classList.toggle("d-none", !text);
-  }
-
   function row(backup) {
     const tr = document.createElement("tr");
     tr.dataset.backup = backup.name;
-    const cells = [when.format(new Date(backup.created_at)), REASONS[backup.reason] ?? backup.reason, sizes.format(backup.size / 1e6)];
-    for (const [index, text] of cells.entries()) {
-      const td = document.createElement("td");
-      td.textContent = text;
-      if (index === 2) td.className = "text-end text-nowrap";
-      tr.append(td);
-    }
+    tr.append(
+      cell(formatTimestamp(backup.created_at)),
+      cell(REASONS[backup.reason] ?? backup.reason),
+      cell(sizes.format(backup.size / 1e6), { className: "text-end text-nowrap" }),
+    );
     const actions = document.createElement("td");
     actions.className = "text-end text-nowrap";
     const download = document.createElement("a");
@@ -42,27 +36,24 @@ export async function backupsSection(card) {
     download.href = `/api/v1/backups/${encodeURIComponent(backup.name)}`;
     download.download = backup.name;
     download.textContent = "Download";
-    const restore = document.createElement("button");
-    restore.type = "button";
-    restore.className = "btn btn-sm btn-outline-danger ms-1";
-    restore.textContent = "Restore";
-    restore.dataset.restore = backup.name;
-    restore.addEventListener("click", async () => {
+    const restore = dangerButton("Restore", async () => {
       const question =
-        `Restore the backup made ${when.format(new Date(backup.created_at))}? ` +
+        `Restore the backup made ${formatTimestamp(backup.created_at)}? ` +
         "Everything changed since is replaced (the current state is backed up first).";
       if (!window.confirm(question)) return;
-      say(errorBox, "");
+      showText(errorBox, "");
       restore.disabled = true;
       try {
         await api("POST", `/backups/${encodeURIComponent(backup.name)}/restore`);
         // Sessions came back with the backup: start over from a fresh page.
         window.location.assign("/");
       } catch (err) {
-        say(errorBox, err.message);
+        showText(errorBox, err.message);
         restore.disabled = false;
       }
     });
+    restore.classList.add("ms-1");
+    restore.dataset.restore = backup.name;
     actions.append(download, restore);
     tr.append(actions);
     return tr;
@@ -77,13 +68,13 @@ export async function backupsSection(card) {
   card.querySelector("[data-backup-now]").addEventListener("click", async (event) => {
     const button = event.currentTarget;
     button.disabled = true;
-    say(errorBox, "");
+    showText(errorBox, "");
     try {
       const made = await api("POST", "/backups");
-      say(doneBox, `Backed up (${sizes.format(made.size / 1e6)}).`);
+      showText(doneBox, `Backed up (${sizes.format(made.size / 1e6)}).`);
       await load();
     } catch (err) {
-      say(errorBox, err.message);
+      showText(errorBox, err.message);
     } finally {
       button.disabled = false;
     }

@@ -1,13 +1,15 @@
 // The account's own details in the register: rename, change its type or opening balance,
 // archive it, or delete it (the server refuses while transactions use it, and says so).
-import { api } from "./api.js";
-import { bindForm, clearErrors, showProblem } from "./forms.js";
-import { formatMoneyInput, parseMoneyInput } from "./money.js";
+import { api } from "../api.js";
+import { fieldsOf } from "../dom.js";
+import { bindForm, clearErrors, showProblem } from "../forms.js";
+import { formatMoneyInput, parseMoneyInput } from "../money.js";
 
 /** Wire the account dialog; `onSaved(account)` runs after a change. */
 export function accountSettings(book, accountId, onSaved) {
   const element = document.getElementById("account-dialog");
   const form = document.getElementById("account-settings-form");
+  const field = fieldsOf(form);
   const modal = window.bootstrap.Modal.getOrCreateInstance(element);
   const path = book.path(`/accounts/${accountId}`);
   let account = null;
@@ -15,11 +17,11 @@ export function accountSettings(book, accountId, onSaved) {
   async function open() {
     account = await api("GET", path);
     form.reset();
-    form.elements.namedItem("name").value = account.name;
-    form.elements.namedItem("type").value = account.type;
-    form.elements.namedItem("opening_balance").value = formatMoneyInput(account.opening_balance, account.currency);
-    form.elements.namedItem("opening_date").value = account.opening_date;
-    form.elements.namedItem("archived").checked = account.archived;
+    field("name").value = account.name;
+    field("type").value = account.type;
+    field("opening_balance").value = formatMoneyInput(account.opening_balance, account.currency);
+    field("opening_date").value = account.opening_date;
+    field("archived").checked = account.archived;
     clearErrors(form);
     modal.show();
   }
@@ -30,11 +32,13 @@ export function accountSettings(book, accountId, onSaved) {
       type: values.type,
       opening_balance: parseMoneyInput(values.opening_balance),
       opening_date: values.opening_date,
-      archived: form.elements.namedItem("archived").checked,
+      archived: field("archived").checked,
     };
     const body = Object.fromEntries(
       Object.entries(wanted).filter(([name, value]) =>
-        name === "opening_balance" ? value !== parseMoneyInput(formatMoneyInput(account.opening_balance, account.currency)) : value !== account[name],
+        name === "opening_balance"
+          ? value !== parseMoneyInput(formatMoneyInput(account.opening_balance, account.currency))
+          : value !== account[name],
       ),
     );
     if (Object.keys(body).length) {
@@ -55,6 +59,6 @@ export function accountSettings(book, accountId, onSaved) {
     }
   });
 
-  element.addEventListener("shown.bs.modal", () => form.elements.namedItem("name").focus());
+  element.addEventListener("shown.bs.modal", () => field("name").focus());
   return open;
 }

@@ -1,36 +1,18 @@
 // Settings > Authorized apps: the apps a user let into a book, and (administrators) the
 // registered apps that may ask.
-import { api, fetchAll } from "./api.js";
-import { bindForm } from "./forms.js";
+import { api, fetchAll } from "../api.js";
+import { formatTimestamp } from "../dates.js";
+import { cell, dangerButton, showText } from "../dom.js";
+import { bindForm } from "../forms.js";
 
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const ACCESS = { read: "Read only", "read write": "Read and write" };
 
 function when(text) {
-  return text ? dateTimeFormat.format(new Date(text)) : "never";
-}
-
-function cell(content, className = "") {
-  const td = document.createElement("td");
-  td.append(content);
-  if (className) td.className = className;
-  return td;
-}
-
-function button(label, ariaLabel, onClick) {
-  const element = document.createElement("button");
-  element.type = "button";
-  element.className = "btn btn-outline-danger btn-sm";
-  element.textContent = label;
-  element.setAttribute("aria-label", ariaLabel);
-  element.addEventListener("click", onClick);
-  return element;
+  return text ? formatTimestamp(text) : "never";
 }
 
 function showError(section, message) {
-  const box = section.querySelector("[data-apps-error]");
-  box.textContent = message;
-  box.classList.toggle("d-none", !message);
+  showText(section.querySelector("[data-apps-error]"), message);
 }
 
 function fillTable(table, empty, rows) {
@@ -46,24 +28,28 @@ async function loadAuthorized(section) {
   const rows = grants.reverse().map((grant) => {
     const tr = document.createElement("tr");
     tr.dataset.authorizedApp = grant.name;
-    const revoke = button("Revoke", `Revoke ${grant.name}'s access`, async () => {
-      if (!window.confirm(`Revoke "${grant.name}"? It stops working at once.`)) return;
-      revoke.disabled = true;
-      try {
-        await api("DELETE", `/authorized-apps/${grant.id}`);
-        await loadAuthorized(section);
-      } catch (err) {
-        showError(section, err.message);
-        revoke.disabled = false;
-      }
-    });
+    const revoke = dangerButton(
+      "Revoke",
+      async () => {
+        if (!window.confirm(`Revoke "${grant.name}"? It stops working at once.`)) return;
+        revoke.disabled = true;
+        try {
+          await api("DELETE", `/authorized-apps/${grant.id}`);
+          await loadAuthorized(section);
+        } catch (err) {
+          showError(section, err.message);
+          revoke.disabled = false;
+        }
+      },
+      `Revoke ${grant.name}'s access`,
+    );
     tr.append(
       cell(grant.name),
       cell(grant.book_name),
       cell(ACCESS[grant.scope] || grant.scope),
       cell(when(grant.created_at)),
       cell(when(grant.last_used_at)),
-      cell(revoke, "text-end"),
+      cell(revoke, { className: "text-end" }),
     );
     return tr;
   });
@@ -81,24 +67,28 @@ async function loadClients(section) {
     const uris = document.createElement("span");
     uris.className = "font-monospace small";
     uris.textContent = client.redirect_uris.join(" ");
-    const remove = button("Remove", `Remove the app ${client.name}`, async () => {
-      const question = `Remove "${client.name}"? Everyone's access through it ends at once.`;
-      if (!window.confirm(question)) return;
-      remove.disabled = true;
-      try {
-        await api("DELETE", `/oauth/clients/${client.id}`);
-        await Promise.all([loadClients(section), loadAuthorized(section)]);
-      } catch (err) {
-        showError(section, err.message);
-        remove.disabled = false;
-      }
-    });
+    const remove = dangerButton(
+      "Remove",
+      async () => {
+        const question = `Remove "${client.name}"? Everyone's access through it ends at once.`;
+        if (!window.confirm(question)) return;
+        remove.disabled = true;
+        try {
+          await api("DELETE", `/oauth/clients/${client.id}`);
+          await Promise.all([loadClients(section), loadAuthorized(section)]);
+        } catch (err) {
+          showError(section, err.message);
+          remove.disabled = false;
+        }
+      },
+      `Remove the app ${client.name}`,
+    );
     tr.append(
       cell(client.name),
       cell(id),
       cell(uris),
       cell(client.confidential ? "With secret" : "Public (PKCE)"),
-      cell(remove, "text-end"),
+      cell(remove, { className: "text-end" }),
     );
     return tr;
   });

@@ -1,7 +1,7 @@
 // Typing a category (or a transfer) and a payee: suggestions from the book, and what the
 // typed text means. Native <datalist>s keep this keyboard-first and accessible.
-import { api } from "./api.js";
-import { categoryLabel } from "./ledger.js";
+import { api } from "../api.js";
+import { categoryLabel } from "../ledger.js";
 
 const TRANSFER_PREFIX = "Transfer: ";
 

@@ -1,9 +1,9 @@
 // Households in Settings: who shares each book, with which role. Owners add people by
 // username, change roles and remove people; anyone may leave a book (but its last owner).
-import { api, fetchAll } from "./api.js";
-import { bindForm } from "./forms.js";
-
-const ROLES = { viewer: "Viewer", editor: "Editor", owner: "Owner" };
+import { api, fetchAll } from "../api.js";
+import { dangerButton, showText } from "../dom.js";
+import { bindForm } from "../forms.js";
+import { ROLE_NAMES } from "../ledger.js";
 
 export async function membersSection() {
   const bookSelect = document.getElementById("members-book");
@@ -14,8 +14,7 @@ export async function membersSection() {
   let me = null;
 
   function showError(err) {
-    errorBox.textContent = err ? err.message : "";
-    errorBox.classList.toggle("d-none", !err);
+    showText(errorBox, err ? err.message : "");
   }
 
   const book = () => books.find((b) => String(b.id) === bookSelect.value);
@@ -24,14 +23,14 @@ export async function membersSection() {
   function roleCell(member, isOwner) {
     const td = document.createElement("td");
     if (!isOwner) {
-      td.textContent = ROLES[member.role] ?? member.role;
+      td.textContent = ROLE_NAMES[member.role] ?? member.role;
       return td;
     }
     const select = document.createElement("select");
     select.className = "form-select form-select-sm w-auto";
     select.setAttribute("aria-label", `Role of ${member.username}`);
     select.dataset.role = member.username;
-    select.append(...Object.entries(ROLES).map(([value, label]) => new Option(label, value)));
+    select.append(...Object.entries(ROLE_NAMES).map(([value, label]) => new Option(label, value)));
     select.value = member.role;
     select.addEventListener("change", async () => {
       showError(null);
@@ -56,12 +55,7 @@ export async function membersSection() {
     td.className = "text-end";
     const mine = member.user_id === me.id;
     if (!isOwner && !mine) return td;
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "btn btn-outline-danger btn-sm";
-    button.textContent = mine ? "Leave" : "Remove";
-    button.dataset.remove = member.username;
-    button.addEventListener("click", async () => {
+    const button = dangerButton(mine ? "Leave" : "Remove", async () => {
       const question = mine
         ? `Leave “${book().name}”? You will no longer see it.`
         : `Remove ${member.username} from “${book().name}”?`;
@@ -75,6 +69,7 @@ export async function membersSection() {
         showError(err);
       }
     });
+    button.dataset.remove = member.username;
     td.append(button);
     return td;
   }

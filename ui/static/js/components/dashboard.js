@@ -1,8 +1,8 @@
 // The home page's overview of a book: every figure comes from GET .../dashboard and links to
 // the page it comes from (reports, budget, registers, scheduled, transactions).
-import { api } from "./api.js";
-import { formatMoney } from "./money.js";
-import { formatDate } from "./transaction-rows.js";
+import { api } from "../api.js";
+import { formatDate } from "../dates.js";
+import { formatMoney } from "../money.js";
 
 const SHOWN_UPCOMING = 8;
 const CHOSEN = "tallybook.dashboard-book"; // the book last shown, remembered in this browser
@@ -44,13 +44,26 @@ function drawTrend(parts) {
     type: "line",
     data: {
       labels: main.trend.map((point) => point.month),
-      datasets: [{ data: main.trend.map((point) => Number(point.amount)), borderColor: color, backgroundColor: color, pointRadius: 0, tension: 0.3 }],
+      datasets: [
+        {
+          data: main.trend.map((point) => Number(point.amount)),
+          borderColor: color,
+          backgroundColor: color,
+          pointRadius: 0,
+          tension: 0.3,
+        },
+      ],
     },
     options: {
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
-      plugins: { legend: { display: false }, tooltip: { callbacks: { label: (ctx) => formatMoney(main.trend[ctx.dataIndex].amount, main.currency) } } },
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: { label: (ctx) => formatMoney(main.trend[ctx.dataIndex].amount, main.currency) },
+        },
+      },
       scales: { x: { display: false }, y: { display: false } },
     },
   });
@@ -71,51 +84,80 @@ function render(bookId, board) {
           line.append(amount, change);
           return line;
         })
-      : [Object.assign(document.createElement("div"), { className: "text-body-secondary", textContent: "No accounts yet." })]),
+      : [
+          Object.assign(document.createElement("div"), {
+            className: "text-body-secondary",
+            textContent: "No accounts yet.",
+          }),
+        ]),
   );
   drawTrend(board.net_worth);
   document.getElementById("net-worth-link").href = `${base}/reports?report=net-worth`;
 
   const budget = board.budget;
   document.getElementById("budget-spent").textContent = formatMoney(budget.spent, budget.currency);
-  document.getElementById("budget-of").textContent = `of ${formatMoney(budget.budgeted, budget.currency)} budgeted · ${formatMoney(budget.available_to_budget, budget.currency)} left to budget`;
-  const share = Number(budget.budgeted) > 0 ? Math.min(100, (100 * Number(budget.spent)) / Number(budget.budgeted)) : 0;
+  document.getElementById("budget-of").textContent =
+    `of ${formatMoney(budget.budgeted, budget.currency)} budgeted · ${formatMoney(budget.available_to_budget, budget.currency)} left to budget`;
+  const share =
+    Number(budget.budgeted) > 0 ? Math.min(100, (100 * Number(budget.spent)) / Number(budget.budgeted)) : 0;
   const bar = document.getElementById("budget-bar");
   bar.style.width = `${Math.max(0, share)}%`;
   bar.classList.toggle("bg-danger", budget.overspent.length > 0);
   document.getElementById("budget-progress").setAttribute("aria-valuenow", String(Math.round(share)));
-  document.getElementById("overspent").replaceChildren(
-    ...budget.overspent.map((line) => item(`${line.name} overspent`, `${base}/budget?month=${board.month}`, line.available, budget.currency)),
-  );
+  document
+    .getElementById("overspent")
+    .replaceChildren(
+      ...budget.overspent.map((line) =>
+        item(
+          `${line.name} overspent`,
+          `${base}/budget?month=${board.month}`,
+          line.available,
+          budget.currency,
+        ),
+      ),
+    );
   document.getElementById("budget-link").href = `${base}/budget?month=${board.month}`;
 
-  document.getElementById("balances").replaceChildren(
-    ...(board.accounts.length
-      ? board.accounts.map((a) => item(a.name, `${base}/accounts/${a.id}`, a.balance, a.currency))
-      : [empty("No accounts yet.")]),
-  );
+  document
+    .getElementById("balances")
+    .replaceChildren(
+      ...(board.accounts.length
+        ? board.accounts.map((a) => item(a.name, `${base}/accounts/${a.id}`, a.balance, a.currency))
+        : [empty("No accounts yet.")]),
+    );
   const names = new Map(board.accounts.map((a) => [a.id, a.name]));
   const shown = board.upcoming.slice(0, SHOWN_UPCOMING);
   const more = board.upcoming.length - shown.length;
-  document.getElementById("upcoming").replaceChildren(
-    ...(board.upcoming.length
-      ? shown.map((u) => item(`${formatDate(u.date)} · ${u.name || u.payee || names.get(u.account_id) || "Scheduled"}`, `${base}/schedules`, u.amount, u.currency))
-      : [empty(`Nothing scheduled until ${formatDate(board.upcoming_until)}.`)]),
-    ...(more > 0 ? [item(`and ${more} more`, `${base}/schedules`)] : []),
-  );
+  document
+    .getElementById("upcoming")
+    .replaceChildren(
+      ...(board.upcoming.length
+        ? shown.map((u) =>
+            item(
+              `${formatDate(u.date)} · ${u.name || u.payee || names.get(u.account_id) || "Scheduled"}`,
+              `${base}/schedules`,
+              u.amount,
+              u.currency,
+            ),
+          )
+        : [empty(`Nothing scheduled until ${formatDate(board.upcoming_until)}.`)]),
+      ...(more > 0 ? [item(`and ${more} more`, `${base}/schedules`)] : []),
+    );
   document.getElementById("upcoming-link").href = `${base}/schedules`;
-  document.getElementById("recent").replaceChildren(
-    ...(board.recent.length
-      ? board.recent.map((t) =>
-          item(
-            `${formatDate(t.date)} · ${t.payee || "(no payee)"}`,
-            `${base}/accounts/${t.account_id}`,
-            t.amount,
-            t.currency,
-          ),
-        )
-      : [empty("No transactions yet.")]),
-  );
+  document
+    .getElementById("recent")
+    .replaceChildren(
+      ...(board.recent.length
+        ? board.recent.map((t) =>
+            item(
+              `${formatDate(t.date)} · ${t.payee || "(no payee)"}`,
+              `${base}/accounts/${t.account_id}`,
+              t.amount,
+              t.currency,
+            ),
+          )
+        : [empty("No transactions yet.")]),
+    );
   document.getElementById("recent-link").href = `${base}/transactions`;
 }
 
