@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.ledger import Ledger, category_ids
+from tests.api.test_accounts import new_book
+
 BOOKS = "/api/v1/books"
 
 
@@ -138,3 +141,21 @@ def rich_book(alex) -> int:
         == 200
     )
     return book
+
+
+# The transaction tests (test_transactions_*.py) ---------------------------------------------
+
+
+@pytest.fixture
+def ledger(alex) -> Ledger:
+    return Ledger(alex, new_book(alex, "EUR"))
+
+
+@pytest.fixture
+def eur(ledger) -> dict:
+    return ledger.account("Checking")
+
+
+@pytest.fixture
+def cats(ledger, database) -> list[int]:
+    return category_ids(database, ledger.id, 3)
