@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.ledger import Ledger, category_ids
+from tests.api.oauth_app import App, register
 from tests.api.test_accounts import new_book
 
 BOOKS = "/api/v1/books"
@@ -159,3 +160,24 @@ def eur(ledger) -> dict:
 @pytest.fixture
 def cats(ledger, database) -> list[int]:
     return category_ids(database, ledger.id, 3)
+
+
+# The OAuth tests (test_oauth_*.py) ----------------------------------------------------------
+
+
+@pytest.fixture
+def book(alex) -> int:
+    book_id = post(alex, BOOKS, {"name": "Household", "currency": "EUR"})["id"]
+    post(alex, f"{BOOKS}/{book_id}/accounts", {"name": "Checking", "type": "checking"})
+    return book_id
+
+
+@pytest.fixture
+def other_book(alex) -> int:
+    return post(alex, BOOKS, {"name": "Club", "currency": "EUR"})["id"]
+
+
+@pytest.fixture
+def app_client(app, alex) -> App:
+    created = register(alex)
+    return App(created["client_id"], app.test_client())

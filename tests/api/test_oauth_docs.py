@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.api.conftest import BOOKS, post
-from tests.api.test_oauth import App, code_for, query_of, register, tokens_for
+from tests.api.oauth_app import App, code_for, query_of, register, tokens_for
 from tests.api.test_openapi import check, media_examples, openapi_path, operations
 
 # The consent page's own answer and the desktop handoff: the page calls them, never an app.
@@ -25,11 +25,6 @@ def spec(client) -> dict:
 @pytest.fixture
 def book(alex) -> int:
     return post(alex, BOOKS, {"name": "Household", "currency": "EUR"})["id"]
-
-
-@pytest.fixture
-def app_client(app, alex) -> App:
-    return App(register(alex)["client_id"], app.test_client())
 
 
 def oauth_rules(app):
