@@ -311,11 +311,14 @@ def test_running_balance_of_a_yen_account_with_an_opening_balance(ledger):
     ]
 
 
+TOO_LARGE = (400, "number_too_large")
+
+
 @pytest.mark.parametrize(
     "request_",
     [
-        ("get", "transactions?account_id=100000000000000000000", None),
-        ("get", "transactions?category_id=100000000000000000000", None),
+        ("get", "transactions?account_id=100000000000000000000", None, TOO_LARGE),
+        ("get", "transactions?category_id=100000000000000000000", None, TOO_LARGE),
         (
             "get",
             "transactions?cursor="
@@ -323,24 +326,27 @@ def test_running_balance_of_a_yen_account_with_an_opening_balance(ledger):
                 json.dumps({"after": ["2024-01-01", 10**20]}).encode()
             ).decode(),
             None,
+            (422, "validation_failed"),  # on "cursor": not one the API gave out
         ),
-        ("get", "transactions/100000000000000000000", None),
-        ("post", "transactions", {"account_id": 10**20}),
-        ("post", "transactions", {"category_id": 10**20}),
-        ("post", "transactions", {"transfer_account_id": 10**20}),
-        ("post", "transactions/bulk-update", {"ids": [10**20], "status": "cleared"}),
-        ("post", "transactions/bulk-delete", {"ids": [10**20]}),
+        ("get", "transactions/100000000000000000000", None, (404, "not_found")),
+        ("post", "transactions", {"account_id": 10**20}, TOO_LARGE),
+        ("post", "transactions", {"category_id": 10**20}, TOO_LARGE),
+        ("post", "transactions", {"transfer_account_id": 10**20}, TOO_LARGE),
+        ("post", "transactions/bulk-update", {"ids": [10**20], "status": "cleared"}, TOO_LARGE),
+        ("post", "transactions/bulk-delete", {"ids": [10**20]}, TOO_LARGE),
     ],
 )
 def test_numbers_too_large_for_sqlite_are_not_500(ledger, eur, request_):
-    method, path, body = request_
+    method, path, body, (status, code) = request_
     if path == "transactions":
         body = {"account_id": eur["id"], "date": "2024-03-01", "amount": "-1", **body}
     response = getattr(ledger.who, method)(
         f"{ledger.base}/{path}", **({"json": body} if body else {})
     )
-    assert 400 <= response.status_code < 500, response.json
+    assert (response.status_code, response.json["code"]) == (status, code), response.json
     assert response.headers["Content-Type"] == "application/problem+json"
+    if status == 422:
+        assert fields_of(response) == {"cursor"}
     assert ledger.all() == []
 
 

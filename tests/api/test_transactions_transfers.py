@@ -205,16 +205,19 @@ def test_a_cross_currency_transfer_needs_the_other_amount(ledger, eur):
     assert (ledger.balance(eur), ledger.balance(yen)) == ("-18.75", "4000")
 
 
-def test_moving_to_an_account_of_another_currency_keeps_the_value_or_asks(ledger, eur):
+def test_moving_to_an_account_of_another_currency_asks_for_the_amount_in_it(ledger, eur):
     dinar = ledger.account("Dinar", "KWD")
     created = ledger.add(eur, "-12.30")
     response = ledger.patch(created["id"], {"account_id": dinar["id"]})
-    if response.status_code == 200:
-        assert response.json["amount"] == "-12.300"
-    else:
-        assert response.status_code == 422
-        assert fields_of(response) == {"amount"}
-        assert ledger.read(created["id"]) == created
+    assert response.status_code == 422
+    assert fields_of(response) == {"amount"}
+    assert "KWD" in response.json["errors"][0]["message"]
+    assert ledger.read(created["id"]) == created
+    assert ledger.balance(dinar) == "0.000"
+    # With the amount in the other currency, it moves.
+    moved = ledger.change(created["id"], account_id=dinar["id"], amount="-4.105")
+    assert (moved["amount"], moved["currency"]) == ("-4.105", "KWD")
+    assert (ledger.balance(eur), ledger.balance(dinar)) == ("0.00", "-4.105")
 
 
 def test_re_pointing_a_transfer_to_another_currency_needs_the_other_amount(ledger, eur):
