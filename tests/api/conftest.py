@@ -11,9 +11,10 @@ from tests.api.test_accounts import new_book
 BOOKS = "/api/v1/books"
 
 
-def post(client, path: str, body: dict) -> dict:
+def post(client, path: str, body: dict, status: int = 201) -> dict:
+    """POST `body` to `path`, expecting `status` (201 Created unless told); return the answer."""
     response = client.post(path, json=body)
-    assert response.status_code in (200, 201), (path, response.json)
+    assert response.status_code == status, (path, response.json)
     return response.json
 
 
