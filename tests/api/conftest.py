@@ -7,6 +7,7 @@ import pytest
 from tests.api.ledger import Ledger, category_ids
 from tests.api.oauth_app import App, register
 from tests.api.test_accounts import new_book
+from tests.clock import Clock
 
 BOOKS = "/api/v1/books"
 
@@ -182,3 +183,13 @@ def other_book(alex) -> int:
 def app_client(app, alex) -> App:
     created = register(alex)
     return App(created["client_id"], app.test_client())
+
+
+@pytest.fixture
+def oauth_clock(monkeypatch) -> Clock:
+    """The time as OAuth reads it (codes and refresh tokens in the OAuth server, an app's access
+    token on each API request), standing still until the test moves it on."""
+    clock = Clock()
+    monkeypatch.setattr("server.auth.oauth_server.utcnow", clock.utcnow)
+    monkeypatch.setattr("server.auth.web.utcnow", clock.utcnow)
+    return clock

@@ -39,12 +39,17 @@ def test_refresh_cannot_widen_the_scope_but_may_narrow_it(alex, app_client, book
     assert again.status_code == 200
 
 
-def test_refresh_by_another_app_or_after_expiry_is_refused(app, alex, app_client, book):
+def test_refresh_by_another_app_or_after_expiry_is_refused(
+    app, alex, app_client, book, other_book, oauth_clock
+):
     tokens = tokens_for(alex, app_client, book)
     thief = App(register(alex)["client_id"], app.test_client())
     assert thief.refresh(tokens["refresh_token"]).json["error"] == "invalid_grant"
-    app.config["OAUTH_REFRESH_TOKEN_LIFETIME"] = 0
     expiring = tokens_for(alex, app_client, book)
+    in_time = tokens_for(alex, app_client, other_book)  # given at the same moment
+    oauth_clock.advance(app.config["OAUTH_REFRESH_TOKEN_LIFETIME"] - 1)
+    assert app_client.refresh(in_time["refresh_token"]).status_code == 200
+    oauth_clock.advance(1)
     assert app_client.refresh(expiring["refresh_token"]).json["error"] == "invalid_grant"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import secrets
-import time
 from urllib.parse import urlencode
 
 import pytest
@@ -98,21 +97,29 @@ def test_reused_code_is_refused_and_revokes_what_it_gave(alex, app_client, book)
     assert app_client.refresh(first.json["refresh_token"]).json["error"] == "invalid_grant"
 
 
-def test_a_code_reused_after_it_expired_still_revokes_what_it_gave(app, alex, app_client, book):
-    app.config["OAUTH_CODE_LIFETIME"] = 1
+def test_a_code_reused_after_it_expired_still_revokes_what_it_gave(
+    app, alex, app_client, book, other_book, oauth_clock
+):
     code = code_for(alex, app_client, book)
+    unused = code_for(alex, app_client, other_book)  # given at the same moment
     first = app_client.exchange(code)
     assert first.status_code == 200
-    time.sleep(1.1)
+    oauth_clock.advance(app.config["OAUTH_CODE_LIFETIME"] + 1)
+    assert app_client.exchange(unused).json["error"] == "invalid_grant"  # expired
+    assert app_client.api(first.json["access_token"], "GET", BOOKS).status_code == 200
     code_for(alex, app_client, book)  # a new code: the moment expired ones are forgotten
     assert app_client.exchange(code).json["error"] == "invalid_grant"
     assert app_client.api(first.json["access_token"], "GET", BOOKS).status_code == 401
+    assert app_client.refresh(first.json["refresh_token"]).json["error"] == "invalid_grant"
 
 
-def test_expired_code_is_refused(app, alex, app_client, book):
-    app.config["OAUTH_CODE_LIFETIME"] = 0
-    code = code_for(alex, app_client, book)
-    assert app_client.exchange(code).json["error"] == "invalid_grant"
+def test_expired_code_is_refused(app, alex, app_client, book, other_book, oauth_clock):
+    in_time = code_for(alex, app_client, other_book)
+    late = code_for(alex, app_client, book)  # given at the same moment
+    oauth_clock.advance(app.config["OAUTH_CODE_LIFETIME"] - 1)
+    assert app_client.exchange(in_time).status_code == 200
+    oauth_clock.advance(1)
+    assert app_client.exchange(late).json["error"] == "invalid_grant"
 
 
 @pytest.mark.parametrize("grant_type", ["password", "client_credentials", "implicit"])
