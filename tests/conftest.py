@@ -16,6 +16,7 @@ from server.auth.tokens import create_token
 from server.auth.users import User, create_user
 from server.clock import utcnow
 from server.db import Database
+from server.db.request import EXTENSION_KEY
 from server.desktop.serving import RunningServer, start_server
 from server.domain.books import create_personal_book
 
@@ -53,7 +54,7 @@ def app(app_config: dict[str, Any]) -> Iterator[APIFlask]:
 
 def db(application: APIFlask) -> Database:
     """Return an app's database (for direct domain calls in tests)."""
-    return application.extensions["tallybook.db"]
+    return application.extensions[EXTENSION_KEY]
 
 
 @pytest.fixture

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.ledger import Ledger, category_ids
+from tests.api.oauth_app import App, register
+from tests.api.test_accounts import new_book
+from tests.clock import Clock
+
 BOOKS = "/api/v1/books"
 
 
-def post(client, path: str, body: dict) -> dict:
+def post(client, path: str, body: dict, status: int = 201) -> dict:
+    """POST `body` to `path`, expecting `status` (201 Created unless told); return the answer."""
     response = client.post(path, json=body)
-    assert response.status_code in (200, 201), (path, response.json)
+    assert response.status_code == status, (path, response.json)
     return response.json
 
 
@@ -138,3 +144,52 @@ def rich_book(alex) -> int:
         == 200
     )
     return book
+
+
+# The transaction tests (test_transactions_*.py) ---------------------------------------------
+
+
+@pytest.fixture
+def ledger(alex) -> Ledger:
+    return Ledger(alex, new_book(alex, "EUR"))
+
+
+@pytest.fixture
+def eur(ledger) -> dict:
+    return ledger.account("Checking")
+
+
+@pytest.fixture
+def cats(ledger, database) -> list[int]:
+    return category_ids(database, ledger.id, 3)
+
+
+# The OAuth tests (test_oauth_*.py) ----------------------------------------------------------
+
+
+@pytest.fixture
+def book(alex) -> int:
+    book_id = post(alex, BOOKS, {"name": "Household", "currency": "EUR"})["id"]
+    post(alex, f"{BOOKS}/{book_id}/accounts", {"name": "Checking", "type": "checking"})
+    return book_id
+
+
+@pytest.fixture
+def other_book(alex) -> int:
+    return post(alex, BOOKS, {"name": "Club", "currency": "EUR"})["id"]
+
+
+@pytest.fixture
+def app_client(app, alex) -> App:
+    created = register(alex)
+    return App(created["client_id"], app.test_client())
+
+
+@pytest.fixture
+def oauth_clock(monkeypatch) -> Clock:
+    """The time as OAuth reads it (codes and refresh tokens in the OAuth server, an app's access
+    token on each API request), standing still until the test moves it on."""
+    clock = Clock()
+    monkeypatch.setattr("server.auth.oauth_server.utcnow", clock.utcnow)
+    monkeypatch.setattr("server.auth.web.utcnow", clock.utcnow)
+    return clock

@@ -525,11 +525,16 @@ def test_anonymous_callers_are_401(client, alex, book):
 
 def test_an_id_too_large_for_sqlite_is_a_4xx_not_500(alex, book):
     huge = 10**20
-    for response in (
-        alex.get(f"{API}/{book}/accounts/{huge}"),
-        alex.get(f"{API}/{huge}/accounts"),
-        alex.patch(f"{API}/{book}/accounts/{huge}", json={"name": "X"}),
-        alex.get(f"{API}/{book}/accounts?cursor=eyJhZnRlciI6IDEwMDAwMDAwMDAwMDAwMDAwMDAwMH0"),
+    cursor = "eyJhZnRlciI6IDEwMDAwMDAwMDAwMDAwMDAwMDAwMH0"  # {"after": 10**20}
+    for response, status in (
+        (alex.get(f"{API}/{book}/accounts/{huge}"), 404),
+        # 404 would be right for these two: the id converter refuses the number and Werkzeug's
+        # matcher then answers 405, listing methods of other routes (reported as an app bug).
+        (alex.get(f"{API}/{huge}/accounts"), 405),
+        (alex.patch(f"{API}/{book}/accounts/{huge}", json={"name": "X"}), 405),
+        (alex.get(f"{API}/{book}/accounts?cursor={cursor}"), 422),
     ):
-        assert 400 <= response.status_code < 500
+        assert response.status_code == status, response.json
         assert response.headers["Content-Type"] == "application/problem+json"
+        if status == 422:
+            assert fields_of(response) == {"cursor"}

@@ -10,6 +10,7 @@ import pytest
 
 from server import create_app
 from server.clock import utcnow
+from server.config import DATABASE_FILENAME, SECRET_KEY_FILENAME
 from server.db import Database, migrations
 from server.db.backups import (
     check_backup_file,
@@ -20,6 +21,7 @@ from server.db.backups import (
 from server.db.migrations import MIGRATIONS, apply_migrations
 from server.errors import ValidationFailed
 from server.workers.periodic import DailyBackups
+from tests.conftest import db
 
 API = "/api/v1"
 
@@ -94,7 +96,7 @@ def test_only_administrators_and_only_sessions_restore(
 
 
 @pytest.mark.parametrize(
-    "name", ["../tallybook.sqlite3", "tallybook.sqlite3", "secret.key", "x" * 300]
+    "name", [f"../{DATABASE_FILENAME}", DATABASE_FILENAME, SECRET_KEY_FILENAME, "x" * 300]
 )
 def test_only_backup_files_can_be_named(alex, name):
     assert alex.get(f"{API}/backups/{name}").status_code == 404
@@ -154,16 +156,16 @@ def test_a_bad_file_is_refused_before_anything_changes(database, tmp_path):
 def test_a_migration_is_preceded_by_a_backup(tmp_path, monkeypatch):
     data = tmp_path / "data"
     data.mkdir()
-    older = Database(data / "tallybook.sqlite3")
+    older = Database(data / DATABASE_FILENAME)
     monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:-1])
     apply_migrations(older)
     older.close()
     monkeypatch.undo()
     app = create_app({"DATA_DIR": str(data), "AUTOMATIC_BACKUPS": False})
-    made = list_backups(app.extensions["tallybook.db"])
+    made = list_backups(db(app))
     assert [b.reason for b in made] == ["before-migration"]
     assert check_backup_file(made[0].path) == len(MIGRATIONS) - 1
-    app.extensions["tallybook.db"].close()
+    db(app).close()
 
 
 def test_automatic_backups_at_start_then_daily(database):

@@ -8,6 +8,7 @@ from decimal import Decimal
 from click.testing import CliRunner
 
 from server.cli import cli
+from server.config import DATA_DIR_ENV
 from tests.conftest import PASSWORD
 
 
@@ -48,7 +49,7 @@ def test_demo_book_with_a_bad_currency(alex):
 
 
 def test_demo_command(data_dir, monkeypatch):
-    monkeypatch.setenv("TALLYBOOK_DATA_DIR", str(data_dir))
+    monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
     runner = CliRunner()
     runner.invoke(cli, ["user", "create", "--username", "sam", "--password-stdin"], input=PASSWORD)
     result = runner.invoke(cli, ["demo", "--username", "sam", "--currency", "usd"])

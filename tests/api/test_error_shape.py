@@ -43,24 +43,76 @@ def test_anonymous_requests_to_protected_endpoints(app, client):
     assert checked >= 8
 
 
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+NOT_JSON = {"{not json", "\xff\xfe"}  # refused 400; JSON of the wrong shape is refused 422
+BOOK = "/api/v1/books/<int:book_id>"
+# Write routes other than DELETE that take no body (the path says it all).
+TAKES_NO_BODY = {
+    ("POST", f"{BOOK}/imports/<int:import_id>/undo"): "the import is in the path",
+    ("POST", "/api/v1/backups"): "backs up now, with nothing to choose",
+    ("POST", "/api/v1/backups/<name>/restore"): "the backup is in the path",
+}
+# An empty body is read as `{}`: these routes take it, for every field they have is optional.
+TAKES_AN_EMPTY_BODY = {
+    ("PATCH", BOOK): "a change of nothing",
+    ("PATCH", f"{BOOK}/accounts/<int:account_id>"): "a change of nothing",
+    ("PATCH", f"{BOOK}/category-groups/<int:group_id>"): "a change of nothing",
+    ("PATCH", f"{BOOK}/categories/<int:category_id>"): "a change of nothing",
+    ("PATCH", f"{BOOK}/transactions/<int:transaction_id>"): "a change of nothing",
+    ("PATCH", f"{BOOK}/rules/<int:rule_id>"): "a change of nothing",
+    ("PATCH", f"{BOOK}/schedules/<int:schedule_id>"): "a change of nothing",
+    ("POST", "/api/v1/demo-books"): "the currency defaults to EUR",
+    ("POST", f"{BOOK}/rules/preview"): "rule_ids defaults to every enabled rule",
+    ("POST", f"{BOOK}/rules/apply"): "rule_ids defaults to every enabled rule",
+    ("POST", f"{BOOK}/schedules/<int:schedule_id>/enter"): "the date defaults to the next one",
+    ("POST", f"{BOOK}/schedules/<int:schedule_id>/skip"): "the date defaults to the next one",
+}
+
+
+def routes_with_a_body(app, client) -> set[tuple[str, str]]:
+    """The write routes whose OpenAPI operation takes a request body, as (method, rule)."""
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    found = set()
+    for method, rule in api_routes(app):
+        operation = paths[re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)][method.lower()]
+        if "requestBody" in operation:
+            found.add((method, rule.rule))
+    return found
+
+
 @pytest.mark.parametrize(
     "body",
     ["{not json", "[1, 2]", '"a string"', "null", "", '{"name": {"nested": true}}', "\xff\xfe"],
 )
-def test_malformed_bodies_on_every_write(app, alex, body):
-    for method, rule in api_routes(app):
-        if method == "GET":
-            continue
+def test_malformed_bodies_on_every_write(app, client, alex, body):
+    """Each route with a body refuses each malformed one, 400 if it is not JSON and 422 if it
+    is JSON of the wrong shape; an empty body (read as `{}`) wherever a field is required."""
+    routes = routes_with_a_body(app, client)
+    writes = {(method, rule.rule) for method, rule in api_routes(app) if method in WRITES}
+    no_body = {(method, path) for method, path in writes - routes if method != "DELETE"}
+    assert no_body == set(TAKES_NO_BODY), "a write route takes no body: say why in TAKES_NO_BODY"
+    assert set(TAKES_AN_EMPTY_BODY) <= routes
+    refused, taken = set(), set()
+    for method, path in sorted(routes):
         response = alex.client.open(
-            concrete(rule),
+            re.sub(r"<(?:\w+:)?\w+>", "1", path),
             method=method,
-            data=body.encode("utf-8", "surrogateescape") if body else b"{}",
+            data=body.encode("utf-8", "surrogateescape") if body else b"",
             content_type="application/json",
             headers={"X-CSRF-Token": alex.csrf_token},
         )
-        if response.status_code < 400:
-            continue  # e.g. DELETE ignores a body; nothing to check
+        where = (method, path, response.status_code, response.get_json(silent=True))
+        if body == "" and (method, path) in TAKES_AN_EMPTY_BODY:
+            assert response.status_code not in (400, 422), where
+            taken.add((method, path))
+            continue
+        expected = 400 if body in NOT_JSON else 422
+        assert (response.status_code, response.content_type) == (expected, PROBLEM), where
         assert_problem(response)
+        refused.add((method, path))
+    assert len(routes) >= 40  # the API's writes, as of this writing: not silently none
+    assert refused | taken == routes
+    assert taken == (set(TAKES_AN_EMPTY_BODY) if body == "" else set())
 
 
 def test_wrong_field_types_name_the_field(alex):

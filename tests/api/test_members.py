@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from server.clock import utcnow
+from server.config import LOG_FILENAME
 from server.domain.members import MemberInput, add_member, change_role, remove_member
 from server.errors import Conflict
 
@@ -268,7 +269,7 @@ def test_membership_changes_are_logged(alex, book_id, people, data_dir):
     share(alex, book_id, "sam", "viewer")
     alex.patch(members_url(book_id, sam.user.id), json={"role": "editor"})
     alex.delete(members_url(book_id, sam.user.id))
-    log = (data_dir / "tallybook.log").read_text()
+    log = (data_dir / LOG_FILENAME).read_text()
     assert f"book member added: sam (user {sam.user.id}) as viewer of book {book_id}" in log
     assert "book member role changed: sam" in log and "from viewer to editor" in log
     assert f"book member removed: sam (user {sam.user.id}, editor) from book {book_id}" in log

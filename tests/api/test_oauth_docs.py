@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.api.conftest import BOOKS, post
-from tests.api.test_oauth import App, code_for, query_of, register, tokens_for
+from tests.api.oauth_app import App, code_for, query_of, register, tokens_for
 from tests.api.test_openapi import check, media_examples, openapi_path, operations
 
 # The consent page's own answer and the desktop handoff: the page calls them, never an app.
@@ -25,11 +25,6 @@ def spec(client) -> dict:
 @pytest.fixture
 def book(alex) -> int:
     return post(alex, BOOKS, {"name": "Household", "currency": "EUR"})["id"]
-
-
-@pytest.fixture
-def app_client(app, alex) -> App:
-    return App(register(alex)["client_id"], app.test_client())
 
 
 def oauth_rules(app):
@@ -157,20 +152,26 @@ def test_a_token_answer_of_another_shape_would_not_fit(spec):
 
 
 def test_the_authorize_parameters_are_the_ones_the_flow_takes(spec, alex, app_client, book):
-    """Leaving out a required parameter is refused (an error page, or the app's redirect URI
-    with an error); leaving out an optional one still shows the consent page."""
+    """Leaving out a required parameter is refused: on an error page when the app or its
+    redirect URI is what is missing (never followed, RFC 6749 4.1.2.1), else back at the app's
+    redirect URI with an error; leaving out an optional one still shows the consent page."""
     parameters = documented(spec, "/oauth/authorize", "GET")["parameters"]
     assert all(p["description"] for p in parameters)
     names = {p["name"] for p in parameters}
     assert names == set(query_of("?" + app_client.authorize_query(book_id=book)))
     for parameter in parameters:
-        query = app_client.authorize_query(**({"book_id": book} | {parameter["name"]: None}))
+        name = parameter["name"]
+        query = app_client.authorize_query(**({"book_id": book} | {name: None}))
         page = alex.get(f"/oauth/authorize?{query}")
-        if parameter["required"]:
-            refused = page.status_code == 400 or "error=" in page.headers.get("Location", "")
-            assert refused, f"{parameter['name']} is documented as required"
+        location = page.headers.get("Location", "")
+        if not parameter["required"]:
+            assert page.status_code == 200, f"{name} is documented as optional"
+        elif name in ("client_id", "redirect_uri"):
+            assert (page.status_code, location) == (400, ""), f"{name} is documented as required"
         else:
-            assert page.status_code == 200, f"{parameter['name']} is documented as optional"
+            assert page.status_code == 302, f"{name} is documented as required"
+            assert location.startswith(app_client.redirect_uri + "?"), name
+            assert "error" in query_of(location), name
 
 
 @pytest.mark.parametrize("wants", ["read", "write"])

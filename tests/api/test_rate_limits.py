@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from tests.clock import Clock
+
 BOOKS = "/api/v1/books"
 
 
@@ -79,12 +81,27 @@ def test_the_limit_is_documented_for_every_operation_a_token_can_call(client):
             assert "Retry-After" in limited["headers"]
 
 
-def test_after_the_retry_after_seconds_the_token_works_again(app, alex, make_token, client):
+@pytest.fixture
+def limiter_clock(monkeypatch) -> Clock:
+    """The time as the rate limit reads it (its in-memory counts, and our Retry-After),
+    standing still until the test moves it on."""
+    clock = Clock()
+    monkeypatch.setattr("limits.storage.memory.time", clock)
+    monkeypatch.setattr("server.api.rate_limits.time", clock)
+    return clock
+
+
+def test_after_the_retry_after_seconds_the_token_works_again(
+    app, alex, make_token, client, limiter_clock
+):
     app.config["API_RATE_LIMIT"] = "2 per 1 second"
     token = make_token(alex.user)
     for _ in range(2):
         assert client.get(BOOKS, headers=bearer(token)).status_code == 200
+        limiter_clock.advance(0.25)
     refused = client.get(BOOKS, headers=bearer(token))
     assert refused.status_code == 429
-    time.sleep(int(refused.headers["Retry-After"]))
+    limiter_clock.advance(0.4)  # the first request is still in the window
+    assert client.get(BOOKS, headers=bearer(token)).status_code == 429
+    limiter_clock.advance(int(refused.headers["Retry-After"]) - 0.4)
     assert client.get(BOOKS, headers=bearer(token)).status_code == 200

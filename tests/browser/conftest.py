@@ -39,7 +39,7 @@ from server.db import Database
 from server.desktop.launcher import pages_url
 from server.desktop.serving import RunningServer
 from server.domain.books import create_personal_book
-from tests.conftest import PASSWORD, TEST_ROUNDS
+from tests.conftest import PASSWORD, TEST_ROUNDS, db
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -283,7 +283,7 @@ class Browser:
 
 
 def _database(server: RunningServer) -> Database:
-    return server.app.extensions["tallybook.db"]
+    return db(server.app)
 
 
 def _reset(driver: WebDriver, base_url: str) -> None:

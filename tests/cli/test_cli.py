@@ -17,16 +17,17 @@ from click.testing import CliRunner
 
 from server import create_app
 from server.cli import cli
+from server.config import DATA_DIR_ENV, DATABASE_FILENAME
 from server.db.request import database
 from server.desktop.instance_lock import InstanceLock
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, db
 from tests.unit.test_ofx_import import CHECKING_AND_SAVINGS
 from tests.unit.test_qif_import import CREDIT_CARD
 
 
 @pytest.fixture
 def run(data_dir, monkeypatch):
-    monkeypatch.setenv("TALLYBOOK_DATA_DIR", str(data_dir))
+    monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
 
     def invoke(*args, stdin=None):
         return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
@@ -58,7 +59,7 @@ def test_user_create_and_token_create(run, data_dir):
         .status_code
         == 200
     )
-    app.extensions["tallybook.db"].close()
+    db(app).close()
 
 
 def test_token_with_expiry(run, data_dir):
@@ -73,7 +74,7 @@ def test_token_with_expiry(run, data_dir):
         .json["items"]
     )
     assert listed[0]["scope"] == "write" and listed[0]["expires_at"]
-    app.extensions["tallybook.db"].close()
+    db(app).close()
 
 
 def test_refused_input_exits_1_with_the_reasons(run):
@@ -124,7 +125,7 @@ def test_reset_password_ends_sessions(run, data_dir):
     app = open_app(data_dir)
     browser = app.test_client()
     browser.post("/api/v1/session", json={"username": "alex", "password": PASSWORD})
-    app.extensions["tallybook.db"].close()
+    db(app).close()
     result = run(
         "user",
         "reset-password",
@@ -147,7 +148,7 @@ def test_reset_password_ends_sessions(run, data_dir):
         .status_code
         == 401
     )
-    app.extensions["tallybook.db"].close()
+    db(app).close()
 
 
 def test_serve_refuses_plain_http_off_loopback(run):
@@ -157,7 +158,7 @@ def test_serve_refuses_plain_http_off_loopback(run):
 
 
 def test_serve_runs_and_stops_cleanly(data_dir):
-    env = {**os.environ, "TALLYBOOK_DATA_DIR": str(data_dir)}
+    env = {**os.environ, DATA_DIR_ENV: str(data_dir)}
     process = subprocess.Popen(
         [sys.executable, "-m", "server", "serve", "--port", "0"],
         stdout=subprocess.PIPE,
@@ -364,7 +365,7 @@ def test_doctor_finds_kept_sums_that_differ_and_repairs_them(run, data_dir):
     assert healthy.exit_code == 0, healthy.output
     assert "every kept sum agrees" in healthy.stdout
 
-    with sqlite3.connect(data_dir / "tallybook.sqlite3") as conn:  # other hands
+    with sqlite3.connect(data_dir / DATABASE_FILENAME) as conn:  # other hands
         conn.execute(
             "UPDATE category_months SET outflow = outflow - 1 WHERE (account_id, month, "
             "category_id) = (SELECT account_id, month, category_id FROM category_months LIMIT 1)"

@@ -16,14 +16,15 @@ import requests
 from click.testing import CliRunner
 
 from server.cli import cli
+from server.config import DATA_DIR_ENV, DATABASE_FILENAME
 from tests.conftest import PASSWORD
 
 ROWS = 150_000
 
 
 def test_sigkill_during_a_large_import_loses_nothing_and_keeps_nothing_half(data_dir):
-    env = {**os.environ, "TALLYBOOK_DATA_DIR": str(data_dir)}
-    runner = CliRunner(env={"TALLYBOOK_DATA_DIR": str(data_dir)})
+    env = {**os.environ, DATA_DIR_ENV: str(data_dir)}
+    runner = CliRunner(env={DATA_DIR_ENV: str(data_dir)})
     created = runner.invoke(
         cli, ["user", "create", "--username", "alex", "--password-stdin"], input=PASSWORD + "\n"
     )
@@ -69,7 +70,7 @@ def test_sigkill_during_a_large_import_loses_nothing_and_keeps_nothing_half(data
         sender = threading.Thread(target=send)
         sender.start()
         # In the middle: the import's uncommitted pages are spilling into the write-ahead log.
-        wal = data_dir / "tallybook.sqlite3-wal"
+        wal = data_dir / f"{DATABASE_FILENAME}-wal"
         deadline = time.monotonic() + 120
         while (not wal.exists() or wal.stat().st_size < 4_000_000) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -82,7 +83,7 @@ def test_sigkill_during_a_large_import_loses_nothing_and_keeps_nothing_half(data
         process.kill()
         process.communicate()
 
-    conn = sqlite3.connect(data_dir / "tallybook.sqlite3")
+    conn = sqlite3.connect(data_dir / DATABASE_FILENAME)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM imports").fetchone()[0] == 0

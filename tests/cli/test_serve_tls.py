@@ -22,10 +22,17 @@ from server import create_app
 from server.auth.users import create_user
 from server.cli import cli
 from server.clock import utcnow
+from server.config import DATA_DIR_ENV
 from server.desktop.serving import start_server
-from server.desktop.tls import certificate_names, ensure_self_signed
+from server.desktop.tls import (
+    CERT_FILENAME,
+    KEY_FILENAME,
+    TLS_FOLDER,
+    certificate_names,
+    ensure_self_signed,
+)
 from server.domain.books import create_personal_book
-from tests.conftest import PASSWORD, TEST_ROUNDS
+from tests.conftest import PASSWORD, TEST_ROUNDS, db
 from tests.tls_client import (
     READY_LINE,
     connect,
@@ -59,7 +66,7 @@ def serve(data_dir: Path) -> Iterator:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "TALLYBOOK_DATA_DIR": str(data_dir)},
+            env={**os.environ, DATA_DIR_ENV: str(data_dir)},
         )
         started.append(process)
         lines = []
@@ -90,7 +97,7 @@ def stop(served: Served) -> None:
 
 def add_user(data_dir: Path) -> None:
     app = create_app({"DATA_DIR": str(data_dir), "AUTOMATIC_BACKUPS": False})
-    database = app.extensions["tallybook.db"]
+    database = db(app)
     create_user(
         database,
         "alex",
@@ -110,7 +117,7 @@ def test_self_signed_https_end_to_end(serve, data_dir):
     # The certificate served is the one whose fingerprint was printed ...
     assert sha256_colons(peer_certificate(served.port, unverified())) == served.fingerprint
     # ... and it verifies as a certificate for localhost and 127.0.0.1, once trusted.
-    cert_file = str(data_dir / "tls" / "cert.pem")
+    cert_file = str(data_dir / TLS_FOLDER / CERT_FILENAME)
     trusting = ssl.create_default_context(cafile=cert_file)
     for name in ("localhost", "127.0.0.1"):
         assert sha256_colons(peer_certificate(served.port, trusting, name)) == served.fingerprint
@@ -149,7 +156,7 @@ def test_self_signed_https_end_to_end(serve, data_dir):
 def test_a_second_start_reuses_the_certificate(serve, data_dir):
     first = serve("--tls", "self-signed", "--allowed-host", "tallybook.test")
     stop(first)
-    key_mode = (data_dir / "tls" / "key.pem").stat().st_mode & 0o777
+    key_mode = (data_dir / TLS_FOLDER / KEY_FILENAME).stat().st_mode & 0o777
     second = serve("--tls", "self-signed", "--allowed-host", "tallybook.test")
     assert second.fingerprint == first.fingerprint
     assert key_mode == 0o600
@@ -159,7 +166,7 @@ def test_allowed_host_names_under_tls_on_every_address(serve, data_dir):
     # With TLS, listening beyond loopback needs no --insecure-http.
     everywhere = "0.0.0.0"  # noqa: S104 - the point of the test
     served = serve("--tls", "self-signed", "--host", everywhere, "--allowed-host", "tallybook.test")
-    cert_file = str(data_dir / "tls" / "cert.pem")
+    cert_file = str(data_dir / TLS_FOLDER / CERT_FILENAME)
     # The certificate names the allowed host, so a client that trusts it verifies that name.
     trusting = ssl.create_default_context(cafile=cert_file)
     der = peer_certificate(served.port, trusting, "tallybook.test")
@@ -186,12 +193,12 @@ def test_the_users_own_certificate(serve, data_dir, tmp_path):
     health = requests.get(served.url + "api/v1/health", verify=str(cert), timeout=5)
     assert health.status_code == 200
     assert "Strict-Transport-Security" in health.headers
-    assert not (data_dir / "tls").exists()  # nothing self-signed was made
+    assert not (data_dir / TLS_FOLDER).exists()  # nothing self-signed was made
 
 
 @pytest.fixture
 def run(data_dir, monkeypatch):
-    monkeypatch.setenv("TALLYBOOK_DATA_DIR", str(data_dir))
+    monkeypatch.setenv(DATA_DIR_ENV, str(data_dir))
 
     def invoke(*args):
         return CliRunner().invoke(cli, ["serve", "--port", "0", *args], catch_exceptions=False)
@@ -239,7 +246,7 @@ def test_start_server_over_https_closes_everything(app_config, data_dir):
     """The abstraction under the command: `close()` ends the HTTPS server's threads, the
     app's background workers and the database, as it does for plain HTTP."""
     names = certificate_names("127.0.0.1", [])
-    certificate = ensure_self_signed(data_dir / "tls", names, utcnow())
+    certificate = ensure_self_signed(data_dir / TLS_FOLDER, names, utcnow())
     before = set(threading.enumerate())
     app = create_app({**app_config, "AUTOMATIC_BACKUPS": True, "AUTOMATIC_BACKUPS_DELAY": 3600})
     running = start_server(app, certificate=certificate)
@@ -253,4 +260,4 @@ def test_start_server_over_https_closes_everything(app_config, data_dir):
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", running.port), timeout=2)
     with pytest.raises(sqlite3.ProgrammingError, match="closed database"):
-        app.extensions["tallybook.db"].checkpoint()
+        db(app).checkpoint()

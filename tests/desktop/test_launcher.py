@@ -16,6 +16,7 @@ import requests
 from click.testing import CliRunner
 
 from server.cli import cli
+from server.config import DATABASE_FILENAME
 from tests.conftest import PASSWORD
 
 MAIN = Path(__file__).resolve().parents[2] / "main.py"
@@ -49,7 +50,7 @@ def test_no_display_serves_in_the_browser_until_interrupted(tmp_path):
 
 
 def test_a_server_that_cannot_start_is_reported(tmp_path):
-    with sqlite3.connect(tmp_path / "tallybook.sqlite3") as conn:
+    with sqlite3.connect(tmp_path / DATABASE_FILENAME) as conn:
         conn.execute("PRAGMA user_version = 999")  # written by a "newer" Tallybook
     process = launch("--data-dir", str(tmp_path), "--browser", "--port", "0")
     try:

@@ -23,7 +23,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 import requests
 
-from tests.conftest import PASSWORD, TEST_ROUNDS
+from server.config import DATA_DIR_ENV, DATABASE_FILENAME
+from tests.conftest import PASSWORD, TEST_ROUNDS, db
 
 pytestmark = pytest.mark.desktop
 
@@ -129,7 +130,7 @@ def sign_in_in_window(
         server = start_server(app)
         server.wait_until_ready()
         create_user(
-            app.extensions["tallybook.db"],
+            db(app),
             USERNAME,
             password,
             now=utcnow(),
@@ -237,7 +238,7 @@ def _launcher_env(display: str) -> dict[str, str]:
         "QT_QPA_PLATFORM",
         "WAYLAND_DISPLAY",
         "QTWEBENGINE_DISABLE_SANDBOX",  # main.py sets it itself when run as root
-        "TALLYBOOK_DATA_DIR",
+        DATA_DIR_ENV,
     ):
         env.pop(name, None)
     return env
@@ -267,7 +268,7 @@ def test_main_smoke_test_opens_the_window_on_setup(xvfb_display, tmp_path):
     assert urlsplit(line["url"]).path == "/setup"
     assert urlsplit(line["url"]).hostname == "localhost"
     assert 0 < line["seconds_since_start"] < CHILD_SECONDS
-    assert (data_dir / "tallybook.sqlite3").exists()
+    assert (data_dir / DATABASE_FILENAME).exists()
     assert_no_page_errors(done.stderr)
 
 
@@ -337,7 +338,7 @@ def test_an_app_asking_from_a_browser_not_signed_in_is_shown_in_the_window(xvfb_
 
     data_dir = tmp_path / "data"
     made = create_app({"DATA_DIR": str(data_dir), "AUTOMATIC_BACKUPS": False})
-    database = made.extensions["tallybook.db"]
+    database = db(made)
     create_user(
         database,
         USERNAME,

@@ -13,7 +13,7 @@ import click
 import pytest
 
 from server.cli import cli
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, db
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 EXAMPLE_URL = "http://127.0.0.1:8421"
@@ -66,7 +66,7 @@ def token(live_server):
     from server.clock import utcnow
     from server.domain.books import create_personal_book
 
-    database = live_server.app.extensions["tallybook.db"]
+    database = db(live_server.app)
     user = create_user(
         database, "alex", PASSWORD, now=utcnow(), rounds=4, personal_book=create_personal_book
     )

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from server.config import DATA_DIR_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_SCRIPT = ROOT / "build" / "build.py"
 PROGRAM = ROOT / "dist" / "Tallybook" / "Tallybook"
@@ -26,7 +28,7 @@ BUILD_TIMEOUT = 900
 COMMAND_TIMEOUT = 60  # one command of the command line, e.g. `Tallybook backup`
 XVFB_START_TIMEOUT = 15
 # Variables that would change how the program finds its display or its data folder.
-UNSET_FOR_PROGRAM = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "TALLYBOOK_DATA_DIR")
+UNSET_FOR_PROGRAM = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", DATA_DIR_ENV)
 
 
 def kill_group(process: subprocess.Popen[str] | subprocess.Popen[bytes], grace: float) -> None:

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from server.desktop.tls import CERT_FILENAME, TLS_FOLDER
 from tests.packaging.conftest import ROOT, Launched, program_env
 from tests.packaging.test_bundle import (
     EXIT_TIMEOUT,
@@ -189,7 +190,7 @@ def test_installed_program_serves_https_until_interrupted(
     assert url == f"https://127.0.0.1:{port}/"
     assert sha256_colons(peer_certificate(port, unverified())) == fingerprint
     # Trusting that certificate (as a user who checked the fingerprint does), the API answers.
-    trusting = ssl.create_default_context(cafile=data / "tls" / "cert.pem")
+    trusting = ssl.create_default_context(cafile=data / TLS_FOLDER / CERT_FILENAME)
     opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=trusting))
     assert_healthy(url.rstrip("/"), opener)
     app.process.send_signal(signal.SIGINT)

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from server.config import DATABASE_FILENAME
 from server.db.migrations import MIGRATIONS
 from tests.packaging.conftest import Launched, program_env, run_program
 from tests.packaging.test_bundle import (
@@ -66,7 +67,7 @@ def test_an_old_data_folder_opens_backed_up_and_whole(
     held = json.loads(fixture.with_suffix(".json").read_text())
     data = tmp_path / "data"
     data.mkdir()
-    shutil.copy(fixture, data / "tallybook.sqlite3")
+    shutil.copy(fixture, data / DATABASE_FILENAME)
 
     app = launch(bundle, "--data-dir", str(data), "--browser", "--port", "0", env=program_env())
     origin = browser_origin(app)

@@ -361,7 +361,8 @@ def world(app, database, make_user, make_token, sign_in) -> World:
 
 def app_token(app, database, user_id: int, book_id: int, scope: str) -> str:
     """An access token of an app the user let into the book with `scope` (what the token
-    endpoint gives after the consent page; the flow itself is tested in test_oauth.py)."""
+    endpoint gives after the consent page; the flow itself is tested in
+    tests/api/test_oauth_*.py)."""
     now = utcnow()
     client, _ = register_client(
         database,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, db
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_under_tls_the_cookie_is_host_prefixed_and_secure(app_config, make_user)
     from server.domain.books import create_personal_book
 
     create_user(
-        app.extensions["tallybook.db"],
+        db(app),
         "bob",
         PASSWORD,
         now=utcnow(),
@@ -79,7 +79,7 @@ def test_under_tls_the_cookie_is_host_prefixed_and_secure(app_config, make_user)
     assert cookie.startswith("__Host-tallybook_session=")
     assert "Secure" in cookie and "Domain" not in cookie
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
-    app.extensions["tallybook.db"].close()
+    db(app).close()
 
 
 def test_session_secret_is_stored_only_as_a_hash(client, make_user, database):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, db
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_configured_names_are_allowed(app_config):
     client = app.test_client()
     assert client.get("/api/v1/health", headers={"Host": "tally.home.arpa"}).status_code == 200
     assert client.get("/api/v1/health", headers={"Host": "other.home.arpa"}).status_code == 400
-    app.extensions["tallybook.db"].close()
+    db(app).close()
 
 
 def test_live_server_checks_the_port_too(live_server):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from server import create_app
 from server.auth.users import LoginPolicy
 from server.clock import to_iso, utcnow
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, db
 
 
 def attempt(client, password):
@@ -48,7 +48,7 @@ def test_lock_survives_a_restart(app_config, make_user, client):
         attempt(client, "wrong password")
     restarted = create_app(app_config)
     assert attempt(restarted.test_client(), PASSWORD).status_code == 429
-    restarted.extensions["tallybook.db"].close()
+    db(restarted).close()
 
 
 def test_success_after_the_wait_resets_the_count(client, make_user, database):

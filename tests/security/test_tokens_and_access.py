@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from server.clock import utcnow
+from server.config import LOG_FILENAME
 
 
 def bearer(token):
@@ -85,7 +86,7 @@ def test_logged_events_never_contain_secrets(alex, make_token, client, data_dir)
         "/api/v1/me/password",
         json={"current_password": PASSWORD, "new_password": "another passphrase 9"},
     )
-    log = (data_dir / "tallybook.log").read_text()
+    log = (data_dir / LOG_FILENAME).read_text()
     assert "signed in: alex" in log
     assert "sign-in failed: alex" in log
     assert "password changed: alex" in log

@@ -5,7 +5,8 @@ from __future__ import annotations
 import stat
 
 from server import create_app
-from server.config import DATA_DIR_ENV, SECRET_KEY_FILENAME, prepare_data_dir
+from server.config import DATA_DIR_ENV, LOG_FILENAME, SECRET_KEY_FILENAME, prepare_data_dir
+from tests.conftest import db
 
 
 def test_data_dir_from_environment(tmp_path, monkeypatch):
@@ -34,11 +35,11 @@ def test_secret_key_is_created_once_private_and_reused(data_dir):
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) >= 32
     for application in (first, second):
-        application.extensions["tallybook.db"].close()
+        db(application).close()
 
 
 def test_start_is_logged_with_the_sqlite_version(app, data_dir):
     import sqlite3
 
-    log = (data_dir / "tallybook.log").read_text()
+    log = (data_dir / LOG_FILENAME).read_text()
     assert f"SQLite {sqlite3.sqlite_version}" in log

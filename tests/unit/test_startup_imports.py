@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from server.config import DATA_DIR_ENV
+
 ROOT = Path(__file__).resolve().parents[2]
 # What the first request of its kind imports: an OFX import, an app's token, a command.
 LATER = ("ofxtools", "joserfc", "server.auth.oauth_server", "server.cli")
@@ -16,7 +18,7 @@ def modules_after(program: str, tmp_path: Path) -> set[str]:
     found = subprocess.run(
         [sys.executable, "-c", f"import sys\n{program}\nprint(' '.join(sys.modules))"],
         cwd=ROOT,
-        env={"TALLYBOOK_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        env={DATA_DIR_ENV: str(tmp_path), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         timeout=60,

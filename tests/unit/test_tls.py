@@ -46,7 +46,7 @@ def test_an_unspecified_listen_address_is_no_name(host):
 def test_self_signed_certificate_is_made_private_and_names_everything(tmp_path):
     folder = tmp_path / "tls"
     made = ensure_self_signed(folder, NAMES, NOW)
-    assert stat.S_IMODE((folder / "key.pem").stat().st_mode) == 0o600
+    assert stat.S_IMODE(made.key_path.stat().st_mode) == 0o600
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     alt = _alt_names(made.cert_path)
     assert alt.get_values_for_type(x509.DNSName) == ["localhost", "nas.home.arpa"]

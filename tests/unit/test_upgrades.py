@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from server import create_app
+from server.config import DATABASE_FILENAME
 from server.db import kept_sums
 from server.db.backups import list_backups
 from server.db.migrations import MIGRATIONS, schema_version
+from tests.conftest import db
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "schemas"
 PASSWORD = "a long passphrase 2026"
@@ -32,10 +34,10 @@ def test_an_old_data_file_opens_backed_up_and_whole(fixture, tmp_path):
     held = json.loads(fixture.with_suffix(".json").read_text())
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    shutil.copy(fixture, data_dir / "tallybook.sqlite3")
+    shutil.copy(fixture, data_dir / DATABASE_FILENAME)
 
     app = create_app({"DATA_DIR": str(data_dir), "AUTOMATIC_BACKUPS": False})
-    database = app.extensions["tallybook.db"]
+    database = db(app)
     try:
         assert schema_version(database) == len(MIGRATIONS)
         reasons = [b.reason for b in list_backups(database)]
