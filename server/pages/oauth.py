@@ -10,7 +10,8 @@ desktop, a browser that is not signed in waits while the window asks instead
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from functools import wraps
+from typing import TYPE_CHECKING, Any, ParamSpec
 from urllib.parse import urlencode
 
 from authlib.oauth2 import OAuth2Error
@@ -23,13 +24,14 @@ from server.auth.web import Principal, session_principal, signing_key
 from server.db.request import reader
 from server.domain.books import CAN_WRITE, list_books, member_role
 from server.errors import AppError, NotFound, Unauthorized, ValidationFailed
-from server.pages import needs_sign_in, signed_in
+from server.pages import in_a_session, signed_in
 from server.security import pages_origin
 
 if TYPE_CHECKING:
     from authlib.integrations.flask_oauth2 import AuthorizationServer
 
 bp = Blueprint("oauth", __name__)
+P = ParamSpec("P")
 
 
 class AuthorizationRefused(AppError):
@@ -117,40 +119,50 @@ def _opened_by_an_app() -> bool:
     )
 
 
-def _hand_off_to_window(show_in_window: Callable[[str], None]) -> Any:
-    """Ask in the window, which is signed in, and let this browser wait for the answer.
+def _window_asks_instead(view: Callable[P, Any]) -> Callable[P, Any]:
+    """On the desktop, ask in the window, which is signed in, and let a browser an app opened
+    wait for the answer instead of signing in.
 
     While another request waits, this one is answered in the browser (after signing in)."""
-    try:
-        grant = _consent_grant(None)
-    except OAuth2Error as error:
-        return _refusal(error)
-    try:
-        handle, match_code = consent_handoffs().open()
-    except HandoffBusy:
-        return needs_sign_in()
-    # The window's copy names the handoff, so it answers there and never hands off again.
-    show_in_window(f"{request.full_path}&{urlencode({'handoff': handle})}")
-    return render_template(
-        "pages/consent_handoff.html",
-        page="consent-handoff",
-        client=grant.client.record,
-        handle=handle,
-        match_code=match_code,
-        sign_in_url=url_for("pages.login", next=request.full_path),
-    )
+
+    @wraps(view)
+    def page(*args: P.args, **kwargs: P.kwargs) -> Any:
+        show_in_window = current_app.config.get("CONSENT_IN_WINDOW")
+        if (
+            not show_in_window
+            or in_a_session()
+            or request.args.get("handoff") is not None
+            or not _opened_by_an_app()
+        ):
+            return view(*args, **kwargs)
+        try:
+            grant = _consent_grant(None)
+        except OAuth2Error as error:
+            return _refusal(error)
+        try:
+            handle, match_code = consent_handoffs().open()
+        except HandoffBusy:
+            return view(*args, **kwargs)
+        # The window's copy names the handoff, so it answers there and never hands off again.
+        show_in_window(f"{request.full_path}&{urlencode({'handoff': handle})}")
+        return render_template(
+            "pages/consent_handoff.html",
+            page="consent-handoff",
+            client=grant.client.record,
+            handle=handle,
+            match_code=match_code,
+            sign_in_url=url_for("pages.login", next=request.full_path),
+        )
+
+    return page
 
 
 @bp.get("/oauth/authorize")
+@_window_asks_instead
+@signed_in
 def authorize() -> Any:
     """The consent page: which app asks for which book, with which scopes."""
-    show_in_window = current_app.config.get("CONSENT_IN_WINDOW")
-    handle = request.args.get("handoff")
-    if show_in_window and not signed_in() and handle is None and _opened_by_an_app():
-        return _hand_off_to_window(show_in_window)
-    if redirect_to := needs_sign_in():
-        return redirect_to
-    principal = _signed_in_user()
+    principal = session_principal()
     try:
         grant = _consent_grant(principal.user)
     except OAuth2Error as error:
@@ -160,7 +172,7 @@ def authorize() -> Any:
     if asked_book is not None:
         books = [book for book in books if book.id == asked_book]
     match_code = None
-    if handle is not None:
+    if (handle := request.args.get("handoff")) is not None:
         try:
             match_code = consent_handoffs().match_code(handle)
         except UnknownHandoff:
