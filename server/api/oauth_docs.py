@@ -1,9 +1,9 @@
 """The OAuth 2.0 endpoints in the OpenAPI document, and the `oauth2` scheme of apps' tokens.
 
-The endpoints live outside /api/v1 (`server.pages.oauth`) and answer in RFC 6749's terms,
-not problem+json, so APIFlask does not describe them: this spec processor does, from the
-constants and settings the server itself uses. It also names, on every API operation an
-app's token may call, the scope it needs there.
+The endpoints live outside /api/v1 (`server.api.oauth`, `server.pages.consent`) and answer
+in RFC 6749's terms, not problem+json, so APIFlask does not describe them: this spec
+processor does, from the constants and settings the server itself uses. It also names, on
+every API operation an app's token may call, the scope it needs there.
 """
 
 from __future__ import annotations
@@ -319,7 +319,7 @@ def _metadata(app: APIFlask) -> dict[str, Any]:
 
     example = server_metadata(
         issuer=issuer,
-        authorization_endpoint=at("oauth.authorize", "http://localhost:8421"),
+        authorization_endpoint=at("consent.authorize", "http://localhost:8421"),
         token_endpoint=at("oauth.token"),
         revocation_endpoint=at("oauth.revoke"),
         jwks_uri=at("oauth.jwks"),
@@ -363,7 +363,7 @@ def _scheme(app: APIFlask) -> dict[str, Any]:
         ),
         "flows": {
             "authorizationCode": {
-                "authorizationUrl": _rule(app, "oauth.authorize").rule,
+                "authorizationUrl": _rule(app, "consent.authorize").rule,
                 "tokenUrl": token_url,
                 "refreshUrl": token_url,
                 "scopes": dict(SCOPE_DESCRIPTIONS),
@@ -404,7 +404,7 @@ def document_oauth(app: APIFlask) -> Callable[[dict[str, Any]], dict[str, Any]]:
         # The endpoints apps call (the consent page's own answer and the desktop handoff are
         # the page's business, not an app's).
         items = {
-            "oauth.authorize": _authorize(config),
+            "consent.authorize": _authorize(config),
             "oauth.token": _token(config),
             "oauth.revoke": _revoke(),
             "oauth.jwks": _jwks(),
@@ -413,7 +413,7 @@ def document_oauth(app: APIFlask) -> Callable[[dict[str, Any]], dict[str, Any]]:
         for endpoint, item in items.items():
             for method, operation in item.items():
                 operation["tags"] = [TAG]
-                operation["operationId"] = f"{method}_{endpoint.replace('.', '_')}"  # as APIFlask
+                operation["operationId"] = f"{method}_oauth_{endpoint.partition('.')[2]}"
             paths[_rule(app, endpoint).rule] = item
         for path, method, rule in _api_operations(app):
             operation = paths.get(path, {}).get(method)
