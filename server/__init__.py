@@ -83,10 +83,10 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     idempotency.init_app(app, database)  # after both: a refused request claims no key
     problems.register_error_handlers(app)
     register_api(app)
-    oauth_docs.init_app(app)
     app.register_blueprint(pages)
     app.register_blueprint(consent)
     app.register_blueprint(oauth.bp)
+    oauth_docs.init_app(app)
     if app.config["AUTOMATIC_BACKUPS"]:
         delay = timedelta(seconds=app.config["AUTOMATIC_BACKUPS_DELAY"])
         backups = DailyBackups(database, first_delay=delay)

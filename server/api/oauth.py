@@ -3,7 +3,10 @@ page's answer.
 
 Outside /api/v1 (their URLs are the protocol's), they answer in RFC 6749's terms, not
 problem+json: the protocol is Authlib's (`server.auth.oauth_server`) and these routes only
-carry HTTP to it. The consent page itself is `server.pages.consent`.
+carry HTTP to it. Authlib reads and judges the forms itself, so their schemas document them
+(`validation=False`) and APIFlask's validation never answers. The consent page itself is
+`server.pages.consent`; its answer and the desktop handoff are the page's, not an app's, and
+stay out of the document.
 """
 
 from __future__ import annotations
@@ -12,12 +15,28 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec
 
+from apiflask import APIBlueprint
 from authlib.oauth2 import OAuth2Error
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import g, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
+from server.api.oauth_schemas import (
+    JWKS,
+    METADATA,
+    REVOCATION_FORMS,
+    TAG,
+    TOKEN_FORMS,
+    TOKENS,
+    AuthorizationServerMetadata,
+    JsonWebKeySet,
+    OAuthRevocationForm,
+    OAuthTokenForm,
+    OAuthTokens,
+    oauth_error,
+    unauthenticated,
+)
 from server.auth.consent_handoffs import UnknownHandoff
-from server.auth.oauth import Consent, server_metadata
+from server.auth.oauth import ACCESS_TOKEN_ALGORITHM, Consent, server_metadata
 from server.auth.oauth_web import consent_grant, consent_handoffs, oauth_server
 from server.auth.web import Principal, session_principal, signing_key
 from server.db.request import reader
@@ -25,7 +44,7 @@ from server.domain.books import CAN_WRITE, member_role
 from server.errors import AppError, NotFound, Unauthorized, ValidationFailed
 from server.security import pages_origin
 
-bp = Blueprint("oauth", __name__)
+bp = APIBlueprint("oauth", __name__, tag=TAG)
 P = ParamSpec("P")
 
 
@@ -57,6 +76,7 @@ def _form_checked(view: Callable[P, Any]) -> Callable[P, Any]:
 
 
 @bp.post("/oauth/authorize")
+@bp.doc(hide=True)
 def decide() -> Any:
     """The user's answer: `{"allow": true, "book_id": 3}` or `{"allow": false}`.
 
@@ -105,6 +125,7 @@ def decide() -> Any:
 
 
 @bp.get("/oauth/handoff/<handle>")
+@bp.doc(hide=True)
 def handoff(handle: str) -> Response:
     """The waiting browser asks whether the window has answered: `{"answered": false}`, or
     `{"answered": true, "redirect_to": url}` (once; the handoff is then over)."""
@@ -117,38 +138,111 @@ def handoff(handle: str) -> Response:
 
 @bp.post("/oauth/token")
 @_form_checked
-def token() -> Response:
-    """Exchange a code (with its PKCE verifier) or a refresh token for new tokens."""
+@bp.input(OAuthTokenForm, location="form", arg_name="form", validation=False, examples=TOKEN_FORMS)
+@bp.output(OAuthTokens, description="New tokens (`Cache-Control: no-store`).", example=TOKENS)
+@bp.doc(
+    summary="Get tokens for a code or a refresh token",
+    description=(
+        "A form. Answers an access token (a JWT, valid {OAUTH_ACCESS_TOKEN_LIFETIME}, for the "
+        "one book the user chose) and a refresh token (valid {OAUTH_REFRESH_TOKEN_LIFETIME}, "
+        "works once). A code used twice revokes what it gave; a used refresh token coming back "
+        "revokes the app's access altogether. A public app sends its `client_id`; a "
+        "confidential one authenticates with its secret (Basic or in the form)."
+    ),
+    responses={
+        400: oauth_error(
+            "The request is wrong: `invalid_request` (a missing or repeated parameter, a "
+            "missing or malformed `code_verifier`, a body that is not a form), "
+            "`unsupported_grant_type` (none, or another), `invalid_grant` (a wrong, used or "
+            "expired code or refresh token, another redirect URI, a wrong verifier), "
+            "`invalid_scope` (wider than granted), `invalid_client` (a `client_id` in the form "
+            "that is no app's).",
+            "invalid_request",
+            "Missing 'code_verifier'.",
+        ),
+        401: unauthenticated(),
+    },
+)
+def token(form: dict[str, Any]) -> Response:
+    """Exchange a code (with its PKCE verifier) or a refresh token for new tokens (Authlib
+    reads the form itself: `form` only documents it)."""
     return oauth_server().create_token_response()
 
 
 @bp.post("/oauth/revoke")
 @_form_checked
-def revoke() -> Response:
-    """Revoke a token (RFC 7009): the app's whole grant ends with it."""
+@bp.input(
+    OAuthRevocationForm,
+    location="form",
+    arg_name="form",
+    validation=False,
+    examples=REVOCATION_FORMS,
+)
+@bp.doc(
+    summary="Revoke the app's access (RFC 7009)",
+    description=(
+        "A form. Revoking either token, even an expired access token, ends the whole grant: "
+        "every token of it stops working at once, and the app leaves the user's Settings > "
+        "Authorized apps. A token that is unknown, not Tallybook's, or already revoked gets "
+        "the same 200."
+    ),
+    responses={
+        200: {
+            "description": "Revoked (or nothing to revoke): an empty JSON object.",
+            "content": {"application/json": {"schema": {"type": "object"}, "example": {}}},
+        },
+        400: oauth_error(
+            "No `token` (`invalid_request`), a `token_type_hint` other than the two "
+            "(`unsupported_token_type`), a token given to another app (`invalid_grant`), or a "
+            "`client_id` in the form that is no app's (`invalid_client`).",
+            "invalid_request",
+            "Missing 'token'.",
+        ),
+        401: unauthenticated(),
+    },
+)
+def revoke(form: dict[str, Any]) -> Response:
+    """Revoke a token (RFC 7009): the app's whole grant ends with it (Authlib reads the form
+    itself: `form` only documents it)."""
     return oauth_server().create_endpoint_response("revocation")
 
 
 @bp.get("/oauth/jwks.json")
-def jwks() -> Response:
+@bp.output(JsonWebKeySet, description="The public key.", example=JWKS)
+@bp.doc(
+    summary="The key that signs access tokens",
+    description=(
+        f"A JWK Set (RFC 7517) with the public {ACCESS_TOKEN_ALGORITHM} key, for an app that "
+        "checks its tokens itself; the API checks every token anyway. The key is kept in the "
+        "data folder, so it stays the same across restarts."
+    ),
+)
+def jwks() -> dict[str, Any]:
     """The public key that signs access tokens, for apps that check them."""
     from server.auth.access_tokens import public_jwks  # see server.auth.oauth_web
 
-    return jsonify(public_jwks(signing_key()))
+    return public_jwks(signing_key())
 
 
 @bp.get("/.well-known/oauth-authorization-server")
-def metadata() -> Response:
+@bp.output(AuthorizationServerMetadata, description="The metadata.", example=METADATA)
+@bp.doc(
+    summary="Where the OAuth endpoints are (RFC 8414)",
+    description=(
+        "Start here: the endpoints under the name the app reached the server by, and what they "
+        "take. The consent page is under `localhost`, where the user's session in the browser "
+        "lives."
+    ),
+)
+def metadata() -> dict[str, str | list[str]]:
     """Authorization server metadata (RFC 8414)."""
     issuer = request.host_url.rstrip("/")
-    return jsonify(
-        server_metadata(
-            issuer=issuer,
-            # A page: under localhost, where the user's session lives (see server.security).
-            authorization_endpoint=pages_origin() + url_for("consent.authorize"),
-            token_endpoint=issuer + url_for("oauth.token"),
-            revocation_endpoint=issuer + url_for("oauth.revoke"),
-            jwks_uri=issuer + url_for("oauth.jwks"),
-            service_documentation=issuer + url_for("pages.api_docs"),
-        )
+    return server_metadata(
+        issuer=issuer,
+        # A page: under localhost, where the user's session lives (see server.security).
+        authorization_endpoint=pages_origin() + url_for("consent.authorize"),
+        token_endpoint=issuer + url_for("oauth.token"),
+        revocation_endpoint=issuer + url_for("oauth.revoke"),
+        jwks_uri=issuer + url_for("oauth.jwks"),
+        service_documentation=issuer + url_for("pages.api_docs"),
     )

@@ -13,10 +13,14 @@ from functools import wraps
 from typing import Any, ParamSpec
 from urllib.parse import urlencode
 
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Integer, String
+from apiflask.validators import OneOf
 from authlib.oauth2 import OAuth2Error
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from server.api.oauth_schemas import CLIENT_ID, REDIRECT_URI, TAG
 from server.auth.consent_handoffs import HandoffBusy, UnknownHandoff
 from server.auth.oauth import SCOPE_DESCRIPTIONS
 from server.auth.oauth_web import consent_grant, consent_handoffs, oauth_server
@@ -25,8 +29,51 @@ from server.db.request import reader
 from server.domain.books import list_books
 from server.pages import in_a_session, signed_in
 
-consent = Blueprint("consent", __name__)
+# An APIBlueprint so that the page, where apps send the user's browser, declares its contract.
+consent = APIBlueprint("consent", __name__, tag=TAG)
 P = ParamSpec("P")
+
+
+class AuthorizeQuery(Schema):
+    response_type = String(
+        required=True,
+        validate=OneOf(["code"]),
+        metadata={"description": "`code`: the only flow there is."},
+    )
+    client_id = String(
+        required=True, metadata={"description": f"The app's client id (`{CLIENT_ID}`)."}
+    )
+    redirect_uri = String(
+        required=True,
+        metadata={
+            "description": "One of the app's registered loopback URIs, `http://127.0.0.1/...` "
+            "or `http://[::1]/...`, with the port it listens on now (any port)."
+        },
+    )
+    scope = String(
+        metadata={
+            "description": "`read`, or `write` for read and write (given as `read write`); "
+            "`read` when left out."
+        }
+    )
+    state = String(metadata={"description": "Anything; comes back unchanged. Check it."})
+    code_challenge = String(
+        required=True,
+        metadata={
+            "description": "PKCE: BASE64URL(SHA-256(code_verifier)), without padding. Required."
+        },
+    )
+    code_challenge_method = String(
+        required=True,
+        validate=OneOf(["S256"]),
+        metadata={"description": "`S256`, the only one taken."},
+    )
+    book_id = Integer(
+        metadata={"description": "Ask for this book only; else the user chooses on the page."}
+    )
+
+
+HTML = "text/html"
 
 
 def _refusal(error: OAuth2Error) -> Response:
@@ -110,10 +157,56 @@ def _window_asks_instead(view: Callable[P, Any]) -> Callable[P, Any]:
 
 
 @consent.get("/oauth/authorize")
+@consent.input(AuthorizeQuery, location="query", arg_name="query", validation=False)
+@consent.doc(
+    summary="Ask the user for access (consent page)",
+    description=(
+        "Open this in the user's browser: it is a page of Tallybook, not an API call. The user "
+        "signs in if need be, sees the app, the book and the scopes, and chooses Allow or "
+        "Deny. The browser then goes to `redirect_uri` with `code` (valid "
+        "{OAUTH_CODE_LIFETIME}, once) and `state`, or with `error` and `state`: "
+        "`access_denied` when the user denies, `invalid_scope`, `unsupported_response_type`, "
+        "or `invalid_request` (e.g. no S256 `code_challenge`). A request that cannot be "
+        "trusted to go back gets an error page instead. Every parameter once, in ASCII (only "
+        "`state` may hold anything)."
+    ),
+    responses={
+        200: {
+            "description": "The consent page; on the desktop, when this browser is not signed "
+            "in, a page that waits while the Tallybook window asks instead.",
+            "content": {HTML: {"schema": {"type": "string"}, "example": "<!doctype html>..."}},
+        },
+        302: {
+            "description": "To `redirect_uri` with an `error` the app should read; or first to "
+            "the same page under `localhost` (opened under 127.0.0.1), to the sign-in page, or "
+            "to the first-run setup.",
+            "headers": {
+                "Location": {
+                    "description": f"e.g. `{REDIRECT_URI}?error=invalid_scope&state=st4te`",
+                    "schema": {"type": "string"},
+                }
+            },
+        },
+        400: {
+            "description": "An error page: `client_id` or `redirect_uri` is missing, the app "
+            "is unknown, the redirect URI is not one it registered, or a parameter is repeated "
+            "or not ASCII.",
+            "content": {
+                HTML: {
+                    "schema": {"type": "string"},
+                    "example": "<!doctype html>... This app's request cannot be accepted: "
+                    "Redirect URI ... is not supported by client. ...",
+                }
+            },
+        },
+    },
+    operation_id="get_oauth_authorize",  # the id clients generated from the document use
+)
 @_window_asks_instead
 @signed_in
-def authorize() -> Any:
-    """The consent page: which app asks for which book, with which scopes."""
+def authorize(query: dict[str, Any]) -> Any:
+    """The consent page: which app asks for which book, with which scopes (Authlib reads the
+    request itself: `query` only documents it)."""
     principal = session_principal()
     try:
         grant = consent_grant(principal.user)
