@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     from apiflask import APIFlask
 
     from server import problems, security
-    from server.api import idempotency, oauth, oauth_docs, rate_limits, register_api
+    from server.api import idempotency, oauth_docs, oauth_endpoints, rate_limits, register_api
     from server.api.uploads import allow_large_uploads
     from server.auth.sessions import purge_stale_sessions
     from server.clock import utcnow
@@ -85,7 +85,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     register_api(app)
     app.register_blueprint(pages)
     app.register_blueprint(consent)
-    app.register_blueprint(oauth.bp)
+    app.register_blueprint(oauth_endpoints.bp)
     oauth_docs.init_app(app)
     if app.config["AUTOMATIC_BACKUPS"]:
         delay = timedelta(seconds=app.config["AUTOMATIC_BACKUPS_DELAY"])

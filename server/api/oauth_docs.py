@@ -1,11 +1,12 @@
 """What the OpenAPI document says of OAuth 2.0 beyond the routes' own declarations.
 
-The OAuth endpoints (`server.api.oauth`, and the consent page `server.pages.consent`) declare
-their contract where they stand, like every route. APIFlask cannot say the rest, added here:
-the `oauth2` security scheme of apps' tokens with its flow; the lifetimes the OAuth texts name
-by their setting (`{OAUTH_ACCESS_TOKEN_LIFETIME}`), as the app's settings have them; and, on
-every API operation an app's token may call, the scope it needs there. The OAuth endpoints'
-inputs are Authlib's to read (`validation=False`), so APIFlask's 422 comes off them.
+The OAuth endpoints (`server.api.oauth_endpoints`, and the consent page in
+`server.pages.consent`) declare their contract where they stand, like every route. APIFlask
+cannot say the rest, added here: the `oauth2` security scheme of apps' tokens with its flow;
+the lifetimes the OAuth texts name by their setting (`{OAUTH_ACCESS_TOKEN_LIFETIME}`), as the
+app's settings have them; and, on every API operation an app's token may call, the scope it
+needs there. The OAuth endpoints' inputs are Authlib's to read (`validation=False`), so
+APIFlask's 422 comes off them.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """The schemas and examples of the OAuth 2.0 endpoints' forms and answers, in RFC 6749's terms
-(not problem+json), for `server.api.oauth` and the consent page (`server.pages.consent`).
+(not problem+json), for `server.api.oauth_endpoints` and the consent page
+(`server.pages.consent`).
 
 A lifetime in a description is named by its setting in braces, `{OAUTH_CODE_LIFETIME}`: the
 document says it as the app's settings have it (`server.api.oauth_docs`).

@@ -1,5 +1,5 @@
-"""The running app's OAuth server and consent handoffs, for the consent page (`server.pages`)
-and the protocol's endpoints (`server.api.oauth`).
+"""The running app's OAuth server and consent handoffs, for the consent page
+(`server.pages.consent`) and the protocol's endpoints (`server.api.oauth_endpoints`).
 
 Authlib is imported with the server, on the first request that needs it: with the JWT library
 it costs 90 ms that the window's start-up should not pay (see `server.auth.oauth_server`).

@@ -1,9 +1,9 @@
 """The consent page: an app on this computer asks the user for access to a book (OAuth 2.0).
 
 The protocol is Authlib's (`server.auth.oauth_server`). The page posts its answer as JSON with
-the CSRF token, like every page of the app, to `server.api.oauth`, and is sent back where to
-go: the browser then leaves for the app's loopback address. On the desktop, a browser that is
-not signed in waits while the window asks instead (`server.auth.consent_handoffs`).
+the CSRF token, like every page of the app, to `server.api.oauth_endpoints`, and is sent back
+where to go: the browser then leaves for the app's loopback address. On the desktop, a browser
+that is not signed in waits while the window asks instead (`server.auth.consent_handoffs`).
 """
 
 from __future__ import annotations
