@@ -11,7 +11,7 @@ stay out of the document.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, ParamSpec
 
@@ -163,7 +163,7 @@ def handoff(handle: str) -> Response:
         401: unauthenticated(),
     },
 )
-def token(form: dict[str, Any]) -> Response:
+def token(form: Mapping[str, Any]) -> Response:
     """Exchange a code (with its PKCE verifier) or a refresh token for new tokens (Authlib
     reads the form itself: `form` only documents it)."""
     return oauth_server().create_token_response()
@@ -201,7 +201,7 @@ def token(form: dict[str, Any]) -> Response:
         401: unauthenticated(),
     },
 )
-def revoke(form: dict[str, Any]) -> Response:
+def revoke(form: Mapping[str, Any]) -> Response:
     """Revoke a token (RFC 7009): the app's whole grant ends with it (Authlib reads the form
     itself: `form` only documents it)."""
     return oauth_server().create_endpoint_response("revocation")

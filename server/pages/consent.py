@@ -8,7 +8,7 @@ that is not signed in waits while the window asks instead (`server.auth.consent_
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, ParamSpec
 from urllib.parse import urlencode
@@ -204,7 +204,7 @@ def _window_asks_instead(view: Callable[P, Any]) -> Callable[P, Any]:
 )
 @_window_asks_instead
 @signed_in
-def authorize(query: dict[str, Any]) -> Any:
+def authorize(query: Mapping[str, Any]) -> Any:
     """The consent page: which app asks for which book, with which scopes (Authlib reads the
     request itself: `query` only documents it)."""
     principal = session_principal()
