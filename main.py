@@ -3,7 +3,7 @@
 With no display (or --browser) it serves the same UI to the browser and prints the address.
 Exit codes: 0 closed normally; 1 failed to start; 3 Tallybook already runs on this data folder.
 A first argument that is not an option runs that command of the command line instead
-(`tallybook serve ...`, see server/cli.py), with the command line's own exit codes.
+(`tallybook serve ...`, see server/cli/), with the command line's own exit codes.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     from apiflask import APIFlask
 
     from server import problems, security
-    from server.api import idempotency, oauth_docs, rate_limits, register_api
+    from server.api import idempotency, oauth_docs, oauth_endpoints, rate_limits, register_api
     from server.api.uploads import allow_large_uploads
     from server.auth.sessions import purge_stale_sessions
     from server.clock import utcnow
@@ -36,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     from server.db.backups import create_backup
     from server.db.migrations import MIGRATIONS, apply_migrations, schema_version
     from server.pages import pages
-    from server.pages.oauth import bp as oauth_endpoints
+    from server.pages.consent import consent
     from server.paths import resource_root
     from server.workers.periodic import AutoEntry, DailyBackups
 
@@ -83,9 +83,10 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     idempotency.init_app(app, database)  # after both: a refused request claims no key
     problems.register_error_handlers(app)
     register_api(app)
-    oauth_docs.init_app(app)
     app.register_blueprint(pages)
-    app.register_blueprint(oauth_endpoints)
+    app.register_blueprint(consent)
+    app.register_blueprint(oauth_endpoints.bp)
+    oauth_docs.init_app(app)
     if app.config["AUTOMATIC_BACKUPS"]:
         delay = timedelta(seconds=app.config["AUTOMATIC_BACKUPS_DELAY"])
         backups = DailyBackups(database, first_delay=delay)

@@ -86,7 +86,7 @@ def pages_origin() -> str:
 
 
 def _is_page() -> bool:
-    return request.blueprint == "pages" or request.endpoint == "oauth.authorize"
+    return request.blueprint in ("pages", "consent")
 
 
 def send_pages_to_localhost() -> Response | None:

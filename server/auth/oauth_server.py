@@ -1,4 +1,5 @@
-"""The OAuth 2.0 authorization server: Authlib's protocol over our records (`server.auth.oauth`).
+"""The OAuth 2.0 authorization server: Authlib's protocol over our records (`server.auth.oauth`
+and `server.auth.oauth_tokens`).
 
 Only the authorization code grant with PKCE and the refresh token grant are registered: no
 implicit, password or client credentials grant. Authlib's PKCE lets a request without a
@@ -33,7 +34,7 @@ from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from flask import current_app, request
 
-from server.auth import oauth
+from server.auth import oauth, oauth_tokens
 from server.auth.access_tokens import issue_access_token, read_access_token
 from server.auth.web import signing_key
 from server.clock import utcnow
@@ -81,7 +82,7 @@ class _Code:
 
     code_challenge_method = "S256"
 
-    def __init__(self, record: oauth.AuthorizationCode) -> None:
+    def __init__(self, record: oauth_tokens.AuthorizationCode) -> None:
         self.record = record
         self.code_challenge = record.code_challenge
 
@@ -95,7 +96,7 @@ class _Code:
 class _Refresh:
     """A refresh token as Authlib sees it."""
 
-    def __init__(self, record: oauth.RefreshToken) -> None:
+    def __init__(self, record: oauth_tokens.RefreshToken) -> None:
         self.record = record
 
     def check_client(self, client: _Client) -> bool:
@@ -133,7 +134,7 @@ class _AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
 
     def save_authorization_code(self, code: str, request: Any) -> None:
         consent: oauth.Consent = request.user
-        oauth.save_code(
+        oauth_tokens.save_code(
             database(),
             code,
             client=request.client.record,
@@ -147,14 +148,14 @@ class _AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         )
 
     def query_authorization_code(self, code: str, client: _Client) -> _Code | None:
-        found = oauth.look_up_code(database(), code, client.record, utcnow())
+        found = oauth_tokens.look_up_code(database(), code, client.record, utcnow())
         return _Code(found) if found else None
 
     def delete_authorization_code(self, authorization_code: _Code) -> None:
         """Nothing left to do: `authenticate_user` spent the code."""
 
     def authenticate_user(self, authorization_code: _Code) -> oauth.Grant:
-        grant = oauth.redeem_code(database(), authorization_code.record, utcnow())
+        grant = oauth_tokens.redeem_code(database(), authorization_code.record, utcnow())
         if grant is None:
             raise InvalidGrantError("The authorization code was already used.")
         return grant
@@ -165,7 +166,7 @@ class _RefreshTokenGrant(grants.RefreshTokenGrant):
     INCLUDE_NEW_REFRESH_TOKEN = True  # rotation: every refresh token is used once
 
     def authenticate_refresh_token(self, refresh_token: str) -> _Refresh:
-        found = oauth.look_up_refresh_token(database(), refresh_token, utcnow())
+        found = oauth_tokens.look_up_refresh_token(database(), refresh_token, utcnow())
         if found is None or found.grant.client_pk != self.request.client.record.id:
             # Said here: Authlib's own refusal would not say why.
             raise InvalidGrantError(
@@ -176,7 +177,7 @@ class _RefreshTokenGrant(grants.RefreshTokenGrant):
 
     def authenticate_user(self, refresh_token: _Refresh) -> oauth.Grant:
         # Spent here, before the new tokens exist, so two requests cannot both refresh.
-        if not oauth.spend_refresh_token(database(), refresh_token.record, utcnow()):
+        if not oauth_tokens.spend_refresh_token(database(), refresh_token.record, utcnow()):
             raise InvalidGrantError("The refresh token was already used.")
         return refresh_token.record.grant
 
@@ -223,7 +224,7 @@ class _Revocation(RevocationEndpoint):
             raise
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> _Revocable | None:
-        grant = oauth.find_refresh_token_grant(reader(), token_string)
+        grant = oauth_tokens.find_refresh_token_grant(reader(), token_string)
         if grant is None:
             claims = read_access_token(signing_key(), token_string, utcnow(), expired_too=True)
             grant = oauth.find_live_grant(reader(), claims.grant_id) if claims else None
@@ -308,7 +309,7 @@ def _query_client(client_id: str) -> _Client | None:
 
 
 def _save_token(token: dict[str, Any], request: Any) -> None:
-    oauth.store_refresh_token(
+    oauth_tokens.store_refresh_token(
         database(),
         token["refresh_token"],
         request.user,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -20,6 +21,7 @@ from server.domain.transaction_rules import STATUSES
 from server.version import __version__
 
 pages = Blueprint("pages", __name__)
+P = ParamSpec("P")
 
 
 # A year: a static URL with a query string names one version of the file (see `asset`).
@@ -76,25 +78,43 @@ def _page_context() -> dict[str, Any]:
     }
 
 
-def signed_in() -> bool:
+def in_a_session() -> bool:
     """Whether the request comes from a session of the app (not a token)."""
     principal = g.get("principal")
     return principal is not None and principal.session is not None
 
 
-def needs_sign_in() -> Response | None:
-    """Send a visitor to setup (first run) or sign-in, remembering where they were going."""
-    if count_users(reader()) == 0:
-        return redirect(url_for("pages.setup"))
-    if not signed_in():
-        return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
-    return None
+def set_up(view: Callable[P, Any]) -> Callable[P, Any]:
+    """Send every visitor to setup until the first user exists (first run)."""
+
+    @wraps(view)
+    def page(*args: P.args, **kwargs: P.kwargs) -> Any:
+        if count_users(reader()) == 0:
+            return redirect(url_for("pages.setup"))
+        return view(*args, **kwargs)
+
+    return page
+
+
+def signed_in(view: Callable[P, Any]) -> Callable[P, Any]:
+    """Show the page to a signed-in session only: send anyone else to setup (first run) or to
+    sign-in, remembering where they were going."""
+
+    @set_up
+    @wraps(view)
+    def page(*args: P.args, **kwargs: P.kwargs) -> Any:
+        if not in_a_session():
+            return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return page
 
 
 @pages.get("/")
+@signed_in
 def home() -> Any:
     """The home page: the signed-in user's books."""
-    return needs_sign_in() or render_template("pages/home.html", page="home")
+    return render_template("pages/home.html", page="home")
 
 
 def _book(book_id: int) -> Book:
@@ -103,9 +123,10 @@ def _book(book_id: int) -> Book:
 
 
 @pages.get("/books/<int:book_id>")
+@signed_in
 def book_accounts(book_id: int) -> Any:
     """A book's accounts, grouped by type, with their balances and the net worth."""
-    return needs_sign_in() or render_template(
+    return render_template(
         "pages/accounts.html",
         page="accounts",
         book=_book(book_id),
@@ -114,10 +135,9 @@ def book_accounts(book_id: int) -> Any:
 
 
 @pages.get("/books/<int:book_id>/accounts/<int:account_id>")
+@signed_in
 def account_register(book_id: int, account_id: int) -> Any:
     """An account's register: its transactions with the running balance, edited in place."""
-    if redirect_to := needs_sign_in():
-        return redirect_to
     book = _book(book_id)
     return render_template(
         "pages/account_register.html",
@@ -130,65 +150,63 @@ def account_register(book_id: int, account_id: int) -> Any:
 
 
 @pages.get("/books/<int:book_id>/transactions")
+@signed_in
 def book_transactions(book_id: int) -> Any:
     """All of a book's transactions: filters, search and changes to many at once."""
-    return needs_sign_in() or render_template(
+    return render_template(
         "pages/transactions.html", page="transactions", book=_book(book_id), statuses=STATUSES
     )
 
 
 @pages.get("/books/<int:book_id>/budget")
+@signed_in
 def book_budget(book_id: int) -> Any:
     """A book's budget, a month at a time: planned, spent and left per category, edited in
     place."""
-    return needs_sign_in() or render_template(
-        "pages/budget.html", page="budget", book=_book(book_id)
-    )
+    return render_template("pages/budget.html", page="budget", book=_book(book_id))
 
 
 @pages.get("/books/<int:book_id>/reports")
+@signed_in
 def book_reports(book_id: int) -> Any:
     """A book's reports with charts: spending by category, income and expense, net worth,
     cash flow; filtered, printable, and downloadable as CSV."""
-    return needs_sign_in() or render_template(
-        "pages/reports.html", page="reports", book=_book(book_id)
-    )
+    return render_template("pages/reports.html", page="reports", book=_book(book_id))
 
 
 @pages.get("/books/<int:book_id>/categories")
+@signed_in
 def book_categories(book_id: int) -> Any:
     """A book's category groups and categories: add, rename, archive, delete or merge."""
-    return needs_sign_in() or render_template(
-        "pages/categories.html", page="categories", book=_book(book_id)
-    )
+    return render_template("pages/categories.html", page="categories", book=_book(book_id))
 
 
 @pages.get("/books/<int:book_id>/rules")
+@signed_in
 def book_rules(book_id: int) -> Any:
     """A book's rules: make, change, order; run them on what is there after a preview."""
-    return needs_sign_in() or render_template("pages/rules.html", page="rules", book=_book(book_id))
+    return render_template("pages/rules.html", page="rules", book=_book(book_id))
 
 
 @pages.get("/books/<int:book_id>/schedules")
+@signed_in
 def book_schedules(book_id: int) -> Any:
     """A book's scheduled transactions, and what they have coming up: enter or skip it."""
-    return needs_sign_in() or render_template(
-        "pages/schedules.html", page="schedules", book=_book(book_id)
-    )
+    return render_template("pages/schedules.html", page="schedules", book=_book(book_id))
 
 
 @pages.get("/books/<int:book_id>/import")
+@signed_in
 def book_import(book_id: int) -> Any:
     """Import a bank file: upload, check the preview, confirm; the history, with undo."""
-    return needs_sign_in() or render_template(
-        "pages/import.html", page="import", book=_book(book_id)
-    )
+    return render_template("pages/import.html", page="import", book=_book(book_id))
 
 
 @pages.get("/settings")
+@signed_in
 def settings() -> Any:
     """Password, API tokens and (for administrators) registration."""
-    return needs_sign_in() or render_template("pages/settings.html", page="settings")
+    return render_template("pages/settings.html", page="settings")
 
 
 @pages.get("/setup")
@@ -200,11 +218,10 @@ def setup() -> Any:
 
 
 @pages.get("/login")
+@set_up
 def login() -> Any:
     """Sign in."""
-    if count_users(reader()) == 0:
-        return redirect(url_for("pages.setup"))
-    if signed_in():
+    if in_a_session():
         return redirect(url_for("pages.home"))
     return render_template(
         "pages/login.html", page="login", registration_open=registration_open(reader())
@@ -212,10 +229,9 @@ def login() -> Any:
 
 
 @pages.get("/register")
+@set_up
 def register() -> Any:
     """Create an account, while registration is open."""
-    if count_users(reader()) == 0:
-        return redirect(url_for("pages.setup"))
     return render_template(
         "pages/register.html", page="register", registration_open=registration_open(reader())
     )

@@ -85,7 +85,7 @@ def run_main(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 
 def test_a_command_runs_the_command_line_with_its_exit_codes(tmp_path):
-    """A first argument that is not an option is a command of server/cli.py, as `tallybook`."""
+    """A first argument that is not an option is a command of server/cli/, as `tallybook`."""
     user = ("user", "create", "--username", "alex", "--password-stdin", "--data-dir", str(tmp_path))
     created = run_main(*user, stdin=PASSWORD + "\n")
     assert (created.returncode, created.stdout) == (0, "Created user alex (id 1).\n")

@@ -28,7 +28,8 @@ from apiflask.validators import OneOf
 
 from server.api import register_api
 from server.auth.access_tokens import issue_access_token
-from server.auth.oauth import look_up_code, redeem_code, register_client, save_code
+from server.auth.oauth import register_client
+from server.auth.oauth_tokens import look_up_code, redeem_code, save_code
 from server.auth.web import signing_key
 from server.clock import utcnow
 from server.domain.books import create_book

@@ -1,0 +1,146 @@
+"""`tallybook import` and `tallybook demo`: filling a book from the command line."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from functools import partial
+from pathlib import Path
+
+import click
+
+from server.bankfiles.files import BankFile, read_bank_file
+from server.bankfiles.problems import ImportProblem
+from server.cli.common import (
+    EXIT_REFUSED,
+    data_dir_option,
+    fail,
+    open_app,
+    reports_errors,
+    user_named,
+)
+from server.clock import utcnow
+from server.db.request import database
+from server.domain.books import gate
+from server.domain.demo import create_demo_book
+from server.domain.imports import ImportInput, apply_preset, run_import
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+DATE_FORMAT_NAMES = {
+    "%d/%m/%Y": "day/month/year",
+    "%m/%d/%Y": "month/day/year",
+    "%d-%m-%Y": "day-month-year",
+    "%m-%d-%Y": "month-day-year",
+    "%d/%m/%y": "day/month/year",
+    "%m/%d/%y": "month/day/year",
+}
+
+
+def _read_statement(
+    conn: sqlite3.Connection,
+    file: Path,
+    account_id: int,
+    date_format: str | None,
+    statement: int | None,
+) -> BankFile:
+    """Read a bank file as the account's preset (or the options) say; stop on any doubt."""
+    try:
+        bank_file = read_bank_file(
+            file.read_bytes(),
+            date_format=date_format,
+            statement=statement,
+            preset=partial(apply_preset, conn, account_id),
+        )
+    except ImportProblem as problem:
+        fail(f"{file.name}: {problem}", EXIT_REFUSED)
+    if len(bank_file.date_formats) > 1:
+        choices = " or ".join(
+            f"{DATE_FORMAT_NAMES.get(f, f)} (--date-format {f})" for f in bank_file.date_formats
+        )
+        fail(f"{file.name}: the dates can be read as {choices}. Say which.", EXIT_REFUSED)
+    if bank_file.needs_choice:
+        fail(
+            f"{file.name} holds {len(bank_file.statements)} statements; say which with "
+            f"--statement N: {bank_file.statement_choices()}.",
+            EXIT_REFUSED,
+        )
+    if bank_file.problems:
+        place = bank_file.place.lower()
+        listed = "\n".join(f"  {place} {p.line}: {p.message}" for p in bank_file.problems[:10])
+        extra = len(bank_file.problems) - 10
+        more = f"\n  ... and {extra} more" if extra > 0 else ""
+        fail(
+            f"{file.name}: {place}s that cannot be read (nothing imported):\n{listed}{more}",
+            EXIT_REFUSED,
+        )
+    return bank_file
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--account", "account_id", type=int, required=True, help="The account's id.")
+@click.option("--username", required=True, help="Who imports (an editor or owner of the book).")
+@click.option(
+    "--date-format",
+    help="How the file writes dates, e.g. %d/%m/%Y, when its dates could be read two ways.",
+)
+@click.option(
+    "--statement",
+    type=click.IntRange(min=0),
+    help="Which statement of an OFX file that holds several (from 0).",
+)
+@data_dir_option
+@reports_errors
+def import_file(
+    file: Path,
+    account_id: int,
+    username: str,
+    date_format: str | None,
+    statement: int | None,
+    data_dir: Path | None,
+) -> None:
+    """Import a bank file (OFX/QFX, QIF or CSV) into an account: the format and layout are
+    detected, rows already in the account are skipped, and the whole import is one change
+    that can be undone."""
+    if file.stat().st_size > MAX_IMPORT_BYTES:
+        fail(f"{file} is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB.", EXIT_REFUSED)
+    with open_app(data_dir):
+        user = user_named(username)
+        with database().read() as conn:
+            found = conn.execute(
+                "SELECT book_id FROM accounts WHERE id = ?", [account_id]
+            ).fetchone()
+            if found is None:
+                fail(f"There is no account {account_id}.", EXIT_REFUSED)
+            bank_file = _read_statement(conn, file, account_id, date_format, statement)
+        rows = len(bank_file.rows)
+        with click.progressbar(length=rows, label="Importing", file=sys.stderr) as bar:
+            done = [0]
+
+            def advance(count: int, total: int) -> None:
+                bar.length = total  # the rows to add: those already there are skipped
+                bar.update(count - done[0])
+                done[0] = count
+
+            order = ImportInput(
+                account_id=account_id, bank_file=bank_file, file_name=file.name, user_id=user.id
+            )
+            with gate(database(), user.id, found[0], "write"):  # the user must be an editor
+                result = run_import(database(), found[0], order, now=utcnow(), progress=advance)
+        click.echo(
+            f"Imported {result.added} transaction{'s' if result.added != 1 else ''}; "
+            f"skipped {result.skipped} already in the account (import {result.id})."
+        )
+
+
+@click.command()
+@click.option("--username", required=True, help="Who owns the demo book.")
+@click.option("--currency", default="EUR", show_default=True, help="ISO 4217 code.")
+@data_dir_option
+@reports_errors
+def demo(username: str, currency: str, data_dir: Path | None) -> None:
+    """Create a demo book: two years of a household's finances to explore."""
+    with open_app(data_dir):
+        found = user_named(username)
+        book = create_demo_book(database(), found.id, now=utcnow(), currency=currency.upper())
+    click.echo(f"Created the book {book.name!r} (id {book.id}) for {found.username}.")
