@@ -24,7 +24,9 @@ from server.auth.web import auth
 from server.clock import utcnow
 from server.db.request import database, reader
 from server.domain import categories as domain
-from server.domain.categories import KINDS, Category, CategoryGroup
+from server.domain import category_groups
+from server.domain.categories import KINDS, Category
+from server.domain.category_groups import CategoryGroup
 
 bp = APIBlueprint("categories", __name__, tag="Categories")
 
@@ -142,7 +144,7 @@ def _with_etag(item: Category | CategoryGroup, status: int = 200) -> tuple[Any, 
 def create_group(book_id: int, body: dict[str, Any]) -> Any:
     """Create a category group in the book."""
     with writing(book_id):
-        group = domain.create_group(
+        group = category_groups.create_group(
             database(), book_id, name=body["name"], position=body.get("position"), now=utcnow()
         )
     return _with_etag(group, 201)
@@ -155,7 +157,7 @@ def create_group(book_id: int, body: dict[str, Any]) -> Any:
 def read_group(book_id: int, group_id: int) -> Any:
     """Return one category group of the book."""
     can_read(book_id)
-    return _with_etag(domain.get_group(reader(), book_id, group_id))
+    return _with_etag(category_groups.get_group(reader(), book_id, group_id))
 
 
 @bp.patch(GROUPS + "/<int:group_id>")
@@ -170,7 +172,7 @@ def read_group(book_id: int, group_id: int) -> Any:
 def update_group(book_id: int, group_id: int, body: dict[str, Any]) -> Any:
     """Change a category group."""
     with writing(book_id):
-        group = domain.update_group(
+        group = category_groups.update_group(
             database(),
             book_id,
             group_id,
@@ -207,7 +209,9 @@ def update_group(book_id: int, group_id: int, body: dict[str, Any]) -> Any:
 def delete_group(book_id: int, group_id: int) -> tuple[str, int]:
     """Delete an empty category group."""
     with writing(book_id):
-        domain.delete_group(database(), book_id, group_id, if_match=request.headers.get("If-Match"))
+        category_groups.delete_group(
+            database(), book_id, group_id, if_match=request.headers.get("If-Match")
+        )
     return "", 204
 
 
@@ -223,7 +227,9 @@ def delete_group(book_id: int, group_id: int) -> tuple[str, int]:
 def list_groups(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's category groups, a page at a time."""
     can_read(book_id)
-    groups = domain.list_groups(reader(), book_id, include_archived=query["include_archived"])
+    groups = category_groups.list_groups(
+        reader(), book_id, include_archived=query["include_archived"]
+    )
     return paginate_offset(groups, query["limit"], query["cursor"])
 
 
