@@ -22,6 +22,8 @@ __all__ = [
     "DEFAULT_CATEGORIES",
     "KINDS",
     "Category",
+    "CategoryChanges",
+    "CategoryInput",
     "create_category",
     "create_default_categories",
     "delete_category",
@@ -52,6 +54,26 @@ class Category:
     def etag(self) -> str:
         """Return the entity tag of the category's current state."""
         return f'"category-{self.id}-{self.revision}"'
+
+
+@dataclass(frozen=True)
+class CategoryInput:
+    """A category as the client creates it, in one of the book's groups."""
+
+    name: str
+    group_id: int
+    kind: str = "expense"
+
+
+@dataclass(frozen=True)
+class CategoryChanges:
+    """Changes to a category as the client sends them; None leaves a field as it is."""
+
+    name: str | None = None
+    group_id: int | None = None
+    kind: str | None = None
+    archived: bool | None = None
+    rollover: bool | None = None
 
 
 _CATEGORY_SELECT = (
@@ -131,28 +153,22 @@ def _check_category_name(db: Conn, group_id: int, name: str, exclude: int | None
 
 
 def create_category(
-    database: Database,
-    book_id: int,
-    *,
-    name: str,
-    group_id: int,
-    now: datetime,
-    kind: str = "expense",
+    database: Database, book_id: int, category: CategoryInput, *, now: datetime
 ) -> Category:
     """Create a category in one of the book's groups; its name is unique in the group."""
-    cleaned = clean_name(name, "category")
-    _check_kind(kind)
+    cleaned = clean_name(category.name, "category")
+    _check_kind(category.kind)
     with database.write() as db:
-        _check_group_of_book(db, book_id, group_id)
-        _check_category_name(db, group_id, cleaned)
+        _check_group_of_book(db, book_id, category.group_id)
+        _check_category_name(db, category.group_id, cleaned)
         category_id = (
             db["categories"]
             .insert(
                 {
                     "book_id": book_id,
-                    "group_id": group_id,
+                    "group_id": category.group_id,
                     "name": cleaned,
-                    "kind": kind,
+                    "kind": category.kind,
                     "created_at": to_iso(now),
                     "updated_at": to_iso(now),
                 }
@@ -166,29 +182,26 @@ def update_category(
     database: Database,
     book_id: int,
     category_id: int,
+    changes: CategoryChanges,
     *,
     now: datetime,
-    name: str | None = None,
-    group_id: int | None = None,
-    kind: str | None = None,
-    archived: bool | None = None,
-    rollover: bool | None = None,
     if_match: str | None = None,
 ) -> Category:
     """Rename, move, change the kind of, (un)archive or set the budget rollover of a
     category, honouring If-Match."""
-    cleaned = None if name is None else clean_name(name, "category")
+    cleaned = None if changes.name is None else clean_name(changes.name, "category")
+    kind = changes.kind
     if kind is not None:
         _check_kind(kind)
     with database.write() as db:
         category = get_category(db, book_id, category_id)
         check_if_match(if_match, category.etag, "category")
-        target_group = category.group_id if group_id is None else group_id
+        target_group = category.group_id if changes.group_id is None else changes.group_id
         if target_group != category.group_id:
             _check_group_of_book(db, book_id, target_group)
         target_name = category.name if cleaned is None else cleaned
         _check_category_name(db, target_group, target_name, exclude=category_id)
-        changes: dict[str, Any] = {
+        row: dict[str, Any] = {
             "name": target_name,
             "group_id": target_group,
             "revision": category.revision + 1,
@@ -204,12 +217,12 @@ def update_category(
                     f"The category is budgeted in {_plural(budgeted, 'month')}; only expense "
                     "categories are budgeted. Set those budgets to 0 first.",
                 )
-            changes["kind"] = kind
-        if archived is not None:
-            changes["archived"] = int(archived)
-        if rollover is not None:
-            changes["rollover"] = int(rollover)
-        db["categories"].update(category_id, changes)
+            row["kind"] = kind
+        if changes.archived is not None:
+            row["archived"] = int(changes.archived)
+        if changes.rollover is not None:
+            row["rollover"] = int(changes.rollover)
+        db["categories"].update(category_id, row)
         return get_category(db, book_id, category_id)
 
 

@@ -36,6 +36,23 @@ class CategoryGroup:
         return f'"category-group-{self.id}-{self.revision}"'
 
 
+@dataclass(frozen=True)
+class GroupInput:
+    """A category group as the client creates it."""
+
+    name: str
+    position: int | None = None  # default: after the last group
+
+
+@dataclass(frozen=True)
+class GroupChanges:
+    """Changes to a category group as the client sends them; None leaves a field as it is."""
+
+    name: str | None = None
+    position: int | None = None
+    archived: bool | None = None
+
+
 _GROUP_SELECT = (
     "SELECT id, name, position, archived, revision, created_at, updated_at FROM category_groups"
 )
@@ -98,10 +115,11 @@ def _check_group_name(db: Conn, book_id: int, name: str, exclude: int | None = N
 
 
 def create_group(
-    database: Database, book_id: int, *, name: str, now: datetime, position: int | None = None
+    database: Database, book_id: int, group: GroupInput, *, now: datetime
 ) -> CategoryGroup:
     """Create a category group, last unless a position is given."""
-    cleaned = clean_name(name, "group")
+    cleaned = clean_name(group.name, "group")
+    position = group.position
     with database.write() as db:
         _check_group_name(db, book_id, cleaned)
         if position is None:
@@ -129,32 +147,30 @@ def update_group(
     database: Database,
     book_id: int,
     group_id: int,
+    changes: GroupChanges,
     *,
     now: datetime,
-    name: str | None = None,
-    position: int | None = None,
-    archived: bool | None = None,
     if_match: str | None = None,
 ) -> CategoryGroup:
     """Rename, move or (un)archive a category group, honouring an If-Match ETag."""
-    cleaned = None if name is None else clean_name(name, "group")
+    cleaned = None if changes.name is None else clean_name(changes.name, "group")
     with database.write() as db:
         group = get_group(db, book_id, group_id)
         check_if_match(if_match, group.etag, "category group")
-        changes: dict[str, Any] = {"revision": group.revision + 1, "updated_at": to_iso(now)}
+        row: dict[str, Any] = {"revision": group.revision + 1, "updated_at": to_iso(now)}
         if cleaned is not None and cleaned != group.name:
             _check_group_name(db, book_id, cleaned, exclude=group_id)
-            changes["name"] = cleaned
+            row["name"] = cleaned
             # Each category's JSON names its group: their ETags must change too.
             db.execute(
                 "UPDATE categories SET revision = revision + 1, updated_at = ? WHERE group_id = ?",
                 [to_iso(now), group_id],
             )
-        if position is not None:
-            changes["position"] = position
-        if archived is not None:
-            changes["archived"] = int(archived)
-        db["category_groups"].update(group_id, changes)
+        if changes.position is not None:
+            row["position"] = changes.position
+        if changes.archived is not None:
+            row["archived"] = int(changes.archived)
+        db["category_groups"].update(group_id, row)
         return get_group(db, book_id, group_id)
 
 
