@@ -10,21 +10,22 @@ from apiflask.validators import Length, OneOf
 from flask import request
 
 from server.api import examples as ex
-from server.api.access import can_read
+from server.api.access import book_access
 from server.api.schemas import IF_MATCH_DOC, PageQuery, errors, page_schema, paginate, with_etag
-from server.auth.web import auth, current_principal
+from server.auth.web import auth
 from server.clock import utcnow
 from server.db.request import database, reader
 from server.domain.accounts import (
     ACCOUNT_TYPES,
     Account,
+    AccountChanges,
+    AccountInput,
     create_account,
     delete_account,
     get_account,
     list_accounts,
     update_account,
 )
-from server.domain.books import get_book
 from server.domain.money import format_amount
 
 bp = APIBlueprint("accounts", __name__, tag="Accounts")
@@ -110,21 +111,10 @@ def _with_etag(account: Account, status: int = 200) -> tuple[Any, int, dict[str,
     description="Editors and owners. " + IF_MATCH_DOC,
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def create(book_id: int, body: dict[str, Any]) -> Any:
     """Open an account."""
-    user_id = current_principal().user.id
-    currency = body["currency"] or get_book(reader(), user_id, book_id).currency
-    account = create_account(
-        database(),
-        user_id,
-        book_id,
-        name=body["name"],
-        account_type=body["type"],
-        currency=currency,
-        opening_balance=body["opening_balance"],
-        opening_date=body["opening_date"] or utcnow().date(),
-        now=utcnow(),
-    )
+    account = create_account(database(), book_id, AccountInput(**body), now=utcnow())
     return _with_etag(account, 201)
 
 
@@ -137,9 +127,9 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
     description="In the order they were opened; archived ones only with `include_archived`.",
     responses=errors(401, 404, 422),
 )
+@book_access("read")
 def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's accounts."""
-    can_read(book_id)
     accounts = list_accounts(reader(), book_id, include_archived=query["include_archived"])
     page = paginate(accounts, query["limit"], query["cursor"])
     return {**page, "items": [account_json(a) for a in page["items"]]}
@@ -153,9 +143,9 @@ def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     description="With its balances and `ETag`.",
     responses=errors(401, 404),
 )
+@book_access("read")
 def read(book_id: int, account_id: int) -> Any:
     """Return one account."""
-    can_read(book_id)
     return _with_etag(get_account(reader(), book_id, account_id))
 
 
@@ -168,20 +158,16 @@ def read(book_id: int, account_id: int) -> Any:
     description="The currency cannot change. Archived accounts keep their history. " + IF_MATCH_DOC,
     responses=errors(401, 403, 404, 412, 422),
 )
+@book_access("write")
 def update(book_id: int, account_id: int, body: dict[str, Any]) -> Any:
     """Change an account."""
     account = update_account(
         database(),
-        current_principal().user.id,
         book_id,
         account_id,
+        AccountChanges(**body),
         now=utcnow(),
         if_match=request.headers.get("If-Match"),
-        name=body.get("name"),
-        account_type=body.get("type"),
-        opening_balance=body.get("opening_balance"),
-        opening_date=body.get("opening_date"),
-        archived=body.get("archived"),
     )
     return _with_etag(account)
 
@@ -194,13 +180,8 @@ def update(book_id: int, account_id: int, body: dict[str, Any]) -> Any:
     description="Only an account without transactions; archive one that has them. " + IF_MATCH_DOC,
     responses=errors(401, 403, 404, 412, why={409: "The account has transactions"}),
 )
+@book_access("write")
 def delete(book_id: int, account_id: int) -> tuple[str, int]:
     """Delete an unused account."""
-    delete_account(
-        database(),
-        current_principal().user.id,
-        book_id,
-        account_id,
-        if_match=request.headers.get("If-Match"),
-    )
+    delete_account(database(), book_id, account_id, if_match=request.headers.get("If-Match"))
     return "", 204

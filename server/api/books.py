@@ -10,11 +10,20 @@ from apiflask.validators import Length, OneOf
 from flask import request
 
 from server.api import examples as ex
+from server.api.access import book_access
 from server.api.schemas import IF_MATCH_DOC, PageQuery, errors, page_schema, paginate, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
-from server.domain.books import DEFAULT_CURRENCY, ROLES, Book, create_book, get_book, list_books
+from server.domain.books import (
+    DEFAULT_CURRENCY,
+    ROLES,
+    Book,
+    BookChanges,
+    create_book,
+    get_book,
+    list_books,
+)
 from server.domain.books import update_book as update_book_in_db
 
 bp = APIBlueprint("books", __name__, tag="Books")
@@ -108,6 +117,7 @@ def list_my_books(query: dict[str, Any]) -> dict[str, Any]:
     description="A book you are not a member of answers 404, as if it did not exist.",
     responses=errors(401, why={404: ("No such book, or not one of yours", "No book with id 7.")}),
 )
+@book_access("read")
 def read_book(book_id: int) -> Any:
     """Return one of the caller's books, with its ETag."""
     return _with_etag(get_book(reader(), current_principal().user.id, book_id))
@@ -128,15 +138,15 @@ def read_book(book_id: int) -> Any:
         why={403: ("Owners only", "You are a editor of this book; this needs an owner.")},
     ),
 )
+@book_access("manage")
 def update_book(book_id: int, body: dict[str, str]) -> Any:
     """Change a book's name or currency."""
     book = update_book_in_db(
         database(),
-        current_principal().user.id,
         book_id,
+        BookChanges(**body),
         now=utcnow(),
-        name=body.get("name"),
-        currency=body.get("currency"),
         if_match=request.headers.get("If-Match"),
+        seen_by=current_principal().user.id,
     )
     return _with_etag(book)

@@ -9,12 +9,13 @@ from apiflask.fields import Boolean, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 
 from server.api import report_examples as rex
-from server.api.access import can_read, writing
+from server.api.access import book_access
 from server.api.schemas import errors
 from server.auth.web import auth
 from server.clock import utcnow
 from server.db.request import database, reader
 from server.domain import budgets as domain
+from server.domain.budgets import BudgetCopyInput, BudgetInput
 from server.domain.money import format_amount
 
 bp = APIBlueprint("budgets", __name__, tag="Budgets")
@@ -128,9 +129,9 @@ def _month_json(month: domain.BudgetMonth) -> dict[str, Any]:
     "YYYY-MM.",
     responses=errors(401, 404, why={422: "`month` is not YYYY-MM"}),
 )
+@book_access("read")
 def get_month(book_id: int, month: str) -> dict[str, Any]:
     """The budget of a month."""
-    can_read(book_id)
     return _month_json(domain.budget_month(reader(), book_id, month))
 
 
@@ -145,11 +146,11 @@ def get_month(book_id: int, month: str) -> dict[str, Any]:
     "(`PATCH .../categories/{id}` with `rollover`).",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def set_amount(book_id: int, month: str, category_id: int, body: dict[str, Any]) -> Any:
     """Budget an amount."""
-    with writing(book_id):
-        domain.set_budget(database(), book_id, category_id, month, body["amount"], now=utcnow())
-    return _month_json(domain.budget_month(reader(), book_id, month))
+    budget = BudgetInput(month=month, category_id=category_id, amount=body["amount"])
+    return _month_json(domain.set_budget(database(), book_id, budget, now=utcnow()))
 
 
 @bp.post(MONTH + "/copy")
@@ -162,8 +163,10 @@ def set_amount(book_id: int, month: str, category_id: int, body: dict[str, Any])
     "last three months' budgets or spending (categories without one get none).",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def copy(book_id: int, month: str, body: dict[str, Any]) -> dict[str, int]:
     """Fill the month from earlier ones."""
-    with writing(book_id):
-        changed = domain.copy_budget(database(), book_id, month, body["source"], now=utcnow())
+    changed = domain.copy_budget(
+        database(), book_id, BudgetCopyInput(month=month, source=body["source"]), now=utcnow()
+    )
     return {"changed": changed}

@@ -10,7 +10,7 @@ from apiflask.validators import Length, OneOf, Range
 from flask import request
 
 from server.api import examples as ex
-from server.api.access import can_read, writing
+from server.api.access import book_access
 from server.api.schemas import (
     IF_MATCH_DOC,
     PageQuery,
@@ -24,7 +24,9 @@ from server.auth.web import auth
 from server.clock import utcnow
 from server.db.request import database, reader
 from server.domain import categories as domain
-from server.domain.categories import KINDS, Category, CategoryGroup
+from server.domain import category_groups
+from server.domain.categories import KINDS, Category, CategoryChanges, CategoryInput
+from server.domain.category_groups import CategoryGroup, GroupChanges, GroupInput
 
 bp = APIBlueprint("categories", __name__, tag="Categories")
 
@@ -139,12 +141,10 @@ def _with_etag(item: Category | CategoryGroup, status: int = 200) -> tuple[Any, 
     description="Its name is unique in the book.",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def create_group(book_id: int, body: dict[str, Any]) -> Any:
     """Create a category group in the book."""
-    with writing(book_id):
-        group = domain.create_group(
-            database(), book_id, name=body["name"], position=body.get("position"), now=utcnow()
-        )
+    group = category_groups.create_group(database(), book_id, GroupInput(**body), now=utcnow())
     return _with_etag(group, 201)
 
 
@@ -152,10 +152,10 @@ def create_group(book_id: int, body: dict[str, Any]) -> Any:
 @bp.auth_required(auth)
 @bp.output(CategoryGroupOut, example=ex.GROUP)
 @bp.doc(summary="Read a category group", description="With its `ETag`.", responses=errors(401, 404))
+@book_access("read")
 def read_group(book_id: int, group_id: int) -> Any:
     """Return one category group of the book."""
-    can_read(book_id)
-    return _with_etag(domain.get_group(reader(), book_id, group_id))
+    return _with_etag(category_groups.get_group(reader(), book_id, group_id))
 
 
 @bp.patch(GROUPS + "/<int:group_id>")
@@ -167,19 +167,17 @@ def read_group(book_id: int, group_id: int) -> Any:
     description=f"Archiving a group hides its categories from the default list. {IF_MATCH_DOC}",
     responses=errors(401, 403, 404, 412, 422),
 )
+@book_access("write")
 def update_group(book_id: int, group_id: int, body: dict[str, Any]) -> Any:
     """Change a category group."""
-    with writing(book_id):
-        group = domain.update_group(
-            database(),
-            book_id,
-            group_id,
-            now=utcnow(),
-            name=body.get("name"),
-            position=body.get("position"),
-            archived=body.get("archived"),
-            if_match=request.headers.get("If-Match"),
-        )
+    group = category_groups.update_group(
+        database(),
+        book_id,
+        group_id,
+        GroupChanges(**body),
+        now=utcnow(),
+        if_match=request.headers.get("If-Match"),
+    )
     return _with_etag(group)
 
 
@@ -204,10 +202,12 @@ def update_group(book_id: int, group_id: int, body: dict[str, Any]) -> Any:
         },
     ),
 )
+@book_access("write")
 def delete_group(book_id: int, group_id: int) -> tuple[str, int]:
     """Delete an empty category group."""
-    with writing(book_id):
-        domain.delete_group(database(), book_id, group_id, if_match=request.headers.get("If-Match"))
+    category_groups.delete_group(
+        database(), book_id, group_id, if_match=request.headers.get("If-Match")
+    )
     return "", 204
 
 
@@ -220,10 +220,12 @@ def delete_group(book_id: int, group_id: int) -> tuple[str, int]:
     description="By position, then name; archived groups only with `include_archived=true`.",
     responses=errors(401, 404, 422),
 )
+@book_access("read")
 def list_groups(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's category groups, a page at a time."""
-    can_read(book_id)
-    groups = domain.list_groups(reader(), book_id, include_archived=query["include_archived"])
+    groups = category_groups.list_groups(
+        reader(), book_id, include_archived=query["include_archived"]
+    )
     return paginate_offset(groups, query["limit"], query["cursor"])
 
 
@@ -236,17 +238,10 @@ def list_groups(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     description="In one of the book's groups; its name is unique in the group (any case).",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def create_category(book_id: int, body: dict[str, Any]) -> Any:
     """Create a category in the book."""
-    with writing(book_id):
-        category = domain.create_category(
-            database(),
-            book_id,
-            name=body["name"],
-            group_id=body["group_id"],
-            kind=body["kind"],
-            now=utcnow(),
-        )
+    category = domain.create_category(database(), book_id, CategoryInput(**body), now=utcnow())
     return _with_etag(category, 201)
 
 
@@ -258,9 +253,9 @@ def create_category(book_id: int, body: dict[str, Any]) -> Any:
     description="With its `ETag`. A category of another book answers 404.",
     responses=errors(401, 404),
 )
+@book_access("read")
 def read_category(book_id: int, category_id: int) -> Any:
     """Return one category of the book."""
-    can_read(book_id)
     return _with_etag(domain.get_category(reader(), book_id, category_id))
 
 
@@ -274,21 +269,17 @@ def read_category(book_id: int, category_id: int) -> Any:
     + IF_MATCH_DOC,
     responses=errors(401, 403, 404, 412, 422),
 )
+@book_access("write")
 def update_category(book_id: int, category_id: int, body: dict[str, Any]) -> Any:
     """Change a category."""
-    with writing(book_id):
-        category = domain.update_category(
-            database(),
-            book_id,
-            category_id,
-            now=utcnow(),
-            name=body.get("name"),
-            group_id=body.get("group_id"),
-            kind=body.get("kind"),
-            archived=body.get("archived"),
-            rollover=body.get("rollover"),
-            if_match=request.headers.get("If-Match"),
-        )
+    category = domain.update_category(
+        database(),
+        book_id,
+        category_id,
+        CategoryChanges(**body),
+        now=utcnow(),
+        if_match=request.headers.get("If-Match"),
+    )
     return _with_etag(category)
 
 
@@ -316,17 +307,17 @@ def update_category(book_id: int, category_id: int, body: dict[str, Any]) -> Any
         },
     ),
 )
+@book_access("write")
 def delete_category(book_id: int, category_id: int, query: dict[str, Any]) -> tuple[str, int]:
     """Delete a category, moving what uses it to `reassign_to` first."""
-    with writing(book_id):
-        domain.delete_category(
-            database(),
-            book_id,
-            category_id,
-            now=utcnow(),
-            reassign_to=query.get("reassign_to"),
-            if_match=request.headers.get("If-Match"),
-        )
+    domain.delete_category(
+        database(),
+        book_id,
+        category_id,
+        now=utcnow(),
+        reassign_to=query.get("reassign_to"),
+        if_match=request.headers.get("If-Match"),
+    )
     return "", 204
 
 
@@ -340,9 +331,9 @@ def delete_category(book_id: int, category_id: int, query: dict[str, Any]) -> tu
     "with `include_archived=true`; `kind` keeps expense or income ones.",
     responses=errors(401, 404, 422),
 )
+@book_access("read")
 def list_categories(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's categories, a page at a time."""
-    can_read(book_id)
     found = domain.list_categories(
         reader(), book_id, include_archived=query["include_archived"], kind=query.get("kind")
     )

@@ -9,7 +9,7 @@ from apiflask import APIBlueprint, Schema
 from apiflask.fields import Date, Integer, List, Nested, Raw, String
 
 from server.api import report_examples as rex
-from server.api.access import can_read
+from server.api.access import book_access
 from server.api.accounts import AccountOut, account_json
 from server.api.schedules import UpcomingOut
 from server.api.schemas import errors
@@ -73,9 +73,9 @@ class DashboardOut(Schema):
     "transactions: the figures the home page shows, each as its own route gives it.",
     responses=errors(401, 404),
 )
+@book_access("read")
 def get_dashboard(book_id: int) -> dict[str, Any]:
     """The book at a glance."""
-    can_read(book_id)
     board = dashboard(reader(), book_id, date.today())
     budget = board.budget
 

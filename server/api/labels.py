@@ -9,13 +9,14 @@ from apiflask.fields import Integer, String
 from apiflask.validators import Length
 
 from server.api import examples as ex
-from server.api.access import can_read, writing
+from server.api.access import book_access
 from server.api.categories import paginate_offset
 from server.api.schemas import PageQuery, decode_cursor, encode_cursor, errors, page_schema
 from server.auth.web import auth
 from server.clock import utcnow
 from server.db.request import database, reader
 from server.domain import labels as domain
+from server.domain.labels import PayeeInput, TagInput
 
 bp = APIBlueprint("labels", __name__, tag="Payees and tags")
 
@@ -73,10 +74,10 @@ MERGE_DOC = (
     "their payees as they name them.",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def create_payee(book_id: int, body: dict[str, Any]) -> Any:
     """Create a payee in the book."""
-    with writing(book_id):
-        return domain.create_payee(database(), book_id, body["name"]), 201
+    return domain.create_payee(database(), book_id, PayeeInput(**body)), 201
 
 
 @bp.patch(PAYEES + "/<int:payee_id>")
@@ -88,10 +89,10 @@ def create_payee(book_id: int, body: dict[str, Any]) -> Any:
     description=MERGE_DOC.format("payee"),
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def rename_payee(book_id: int, payee_id: int, body: dict[str, Any]) -> Any:
     """Rename (or merge) a payee."""
-    with writing(book_id):
-        return domain.rename_payee(database(), book_id, payee_id, body["name"], now=utcnow())
+    return domain.rename_payee(database(), book_id, payee_id, PayeeInput(**body), now=utcnow())
 
 
 @bp.delete(PAYEES + "/<int:payee_id>")
@@ -113,10 +114,10 @@ def rename_payee(book_id: int, payee_id: int, body: dict[str, Any]) -> Any:
         },
     ),
 )
+@book_access("write")
 def delete_payee(book_id: int, payee_id: int) -> tuple[str, int]:
     """Delete an unused payee."""
-    with writing(book_id):
-        domain.delete_payee(database(), book_id, payee_id)
+    domain.delete_payee(database(), book_id, payee_id)
     return "", 204
 
 
@@ -130,9 +131,9 @@ def delete_payee(book_id: int, payee_id: int) -> tuple[str, int]:
     "(for autocomplete). Payees are made as transactions name them.",
     responses=errors(401, 404, 422),
 )
+@book_access("read")
 def list_payees(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's payees, a page at a time."""
-    can_read(book_id)
     offset, limit = decode_cursor(query["cursor"]), query["limit"]
     found = domain.list_payees(reader(), book_id, q=query["q"], limit=limit + 1, offset=offset)
     more = len(found) > limit
@@ -148,10 +149,10 @@ def list_payees(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     description="1 to 50 characters, no commas, unique in the book (any case).",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def create_tag(book_id: int, body: dict[str, Any]) -> Any:
     """Create a tag in the book."""
-    with writing(book_id):
-        return domain.create_tag(database(), book_id, body["name"]), 201
+    return domain.create_tag(database(), book_id, TagInput(**body)), 201
 
 
 @bp.patch(TAGS + "/<int:tag_id>")
@@ -163,10 +164,10 @@ def create_tag(book_id: int, body: dict[str, Any]) -> Any:
     description=MERGE_DOC.format("tag"),
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def rename_tag(book_id: int, tag_id: int, body: dict[str, Any]) -> Any:
     """Rename (or merge) a tag."""
-    with writing(book_id):
-        return domain.rename_tag(database(), book_id, tag_id, body["name"], now=utcnow())
+    return domain.rename_tag(database(), book_id, tag_id, TagInput(**body), now=utcnow())
 
 
 @bp.delete(TAGS + "/<int:tag_id>")
@@ -177,10 +178,10 @@ def rename_tag(book_id: int, tag_id: int, body: dict[str, Any]) -> Any:
     description="It is taken off every transaction that carries it.",
     responses=errors(401, 403, 404),
 )
+@book_access("write")
 def delete_tag(book_id: int, tag_id: int) -> tuple[str, int]:
     """Delete a tag."""
-    with writing(book_id):
-        domain.delete_tag(database(), book_id, tag_id, now=utcnow())
+    domain.delete_tag(database(), book_id, tag_id, now=utcnow())
     return "", 204
 
 
@@ -193,7 +194,7 @@ def delete_tag(book_id: int, tag_id: int) -> tuple[str, int]:
     description="By name, each with how many transactions carry it.",
     responses=errors(401, 404, 422),
 )
+@book_access("read")
 def list_tags(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's tags, a page at a time."""
-    can_read(book_id)
     return paginate_offset(domain.list_tags(reader(), book_id), query["limit"], query["cursor"])

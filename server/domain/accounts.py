@@ -10,7 +10,7 @@ import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
-from server.domain.books import CAN_WRITE, check_if_match, require_role
+from server.domain.books import check_if_match
 from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
 from server.domain.labels import find_named
 from server.domain.money import AmountError, parse_amount, parse_money_field
@@ -66,6 +66,28 @@ def _from_row(row: sqlite3.Row) -> Account:
     )
 
 
+@dataclass(frozen=True)
+class AccountInput:
+    """An account as the client opens it (the opening balance as a decimal string)."""
+
+    name: str
+    type: str
+    currency: str | None = None  # default: the book's
+    opening_balance: str = "0"
+    opening_date: date | None = None  # default: the day of `now`
+
+
+@dataclass(frozen=True)
+class AccountChanges:
+    """Changes to an account as the client sends them; None leaves a field as it is."""
+
+    name: str | None = None
+    type: str | None = None
+    opening_balance: str | None = None
+    opening_date: date | None = None
+    archived: bool | None = None
+
+
 def account_problems(
     name: str | None, account_type: str | None, currency: str | None
 ) -> list[FieldError]:
@@ -85,38 +107,30 @@ def _name_taken(db: sqlite_utils.Database, book_id: int, name: str, except_id: i
 
 
 def create_account(
-    database: Database,
-    user_id: int,
-    book_id: int,
-    *,
-    name: str,
-    account_type: str,
-    currency: str,
-    opening_balance: str,
-    opening_date: date,
-    now: datetime,
+    database: Database, book_id: int, account: AccountInput, *, now: datetime
 ) -> Account:
-    """Open an account in a book (editors and owners); the opening balance is a decimal string."""
+    """Open an account in a book, in the book's currency unless it names another."""
     with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)  # a viewer learns no more than 403
-        problems = account_problems(name, account_type, currency)
+        currency = account.currency or _book_currency(db, book_id)
+        problems = account_problems(account.name, account.type, currency)
         opening_minor = 0
         if is_currency(currency):
             try:
-                opening_minor = parse_amount(opening_balance, currency)
+                opening_minor = parse_amount(account.opening_balance, currency)
             except AmountError as error:
                 problems.append(FieldError("opening_balance", str(error)))
-        if _name_taken(db, book_id, name):
+        if _name_taken(db, book_id, account.name):
             problems.append(FieldError("name", NAME_TAKEN))
         if problems:
             raise ValidationFailed("The account cannot be created as given.", errors=problems)
+        opening_date = account.opening_date or now.date()
         account_id = (
             db["accounts"]
             .insert(
                 {
                     "book_id": book_id,
-                    "name": name.strip(),
-                    "type": account_type,
+                    "name": account.name.strip(),
+                    "type": account.type,
                     "currency": currency,
                     "opening_balance": opening_minor,
                     "opening_date": opening_date.isoformat(),
@@ -127,6 +141,10 @@ def create_account(
             .last_pk
         )
         return _get(db.conn, book_id, account_id)
+
+
+def _book_currency(db: sqlite_utils.Database, book_id: int) -> str:
+    return db.execute("SELECT currency FROM books WHERE id = ?", [book_id]).fetchone()[0]
 
 
 def _get(conn: sqlite3.Connection, book_id: int, account_id: int) -> Account:
@@ -156,50 +174,45 @@ def list_accounts(
 
 def update_account(
     database: Database,
-    user_id: int,
     book_id: int,
     account_id: int,
+    changes: AccountChanges,
     *,
     now: datetime,
     if_match: str | None = None,
-    name: str | None = None,
-    account_type: str | None = None,
-    opening_balance: str | None = None,
-    opening_date: date | None = None,
-    archived: bool | None = None,
 ) -> Account:
     """Change an account's details; its currency is fixed once it has transactions."""
     with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
-        problems = account_problems(name, account_type, None)
+        problems = account_problems(changes.name, changes.type, None)
         if problems:
             raise ValidationFailed("The account cannot be changed that way.", errors=problems)
         account = _get(db.conn, book_id, account_id)
         check_if_match(if_match, account.etag, "account")
+        name = changes.name
         if name is not None and _name_taken(db, book_id, name, except_id=account_id):
             raise ValidationFailed.on("name", NAME_TAKEN)
+        opening_balance = changes.opening_balance
         if opening_balance is not None:
             opening_minor = parse_money_field(opening_balance, account.currency, "opening_balance")
-        changes: dict[str, object] = {"revision": account.revision + 1, "updated_at": to_iso(now)}
+        row: dict[str, object] = {"revision": account.revision + 1, "updated_at": to_iso(now)}
         for column, value in (
             ("name", name.strip() if name is not None else None),
-            ("type", account_type),
+            ("type", changes.type),
             ("opening_balance", opening_minor if opening_balance is not None else None),
-            ("opening_date", opening_date.isoformat() if opening_date else None),
-            ("archived", int(archived) if archived is not None else None),
+            ("opening_date", changes.opening_date.isoformat() if changes.opening_date else None),
+            ("archived", int(changes.archived) if changes.archived is not None else None),
         ):
             if value is not None:
-                changes[column] = value
-        db["accounts"].update(account_id, changes)
+                row[column] = value
+        db["accounts"].update(account_id, row)
         return _get(db.conn, book_id, account_id)
 
 
 def delete_account(
-    database: Database, user_id: int, book_id: int, account_id: int, *, if_match: str | None
+    database: Database, book_id: int, account_id: int, *, if_match: str | None = None
 ) -> None:
     """Delete an account that has no transactions (archive it otherwise)."""
     with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
         account = _get(db.conn, book_id, account_id)
         check_if_match(if_match, account.etag, "account")
         used = db.execute(

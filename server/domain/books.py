@@ -48,6 +48,14 @@ _SELECT = (
 )
 
 
+@dataclass(frozen=True)
+class BookChanges:
+    """Changes to a book's settings as the client sends them; None leaves one as it is."""
+
+    name: str | None = None
+    currency: str | None = None
+
+
 def _from_row(row: sqlite3.Row) -> Book:
     return Book(
         id=row["id"],
@@ -179,29 +187,25 @@ def get_book(conn: sqlite3.Connection, user_id: int, book_id: int) -> Book:
 
 def update_book(
     database: Database,
-    user_id: int,
     book_id: int,
+    changes: BookChanges,
     *,
     now: datetime,
-    name: str | None = None,
-    currency: str | None = None,
     if_match: str | None = None,
+    seen_by: int,
 ) -> Book:
-    """Rename a book or change its currency (owners only), honouring an If-Match ETag."""
-    problems = book_problems(name, currency)
+    """Rename a book or change its currency, honouring an If-Match ETag; return the book as
+    the member `seen_by` sees it (with their role: not checked here, the route's gate is)."""
+    problems = book_problems(changes.name, changes.currency)
     if problems:
         raise ValidationFailed("The book cannot be changed that way.", errors=problems)
     with database.write() as db:
-        row = db.execute(_SELECT + " WHERE b.id = ?", [user_id, book_id]).fetchone()
-        if row is None:
-            raise NotFound(f"No book with id {book_id}.")
-        book = _from_row(row)
-        if book.role not in CAN_MANAGE:
-            raise Forbidden("Only an owner of the book can change its settings.")
+        book = get_book(db.conn, seen_by, book_id)
         check_if_match(if_match, book.etag, "book")
-        changes = {"updated_at": to_iso(now), "revision": book.revision + 1}
-        if name is not None:
-            changes["name"] = name.strip()
+        row = {"updated_at": to_iso(now), "revision": book.revision + 1}
+        if changes.name is not None:
+            row["name"] = changes.name.strip()
+        currency = changes.currency
         if currency is not None and currency != book.currency:
             budgeted = db.execute(
                 "SELECT count(*) FROM budgets b JOIN categories c ON c.id = b.category_id "
@@ -215,7 +219,6 @@ def update_book(
                     "0 before the book changes currency.",
                 )
         if currency is not None:
-            changes["currency"] = currency
-        db["books"].update(book_id, changes)
-        row = db.execute(_SELECT + " WHERE b.id = ?", [user_id, book_id]).fetchone()
-    return _from_row(row)
+            row["currency"] = currency
+        db["books"].update(book_id, row)
+        return get_book(db.conn, seen_by, book_id)

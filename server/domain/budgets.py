@@ -84,6 +84,23 @@ class BudgetMonth:
         return sum(g.activity for g in self.groups)
 
 
+@dataclass(frozen=True)
+class BudgetInput:
+    """An amount planned for an expense category in a month, as the client sends it."""
+
+    month: str  # YYYY-MM
+    category_id: int
+    amount: str  # a decimal string in the book's currency; zero removes the plan
+
+
+@dataclass(frozen=True)
+class BudgetCopyInput:
+    """Where to fill a month's budget from: one of COPY_SOURCES."""
+
+    month: str  # YYYY-MM
+    source: str
+
+
 def _book_currency(conn: sqlite3.Connection, book_id: int) -> str:
     return conn.execute("SELECT currency FROM books WHERE id = ?", [book_id]).fetchone()[0]
 
@@ -184,29 +201,23 @@ def _expense_category(conn: sqlite3.Connection, book_id: int, category_id: int) 
 
 
 def set_budget(
-    database: Database,
-    book_id: int,
-    category_id: int,
-    month: str,
-    amount: str,
-    *,
-    now: datetime,
-) -> int:
-    """Plan `amount` (a decimal string in the book's currency) for a category and month;
-    return it in minor units. Zero removes the plan."""
-    check_month(month)
+    database: Database, book_id: int, budget: BudgetInput, *, now: datetime
+) -> BudgetMonth:
+    """Plan an amount for a category and month (zero removes the plan); return the month's
+    budget as it then stands, as every figure of it may move."""
+    check_month(budget.month)
     with database.write() as db:
-        _expense_category(db.conn, book_id, category_id)
+        _expense_category(db.conn, book_id, budget.category_id)
         currency = _book_currency(db.conn, book_id)
         try:
-            minor = parse_amount(amount, currency)
+            minor = parse_amount(budget.amount, currency)
         except AmountError as error:
             raise ValidationFailed.on("amount", str(error)) from None
         if minor < 0:
             raise ValidationFailed.on("amount", "Budget zero or more.")
-        _store(db.conn, category_id, month, minor)
+        _store(db.conn, budget.category_id, budget.month, minor)
         _touch(db.conn, book_id, now)
-        return minor
+        return budget_month(db.conn, book_id, budget.month)
 
 
 def _store(conn: sqlite3.Connection, category_id: int, month: str, minor: int) -> None:
@@ -227,9 +238,10 @@ def _touch(conn: sqlite3.Connection, book_id: int, now: datetime) -> None:
     conn.execute("UPDATE books SET updated_at = ? WHERE id = ?", [to_iso(now), book_id])
 
 
-def copy_budget(database: Database, book_id: int, month: str, source: str, *, now: datetime) -> int:
+def copy_budget(database: Database, book_id: int, copy: BudgetCopyInput, *, now: datetime) -> int:
     """Fill the month's budget from last month's, or the average of the last three months'
     budgets or spending, for every expense category; return how many categories changed."""
+    month, source = copy.month, copy.source
     check_month(month)
     if source not in COPY_SOURCES:
         raise ValidationFailed(

@@ -1,4 +1,7 @@
-"""Categories of a book, in groups ("Housing > Rent"), each for expenses or for income."""
+"""Categories of a book, in groups ("Housing > Rent"), each for expenses or for income.
+
+The groups themselves are in `category_groups`.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import sqlite_utils
-
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.books import check_if_match
 from server.domain.category_defaults import DEFAULT_CATEGORIES, create_default_categories
+from server.domain.category_groups import Conn, clean_name, group_row, name_taken
 from server.domain.money import MAX_MINOR_UNITS
 from server.errors import Conflict, NotFound, ValidationFailed
 
@@ -20,41 +22,17 @@ __all__ = [
     "DEFAULT_CATEGORIES",
     "KINDS",
     "Category",
-    "CategoryGroup",
+    "CategoryChanges",
+    "CategoryInput",
     "create_category",
     "create_default_categories",
-    "create_group",
     "delete_category",
-    "delete_group",
     "get_category",
-    "get_group",
     "list_categories",
-    "list_groups",
     "update_category",
-    "update_group",
 ]
 
 KINDS = ("expense", "income")
-NAME_MAX = 100
-Conn = sqlite_utils.Database | sqlite3.Connection
-
-
-@dataclass(frozen=True)
-class CategoryGroup:
-    """A named, ordered group of categories."""
-
-    id: int
-    name: str
-    position: int
-    archived: bool
-    revision: int
-    created_at: datetime
-    updated_at: datetime
-
-    @property
-    def etag(self) -> str:
-        """Return the entity tag of the group's current state."""
-        return f'"category-group-{self.id}-{self.revision}"'
 
 
 @dataclass(frozen=True)
@@ -78,28 +56,32 @@ class Category:
         return f'"category-{self.id}-{self.revision}"'
 
 
-_GROUP_SELECT = (
-    "SELECT id, name, position, archived, revision, created_at, updated_at FROM category_groups"
-)
-_GROUP_ORDER = " ORDER BY position, name COLLATE NOCASE, id"
+@dataclass(frozen=True)
+class CategoryInput:
+    """A category as the client creates it, in one of the book's groups."""
+
+    name: str
+    group_id: int
+    kind: str = "expense"
+
+
+@dataclass(frozen=True)
+class CategoryChanges:
+    """Changes to a category as the client sends them; None leaves a field as it is."""
+
+    name: str | None = None
+    group_id: int | None = None
+    kind: str | None = None
+    archived: bool | None = None
+    rollover: bool | None = None
+
+
 _CATEGORY_SELECT = (
     "SELECT c.id, c.name, c.group_id, g.name AS group_name, c.kind, c.archived, c.revision, "
     "c.rollover, c.created_at, c.updated_at "
     "FROM categories c JOIN category_groups g ON g.id = c.group_id"
 )
 _CATEGORY_ORDER = " ORDER BY g.position, g.name COLLATE NOCASE, g.id, c.name COLLATE NOCASE, c.id"
-
-
-def _group(row: sqlite3.Row) -> CategoryGroup:
-    return CategoryGroup(
-        id=row["id"],
-        name=row["name"],
-        position=row["position"],
-        archived=bool(row["archived"]),
-        revision=row["revision"],
-        created_at=from_iso(row["created_at"]),
-        updated_at=from_iso(row["updated_at"]),
-    )
 
 
 def _category(row: sqlite3.Row) -> Category:
@@ -117,29 +99,9 @@ def _category(row: sqlite3.Row) -> Category:
     )
 
 
-def _clean_name(name: Any, what: str, field: str = "name") -> str:
-    """Return a name stripped; ValidationFailed on `field` unless it has 1 to 100 characters."""
-    cleaned = name.strip() if isinstance(name, str) else ""
-    if not 1 <= len(cleaned) <= NAME_MAX:
-        raise ValidationFailed.on(field, f"Give the {what} a name of 1 to {NAME_MAX} characters.")
-    return cleaned
-
-
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValidationFailed.on("kind", "Use expense or income.")
-
-
-def _name_taken(db: Conn, sql: str, params: list[Any], name: str) -> bool:
-    """Return whether a row that `sql` selects (id, name) is named `name` in any case."""
-    wanted = name.casefold()
-    return any(row[1].casefold() == wanted for row in db.execute(sql, params))
-
-
-def _group_row(db: Conn, book_id: int, group_id: int) -> CategoryGroup | None:
-    row = db.execute(_GROUP_SELECT + " WHERE id = ? AND book_id = ?", [group_id, book_id])
-    found = row.fetchone()
-    return _group(found) if found else None
 
 
 def _category_row(db: Conn, book_id: int, category_id: int) -> Category | None:
@@ -147,111 +109,6 @@ def _category_row(db: Conn, book_id: int, category_id: int) -> Category | None:
         _CATEGORY_SELECT + " WHERE c.id = ? AND c.book_id = ?", [category_id, book_id]
     ).fetchone()
     return _category(row) if row else None
-
-
-# Groups ------------------------------------------------------------------------------------
-
-
-def list_groups(
-    conn: sqlite3.Connection, book_id: int, *, include_archived: bool = False
-) -> list[CategoryGroup]:
-    """Return the book's category groups by position, then name."""
-    where = " WHERE book_id = ?" + ("" if include_archived else " AND archived = 0")
-    return [_group(row) for row in conn.execute(_GROUP_SELECT + where + _GROUP_ORDER, [book_id])]
-
-
-def get_group(conn: Conn, book_id: int, group_id: int) -> CategoryGroup:
-    """Return one category group of the book; NotFound if it has none with that id."""
-    group = _group_row(conn, book_id, group_id)
-    if group is None:
-        raise NotFound(f"No category group with id {group_id} in this book.")
-    return group
-
-
-def _check_group_name(db: Conn, book_id: int, name: str, exclude: int | None = None) -> None:
-    sql = "SELECT id, name FROM category_groups WHERE book_id = ? AND id IS NOT ?"
-    if _name_taken(db, sql, [book_id, exclude], name):
-        raise ValidationFailed.on("name", f"There is a category group named {name!r} already.")
-
-
-def create_group(
-    database: Database, book_id: int, *, name: str, now: datetime, position: int | None = None
-) -> CategoryGroup:
-    """Create a category group, last unless a position is given."""
-    cleaned = _clean_name(name, "group")
-    with database.write() as db:
-        _check_group_name(db, book_id, cleaned)
-        if position is None:
-            position = db.execute(
-                "SELECT coalesce(max(position) + 1, 0) FROM category_groups WHERE book_id = ?",
-                [book_id],
-            ).fetchone()[0]
-        group_id = (
-            db["category_groups"]
-            .insert(
-                {
-                    "book_id": book_id,
-                    "name": cleaned,
-                    "position": position,
-                    "created_at": to_iso(now),
-                    "updated_at": to_iso(now),
-                }
-            )
-            .last_pk
-        )
-        return get_group(db, book_id, group_id)
-
-
-def update_group(
-    database: Database,
-    book_id: int,
-    group_id: int,
-    *,
-    now: datetime,
-    name: str | None = None,
-    position: int | None = None,
-    archived: bool | None = None,
-    if_match: str | None = None,
-) -> CategoryGroup:
-    """Rename, move or (un)archive a category group, honouring an If-Match ETag."""
-    cleaned = None if name is None else _clean_name(name, "group")
-    with database.write() as db:
-        group = get_group(db, book_id, group_id)
-        check_if_match(if_match, group.etag, "category group")
-        changes: dict[str, Any] = {"revision": group.revision + 1, "updated_at": to_iso(now)}
-        if cleaned is not None and cleaned != group.name:
-            _check_group_name(db, book_id, cleaned, exclude=group_id)
-            changes["name"] = cleaned
-            # Each category's JSON names its group: their ETags must change too.
-            db.execute(
-                "UPDATE categories SET revision = revision + 1, updated_at = ? WHERE group_id = ?",
-                [to_iso(now), group_id],
-            )
-        if position is not None:
-            changes["position"] = position
-        if archived is not None:
-            changes["archived"] = int(archived)
-        db["category_groups"].update(group_id, changes)
-        return get_group(db, book_id, group_id)
-
-
-def delete_group(
-    database: Database, book_id: int, group_id: int, *, if_match: str | None = None
-) -> None:
-    """Delete a category group that has no categories (archived ones count); Conflict if not."""
-    with database.write() as db:
-        group = get_group(db, book_id, group_id)
-        check_if_match(if_match, group.etag, "category group")
-        count = db.execute(
-            "SELECT count(*) FROM categories WHERE group_id = ?", [group_id]
-        ).fetchone()[0]
-        if count:
-            raise Conflict(
-                f"The group {group.name!r} still has {count} "
-                f"categor{'ies' if count != 1 else 'y'} (archived ones included); delete or move "
-                "them to another group first, or archive the group instead."
-            )
-        db.execute("DELETE FROM category_groups WHERE id = ?", [group_id])
 
 
 # Categories --------------------------------------------------------------------------------
@@ -285,39 +142,33 @@ def get_category(conn: Conn, book_id: int, category_id: int) -> Category:
 
 
 def _check_group_of_book(db: Conn, book_id: int, group_id: int) -> None:
-    if _group_row(db, book_id, group_id) is None:
+    if group_row(db, book_id, group_id) is None:
         raise ValidationFailed.on("group_id", f"No category group with id {group_id} in this book.")
 
 
 def _check_category_name(db: Conn, group_id: int, name: str, exclude: int | None = None) -> None:
     sql = "SELECT id, name FROM categories WHERE group_id = ? AND id IS NOT ?"
-    if _name_taken(db, sql, [group_id, exclude], name):
+    if name_taken(db, sql, [group_id, exclude], name):
         raise ValidationFailed.on("name", f"This group has a category named {name!r} already.")
 
 
 def create_category(
-    database: Database,
-    book_id: int,
-    *,
-    name: str,
-    group_id: int,
-    now: datetime,
-    kind: str = "expense",
+    database: Database, book_id: int, category: CategoryInput, *, now: datetime
 ) -> Category:
     """Create a category in one of the book's groups; its name is unique in the group."""
-    cleaned = _clean_name(name, "category")
-    _check_kind(kind)
+    cleaned = clean_name(category.name, "category")
+    _check_kind(category.kind)
     with database.write() as db:
-        _check_group_of_book(db, book_id, group_id)
-        _check_category_name(db, group_id, cleaned)
+        _check_group_of_book(db, book_id, category.group_id)
+        _check_category_name(db, category.group_id, cleaned)
         category_id = (
             db["categories"]
             .insert(
                 {
                     "book_id": book_id,
-                    "group_id": group_id,
+                    "group_id": category.group_id,
                     "name": cleaned,
-                    "kind": kind,
+                    "kind": category.kind,
                     "created_at": to_iso(now),
                     "updated_at": to_iso(now),
                 }
@@ -331,29 +182,26 @@ def update_category(
     database: Database,
     book_id: int,
     category_id: int,
+    changes: CategoryChanges,
     *,
     now: datetime,
-    name: str | None = None,
-    group_id: int | None = None,
-    kind: str | None = None,
-    archived: bool | None = None,
-    rollover: bool | None = None,
     if_match: str | None = None,
 ) -> Category:
     """Rename, move, change the kind of, (un)archive or set the budget rollover of a
     category, honouring If-Match."""
-    cleaned = None if name is None else _clean_name(name, "category")
+    cleaned = None if changes.name is None else clean_name(changes.name, "category")
+    kind = changes.kind
     if kind is not None:
         _check_kind(kind)
     with database.write() as db:
         category = get_category(db, book_id, category_id)
         check_if_match(if_match, category.etag, "category")
-        target_group = category.group_id if group_id is None else group_id
+        target_group = category.group_id if changes.group_id is None else changes.group_id
         if target_group != category.group_id:
             _check_group_of_book(db, book_id, target_group)
         target_name = category.name if cleaned is None else cleaned
         _check_category_name(db, target_group, target_name, exclude=category_id)
-        changes: dict[str, Any] = {
+        row: dict[str, Any] = {
             "name": target_name,
             "group_id": target_group,
             "revision": category.revision + 1,
@@ -369,12 +217,12 @@ def update_category(
                     f"The category is budgeted in {_plural(budgeted, 'month')}; only expense "
                     "categories are budgeted. Set those budgets to 0 first.",
                 )
-            changes["kind"] = kind
-        if archived is not None:
-            changes["archived"] = int(archived)
-        if rollover is not None:
-            changes["rollover"] = int(rollover)
-        db["categories"].update(category_id, changes)
+            row["kind"] = kind
+        if changes.archived is not None:
+            row["archived"] = int(changes.archived)
+        if changes.rollover is not None:
+            row["rollover"] = int(changes.rollover)
+        db["categories"].update(category_id, row)
         return get_category(db, book_id, category_id)
 
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from server.db import Database
 from server.db.kept_sums import FEED_EPOCH
 from server.domain.accounts import get_account
-from server.domain.categories import get_category, get_group
+from server.domain.categories import get_category
+from server.domain.category_groups import get_group
 from server.domain.labels import get_payee, get_tag
 from server.domain.rules import get_rule
 from server.domain.schedules import get_schedule

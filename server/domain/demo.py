@@ -11,7 +11,7 @@ import random
 from datetime import date, datetime, timedelta
 
 from server.db import Database
-from server.domain.accounts import create_account
+from server.domain.accounts import AccountInput, create_account
 from server.domain.books import Book, create_book, get_book
 from server.domain.money import format_amount
 from server.domain.schedules import create_schedule
@@ -61,13 +61,14 @@ def create_demo_book(
         def account(name: str, kind: str, opening: str) -> int:
             return create_account(
                 database,
-                user_id,
                 book.id,
-                name=name,
-                account_type=kind,
-                currency=currency,
-                opening_balance=opening,
-                opening_date=start,
+                AccountInput(
+                    name=name,
+                    type=kind,
+                    currency=currency,
+                    opening_balance=opening,
+                    opening_date=start,
+                ),
                 now=now,
             ).id
 

@@ -39,6 +39,20 @@ class Tag:
     uses: int
 
 
+@dataclass(frozen=True)
+class PayeeInput:
+    """A payee as the client names it."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class TagInput:
+    """A tag as the client names it."""
+
+    name: str
+
+
 def find_named(
     db: sqlite_utils.Database | sqlite3.Connection,
     table: str,
@@ -179,10 +193,10 @@ def _touch_transactions(
 
 
 def rename_payee(
-    database: Database, book_id: int, payee_id: int, name: str, *, now: datetime
+    database: Database, book_id: int, payee_id: int, payee: PayeeInput, *, now: datetime
 ) -> Payee:
     """Rename a payee; a name another payee has merges this one into that one."""
-    cleaned = clean_payee_name(name, "name")
+    cleaned = clean_payee_name(payee.name, "name")
     stamp = to_iso(now)
     with database.write() as db:
         _payee(db, book_id, payee_id)  # NotFound unless it is the book's
@@ -199,9 +213,9 @@ def rename_payee(
         return _payee(db, book_id, target_id)
 
 
-def create_payee(database: Database, book_id: int, name: str) -> Payee:
+def create_payee(database: Database, book_id: int, payee: PayeeInput) -> Payee:
     """Create a payee; ValidationFailed on `name` if the book has one of that name already."""
-    cleaned = clean_payee_name(name, "name")
+    cleaned = clean_payee_name(payee.name, "name")
     with database.write() as db:
         if find_named(db, "payees", book_id, cleaned):
             raise ValidationFailed.on("name", f"There is a payee named {cleaned!r} already.")
@@ -253,9 +267,9 @@ def get_tag(conn: sqlite3.Connection, book_id: int, tag_id: int) -> Tag:
     return _tag(conn, book_id, tag_id)
 
 
-def create_tag(database: Database, book_id: int, name: str) -> Tag:
+def create_tag(database: Database, book_id: int, tag: TagInput) -> Tag:
     """Create a tag; ValidationFailed on `name` if the book has one of that name already."""
-    cleaned = clean_tag_name(name, "name")
+    cleaned = clean_tag_name(tag.name, "name")
     with database.write() as db:
         if find_named(db, "tags", book_id, cleaned):
             raise ValidationFailed.on("name", f"There is a tag named {cleaned!r} already.")
@@ -263,9 +277,11 @@ def create_tag(database: Database, book_id: int, name: str) -> Tag:
         return _tag(db, book_id, tag_id)
 
 
-def rename_tag(database: Database, book_id: int, tag_id: int, name: str, *, now: datetime) -> Tag:
+def rename_tag(
+    database: Database, book_id: int, tag_id: int, tag: TagInput, *, now: datetime
+) -> Tag:
     """Rename a tag; a name another tag has merges this one into that one."""
-    cleaned = clean_tag_name(name, "name")
+    cleaned = clean_tag_name(tag.name, "name")
     stamp = to_iso(now)
     with database.write() as db:
         _tag(db, book_id, tag_id)

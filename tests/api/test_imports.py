@@ -14,7 +14,7 @@ from server.bankfiles.files import BankFile
 from server.bankfiles.rows import Row
 from server.clock import utcnow
 from server.db.kept_sums import search_key
-from server.domain.accounts import create_account, get_account
+from server.domain.accounts import AccountInput, create_account, get_account
 from server.domain.books import list_books
 from server.domain.imports import ImportInput, list_imports, plan_import, run_import, undo_import
 from server.domain.transaction_rules import TransactionInput
@@ -39,13 +39,14 @@ def account(database, make_user):
         book = list_books(conn, alex.id)[0].id
     checking = create_account(
         database,
-        alex.id,
         book,
-        name="Checking",
-        account_type="checking",
-        currency="EUR",
-        opening_balance="100.00",
-        opening_date=date(2025, 1, 1),
+        AccountInput(
+            name="Checking",
+            type="checking",
+            currency="EUR",
+            opening_balance="100.00",
+            opening_date=date(2025, 1, 1),
+        ),
         now=utcnow(),
     )
     return alex, book, checking
@@ -353,9 +354,17 @@ def test_a_bulk_import_and_its_undo_keep_the_search_index_exact(database, accoun
             "SELECT id FROM transactions WHERE import_id = ?", [made.id]
         ).fetchone()[0]
     savings = create_account(
-        database, owner.id, book, name="Savings", account_type="savings", currency="EUR",
-        opening_balance="0", opening_date=date(2025, 1, 1), now=utcnow(),
-    )  # fmt: skip
+        database,
+        book,
+        AccountInput(
+            name="Savings",
+            type="savings",
+            currency="EUR",
+            opening_balance="0",
+            opening_date=date(2025, 1, 1),
+        ),
+        now=utcnow(),
+    )
     alex.patch(
         f"/api/v1/books/{book}/transactions/{first}", json={"transfer_account_id": savings.id}
     )

@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 
 from server.clock import utcnow
 from server.db import Database
-from server.domain.accounts import create_account
+from server.domain.accounts import AccountInput, create_account
 from server.domain.books import list_books
 from server.domain.categories import list_categories
 from server.domain.transaction_rules import TransactionInput
@@ -33,13 +33,8 @@ def test_budget_a_month_inline_and_copy_it(browser, alex_account, server_db: Dat
         (book,) = [b.id for b in list_books(conn, alex_account.id)]
     account = create_account(
         server_db,
-        alex_account.id,
         book,
-        name="Checking",
-        account_type="checking",
-        currency="USD",  # the book's
-        opening_balance="0",
-        opening_date=dt.date(2025, 1, 1),
+        AccountInput(name="Checking", type="checking", opening_date=dt.date(2025, 1, 1)),
         now=utcnow(),
     )
     with server_db.read() as conn:

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 
 from server.clock import utcnow
 from server.db import Database
-from server.domain.accounts import Account, create_account, get_account
+from server.domain.accounts import Account, AccountInput, create_account, get_account
 from server.domain.books import list_books
 from server.domain.transaction_rules import TransactionInput
 from server.domain.transactions import create_transaction
@@ -38,13 +38,14 @@ def current_account(db: Database, user_id: int) -> tuple[int, Account]:
         book = list_books(conn, user_id)[0].id
     account = create_account(
         db,
-        user_id,
         book,
-        name="Current",
-        account_type="checking",
-        currency="GBP",
-        opening_balance="0",
-        opening_date=dt.date(2025, 1, 1),
+        AccountInput(
+            name="Current",
+            type="checking",
+            currency="GBP",
+            opening_balance="0",
+            opening_date=dt.date(2025, 1, 1),
+        ),
         now=utcnow(),
     )
     return book, account
@@ -155,13 +156,14 @@ def test_an_ofx_file_of_two_statements_asks_which(browser, alex_account, server_
         book = list_books(conn, alex_account.id)[0].id
     savings = create_account(
         server_db,
-        alex_account.id,
         book,
-        name="Savings",
-        account_type="savings",
-        currency="USD",
-        opening_balance="0",
-        opening_date=dt.date(2025, 1, 1),
+        AccountInput(
+            name="Savings",
+            type="savings",
+            currency="USD",
+            opening_balance="0",
+            opening_date=dt.date(2025, 1, 1),
+        ),
         now=utcnow(),
     )
     download = tmp_path / "download.ofx"

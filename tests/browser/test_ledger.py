@@ -19,7 +19,14 @@ from selenium.webdriver.support.ui import Select
 from server.auth.users import User
 from server.clock import utcnow
 from server.db import Database
-from server.domain.accounts import Account, create_account, get_account, update_account
+from server.domain.accounts import (
+    Account,
+    AccountChanges,
+    AccountInput,
+    create_account,
+    get_account,
+    update_account,
+)
 from server.domain.books import list_books
 from server.domain.categories import list_categories
 from server.domain.members import MemberInput, add_member
@@ -46,13 +53,14 @@ class Ledger:
     def account(self, name: str, account_type: str = "checking", **extra: str) -> Account:
         return create_account(
             self.db,
-            self.user.id,
             self.book_id,
-            name=name,
-            account_type=account_type,
-            currency=extra.get("currency", "USD"),
-            opening_balance=extra.get("opening_balance", "0"),
-            opening_date=DAY - dt.timedelta(days=30),
+            AccountInput(
+                name=name,
+                type=account_type,
+                currency=extra.get("currency", "USD"),
+                opening_balance=extra.get("opening_balance", "0"),
+                opening_date=DAY - dt.timedelta(days=30),
+            ),
             now=utcnow(),
         )
 
@@ -429,7 +437,7 @@ def test_a_transfer_across_currencies_in_the_dialog(browser, ledger):
 
 def test_a_transfer_needs_the_other_account(browser, ledger):
     update_account(
-        ledger.db, ledger.user.id, ledger.book_id, ledger.savings.id, now=utcnow(), archived=True
+        ledger.db, ledger.book_id, ledger.savings.id, AccountChanges(archived=True), now=utcnow()
     )
     signed_in(browser, f"/books/{ledger.book_id}/accounts/{ledger.checking.id}")
     wait_rows(browser, 0)

@@ -17,7 +17,7 @@ from selenium.webdriver.support.ui import Select
 from server.auth.users import User
 from server.clock import utcnow
 from server.db import Database
-from server.domain.accounts import create_account, list_accounts
+from server.domain.accounts import AccountInput, create_account, list_accounts
 from server.domain.categories import list_categories
 from server.domain.demo import create_demo_book
 from server.domain.labels import list_tags
@@ -125,13 +125,14 @@ def demo(browser: Browser, alex_account: User, server_db: Database) -> Demo:
         categories = {c.name: c.id for c in list_categories(conn, book)}
     card = create_account(
         server_db,
-        alex_account.id,
         book,
-        name="Travel card",
-        account_type="credit_card",
-        currency="USD",
-        opening_balance="0",
-        opening_date=last_month,
+        AccountInput(
+            name="Travel card",
+            type="credit_card",
+            currency="USD",
+            opening_balance="0",
+            opening_date=last_month,
+        ),
         now=utcnow(),
     )
     for amount, category in (("-42.50", "Restaurants"), ("-18.20", None)):

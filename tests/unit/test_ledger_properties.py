@@ -24,7 +24,7 @@ from server.auth.users import create_user
 from server.clock import utcnow
 from server.db import Database, kept_sums
 from server.db.migrations import apply_migrations
-from server.domain.accounts import create_account, list_accounts
+from server.domain.accounts import AccountInput, create_account, list_accounts
 from server.domain.books import create_personal_book, list_books
 from server.domain.categories import list_categories
 from server.domain.money import format_amount
@@ -73,13 +73,14 @@ class Ledger(RuleBasedStateMachine):
         for name, currency, opening in ACCOUNTS:
             account = create_account(
                 self.db,
-                self.user_id,
                 self.book_id,
-                name=name,
-                account_type="checking",
-                currency=currency,
-                opening_balance=format_amount(opening, currency),
-                opening_date=dt.date(2025, 1, 1),
+                AccountInput(
+                    name=name,
+                    type="checking",
+                    currency=currency,
+                    opening_balance=format_amount(opening, currency),
+                    opening_date=dt.date(2025, 1, 1),
+                ),
                 now=utcnow(),
             )
             self.accounts[account.id] = (currency, opening)

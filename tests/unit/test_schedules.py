@@ -15,7 +15,7 @@ from server.auth.users import User
 from server.clock import utcnow
 from server.db import Database
 from server.domain import schedules
-from server.domain.accounts import create_account, update_account
+from server.domain.accounts import AccountChanges, AccountInput, create_account, update_account
 from server.domain.books import list_books
 from server.domain.categories import list_categories
 from server.domain.rules import create_rule
@@ -174,13 +174,14 @@ def book(database: Database, user: User) -> dict:
     def account(name: str, currency: str = "EUR") -> int:
         made = create_account(
             database,
-            user.id,
             book_id,
-            name=name,
-            account_type="checking",
-            currency=currency,
-            opening_balance="0",
-            opening_date=D(2020, 1, 1),
+            AccountInput(
+                name=name,
+                type="checking",
+                currency=currency,
+                opening_balance="0",
+                opening_date=D(2020, 1, 1),
+            ),
             now=utcnow(),
         )
         return made.id
@@ -347,7 +348,9 @@ def test_enter_due_goes_on_past_a_schedule_it_cannot_enter(database, user, book,
     blocked = make(database, book, auto_enter=True, account_id=book["savings"])
     make(database, book, payee="Gym", auto_enter=True)
     caplog.set_level(logging.WARNING, logger="tallybook.schedules")
-    update_account(database, user.id, book["id"], book["savings"], archived=True, now=utcnow())
+    update_account(
+        database, book["id"], book["savings"], AccountChanges(archived=True), now=utcnow()
+    )
     entered = enter_due(database, today=D(2025, 2, 1), now=utcnow())
     assert [t.payee for t in entered] == ["Gym"]
     assert f"schedule {blocked.id} not entered" in caplog.text
