@@ -18,9 +18,12 @@ from server.api.transactions import TransactionOut, transaction_json
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.db.request import database, reader
+from server.domain import occurrences
 from server.domain import schedules as domain
 from server.domain.money import format_amount
-from server.domain.schedules import FREQUENCIES, MAX_COUNT, MAX_INTERVAL, Schedule, Upcoming
+from server.domain.occurrences import MAX_UPCOMING, Upcoming
+from server.domain.recurrence import FREQUENCIES, MAX_COUNT, MAX_INTERVAL
+from server.domain.schedules import Schedule
 
 bp = APIBlueprint("schedules", __name__, tag="Scheduled transactions")
 
@@ -212,14 +215,15 @@ def list_schedules(book_id: int) -> dict[str, Any]:
     summary="List the upcoming occurrences",
     description="Every occurrence still to enter from now to `days` ahead, the overdue ones "
     "(not entered nor skipped) too, by date, then schedule; at most "
-    f"{domain.MAX_UPCOMING} of each schedule.",
+    f"{MAX_UPCOMING} of each schedule.",
     responses=errors(401, 404, 422),
 )
 def upcoming(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """What the book's schedules have coming up."""
     can_read(book_id)
     until = date.today() + timedelta(days=query["days"])
-    return {"items": [_upcoming_json(u) for u in domain.upcoming(reader(), book_id, until=until)]}
+    items = occurrences.upcoming(reader(), book_id, until=until)
+    return {"items": [_upcoming_json(u) for u in items]}
 
 
 @bp.get(ONE)
@@ -291,7 +295,7 @@ def delete_schedule(book_id: int, schedule_id: int) -> tuple[str, int]:
 )
 def enter(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
     """Enter an occurrence."""
-    transaction = _occurrence(domain.enter, book_id, schedule_id, body)
+    transaction = _occurrence(occurrences.enter, book_id, schedule_id, body)
     # As the transactions' routes answer: built by hand, passed through as it is.
     response = current_app.json.response(transaction_json(transaction))
     response.status_code = 201
@@ -311,4 +315,4 @@ def enter(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
 )
 def skip(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
     """Skip an occurrence."""
-    return _with_etag(_occurrence(domain.skip, book_id, schedule_id, body))
+    return _with_etag(_occurrence(occurrences.skip, book_id, schedule_id, body))

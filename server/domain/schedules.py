@@ -1,11 +1,6 @@
-"""Scheduled transactions: templates that recur every N days, weeks, months or years and
-produce a real transaction on each date they fall on.
-
-Entering an occurrence makes its transaction, records the occurrence in
-`schedule_occurrences` and moves the schedule's `next_date` on, all in one write transaction.
-That table's primary key (schedule, date) is what keeps an occurrence from being entered
-twice, by two clicks, two threads or two processes, or again after a crash. `enter_due` enters
-what auto-enter schedules have due (`server.workers.periodic.AutoEntry` calls it every hour).
+"""Scheduled transactions: templates that recur (see `recurrence`) and produce a real
+transaction on each date they fall on (see `occurrences`). Here: what a schedule is, checking
+one, and making, changing and deleting it.
 """
 
 from __future__ import annotations
@@ -13,34 +8,25 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
+from dateutil.rrule import rrule
 
 from server.clock import from_iso, to_iso
 from server.db import Database
-from server.domain.books import CAN_WRITE, check_if_match, require_role
+from server.domain.books import check_if_match
 from server.domain.labels import PAYEE_MAX, clean_tag_name
-from server.domain.money import AmountError, format_amount, parse_amount
-from server.domain.transactions import ARCHIVED, Transaction, TransactionInput, create_in_write
-from server.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
+from server.domain.money import AmountError, parse_amount
+from server.domain.recurrence import FREQUENCIES, MAX_COUNT, MAX_INTERVAL, next_open, recurrence
+from server.domain.transactions import ARCHIVED
+from server.errors import FieldError, NotFound, ValidationFailed
 
-log = logging.getLogger("tallybook.schedules")
-
-FREQUENCIES = ("daily", "weekly", "monthly", "yearly")
-_RRULE_FREQ = {"daily": DAILY, "weekly": WEEKLY, "monthly": MONTHLY, "yearly": YEARLY}
 NAME_MAX = 100
 MEMO_MAX = 1000
 MAX_TAGS = 50
-MAX_INTERVAL = 1000
-MAX_COUNT = 10_000
-# Occurrences listed per schedule: a daily one left alone for years lists a month's worth.
-MAX_UPCOMING = 31
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
 # What a schedule is made of, as the API sends it.
 FIELDS = (
@@ -94,93 +80,17 @@ class Schedule:
         return f'"schedule-{self.id}-{self.revision}"'
 
 
-@dataclass(frozen=True)
-class Upcoming:
-    """One occurrence of a schedule still to enter (overdue ones too)."""
-
-    schedule_id: int
-    name: str | None
-    date: dt.date
-    account_id: int
-    amount: int
-    currency: str
-    payee: str | None
-    category_id: int | None
-    transfer_account_id: int | None
-    auto_enter: bool
-
-
-# --- recurrence ---------------------------------------------------------------------------------
-
-
-def _at_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time())
-
-
-def recurrence(
-    frequency: str,
-    interval: int,
-    start_date: dt.date,
-    end_date: dt.date | None = None,
-    count: int | None = None,
-) -> rrule:
-    """The dates a schedule falls on, as an rrule from its start.
-
-    Weekly falls on the start's weekday; monthly on the start's day of the month, yearly on
-    its day and month. A day a month lacks (the 31st, Feb 29) becomes that month's last day:
-    of the days 28 up to the wanted one, the last that the month has (`bysetpos=-1`).
-    """
-    options: dict[str, Any] = {
-        "dtstart": _at_midnight(start_date),
-        "interval": interval,
-        "count": count,
-        "until": _at_midnight(end_date) if end_date else None,
-    }
-    if frequency in ("monthly", "yearly"):
-        day = start_date.day
-        options["bymonthday"] = tuple(range(28, day + 1)) if day > 28 else day
-        options["bysetpos"] = -1 if day > 28 else None
-        if frequency == "yearly":
-            options["bymonth"] = start_date.month
-    return rrule(_RRULE_FREQ[frequency], **options)
-
-
-def _rule_of(schedule: Schedule) -> rrule:
-    s = schedule
-    return recurrence(s.frequency, s.interval, s.start_date, s.end_date, s.count)
-
-
-def _dates(rule: rrule, after: dt.date | None, inclusive: bool = False) -> Iterable[dt.date]:
-    moments = rule if after is None else rule.xafter(_at_midnight(after), inc=inclusive)
-    return (moment.date() for moment in moments)
-
-
-def occurrences(schedule: Schedule, after: dt.date | None, until: dt.date) -> list[dt.date]:
-    """The dates the schedule falls on after `after` (None: from its start) up to `until`
-    (inclusive), whether entered, skipped or not."""
-    found = []
-    for day in _dates(_rule_of(schedule), after):
-        if day > until:
-            break
-        found.append(day)
-    return found
-
-
-def _next_open(rule: rrule, taken: set[dt.date], after: dt.date | None) -> dt.date | None:
-    """The first date of the rule after `after` that is neither entered nor skipped."""
-    return next((day for day in _dates(rule, after) if day not in taken), None)
-
-
 # --- storing ------------------------------------------------------------------------------------
 
-_SELECT = "SELECT s.*, a.currency FROM schedules s JOIN accounts a ON a.id = s.account_id"
+SELECT_SCHEDULES = "SELECT s.*, a.currency FROM schedules s JOIN accounts a ON a.id = s.account_id"
 
 
 def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _from_row(row: sqlite3.Row) -> Schedule:
+def schedule_from_row(row: sqlite3.Row) -> Schedule:
+    """Return the schedule of a row of SELECT_SCHEDULES."""
     return Schedule(
         id=row["id"],
         book_id=row["book_id"],
@@ -209,22 +119,24 @@ def _from_row(row: sqlite3.Row) -> Schedule:
 def list_schedules(conn: sqlite3.Connection, book_id: int) -> list[Schedule]:
     """The book's schedules, the next due first (finished ones last)."""
     rows = conn.execute(
-        _SELECT + " WHERE s.book_id = ? ORDER BY s.next_date IS NULL, s.next_date, s.id",
+        SELECT_SCHEDULES + " WHERE s.book_id = ? ORDER BY s.next_date IS NULL, s.next_date, s.id",
         [book_id],
     ).fetchall()
-    return [_from_row(r) for r in rows]
+    return [schedule_from_row(r) for r in rows]
 
 
 def get_schedule(conn: sqlite3.Connection, book_id: int, schedule_id: int) -> Schedule:
+    """Return one schedule of the book, or NotFound."""
     row = conn.execute(
-        _SELECT + " WHERE s.id = ? AND s.book_id = ?", [schedule_id, book_id]
+        SELECT_SCHEDULES + " WHERE s.id = ? AND s.book_id = ?", [schedule_id, book_id]
     ).fetchone()
     if row is None:
         raise NotFound(f"This book has no schedule {schedule_id}.")
-    return _from_row(row)
+    return schedule_from_row(row)
 
 
-def _taken(conn: sqlite3.Connection, schedule_id: int) -> set[dt.date]:
+def taken_dates(conn: sqlite3.Connection, schedule_id: int) -> set[dt.date]:
+    """Return the dates of the schedule's occurrences entered or skipped."""
     rows = conn.execute(
         "SELECT date FROM schedule_occurrences WHERE schedule_id = ?", [schedule_id]
     ).fetchall()
@@ -426,7 +338,7 @@ def create_schedule(
     with database.write() as db:
         row = validated_schedule(db.conn, book_id, values)
         stamp = to_iso(now)
-        first = _next_open(_row_rule(row), set(), None)
+        first = next_open(_row_rule(row), (), None)
         row |= {"book_id": book_id, "next_date": first.isoformat() if first else None}
         table = db["schedules"].insert(row | {"created_at": stamp, "updated_at": stamp})
         return get_schedule(db.conn, book_id, table.last_pk)
@@ -449,8 +361,8 @@ def update_schedule(
         merged = {name: getattr(current, name) for name in FIELDS}
         row = validated_schedule(db.conn, book_id, merged | dict(changes), current)
         if any(row[name] != _stored(current, name) for name in RECURRENCE):
-            taken = _taken(db.conn, schedule_id)
-            following = _next_open(_row_rule(row), taken, max(taken, default=None))
+            taken = taken_dates(db.conn, schedule_id)
+            following = next_open(_row_rule(row), taken, max(taken, default=None))
             row["next_date"] = following.isoformat() if following else None
         row |= {"revision": current.revision + 1, "updated_at": to_iso(now)}
         db["schedules"].update(schedule_id, row)
@@ -465,185 +377,3 @@ def delete_schedule(
         current = get_schedule(db.conn, book_id, schedule_id)
         check_if_match(if_match, current.etag, "schedule")
         db.execute("DELETE FROM schedules WHERE id = ?", [schedule_id])
-
-
-# --- entering and skipping -------------------------------------------------------------------
-
-
-def _to_take(conn: sqlite3.Connection, schedule: Schedule, day: dt.date | None) -> dt.date:
-    """The occurrence to enter or skip: `day`, or the next one."""
-    if day is None:
-        if schedule.next_date is None:
-            raise Conflict("This schedule has no occurrences left.")
-        return schedule.next_date
-    if next(iter(_dates(_rule_of(schedule), day, inclusive=True)), None) != day:
-        raise ValidationFailed.on("date", f"The schedule has no occurrence on {day}.")
-    taken = conn.execute(
-        "SELECT skipped FROM schedule_occurrences WHERE schedule_id = ? AND date = ?",
-        [schedule.id, day.isoformat()],
-    ).fetchone()
-    if taken is not None:
-        done = "skipped" if taken["skipped"] else "entered"
-        raise Conflict(f"The occurrence of {day} was {done} already.")
-    return day
-
-
-def _take(
-    db: sqlite_utils.Database,
-    schedule: Schedule,
-    day: dt.date,
-    now: dt.datetime,
-    transaction_id: int | None = None,
-) -> None:
-    """Record the occurrence (the primary key refuses it a second time, rolling back the
-    whole write) and move the schedule's next date past it."""
-    db.execute(
-        "INSERT INTO schedule_occurrences (schedule_id, date, transaction_id, skipped) "
-        "VALUES (?, ?, ?, ?)",
-        [schedule.id, day.isoformat(), transaction_id, int(transaction_id is None)],
-    )
-    following = schedule.next_date
-    if day == schedule.next_date:
-        following = _next_open(_rule_of(schedule), _taken(db.conn, schedule.id), day)
-    db.execute(
-        "UPDATE schedules SET next_date = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
-        [following.isoformat() if following else None, to_iso(now), schedule.id],
-    )
-
-
-def _enter_in_write(
-    db: sqlite_utils.Database, schedule: Schedule, day: dt.date, now: dt.datetime
-) -> Transaction:
-    data = TransactionInput(
-        account_id=schedule.account_id,
-        date=day,
-        amount=format_amount(schedule.amount, schedule.currency),
-        payee=schedule.payee,
-        category_id=schedule.category_id,
-        memo=schedule.memo,
-        tags=schedule.tags,
-        transfer_account_id=schedule.transfer_account_id,
-    )
-    transaction = create_in_write(db, schedule.book_id, data, now)
-    _take(db, schedule, day, now, transaction.id)
-    return transaction
-
-
-@contextlib.contextmanager
-def _occurrence(
-    database: Database, user_id: int, book_id: int, schedule_id: int, day: dt.date | None
-) -> Iterator[tuple[sqlite_utils.Database, Schedule, dt.date]]:
-    """The write that enters or skips an occurrence, with the schedule and the occurrence
-    (`day`, or the next one), once the caller's role allows it."""
-    with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
-        schedule = get_schedule(db.conn, book_id, schedule_id)
-        yield db, schedule, _to_take(db.conn, schedule, day)
-
-
-def enter(
-    database: Database,
-    user_id: int,
-    book_id: int,
-    schedule_id: int,
-    *,
-    date: dt.date | None = None,
-    now: dt.datetime,
-) -> Transaction:
-    """Enter the schedule's next occurrence (or the one on `date`) as a transaction, checked
-    and run through the book's rules as any new one; an occurrence is entered once only."""
-    with _occurrence(database, user_id, book_id, schedule_id, date) as (db, schedule, day):
-        return _enter_in_write(db, schedule, day, now)
-
-
-def skip(
-    database: Database,
-    user_id: int,
-    book_id: int,
-    schedule_id: int,
-    *,
-    date: dt.date | None = None,
-    now: dt.datetime,
-) -> Schedule:
-    """Skip the schedule's next occurrence (or the one on `date`): nothing is entered for it."""
-    with _occurrence(database, user_id, book_id, schedule_id, date) as (db, schedule, day):
-        _take(db, schedule, day, now)
-        return get_schedule(db.conn, book_id, schedule_id)
-
-
-def enter_due(database: Database, *, today: dt.date, now: dt.datetime) -> list[Transaction]:
-    """Enter every occurrence up to `today` of the auto-enter schedules of all books, each in
-    its own write; what is entered already stays as it is. Returns what was entered."""
-    with database.read() as conn:
-        due = conn.execute(
-            "SELECT id FROM schedules WHERE auto_enter = 1 AND next_date <= ? "
-            "ORDER BY next_date, id",
-            [today.isoformat()],
-        ).fetchall()
-    entered = []
-    for (schedule_id,) in due:
-        while True:
-            try:
-                with database.write() as db:
-                    row = db.execute(_SELECT + " WHERE s.id = ?", [schedule_id]).fetchone()
-                    schedule = _from_row(row) if row else None
-                    if not (schedule and schedule.auto_enter and schedule.next_date):
-                        break
-                    if schedule.next_date > today:
-                        break
-                    transaction = _enter_in_write(db, schedule, schedule.next_date, now)
-            except AppError as refusal:  # e.g. its account was archived: the others go on
-                log.warning("schedule %d not entered: %s", schedule_id, refusal.detail)
-                break
-            entered.append(transaction)
-            log.info(
-                "schedule %d entered for %s: transaction %d in book %d",
-                schedule_id,
-                transaction.date,
-                transaction.id,
-                transaction.book_id,
-            )
-    return entered
-
-
-def upcoming(conn: sqlite3.Connection, book_id: int, *, until: dt.date) -> list[Upcoming]:
-    """The occurrences of the book's schedules still to enter up to `until` (inclusive; the
-    overdue ones too, the first MAX_UPCOMING of each schedule), by date, then schedule."""
-    schedules = [
-        _from_row(row)
-        for row in conn.execute(
-            _SELECT + " WHERE s.book_id = ? AND s.next_date <= ?", [book_id, until.isoformat()]
-        )
-    ]
-    taken = {
-        (r[0], dt.date.fromisoformat(r[1]))
-        for r in conn.execute(
-            "SELECT o.schedule_id, o.date FROM schedule_occurrences o "
-            "JOIN schedules s ON s.id = o.schedule_id "
-            "WHERE s.book_id = ? AND o.date >= s.next_date",
-            [book_id],
-        )
-    }
-    found = []
-    for s in schedules:
-        listed = 0
-        for day in _dates(_rule_of(s), s.next_date, inclusive=True):
-            if day > until or listed == MAX_UPCOMING:
-                break
-            if (s.id, day) not in taken:
-                listed += 1
-                found.append(
-                    Upcoming(
-                        s.id,
-                        s.name,
-                        day,
-                        s.account_id,
-                        s.amount,
-                        s.currency,
-                        s.payee,
-                        s.category_id,
-                        s.transfer_account_id,
-                        s.auto_enter,
-                    )
-                )
-    return sorted(found, key=lambda u: (u.date, u.schedule_id))
