@@ -18,7 +18,7 @@ from server.domain.accounts import create_account, update_account
 from server.domain.books import list_books
 from server.domain.categories import list_categories
 from server.domain.occurrences import MAX_UPCOMING, Upcoming, enter, enter_due, skip, upcoming
-from server.domain.rules import create_rule
+from server.domain.rules import RuleInput, create_rule
 from server.domain.schedules import Schedule, create_schedule, get_schedule, update_schedule
 from server.domain.transactions import delete_transactions
 from server.errors import Conflict, ValidationFailed
@@ -81,7 +81,7 @@ def test_entering_makes_the_transaction_and_moves_the_schedule_on(database, user
     create_rule(
         database,
         book["id"],
-        {"name": "Rent", "payee_match": "equals", "payee_text": "landlord", "add_tags": ["home"]},
+        RuleInput(name="Rent", payee_match="equals", payee_text="landlord", add_tags=["home"]),
         now=utcnow(),
     )
     schedule = make(database, book, category_id=book["category"], memo="flat", tags=["fixed"])
