@@ -6,6 +6,8 @@ Entering an occurrence makes its transaction, records the occurrence in
 That table's primary key (schedule, date) is what keeps an occurrence from being entered
 twice, by two clicks, two threads or two processes, or again after a crash. `enter_due` enters
 what auto-enter schedules have due (`server.workers.periodic.AutoEntry` calls it every hour).
+`enter` and `skip` join the write transaction of the route's book gate (`server.api.access`),
+which checks the caller's role.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import sqlite_utils
 
 from server.clock import to_iso
 from server.db import Database
-from server.domain.books import CAN_WRITE, require_role
 from server.domain.money import format_amount
 from server.domain.recurrence import dates, next_open, recurrence_of
 from server.domain.schedules import (
@@ -117,19 +118,17 @@ def _enter_in_write(
 
 @contextlib.contextmanager
 def _occurrence(
-    database: Database, user_id: int, book_id: int, schedule_id: int, day: dt.date | None
+    database: Database, book_id: int, schedule_id: int, day: dt.date | None
 ) -> Iterator[tuple[sqlite_utils.Database, Schedule, dt.date]]:
     """The write that enters or skips an occurrence, with the schedule and the occurrence
-    (`day`, or the next one), once the caller's role allows it."""
+    (`day`, or the next one)."""
     with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
         schedule = get_schedule(db.conn, book_id, schedule_id)
         yield db, schedule, _to_take(db.conn, schedule, day)
 
 
 def enter(
     database: Database,
-    user_id: int,
     book_id: int,
     schedule_id: int,
     *,
@@ -138,13 +137,12 @@ def enter(
 ) -> Transaction:
     """Enter the schedule's next occurrence (or the one on `date`) as a transaction, checked
     and run through the book's rules as any new one; an occurrence is entered once only."""
-    with _occurrence(database, user_id, book_id, schedule_id, date) as (db, schedule, day):
+    with _occurrence(database, book_id, schedule_id, date) as (db, schedule, day):
         return _enter_in_write(db, schedule, day, now)
 
 
 def skip(
     database: Database,
-    user_id: int,
     book_id: int,
     schedule_id: int,
     *,
@@ -152,7 +150,7 @@ def skip(
     now: dt.datetime,
 ) -> Schedule:
     """Skip the schedule's next occurrence (or the one on `date`): nothing is entered for it."""
-    with _occurrence(database, user_id, book_id, schedule_id, date) as (db, schedule, day):
+    with _occurrence(database, book_id, schedule_id, date) as (db, schedule, day):
         _take(db, schedule, day, now)
         return get_schedule(db.conn, book_id, schedule_id)
 

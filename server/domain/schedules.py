@@ -1,52 +1,78 @@
 """Scheduled transactions: templates that recur (see `recurrence`) and produce a real
 transaction on each date they fall on (see `occurrences`). Here: what a schedule is, checking
 one, and making, changing and deleting it.
+
+The writers join the write transaction of the route's book gate (`server.api.access`), which
+checks the caller's role.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from dateutil.rrule import rrule
 
 from server.clock import from_iso, to_iso
 from server.db import Database
+from server.domain import validation as check
 from server.domain.books import check_if_match
-from server.domain.labels import PAYEE_MAX, clean_tag_name
-from server.domain.money import AmountError, parse_amount
+from server.domain.labels import PAYEE_MAX
 from server.domain.recurrence import FREQUENCIES, MAX_COUNT, MAX_INTERVAL, next_open, recurrence
 from server.domain.transactions import ARCHIVED
-from server.errors import FieldError, NotFound, ValidationFailed
+from server.domain.validation import MEMO_MAX, NAME_MAX, Problems
+from server.errors import NotFound
 
-NAME_MAX = 100
-MEMO_MAX = 1000
-MAX_TAGS = 50
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
-# What a schedule is made of, as the API sends it.
-FIELDS = (
-    "name",
-    "account_id",
-    "amount",
-    "payee",
-    "category_id",
-    "memo",
-    "tags",
-    "transfer_account_id",
-    "frequency",
-    "interval",
-    "start_date",
-    "end_date",
-    "count",
-    "auto_enter",
-)
+REFUSED = "The schedule cannot be saved as it is."
 # A change to one of these moves the schedule's next date.
 RECURRENCE = frozenset({"frequency", "interval", "start_date", "end_date", "count"})
+
+
+@dataclass(frozen=True)
+class ScheduleInput:
+    """A new schedule as the client sends it; `amount` a decimal string in the account's
+    currency (None in a change: the schedule keeps its amount)."""
+
+    account_id: int
+    amount: str | None
+    frequency: str
+    start_date: dt.date
+    name: str | None = None
+    payee: str | None = None
+    category_id: int | None = None
+    memo: str | None = None
+    tags: list[str] | None = None
+    transfer_account_id: int | None = None
+    interval: int = 1
+    end_date: dt.date | None = None
+    count: int | None = None
+    auto_enter: bool = False
+
+
+@dataclass(frozen=True)
+class ScheduleChanges:
+    """A change to a schedule as the client sends it: None leaves a field as it is."""
+
+    account_id: int | None = None
+    amount: str | None = None
+    frequency: str | None = None
+    start_date: dt.date | None = None
+    name: str | None = None
+    payee: str | None = None
+    category_id: int | None = None
+    memo: str | None = None
+    tags: list[str] | None = None
+    transfer_account_id: int | None = None
+    interval: int | None = None
+    end_date: dt.date | None = None
+    count: int | None = None
+    auto_enter: bool | None = None
+    # Fields the client sent as null, to clear them, e.g. {"end_date"}.
+    cleared: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -146,170 +172,107 @@ def taken_dates(conn: sqlite3.Connection, schedule_id: int) -> set[dt.date]:
 # --- checking -----------------------------------------------------------------------------------
 
 
-def _account(conn: sqlite3.Connection, book_id: int, account_id: object) -> sqlite3.Row | None:
-    return conn.execute(
-        "SELECT id, currency, archived FROM accounts WHERE id = ? AND book_id = ?",
-        [account_id, book_id],
-    ).fetchone()
-
-
-def _text(value: object, field: str, most: int, problems: list[FieldError]) -> str | None:
-    """Optional text: stripped, None when blank."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        problems.append(FieldError(field, "Expected text."))
-        return None
-    text = value.strip()
-    if len(text) > most:
-        problems.append(FieldError(field, f"At most {most} characters."))
-    return text or None
-
-
-def _whole(value: object, field: str, most: int, problems: list[FieldError]) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
-        problems.append(FieldError(field, f"Give a whole number from 1 to {most}."))
-        return None
-    return value
-
-
-def _date_field(value: object, field: str, problems: list[FieldError]) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            value = dt.date.fromisoformat(value)
-    if not isinstance(value, dt.date) or not FIRST_DAY <= value <= LAST_DAY:
-        problems.append(FieldError(field, "Give a date from 1900 on, as YYYY-MM-DD."))
-        return None
-    return value
-
-
-def _tags(value: object, problems: list[FieldError]) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        problems.append(FieldError("tags", "Expected a list of tags."))
-        return []
-    tags: dict[str, str] = {}
-    for tag in value:
-        try:
-            cleaned = clean_tag_name(tag, "tags")
-        except ValidationFailed as refusal:
-            problems.extend(refusal.errors)
-            continue
-        tags.setdefault(cleaned.casefold(), cleaned)
-    if len(tags) > MAX_TAGS:
-        problems.append(FieldError("tags", f"At most {MAX_TAGS} tags."))
-    return list(tags.values())
-
-
 def _accounts(
     conn: sqlite3.Connection,
     book_id: int,
-    values: Mapping[str, Any],
+    data: ScheduleInput,
     current: Schedule | None,
-    problems: list[FieldError],
-) -> tuple[str | None, int | None]:
-    """Check the account and the transfer's other account; return the currency and the
-    transfer account."""
-    account_id = values.get("account_id")
-    account = _account(conn, book_id, account_id) if account_id is not None else None
-    if account is None:
-        message = "Choose the account." if account_id is None else "This book has no such account."
-        problems.append(FieldError("account_id", message))
-    elif account["archived"] and (current is None or current.account_id != account_id):
-        problems.append(FieldError("account_id", ARCHIVED))
-    other_id = values.get("transfer_account_id")
+    problems: Problems,
+) -> str | None:
+    """Check the account and the transfer's other account; return the account's currency."""
+    account = check.account(conn, book_id, data.account_id, "account_id", problems, required=True)
+    if account is not None and account["archived"]:
+        kept = current is not None and current.account_id == account["id"]
+        problems.check(kept, "account_id", ARCHIVED)
+    other_id = data.transfer_account_id
+    currency = account["currency"] if account else None
     if other_id is None:
-        return (account["currency"] if account else None), None
-    other = _account(conn, book_id, other_id)
+        return currency
+    other = check.account(conn, book_id, other_id, "transfer_account_id", problems)
     if other is None:
-        problems.append(FieldError("transfer_account_id", "This book has no such account."))
-    elif other_id == account_id:
-        problems.append(FieldError("transfer_account_id", "Transfer to another account."))
+        return currency
+    if other_id == data.account_id:
+        problems.add("transfer_account_id", "Transfer to another account.")
     elif account is not None and other["currency"] != account["currency"]:
-        problems.append(
-            FieldError(
-                "transfer_account_id",
-                "A scheduled transfer needs two accounts of the same currency "
-                f"({account['currency']} and {other['currency']} differ).",
-            )
+        problems.add(
+            "transfer_account_id",
+            "A scheduled transfer needs two accounts of the same currency "
+            f"({account['currency']} and {other['currency']} differ).",
         )
-    elif other["archived"] and (current is None or current.transfer_account_id != other_id):
-        problems.append(FieldError("transfer_account_id", ARCHIVED))
-    return (account["currency"] if account else None), other_id
+    elif other["archived"]:
+        kept = current is not None and current.transfer_account_id == other_id
+        problems.check(kept, "transfer_account_id", ARCHIVED)
+    return currency
+
+
+def checked_schedule(
+    conn: sqlite3.Connection,
+    book_id: int,
+    data: ScheduleInput,
+    problems: Problems,
+    current: Schedule | None = None,
+) -> dict[str, Any]:
+    """Check a schedule's fields together (those of `current` when it is a change), each
+    problem collected at its field; return the row to store (of use only without problems)."""
+    currency = _accounts(conn, book_id, data, current, problems)
+    if data.amount is None and current is not None:  # kept: minor units already
+        amount = current.amount
+        if currency not in (None, current.currency):
+            problems.add("amount", f"Give the amount in {currency}: that account's currency.")
+    else:
+        amount = check.money(data.amount, "amount", problems, currency=currency)
+    if data.category_id is not None and data.transfer_account_id is not None:
+        problems.add("category_id", "A transfer has no category.")
+    else:
+        check.category(conn, book_id, data.category_id, "category_id", problems)
+    frequency = check.choice(data.frequency, "frequency", problems, options=FREQUENCIES)
+    interval = 1 if data.interval is None else data.interval
+    interval = check.whole(interval, "interval", problems, most=MAX_INTERVAL)
+    start_date = check.day(data.start_date, "start_date", problems)
+    if data.start_date is None:
+        problems.add("start_date", "Give the date of the first occurrence.")
+    end_date = check.day(data.end_date, "end_date", problems)
+    if end_date and start_date and end_date < start_date:
+        problems.add("end_date", "The schedule cannot end before it starts.")
+    count = check.whole(data.count, "count", problems, most=MAX_COUNT)
+    if count is not None and end_date is not None:
+        problems.add("count", "End on a date or after a number of occurrences, not both.")
+    return {
+        "name": check.text(data.name, "name", problems, most=NAME_MAX),
+        "payee": check.text(data.payee, "payee", problems, most=PAYEE_MAX),
+        "memo": check.text(data.memo, "memo", problems, most=MEMO_MAX) or "",
+        "tags": json.dumps(check.tags(data.tags, "tags", problems), ensure_ascii=False),
+        "account_id": data.account_id,
+        "amount": amount,
+        "category_id": data.category_id,
+        "transfer_account_id": data.transfer_account_id,
+        "frequency": frequency,
+        "interval": interval,
+        "start_date": start_date.isoformat() if start_date else None,
+        "end_date": end_date.isoformat() if end_date else None,
+        "count": count,
+        "auto_enter": int(bool(data.auto_enter)),
+    }
 
 
 def validated_schedule(
-    conn: sqlite3.Connection,
-    book_id: int,
-    values: Mapping[str, Any],
-    current: Schedule | None = None,
+    conn: sqlite3.Connection, book_id: int, values: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """A schedule's fields checked together (the amount a decimal string in the account's
-    currency); every problem is reported at its field. Returns the row to store."""
-    problems: list[FieldError] = []
-    currency, transfer_account_id = _accounts(conn, book_id, values, current, problems)
-    amount = values.get("amount")
-    if current is not None and amount == current.amount:  # kept: minor units already
-        if currency not in (None, current.currency):
-            problems.append(
-                FieldError("amount", f"Give the amount in {currency}: that account's currency.")
-            )
-    elif not isinstance(amount, str) or not amount.strip():
-        problems.append(FieldError("amount", "Give the amount, e.g. -12.34."))
-    elif currency is not None:
-        try:
-            amount = parse_amount(amount, currency)
-        except AmountError as error:
-            problems.append(FieldError("amount", str(error)))
-    category_id = values.get("category_id")
-    if category_id is not None:
-        if transfer_account_id is not None:
-            problems.append(FieldError("category_id", "A transfer has no category."))
-        elif not conn.execute(
-            "SELECT 1 FROM categories WHERE id = ? AND book_id = ?", [category_id, book_id]
-        ).fetchone():
-            problems.append(FieldError("category_id", "This book has no such category."))
-    frequency = values.get("frequency")
-    if frequency not in FREQUENCIES:
-        problems.append(FieldError("frequency", "Choose daily, weekly, monthly or yearly."))
-    interval = values.get("interval")
-    interval = _whole(1 if interval is None else interval, "interval", MAX_INTERVAL, problems)
-    start_date = _date_field(values.get("start_date"), "start_date", problems)
-    if start_date is None and values.get("start_date") is None:
-        problems.append(FieldError("start_date", "Give the date of the first occurrence."))
-    end_date = _date_field(values.get("end_date"), "end_date", problems)
-    if end_date and start_date and end_date < start_date:
-        problems.append(FieldError("end_date", "The schedule cannot end before it starts."))
-    count = _whole(values.get("count"), "count", MAX_COUNT, problems)
-    if count is not None and end_date is not None:
-        problems.append(
-            FieldError("count", "End on a date or after a number of occurrences, not both.")
-        )
-    row = {
-        "name": _text(values.get("name"), "name", NAME_MAX, problems),
-        "payee": _text(values.get("payee"), "payee", PAYEE_MAX, problems),
-        "memo": _text(values.get("memo"), "memo", MEMO_MAX, problems) or "",
-        "tags": json.dumps(_tags(values.get("tags"), problems), ensure_ascii=False),
-    }
-    if problems:
-        raise ValidationFailed("The schedule cannot be saved as it is.", errors=problems)
-    return row | {
-        "account_id": values["account_id"],
-        "amount": amount,
-        "category_id": category_id,
-        "transfer_account_id": transfer_account_id,
-        "frequency": frequency,
-        "interval": interval,
-        "start_date": start_date.isoformat(),
-        "end_date": end_date.isoformat() if end_date else None,
-        "count": count,
-        "auto_enter": int(bool(values.get("auto_enter", False))),
-    }
+    """Check a book file's schedule (its fields by name) as the app checks a new one; return
+    the row to store, or raise ValidationFailed."""
+    problems = Problems()
+    row = checked_schedule(conn, book_id, check.from_mapping(ScheduleInput, values), problems)
+    problems.raise_if_any(REFUSED)
+    return row
+
+
+def _checked(
+    conn: sqlite3.Connection, book_id: int, data: ScheduleInput, current: Schedule | None = None
+) -> dict[str, Any]:
+    problems = Problems()
+    row = checked_schedule(conn, book_id, data, problems, current)
+    problems.raise_if_any(REFUSED)
+    return row
 
 
 def _stored(schedule: Schedule, name: str) -> object:
@@ -332,11 +295,11 @@ def _row_rule(row: Mapping[str, Any]) -> rrule:
 
 
 def create_schedule(
-    database: Database, book_id: int, values: Mapping[str, Any], *, now: dt.datetime
+    database: Database, book_id: int, data: ScheduleInput, *, now: dt.datetime
 ) -> Schedule:
     """Add a schedule; its first occurrence is its start date."""
     with database.write() as db:
-        row = validated_schedule(db.conn, book_id, values)
+        row = _checked(db.conn, book_id, data)
         stamp = to_iso(now)
         first = next_open(_row_rule(row), (), None)
         row |= {"book_id": book_id, "next_date": first.isoformat() if first else None}
@@ -344,11 +307,17 @@ def create_schedule(
         return get_schedule(db.conn, book_id, table.last_pk)
 
 
+def _as_input(schedule: Schedule) -> ScheduleInput:
+    """The schedule as an input that keeps its amount (see `ScheduleInput`)."""
+    kept = {f.name: getattr(schedule, f.name) for f in fields(ScheduleInput)}
+    return ScheduleInput(**kept | {"amount": None})
+
+
 def update_schedule(
     database: Database,
     book_id: int,
     schedule_id: int,
-    changes: Mapping[str, Any],
+    changes: ScheduleChanges,
     *,
     now: dt.datetime,
     if_match: str | None = None,
@@ -358,8 +327,7 @@ def update_schedule(
     with database.write() as db:
         current = get_schedule(db.conn, book_id, schedule_id)
         check_if_match(if_match, current.etag, "schedule")
-        merged = {name: getattr(current, name) for name in FIELDS}
-        row = validated_schedule(db.conn, book_id, merged | dict(changes), current)
+        row = _checked(db.conn, book_id, check.changed(_as_input(current), changes), current)
         if any(row[name] != _stored(current, name) for name in RECURRENCE):
             taken = taken_dates(db.conn, schedule_id)
             following = next_open(_row_rule(row), taken, max(taken, default=None))

@@ -19,7 +19,14 @@ from server.domain.books import list_books
 from server.domain.categories import list_categories
 from server.domain.occurrences import MAX_UPCOMING, Upcoming, enter, enter_due, skip, upcoming
 from server.domain.rules import RuleInput, create_rule
-from server.domain.schedules import Schedule, create_schedule, get_schedule, update_schedule
+from server.domain.schedules import (
+    Schedule,
+    ScheduleChanges,
+    ScheduleInput,
+    create_schedule,
+    get_schedule,
+    update_schedule,
+)
 from server.domain.transactions import delete_transactions
 from server.errors import Conflict, ValidationFailed
 from server.workers.periodic import AutoEntry
@@ -69,7 +76,7 @@ def make(database: Database, book: dict, **fields) -> Schedule:
         "frequency": "monthly",
         "start_date": D(2025, 1, 31),
     }
-    return create_schedule(database, book["id"], values | fields, now=utcnow())
+    return create_schedule(database, book["id"], ScheduleInput(**values | fields), now=utcnow())
 
 
 def count_rows(database: Database, table: str) -> int:
@@ -77,7 +84,7 @@ def count_rows(database: Database, table: str) -> int:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
 
 
-def test_entering_makes_the_transaction_and_moves_the_schedule_on(database, user, book):
+def test_entering_makes_the_transaction_and_moves_the_schedule_on(database, book):
     create_rule(
         database,
         book["id"],
@@ -87,7 +94,7 @@ def test_entering_makes_the_transaction_and_moves_the_schedule_on(database, user
     schedule = make(database, book, category_id=book["category"], memo="flat", tags=["fixed"])
     assert schedule.next_date == D(2025, 1, 31)
 
-    first = enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    first = enter(database, book["id"], schedule.id, now=utcnow())
     assert (first.date, first.amount, first.payee, first.memo) == (
         D(2025, 1, 31),
         -95000,
@@ -99,59 +106,57 @@ def test_entering_makes_the_transaction_and_moves_the_schedule_on(database, user
     with database.read() as conn:
         assert get_schedule(conn, book["id"], schedule.id).next_date == D(2025, 2, 28)
 
-    second = enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    second = enter(database, book["id"], schedule.id, now=utcnow())
     assert second.date == D(2025, 2, 28)
 
 
-def test_the_same_occurrence_is_entered_once(database, user, book):
+def test_the_same_occurrence_is_entered_once(database, book):
     schedule = make(database, book)
-    enter(database, user.id, book["id"], schedule.id, date=D(2025, 3, 31), now=utcnow())
+    enter(database, book["id"], schedule.id, date=D(2025, 3, 31), now=utcnow())
     with pytest.raises(Conflict, match="entered already"):
-        enter(database, user.id, book["id"], schedule.id, date=D(2025, 3, 31), now=utcnow())
+        enter(database, book["id"], schedule.id, date=D(2025, 3, 31), now=utcnow())
     assert count_rows(database, "transactions") == 1
     with database.read() as conn:  # an occurrence ahead leaves the next one where it was
         assert get_schedule(conn, book["id"], schedule.id).next_date == D(2025, 1, 31)
     # The next ones go past it.
     for expected in (D(2025, 1, 31), D(2025, 2, 28), D(2025, 4, 30)):
-        assert enter(database, user.id, book["id"], schedule.id, now=utcnow()).date == expected
+        assert enter(database, book["id"], schedule.id, now=utcnow()).date == expected
 
 
-def test_the_primary_key_refuses_a_second_entry_even_past_the_check(
-    database, user, book, monkeypatch
-):
+def test_the_primary_key_refuses_a_second_entry_even_past_the_check(database, book, monkeypatch):
     schedule = make(database, book)
-    enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    enter(database, book["id"], schedule.id, now=utcnow())
     # As if two writers had both found the occurrence open: the insert of the occurrence
     # fails, and the transaction made with it is rolled back.
     monkeypatch.setattr(occurrences, "_to_take", lambda conn, s, day: D(2025, 1, 31))
     with pytest.raises(sqlite3.IntegrityError):
-        enter(database, user.id, book["id"], schedule.id, now=utcnow())
+        enter(database, book["id"], schedule.id, now=utcnow())
     assert count_rows(database, "transactions") == 1
     assert count_rows(database, "schedule_occurrences") == 1
 
 
-def test_skipping_and_what_cannot_be_entered(database, user, book):
+def test_skipping_and_what_cannot_be_entered(database, book):
     schedule = make(database, book, count=3)
-    skipped = skip(database, user.id, book["id"], schedule.id, now=utcnow())
+    skipped = skip(database, book["id"], schedule.id, now=utcnow())
     assert skipped.next_date == D(2025, 2, 28)
     with pytest.raises(Conflict, match="skipped already"):
-        enter(database, user.id, book["id"], schedule.id, date=D(2025, 1, 31), now=utcnow())
+        enter(database, book["id"], schedule.id, date=D(2025, 1, 31), now=utcnow())
     with pytest.raises(ValidationFailed) as refused:
-        enter(database, user.id, book["id"], schedule.id, date=D(2025, 2, 27), now=utcnow())
+        enter(database, book["id"], schedule.id, date=D(2025, 2, 27), now=utcnow())
     assert refused.value.errors[0].field == "date"
-    enter(database, user.id, book["id"], schedule.id, now=utcnow())
-    finished = skip(database, user.id, book["id"], schedule.id, now=utcnow())
+    enter(database, book["id"], schedule.id, now=utcnow())
+    finished = skip(database, book["id"], schedule.id, now=utcnow())
     assert finished.next_date is None
     with pytest.raises(Conflict, match="no occurrences left"):
-        enter(database, user.id, book["id"], schedule.id, now=utcnow())
+        enter(database, book["id"], schedule.id, now=utcnow())
     with pytest.raises(ValidationFailed):  # past its count
-        enter(database, user.id, book["id"], schedule.id, date=D(2025, 4, 30), now=utcnow())
+        enter(database, book["id"], schedule.id, date=D(2025, 4, 30), now=utcnow())
     assert count_rows(database, "transactions") == 1
 
 
-def test_a_transfer_schedule_enters_both_sides(database, user, book):
+def test_a_transfer_schedule_enters_both_sides(database, book):
     schedule = make(database, book, transfer_account_id=book["savings"], amount="-100")
-    made = enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    made = enter(database, book["id"], schedule.id, now=utcnow())
     assert made.transfer_account_id == book["savings"]
     assert count_rows(database, "transactions") == 2
 
@@ -221,28 +226,30 @@ def test_enter_due_goes_on_past_a_schedule_it_cannot_enter(database, user, book,
     assert f"schedule {blocked.id} not entered" in caplog.text
 
 
-def test_a_new_recurrence_goes_on_after_the_last_occurrence_taken(database, user, book):
+def test_a_new_recurrence_goes_on_after_the_last_occurrence_taken(database, book):
     schedule = make(database, book)
-    enter(database, user.id, book["id"], schedule.id, now=utcnow())
-    skip(database, user.id, book["id"], schedule.id, now=utcnow())
-    unchanged = update_schedule(database, book["id"], schedule.id, {"memo": "x"}, now=utcnow())
+    enter(database, book["id"], schedule.id, now=utcnow())
+    skip(database, book["id"], schedule.id, now=utcnow())
+    unchanged = update_schedule(
+        database, book["id"], schedule.id, ScheduleChanges(memo="x"), now=utcnow()
+    )
     assert unchanged.next_date == D(2025, 3, 31)
     weekly = update_schedule(
-        database, book["id"], schedule.id, {"frequency": "weekly"}, now=utcnow()
+        database, book["id"], schedule.id, ScheduleChanges(frequency="weekly"), now=utcnow()
     )
     assert weekly.next_date == D(2025, 3, 7)  # the Friday after Feb 28
     assert weekly.revision == unchanged.revision + 1
     ended = update_schedule(
-        database, book["id"], schedule.id, {"end_date": D(2025, 3, 1)}, now=utcnow()
+        database, book["id"], schedule.id, ScheduleChanges(end_date=D(2025, 3, 1)), now=utcnow()
     )
     assert ended.next_date is None
 
 
-def test_upcoming_lists_what_is_still_to_enter_by_date(database, user, book):
+def test_upcoming_lists_what_is_still_to_enter_by_date(database, book):
     rent = make(database, book)
     gym = make(database, book, payee="Gym", frequency="weekly", start_date=D(2025, 1, 27))
     make(database, book, payee="Far", start_date=D(2025, 3, 1))
-    skip(database, user.id, book["id"], gym.id, date=D(2025, 2, 3), now=utcnow())
+    skip(database, book["id"], gym.id, date=D(2025, 2, 3), now=utcnow())
     with database.read() as conn:
         found = upcoming(conn, book["id"], until=D(2025, 2, 17))
     assert [(u.date, u.payee) for u in found] == [
