@@ -23,7 +23,7 @@ from server import create_app
 from server.bankfiles.files import read_bank_file
 from server.clock import utcnow
 from server.domain.imports import ImportInput, apply_preset, plan_import, run_import, undo_import
-from server.domain.rules import create_rule
+from server.domain.rules import RuleInput, create_rule
 
 PAYEES = ["CORNER GROCER #114", "ACME FUEL 22", "CITY TRANSIT", "NETFLIX.COM", "PHARMACY 9"]
 
@@ -68,13 +68,13 @@ def main() -> None:
         create_rule(
             database,
             book_id,
-            {
-                "name": "Groceries",
-                "payee_match": "contains",
-                "payee_text": "grocer",
-                "set_category_id": category_id,
-                "add_tags": ["food"],
-            },
+            RuleInput(
+                name="Groceries",
+                payee_match="contains",
+                payee_text="grocer",
+                set_category_id=category_id,
+                add_tags=["food"],
+            ),
             now=utcnow(),
         )
     print(f"book {book_id}: {existing:,} transactions; importing {args.rows:,} rows")

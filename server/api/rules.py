@@ -10,16 +10,16 @@ from apiflask.validators import Length, OneOf, Range
 from flask import request
 
 from server.api import examples as ex
-from server.api.access import can_read, writing
+from server.api.access import book_access
 from server.api.schemas import IF_MATCH_DOC, errors, with_etag
-from server.auth.web import auth, current_principal
+from server.auth.web import auth
 from server.clock import utcnow
 from server.db.request import database, reader
 from server.domain import rules as domain
-from server.domain.books import CAN_WRITE, require_role
 from server.domain.money import format_amount
 from server.domain.rule_runs import Change, apply_rules, preview_rules
-from server.domain.rules import PAYEE_MATCHES, Rule
+from server.domain.rules import PAYEE_MATCHES, Rule, RuleChanges, RuleInput
+from server.domain.validation import changes_of
 
 bp = APIBlueprint("rules", __name__, tag="Rules")
 
@@ -149,10 +149,10 @@ def _change_json(change: Change) -> dict[str, Any]:
     "is already there with the preview and apply routes.",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def create_rule(book_id: int, body: dict[str, Any]) -> Any:
     """Create a rule."""
-    with writing(book_id):
-        rule = domain.create_rule(database(), book_id, body, now=utcnow())
+    rule = domain.create_rule(database(), book_id, RuleInput(**body), now=utcnow())
     return _with_etag(rule, 201)
 
 
@@ -164,9 +164,9 @@ def create_rule(book_id: int, body: dict[str, Any]) -> Any:
     description="With its `ETag`, for a change that follows.",
     responses=errors(401, 404),
 )
+@book_access("read")
 def get_rule(book_id: int, rule_id: int) -> Any:
     """One rule."""
-    can_read(book_id)
     return _with_etag(domain.get_rule(reader(), book_id, rule_id))
 
 
@@ -178,9 +178,9 @@ def get_rule(book_id: int, rule_id: int) -> Any:
     description="In the order they run; each sees what the ones before it changed.",
     responses=errors(401, 404),
 )
+@book_access("read")
 def list_rules(book_id: int) -> dict[str, Any]:
     """The book's rules."""
-    can_read(book_id)
     return {"items": [rule_json(r) for r in domain.list_rules(reader(), book_id)]}
 
 
@@ -193,17 +193,17 @@ def list_rules(book_id: int) -> dict[str, Any]:
     description="Only the fields sent change; null clears a condition or action. " + IF_MATCH_DOC,
     responses=errors(401, 403, 404, 412, 422),
 )
+@book_access("write")
 def update_rule(book_id: int, rule_id: int, body: dict[str, Any]) -> Any:
     """Change a rule."""
-    with writing(book_id):
-        rule = domain.update_rule(
-            database(),
-            book_id,
-            rule_id,
-            body,
-            now=utcnow(),
-            if_match=request.headers.get("If-Match"),
-        )
+    rule = domain.update_rule(
+        database(),
+        book_id,
+        rule_id,
+        changes_of(RuleChanges, body),
+        now=utcnow(),
+        if_match=request.headers.get("If-Match"),
+    )
     return _with_etag(rule)
 
 
@@ -218,10 +218,10 @@ def update_rule(book_id: int, rule_id: int, body: dict[str, Any]) -> Any:
     "or one the book does not have is refused with nothing moved.",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def reorder_rules(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Put the rules in order."""
-    with writing(book_id):
-        rules = domain.reorder_rules(database(), book_id, body["rule_ids"], now=utcnow())
+    rules = domain.reorder_rules(database(), book_id, body["rule_ids"], now=utcnow())
     return {"items": [rule_json(r) for r in rules]}
 
 
@@ -233,10 +233,10 @@ def reorder_rules(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     description="What it changed stays as it is. " + IF_MATCH_DOC,
     responses=errors(401, 403, 404, 412),
 )
+@book_access("write")
 def delete_rule(book_id: int, rule_id: int) -> tuple[str, int]:
     """Delete a rule (what it changed stays)."""
-    with writing(book_id):
-        domain.delete_rule(database(), book_id, rule_id, if_match=request.headers.get("If-Match"))
+    domain.delete_rule(database(), book_id, rule_id, if_match=request.headers.get("If-Match"))
     return "", 204
 
 
@@ -250,9 +250,9 @@ def delete_rule(book_id: int, rule_id: int) -> tuple[str, int]:
     "nothing. Editors and owners.",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write", writes=False)
 def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Show what the rules would change."""
-    require_role(reader(), current_principal().user.id, book_id, CAN_WRITE)
     changes, total = preview_rules(reader(), book_id, body["rule_ids"])
     return {"changes": [_change_json(c) for c in changes], "total": total}
 
@@ -266,9 +266,8 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     description="Makes every change the preview shows, as one write. Editors and owners.",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def apply(book_id: int, body: dict[str, Any]) -> dict[str, int]:
     """Run the rules on the book's transactions."""
-    changed = apply_rules(
-        database(), current_principal().user.id, book_id, body["rule_ids"], now=utcnow()
-    )
+    changed = apply_rules(database(), book_id, body["rule_ids"], now=utcnow())
     return {"changed": changed}

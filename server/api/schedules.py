@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,15 +11,19 @@ from apiflask.validators import Length, OneOf, Range
 from flask import current_app, request
 
 from server.api import examples as ex
-from server.api.access import can_read, writing
+from server.api.access import book_access
 from server.api.schemas import IF_MATCH_DOC, errors, with_etag
 from server.api.transactions import TransactionOut, transaction_json
-from server.auth.web import auth, current_principal
+from server.auth.web import auth
 from server.clock import utcnow
 from server.db.request import database, reader
+from server.domain import occurrences
 from server.domain import schedules as domain
 from server.domain.money import format_amount
-from server.domain.schedules import FREQUENCIES, MAX_COUNT, MAX_INTERVAL, Schedule, Upcoming
+from server.domain.occurrences import MAX_UPCOMING, Upcoming
+from server.domain.recurrence import FREQUENCIES, MAX_COUNT, MAX_INTERVAL
+from server.domain.schedules import Schedule, ScheduleChanges, ScheduleInput
+from server.domain.validation import changes_of
 
 bp = APIBlueprint("schedules", __name__, tag="Scheduled transactions")
 
@@ -164,13 +167,6 @@ def _with_etag(schedule: Schedule, status: int = 200) -> tuple[Any, int, dict[st
     return with_etag(schedule_json(schedule), schedule.etag, status)
 
 
-def _occurrence(act: Callable[..., Any], book_id: int, schedule_id: int, body: dict) -> Any:
-    """Enter or skip (`act`) the occurrence the body names, or the next one."""
-    with writing(book_id):
-        user_id = current_principal().user.id
-        return act(database(), user_id, book_id, schedule_id, date=body["date"], now=utcnow())
-
-
 @bp.post(SCHEDULES)
 @bp.auth_required(auth, roles=["write"])
 @bp.input(ScheduleIn, arg_name="body", example=ex.SCHEDULE_IN)
@@ -183,10 +179,10 @@ def _occurrence(act: Callable[..., Any], book_id: int, schedule_id: int, body: d
     "it. Editors and owners.",
     responses=errors(401, 403, 404, 422),
 )
+@book_access("write")
 def create_schedule(book_id: int, body: dict[str, Any]) -> Any:
     """Create a schedule."""
-    with writing(book_id):
-        schedule = domain.create_schedule(database(), book_id, body, now=utcnow())
+    schedule = domain.create_schedule(database(), book_id, ScheduleInput(**body), now=utcnow())
     return _with_etag(schedule, 201)
 
 
@@ -198,9 +194,9 @@ def create_schedule(book_id: int, body: dict[str, Any]) -> Any:
     description="The next due first; finished ones (no `next_date`) last.",
     responses=errors(401, 404),
 )
+@book_access("read")
 def list_schedules(book_id: int) -> dict[str, Any]:
     """The book's schedules."""
-    can_read(book_id)
     return {"items": [schedule_json(s) for s in domain.list_schedules(reader(), book_id)]}
 
 
@@ -212,14 +208,15 @@ def list_schedules(book_id: int) -> dict[str, Any]:
     summary="List the upcoming occurrences",
     description="Every occurrence still to enter from now to `days` ahead, the overdue ones "
     "(not entered nor skipped) too, by date, then schedule; at most "
-    f"{domain.MAX_UPCOMING} of each schedule.",
+    f"{MAX_UPCOMING} of each schedule.",
     responses=errors(401, 404, 422),
 )
+@book_access("read")
 def upcoming(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """What the book's schedules have coming up."""
-    can_read(book_id)
     until = date.today() + timedelta(days=query["days"])
-    return {"items": [_upcoming_json(u) for u in domain.upcoming(reader(), book_id, until=until)]}
+    items = occurrences.upcoming(reader(), book_id, until=until)
+    return {"items": [_upcoming_json(u) for u in items]}
 
 
 @bp.get(ONE)
@@ -230,9 +227,9 @@ def upcoming(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     description="With its `ETag`.",
     responses=errors(401, 404),
 )
+@book_access("read")
 def get_schedule(book_id: int, schedule_id: int) -> Any:
     """One schedule."""
-    can_read(book_id)
     return _with_etag(domain.get_schedule(reader(), book_id, schedule_id))
 
 
@@ -247,17 +244,17 @@ def get_schedule(book_id: int, schedule_id: int) -> Any:
     + IF_MATCH_DOC,
     responses=errors(401, 403, 404, 412, 422),
 )
+@book_access("write")
 def update_schedule(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
     """Change a schedule."""
-    with writing(book_id):
-        schedule = domain.update_schedule(
-            database(),
-            book_id,
-            schedule_id,
-            body,
-            now=utcnow(),
-            if_match=request.headers.get("If-Match"),
-        )
+    schedule = domain.update_schedule(
+        database(),
+        book_id,
+        schedule_id,
+        changes_of(ScheduleChanges, body),
+        now=utcnow(),
+        if_match=request.headers.get("If-Match"),
+    )
     return _with_etag(schedule)
 
 
@@ -269,12 +266,12 @@ def update_schedule(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any
     description="The transactions it entered stay. " + IF_MATCH_DOC,
     responses=errors(401, 403, 404, 412),
 )
+@book_access("write")
 def delete_schedule(book_id: int, schedule_id: int) -> tuple[str, int]:
     """Delete a schedule (what it entered stays)."""
-    with writing(book_id):
-        domain.delete_schedule(
-            database(), book_id, schedule_id, if_match=request.headers.get("If-Match")
-        )
+    domain.delete_schedule(
+        database(), book_id, schedule_id, if_match=request.headers.get("If-Match")
+    )
     return "", 204
 
 
@@ -289,9 +286,12 @@ def delete_schedule(book_id: int, schedule_id: int) -> tuple[str, int]:
     "occurrence is entered once: asking again for the same one answers 409. Editors and owners.",
     responses=errors(401, 403, 404, 422, why=TAKEN),
 )
+@book_access("write")
 def enter(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
     """Enter an occurrence."""
-    transaction = _occurrence(domain.enter, book_id, schedule_id, body)
+    transaction = occurrences.enter(
+        database(), book_id, schedule_id, date=body["date"], now=utcnow()
+    )
     # As the transactions' routes answer: built by hand, passed through as it is.
     response = current_app.json.response(transaction_json(transaction))
     response.status_code = 201
@@ -309,6 +309,8 @@ def enter(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
     "schedule moves on. Editors and owners.",
     responses=errors(401, 403, 404, 422, why=TAKEN),
 )
+@book_access("write")
 def skip(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
     """Skip an occurrence."""
-    return _with_etag(_occurrence(domain.skip, book_id, schedule_id, body))
+    schedule = occurrences.skip(database(), book_id, schedule_id, date=body["date"], now=utcnow())
+    return _with_etag(schedule)

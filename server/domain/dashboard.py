@@ -10,8 +10,8 @@ from datetime import date, timedelta
 
 from server.domain.accounts import Account, list_accounts
 from server.domain.budgets import BudgetMonth, budget_month
+from server.domain.occurrences import Upcoming, upcoming
 from server.domain.reports import NetWorth, ReportFilters, add_months, month_of, net_worth
-from server.domain.schedules import Upcoming, upcoming
 from server.domain.transaction_list import Filters, list_transactions
 from server.domain.transactions import Transaction
 

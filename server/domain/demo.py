@@ -14,7 +14,7 @@ from server.db import Database
 from server.domain.accounts import AccountInput, create_account
 from server.domain.books import Book, create_book, get_book
 from server.domain.money import format_amount
-from server.domain.schedules import create_schedule
+from server.domain.schedules import ScheduleInput, create_schedule
 from server.domain.transaction_rules import SplitInput, TransactionInput
 from server.domain.transactions import create_transaction
 
@@ -176,20 +176,17 @@ def create_demo_book(
         )
         db.execute("UPDATE categories SET rollover = 1 WHERE id = ?", [categories["Car"]])
         first_of_next = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
-        for values in (
-            {"payee": "City Apartments", "amount": money(-115000), "category_id": "Rent/Mortgage"},
-            {"payee": "Telco", "amount": money(-4500), "category_id": "Phone & internet"},
+        for payee, cents, category in (
+            ("City Apartments", -115000, "Rent/Mortgage"),
+            ("Telco", -4500, "Phone & internet"),
         ):
-            create_schedule(
-                database,
-                book.id,
-                {
-                    **values,
-                    "account_id": checking,
-                    "category_id": categories[values["category_id"]],
-                    "frequency": "monthly",
-                    "start_date": first_of_next.isoformat(),
-                },
-                now=now,
+            schedule = ScheduleInput(
+                account_id=checking,
+                amount=money(cents),
+                frequency="monthly",
+                start_date=first_of_next,
+                payee=payee,
+                category_id=categories[category],
             )
+            create_schedule(database, book.id, schedule, now=now)
         return get_book(db.conn, user_id, book.id)

@@ -1,4 +1,6 @@
-"""Running a book's rules on the transactions it already holds: a preview, then the change."""
+"""Running a book's rules on the transactions it already holds: a preview, then the change
+(in the write transaction of the route's book gate, `server.api.access`, which checks the
+caller's role)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from server.db import Database
-from server.domain.books import CAN_WRITE, require_role
 from server.domain.currencies import minor_digits
 from server.domain.rules import RuleSet, Subject, rule_set
 from server.domain.transaction_rules import TransactionInput
@@ -94,16 +95,10 @@ def preview_rules(
 
 
 def apply_rules(
-    database: Database,
-    user_id: int,
-    book_id: int,
-    rule_ids: list[int] | None = None,
-    *,
-    now: datetime,
+    database: Database, book_id: int, rule_ids: list[int] | None = None, *, now: datetime
 ) -> int:
     """Make the changes `preview_rules` shows, as one write; return how many changed."""
     with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
         changes = list(_changes(db.conn, book_id, rule_set(db.conn, book_id, rule_ids)))
         for change in changes:
             renamed = change.payee_after != change.payee_before

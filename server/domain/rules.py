@@ -10,10 +10,9 @@ the book already holds (`server.domain.rule_runs`).
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -22,28 +21,18 @@ import re2
 
 from server.clock import from_iso, to_iso
 from server.db import Database
+from server.domain import validation as check
 from server.domain.books import check_if_match
-from server.domain.labels import clean_payee_name, clean_tag_name
-from server.errors import FieldError, NotFound, ValidationFailed
+from server.domain.labels import clean_payee_name
+from server.domain.validation import Problems
+from server.errors import NotFound, ValidationFailed
 
 PAYEE_MATCHES = ("contains", "equals", "regex")
-NAME_MAX = 100
 PATTERN_MAX = 200
-MAX_TAGS = 20
-_AMOUNT = re.compile(r"-?\d{1,15}(\.\d{1,4})?")
-# What a rule is made of, as the API sends it (all but `name` optional).
-FIELDS = (
-    "name",
-    "enabled",
-    "payee_match",
-    "payee_text",
-    "amount_min",
-    "amount_max",
-    "account_id",
-    "set_category_id",
-    "set_payee",
-    "add_tags",
-)
+MAX_ADDED_TAGS = 20  # a rule adds at most this many tags
+REFUSED = "The rule cannot be saved as it is."
+# A change to only these moves or switches a rule, leaving what it does alone.
+MOVES = frozenset({"enabled", "position"})
 
 
 @dataclass(frozen=True)
@@ -69,6 +58,42 @@ class Rule:
     @property
     def etag(self) -> str:
         return f'"rule-{self.id}-{self.revision}"'
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    """A new rule as the client sends it; amounts are decimal strings without a currency."""
+
+    name: str
+    enabled: bool = True
+    position: int | None = None  # None: after the book's other rules
+    payee_match: str | None = None
+    payee_text: str = ""
+    amount_min: str | None = None
+    amount_max: str | None = None
+    account_id: int | None = None
+    set_category_id: int | None = None
+    set_payee: str | None = None
+    add_tags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RuleChanges:
+    """A change to a rule as the client sends it: None leaves a field as it is."""
+
+    name: str | None = None
+    enabled: bool | None = None
+    position: int | None = None
+    payee_match: str | None = None
+    payee_text: str | None = None
+    amount_min: str | None = None
+    amount_max: str | None = None
+    account_id: int | None = None
+    set_category_id: int | None = None
+    set_payee: str | None = None
+    add_tags: list[str] | None = None
+    # Fields the client sent as null, to clear them, e.g. {"amount_min"}.
+    cleared: frozenset[str] = field(default_factory=frozenset)
 
 
 class Subject(NamedTuple):
@@ -211,6 +236,7 @@ def list_rules(conn: sqlite3.Connection, book_id: int) -> list[Rule]:
 
 
 def get_rule(conn: sqlite3.Connection, book_id: int, rule_id: int) -> Rule:
+    """Return one rule of the book, or NotFound."""
     row = conn.execute(
         "SELECT * FROM rules WHERE id = ? AND book_id = ?", [rule_id, book_id]
     ).fetchone()
@@ -219,129 +245,92 @@ def get_rule(conn: sqlite3.Connection, book_id: int, rule_id: int) -> Rule:
     return _from_row(row)
 
 
-def _amount(value: object, field: str, problems: list[FieldError]) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    if not _AMOUNT.fullmatch(text):
-        problems.append(FieldError(field, "Write the amount as a number, e.g. -50 or 12.50."))
-        return None
-    return text
+def _check_pattern(payee_match: str, payee_text: str, problems: Problems) -> None:
+    """Check what a payee condition compares payees with."""
+    if not payee_text.strip():
+        problems.add("payee_text", "Say what the payee should match.")
+    elif len(payee_text) > PATTERN_MAX:
+        problems.add("payee_text", f"At most {PATTERN_MAX} characters.")
+    elif payee_match == "regex":
+        try:
+            payee_pattern(payee_text)
+        except ValueError as error:
+            problems.add("payee_text", f"Not a regular expression Tallybook can use: {error}.")
 
 
-def validated_rule(
-    conn: sqlite3.Connection | None, book_id: int, values: Mapping[str, Any]
-) -> dict:
-    """A rule's fields checked together; every problem is reported at its field. Without
-    `conn` its account and category are taken as checked already (a book file's refs)."""
-    problems: list[FieldError] = []
-    raw_name = values.get("name")
-    name = raw_name.strip() if isinstance(raw_name, str) else ""
-    if not 1 <= len(name) <= NAME_MAX:
-        problems.append(FieldError("name", f"Give the rule a name of 1 to {NAME_MAX} characters."))
-    payee_match = values.get("payee_match")
-    payee_text = values.get("payee_text") or ""
+def checked_rule(
+    conn: sqlite3.Connection | None, book_id: int, data: RuleInput, problems: Problems
+) -> dict[str, Any]:
+    """Check a rule's fields together, each problem collected at its field; return the row to
+    store (of use only without problems). Without `conn` its account and category are taken
+    as checked already (a book file's refs)."""
+    name = check.name(data.name, "name", problems, of="rule")
+    payee_match = data.payee_match
+    payee_text = data.payee_text or ""
     if not isinstance(payee_text, str):
-        problems.append(FieldError("payee_text", "Expected text."))
+        problems.add("payee_text", "Expected text.")
         payee_text = ""
-    if payee_match is not None:
-        if payee_match not in PAYEE_MATCHES:
-            problems.append(FieldError("payee_match", "Choose contains, equals or regex."))
-        elif not payee_text.strip():
-            problems.append(FieldError("payee_text", "Say what the payee should match."))
-        elif len(payee_text) > PATTERN_MAX:
-            problems.append(FieldError("payee_text", f"At most {PATTERN_MAX} characters."))
-        elif payee_match == "regex":
-            try:
-                payee_pattern(payee_text)
-            except ValueError as error:
-                problems.append(
-                    FieldError(
-                        "payee_text", f"Not a regular expression Tallybook can use: {error}."
-                    )
-                )
-    else:
+    if payee_match is None:
         payee_text = ""
-    amount_min = _amount(values.get("amount_min"), "amount_min", problems)
-    amount_max = _amount(values.get("amount_max"), "amount_max", problems)
-    if (
-        amount_min is not None
-        and amount_max is not None
-        and Decimal(amount_min) > Decimal(amount_max)
-    ):
-        problems.append(FieldError("amount_max", "The largest amount is below the smallest."))
-    account_id = values.get("account_id")
-    if (
-        account_id is not None
-        and conn is not None
-        and not conn.execute(
-            "SELECT 1 FROM accounts WHERE id = ? AND book_id = ?", [account_id, book_id]
-        ).fetchone()
-    ):
-        problems.append(FieldError("account_id", f"This book has no account with id {account_id}."))
-    category_id = values.get("set_category_id")
-    if (
-        category_id is not None
-        and conn is not None
-        and not conn.execute(
-            "SELECT 1 FROM categories WHERE id = ? AND book_id = ?", [category_id, book_id]
-        ).fetchone()
-    ):
-        problems.append(
-            FieldError("set_category_id", f"This book has no category with id {category_id}.")
+    elif check.choice(payee_match, "payee_match", problems, options=PAYEE_MATCHES):
+        _check_pattern(payee_match, payee_text, problems)
+    amount_min = check.decimal(data.amount_min, "amount_min", problems)
+    amount_max = check.decimal(data.amount_max, "amount_max", problems)
+    if amount_min is not None and amount_max is not None:
+        problems.check(
+            Decimal(amount_min) <= Decimal(amount_max),
+            "amount_max",
+            "The largest amount is below the smallest.",
         )
-    set_payee = values.get("set_payee")
+    if conn is not None:
+        check.account(conn, book_id, data.account_id, "account_id", problems)
+        check.category(conn, book_id, data.set_category_id, "set_category_id", problems)
+    set_payee = data.set_payee
     if set_payee is not None:
-        try:
-            set_payee = clean_payee_name(str(set_payee), "set_payee")
-        except ValidationFailed as refusal:
-            problems.extend(refusal.errors)
-    tags: list[str] = []
-    wanted_tags = values.get("add_tags") or []
-    if not isinstance(wanted_tags, list):
-        problems.append(FieldError("add_tags", "Expected a list of tags."))
-        wanted_tags = []
-    for tag in wanted_tags:
-        try:
-            tags = list(_with_tags(tuple(tags), [clean_tag_name(tag, "add_tags")]))
-        except ValidationFailed as refusal:
-            problems.extend(refusal.errors)
-    if len(tags) > MAX_TAGS:
-        problems.append(FieldError("add_tags", f"At most {MAX_TAGS} tags."))
-    has_condition = payee_match or amount_min or amount_max or account_id is not None
+        set_payee = check.label(set_payee, "set_payee", problems, clean=clean_payee_name)
+    tags = check.tags(data.add_tags or [], "add_tags", problems, most=MAX_ADDED_TAGS)
+    has_condition = payee_match or amount_min or amount_max or data.account_id is not None
     if not has_condition and not problems:
-        problems.append(
-            FieldError("payee_match", "Give the rule a condition: payee, amount or account.")
-        )
-    if category_id is None and not set_payee and not tags and not problems:
-        problems.append(
-            FieldError("set_category_id", "Give the rule an action: category, payee or tags.")
-        )
-    if problems:
-        raise ValidationFailed("The rule cannot be saved as it is.", errors=problems)
+        problems.add("payee_match", "Give the rule a condition: payee, amount or account.")
+    if data.set_category_id is None and not set_payee and not tags and not problems:
+        problems.add("set_category_id", "Give the rule an action: category, payee or tags.")
     return {
         "name": name,
-        "enabled": int(bool(values.get("enabled", True))),
+        "enabled": int(bool(data.enabled)),
         "payee_match": payee_match,
         "payee_text": payee_text,
         "amount_min": amount_min,
         "amount_max": amount_max,
-        "account_id": account_id,
-        "set_category_id": category_id,
+        "account_id": data.account_id,
+        "set_category_id": data.set_category_id,
         "set_payee": set_payee,
         "add_tags": json.dumps(tags, ensure_ascii=False),
     }
 
 
-def create_rule(
-    database: Database, book_id: int, values: Mapping[str, Any], *, now: datetime
-) -> Rule:
-    """Add a rule after the book's others (it runs last)."""
+def validated_rule(
+    conn: sqlite3.Connection | None, book_id: int, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Check a book file's rule (its fields by name) as the app checks a new one; return the
+    row to store, or raise ValidationFailed."""
+    return _checked(conn, book_id, check.from_mapping(RuleInput, values))
+
+
+def _checked(conn: sqlite3.Connection | None, book_id: int, data: RuleInput) -> dict[str, Any]:
+    problems = Problems()
+    row = checked_rule(conn, book_id, data, problems)
+    problems.raise_if_any(REFUSED)
+    return row
+
+
+def create_rule(database: Database, book_id: int, data: RuleInput, *, now: datetime) -> Rule:
+    """Add a rule, after the book's others (it runs last) unless `data` gives its position."""
     with database.write() as db:
-        row = validated_rule(db.conn, book_id, values)
+        row = _checked(db.conn, book_id, data)
         (last,) = db.execute(
             "SELECT coalesce(max(position), 0) FROM rules WHERE book_id = ?", [book_id]
         ).fetchone()
+        position = last + 1 if data.position is None else data.position
         stamp = to_iso(now)
         rule_id = (
             db["rules"]
@@ -349,7 +338,7 @@ def create_rule(
                 {
                     **row,
                     "book_id": book_id,
-                    "position": values.get("position", last + 1),
+                    "position": position,
                     "created_at": stamp,
                     "updated_at": stamp,
                 }
@@ -363,28 +352,29 @@ def update_rule(
     database: Database,
     book_id: int,
     rule_id: int,
-    changes: Mapping[str, Any],
+    changes: RuleChanges,
     *,
     now: datetime,
     if_match: str | None = None,
 ) -> Rule:
-    """Change some of a rule's fields (those in `changes`; None clears an optional one)."""
+    """Change some of a rule's fields (those `changes` sets or clears)."""
     with database.write() as db:
         current = get_rule(db.conn, book_id, rule_id)
         check_if_match(if_match, current.etag, "rule")
-        if set(changes) <= {"enabled", "position"}:
+        sent = check.given(changes)
+        if sent <= MOVES:
             # Moving or switching a rule leaves what it does alone, even a rule whose
             # category was deleted and which has no action left, until it is enabled.
-            row = {name: changes[name] for name in changes}
+            row = {name: getattr(changes, name) for name in sent}
             if row.get("enabled") and not _has_action(current):
                 raise ValidationFailed.on(
                     "set_category_id", "Give the rule an action before enabling it."
                 )
         else:
-            merged = {name: getattr(current, name) for name in FIELDS} | dict(changes)
-            row = validated_rule(db.conn, book_id, merged)
-            if "position" in changes:
-                row["position"] = changes["position"]
+            kept = RuleInput(**{f.name: getattr(current, f.name) for f in fields(RuleInput)})
+            row = _checked(db.conn, book_id, check.changed(kept, changes))
+            if changes.position is not None:
+                row["position"] = changes.position
         db["rules"].update(
             rule_id, {**row, "revision": current.revision + 1, "updated_at": to_iso(now)}
         )
@@ -422,6 +412,7 @@ def reorder_rules(
 def delete_rule(
     database: Database, book_id: int, rule_id: int, *, if_match: str | None = None
 ) -> None:
+    """Delete a rule; what it changed stays as it is."""
     with database.write() as db:
         current = get_rule(db.conn, book_id, rule_id)
         check_if_match(if_match, current.etag, "rule")

@@ -1,67 +1,78 @@
-"""Scheduled transactions: templates that recur every N days, weeks, months or years and
-produce a real transaction on each date they fall on.
+"""Scheduled transactions: templates that recur (see `recurrence`) and produce a real
+transaction on each date they fall on (see `occurrences`). Here: what a schedule is, checking
+one, and making, changing and deleting it.
 
-Entering an occurrence makes its transaction, records the occurrence in
-`schedule_occurrences` and moves the schedule's `next_date` on, all in one write transaction.
-That table's primary key (schedule, date) is what keeps an occurrence from being entered
-twice, by two clicks, two threads or two processes, or again after a crash. `enter_due` enters
-what auto-enter schedules have due (`server.workers.periodic.AutoEntry` calls it every hour).
+The writers join the write transaction of the route's book gate (`server.api.access`), which
+checks the caller's role.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-import sqlite_utils
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
+from dateutil.rrule import rrule
 
 from server.clock import from_iso, to_iso
 from server.db import Database
-from server.domain.books import CAN_WRITE, check_if_match, require_role
-from server.domain.labels import PAYEE_MAX, clean_tag_name
-from server.domain.money import AmountError, format_amount, parse_amount
-from server.domain.transaction_rules import ARCHIVED, TransactionInput
-from server.domain.transactions import Transaction, create_in_write
-from server.errors import AppError, Conflict, FieldError, NotFound, ValidationFailed
+from server.domain import validation as check
+from server.domain.books import check_if_match
+from server.domain.labels import PAYEE_MAX
+from server.domain.recurrence import FREQUENCIES, MAX_COUNT, MAX_INTERVAL, next_open, recurrence
+from server.domain.transaction_rules import ARCHIVED
+from server.domain.validation import MEMO_MAX, NAME_MAX, Problems
+from server.errors import NotFound
 
-log = logging.getLogger("tallybook.schedules")
-
-FREQUENCIES = ("daily", "weekly", "monthly", "yearly")
-_RRULE_FREQ = {"daily": DAILY, "weekly": WEEKLY, "monthly": MONTHLY, "yearly": YEARLY}
-NAME_MAX = 100
-MEMO_MAX = 1000
-MAX_TAGS = 50
-MAX_INTERVAL = 1000
-MAX_COUNT = 10_000
-# Occurrences listed per schedule: a daily one left alone for years lists a month's worth.
-MAX_UPCOMING = 31
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
-# What a schedule is made of, as the API sends it.
-FIELDS = (
-    "name",
-    "account_id",
-    "amount",
-    "payee",
-    "category_id",
-    "memo",
-    "tags",
-    "transfer_account_id",
-    "frequency",
-    "interval",
-    "start_date",
-    "end_date",
-    "count",
-    "auto_enter",
-)
+REFUSED = "The schedule cannot be saved as it is."
 # A change to one of these moves the schedule's next date.
 RECURRENCE = frozenset({"frequency", "interval", "start_date", "end_date", "count"})
+
+
+@dataclass(frozen=True)
+class ScheduleInput:
+    """A new schedule as the client sends it; `amount` a decimal string in the account's
+    currency (None in a change: the schedule keeps its amount)."""
+
+    account_id: int
+    amount: str | None
+    frequency: str
+    start_date: dt.date
+    name: str | None = None
+    payee: str | None = None
+    category_id: int | None = None
+    memo: str | None = None
+    tags: list[str] | None = None
+    transfer_account_id: int | None = None
+    interval: int = 1
+    end_date: dt.date | None = None
+    count: int | None = None
+    auto_enter: bool = False
+
+
+@dataclass(frozen=True)
+class ScheduleChanges:
+    """A change to a schedule as the client sends it: None leaves a field as it is."""
+
+    account_id: int | None = None
+    amount: str | None = None
+    frequency: str | None = None
+    start_date: dt.date | None = None
+    name: str | None = None
+    payee: str | None = None
+    category_id: int | None = None
+    memo: str | None = None
+    tags: list[str] | None = None
+    transfer_account_id: int | None = None
+    interval: int | None = None
+    end_date: dt.date | None = None
+    count: int | None = None
+    auto_enter: bool | None = None
+    # Fields the client sent as null, to clear them, e.g. {"end_date"}.
+    cleared: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -95,93 +106,17 @@ class Schedule:
         return f'"schedule-{self.id}-{self.revision}"'
 
 
-@dataclass(frozen=True)
-class Upcoming:
-    """One occurrence of a schedule still to enter (overdue ones too)."""
-
-    schedule_id: int
-    name: str | None
-    date: dt.date
-    account_id: int
-    amount: int
-    currency: str
-    payee: str | None
-    category_id: int | None
-    transfer_account_id: int | None
-    auto_enter: bool
-
-
-# --- recurrence ---------------------------------------------------------------------------------
-
-
-def _at_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time())
-
-
-def recurrence(
-    frequency: str,
-    interval: int,
-    start_date: dt.date,
-    end_date: dt.date | None = None,
-    count: int | None = None,
-) -> rrule:
-    """The dates a schedule falls on, as an rrule from its start.
-
-    Weekly falls on the start's weekday; monthly on the start's day of the month, yearly on
-    its day and month. A day a month lacks (the 31st, Feb 29) becomes that month's last day:
-    of the days 28 up to the wanted one, the last that the month has (`bysetpos=-1`).
-    """
-    options: dict[str, Any] = {
-        "dtstart": _at_midnight(start_date),
-        "interval": interval,
-        "count": count,
-        "until": _at_midnight(end_date) if end_date else None,
-    }
-    if frequency in ("monthly", "yearly"):
-        day = start_date.day
-        options["bymonthday"] = tuple(range(28, day + 1)) if day > 28 else day
-        options["bysetpos"] = -1 if day > 28 else None
-        if frequency == "yearly":
-            options["bymonth"] = start_date.month
-    return rrule(_RRULE_FREQ[frequency], **options)
-
-
-def _rule_of(schedule: Schedule) -> rrule:
-    s = schedule
-    return recurrence(s.frequency, s.interval, s.start_date, s.end_date, s.count)
-
-
-def _dates(rule: rrule, after: dt.date | None, inclusive: bool = False) -> Iterable[dt.date]:
-    moments = rule if after is None else rule.xafter(_at_midnight(after), inc=inclusive)
-    return (moment.date() for moment in moments)
-
-
-def occurrences(schedule: Schedule, after: dt.date | None, until: dt.date) -> list[dt.date]:
-    """The dates the schedule falls on after `after` (None: from its start) up to `until`
-    (inclusive), whether entered, skipped or not."""
-    found = []
-    for day in _dates(_rule_of(schedule), after):
-        if day > until:
-            break
-        found.append(day)
-    return found
-
-
-def _next_open(rule: rrule, taken: set[dt.date], after: dt.date | None) -> dt.date | None:
-    """The first date of the rule after `after` that is neither entered nor skipped."""
-    return next((day for day in _dates(rule, after) if day not in taken), None)
-
-
 # --- storing ------------------------------------------------------------------------------------
 
-_SELECT = "SELECT s.*, a.currency FROM schedules s JOIN accounts a ON a.id = s.account_id"
+SELECT_SCHEDULES = "SELECT s.*, a.currency FROM schedules s JOIN accounts a ON a.id = s.account_id"
 
 
 def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _from_row(row: sqlite3.Row) -> Schedule:
+def schedule_from_row(row: sqlite3.Row) -> Schedule:
+    """Return the schedule of a row of SELECT_SCHEDULES."""
     return Schedule(
         id=row["id"],
         book_id=row["book_id"],
@@ -210,22 +145,24 @@ def _from_row(row: sqlite3.Row) -> Schedule:
 def list_schedules(conn: sqlite3.Connection, book_id: int) -> list[Schedule]:
     """The book's schedules, the next due first (finished ones last)."""
     rows = conn.execute(
-        _SELECT + " WHERE s.book_id = ? ORDER BY s.next_date IS NULL, s.next_date, s.id",
+        SELECT_SCHEDULES + " WHERE s.book_id = ? ORDER BY s.next_date IS NULL, s.next_date, s.id",
         [book_id],
     ).fetchall()
-    return [_from_row(r) for r in rows]
+    return [schedule_from_row(r) for r in rows]
 
 
 def get_schedule(conn: sqlite3.Connection, book_id: int, schedule_id: int) -> Schedule:
+    """Return one schedule of the book, or NotFound."""
     row = conn.execute(
-        _SELECT + " WHERE s.id = ? AND s.book_id = ?", [schedule_id, book_id]
+        SELECT_SCHEDULES + " WHERE s.id = ? AND s.book_id = ?", [schedule_id, book_id]
     ).fetchone()
     if row is None:
         raise NotFound(f"This book has no schedule {schedule_id}.")
-    return _from_row(row)
+    return schedule_from_row(row)
 
 
-def _taken(conn: sqlite3.Connection, schedule_id: int) -> set[dt.date]:
+def taken_dates(conn: sqlite3.Connection, schedule_id: int) -> set[dt.date]:
+    """Return the dates of the schedule's occurrences entered or skipped."""
     rows = conn.execute(
         "SELECT date FROM schedule_occurrences WHERE schedule_id = ?", [schedule_id]
     ).fetchall()
@@ -235,170 +172,107 @@ def _taken(conn: sqlite3.Connection, schedule_id: int) -> set[dt.date]:
 # --- checking -----------------------------------------------------------------------------------
 
 
-def _account(conn: sqlite3.Connection, book_id: int, account_id: object) -> sqlite3.Row | None:
-    return conn.execute(
-        "SELECT id, currency, archived FROM accounts WHERE id = ? AND book_id = ?",
-        [account_id, book_id],
-    ).fetchone()
-
-
-def _text(value: object, field: str, most: int, problems: list[FieldError]) -> str | None:
-    """Optional text: stripped, None when blank."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        problems.append(FieldError(field, "Expected text."))
-        return None
-    text = value.strip()
-    if len(text) > most:
-        problems.append(FieldError(field, f"At most {most} characters."))
-    return text or None
-
-
-def _whole(value: object, field: str, most: int, problems: list[FieldError]) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
-        problems.append(FieldError(field, f"Give a whole number from 1 to {most}."))
-        return None
-    return value
-
-
-def _date_field(value: object, field: str, problems: list[FieldError]) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            value = dt.date.fromisoformat(value)
-    if not isinstance(value, dt.date) or not FIRST_DAY <= value <= LAST_DAY:
-        problems.append(FieldError(field, "Give a date from 1900 on, as YYYY-MM-DD."))
-        return None
-    return value
-
-
-def _tags(value: object, problems: list[FieldError]) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        problems.append(FieldError("tags", "Expected a list of tags."))
-        return []
-    tags: dict[str, str] = {}
-    for tag in value:
-        try:
-            cleaned = clean_tag_name(tag, "tags")
-        except ValidationFailed as refusal:
-            problems.extend(refusal.errors)
-            continue
-        tags.setdefault(cleaned.casefold(), cleaned)
-    if len(tags) > MAX_TAGS:
-        problems.append(FieldError("tags", f"At most {MAX_TAGS} tags."))
-    return list(tags.values())
-
-
 def _accounts(
     conn: sqlite3.Connection,
     book_id: int,
-    values: Mapping[str, Any],
+    data: ScheduleInput,
     current: Schedule | None,
-    problems: list[FieldError],
-) -> tuple[str | None, int | None]:
-    """Check the account and the transfer's other account; return the currency and the
-    transfer account."""
-    account_id = values.get("account_id")
-    account = _account(conn, book_id, account_id) if account_id is not None else None
-    if account is None:
-        message = "Choose the account." if account_id is None else "This book has no such account."
-        problems.append(FieldError("account_id", message))
-    elif account["archived"] and (current is None or current.account_id != account_id):
-        problems.append(FieldError("account_id", ARCHIVED))
-    other_id = values.get("transfer_account_id")
+    problems: Problems,
+) -> str | None:
+    """Check the account and the transfer's other account; return the account's currency."""
+    account = check.account(conn, book_id, data.account_id, "account_id", problems, required=True)
+    if account is not None and account["archived"]:
+        kept = current is not None and current.account_id == account["id"]
+        problems.check(kept, "account_id", ARCHIVED)
+    other_id = data.transfer_account_id
+    currency = account["currency"] if account else None
     if other_id is None:
-        return (account["currency"] if account else None), None
-    other = _account(conn, book_id, other_id)
+        return currency
+    other = check.account(conn, book_id, other_id, "transfer_account_id", problems)
     if other is None:
-        problems.append(FieldError("transfer_account_id", "This book has no such account."))
-    elif other_id == account_id:
-        problems.append(FieldError("transfer_account_id", "Transfer to another account."))
+        return currency
+    if other_id == data.account_id:
+        problems.add("transfer_account_id", "Transfer to another account.")
     elif account is not None and other["currency"] != account["currency"]:
-        problems.append(
-            FieldError(
-                "transfer_account_id",
-                "A scheduled transfer needs two accounts of the same currency "
-                f"({account['currency']} and {other['currency']} differ).",
-            )
+        problems.add(
+            "transfer_account_id",
+            "A scheduled transfer needs two accounts of the same currency "
+            f"({account['currency']} and {other['currency']} differ).",
         )
-    elif other["archived"] and (current is None or current.transfer_account_id != other_id):
-        problems.append(FieldError("transfer_account_id", ARCHIVED))
-    return (account["currency"] if account else None), other_id
+    elif other["archived"]:
+        kept = current is not None and current.transfer_account_id == other_id
+        problems.check(kept, "transfer_account_id", ARCHIVED)
+    return currency
+
+
+def checked_schedule(
+    conn: sqlite3.Connection,
+    book_id: int,
+    data: ScheduleInput,
+    problems: Problems,
+    current: Schedule | None = None,
+) -> dict[str, Any]:
+    """Check a schedule's fields together (those of `current` when it is a change), each
+    problem collected at its field; return the row to store (of use only without problems)."""
+    currency = _accounts(conn, book_id, data, current, problems)
+    if data.amount is None and current is not None:  # kept: minor units already
+        amount = current.amount
+        if currency not in (None, current.currency):
+            problems.add("amount", f"Give the amount in {currency}: that account's currency.")
+    else:
+        amount = check.money(data.amount, "amount", problems, currency=currency)
+    if data.category_id is not None and data.transfer_account_id is not None:
+        problems.add("category_id", "A transfer has no category.")
+    else:
+        check.category(conn, book_id, data.category_id, "category_id", problems)
+    frequency = check.choice(data.frequency, "frequency", problems, options=FREQUENCIES)
+    interval = 1 if data.interval is None else data.interval
+    interval = check.whole(interval, "interval", problems, most=MAX_INTERVAL)
+    start_date = check.day(data.start_date, "start_date", problems)
+    if data.start_date is None:
+        problems.add("start_date", "Give the date of the first occurrence.")
+    end_date = check.day(data.end_date, "end_date", problems)
+    if end_date and start_date and end_date < start_date:
+        problems.add("end_date", "The schedule cannot end before it starts.")
+    count = check.whole(data.count, "count", problems, most=MAX_COUNT)
+    if count is not None and end_date is not None:
+        problems.add("count", "End on a date or after a number of occurrences, not both.")
+    return {
+        "name": check.text(data.name, "name", problems, most=NAME_MAX),
+        "payee": check.text(data.payee, "payee", problems, most=PAYEE_MAX),
+        "memo": check.text(data.memo, "memo", problems, most=MEMO_MAX) or "",
+        "tags": json.dumps(check.tags(data.tags, "tags", problems), ensure_ascii=False),
+        "account_id": data.account_id,
+        "amount": amount,
+        "category_id": data.category_id,
+        "transfer_account_id": data.transfer_account_id,
+        "frequency": frequency,
+        "interval": interval,
+        "start_date": start_date.isoformat() if start_date else None,
+        "end_date": end_date.isoformat() if end_date else None,
+        "count": count,
+        "auto_enter": int(bool(data.auto_enter)),
+    }
 
 
 def validated_schedule(
-    conn: sqlite3.Connection,
-    book_id: int,
-    values: Mapping[str, Any],
-    current: Schedule | None = None,
+    conn: sqlite3.Connection, book_id: int, values: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """A schedule's fields checked together (the amount a decimal string in the account's
-    currency); every problem is reported at its field. Returns the row to store."""
-    problems: list[FieldError] = []
-    currency, transfer_account_id = _accounts(conn, book_id, values, current, problems)
-    amount = values.get("amount")
-    if current is not None and amount == current.amount:  # kept: minor units already
-        if currency not in (None, current.currency):
-            problems.append(
-                FieldError("amount", f"Give the amount in {currency}: that account's currency.")
-            )
-    elif not isinstance(amount, str) or not amount.strip():
-        problems.append(FieldError("amount", "Give the amount, e.g. -12.34."))
-    elif currency is not None:
-        try:
-            amount = parse_amount(amount, currency)
-        except AmountError as error:
-            problems.append(FieldError("amount", str(error)))
-    category_id = values.get("category_id")
-    if category_id is not None:
-        if transfer_account_id is not None:
-            problems.append(FieldError("category_id", "A transfer has no category."))
-        elif not conn.execute(
-            "SELECT 1 FROM categories WHERE id = ? AND book_id = ?", [category_id, book_id]
-        ).fetchone():
-            problems.append(FieldError("category_id", "This book has no such category."))
-    frequency = values.get("frequency")
-    if frequency not in FREQUENCIES:
-        problems.append(FieldError("frequency", "Choose daily, weekly, monthly or yearly."))
-    interval = values.get("interval")
-    interval = _whole(1 if interval is None else interval, "interval", MAX_INTERVAL, problems)
-    start_date = _date_field(values.get("start_date"), "start_date", problems)
-    if start_date is None and values.get("start_date") is None:
-        problems.append(FieldError("start_date", "Give the date of the first occurrence."))
-    end_date = _date_field(values.get("end_date"), "end_date", problems)
-    if end_date and start_date and end_date < start_date:
-        problems.append(FieldError("end_date", "The schedule cannot end before it starts."))
-    count = _whole(values.get("count"), "count", MAX_COUNT, problems)
-    if count is not None and end_date is not None:
-        problems.append(
-            FieldError("count", "End on a date or after a number of occurrences, not both.")
-        )
-    row = {
-        "name": _text(values.get("name"), "name", NAME_MAX, problems),
-        "payee": _text(values.get("payee"), "payee", PAYEE_MAX, problems),
-        "memo": _text(values.get("memo"), "memo", MEMO_MAX, problems) or "",
-        "tags": json.dumps(_tags(values.get("tags"), problems), ensure_ascii=False),
-    }
-    if problems:
-        raise ValidationFailed("The schedule cannot be saved as it is.", errors=problems)
-    return row | {
-        "account_id": values["account_id"],
-        "amount": amount,
-        "category_id": category_id,
-        "transfer_account_id": transfer_account_id,
-        "frequency": frequency,
-        "interval": interval,
-        "start_date": start_date.isoformat(),
-        "end_date": end_date.isoformat() if end_date else None,
-        "count": count,
-        "auto_enter": int(bool(values.get("auto_enter", False))),
-    }
+    """Check a book file's schedule (its fields by name) as the app checks a new one; return
+    the row to store, or raise ValidationFailed."""
+    problems = Problems()
+    row = checked_schedule(conn, book_id, check.from_mapping(ScheduleInput, values), problems)
+    problems.raise_if_any(REFUSED)
+    return row
+
+
+def _checked(
+    conn: sqlite3.Connection, book_id: int, data: ScheduleInput, current: Schedule | None = None
+) -> dict[str, Any]:
+    problems = Problems()
+    row = checked_schedule(conn, book_id, data, problems, current)
+    problems.raise_if_any(REFUSED)
+    return row
 
 
 def _stored(schedule: Schedule, name: str) -> object:
@@ -421,23 +295,29 @@ def _row_rule(row: Mapping[str, Any]) -> rrule:
 
 
 def create_schedule(
-    database: Database, book_id: int, values: Mapping[str, Any], *, now: dt.datetime
+    database: Database, book_id: int, data: ScheduleInput, *, now: dt.datetime
 ) -> Schedule:
     """Add a schedule; its first occurrence is its start date."""
     with database.write() as db:
-        row = validated_schedule(db.conn, book_id, values)
+        row = _checked(db.conn, book_id, data)
         stamp = to_iso(now)
-        first = _next_open(_row_rule(row), set(), None)
+        first = next_open(_row_rule(row), (), None)
         row |= {"book_id": book_id, "next_date": first.isoformat() if first else None}
         table = db["schedules"].insert(row | {"created_at": stamp, "updated_at": stamp})
         return get_schedule(db.conn, book_id, table.last_pk)
+
+
+def _as_input(schedule: Schedule) -> ScheduleInput:
+    """The schedule as an input that keeps its amount (see `ScheduleInput`)."""
+    kept = {f.name: getattr(schedule, f.name) for f in fields(ScheduleInput)}
+    return ScheduleInput(**kept | {"amount": None})
 
 
 def update_schedule(
     database: Database,
     book_id: int,
     schedule_id: int,
-    changes: Mapping[str, Any],
+    changes: ScheduleChanges,
     *,
     now: dt.datetime,
     if_match: str | None = None,
@@ -447,11 +327,10 @@ def update_schedule(
     with database.write() as db:
         current = get_schedule(db.conn, book_id, schedule_id)
         check_if_match(if_match, current.etag, "schedule")
-        merged = {name: getattr(current, name) for name in FIELDS}
-        row = validated_schedule(db.conn, book_id, merged | dict(changes), current)
+        row = _checked(db.conn, book_id, check.changed(_as_input(current), changes), current)
         if any(row[name] != _stored(current, name) for name in RECURRENCE):
-            taken = _taken(db.conn, schedule_id)
-            following = _next_open(_row_rule(row), taken, max(taken, default=None))
+            taken = taken_dates(db.conn, schedule_id)
+            following = next_open(_row_rule(row), taken, max(taken, default=None))
             row["next_date"] = following.isoformat() if following else None
         row |= {"revision": current.revision + 1, "updated_at": to_iso(now)}
         db["schedules"].update(schedule_id, row)
@@ -466,185 +345,3 @@ def delete_schedule(
         current = get_schedule(db.conn, book_id, schedule_id)
         check_if_match(if_match, current.etag, "schedule")
         db.execute("DELETE FROM schedules WHERE id = ?", [schedule_id])
-
-
-# --- entering and skipping -------------------------------------------------------------------
-
-
-def _to_take(conn: sqlite3.Connection, schedule: Schedule, day: dt.date | None) -> dt.date:
-    """The occurrence to enter or skip: `day`, or the next one."""
-    if day is None:
-        if schedule.next_date is None:
-            raise Conflict("This schedule has no occurrences left.")
-        return schedule.next_date
-    if next(iter(_dates(_rule_of(schedule), day, inclusive=True)), None) != day:
-        raise ValidationFailed.on("date", f"The schedule has no occurrence on {day}.")
-    taken = conn.execute(
-        "SELECT skipped FROM schedule_occurrences WHERE schedule_id = ? AND date = ?",
-        [schedule.id, day.isoformat()],
-    ).fetchone()
-    if taken is not None:
-        done = "skipped" if taken["skipped"] else "entered"
-        raise Conflict(f"The occurrence of {day} was {done} already.")
-    return day
-
-
-def _take(
-    db: sqlite_utils.Database,
-    schedule: Schedule,
-    day: dt.date,
-    now: dt.datetime,
-    transaction_id: int | None = None,
-) -> None:
-    """Record the occurrence (the primary key refuses it a second time, rolling back the
-    whole write) and move the schedule's next date past it."""
-    db.execute(
-        "INSERT INTO schedule_occurrences (schedule_id, date, transaction_id, skipped) "
-        "VALUES (?, ?, ?, ?)",
-        [schedule.id, day.isoformat(), transaction_id, int(transaction_id is None)],
-    )
-    following = schedule.next_date
-    if day == schedule.next_date:
-        following = _next_open(_rule_of(schedule), _taken(db.conn, schedule.id), day)
-    db.execute(
-        "UPDATE schedules SET next_date = ?, revision = revision + 1, updated_at = ? WHERE id = ?",
-        [following.isoformat() if following else None, to_iso(now), schedule.id],
-    )
-
-
-def _enter_in_write(
-    db: sqlite_utils.Database, schedule: Schedule, day: dt.date, now: dt.datetime
-) -> Transaction:
-    data = TransactionInput(
-        account_id=schedule.account_id,
-        date=day,
-        amount=format_amount(schedule.amount, schedule.currency),
-        payee=schedule.payee,
-        category_id=schedule.category_id,
-        memo=schedule.memo,
-        tags=schedule.tags,
-        transfer_account_id=schedule.transfer_account_id,
-    )
-    transaction = create_in_write(db, schedule.book_id, data, now)
-    _take(db, schedule, day, now, transaction.id)
-    return transaction
-
-
-@contextlib.contextmanager
-def _occurrence(
-    database: Database, user_id: int, book_id: int, schedule_id: int, day: dt.date | None
-) -> Iterator[tuple[sqlite_utils.Database, Schedule, dt.date]]:
-    """The write that enters or skips an occurrence, with the schedule and the occurrence
-    (`day`, or the next one), once the caller's role allows it."""
-    with database.write() as db:
-        require_role(db.conn, user_id, book_id, CAN_WRITE)
-        schedule = get_schedule(db.conn, book_id, schedule_id)
-        yield db, schedule, _to_take(db.conn, schedule, day)
-
-
-def enter(
-    database: Database,
-    user_id: int,
-    book_id: int,
-    schedule_id: int,
-    *,
-    date: dt.date | None = None,
-    now: dt.datetime,
-) -> Transaction:
-    """Enter the schedule's next occurrence (or the one on `date`) as a transaction, checked
-    and run through the book's rules as any new one; an occurrence is entered once only."""
-    with _occurrence(database, user_id, book_id, schedule_id, date) as (db, schedule, day):
-        return _enter_in_write(db, schedule, day, now)
-
-
-def skip(
-    database: Database,
-    user_id: int,
-    book_id: int,
-    schedule_id: int,
-    *,
-    date: dt.date | None = None,
-    now: dt.datetime,
-) -> Schedule:
-    """Skip the schedule's next occurrence (or the one on `date`): nothing is entered for it."""
-    with _occurrence(database, user_id, book_id, schedule_id, date) as (db, schedule, day):
-        _take(db, schedule, day, now)
-        return get_schedule(db.conn, book_id, schedule_id)
-
-
-def enter_due(database: Database, *, today: dt.date, now: dt.datetime) -> list[Transaction]:
-    """Enter every occurrence up to `today` of the auto-enter schedules of all books, each in
-    its own write; what is entered already stays as it is. Returns what was entered."""
-    with database.read() as conn:
-        due = conn.execute(
-            "SELECT id FROM schedules WHERE auto_enter = 1 AND next_date <= ? "
-            "ORDER BY next_date, id",
-            [today.isoformat()],
-        ).fetchall()
-    entered = []
-    for (schedule_id,) in due:
-        while True:
-            try:
-                with database.write() as db:
-                    row = db.execute(_SELECT + " WHERE s.id = ?", [schedule_id]).fetchone()
-                    schedule = _from_row(row) if row else None
-                    if not (schedule and schedule.auto_enter and schedule.next_date):
-                        break
-                    if schedule.next_date > today:
-                        break
-                    transaction = _enter_in_write(db, schedule, schedule.next_date, now)
-            except AppError as refusal:  # e.g. its account was archived: the others go on
-                log.warning("schedule %d not entered: %s", schedule_id, refusal.detail)
-                break
-            entered.append(transaction)
-            log.info(
-                "schedule %d entered for %s: transaction %d in book %d",
-                schedule_id,
-                transaction.date,
-                transaction.id,
-                transaction.book_id,
-            )
-    return entered
-
-
-def upcoming(conn: sqlite3.Connection, book_id: int, *, until: dt.date) -> list[Upcoming]:
-    """The occurrences of the book's schedules still to enter up to `until` (inclusive; the
-    overdue ones too, the first MAX_UPCOMING of each schedule), by date, then schedule."""
-    schedules = [
-        _from_row(row)
-        for row in conn.execute(
-            _SELECT + " WHERE s.book_id = ? AND s.next_date <= ?", [book_id, until.isoformat()]
-        )
-    ]
-    taken = {
-        (r[0], dt.date.fromisoformat(r[1]))
-        for r in conn.execute(
-            "SELECT o.schedule_id, o.date FROM schedule_occurrences o "
-            "JOIN schedules s ON s.id = o.schedule_id "
-            "WHERE s.book_id = ? AND o.date >= s.next_date",
-            [book_id],
-        )
-    }
-    found = []
-    for s in schedules:
-        listed = 0
-        for day in _dates(_rule_of(s), s.next_date, inclusive=True):
-            if day > until or listed == MAX_UPCOMING:
-                break
-            if (s.id, day) not in taken:
-                listed += 1
-                found.append(
-                    Upcoming(
-                        s.id,
-                        s.name,
-                        day,
-                        s.account_id,
-                        s.amount,
-                        s.currency,
-                        s.payee,
-                        s.category_id,
-                        s.transfer_account_id,
-                        s.auto_enter,
-                    )
-                )
-    return sorted(found, key=lambda u: (u.date, u.schedule_id))

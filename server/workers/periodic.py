@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from server.clock import utcnow
 from server.db import Database
 from server.db.backups import create_backup
-from server.domain.schedules import enter_due
+from server.domain.occurrences import enter_due
 
 log = logging.getLogger("tallybook.workers")
 

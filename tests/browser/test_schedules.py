@@ -11,7 +11,7 @@ import pytest
 from server.clock import utcnow
 from server.db import Database
 from server.desktop.serving import RunningServer
-from server.domain.schedules import create_schedule
+from server.domain.schedules import ScheduleInput, create_schedule
 from server.workers.periodic import AutoEntry
 from tests.browser.test_import import current_account
 from tests.browser.test_ledger import wait_rows
@@ -89,14 +89,14 @@ def test_an_auto_enter_schedule_due_in_the_past_is_entered_by_itself(
     create_schedule(
         server_db,
         book,
-        {
-            "account_id": account.id,
-            "amount": "-30.00",
-            "payee": "City Gym",
-            "frequency": "weekly",
-            "start_date": today - dt.timedelta(weeks=2),
-            "auto_enter": True,
-        },
+        ScheduleInput(
+            account_id=account.id,
+            amount="-30.00",
+            payee="City Gym",
+            frequency="weekly",
+            start_date=today - dt.timedelta(weeks=2),
+            auto_enter=True,
+        ),
         now=utcnow(),
     )
     browser.wait_until(lambda _: entered(server_db) == 3, "the worker to enter the schedule")

@@ -7,30 +7,24 @@ import logging
 import sqlite3
 import threading
 import time
-from itertools import islice
 
 import pytest
 
 from server.auth.users import User
 from server.clock import utcnow
 from server.db import Database
-from server.domain import schedules
+from server.domain import occurrences
 from server.domain.accounts import AccountChanges, AccountInput, create_account, update_account
 from server.domain.books import list_books
 from server.domain.categories import list_categories
-from server.domain.rules import create_rule
+from server.domain.occurrences import MAX_UPCOMING, Upcoming, enter, enter_due, skip, upcoming
+from server.domain.rules import RuleInput, create_rule
 from server.domain.schedules import (
-    MAX_UPCOMING,
     Schedule,
-    Upcoming,
+    ScheduleChanges,
+    ScheduleInput,
     create_schedule,
-    enter,
-    enter_due,
     get_schedule,
-    occurrences,
-    recurrence,
-    skip,
-    upcoming,
     update_schedule,
 )
 from server.domain.transactions import delete_transactions
@@ -38,125 +32,6 @@ from server.errors import Conflict, ValidationFailed
 from server.workers.periodic import AutoEntry
 
 D = dt.date
-
-
-def days(frequency, start, *, interval=1, end=None, count=None, take=None) -> list[str]:
-    """The first `take` dates of a recurrence (all of them when it ends)."""
-    rule = recurrence(frequency, interval, start, end, count)
-    return [moment.date().isoformat() for moment in islice(rule, take)]
-
-
-@pytest.mark.parametrize(
-    ("frequency", "start", "options", "expected"),
-    [
-        # every 3 days, over the end of a leap February
-        (
-            "daily",
-            D(2024, 2, 26),
-            {"interval": 3, "count": 4},
-            ["02-26", "02-29", "03-03", "03-06"],
-        ),
-        # every other week, on the start's weekday (a Wednesday); the end day counts
-        (
-            "weekly",
-            D(2025, 1, 1),
-            {"interval": 2, "end": D(2025, 1, 29)},
-            ["01-01", "01-15", "01-29"],
-        ),
-        # the 31st becomes the last day of shorter months (a leap February: the 29th)
-        (
-            "monthly",
-            D(2024, 1, 31),
-            {"count": 6},
-            ["01-31", "02-29", "03-31", "04-30", "05-31", "06-30"],
-        ),
-        ("monthly", D(2023, 1, 30), {"count": 3}, ["01-30", "02-28", "03-30"]),
-        ("monthly", D(2023, 1, 29), {"count": 3}, ["01-29", "02-28", "03-29"]),
-        ("monthly", D(2024, 1, 29), {"count": 3}, ["01-29", "02-29", "03-29"]),
-        # every 3 months on the 31st: April has 30 days
-        (
-            "monthly",
-            D(2025, 1, 31),
-            {"interval": 3, "count": 4},
-            ["01-31", "04-30", "07-31", "10-31"],
-        ),
-        (
-            "monthly",
-            D(2025, 1, 15),
-            {"interval": 3, "end": D(2025, 12, 31)},
-            ["01-15", "04-15", "07-15", "10-15"],
-        ),
-        ("monthly", D(2025, 1, 15), {"end": D(2025, 3, 14)}, ["01-15", "02-15"]),
-        ("monthly", D(2025, 1, 15), {"count": 1}, ["01-15"]),
-    ],
-)
-def test_recurrence_within_a_year(frequency, start, options, expected):
-    assert days(frequency, start, **options) == [f"{start.year}-{d}" for d in expected]
-
-
-def test_yearly_on_feb_29_falls_on_feb_28_outside_leap_years():
-    assert days("yearly", D(2024, 2, 29), count=5) == [
-        "2024-02-29",
-        "2025-02-28",
-        "2026-02-28",
-        "2027-02-28",
-        "2028-02-29",
-    ]
-    assert days("yearly", D(2025, 3, 31), interval=2, count=3) == [
-        "2025-03-31",
-        "2027-03-31",
-        "2029-03-31",
-    ]
-
-
-def test_a_schedule_without_an_end_goes_on():
-    assert len(days("daily", D(2025, 1, 1), take=1000)) == 1000
-    assert days("monthly", D(2025, 1, 31), take=14)[-1] == "2026-02-28"
-
-
-def _schedule(**fields) -> Schedule:
-    values = {
-        "id": 1,
-        "book_id": 1,
-        "name": None,
-        "account_id": 1,
-        "currency": "EUR",
-        "amount": -100,
-        "payee": "Gym",
-        "category_id": None,
-        "memo": "",
-        "tags": [],
-        "transfer_account_id": None,
-        "frequency": "monthly",
-        "interval": 1,
-        "start_date": D(2020, 1, 31),
-        "end_date": None,
-        "count": None,
-        "next_date": D(2020, 1, 31),
-        "auto_enter": False,
-        "revision": 1,
-        "created_at": utcnow(),
-        "updated_at": utcnow(),
-    }
-    return Schedule(**(values | fields))
-
-
-def test_occurrences_of_a_schedule_that_started_in_the_past():
-    started = _schedule()
-    assert occurrences(started, D(2025, 1, 31), D(2025, 4, 30)) == [
-        D(2025, 2, 28),
-        D(2025, 3, 31),
-        D(2025, 4, 30),
-    ]
-    assert occurrences(started, None, D(2020, 3, 1)) == [D(2020, 1, 31), D(2020, 2, 29)]
-    assert occurrences(_schedule(count=2), D(2020, 1, 1), D(2030, 1, 1)) == [
-        D(2020, 1, 31),
-        D(2020, 2, 29),
-    ]
-    assert occurrences(_schedule(end_date=D(2020, 2, 28)), None, D(2030, 1, 1)) == [D(2020, 1, 31)]
-
-
-# --- in a book ----------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -202,7 +77,7 @@ def make(database: Database, book: dict, **fields) -> Schedule:
         "frequency": "monthly",
         "start_date": D(2025, 1, 31),
     }
-    return create_schedule(database, book["id"], values | fields, now=utcnow())
+    return create_schedule(database, book["id"], ScheduleInput(**values | fields), now=utcnow())
 
 
 def count_rows(database: Database, table: str) -> int:
@@ -210,17 +85,17 @@ def count_rows(database: Database, table: str) -> int:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
 
 
-def test_entering_makes_the_transaction_and_moves_the_schedule_on(database, user, book):
+def test_entering_makes_the_transaction_and_moves_the_schedule_on(database, book):
     create_rule(
         database,
         book["id"],
-        {"name": "Rent", "payee_match": "equals", "payee_text": "landlord", "add_tags": ["home"]},
+        RuleInput(name="Rent", payee_match="equals", payee_text="landlord", add_tags=["home"]),
         now=utcnow(),
     )
     schedule = make(database, book, category_id=book["category"], memo="flat", tags=["fixed"])
     assert schedule.next_date == D(2025, 1, 31)
 
-    first = enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    first = enter(database, book["id"], schedule.id, now=utcnow())
     assert (first.date, first.amount, first.payee, first.memo) == (
         D(2025, 1, 31),
         -95000,
@@ -232,59 +107,57 @@ def test_entering_makes_the_transaction_and_moves_the_schedule_on(database, user
     with database.read() as conn:
         assert get_schedule(conn, book["id"], schedule.id).next_date == D(2025, 2, 28)
 
-    second = enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    second = enter(database, book["id"], schedule.id, now=utcnow())
     assert second.date == D(2025, 2, 28)
 
 
-def test_the_same_occurrence_is_entered_once(database, user, book):
+def test_the_same_occurrence_is_entered_once(database, book):
     schedule = make(database, book)
-    enter(database, user.id, book["id"], schedule.id, date=D(2025, 3, 31), now=utcnow())
+    enter(database, book["id"], schedule.id, date=D(2025, 3, 31), now=utcnow())
     with pytest.raises(Conflict, match="entered already"):
-        enter(database, user.id, book["id"], schedule.id, date=D(2025, 3, 31), now=utcnow())
+        enter(database, book["id"], schedule.id, date=D(2025, 3, 31), now=utcnow())
     assert count_rows(database, "transactions") == 1
     with database.read() as conn:  # an occurrence ahead leaves the next one where it was
         assert get_schedule(conn, book["id"], schedule.id).next_date == D(2025, 1, 31)
     # The next ones go past it.
     for expected in (D(2025, 1, 31), D(2025, 2, 28), D(2025, 4, 30)):
-        assert enter(database, user.id, book["id"], schedule.id, now=utcnow()).date == expected
+        assert enter(database, book["id"], schedule.id, now=utcnow()).date == expected
 
 
-def test_the_primary_key_refuses_a_second_entry_even_past_the_check(
-    database, user, book, monkeypatch
-):
+def test_the_primary_key_refuses_a_second_entry_even_past_the_check(database, book, monkeypatch):
     schedule = make(database, book)
-    enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    enter(database, book["id"], schedule.id, now=utcnow())
     # As if two writers had both found the occurrence open: the insert of the occurrence
     # fails, and the transaction made with it is rolled back.
-    monkeypatch.setattr(schedules, "_to_take", lambda conn, s, day: D(2025, 1, 31))
+    monkeypatch.setattr(occurrences, "_to_take", lambda conn, s, day: D(2025, 1, 31))
     with pytest.raises(sqlite3.IntegrityError):
-        enter(database, user.id, book["id"], schedule.id, now=utcnow())
+        enter(database, book["id"], schedule.id, now=utcnow())
     assert count_rows(database, "transactions") == 1
     assert count_rows(database, "schedule_occurrences") == 1
 
 
-def test_skipping_and_what_cannot_be_entered(database, user, book):
+def test_skipping_and_what_cannot_be_entered(database, book):
     schedule = make(database, book, count=3)
-    skipped = skip(database, user.id, book["id"], schedule.id, now=utcnow())
+    skipped = skip(database, book["id"], schedule.id, now=utcnow())
     assert skipped.next_date == D(2025, 2, 28)
     with pytest.raises(Conflict, match="skipped already"):
-        enter(database, user.id, book["id"], schedule.id, date=D(2025, 1, 31), now=utcnow())
+        enter(database, book["id"], schedule.id, date=D(2025, 1, 31), now=utcnow())
     with pytest.raises(ValidationFailed) as refused:
-        enter(database, user.id, book["id"], schedule.id, date=D(2025, 2, 27), now=utcnow())
+        enter(database, book["id"], schedule.id, date=D(2025, 2, 27), now=utcnow())
     assert refused.value.errors[0].field == "date"
-    enter(database, user.id, book["id"], schedule.id, now=utcnow())
-    finished = skip(database, user.id, book["id"], schedule.id, now=utcnow())
+    enter(database, book["id"], schedule.id, now=utcnow())
+    finished = skip(database, book["id"], schedule.id, now=utcnow())
     assert finished.next_date is None
     with pytest.raises(Conflict, match="no occurrences left"):
-        enter(database, user.id, book["id"], schedule.id, now=utcnow())
+        enter(database, book["id"], schedule.id, now=utcnow())
     with pytest.raises(ValidationFailed):  # past its count
-        enter(database, user.id, book["id"], schedule.id, date=D(2025, 4, 30), now=utcnow())
+        enter(database, book["id"], schedule.id, date=D(2025, 4, 30), now=utcnow())
     assert count_rows(database, "transactions") == 1
 
 
-def test_a_transfer_schedule_enters_both_sides(database, user, book):
+def test_a_transfer_schedule_enters_both_sides(database, book):
     schedule = make(database, book, transfer_account_id=book["savings"], amount="-100")
-    made = enter(database, user.id, book["id"], schedule.id, now=utcnow())
+    made = enter(database, book["id"], schedule.id, now=utcnow())
     assert made.transfer_account_id == book["savings"]
     assert count_rows(database, "transactions") == 2
 
@@ -356,28 +229,30 @@ def test_enter_due_goes_on_past_a_schedule_it_cannot_enter(database, user, book,
     assert f"schedule {blocked.id} not entered" in caplog.text
 
 
-def test_a_new_recurrence_goes_on_after_the_last_occurrence_taken(database, user, book):
+def test_a_new_recurrence_goes_on_after_the_last_occurrence_taken(database, book):
     schedule = make(database, book)
-    enter(database, user.id, book["id"], schedule.id, now=utcnow())
-    skip(database, user.id, book["id"], schedule.id, now=utcnow())
-    unchanged = update_schedule(database, book["id"], schedule.id, {"memo": "x"}, now=utcnow())
+    enter(database, book["id"], schedule.id, now=utcnow())
+    skip(database, book["id"], schedule.id, now=utcnow())
+    unchanged = update_schedule(
+        database, book["id"], schedule.id, ScheduleChanges(memo="x"), now=utcnow()
+    )
     assert unchanged.next_date == D(2025, 3, 31)
     weekly = update_schedule(
-        database, book["id"], schedule.id, {"frequency": "weekly"}, now=utcnow()
+        database, book["id"], schedule.id, ScheduleChanges(frequency="weekly"), now=utcnow()
     )
     assert weekly.next_date == D(2025, 3, 7)  # the Friday after Feb 28
     assert weekly.revision == unchanged.revision + 1
     ended = update_schedule(
-        database, book["id"], schedule.id, {"end_date": D(2025, 3, 1)}, now=utcnow()
+        database, book["id"], schedule.id, ScheduleChanges(end_date=D(2025, 3, 1)), now=utcnow()
     )
     assert ended.next_date is None
 
 
-def test_upcoming_lists_what_is_still_to_enter_by_date(database, user, book):
+def test_upcoming_lists_what_is_still_to_enter_by_date(database, book):
     rent = make(database, book)
     gym = make(database, book, payee="Gym", frequency="weekly", start_date=D(2025, 1, 27))
     make(database, book, payee="Far", start_date=D(2025, 3, 1))
-    skip(database, user.id, book["id"], gym.id, date=D(2025, 2, 3), now=utcnow())
+    skip(database, book["id"], gym.id, date=D(2025, 2, 3), now=utcnow())
     with database.read() as conn:
         found = upcoming(conn, book["id"], until=D(2025, 2, 17))
     assert [(u.date, u.payee) for u in found] == [
