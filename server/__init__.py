@@ -27,12 +27,12 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     from apiflask import APIFlask
 
     from server import problems, security
+    from server import request_db as db_request
     from server.api import idempotency, oauth_docs, oauth_endpoints, rate_limits, register_api
     from server.api.uploads import allow_large_uploads
     from server.auth.sessions import purge_stale_sessions
     from server.clock import utcnow
     from server.db import Database
-    from server.db import request as db_request
     from server.db.backups import create_backup
     from server.db.migrations import MIGRATIONS, apply_migrations, schema_version
     from server.pages import pages

@@ -16,9 +16,9 @@ from server.auth.tokens import create_token
 from server.auth.users import User, create_user
 from server.clock import utcnow
 from server.db import Database
-from server.db.request import EXTENSION_KEY
 from server.desktop.serving import RunningServer, start_server
 from server.domain.books import create_personal_book
+from server.request_db import EXTENSION_KEY
 
 # bcrypt's minimum cost keeps the suite fast; a test holds the product default at 12.
 TEST_ROUNDS = 4

@@ -8,14 +8,13 @@ a background job passes through the same gate when it runs (`server.domain.books
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
 from server.auth.web import current_principal
-from server.db.request import database, reader
 from server.domain.books import ALLOWED, Level, gate, require_role
+from server.request_db import database, reader
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -48,15 +47,3 @@ def book_access(
         return gated  # type: ignore[return-value]
 
     return decorate
-
-
-def can_read(book_id: int) -> str:
-    """Return the caller's role in the book (any member may read); else 404."""
-    return require_role(reader(), current_principal().user.id, book_id, ALLOWED["read"])
-
-
-@contextmanager
-def writing(book_id: int) -> Iterator[None]:
-    """Check that the caller may change the book's data inside the write transaction."""
-    with gate(database(), current_principal().user.id, book_id, "write"):
-        yield

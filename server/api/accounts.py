@@ -14,7 +14,6 @@ from server.api.access import book_access
 from server.api.schemas import IF_MATCH_DOC, PageQuery, errors, page_schema, paginate, with_etag
 from server.auth.web import auth
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.domain.accounts import (
     ACCOUNT_TYPES,
     Account,
@@ -27,6 +26,7 @@ from server.domain.accounts import (
     update_account,
 )
 from server.domain.money import format_amount
+from server.request_db import database, reader
 
 bp = APIBlueprint("accounts", __name__, tag="Accounts")
 MONEY = {

@@ -18,7 +18,7 @@ from server.auth.oauth import (
 )
 from server.auth.web import auth, current_principal, require_admin, session_principal
 from server.clock import utcnow
-from server.db.request import database, reader
+from server.request_db import database, reader
 
 bp = APIBlueprint("apps", __name__, tag="Apps (OAuth)")
 

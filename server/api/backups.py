@@ -24,7 +24,7 @@ from server.db.backups import (
     set_backups_keep,
 )
 from server.db.migrations import apply_migrations
-from server.db.request import database, reader
+from server.request_db import database, reader
 
 bp = APIBlueprint("backups", __name__, tag="Backups")
 ADMINS = {403: "Only an administrator can do this"}

@@ -16,10 +16,10 @@ from server.api.books import BookOut
 from server.api.schemas import errors
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.domain.book_file import FORMAT, VERSION, book_json
 from server.domain.book_load import load_book
 from server.domain.books import get_book
+from server.request_db import database, reader
 
 bp = APIBlueprint("book_files", __name__, tag="Books")
 

@@ -14,7 +14,6 @@ from server.api.access import book_access
 from server.api.schemas import IF_MATCH_DOC, PageQuery, errors, page_schema, paginate, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.domain.books import (
     DEFAULT_CURRENCY,
     ROLES,
@@ -25,6 +24,7 @@ from server.domain.books import (
     list_books,
 )
 from server.domain.books import update_book as update_book_in_db
+from server.request_db import database, reader
 
 bp = APIBlueprint("books", __name__, tag="Books")
 

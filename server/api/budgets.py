@@ -13,10 +13,10 @@ from server.api.access import book_access
 from server.api.schemas import errors
 from server.auth.web import auth
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.domain import budgets as domain
 from server.domain.budgets import BudgetCopyInput, BudgetInput
 from server.domain.money import format_amount
+from server.request_db import database, reader
 
 bp = APIBlueprint("budgets", __name__, tag="Budgets")
 

@@ -22,11 +22,11 @@ from server.api.schemas import (
 )
 from server.auth.web import auth
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.domain import categories as domain
 from server.domain import category_groups
 from server.domain.categories import KINDS, Category, CategoryChanges, CategoryInput
 from server.domain.category_groups import CategoryGroup, GroupChanges, GroupInput
+from server.request_db import database, reader
 
 bp = APIBlueprint("categories", __name__, tag="Categories")
 

@@ -19,9 +19,9 @@ from server.api.schedules import ScheduleOut, schedule_json
 from server.api.schemas import errors
 from server.api.transactions import transaction_json
 from server.auth.web import auth
-from server.db.request import database
 from server.domain import changes as domain
 from server.domain.money import format_amount
+from server.request_db import database
 
 bp = APIBlueprint("changes", __name__, tag="Changes")
 

@@ -15,9 +15,9 @@ from server.api.schedules import UpcomingOut
 from server.api.schemas import errors
 from server.api.transactions import transaction_json
 from server.auth.web import auth
-from server.db.request import reader
 from server.domain.dashboard import dashboard
 from server.domain.money import format_amount
+from server.request_db import reader
 
 bp = APIBlueprint("dashboard", __name__, tag="Reports")
 

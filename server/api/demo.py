@@ -13,8 +13,8 @@ from server.api.books import BookOut
 from server.api.schemas import errors, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
-from server.db.request import database
 from server.domain.demo import create_demo_book
+from server.request_db import database
 
 bp = APIBlueprint("demo", __name__, tag="Books")
 

@@ -21,7 +21,6 @@ from server.api.schemas import extend_spec, problem_response
 from server.auth.web import Principal
 from server.clock import utcnow
 from server.db import Database
-from server.db.request import database
 from server.domain.idempotency import (
     KEY_LIFETIME,
     KEY_MAX_LENGTH,
@@ -36,6 +35,7 @@ from server.domain.idempotency import (
     request_fingerprint,
 )
 from server.errors import AppError, FieldError
+from server.request_db import database
 
 log = logging.getLogger("tallybook.http")
 

@@ -18,10 +18,9 @@ from server.api.schemas import errors
 from server.api.uploads import MAX_FILE_BYTES
 from server.auth.web import auth, current_principal
 from server.bankfiles.csv_file import ROLE_WORDS
+from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.files import FORMATS, BankFile, read_bank_file
-from server.bankfiles.problems import ImportProblem
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.domain.accounts import get_account
 from server.domain.books import gate
 from server.domain.imports import (
@@ -37,6 +36,7 @@ from server.domain.imports import (
 )
 from server.domain.money import format_amount
 from server.errors import ValidationFailed
+from server.request_db import database, reader
 from server.workers.jobs import STATES, Job, Jobs, Progress
 
 bp = APIBlueprint("imports", __name__, tag="Imports")

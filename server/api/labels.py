@@ -14,9 +14,9 @@ from server.api.categories import paginate_offset
 from server.api.schemas import PageQuery, decode_cursor, encode_cursor, errors, page_schema
 from server.auth.web import auth
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.domain import labels as domain
 from server.domain.labels import PayeeInput, TagInput
+from server.request_db import database, reader
 
 bp = APIBlueprint("labels", __name__, tag="Payees and tags")
 

@@ -13,7 +13,7 @@ from server.api.users import PASSWORD, UserOut
 from server.auth.users import check_current_password, set_password
 from server.auth.web import auth, bcrypt_rounds, current_principal, session_principal, sign_in
 from server.clock import utcnow
-from server.db.request import database
+from server.request_db import database
 
 bp = APIBlueprint("me", __name__, tag="Me")
 

@@ -14,9 +14,9 @@ from server.api.schemas import PageQuery, errors, page_schema, paginate
 from server.auth.oauth import fit_grants_to_role
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.domain import members as domain
 from server.domain.books import CAN_WRITE, ROLES
+from server.request_db import database, reader
 
 bp = APIBlueprint("members", __name__, tag="Members")
 

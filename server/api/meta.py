@@ -9,8 +9,8 @@ from server.api import examples as ex
 from server.api.schemas import errors
 from server.auth.users import count_users
 from server.auth.web import auth, require_admin
-from server.db.request import database, ping, reader
 from server.domain.instance import registration_open, set_registration_open
+from server.request_db import database, ping, reader
 from server.version import __version__
 
 bp = APIBlueprint("meta", __name__, tag="Instance")

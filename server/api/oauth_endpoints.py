@@ -39,9 +39,9 @@ from server.auth.consent_handoffs import UnknownHandoff
 from server.auth.oauth import ACCESS_TOKEN_ALGORITHM, Consent, server_metadata
 from server.auth.oauth_web import consent_grant, consent_handoffs, oauth_server
 from server.auth.web import Principal, session_principal, signing_key
-from server.db.request import reader
 from server.domain.books import CAN_WRITE, member_role
 from server.errors import AppError, NotFound, Unauthorized, ValidationFailed
+from server.request_db import reader
 from server.security import pages_origin
 
 bp = APIBlueprint("oauth", __name__, tag=TAG)

@@ -19,10 +19,10 @@ from server.api import report_examples as rex
 from server.api.access import book_access
 from server.api.schemas import csv_file, errors
 from server.auth.web import auth
-from server.db.request import reader
 from server.domain import reports as domain
 from server.domain.money import format_amount
 from server.domain.report_csv import FLOWS, flow_figures, report_csv
+from server.request_db import reader
 
 bp = APIBlueprint("reports", __name__, tag="Reports")
 

@@ -14,12 +14,12 @@ from server.api.access import book_access
 from server.api.schemas import IF_MATCH_DOC, errors, with_etag
 from server.auth.web import auth
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.domain import rules as domain
 from server.domain.money import format_amount
 from server.domain.rule_runs import Change, apply_rules, preview_rules
 from server.domain.rules import PAYEE_MATCHES, Rule, RuleChanges, RuleInput
 from server.domain.validation import changes_of
+from server.request_db import database, reader
 
 bp = APIBlueprint("rules", __name__, tag="Rules")
 

@@ -16,7 +16,6 @@ from server.api.schemas import IF_MATCH_DOC, errors, with_etag
 from server.api.transactions import TransactionOut, transaction_json
 from server.auth.web import auth
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.domain import occurrences
 from server.domain import schedules as domain
 from server.domain.money import format_amount
@@ -24,6 +23,7 @@ from server.domain.occurrences import MAX_UPCOMING, Upcoming
 from server.domain.recurrence import FREQUENCIES, MAX_COUNT, MAX_INTERVAL
 from server.domain.schedules import Schedule, ScheduleChanges, ScheduleInput
 from server.domain.validation import changes_of
+from server.request_db import database, reader
 
 bp = APIBlueprint("schedules", __name__, tag="Scheduled transactions")
 

@@ -13,10 +13,10 @@ from server.api.users import Credentials, NewUser, SignedIn
 from server.auth.users import authenticate, create_user
 from server.auth.web import auth, bcrypt_rounds, login_policy, session_principal, sign_in, sign_out
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.domain.books import create_personal_book
 from server.domain.instance import registration_open
 from server.errors import Forbidden
+from server.request_db import database, reader
 
 bp = APIBlueprint("session", __name__, tag="Sign-in")
 

@@ -13,8 +13,8 @@ from server.api.schemas import PageQuery, errors, page_schema, paginate
 from server.auth.tokens import SCOPES, create_token, list_tokens, revoke_token
 from server.auth.web import auth, current_principal, session_principal
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.errors import ValidationFailed
+from server.request_db import database, reader
 
 bp = APIBlueprint("tokens", __name__, tag="API tokens")
 

@@ -22,7 +22,6 @@ from server.api.schemas import (
 )
 from server.auth.web import auth
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.domain.export import transactions_csv
 from server.domain.money import format_amount
 from server.domain.transaction_list import Filters, list_transactions
@@ -36,6 +35,7 @@ from server.domain.transactions import (
     get_transaction,
     update_transaction,
 )
+from server.request_db import database, reader
 
 bp = APIBlueprint("transactions", __name__, tag="Transactions")
 MONEY = {

@@ -38,7 +38,7 @@ from server.auth import oauth, oauth_tokens
 from server.auth.access_tokens import issue_access_token, read_access_token
 from server.auth.web import signing_key
 from server.clock import utcnow
-from server.db.request import database, reader
+from server.request_db import database, reader
 
 
 class _Client(ClientMixin):

@@ -21,8 +21,8 @@ from server.auth.sessions import (
 from server.auth.tokens import TOKEN_PREFIX, ApiToken, find_usable_token, record_token_use
 from server.auth.users import LoginPolicy, User, get_user
 from server.clock import utcnow
-from server.db.request import database, reader
 from server.errors import Forbidden, NotFound
+from server.request_db import database, reader
 
 if TYPE_CHECKING:
     from datetime import datetime

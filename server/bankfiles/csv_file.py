@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from server.bankfiles.dates import date_formats, read_date
-from server.bankfiles.problems import ImportProblem
+from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.rows import Row, RowProblem
 
 DELIMITERS = (",", ";", "\t", "|")

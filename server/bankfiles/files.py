@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from server.bankfiles.csv_file import Layout, detect_layout, read_rows
+from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.ofx_file import Statement, looks_like_ofx, read_ofx
-from server.bankfiles.problems import ImportProblem
 from server.bankfiles.qif_file import looks_like_qif, read_qif
 from server.bankfiles.rows import Row, RowProblem
 from server.bankfiles.text import decode

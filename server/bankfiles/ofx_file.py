@@ -33,7 +33,7 @@ from types import ModuleType
 from typing import Any
 from xml.sax import saxutils
 
-from server.bankfiles.problems import ImportProblem
+from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.rows import Row, RowProblem
 
 MAX_BYTES = 15 * 1024 * 1024

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from server.bankfiles.csv_file import parse_amount
 from server.bankfiles.dates import date_formats, read_date
-from server.bankfiles.problems import ImportProblem
+from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.rows import Row, RowProblem
 
 MAX_LINES = 200_000

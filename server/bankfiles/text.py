@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from server.bankfiles.problems import ImportProblem
+from server.bankfiles.file_problems import ImportProblem
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BOMS = (

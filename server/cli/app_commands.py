@@ -9,7 +9,7 @@ import click
 from server.auth.oauth import delete_client, find_client, list_clients, register_client
 from server.cli.common import EXIT_REFUSED, data_dir_option, fail, open_app, reports_errors
 from server.clock import utcnow
-from server.db.request import database
+from server.request_db import database
 
 
 @click.group("app")

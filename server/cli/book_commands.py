@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
+from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.files import BankFile, read_bank_file
-from server.bankfiles.problems import ImportProblem
 from server.cli.common import (
     EXIT_REFUSED,
     data_dir_option,
@@ -20,10 +20,10 @@ from server.cli.common import (
     user_named,
 )
 from server.clock import utcnow
-from server.db.request import database
 from server.domain.books import gate
 from server.domain.demo import create_demo_book
 from server.domain.imports import ImportInput, apply_preset, run_import
+from server.request_db import database
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 DATE_FORMAT_NAMES = {

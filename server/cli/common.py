@@ -16,9 +16,9 @@ from apiflask import APIFlask
 from server import create_app
 from server.auth.users import User, find_user
 from server.config import DATA_DIR_ENV, prepare_data_dir
-from server.db.request import database
 from server.desktop.instance_lock import AlreadyRunning, InstanceLock
 from server.errors import AppError
+from server.request_db import database
 
 EXIT_REFUSED = 1
 EXIT_IN_USE = 3

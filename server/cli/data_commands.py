@@ -18,7 +18,7 @@ from server.clock import utcnow
 from server.db import kept_sums
 from server.db.backups import backup_dir, create_backup, list_backups, restore_backup
 from server.db.migrations import apply_migrations
-from server.db.request import database
+from server.request_db import database
 
 
 @click.command()

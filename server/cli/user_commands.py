@@ -11,8 +11,8 @@ from server.auth.tokens import SCOPES, create_token
 from server.auth.users import create_user, set_password
 from server.cli.common import data_dir_option, open_app, read_password, reports_errors, user_named
 from server.clock import utcnow
-from server.db.request import database
 from server.domain.books import create_personal_book
+from server.request_db import database
 
 
 @click.group()

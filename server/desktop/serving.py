@@ -26,8 +26,8 @@ from cheroot.ssl.builtin import BuiltinSSLAdapter
 from flask import Flask
 from waitress import wasyncore
 
-from server.db.request import database
 from server.desktop.tls import Certificate, fingerprint_of
+from server.request_db import database
 
 READY_PATH = "/api/v1/health"
 

@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response
 
 from server.auth.users import count_users
 from server.auth.web import current_csrf_token, current_principal
-from server.db.request import reader
 from server.domain.accounts import ACCOUNT_TYPES, get_account
 from server.domain.books import Book, get_book
 from server.domain.instance import registration_open
 from server.domain.transaction_rules import STATUSES
+from server.request_db import reader
 from server.version import __version__
 
 pages = Blueprint("pages", __name__)

@@ -25,9 +25,9 @@ from server.auth.consent_handoffs import HandoffBusy, UnknownHandoff
 from server.auth.oauth import SCOPE_DESCRIPTIONS
 from server.auth.oauth_web import consent_grant, consent_handoffs, oauth_server
 from server.auth.web import session_principal
-from server.db.request import reader
 from server.domain.books import list_books
 from server.pages import in_a_session, signed_in
+from server.request_db import reader
 
 # An APIBlueprint so that the page, where apps send the user's browser, declares its contract.
 consent = APIBlueprint("consent", __name__, tag=TAG)

@@ -125,7 +125,7 @@ def grant_of(app, alex_client_tokens: dict):
     """Return the live grant behind an app's tokens."""
     claims = claims_of(alex_client_tokens["access_token"])
     with app.app_context():
-        from server.db.request import reader
+        from server.request_db import reader
 
         return find_live_grant(reader(), claims["grant"])
 

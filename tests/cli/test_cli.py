@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from server import create_app
 from server.cli import cli
 from server.config import DATA_DIR_ENV, DATABASE_FILENAME
-from server.db.request import database
 from server.desktop.instance_lock import InstanceLock
+from server.request_db import database
 from tests.conftest import PASSWORD, db
 from tests.unit.test_ofx_import import CHECKING_AND_SAVINGS
 from tests.unit.test_qif_import import CREDIT_CARD

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.bankfiles.csv_file import Layout, detect_layout, parse_amount, read_rows
-from server.bankfiles.problems import ImportProblem
+from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.text import decode
 
 US_CHECKING = (

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.bankfiles import ofx_file
+from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.ofx_file import Statement, looks_like_ofx, read_ofx
-from server.bankfiles.problems import ImportProblem
 from server.bankfiles.rows import Row, RowProblem
 
 SGML_HEADER = (

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.bankfiles.problems import ImportProblem
+from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.qif_file import MAX_LINES, QifFile, looks_like_qif, read_qif
 from server.bankfiles.text import decode
 
