@@ -214,17 +214,20 @@ def label(
         return None
 
 
-def tags(value: object, field: str, problems: Problems, *, most: int = MAX_TAGS) -> list[str]:
-    """Return tag names, each once in any case (its first spelling); [] when left out."""
+def tags(
+    value: object, field: str, problems: Problems, *, most: int = MAX_TAGS, each: bool = False
+) -> list[str]:
+    """Return tag names, each once in any case (its first spelling); [] when left out. With
+    `each`, a refused tag is named at its place in the list (`tags[2]`)."""
     if value is None:
         return []
     if not isinstance(value, list):
         problems.add(field, "Expected a list of tags.")
         return []
     kept: dict[str, str] = {}
-    for tag in value:
+    for index, tag in enumerate(value):
         try:
-            cleaned = clean_tag_name(tag, field)
+            cleaned = clean_tag_name(tag, field_name(field, f"[{index}]") if each else field)
         except ValidationFailed as refusal:
             problems.add_all(refusal.errors)
             continue
