@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from server.db.kept_sums import category_months_from_rows
-from server.errors import FieldError, ValidationFailed
+from server.domain.validation import Problems
 
 MAX_MONTHS = 1200  # a century of months
 UNCATEGORIZED = 0  # the category id the kept sums give "no category"
@@ -75,14 +75,15 @@ def is_month(text: object) -> bool:
 
 def checked_filters(conn: sqlite3.Connection, book_id: int, filters: ReportFilters) -> None:
     """Refuse filters that cannot be right, each at its field."""
-    problems = []
+    problems = Problems()
     for name in ("start", "end"):
-        if not is_month(getattr(filters, name)):
-            problems.append(FieldError(name, "Give a month as YYYY-MM, e.g. 2025-03."))
+        problems.check(
+            is_month(getattr(filters, name)), name, "Give a month as YYYY-MM, e.g. 2025-03."
+        )
     if not problems and filters.start > filters.end:
-        problems.append(FieldError("end", "The last month comes before the first."))
+        problems.add("end", "The last month comes before the first.")
     elif not problems and _index(filters.end) - _index(filters.start) >= MAX_MONTHS:
-        problems.append(FieldError("end", f"At most {MAX_MONTHS} months at once."))
+        problems.add("end", f"At most {MAX_MONTHS} months at once.")
     for name, table, ids in (
         ("account_id", "accounts", filters.account_ids or ()),
         ("category_id", "categories", [i for i in filters.category_ids or () if i]),
@@ -96,11 +97,9 @@ def checked_filters(conn: sqlite3.Connection, book_id: int, filters: ReportFilte
                 [book_id, json.dumps(list(ids))],
             )
         }
-        problems.extend(
-            FieldError(name, f"This book has no {table[:-1]} {i}.") for i in ids if i not in known
-        )
-    if problems:
-        raise ValidationFailed("The report cannot be made with these filters.", errors=problems)
+        for unknown in (i for i in ids if i not in known):
+            problems.add(name, f"This book has no {table[:-1]} {unknown}.")
+    problems.raise_if_any("The report cannot be made with these filters.")
 
 
 # What a row of kept sums (`s`, its category `c`) adds to spending and to income; see the
