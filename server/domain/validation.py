@@ -52,7 +52,8 @@ class Problems:
 
     It keeps the first `limit` problems and only counts the others. `within(prefix)` is a view
     that collects here under a prefix; `len()` of a view counts what went through it, so the
-    checker of one item can tell whether that item was fine.
+    checker of one item can tell whether that item was fine, while `errors`, `more` and
+    `raise_if_any` speak for the whole collection.
     """
 
     def __init__(self, limit: int = MAX_PROBLEMS) -> None:
@@ -95,7 +96,7 @@ class Problems:
 
     @property
     def errors(self) -> list[FieldError]:
-        """Return the problems kept (the first `limit` of all collected here)."""
+        """Return the problems kept (the first `limit` of the whole collection)."""
         return list(self._root()._found)
 
     @property
@@ -104,7 +105,8 @@ class Problems:
         return self._root()._more
 
     def raise_if_any(self, detail: str) -> None:
-        """Refuse the input (ValidationFailed, with every problem kept) if any was found."""
+        """Refuse the input (ValidationFailed, with every problem kept) if this collector or
+        view found any."""
         if not self:
             return
         if self.more:
