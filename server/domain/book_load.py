@@ -16,7 +16,8 @@ from server.db.kept_sums import rebuild_account_totals
 from server.domain.book_check import REFUSED, BookPlan, check_book_file
 from server.domain.books import Book, get_book
 from server.domain.bulk import kept_in_bulk
-from server.domain.schedules import validated_schedule
+from server.domain.schedules import ScheduleInput, checked_schedule
+from server.domain.validation import Problems, from_mapping
 from server.errors import FieldError, ValidationFailed
 
 # A scheduled transaction's own fields in a book file (its refs and occurrences apart).
@@ -219,18 +220,17 @@ def _write_schedules(
             "transfer_account_id": None if other is None else account_ids[other],
             "category_id": category_id(scheduled["category"]),
         }
-        try:
-            row = validated_schedule(db.conn, book_id, values)
-        except ValidationFailed as refusal:
+        problems = Problems()
+        row = checked_schedule(db.conn, book_id, from_mapping(ScheduleInput, values), problems)
+        if problems:  # each at its place in the file, under the file's names
+            where = scheduled["where"]
             raise ValidationFailed(
                 REFUSED,
                 errors=[
-                    FieldError(
-                        f"{scheduled['where']}.{file_names.get(e.field, e.field)}", e.message
-                    )
-                    for e in refusal.errors
+                    FieldError(f"{where}.{file_names.get(e.field, e.field)}", e.message)
+                    for e in problems.errors
                 ],
-            ) from None
+            )
         schedule_id = (
             db["schedules"]
             .insert(

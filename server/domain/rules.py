@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
@@ -306,14 +306,6 @@ def checked_rule(
         "set_payee": set_payee,
         "add_tags": json.dumps(tags, ensure_ascii=False),
     }
-
-
-def validated_rule(
-    conn: sqlite3.Connection | None, book_id: int, values: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Check a book file's rule (its fields by name) as the app checks a new one; return the
-    row to store, or raise ValidationFailed."""
-    return _checked(conn, book_id, check.from_mapping(RuleInput, values))
 
 
 def _checked(conn: sqlite3.Connection | None, book_id: int, data: RuleInput) -> dict[str, Any]:

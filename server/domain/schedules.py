@@ -255,17 +255,6 @@ def checked_schedule(
     }
 
 
-def validated_schedule(
-    conn: sqlite3.Connection, book_id: int, values: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Check a book file's schedule (its fields by name) as the app checks a new one; return
-    the row to store, or raise ValidationFailed."""
-    problems = Problems()
-    row = checked_schedule(conn, book_id, check.from_mapping(ScheduleInput, values), problems)
-    problems.raise_if_any(REFUSED)
-    return row
-
-
 def _checked(
     conn: sqlite3.Connection, book_id: int, data: ScheduleInput, current: Schedule | None = None
 ) -> dict[str, Any]:
