@@ -139,7 +139,7 @@ def test_unexpected_errors_are_problems_without_details(app, client, monkeypatch
     def explode():
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(meta, "reader", explode)
+    monkeypatch.setattr(meta, "ping", explode)
     response = client.get("/api/v1/health")
     assert response.status_code == 500
     assert response.content_type == PROBLEM
