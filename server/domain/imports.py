@@ -27,6 +27,7 @@ from server.domain.currencies import minor_digits
 from server.domain.labels import PAYEE_MAX
 from server.domain.money import MAX_MINOR_UNITS
 from server.domain.rules import Subject, rule_set
+from server.domain.validation import MEMO_MAX
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
 
 # A bank may date a transaction a few days apart from how it was entered by hand.
@@ -236,7 +237,7 @@ def run_import(
                 p.row.date,
                 p.amount,
                 p.payee.strip()[:PAYEE_MAX] or None,
-                p.row.memo[:1000],
+                p.row.memo[:MEMO_MAX],
                 p.row.bank_id[:BANK_ID_MAX] if p.row.bank_id else None,
                 p.category_id,
                 p.tags,

@@ -28,7 +28,9 @@ from server.domain.money import AmountError, parse_amount
 from server.errors import FieldError, ValidationFailed
 
 MAX_PROBLEMS = 100
-NAME_MAX = 100  # the name of a rule or of a scheduled transaction
+# Limits of what a person writes. The API's schemas state them on the text as sent; the checks
+# here measure it stripped of the whitespace around it.
+NAME_MAX = 100  # a book's, account's, category group's, category's, rule's or schedule's name
 MEMO_MAX = 1000  # a transaction's memo (a scheduled one's too)
 MAX_TAGS = 50  # a transaction's tags (a scheduled one's too)
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
