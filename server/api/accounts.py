@@ -26,6 +26,7 @@ from server.domain.accounts import (
     update_account,
 )
 from server.domain.money import format_amount
+from server.domain.validation import NAME_MAX
 from server.request_db import database, reader
 
 bp = APIBlueprint("accounts", __name__, tag="Accounts")
@@ -60,7 +61,7 @@ class AccountOut(Schema):
 
 
 class AccountIn(Schema):
-    name = String(required=True, validate=Length(max=1000))
+    name = String(required=True, validate=Length(max=NAME_MAX))
     type = String(required=True, validate=Length(max=50), metadata={"enum": list(ACCOUNT_TYPES)})
     currency = String(
         load_default=None,
@@ -72,7 +73,7 @@ class AccountIn(Schema):
 
 
 class AccountPatch(Schema):
-    name = String(validate=Length(max=1000))
+    name = String(validate=Length(max=NAME_MAX))
     type = String(validate=Length(max=50))
     opening_balance = String(validate=Length(max=50), **MONEY)
     opening_date = Date()

@@ -18,11 +18,12 @@ from server.auth.web import auth
 from server.clock import utcnow
 from server.domain import occurrences
 from server.domain import schedules as domain
+from server.domain.labels import PAYEE_MAX, TAG_MAX
 from server.domain.money import format_amount
 from server.domain.occurrences import MAX_UPCOMING, Upcoming
 from server.domain.recurrence import FREQUENCIES, MAX_COUNT, MAX_INTERVAL
 from server.domain.schedules import Schedule, ScheduleChanges, ScheduleInput
-from server.domain.validation import changes_of
+from server.domain.validation import MAX_TAGS, MEMO_MAX, NAME_MAX, changes_of
 from server.request_db import database, reader
 
 bp = APIBlueprint("schedules", __name__, tag="Scheduled transactions")
@@ -41,15 +42,19 @@ RECURRENCE_DOC = (
 class SchedulePatch(Schema):
     name = String(
         allow_none=True,
-        validate=Length(max=1000),
+        validate=Length(max=NAME_MAX),
         metadata={"description": "Optional; lists show the payee without one."},
     )
     account_id = Integer(metadata={"description": "The account the transactions go into."})
     amount = String(validate=Length(max=50), metadata={"description": MONEY, "example": "-950.00"})
-    payee = String(allow_none=True, validate=Length(max=1000), metadata={"example": "Landlord"})
+    payee = String(
+        allow_none=True, validate=Length(max=PAYEE_MAX), metadata={"example": "Landlord"}
+    )
     category_id = Integer(allow_none=True, metadata={"description": "Not for transfers."})
-    memo = String(allow_none=True, validate=Length(max=5000))
-    tags = List(String(validate=Length(max=200)), allow_none=True, validate=Length(max=100))
+    memo = String(allow_none=True, validate=Length(max=MEMO_MAX))
+    tags = List(
+        String(validate=Length(max=TAG_MAX)), allow_none=True, validate=Length(max=MAX_TAGS)
+    )
     transfer_account_id = Integer(
         allow_none=True,
         metadata={"description": "Make each a transfer to this account (same currency)."},

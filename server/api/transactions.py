@@ -23,9 +23,10 @@ from server.api.schemas import (
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain.export import transactions_csv
+from server.domain.labels import PAYEE_MAX, TAG_MAX
 from server.domain.money import format_amount
 from server.domain.transaction_list import Filters, list_transactions
-from server.domain.transaction_rules import STATUSES, SplitInput, TransactionInput
+from server.domain.transaction_rules import MAX_SPLITS, STATUSES, SplitInput, TransactionInput
 from server.domain.transactions import (
     BulkChange,
     Transaction,
@@ -35,6 +36,7 @@ from server.domain.transactions import (
     get_transaction,
     update_transaction,
 )
+from server.domain.validation import MAX_TAGS, MEMO_MAX
 from server.request_db import database, reader
 
 bp = APIBlueprint("transactions", __name__, tag="Transactions")
@@ -93,22 +95,24 @@ class RegisterRow(TransactionOut):
 class SplitIn(Schema):
     amount = String(required=True, validate=Length(max=50), **MONEY)
     category_id = Integer(load_default=None, allow_none=True)
-    memo = String(load_default="", validate=Length(max=1000))
+    memo = String(load_default="", validate=Length(max=MEMO_MAX))
 
 
 class TransactionPatch(Schema):
     account_id = Integer()
     date = Date()
     amount = String(validate=Length(max=50), **MONEY)
-    payee = String(allow_none=True, validate=Length(max=1000))
+    payee = String(allow_none=True, validate=Length(max=PAYEE_MAX))
     category_id = Integer(allow_none=True)
-    memo = String(allow_none=True, validate=Length(max=5000))
-    tags = List(String(validate=Length(max=200)), allow_none=True, validate=Length(max=50))
+    memo = String(allow_none=True, validate=Length(max=MEMO_MAX))
+    tags = List(
+        String(validate=Length(max=TAG_MAX)), allow_none=True, validate=Length(max=MAX_TAGS)
+    )
     status = String(validate=OneOf(STATUSES))
     splits = List(
         Nested(SplitIn),
         allow_none=True,
-        validate=Length(max=100),
+        validate=Length(max=MAX_SPLITS),
         metadata={
             "description": "Parts in categories that add up to `amount`; "
             "null or [] makes it an ordinary transaction again."
@@ -145,11 +149,11 @@ class TransactionFilters(Schema):
         metadata={"description": "Only those without a category (neither split nor transfer)."},
     )
     payee = String(
-        validate=Length(max=200),
+        validate=Length(max=PAYEE_MAX),
         metadata={"description": "Only this payee's: its whole name, in any case."},
     )
     tag = String(
-        validate=Length(max=50),
+        validate=Length(max=TAG_MAX),
         metadata={"description": "Only those with this tag: its name, in any case."},
     )
     status = String(
@@ -195,7 +199,7 @@ class BulkUpdate(BulkIds):
     category_id = Integer(
         allow_none=True, metadata={"description": "The category to set; null uncategorizes."}
     )
-    add_tags = List(String(validate=Length(max=200)), validate=Length(max=50))
+    add_tags = List(String(validate=Length(max=TAG_MAX)), validate=Length(max=MAX_TAGS))
     status = String(validate=OneOf(STATUSES))
 
 

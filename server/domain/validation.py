@@ -28,8 +28,8 @@ from server.domain.money import AmountError, parse_amount
 from server.errors import FieldError, ValidationFailed
 
 MAX_PROBLEMS = 100
-# Limits of what a person writes. The API's schemas state them on the text as sent; the checks
-# here measure it stripped of the whitespace around it.
+# Limits of what a person writes. The API's schemas state them on what is sent; the checks here
+# measure text stripped of the whitespace around it, and count tags once in any case.
 NAME_MAX = 100  # a book's, account's, category group's, category's, rule's or schedule's name
 MEMO_MAX = 1000  # a transaction's memo (a scheduled one's too)
 MAX_TAGS = 50  # a transaction's tags (a scheduled one's too)
