@@ -24,6 +24,7 @@ from server.domain.books import (
     list_books,
 )
 from server.domain.books import update_book as update_book_in_db
+from server.domain.currencies import CURRENCY_TEXT_MAX
 from server.domain.validation import NAME_MAX
 from server.request_db import database, reader
 
@@ -43,14 +44,14 @@ class BookIn(Schema):
     name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Household"})
     currency = String(
         load_default=DEFAULT_CURRENCY,
-        validate=Length(max=10),
+        validate=Length(max=CURRENCY_TEXT_MAX),
         metadata={"example": "EUR", "description": "ISO 4217 code of the book's main currency."},
     )
 
 
 class BookPatch(Schema):
     name = String(validate=Length(max=NAME_MAX))
-    currency = String(validate=Length(max=10))
+    currency = String(validate=Length(max=CURRENCY_TEXT_MAX))
 
 
 BookPage = page_schema(BookOut, "BookPage")

@@ -26,7 +26,7 @@ from server.domain import categories as domain
 from server.domain import category_groups
 from server.domain.categories import KINDS, Category, CategoryChanges, CategoryInput
 from server.domain.category_groups import CategoryGroup, GroupChanges, GroupInput
-from server.domain.validation import NAME_MAX
+from server.domain.validation import MAX_POSITION, NAME_MAX
 from server.request_db import database, reader
 
 bp = APIBlueprint("categories", __name__, tag="Categories")
@@ -34,7 +34,7 @@ bp = APIBlueprint("categories", __name__, tag="Categories")
 GROUPS = "/books/<int:book_id>/category-groups"
 CATEGORIES = "/books/<int:book_id>/categories"
 POSITION = Integer(
-    validate=Range(min=-1_000_000, max=1_000_000),
+    validate=Range(min=-MAX_POSITION, max=MAX_POSITION),
     metadata={"description": "Sort key: groups are shown by position, then name."},
 )
 
@@ -61,7 +61,7 @@ class CategoryGroupOut(Schema):
 class CategoryGroupIn(Schema):
     name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Housing"})
     position = Integer(
-        validate=Range(min=-1_000_000, max=1_000_000),
+        validate=Range(min=-MAX_POSITION, max=MAX_POSITION),
         metadata={"description": "Sort key; default: after the last group."},
     )
 

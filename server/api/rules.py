@@ -17,16 +17,17 @@ from server.clock import utcnow
 from server.domain import rules as domain
 from server.domain.labels import PAYEE_MAX, TAG_MAX
 from server.domain.money import format_amount
-from server.domain.rule_runs import Change, apply_rules, preview_rules
+from server.domain.rule_runs import MAX_RULES_RUN, Change, apply_rules, preview_rules
 from server.domain.rules import (
     MAX_ADDED_TAGS,
+    MAX_RULES_ORDERED,
     PATTERN_MAX,
     PAYEE_MATCHES,
     Rule,
     RuleChanges,
     RuleInput,
 )
-from server.domain.validation import NAME_MAX, changes_of
+from server.domain.validation import DECIMAL_TEXT_MAX, MAX_POSITION, NAME_MAX, changes_of
 from server.request_db import database, reader
 
 bp = APIBlueprint("rules", __name__, tag="Rules")
@@ -41,7 +42,7 @@ class RulePatch(Schema):
     name = String(validate=Length(max=NAME_MAX), metadata={"example": "Groceries"})
     enabled = Boolean(metadata={"description": "Disabled rules never run."})
     position = Integer(
-        validate=Range(min=-1_000_000, max=1_000_000),
+        validate=Range(min=-MAX_POSITION, max=MAX_POSITION),
         metadata={"description": "Rules run in position order; a new one comes last."},
     )
     payee_match = String(
@@ -51,10 +52,10 @@ class RulePatch(Schema):
     )
     payee_text = String(validate=Length(max=PATTERN_MAX), metadata={"example": "corner shop"})
     amount_min = String(
-        allow_none=True, validate=Length(max=30), metadata={"description": AMOUNT_DOC}
+        allow_none=True, validate=Length(max=DECIMAL_TEXT_MAX), metadata={"description": AMOUNT_DOC}
     )
     amount_max = String(
-        allow_none=True, validate=Length(max=30), metadata={"description": AMOUNT_DOC}
+        allow_none=True, validate=Length(max=DECIMAL_TEXT_MAX), metadata={"description": AMOUNT_DOC}
     )
     account_id = Integer(
         allow_none=True, metadata={"description": "Only transactions of this account."}
@@ -101,7 +102,7 @@ class OrderIn(Schema):
     rule_ids = List(
         Integer(),
         required=True,
-        validate=Length(max=10_000),
+        validate=Length(max=MAX_RULES_ORDERED),
         metadata={"description": "Every rule of the book, once each, in the order to run."},
     )
 
@@ -110,7 +111,7 @@ class RunIn(Schema):
     rule_ids = List(
         Integer(),
         load_default=None,
-        validate=Length(max=1000),
+        validate=Length(max=MAX_RULES_RUN),
         metadata={"description": "Run only these rules (default: every enabled rule)."},
     )
 

@@ -24,10 +24,11 @@ from server.auth.web import auth
 from server.clock import utcnow
 from server.domain.export import transactions_csv
 from server.domain.labels import PAYEE_MAX, TAG_MAX
-from server.domain.money import format_amount
-from server.domain.transaction_list import Filters, list_transactions
+from server.domain.money import AMOUNT_TEXT_MAX, format_amount
+from server.domain.transaction_list import SEARCH_TEXT_MAX, Filters, list_transactions
 from server.domain.transaction_rules import MAX_SPLITS, STATUSES, SplitInput, TransactionInput
 from server.domain.transactions import (
+    MAX_BULK,
     BulkChange,
     Transaction,
     bulk_update,
@@ -46,7 +47,6 @@ MONEY = {
         "example": "-12.34",
     }
 }
-MAX_BULK = 1000
 
 
 class SplitOut(Schema):
@@ -93,7 +93,7 @@ class RegisterRow(TransactionOut):
 
 
 class SplitIn(Schema):
-    amount = String(required=True, validate=Length(max=50), **MONEY)
+    amount = String(required=True, validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     category_id = Integer(load_default=None, allow_none=True)
     memo = String(load_default="", validate=Length(max=MEMO_MAX))
 
@@ -101,7 +101,7 @@ class SplitIn(Schema):
 class TransactionPatch(Schema):
     account_id = Integer()
     date = Date()
-    amount = String(validate=Length(max=50), **MONEY)
+    amount = String(validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     payee = String(allow_none=True, validate=Length(max=PAYEE_MAX))
     category_id = Integer(allow_none=True)
     memo = String(allow_none=True, validate=Length(max=MEMO_MAX))
@@ -126,7 +126,7 @@ class TransactionPatch(Schema):
         },
     )
     transfer_amount = String(
-        validate=Length(max=50),
+        validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={"description": "The other side's amount, when the accounts' currencies differ."},
     )
 
@@ -134,7 +134,7 @@ class TransactionPatch(Schema):
 class TransactionIn(TransactionPatch):
     account_id = Integer(required=True)
     date = Date(required=True)
-    amount = String(required=True, validate=Length(max=50), **MONEY)
+    amount = String(required=True, validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
 
 
 class TransactionFilters(Schema):
@@ -163,21 +163,21 @@ class TransactionFilters(Schema):
     date_from = Date(metadata={"description": "On or after this day (YYYY-MM-DD)."})
     date_to = Date(metadata={"description": "On or before this day (YYYY-MM-DD)."})
     amount_min = String(
-        validate=Length(max=50),
+        validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={
             "description": "At least this amount, a decimal string in the account's currency "
             "(money out is negative)."
         },
     )
     amount_max = String(
-        validate=Length(max=50),
+        validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={
             "description": "At most this amount, a decimal string in the account's currency "
             "(`-100`: money out of 100 or more)."
         },
     )
     q = String(
-        validate=Length(max=200),
+        validate=Length(max=SEARCH_TEXT_MAX),
         metadata={"description": "Words in payee or memo (prefixes match)."},
     )
 

@@ -19,6 +19,7 @@ from server.errors import Conflict, FieldError, NotFound, ValidationFailed
 
 NAME_TAKEN = "This book already has an account of that name."
 ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "investment", "loan", "other")
+TYPE_TEXT_MAX = 50  # a bound on a type as sent; anything but one of ACCOUNT_TYPES is refused
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from server.errors import Conflict, FieldError, NotFound, ValidationFailed
 # A bank may date a transaction a few days apart from how it was entered by hand.
 DUPLICATE_WINDOW = timedelta(days=3)
 BANK_ID_MAX = 255  # what the column holds; longer ids are kept by their start
+FILE_NAME_MAX = 255  # an import's file name as kept; a longer one is kept by its start
 
 
 class PlannedRow(NamedTuple):
@@ -222,7 +223,7 @@ def run_import(
                     "book_id": book_id,
                     "account_id": account_id,
                     "user_id": order.user_id,
-                    "file_name": order.file_name[:255],
+                    "file_name": order.file_name[:FILE_NAME_MAX],
                     "format": bank_file.format,
                     "layout": json.dumps(bank_file.summary()),
                     "added": 0,

@@ -33,6 +33,8 @@ MAX_PROBLEMS = 100
 NAME_MAX = 100  # a book's, account's, category group's, category's, rule's or schedule's name
 MEMO_MAX = 1000  # a transaction's memo (a scheduled one's too)
 MAX_TAGS = 50  # a transaction's tags (a scheduled one's too)
+DECIMAL_TEXT_MAX = 30  # a bound on a `decimal` as sent (the longest it takes has 21)
+MAX_POSITION = 1_000_000  # a sort key (a category group's, a rule's) lies within +/- this
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
 _DECIMAL = re.compile(r"-?\d{1,15}(\.\d{1,4})?")
 
