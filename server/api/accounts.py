@@ -16,6 +16,7 @@ from server.auth.web import auth
 from server.clock import utcnow
 from server.domain.accounts import (
     ACCOUNT_TYPES,
+    TYPE_TEXT_MAX,
     Account,
     AccountChanges,
     AccountInput,
@@ -25,7 +26,9 @@ from server.domain.accounts import (
     list_accounts,
     update_account,
 )
-from server.domain.money import format_amount
+from server.domain.currencies import CURRENCY_TEXT_MAX
+from server.domain.money import AMOUNT_TEXT_MAX, format_amount
+from server.domain.validation import NAME_MAX
 from server.request_db import database, reader
 
 bp = APIBlueprint("accounts", __name__, tag="Accounts")
@@ -60,21 +63,23 @@ class AccountOut(Schema):
 
 
 class AccountIn(Schema):
-    name = String(required=True, validate=Length(max=1000))
-    type = String(required=True, validate=Length(max=50), metadata={"enum": list(ACCOUNT_TYPES)})
+    name = String(required=True, validate=Length(max=NAME_MAX))
+    type = String(
+        required=True, validate=Length(max=TYPE_TEXT_MAX), metadata={"enum": list(ACCOUNT_TYPES)}
+    )
     currency = String(
         load_default=None,
-        validate=Length(max=10),
+        validate=Length(max=CURRENCY_TEXT_MAX),
         metadata={"description": "ISO 4217; default: the book's currency."},
     )
-    opening_balance = String(load_default="0", validate=Length(max=50), **MONEY)
+    opening_balance = String(load_default="0", validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     opening_date = Date(load_default=None, metadata={"description": "Default: today."})
 
 
 class AccountPatch(Schema):
-    name = String(validate=Length(max=1000))
-    type = String(validate=Length(max=50))
-    opening_balance = String(validate=Length(max=50), **MONEY)
+    name = String(validate=Length(max=NAME_MAX))
+    type = String(validate=Length(max=TYPE_TEXT_MAX))
+    opening_balance = String(validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     opening_date = Date()
     archived = Boolean()
 

@@ -10,12 +10,15 @@ from apiflask.validators import Length
 
 from server.api.schemas import PageQuery, errors, page_schema, paginate
 from server.auth.oauth import (
+    MAX_REDIRECT_URIS,
+    REDIRECT_URI_TEXT_MAX,
     delete_client,
     list_clients,
     list_grants,
     register_client,
     revoke_grant,
 )
+from server.auth.tokens import NAME_MAX
 from server.auth.web import auth, current_principal, require_admin, session_principal
 from server.clock import utcnow
 from server.request_db import database, reader
@@ -74,11 +77,11 @@ class ClientCreated(ClientOut):
 
 
 class ClientIn(Schema):
-    name = String(required=True, validate=Length(min=1, max=100))
+    name = String(required=True, validate=Length(min=1, max=NAME_MAX))
     redirect_uris = List(
-        String(validate=Length(min=1, max=2000)),
+        String(validate=Length(min=1, max=REDIRECT_URI_TEXT_MAX)),
         required=True,
-        validate=Length(min=1, max=10),
+        validate=Length(min=1, max=MAX_REDIRECT_URIS),
         metadata={
             "description": (
                 "Where the app receives its answer: `http://127.0.0.1/<path>` or "

@@ -170,7 +170,8 @@ def restore(name: str) -> dict[str, Any]:
 @bp.output(BackupSettings, example=ex.BACKUP_SETTINGS)
 @bp.doc(
     summary="Choose how many backups are kept",
-    description="1 to 1000; older backups beyond it are dropped at once. Administrators only.",
+    description=f"1 to {MAX_KEEP}; older backups beyond it are dropped at once. "
+    "Administrators only.",
     responses=errors(401, 422, why=ADMINS),
 )
 def change_settings(body: dict[str, int]) -> dict[str, int]:

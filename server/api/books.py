@@ -24,6 +24,8 @@ from server.domain.books import (
     list_books,
 )
 from server.domain.books import update_book as update_book_in_db
+from server.domain.currencies import CURRENCY_TEXT_MAX
+from server.domain.validation import NAME_MAX
 from server.request_db import database, reader
 
 bp = APIBlueprint("books", __name__, tag="Books")
@@ -39,17 +41,17 @@ class BookOut(Schema):
 
 
 class BookIn(Schema):
-    name = String(required=True, validate=Length(max=1000), metadata={"example": "Household"})
+    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Household"})
     currency = String(
         load_default=DEFAULT_CURRENCY,
-        validate=Length(max=10),
+        validate=Length(max=CURRENCY_TEXT_MAX),
         metadata={"example": "EUR", "description": "ISO 4217 code of the book's main currency."},
     )
 
 
 class BookPatch(Schema):
-    name = String(validate=Length(max=1000))
-    currency = String(validate=Length(max=10))
+    name = String(validate=Length(max=NAME_MAX))
+    currency = String(validate=Length(max=CURRENCY_TEXT_MAX))
 
 
 BookPage = page_schema(BookOut, "BookPage")

@@ -15,7 +15,7 @@ from server.auth.web import auth
 from server.clock import utcnow
 from server.domain import budgets as domain
 from server.domain.budgets import BudgetCopyInput, BudgetInput
-from server.domain.money import format_amount
+from server.domain.money import AMOUNT_TEXT_MAX, format_amount
 from server.request_db import database, reader
 
 bp = APIBlueprint("budgets", __name__, tag="Budgets")
@@ -60,7 +60,7 @@ class MonthOut(Schema):
 class AmountIn(Schema):
     amount = String(
         required=True,
-        validate=Length(max=30),
+        validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={"example": "400.00", "description": "In the book's currency; 0 removes it."},
     )
 

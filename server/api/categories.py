@@ -26,6 +26,7 @@ from server.domain import categories as domain
 from server.domain import category_groups
 from server.domain.categories import KINDS, Category, CategoryChanges, CategoryInput
 from server.domain.category_groups import CategoryGroup, GroupChanges, GroupInput
+from server.domain.validation import MAX_POSITION, NAME_MAX
 from server.request_db import database, reader
 
 bp = APIBlueprint("categories", __name__, tag="Categories")
@@ -33,7 +34,7 @@ bp = APIBlueprint("categories", __name__, tag="Categories")
 GROUPS = "/books/<int:book_id>/category-groups"
 CATEGORIES = "/books/<int:book_id>/categories"
 POSITION = Integer(
-    validate=Range(min=-1_000_000, max=1_000_000),
+    validate=Range(min=-MAX_POSITION, max=MAX_POSITION),
     metadata={"description": "Sort key: groups are shown by position, then name."},
 )
 
@@ -58,15 +59,15 @@ class CategoryGroupOut(Schema):
 
 
 class CategoryGroupIn(Schema):
-    name = String(required=True, validate=Length(max=1000), metadata={"example": "Housing"})
+    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Housing"})
     position = Integer(
-        validate=Range(min=-1_000_000, max=1_000_000),
+        validate=Range(min=-MAX_POSITION, max=MAX_POSITION),
         metadata={"description": "Sort key; default: after the last group."},
     )
 
 
 class CategoryGroupPatch(Schema):
-    name = String(validate=Length(max=1000))
+    name = String(validate=Length(max=NAME_MAX))
     position = POSITION
     archived = Boolean()
 
@@ -92,13 +93,13 @@ class CategoryOut(Schema):
 
 
 class CategoryIn(Schema):
-    name = String(required=True, validate=Length(max=1000), metadata={"example": "Groceries"})
+    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Groceries"})
     group_id = Integer(required=True, metadata={"description": "A category group of this book."})
     kind = String(load_default="expense", validate=OneOf(KINDS))
 
 
 class CategoryPatch(Schema):
-    name = String(validate=Length(max=1000))
+    name = String(validate=Length(max=NAME_MAX))
     group_id = Integer(metadata={"description": "Move it to this group of the book."})
     kind = String(validate=OneOf(KINDS))
     archived = Boolean()

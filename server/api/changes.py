@@ -56,7 +56,7 @@ JSON: dict[str, Callable[[Any], dict[str, Any]]] = {
 class ChangesQuery(Schema):
     since = String(
         load_default="",
-        validate=Length(max=40),
+        validate=Length(max=domain.CURSOR_TEXT_MAX),
         metadata={"description": "The `next_cursor` of the last page read; none: from the start."},
     )
     limit = Integer(

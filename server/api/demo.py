@@ -13,6 +13,7 @@ from server.api.books import BookOut
 from server.api.schemas import errors, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
+from server.domain.currencies import CURRENCY_TEXT_MAX
 from server.domain.demo import create_demo_book
 from server.request_db import database
 
@@ -22,7 +23,7 @@ bp = APIBlueprint("demo", __name__, tag="Books")
 class DemoIn(Schema):
     currency = String(
         load_default="EUR",
-        validate=Length(max=10),
+        validate=Length(max=CURRENCY_TEXT_MAX),
         metadata={"description": "ISO 4217 code of the demo's accounts."},
     )
 

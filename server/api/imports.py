@@ -18,12 +18,14 @@ from server.api.schemas import errors
 from server.api.uploads import MAX_FILE_BYTES
 from server.auth.web import auth, current_principal
 from server.bankfiles.csv_file import ROLE_WORDS
+from server.bankfiles.dates import DATE_FORMAT_TEXT_MAX
 from server.bankfiles.file_problems import ImportProblem
-from server.bankfiles.files import FORMATS, BankFile, read_bank_file
+from server.bankfiles.files import FORMATS, MAX_STATEMENT, BankFile, read_bank_file
 from server.clock import utcnow
 from server.domain.accounts import get_account
 from server.domain.books import gate
 from server.domain.imports import (
+    FILE_NAME_MAX,
     Import,
     ImportInput,
     apply_preset,
@@ -45,17 +47,17 @@ IMPORTS = "/books/<int:book_id>/imports"
 
 class FileIn(Schema):
     account_id = Integer(required=True)
-    file_name = String(required=True, validate=Length(min=1, max=255))
+    file_name = String(required=True, validate=Length(min=1, max=FILE_NAME_MAX))
     content = String(
         required=True,
         metadata={"description": "The file's bytes, base64-encoded (any encoding inside)."},
     )
     date_format = String(
-        validate=Length(max=20),
+        validate=Length(max=DATE_FORMAT_TEXT_MAX),
         metadata={"description": "How to read its dates, when the preview offered a choice."},
     )
     statement = Integer(
-        validate=Range(min=0, max=1000),
+        validate=Range(min=0, max=MAX_STATEMENT),
         metadata={"description": "Which statement of an OFX file holding several (from 0)."},
     )
     columns = Dict(

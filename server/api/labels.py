@@ -15,7 +15,7 @@ from server.api.schemas import PageQuery, decode_cursor, encode_cursor, errors, 
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain import labels as domain
-from server.domain.labels import PayeeInput, TagInput
+from server.domain.labels import PAYEE_MAX, TAG_MAX, PayeeInput, TagInput
 from server.request_db import database, reader
 
 bp = APIBlueprint("labels", __name__, tag="Payees and tags")
@@ -33,13 +33,13 @@ class PayeeOut(Schema):
 class PayeeQuery(PageQuery):
     q = String(
         load_default=None,
-        validate=Length(max=200),
+        validate=Length(max=PAYEE_MAX),
         metadata={"description": "Only payees whose name starts with this (any case)."},
     )
 
 
 class LabelName(Schema):
-    name = String(required=True, validate=Length(max=1000))
+    name = String(required=True, validate=Length(max=PAYEE_MAX))
 
 
 class TagOut(Schema):
@@ -49,7 +49,7 @@ class TagOut(Schema):
 
 
 class TagIn(Schema):
-    name = String(required=True, validate=Length(max=1000), metadata={"example": "vacation"})
+    name = String(required=True, validate=Length(max=TAG_MAX), metadata={"example": "vacation"})
 
 
 PayeePage = page_schema(PayeeOut, "PayeePage")
@@ -157,7 +157,7 @@ def create_tag(book_id: int, body: dict[str, Any]) -> Any:
 
 @bp.patch(TAGS + "/<int:tag_id>")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(LabelName, arg_name="body", example=ex.TAG_PATCH)
+@bp.input(TagIn, arg_name="body", example=ex.TAG_PATCH)
 @bp.output(TagOut, example=ex.TAG_RENAMED)
 @bp.doc(
     summary="Rename a tag",

@@ -12,6 +12,7 @@ from server.api import examples as ex
 from server.api.access import book_access
 from server.api.schemas import PageQuery, errors, page_schema, paginate
 from server.auth.oauth import fit_grants_to_role
+from server.auth.users import USERNAME_TEXT_MAX
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.domain import members as domain
@@ -39,7 +40,7 @@ class MemberOut(Schema):
 class MemberIn(Schema):
     username = String(
         required=True,
-        validate=Length(max=1000),
+        validate=Length(max=USERNAME_TEXT_MAX),
         metadata={"example": "sam", "description": "An existing user of this Tallybook."},
     )
     role = String(required=True, validate=OneOf(ROLES), metadata={"description": ROLE_DOC})

@@ -34,20 +34,21 @@ PER_CURRENCY = (
 
 class ReportQuery(Schema):
     start = String(
-        validate=Length(max=7),
+        validate=Length(max=domain.MONTH_LENGTH),
         metadata={"description": "First month, YYYY-MM (default: 11 months before `end`)."},
     )
     end = String(
-        validate=Length(max=7), metadata={"description": "Last month, YYYY-MM (default: now)."}
+        validate=Length(max=domain.MONTH_LENGTH),
+        metadata={"description": "Last month, YYYY-MM (default: now)."},
     )
     account_id = List(
         Integer(),
-        validate=Length(max=500),
+        validate=Length(max=domain.MAX_FILTER_IDS),
         metadata={"description": "Only these accounts (repeat the parameter for several)."},
     )
     category_id = List(
         Integer(),
-        validate=Length(max=500),
+        validate=Length(max=domain.MAX_FILTER_IDS),
         metadata={"description": "Only these categories; 0 is uncategorized."},
     )
     tag_id = Integer(metadata={"description": "Only transactions with this tag."})

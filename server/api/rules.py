@@ -15,10 +15,19 @@ from server.api.schemas import IF_MATCH_DOC, errors, with_etag
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain import rules as domain
+from server.domain.labels import PAYEE_MAX, TAG_MAX
 from server.domain.money import format_amount
-from server.domain.rule_runs import Change, apply_rules, preview_rules
-from server.domain.rules import PAYEE_MATCHES, Rule, RuleChanges, RuleInput
-from server.domain.validation import changes_of
+from server.domain.rule_runs import MAX_RULES_RUN, Change, apply_rules, preview_rules
+from server.domain.rules import (
+    MAX_ADDED_TAGS,
+    MAX_RULES_ORDERED,
+    PATTERN_MAX,
+    PAYEE_MATCHES,
+    Rule,
+    RuleChanges,
+    RuleInput,
+)
+from server.domain.validation import DECIMAL_TEXT_MAX, MAX_POSITION, NAME_MAX, changes_of
 from server.request_db import database, reader
 
 bp = APIBlueprint("rules", __name__, tag="Rules")
@@ -30,10 +39,10 @@ AMOUNT_DOC = (
 
 
 class RulePatch(Schema):
-    name = String(validate=Length(max=1000), metadata={"example": "Groceries"})
+    name = String(validate=Length(max=NAME_MAX), metadata={"example": "Groceries"})
     enabled = Boolean(metadata={"description": "Disabled rules never run."})
     position = Integer(
-        validate=Range(min=-1_000_000, max=1_000_000),
+        validate=Range(min=-MAX_POSITION, max=MAX_POSITION),
         metadata={"description": "Rules run in position order; a new one comes last."},
     )
     payee_match = String(
@@ -41,12 +50,12 @@ class RulePatch(Schema):
         validate=OneOf(PAYEE_MATCHES),
         metadata={"description": "How the payee is compared with `payee_text` (any case)."},
     )
-    payee_text = String(validate=Length(max=1000), metadata={"example": "corner shop"})
+    payee_text = String(validate=Length(max=PATTERN_MAX), metadata={"example": "corner shop"})
     amount_min = String(
-        allow_none=True, validate=Length(max=30), metadata={"description": AMOUNT_DOC}
+        allow_none=True, validate=Length(max=DECIMAL_TEXT_MAX), metadata={"description": AMOUNT_DOC}
     )
     amount_max = String(
-        allow_none=True, validate=Length(max=30), metadata={"description": AMOUNT_DOC}
+        allow_none=True, validate=Length(max=DECIMAL_TEXT_MAX), metadata={"description": AMOUNT_DOC}
     )
     account_id = Integer(
         allow_none=True, metadata={"description": "Only transactions of this account."}
@@ -56,13 +65,15 @@ class RulePatch(Schema):
         metadata={"description": "Categorize (not transfers or split transactions)."},
     )
     set_payee = String(
-        allow_none=True, validate=Length(max=1000), metadata={"description": "Rename the payee."}
+        allow_none=True,
+        validate=Length(max=PAYEE_MAX),
+        metadata={"description": "Rename the payee."},
     )
-    add_tags = List(String(validate=Length(max=1000)), validate=Length(max=100))
+    add_tags = List(String(validate=Length(max=TAG_MAX)), validate=Length(max=MAX_ADDED_TAGS))
 
 
 class RuleIn(RulePatch):
-    name = String(required=True, validate=Length(max=1000), metadata={"example": "Groceries"})
+    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Groceries"})
 
 
 class RuleOut(Schema):
@@ -91,7 +102,7 @@ class OrderIn(Schema):
     rule_ids = List(
         Integer(),
         required=True,
-        validate=Length(max=10_000),
+        validate=Length(max=MAX_RULES_ORDERED),
         metadata={"description": "Every rule of the book, once each, in the order to run."},
     )
 
@@ -100,7 +111,7 @@ class RunIn(Schema):
     rule_ids = List(
         Integer(),
         load_default=None,
-        validate=Length(max=1000),
+        validate=Length(max=MAX_RULES_RUN),
         metadata={"description": "Run only these rules (default: every enabled rule)."},
     )
 

@@ -18,11 +18,12 @@ from server.auth.web import auth
 from server.clock import utcnow
 from server.domain import occurrences
 from server.domain import schedules as domain
-from server.domain.money import format_amount
-from server.domain.occurrences import MAX_UPCOMING, Upcoming
+from server.domain.labels import PAYEE_MAX, TAG_MAX
+from server.domain.money import AMOUNT_TEXT_MAX, format_amount
+from server.domain.occurrences import MAX_DAYS_AHEAD, MAX_UPCOMING, Upcoming
 from server.domain.recurrence import FREQUENCIES, MAX_COUNT, MAX_INTERVAL
 from server.domain.schedules import Schedule, ScheduleChanges, ScheduleInput
-from server.domain.validation import changes_of
+from server.domain.validation import MAX_TAGS, MEMO_MAX, NAME_MAX, changes_of
 from server.request_db import database, reader
 
 bp = APIBlueprint("schedules", __name__, tag="Scheduled transactions")
@@ -41,15 +42,21 @@ RECURRENCE_DOC = (
 class SchedulePatch(Schema):
     name = String(
         allow_none=True,
-        validate=Length(max=1000),
+        validate=Length(max=NAME_MAX),
         metadata={"description": "Optional; lists show the payee without one."},
     )
     account_id = Integer(metadata={"description": "The account the transactions go into."})
-    amount = String(validate=Length(max=50), metadata={"description": MONEY, "example": "-950.00"})
-    payee = String(allow_none=True, validate=Length(max=1000), metadata={"example": "Landlord"})
+    amount = String(
+        validate=Length(max=AMOUNT_TEXT_MAX), metadata={"description": MONEY, "example": "-950.00"}
+    )
+    payee = String(
+        allow_none=True, validate=Length(max=PAYEE_MAX), metadata={"example": "Landlord"}
+    )
     category_id = Integer(allow_none=True, metadata={"description": "Not for transfers."})
-    memo = String(allow_none=True, validate=Length(max=5000))
-    tags = List(String(validate=Length(max=200)), allow_none=True, validate=Length(max=100))
+    memo = String(allow_none=True, validate=Length(max=MEMO_MAX))
+    tags = List(
+        String(validate=Length(max=TAG_MAX)), allow_none=True, validate=Length(max=MAX_TAGS)
+    )
     transfer_account_id = Integer(
         allow_none=True,
         metadata={"description": "Make each a transfer to this account (same currency)."},
@@ -79,7 +86,7 @@ class ScheduleIn(SchedulePatch):
     )
     amount = String(
         required=True,
-        validate=Length(max=50),
+        validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={"description": MONEY, "example": "-950.00"},
     )
     frequency = String(
@@ -124,8 +131,8 @@ class ScheduleList(Schema):
 class UpcomingQuery(Schema):
     days = Integer(
         load_default=30,
-        validate=Range(min=1, max=366),
-        metadata={"description": "How many days ahead of today (1 to 366)."},
+        validate=Range(min=1, max=MAX_DAYS_AHEAD),
+        metadata={"description": f"How many days ahead of today (1 to {MAX_DAYS_AHEAD})."},
     )
 
 

@@ -10,7 +10,7 @@ from apiflask.validators import Length, OneOf
 
 from server.api import examples as ex
 from server.api.schemas import PageQuery, errors, page_schema, paginate
-from server.auth.tokens import SCOPES, create_token, list_tokens, revoke_token
+from server.auth.tokens import NAME_MAX, SCOPES, create_token, list_tokens, revoke_token
 from server.auth.web import auth, current_principal, session_principal
 from server.clock import utcnow
 from server.errors import ValidationFailed
@@ -41,7 +41,7 @@ class TokenCreated(TokenOut):
 
 
 class TokenIn(Schema):
-    name = String(required=True, validate=Length(min=1, max=100))
+    name = String(required=True, validate=Length(min=1, max=NAME_MAX))
     scope = String(required=True, validate=OneOf(SCOPES))
     expires_at = AwareDateTime(
         load_default=None,

@@ -23,10 +23,12 @@ from server.api.schemas import (
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain.export import transactions_csv
-from server.domain.money import format_amount
-from server.domain.transaction_list import Filters, list_transactions
-from server.domain.transaction_rules import STATUSES, SplitInput, TransactionInput
+from server.domain.labels import PAYEE_MAX, TAG_MAX
+from server.domain.money import AMOUNT_TEXT_MAX, format_amount
+from server.domain.transaction_list import SEARCH_TEXT_MAX, Filters, list_transactions
+from server.domain.transaction_rules import MAX_SPLITS, STATUSES, SplitInput, TransactionInput
 from server.domain.transactions import (
+    MAX_BULK,
     BulkChange,
     Transaction,
     bulk_update,
@@ -35,6 +37,7 @@ from server.domain.transactions import (
     get_transaction,
     update_transaction,
 )
+from server.domain.validation import MAX_TAGS, MEMO_MAX
 from server.request_db import database, reader
 
 bp = APIBlueprint("transactions", __name__, tag="Transactions")
@@ -44,7 +47,6 @@ MONEY = {
         "example": "-12.34",
     }
 }
-MAX_BULK = 1000
 
 
 class SplitOut(Schema):
@@ -91,24 +93,26 @@ class RegisterRow(TransactionOut):
 
 
 class SplitIn(Schema):
-    amount = String(required=True, validate=Length(max=50), **MONEY)
+    amount = String(required=True, validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     category_id = Integer(load_default=None, allow_none=True)
-    memo = String(load_default="", validate=Length(max=1000))
+    memo = String(load_default="", validate=Length(max=MEMO_MAX))
 
 
 class TransactionPatch(Schema):
     account_id = Integer()
     date = Date()
-    amount = String(validate=Length(max=50), **MONEY)
-    payee = String(allow_none=True, validate=Length(max=1000))
+    amount = String(validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
+    payee = String(allow_none=True, validate=Length(max=PAYEE_MAX))
     category_id = Integer(allow_none=True)
-    memo = String(allow_none=True, validate=Length(max=5000))
-    tags = List(String(validate=Length(max=200)), allow_none=True, validate=Length(max=50))
+    memo = String(allow_none=True, validate=Length(max=MEMO_MAX))
+    tags = List(
+        String(validate=Length(max=TAG_MAX)), allow_none=True, validate=Length(max=MAX_TAGS)
+    )
     status = String(validate=OneOf(STATUSES))
     splits = List(
         Nested(SplitIn),
         allow_none=True,
-        validate=Length(max=100),
+        validate=Length(max=MAX_SPLITS),
         metadata={
             "description": "Parts in categories that add up to `amount`; "
             "null or [] makes it an ordinary transaction again."
@@ -122,7 +126,7 @@ class TransactionPatch(Schema):
         },
     )
     transfer_amount = String(
-        validate=Length(max=50),
+        validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={"description": "The other side's amount, when the accounts' currencies differ."},
     )
 
@@ -130,7 +134,7 @@ class TransactionPatch(Schema):
 class TransactionIn(TransactionPatch):
     account_id = Integer(required=True)
     date = Date(required=True)
-    amount = String(required=True, validate=Length(max=50), **MONEY)
+    amount = String(required=True, validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
 
 
 class TransactionFilters(Schema):
@@ -145,11 +149,11 @@ class TransactionFilters(Schema):
         metadata={"description": "Only those without a category (neither split nor transfer)."},
     )
     payee = String(
-        validate=Length(max=200),
+        validate=Length(max=PAYEE_MAX),
         metadata={"description": "Only this payee's: its whole name, in any case."},
     )
     tag = String(
-        validate=Length(max=50),
+        validate=Length(max=TAG_MAX),
         metadata={"description": "Only those with this tag: its name, in any case."},
     )
     status = String(
@@ -159,21 +163,21 @@ class TransactionFilters(Schema):
     date_from = Date(metadata={"description": "On or after this day (YYYY-MM-DD)."})
     date_to = Date(metadata={"description": "On or before this day (YYYY-MM-DD)."})
     amount_min = String(
-        validate=Length(max=50),
+        validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={
             "description": "At least this amount, a decimal string in the account's currency "
             "(money out is negative)."
         },
     )
     amount_max = String(
-        validate=Length(max=50),
+        validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={
             "description": "At most this amount, a decimal string in the account's currency "
             "(`-100`: money out of 100 or more)."
         },
     )
     q = String(
-        validate=Length(max=200),
+        validate=Length(max=SEARCH_TEXT_MAX),
         metadata={"description": "Words in payee or memo (prefixes match)."},
     )
 
@@ -195,7 +199,7 @@ class BulkUpdate(BulkIds):
     category_id = Integer(
         allow_none=True, metadata={"description": "The category to set; null uncategorizes."}
     )
-    add_tags = List(String(validate=Length(max=200)), validate=Length(max=50))
+    add_tags = List(String(validate=Length(max=TAG_MAX)), validate=Length(max=MAX_TAGS))
     status = String(validate=OneOf(STATUSES))
 
 

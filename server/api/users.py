@@ -6,8 +6,12 @@ from apiflask import Schema
 from apiflask.fields import Boolean, DateTime, Integer, Nested, String
 from apiflask.validators import Length
 
-# Lengths here only bound the input; the real rules (and their messages) are in the domain.
-PASSWORD = {"required": True, "load_only": True, "validate": Length(max=4096)}
+from server.auth.passwords import PASSWORD_TEXT_MAX
+from server.auth.users import USERNAME_MAX, USERNAME_TEXT_MAX
+
+# Lengths here bound the input (a new username's is its rule's); the rules and their messages
+# are in server.auth.
+PASSWORD = {"required": True, "load_only": True, "validate": Length(max=PASSWORD_TEXT_MAX)}
 
 
 class UserOut(Schema):
@@ -18,11 +22,16 @@ class UserOut(Schema):
 
 
 class Credentials(Schema):
-    username = String(required=True, validate=Length(min=1, max=100), metadata={"example": "alex"})
+    username = String(
+        required=True, validate=Length(min=1, max=USERNAME_TEXT_MAX), metadata={"example": "alex"}
+    )
     password = String(**PASSWORD, metadata={"example": "correct horse battery staple"})
 
 
 class NewUser(Credentials):
+    username = String(
+        required=True, validate=Length(min=1, max=USERNAME_MAX), metadata={"example": "alex"}
+    )
     is_admin = Boolean(
         load_default=False,
         metadata={"description": "Only an administrator may create another administrator."},

@@ -22,6 +22,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from server.auth.sessions import TOUCH_INTERVAL, hash_secret
+from server.auth.tokens import NAME_MAX
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import NotFound, ValidationFailed
@@ -39,6 +40,7 @@ CLIENT_ID_PREFIX = "tb_app_"
 CLIENT_SECRET_PREFIX = "tb_secret_"  # noqa: S105 - a public prefix, not a secret
 REFRESH_TOKEN_PREFIX = "tb_rt_"  # noqa: S105 - a public prefix, not a secret
 MAX_REDIRECT_URIS = 10
+REDIRECT_URI_TEXT_MAX = 2000  # a bound on a redirect URI as sent
 LOOPBACK_HOSTS = ("127.0.0.1", "::1")
 # What RFC 3986 allows in a path and a query, unescaped or %-escaped: no spaces, quotes,
 # backslashes or other characters that browsers and servers read differently.
@@ -190,8 +192,8 @@ def register_client(
 ) -> tuple[OAuthClient, str | None]:
     """Register an app; return it and its secret (None for a public app), shown this once."""
     name = name.strip()
-    if not 1 <= len(name) <= 100:
-        raise ValidationFailed.on("name", "Give the app a name of 1 to 100 characters.")
+    if not 1 <= len(name) <= NAME_MAX:
+        raise ValidationFailed.on("name", f"Give the app a name of 1 to {NAME_MAX} characters.")
     if any(unicodedata.category(character) == "Cc" for character in name):
         raise ValidationFailed.on("name", "The name may not contain control characters.")
     if not 1 <= len(redirect_uris) <= MAX_REDIRECT_URIS:

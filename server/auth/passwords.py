@@ -17,6 +17,9 @@ from server.paths import resource_root
 MIN_LENGTH = 8
 # Long enough for any passphrase; bounds the work a single request can ask for.
 MAX_LENGTH = 1024
+# A bound on a password as sent: NFKC turns at most four characters into one (U+1F82),
+# so no longer text can measure MAX_LENGTH.
+PASSWORD_TEXT_MAX = 4 * MAX_LENGTH
 COMMON_PASSWORDS = "server/auth/common-passwords.txt.gz"
 # Fixed and public: it only separates this use of SHA-256 from others (domain separation).
 _PREHASH_KEY = b"tallybook password v1"

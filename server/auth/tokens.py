@@ -14,6 +14,7 @@ from server.errors import NotFound
 
 TOKEN_PREFIX = "tb_pat_"  # noqa: S105 - a public prefix, not a secret
 SCOPES = ("read", "write")
+NAME_MAX = 100  # a token's name, and a registered app's
 
 
 @dataclass(frozen=True)

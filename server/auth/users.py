@@ -23,7 +23,9 @@ log = logging.getLogger("tallybook.auth")
 # Makes a new user's first book inside the transaction that creates the user.
 PersonalBook = Callable[[sqlite_utils.Database, int, str, datetime], object]
 
-USERNAME_PATTERN = re.compile(r"[\w.-]{3,32}")
+USERNAME_MAX = 32
+USERNAME_PATTERN = re.compile(rf"[\w.-]{{3,{USERNAME_MAX}}}")
+USERNAME_TEXT_MAX = 100  # a bound on a username as sent to look a user up
 BAD_CREDENTIALS = "Wrong username or password."
 
 
@@ -63,7 +65,7 @@ def username_problems(username: str) -> list[FieldError]:
         return [
             FieldError(
                 "username",
-                "Use 3 to 32 letters, digits, dots, dashes or underscores.",
+                f"Use 3 to {USERNAME_MAX} letters, digits, dots, dashes or underscores.",
             )
         ]
     return []

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from functools import lru_cache
 
+DATE_FORMAT_TEXT_MAX = 20  # a bound on a chosen format as sent (one of those a file offers)
 DATE_FORMATS = (
     "%Y-%m-%d",
     "%d.%m.%Y",

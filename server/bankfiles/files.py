@@ -18,6 +18,7 @@ from server.bankfiles.rows import Row, RowProblem
 from server.bankfiles.text import decode
 
 FORMATS = ("csv", "ofx", "qif")
+MAX_STATEMENT = 1000  # a bound on a chosen statement's number (the file's own count decides)
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ from server.domain.books import check_if_match
 from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
 from server.domain.labels import find_named
 from server.domain.money import AmountError, parse_amount, parse_money_field
+from server.domain.validation import NAME_MAX
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
 
 NAME_TAKEN = "This book already has an account of that name."
 ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "investment", "loan", "other")
+TYPE_TEXT_MAX = 50  # a bound on a type as sent; anything but one of ACCOUNT_TYPES is refused
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,10 @@ def account_problems(
 ) -> list[FieldError]:
     """Return what is wrong with an account's fields (None means not given)."""
     problems = []
-    if name is not None and not 1 <= len(name.strip()) <= 100:
-        problems.append(FieldError("name", "Give the account a name of 1 to 100 characters."))
+    if name is not None and not 1 <= len(name.strip()) <= NAME_MAX:
+        problems.append(
+            FieldError("name", f"Give the account a name of 1 to {NAME_MAX} characters.")
+        )
     if account_type is not None and account_type not in ACCOUNT_TYPES:
         problems.append(FieldError("type", f"Use one of: {', '.join(ACCOUNT_TYPES)}."))
     if currency is not None and not is_currency(currency):

@@ -15,6 +15,7 @@ from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.category_defaults import create_default_categories
 from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
+from server.domain.validation import NAME_MAX
 from server.errors import FieldError, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 
 ROLES = ("owner", "editor", "viewer")
@@ -122,8 +123,8 @@ def check_if_match(if_match: str | None, etag: str, what: str) -> None:
 def book_problems(name: str | None, currency: str | None) -> list[FieldError]:
     """Return what is wrong with a book's name or currency (None means not given)."""
     problems = []
-    if name is not None and not 1 <= len(name.strip()) <= 100:
-        problems.append(FieldError("name", "Give the book a name of 1 to 100 characters."))
+    if name is not None and not 1 <= len(name.strip()) <= NAME_MAX:
+        problems.append(FieldError("name", f"Give the book a name of 1 to {NAME_MAX} characters."))
     if currency is not None and not is_currency(currency):
         problems.append(FieldError("currency", UNKNOWN_CURRENCY))
     return problems

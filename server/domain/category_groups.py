@@ -12,9 +12,9 @@ import sqlite_utils
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.books import check_if_match
+from server.domain.validation import NAME_MAX
 from server.errors import Conflict, NotFound, ValidationFailed
 
-NAME_MAX = 100
 Conn = sqlite_utils.Database | sqlite3.Connection
 
 
@@ -72,7 +72,7 @@ def _group(row: sqlite3.Row) -> CategoryGroup:
 
 
 def clean_name(name: Any, what: str, field: str = "name") -> str:
-    """Return a name stripped; ValidationFailed on `field` unless it has 1 to 100 characters."""
+    """Return a name stripped; ValidationFailed on `field` unless 1 to NAME_MAX characters."""
     cleaned = name.strip() if isinstance(name, str) else ""
     if not 1 <= len(cleaned) <= NAME_MAX:
         raise ValidationFailed.on(field, f"Give the {what} a name of 1 to {NAME_MAX} characters.")

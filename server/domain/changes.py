@@ -27,6 +27,7 @@ from server.domain.transactions import get_transaction
 from server.errors import NotFound, ValidationFailed
 
 MAX_LIMIT = 1000
+CURSOR_TEXT_MAX = 40  # a bound on `since` as sent (a cursor of this feed has at most 35)
 # A cursor as `write_cursor` makes it: the history's epoch (16 hex digits), a dot, a number.
 _CURSOR = re.compile(r"([0-9a-f]{16})\.([0-9]{1,18})")
 

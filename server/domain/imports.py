@@ -27,11 +27,13 @@ from server.domain.currencies import minor_digits
 from server.domain.labels import PAYEE_MAX
 from server.domain.money import MAX_MINOR_UNITS
 from server.domain.rules import Subject, rule_set
+from server.domain.validation import MEMO_MAX
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
 
 # A bank may date a transaction a few days apart from how it was entered by hand.
 DUPLICATE_WINDOW = timedelta(days=3)
 BANK_ID_MAX = 255  # what the column holds; longer ids are kept by their start
+FILE_NAME_MAX = 255  # an import's file name as kept; a longer one is kept by its start
 
 
 class PlannedRow(NamedTuple):
@@ -221,7 +223,7 @@ def run_import(
                     "book_id": book_id,
                     "account_id": account_id,
                     "user_id": order.user_id,
-                    "file_name": order.file_name[:255],
+                    "file_name": order.file_name[:FILE_NAME_MAX],
                     "format": bank_file.format,
                     "layout": json.dumps(bank_file.summary()),
                     "added": 0,
@@ -236,7 +238,7 @@ def run_import(
                 p.row.date,
                 p.amount,
                 p.payee.strip()[:PAYEE_MAX] or None,
-                p.row.memo[:1000],
+                p.row.memo[:MEMO_MAX],
                 p.row.bank_id[:BANK_ID_MAX] if p.row.bank_id else None,
                 p.category_id,
                 p.tags,

@@ -11,6 +11,8 @@ from server.errors import ValidationFailed
 # Amounts stay well inside SQLite's 64-bit integers and JavaScript's exact integers (2**53):
 # at most 10**15 minor units each (accounts' totals are bounded separately).
 MAX_MINOR_UNITS = 10**15
+# A bound on an amount's text as sent (its form and size are what parse_amount checks).
+AMOUNT_TEXT_MAX = 50
 _AMOUNT = re.compile(r"[+-]?([0-9]+)(?:\.([0-9]*))?|[+-]?\.([0-9]+)")
 
 

@@ -40,6 +40,7 @@ log = logging.getLogger("tallybook.schedules")
 
 # Occurrences listed per schedule: a daily one left alone for years lists a month's worth.
 MAX_UPCOMING = 31
+MAX_DAYS_AHEAD = 366  # how far ahead upcoming occurrences are listed, at most
 
 
 @dataclass(frozen=True)

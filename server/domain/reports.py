@@ -31,6 +31,8 @@ from server.db.kept_sums import category_months_from_rows
 from server.domain.validation import Problems
 
 MAX_MONTHS = 1200  # a century of months
+MONTH_LENGTH = len("YYYY-MM")
+MAX_FILTER_IDS = 500  # accounts, or categories, a report is narrowed to
 UNCATEGORIZED = 0  # the category id the kept sums give "no category"
 
 

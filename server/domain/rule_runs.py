@@ -17,6 +17,8 @@ from server.domain.rules import RuleSet, Subject, rule_set
 from server.domain.transaction_rules import TransactionInput
 from server.domain.transactions import update_in_write
 
+MAX_RULES_RUN = 1000  # the rules a preview or run names (default: every enabled one)
+
 
 @dataclass(frozen=True)
 class Change:

@@ -30,6 +30,7 @@ from server.errors import NotFound, ValidationFailed
 PAYEE_MATCHES = ("contains", "equals", "regex")
 PATTERN_MAX = 200
 MAX_ADDED_TAGS = 20  # a rule adds at most this many tags
+MAX_RULES_ORDERED = 10_000  # the rules a new order names (every rule of the book)
 REFUSED = "The rule cannot be saved as it is."
 # A change to only these moves or switches a rule, leaving what it does alone.
 MOVES = frozenset({"enabled", "position"})

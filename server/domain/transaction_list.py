@@ -20,6 +20,8 @@ from server.domain.transactions import (
 )
 from server.errors import ValidationFailed
 
+SEARCH_TEXT_MAX = 200  # a bound on what a search is given (its first 20 words are used)
+
 
 @dataclass(frozen=True)
 class Filters:

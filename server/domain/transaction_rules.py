@@ -190,7 +190,8 @@ def resolve(
             at = f"splits.{index}"
             part = validation.money(item.amount, f"{at}.amount", problems, currency=currency)
             validation.category(conn, book_id, item.category_id, f"{at}.category_id", problems)
-            splits.append(Split(item.category_id, part or 0, (item.memo or "").strip()))
+            note = memo(item.memo, f"{at}.memo", problems)
+            splits.append(Split(item.category_id, part or 0, note))
             part_amounts.append(part)
     elif current is not None and "splits" not in data.cleared:
         splits = list(current.splits)

@@ -28,6 +28,8 @@ from server.domain.transaction_rules import (
 )
 from server.errors import NotFound, ValidationFailed
 
+MAX_BULK = 1000  # the transactions a bulk change or delete names
+
 
 @dataclass(frozen=True)
 class Transaction:

@@ -28,9 +28,13 @@ from server.domain.money import AmountError, parse_amount
 from server.errors import FieldError, ValidationFailed
 
 MAX_PROBLEMS = 100
-NAME_MAX = 100  # the name of a rule or of a scheduled transaction
+# Limits of what a person writes. The API's schemas state them on what is sent; the checks here
+# measure text stripped of the whitespace around it, and count tags once in any case.
+NAME_MAX = 100  # a book's, account's, category group's, category's, rule's or schedule's name
 MEMO_MAX = 1000  # a transaction's memo (a scheduled one's too)
 MAX_TAGS = 50  # a transaction's tags (a scheduled one's too)
+DECIMAL_TEXT_MAX = 30  # a bound on a `decimal` as sent (the longest it takes has 21)
+MAX_POSITION = 1_000_000  # a sort key (a category group's, a rule's) lies within +/- this
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
 _DECIMAL = re.compile(r"-?\d{1,15}(\.\d{1,4})?")
 

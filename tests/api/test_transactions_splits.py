@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from server.clock import utcnow
+from server.domain.transaction_rules import SplitInput, TransactionInput
+from server.domain.transactions import create_transaction
+from server.domain.validation import MEMO_MAX
+from server.errors import ValidationFailed
 from tests.api.ledger import category_ids
 from tests.api.test_accounts import fields_of, new_book
 
@@ -99,3 +106,12 @@ def test_editing_splits(ledger, eur, cats):
     again = ledger.change(created["id"], splits=parts, category_id=None)
     assert len(again["splits"]) == 2
     assert ledger.change(created["id"], splits=None)["splits"] == []
+
+
+def test_the_domain_holds_a_split_memo_to_the_memo_limit(ledger, eur, cats, database):
+    """As it does in a book file: the API's schema is not the only check."""
+    parts = [SplitInput("-1.00", cats[0], "x" * (MEMO_MAX + 1)), SplitInput("-1.00", cats[1])]
+    data = TransactionInput(eur["id"], date(2024, 3, 1), "-2.00", splits=parts)
+    with pytest.raises(ValidationFailed) as refused:
+        create_transaction(database, ledger.id, data, now=utcnow())
+    assert [e.field for e in refused.value.errors] == ["splits.0.memo"]
