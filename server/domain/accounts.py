@@ -14,8 +14,8 @@ from server.domain.books import check_if_match
 from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
 from server.domain.labels import find_named
 from server.domain.money import AmountError, parse_amount, parse_money_field
-from server.domain.validation import NAME_MAX
-from server.errors import Conflict, FieldError, NotFound, ValidationFailed
+from server.domain.validation import NAME_MAX, Problems
+from server.errors import Conflict, NotFound, ValidationFailed
 
 NAME_TAKEN = "This book already has an account of that name."
 ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "investment", "loan", "other")
@@ -90,20 +90,16 @@ class AccountChanges:
     archived: bool | None = None
 
 
-def account_problems(
-    name: str | None, account_type: str | None, currency: str | None
-) -> list[FieldError]:
-    """Return what is wrong with an account's fields (None means not given)."""
-    problems = []
+def check_account_fields(
+    name: str | None, account_type: str | None, currency: str | None, problems: Problems
+) -> None:
+    """Collect what is wrong with an account's fields (None means not given)."""
     if name is not None and not 1 <= len(name.strip()) <= NAME_MAX:
-        problems.append(
-            FieldError("name", f"Give the account a name of 1 to {NAME_MAX} characters.")
-        )
+        problems.add("name", f"Give the account a name of 1 to {NAME_MAX} characters.")
     if account_type is not None and account_type not in ACCOUNT_TYPES:
-        problems.append(FieldError("type", f"Use one of: {', '.join(ACCOUNT_TYPES)}."))
+        problems.add("type", f"Use one of: {', '.join(ACCOUNT_TYPES)}.")
     if currency is not None and not is_currency(currency):
-        problems.append(FieldError("currency", UNKNOWN_CURRENCY))
-    return problems
+        problems.add("currency", UNKNOWN_CURRENCY)
 
 
 def _name_taken(db: sqlite_utils.Database, book_id: int, name: str, except_id: int = 0) -> bool:
@@ -116,17 +112,16 @@ def create_account(
     """Open an account in a book, in the book's currency unless it names another."""
     with database.write() as db:
         currency = account.currency or _book_currency(db, book_id)
-        problems = account_problems(account.name, account.type, currency)
+        problems = Problems()
+        check_account_fields(account.name, account.type, currency, problems)
         opening_minor = 0
         if is_currency(currency):
             try:
                 opening_minor = parse_amount(account.opening_balance, currency)
             except AmountError as error:
-                problems.append(FieldError("opening_balance", str(error)))
-        if _name_taken(db, book_id, account.name):
-            problems.append(FieldError("name", NAME_TAKEN))
-        if problems:
-            raise ValidationFailed("The account cannot be created as given.", errors=problems)
+                problems.add("opening_balance", str(error))
+        problems.check(not _name_taken(db, book_id, account.name), "name", NAME_TAKEN)
+        problems.raise_if_any("The account cannot be created as given.")
         opening_date = account.opening_date or now.date()
         account_id = (
             db["accounts"]
@@ -187,9 +182,9 @@ def update_account(
 ) -> Account:
     """Change an account's details; its currency is fixed once it has transactions."""
     with database.write() as db:
-        problems = account_problems(changes.name, changes.type, None)
-        if problems:
-            raise ValidationFailed("The account cannot be changed that way.", errors=problems)
+        problems = Problems()
+        check_account_fields(changes.name, changes.type, None, problems)
+        problems.raise_if_any("The account cannot be changed that way.")
         account = _get(db.conn, book_id, account_id)
         check_if_match(if_match, account.etag, "account")
         name = changes.name

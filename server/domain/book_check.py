@@ -15,7 +15,7 @@ from server.domain import transaction_rules as rules
 from server.domain import validation as check
 from server.domain.accounts import ACCOUNT_TYPES
 from server.domain.book_file import FORMAT, VERSION
-from server.domain.books import book_problems
+from server.domain.books import check_book_fields
 from server.domain.budgets import check_month
 from server.domain.categories import KINDS
 from server.domain.currencies import is_currency
@@ -113,7 +113,7 @@ def check_book_file(data: Any, *, now: datetime) -> tuple[BookPlan, dict[str, An
     problems = Problems()
     book = data.get("book") if isinstance(data.get("book"), dict) else {}
     name, currency = book.get("name"), book.get("currency")
-    problems.within("book").add_all(book_problems(name if isinstance(name, str) else "", currency))
+    check_book_fields(name if isinstance(name, str) else "", currency, problems.within("book"))
     accounts = _items(data, "accounts", problems)
     groups = _items(data, "category_groups", problems)
     categories = _items(data, "categories", problems)

@@ -15,8 +15,8 @@ from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.category_defaults import create_default_categories
 from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
-from server.domain.validation import NAME_MAX
-from server.errors import FieldError, Forbidden, NotFound, PreconditionFailed, ValidationFailed
+from server.domain.validation import NAME_MAX, Problems
+from server.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
 
 ROLES = ("owner", "editor", "viewer")
 # What each role may do; a role includes the rights of those after it.
@@ -120,14 +120,12 @@ def check_if_match(if_match: str | None, etag: str, what: str) -> None:
         )
 
 
-def book_problems(name: str | None, currency: str | None) -> list[FieldError]:
-    """Return what is wrong with a book's name or currency (None means not given)."""
-    problems = []
+def check_book_fields(name: str | None, currency: str | None, problems: Problems) -> None:
+    """Collect what is wrong with a book's name or currency (None means not given)."""
     if name is not None and not 1 <= len(name.strip()) <= NAME_MAX:
-        problems.append(FieldError("name", f"Give the book a name of 1 to {NAME_MAX} characters."))
+        problems.add("name", f"Give the book a name of 1 to {NAME_MAX} characters.")
     if currency is not None and not is_currency(currency):
-        problems.append(FieldError("currency", UNKNOWN_CURRENCY))
-    return problems
+        problems.add("currency", UNKNOWN_CURRENCY)
 
 
 def _insert_book(
@@ -163,9 +161,9 @@ def create_book(
     database: Database, owner_id: int, *, name: str, currency: str, now: datetime
 ) -> Book:
     """Create a book owned by `owner_id`."""
-    problems = book_problems(name, currency)
-    if problems:
-        raise ValidationFailed("The book cannot be created as given.", errors=problems)
+    problems = Problems()
+    check_book_fields(name, currency, problems)
+    problems.raise_if_any("The book cannot be created as given.")
     with database.write() as db:
         book_id = _insert_book(db, owner_id, name, currency, now)
         row = db.execute(_SELECT + " WHERE b.id = ?", [owner_id, book_id]).fetchone()
@@ -197,9 +195,9 @@ def update_book(
 ) -> Book:
     """Rename a book or change its currency, honouring an If-Match ETag; return the book as
     the member `seen_by` sees it (with their role: not checked here, the route's gate is)."""
-    problems = book_problems(changes.name, changes.currency)
-    if problems:
-        raise ValidationFailed("The book cannot be changed that way.", errors=problems)
+    problems = Problems()
+    check_book_fields(changes.name, changes.currency, problems)
+    problems.raise_if_any("The book cannot be changed that way.")
     with database.write() as db:
         book = get_book(db.conn, seen_by, book_id)
         check_if_match(if_match, book.etag, "book")
