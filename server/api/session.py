@@ -11,7 +11,15 @@ from server.api import examples as ex
 from server.api.schemas import errors
 from server.api.users import Credentials, NewUser, SignedIn
 from server.auth.users import authenticate, create_user
-from server.auth.web import auth, bcrypt_rounds, login_policy, session_principal, sign_in, sign_out
+from server.auth.web import (
+    ADMIN_SESSION,
+    auth,
+    bcrypt_rounds,
+    login_policy,
+    session_principal,
+    sign_in,
+    sign_out,
+)
 from server.clock import utcnow
 from server.domain.books import create_personal_book
 from server.domain.instance import registration_open
@@ -69,8 +77,8 @@ def register(body: dict[str, Any]) -> dict[str, Any]:
     """Create a user account."""
     principal = g.get("principal")
     by_admin = principal is not None and principal.user.is_admin
-    if by_admin and principal.token is not None and "write" not in principal.scopes:
-        raise Forbidden("Creating users needs a write token.")
+    if by_admin and principal.session is None:
+        raise Forbidden(ADMIN_SESSION)
     if not by_admin and not registration_open(reader()):
         raise Forbidden("Registration is closed; ask the administrator for an account.")
     if body["is_admin"] and not by_admin:

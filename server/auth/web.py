@@ -217,11 +217,20 @@ def session_principal() -> Principal:
     return principal
 
 
+ADMIN_SESSION = (
+    "Administering Tallybook needs an administrator signed in to the app; API tokens cannot do it."
+)
+
+
 def require_admin() -> Principal:
-    """Return the principal if it is an administrator."""
+    """Return the principal if it is an administrator signed in to the app. Instance
+    administration (users, registration, backups, apps) is never a token's to do, whatever its
+    scope: a leaked token must not reach every user's data or make an administrator."""
     principal = current_principal()
     if not principal.user.is_admin:
         raise Forbidden("Only an administrator can do this.")
+    if principal.session is None:
+        raise Forbidden(ADMIN_SESSION)
     return principal
 
 
