@@ -58,13 +58,15 @@ python_env() {
 }
 
 # Biome (the JavaScript linter and formatter) as package-lock.json pins it; the app itself
-# needs nothing from npm.
+# needs nothing from npm. Installed again whenever its binary is missing or the lock file is
+# newer than the last install (npm writes node_modules/.package-lock.json), and run from
+# node_modules itself: never `npx`, which would fetch an unrelated "biome" package instead.
+BIOME=node_modules/.bin/biome
 npm_tools() {
   command -v npm >/dev/null || apt_install nodejs npm
-  if [[ ! -d node_modules || package-lock.json -nt node_modules ]]; then
+  if [[ ! -x $BIOME || package-lock.json -nt node_modules/.package-lock.json ]]; then
     log "Installing the front-end dev tools into node_modules"
     npm ci --no-audit --no-fund
-    touch node_modules
   fi
 }
 
@@ -84,7 +86,7 @@ case "$command" in
     log "Lint"
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
-    npx --no-install biome ci .
+    "$BIOME" ci .
     log "Tests"
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
