@@ -266,7 +266,6 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
     # Read before the writer is taken (a large file takes a while); the import itself passes
     # the gate again in its own transaction.
     bank_file = _read(body)
-    check_importable(bank_file)
     user_id, db, now = current_principal().user.id, database(), utcnow()
     order = ImportInput(
         account_id=body["account_id"],
@@ -282,7 +281,9 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
 
     if "respond-async" not in request.headers.get("Prefer", ""):
         return _import_json(work()), 201
-    # What would refuse the import is said now, not by a job that fails later.
+    # What would refuse the import is said now, not by a job that fails later (run_import
+    # checks the file itself when it runs at once).
+    check_importable(bank_file)
     import_amounts(reader(), book_id, body["account_id"], bank_file.rows, bank_file.currency)
     job = jobs().submit(book_id, work)
     accepted = jsonify(_job_json(job))  # not the route's 201 schema
