@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import PASSWORD
 
 
@@ -125,6 +127,15 @@ def test_password_change_checks_the_new_password(alex):
             "message": "This password is too common; choose one that is hard to guess.",
         }
     ]
+
+
+@pytest.mark.parametrize("new_password", [" " * 12, "alexalexalex", "Alex-2026!"])
+def test_password_change_refuses_blank_and_username_passwords(alex, new_password):
+    response = alex.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": new_password}
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json["errors"]] == ["new_password"]
 
 
 def test_password_change_is_refused_to_tokens(alex, make_token):
