@@ -10,8 +10,16 @@ from apiflask.fields import String
 from server.api import examples as ex
 from server.api.schemas import errors
 from server.api.users import PASSWORD, UserOut
+from server.auth.known_devices import guesser
 from server.auth.users import check_current_password, set_password
-from server.auth.web import auth, bcrypt_rounds, current_principal, session_principal, sign_in
+from server.auth.web import (
+    auth,
+    bcrypt_rounds,
+    current_principal,
+    login_policy,
+    session_principal,
+    sign_in,
+)
 from server.clock import utcnow
 from server.request_db import database
 
@@ -48,7 +56,8 @@ def get_me() -> Any:
     summary="Change my password",
     description=(
         "Needs the current password and a session in the app (not a token). Ends every "
-        "session of the user, then starts a new one for this client."
+        "session of the user, then starts a new one for this client. Wrong current passwords "
+        "are counted as at sign-in: 429 with `Retry-After` after too many."
     ),
     responses=errors(
         401,
@@ -57,15 +66,28 @@ def get_me() -> Any:
             403: (
                 "Needs a session in the app, not a token",
                 "This needs a signed-in session in the app; API tokens cannot do it.",
-            )
+            ),
+            429: "Too many wrong passwords: wait for `Retry-After` seconds",
         },
     ),
 )
-def change_password(body: dict[str, str]) -> dict[str, str]:
+def change_password(body: dict[str, Any]) -> dict[str, str]:
     """Replace the password, end all sessions and sign this client in again."""
-    principal = session_principal()
-    check_current_password(database(), principal.user.id, body["current_password"])
-    set_password(
-        database(), principal.user.id, body["new_password"], now=utcnow(), rounds=bcrypt_rounds()
+    user = session_principal().user
+    now = utcnow()
+    check_current_password(
+        database(),
+        user.id,
+        body["current_password"],
+        guesser=guesser(user.username),
+        now=now,
+        policy=login_policy(),
     )
-    return {"csrf_token": sign_in(principal.user.id)}
+    set_password(
+        database(),
+        user.id,
+        body["new_password"],
+        now=now,
+        rounds=bcrypt_rounds(),
+    )
+    return {"csrf_token": sign_in(user)}
