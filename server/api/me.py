@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import String
+from apiflask.fields import Boolean, String
 
 from server.api import examples as ex
 from server.api.schemas import errors
@@ -29,6 +29,15 @@ bp = APIBlueprint("me", __name__, tag="Me")
 class PasswordChange(Schema):
     current_password = String(**PASSWORD)
     new_password = String(**PASSWORD)
+    revoke_tokens = Boolean(
+        load_default=True,
+        metadata={
+            "description": (
+                "Also revoke every personal access token of the user and every app's access "
+                "(on by default: a password changed because it leaked should not leave a way in)."
+            )
+        },
+    )
 
 
 class PasswordChanged(Schema):
@@ -56,8 +65,9 @@ def get_me() -> Any:
     summary="Change my password",
     description=(
         "Needs the current password and a session in the app (not a token). Ends every "
-        "session of the user, then starts a new one for this client. Wrong current passwords "
-        "are counted as at sign-in: 429 with `Retry-After` after too many."
+        "session of the user, then starts a new one for this client; unless `revoke_tokens` is "
+        "false, also revokes the user's API tokens and apps. Wrong current passwords are "
+        "counted as at sign-in: 429 with `Retry-After` after too many."
     ),
     responses=errors(
         401,
@@ -72,7 +82,8 @@ def get_me() -> Any:
     ),
 )
 def change_password(body: dict[str, Any]) -> dict[str, str]:
-    """Replace the password, end all sessions and sign this client in again."""
+    """Replace the password, end all sessions (and tokens and apps, unless told not to) and
+    sign this client in again."""
     user = session_principal().user
     now = utcnow()
     check_current_password(
@@ -89,5 +100,6 @@ def change_password(body: dict[str, Any]) -> dict[str, str]:
         body["new_password"],
         now=now,
         rounds=bcrypt_rounds(),
+        revoke_tokens=body["revoke_tokens"],
     )
     return {"csrf_token": sign_in(user)}

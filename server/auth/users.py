@@ -12,6 +12,7 @@ from functools import cache
 
 import sqlite_utils
 
+from server.auth.oauth import revoke_user_apps
 from server.auth.passwords import hash_password, password_problems, verify_password
 from server.auth.sessions import end_user_sessions
 from server.auth.sign_in_failures import (
@@ -22,6 +23,7 @@ from server.auth.sign_in_failures import (
     forget_name,
     take_back_guess,
 )
+from server.auth.tokens import revoke_user_tokens
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import Conflict, FieldError, Unauthorized, ValidationFailed
@@ -173,9 +175,10 @@ def set_password(
     now: datetime,
     rounds: int,
     field: str = "new_password",
+    revoke_tokens: bool = False,
 ) -> None:
-    """Replace a user's password and end all their sessions. The name's sign-in budget opens
-    again."""
+    """Replace a user's password and end all their sessions; with `revoke_tokens`, also their
+    personal access tokens and every app's access. The name's sign-in budget opens again."""
     with database.read() as conn:
         row = conn.execute("SELECT username FROM users WHERE id = ?", [user_id]).fetchone()
     problems = password_problems(new_password, username=row["username"], field=field)
@@ -189,7 +192,14 @@ def set_password(
         )
         forget_name(db, row["username"])
         end_user_sessions(db, user_id)
-    log.info("password changed: %s; all sessions ended", row["username"])
+        if revoke_tokens:
+            revoke_user_tokens(db, user_id, now)
+            revoke_user_apps(db.conn, user_id, now)
+    log.info(
+        "password changed: %s; all sessions ended%s",
+        row["username"],
+        "; tokens and apps revoked" if revoke_tokens else "",
+    )
 
 
 def check_current_password(
