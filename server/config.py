@@ -145,15 +145,19 @@ def make_private(folder: Path) -> None:
             "users' permissions): choose another data folder with --data-dir."
         )
     for entry in folder.iterdir():
-        if entry.name.startswith(OWN_FILES_PREFIX) or entry.name in OWN_FILES:
-            _tighten(entry, 0o600)
-        elif entry.name in OWN_FOLDERS and entry.is_dir() and not entry.is_symlink():
+        if entry.is_symlink():
+            continue  # what it points to is not ours to change
+        if entry.is_dir() and entry.name in OWN_FOLDERS:
             _tighten(entry, 0o700)
             for inside, folders, files in os.walk(entry):
                 for name in folders:
                     _tighten(Path(inside, name), 0o700)
                 for name in files:
                     _tighten(Path(inside, name), 0o600)
+        elif entry.is_file() and (
+            entry.name.startswith(OWN_FILES_PREFIX) or entry.name in OWN_FILES
+        ):
+            _tighten(entry, 0o600)
 
 
 def private_file(path: Path, make: Callable[[], bytes]) -> bytes:

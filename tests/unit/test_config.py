@@ -62,6 +62,7 @@ def test_an_earlier_versions_files_are_made_private_and_no_others(tmp_path):
         (folder / name).parent.mkdir(exist_ok=True)
         (folder / name).write_text(name)
     (folder / "tallybook-link").symlink_to(folder / "notes.txt")  # not followed
+    (folder / "tallybook-papers").mkdir()  # a folder of the user's, whatever its name
     for path in [folder, *folder.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     prepare_data_dir(folder)
@@ -70,7 +71,7 @@ def test_an_earlier_versions_files_are_made_private_and_no_others(tmp_path):
     assert {name: mode[name] for name in own} == dict.fromkeys(own, 0o600)
     assert mode["backups"] == 0o700
     assert mode["notes.txt"] == mode["elsewhere/photo.jpg"] == 0o644  # the user's own
-    assert mode["elsewhere"] == 0o755
+    assert mode["elsewhere"] == mode["tallybook-papers"] == 0o755
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
