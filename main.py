@@ -132,6 +132,7 @@ def open_window(url: str, data_dir: Path, smoke_test: float | None, server: Serv
     """Show the window on `url` and return when the user closes it (or the server fails)."""
     import webview
 
+    from server.config import WEBVIEW_FOLDER
     from server.desktop.launcher import CONSENT_PATH
     from server.paths import resource_root
 
@@ -177,19 +178,24 @@ def open_window(url: str, data_dir: Path, smoke_test: float | None, server: Serv
         gui="qt" if sys.platform.startswith("linux") else None,
         icon=str(resource_root() / "ui" / "static" / "img" / "tallybook.png"),
         private_mode=False,  # keep the theme and the session between launches
-        storage_path=str(data_dir / "webview"),
+        storage_path=str(data_dir / WEBVIEW_FOLDER),
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run Tallybook; return the process exit code."""
+    from server.config import DataDirNotPrivate, keep_new_files_private, prepare_data_dir
+
+    keep_new_files_private()
     argv = sys.argv[1:] if argv is None else argv
     if argv and not argv[0].startswith("-"):  # the launcher's own options all start with "-"
         run_command(argv)
     args = build_parser().parse_args(argv)
-    from server.config import prepare_data_dir
-
-    data_dir = prepare_data_dir(args.data_dir)
+    try:
+        data_dir = prepare_data_dir(args.data_dir)
+    except DataDirNotPrivate as error:
+        print(f"Tallybook could not start: {error}", file=sys.stderr)
+        return EXIT_FAILED
     if args.serve_fd is not None:
         from server.desktop.launcher import serve_child
 

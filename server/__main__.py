@@ -1,5 +1,5 @@
 """`python -m server` runs the command line."""
 
-from server.cli import cli
+from server.cli import main
 
-cli(prog_name="tallybook")
+main()

@@ -9,6 +9,7 @@ import logging
 import logging.handlers
 import os
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,15 @@ DATA_DIR_ENV = "TALLYBOOK_DATA_DIR"
 DATABASE_FILENAME = "tallybook.sqlite3"
 SECRET_KEY_FILENAME = "secret.key"  # noqa: S105 - a file name
 LOG_FILENAME = "tallybook.log"
+SIGNING_KEY_FILENAME = "oauth-signing-key.pem"
+# What Tallybook keeps in the data folder (made private at every start, see `make_private`):
+# the files named tallybook* (the database and its -wal, -shm, the logs, the lock), the keys,
+# and the backups, the self-signed certificate and the window's storage (cookies) in folders.
+OWN_FILES_PREFIX = "tallybook"
+OWN_FILES = frozenset({SECRET_KEY_FILENAME, SIGNING_KEY_FILENAME})
+WEBVIEW_FOLDER = "webview"  # the window's storage (pywebview's storage_path)
+OWN_FOLDERS = frozenset({"backups", "tls", WEBVIEW_FOLDER})
+PRIVATE_UMASK = 0o077
 
 DEFAULTS: dict[str, Any] = {
     # bcrypt work factor; tests lower it for speed, the product never does.
@@ -78,14 +88,78 @@ def default_data_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
+class DataDirNotPrivate(Exception):
+    """The data folder, or a file Tallybook keeps in it, cannot be made the user's only."""
+
+
+def keep_new_files_private() -> None:
+    """Make every file and folder this process creates from now on its user's only (umask
+    077): the database and the WAL and SHM files SQLite makes beside it, the logs, backups,
+    keys, the window's storage. Each program's entry point calls it first."""
+    os.umask(PRIVATE_UMASK)
+
+
 def prepare_data_dir(path: Path | str | None = None) -> Path:
-    """Create the data folder (private to the user) and return its absolute path.
+    """Create the data folder, make it and what Tallybook keeps in it private to the user
+    (see `make_private`), and return its absolute path.
 
     `path` None means the default: `$TALLYBOOK_DATA_DIR`, else the platform's folder.
     """
     path = Path(path).expanduser().resolve() if path else default_data_dir().resolve()
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private(path)
     return path
+
+
+def _tighten(path: Path, mode: int) -> None:
+    """Take every permission beyond `mode` away from `path` (not following a symlink)."""
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode) or stat.S_IMODE(info.st_mode) & ~mode == 0:
+        return
+    if info.st_uid != os.geteuid():
+        raise DataDirNotPrivate(
+            f"{path} belongs to another user (uid {info.st_uid}), so Tallybook cannot make it "
+            "private. Give it to the user running Tallybook (chown), or choose another data "
+            "folder with --data-dir."
+        )
+    os.chmod(path, stat.S_IMODE(info.st_mode) & mode)
+
+
+def make_private(folder: Path) -> None:
+    """Make the data folder readable by its user only (0700), and the files Tallybook keeps
+    in it (0600): earlier versions made the files readable by everyone (0644), safe only in a
+    folder Tallybook had created itself. Raises DataDirNotPrivate if the folder belongs to
+    another user (or cannot be made private at all, e.g. on a file system without
+    permissions). Only Tallybook's own files are touched: the folder may hold others."""
+    if os.name != "posix":  # Windows: the per-user folders are private by their ACLs
+        return
+    owner = folder.stat().st_uid
+    if owner != os.geteuid():
+        raise DataDirNotPrivate(
+            f"The data folder {folder} belongs to another user (uid {owner}): Tallybook keeps "
+            "its data only in a folder of the user running it, private to that user. Choose "
+            "another folder with --data-dir, or give this one to that user (chown)."
+        )
+    _tighten(folder, 0o700)
+    if stat.S_IMODE(folder.stat().st_mode) & ~0o700:
+        raise DataDirNotPrivate(
+            f"The data folder {folder} cannot be made private (its file system keeps other "
+            "users' permissions): choose another data folder with --data-dir."
+        )
+    for entry in folder.iterdir():
+        if entry.is_symlink():
+            continue  # what it points to is not ours to change
+        if entry.is_dir() and entry.name in OWN_FOLDERS:
+            _tighten(entry, 0o700)
+            for inside, folders, files in os.walk(entry):
+                for name in folders:
+                    _tighten(Path(inside, name), 0o700)
+                for name in files:
+                    _tighten(Path(inside, name), 0o600)
+        elif entry.is_file() and (
+            entry.name.startswith(OWN_FILES_PREFIX) or entry.name in OWN_FILES
+        ):
+            _tighten(entry, 0o600)
 
 
 def private_file(path: Path, make: Callable[[], bytes]) -> bytes:

@@ -21,7 +21,7 @@ from server.api.transactions import transaction_json
 from server.auth.web import auth
 from server.domain import changes as domain
 from server.domain.money import format_amount
-from server.request_db import database
+from server.request_db import database, reader
 
 bp = APIBlueprint("changes", __name__, tag="Changes")
 
@@ -48,7 +48,7 @@ JSON: dict[str, Callable[[Any], dict[str, Any]]] = {
     "tag": lambda tag: _without_uses(TagOut().dump(tag)),
     "transaction": transaction_json,
     "rule": lambda rule: RuleOut().dump(rule_json(rule)),
-    "schedule": lambda schedule: ScheduleOut().dump(schedule_json(schedule)),
+    "schedule": lambda schedule: ScheduleOut().dump(schedule_json(schedule, reader())),
     "budget": _budget,
 }
 

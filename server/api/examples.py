@@ -399,6 +399,8 @@ SCHEDULE = {
     "count": None,
     "next_date": "2026-04-01",
     "auto_enter": True,
+    "overdue": 0,
+    "auto_enter_held": False,
     "etag": '"schedule-2-3"',
     "created_at": EARLIER,
     "updated_at": AT,
@@ -414,7 +416,7 @@ SCHEDULE_IN = {
     "start_date": "2026-01-01",
     "auto_enter": True,
 }
-SCHEDULE_NEW = {**SCHEDULE, "next_date": "2026-01-01", "etag": '"schedule-2-1"'}
+SCHEDULE_NEW = {**SCHEDULE, "next_date": "2026-01-01", "overdue": 3, "etag": '"schedule-2-1"'}
 SCHEDULE_PATCH = {"amount": "-975.00"}
 SCHEDULE_CHANGED = {**SCHEDULE, "amount": "-975.00", "etag": '"schedule-2-4"'}
 SCHEDULE_LIST = {"items": [SCHEDULE]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from server.domain import occurrences
 from server.domain import schedules as domain
 from server.domain.labels import PAYEE_MAX, TAG_MAX
 from server.domain.money import AMOUNT_TEXT_MAX, format_amount
-from server.domain.occurrences import MAX_DAYS_AHEAD, MAX_UPCOMING, Upcoming
+from server.domain.occurrences import CATCH_UP_MAX, MAX_DAYS_AHEAD, MAX_UPCOMING, Upcoming
 from server.domain.recurrence import FREQUENCIES, MAX_COUNT, MAX_INTERVAL
 from server.domain.schedules import Schedule, ScheduleChanges, ScheduleInput
 from server.domain.validation import MAX_TAGS, MEMO_MAX, NAME_MAX, changes_of
@@ -119,6 +120,19 @@ class ScheduleOut(Schema):
         },
     )
     auto_enter = Boolean()
+    overdue = Integer(
+        metadata={
+            "description": "How many occurrences up to today are neither entered nor skipped "
+            "(as of today: it grows by itself, without a change in the feed)."
+        }
+    )
+    auto_enter_held = Boolean(
+        metadata={
+            "description": f"True when `auto_enter` is on but more than {CATCH_UP_MAX} "
+            "occurrences are overdue: Tallybook enters none of them by itself, they wait for "
+            "you to enter or skip them (`.../enter` or `.../skip` with `until`)."
+        }
+    )
     etag = String(metadata={"description": "Send as `If-Match` to change or delete it."})
     created_at = DateTime()
     updated_at = DateTime()
@@ -159,19 +173,43 @@ class OccurrenceIn(Schema):
         allow_none=True,
         metadata={"description": "Which occurrence (default: the next one)."},
     )
+    until = Date(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Every occurrence neither entered nor skipped up to this day "
+            f"(inclusive, at most {MAX_DAYS_AHEAD} days ahead), in one go; not with `date`."
+        },
+    )
 
 
-def schedule_json(schedule: Schedule) -> dict[str, Any]:
+def schedule_json(schedule: Schedule, conn: sqlite3.Connection) -> dict[str, Any]:
+    """The schedule as the API shows it, with its backlog as `conn` sees it (the writer's,
+    where the request changed the schedule)."""
     amount = format_amount(schedule.amount, schedule.currency)
-    return {**schedule.__dict__, "amount": amount, "etag": schedule.etag}
+    late = occurrences.backlog(conn, schedule, date.today())
+    return {
+        **schedule.__dict__,
+        "amount": amount,
+        "overdue": late.overdue,
+        "auto_enter_held": late.held,
+        "etag": schedule.etag,
+    }
 
 
 def _upcoming_json(item: Upcoming) -> dict[str, Any]:
     return {**item.__dict__, "amount": format_amount(item.amount, item.currency)}
 
 
-def _with_etag(schedule: Schedule, status: int = 200) -> tuple[Any, int, dict[str, str]]:
-    return with_etag(schedule_json(schedule), schedule.etag, status)
+def _with_etag(schedule: Schedule) -> tuple[Any, int, dict[str, str]]:
+    return with_etag(schedule_json(schedule, reader()), schedule.etag, 200)
+
+
+def _written(schedule: Schedule, status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    """Answer with a schedule the request changed, as its write sees it (the request's
+    reader does not see that write yet)."""
+    with database().write() as db:  # joins the route's write
+        return with_etag(schedule_json(schedule, db.conn), schedule.etag, status)
 
 
 @bp.post(SCHEDULES)
@@ -190,7 +228,7 @@ def _with_etag(schedule: Schedule, status: int = 200) -> tuple[Any, int, dict[st
 def create_schedule(book_id: int, body: dict[str, Any]) -> Any:
     """Create a schedule."""
     schedule = domain.create_schedule(database(), book_id, ScheduleInput(**body), now=utcnow())
-    return _with_etag(schedule, 201)
+    return _written(schedule, 201)
 
 
 @bp.get(SCHEDULES)
@@ -204,7 +242,8 @@ def create_schedule(book_id: int, body: dict[str, Any]) -> Any:
 @book_access("read")
 def list_schedules(book_id: int) -> dict[str, Any]:
     """The book's schedules."""
-    return {"items": [schedule_json(s) for s in domain.list_schedules(reader(), book_id)]}
+    conn = reader()
+    return {"items": [schedule_json(s, conn) for s in domain.list_schedules(conn, book_id)]}
 
 
 @bp.get(SCHEDULES + "/upcoming")
@@ -262,7 +301,7 @@ def update_schedule(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any
         now=utcnow(),
         if_match=request.headers.get("If-Match"),
     )
-    return _with_etag(schedule)
+    return _written(schedule)
 
 
 @bp.delete(ONE)
@@ -289,15 +328,17 @@ def delete_schedule(book_id: int, schedule_id: int) -> tuple[str, int]:
 @bp.doc(
     summary="Enter an occurrence now",
     description="Records the next occurrence (or the one on `date`) as a transaction on its "
-    "date, through the book's rules like any new one, and moves the schedule on. Each "
-    "occurrence is entered once: asking again for the same one answers 409. Editors and owners.",
+    "date, through the book's rules like any new one, and moves the schedule on. With `until`, "
+    "every occurrence neither entered nor skipped up to that day, all or none (e.g. what "
+    "waits for you, `auto_enter_held`), and answers the last one. Each occurrence is entered "
+    "once: asking again for the same one answers 409. Editors and owners.",
     responses=errors(401, 403, 404, 422, why=TAKEN),
 )
 @book_access("write")
 def enter(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
-    """Enter an occurrence."""
+    """Enter an occurrence (or all up to a day)."""
     transaction = occurrences.enter(
-        database(), book_id, schedule_id, date=body["date"], now=utcnow()
+        database(), book_id, schedule_id, date=body["date"], until=body["until"], now=utcnow()
     )
     # As the transactions' routes answer: built by hand, passed through as it is.
     response = current_app.json.response(transaction_json(transaction))
@@ -312,12 +353,15 @@ def enter(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
 @bp.output(ScheduleOut, example=ex.SKIPPED)
 @bp.doc(
     summary="Skip an occurrence",
-    description="Nothing is entered for the next occurrence (or the one on `date`), and the "
-    "schedule moves on. Editors and owners.",
+    description="Nothing is entered for the next occurrence (or the one on `date`, or with "
+    "`until` every one neither entered nor skipped up to that day), and the schedule moves "
+    "on. Editors and owners.",
     responses=errors(401, 403, 404, 422, why=TAKEN),
 )
 @book_access("write")
 def skip(book_id: int, schedule_id: int, body: dict[str, Any]) -> Any:
-    """Skip an occurrence."""
-    schedule = occurrences.skip(database(), book_id, schedule_id, date=body["date"], now=utcnow())
-    return _with_etag(schedule)
+    """Skip an occurrence (or all up to a day)."""
+    schedule = occurrences.skip(
+        database(), book_id, schedule_id, date=body["date"], until=body["until"], now=utcnow()
+    )
+    return _written(schedule)

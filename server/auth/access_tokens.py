@@ -19,9 +19,8 @@ from joserfc.jwk import ECKey
 from joserfc.jwt import JWTClaimsRegistry
 
 from server.auth.oauth import ACCESS_TOKEN_ALGORITHM, SCOPES, Grant
-from server.config import private_file
+from server.config import SIGNING_KEY_FILENAME, private_file
 
-SIGNING_KEY_FILENAME = "oauth-signing-key.pem"
 ALGORITHM = ACCESS_TOKEN_ALGORITHM
 TOKEN_TYPE = "at+jwt"  # noqa: S105 - the type of access tokens (RFC 9068), not a secret
 AUDIENCE = "tallybook-api"

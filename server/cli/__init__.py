@@ -14,6 +14,7 @@ from server.cli.book_commands import demo, import_file
 from server.cli.data_commands import backup, doctor, restore
 from server.cli.serve_command import serve
 from server.cli.user_commands import token, user
+from server.config import keep_new_files_private
 from server.version import __version__
 
 
@@ -25,6 +26,12 @@ def cli() -> None:
 
 for command in (serve, user, token, apps, backup, restore, doctor, import_file, demo):
     cli.add_command(command)
+
+
+def main() -> None:
+    """Run the command line as the `tallybook` program (and `python -m server`) does."""
+    keep_new_files_private()
+    cli(prog_name="tallybook")
 
 
 def commands_help() -> str:

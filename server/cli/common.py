@@ -15,7 +15,7 @@ from apiflask import APIFlask
 
 from server import create_app
 from server.auth.users import User, find_user
-from server.config import DATA_DIR_ENV, prepare_data_dir
+from server.config import DATA_DIR_ENV, DataDirNotPrivate, prepare_data_dir
 from server.desktop.instance_lock import AlreadyRunning, InstanceLock
 from server.errors import AppError
 from server.request_db import database
@@ -54,7 +54,8 @@ def _refusal(error: AppError) -> str:
 
 
 def reports_errors(command: F) -> F:
-    """Turn refused input and a busy data folder into a message and an exit code."""
+    """Turn refused input, a busy data folder or one that cannot be made private into a
+    message and an exit code."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -62,6 +63,8 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except AlreadyRunning as error:
             fail(str(error), EXIT_IN_USE)
+        except DataDirNotPrivate as error:
+            fail(str(error), EXIT_REFUSED)
         except AppError as error:
             fail(_refusal(error), EXIT_REFUSED)
 

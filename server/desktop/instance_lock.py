@@ -26,7 +26,7 @@ class InstanceLock:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
-        self._lock = FileLock(data_dir / LOCK_FILENAME, timeout=0)
+        self._lock = FileLock(data_dir / LOCK_FILENAME, timeout=0, mode=0o600)
 
     def acquire(self) -> InstanceLock:
         """Take the lock, or raise AlreadyRunning at once."""

@@ -198,5 +198,5 @@ def ensure_self_signed(folder: Path, names: list[str], now: datetime) -> Certifi
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     cert_pem, key_pem = make_self_signed(names, now)
     _write(key_path, key_pem, 0o600)
-    _write(cert_path, cert_pem, 0o644)
+    _write(cert_path, cert_pem, 0o600)
     return load_certificate(cert_path, key_path)

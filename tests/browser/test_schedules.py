@@ -112,3 +112,48 @@ def test_an_auto_enter_schedule_due_in_the_past_is_entered_by_itself(
     next_week = (today + dt.timedelta(weeks=1)).isoformat()
     browser.visible(f'#upcoming tr[data-date="{next_week}"]')
     assert not browser.find_all(f'#upcoming tr[data-date="{today.isoformat()}"]')
+
+
+def test_a_backlog_waits_for_the_user_who_enters_or_skips_it(
+    worker, browser, alex_account, server_db: Database
+):
+    """Auto-enter schedules with more overdue than they enter by itself (issue 16, finding 6)
+    enter none: the page says so, and enters them all, or skips them, in one go."""
+    book, account = current_account(server_db, alex_account.id)
+    today = dt.date.today()
+    for payee, days in (("Coffee", 40), ("Paper", 59)):
+        create_schedule(
+            server_db,
+            book,
+            ScheduleInput(
+                account_id=account.id,
+                amount="-1.00",
+                payee=payee,
+                frequency="daily",
+                start_date=today - dt.timedelta(days=days),
+                auto_enter=True,
+            ),
+            now=utcnow(),
+        )
+    browser.sign_in("alex")
+    browser.open(f"/books/{book}/schedules")
+    notices = "#held-schedules [data-held]"
+    browser.wait_until(lambda _: len(browser.find_all(notices)) == 2, "two notices")
+    paper, coffee = browser.find_all(notices)  # the longest overdue first
+    assert "Coffee: 41 occurrences are overdue" in coffee.text
+    assert "Paper: 60 occurrences are overdue" in paper.text
+    assert entered(server_db) == 0  # the worker ran meanwhile, and left them alone
+
+    coffee.find_element("css selector", '[data-action="enter-all"]').click()
+    assert browser.dialog().text.startswith("Enter 41 transactions of “Coffee”")
+    browser.dialog().accept()
+    browser.wait_text("[data-page-status]", "Entered 41 transactions of Coffee.")
+    browser.wait_until(lambda _: len(browser.find_all(notices)) == 1, "one notice left")
+    assert entered(server_db) == 41
+
+    browser.find(f'{notices} [data-action="skip-all"]').click()
+    browser.wait_until(lambda _: not browser.find_all(notices), "no notice left")
+    assert entered(server_db) == 41
+    with server_db.read() as conn:
+        skipped = conn.execute("SELECT count(*) FROM schedule_occurrences WHERE skipped = 1")
+        assert skipped.fetchone()[0] == 60

@@ -129,7 +129,7 @@ def test_the_primary_key_refuses_a_second_entry_even_past_the_check(database, bo
     enter(database, book["id"], schedule.id, now=utcnow())
     # As if two writers had both found the occurrence open: the insert of the occurrence
     # fails, and the transaction made with it is rolled back.
-    monkeypatch.setattr(occurrences, "_to_take", lambda conn, s, day: D(2025, 1, 31))
+    monkeypatch.setattr(occurrences, "_to_take", lambda *_: [D(2025, 1, 31)])
     with pytest.raises(sqlite3.IntegrityError):
         enter(database, book["id"], schedule.id, now=utcnow())
     assert count_rows(database, "transactions") == 1

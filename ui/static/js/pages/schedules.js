@@ -28,6 +28,7 @@ const root = document.getElementById("schedules-page");
 const book = bookOf(root);
 const list = document.getElementById("schedules");
 const upcomingList = document.getElementById("upcoming");
+const heldList = document.getElementById("held-schedules");
 const form = document.getElementById("schedule-form");
 const status = root.querySelector("[data-page-status]");
 const field = fieldsOf(form);
@@ -126,6 +127,33 @@ function scheduleRow(schedule) {
   return row;
 }
 
+/** The notice of an auto-enter schedule with more overdue than it enters by itself: the user
+ * enters them all, or skips them, in one go. */
+function heldNotice(schedule) {
+  const notice = document.getElementById("held-notice").content.firstElementChild.cloneNode(true);
+  const count = schedule.overdue.toLocaleString();
+  notice.dataset.scheduleId = schedule.id;
+  notice.querySelector("[data-name]").textContent = title(schedule);
+  notice.querySelector("[data-text]").textContent =
+    `${count} occurrences are overdue, since ${formatDate(schedule.next_date)}: more than ` +
+    "Tallybook enters by itself, so they wait for you.";
+  notice.querySelector('[data-action="enter-all"]').textContent = `Enter all ${count}`;
+  const path = book.path(`/schedules/${schedule.id}`);
+  onActions(notice, {
+    "enter-all": async () => {
+      const question = `Enter ${count} transactions of “${title(schedule)}” into ${accountName(schedule.account_id)}?`;
+      if (!window.confirm(question)) return;
+      await api("POST", `${path}/enter`, { until: today() });
+      status.textContent = `Entered ${count} transactions of ${title(schedule)}.`;
+      status.classList.remove("d-none");
+    },
+    "skip-all": async () => {
+      await api("POST", `${path}/skip`, { until: today() });
+    },
+  });
+  return notice;
+}
+
 function upcomingRow(item) {
   const row = document.getElementById("upcoming-row").content.firstElementChild.cloneNode(true);
   row.dataset.scheduleId = item.schedule_id;
@@ -159,6 +187,7 @@ async function refresh() {
   ]);
   schedules = all.items;
   list.replaceChildren(...schedules.map(scheduleRow));
+  heldList.replaceChildren(...schedules.filter((s) => s.auto_enter_held).map(heldNotice));
   upcomingList.replaceChildren(...coming.items.map(upcomingRow));
   document.getElementById("no-schedules").classList.toggle("d-none", schedules.length > 0);
   document.getElementById("no-upcoming").classList.toggle("d-none", coming.items.length > 0);
