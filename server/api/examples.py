@@ -44,7 +44,7 @@ TOKEN_CREATED = {
 }
 TOKEN_PAGE = {"items": [TOKEN], "next_cursor": None}
 
-# Books and members.
+# Books (members and invitations: member_examples.py).
 BOOK = {
     "id": 1,
     "name": "Household",
@@ -59,13 +59,6 @@ BOOK_RENAMED = {**BOOK, "name": "Household (Alex & Sam)", "updated_at": AT}
 BOOK_PAGE = {"items": [BOOK], "next_cursor": None}
 DEMO_IN = {"currency": "EUR"}
 DEMO_BOOK = {**BOOK, "id": 2, "name": "Demo household", "created_at": AT, "updated_at": AT}
-MEMBER_IN = {"username": "sam", "role": "editor"}
-MEMBER = {"user_id": 2, "username": "sam", "role": "editor", "since": AT}
-MEMBER_PATCH = {"role": "viewer"}
-MEMBER_PAGE = {
-    "items": [{"user_id": 1, "username": "alex", "role": "owner", "since": EARLIER}, MEMBER],
-    "next_cursor": None,
-}
 
 # Accounts.
 ACCOUNT = {

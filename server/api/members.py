@@ -1,4 +1,5 @@
-"""Members of a book: list them, add one by username, change roles, remove (or leave)."""
+"""Members of a book: list them, change roles, remove (or leave). People join a book by
+accepting an invitation (server/api/invitations.py)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,12 @@ from typing import Any
 
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import DateTime, Integer, String
-from apiflask.validators import Length, OneOf
+from apiflask.validators import OneOf
 
-from server.api import examples as ex
+from server.api import member_examples as ex
 from server.api.access import book_access
 from server.api.schemas import PageQuery, errors, page_schema, paginate
 from server.auth.oauth import fit_grants_to_role
-from server.auth.users import USERNAME_TEXT_MAX
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.domain import members as domain
@@ -37,50 +37,38 @@ class MemberOut(Schema):
     since = DateTime(metadata={"description": "When they became a member."})
 
 
-class MemberIn(Schema):
-    username = String(
-        required=True,
-        validate=Length(max=USERNAME_TEXT_MAX),
-        metadata={"example": "sam", "description": "An existing user of this Tallybook."},
-    )
-    role = String(required=True, validate=OneOf(ROLES), metadata={"description": ROLE_DOC})
-
-
 class MemberPatch(Schema):
     role = String(required=True, validate=OneOf(ROLES), metadata={"description": ROLE_DOC})
+
+
+class MemberChanged(MemberOut):
+    """A member after a change of role: a schema of its own, because APIFlask meets MemberOut
+    nested in MemberPage first (its path is shorter) and would register it twice."""
 
 
 MemberPage = page_schema(MemberOut, "MemberPage")
 
 
-# The create route comes before the list: APIFlask must meet MemberOut on its own before it
-# meets it nested in MemberPage, or it registers the schema twice.
-@bp.post(MEMBERS)
+@bp.patch(MEMBERS + "/<int:user_id>")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(MemberIn, arg_name="body", example=ex.MEMBER_IN)
-@bp.output(MemberOut, status_code=201, example=ex.MEMBER)
+@bp.input(MemberPatch, arg_name="body", example=ex.MEMBER_PATCH)
+@bp.output(MemberChanged, example={**ex.MEMBER, "role": "viewer"})
 @bp.doc(
-    summary="Add a member",
-    description="Owners only. Adds an existing user, named by `username`, with a role. "
-    "An unknown username is a validation error on `username`; a member already is 409. " + ROLE_DOC,
-    responses=errors(
-        401,
-        422,
-        why={
-            **OWNERS_ONLY,
-            409: (
-                "Already a member (or a request with the same `Idempotency-Key` is still running)",
-                "sam is already a member of this book.",
-            ),
-        },
-    ),
+    summary="Change a member's role",
+    description="Owners only. The last owner cannot be given another role: make someone "
+    "else an owner first (409). " + ROLE_DOC,
+    responses=errors(401, 422, why={**OWNERS_ONLY, **LAST_OWNER}),
 )
 @book_access("manage")
-def add(book_id: int, body: dict[str, str]) -> Any:
-    """Add a user to the book."""
-    new = domain.MemberInput(username=body["username"], role=body["role"])
-    me = current_principal().user.id
-    return domain.add_member(database(), book_id, new, now=utcnow(), by_user=me), 201
+def change_role(book_id: int, user_id: int, body: dict[str, str]) -> Any:
+    """Change a member's role."""
+    role = body["role"]
+    changed = domain.change_role(
+        database(), book_id, user_id, role, by_user=current_principal().user.id
+    )
+    # The member's apps may do no more than the member (same transaction, from the gate).
+    fit_grants_to_role(database(), user_id, book_id, utcnow(), may_write=role in CAN_WRITE)
+    return changed
 
 
 @bp.get(MEMBERS)
@@ -98,28 +86,6 @@ def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's members, a page at a time."""
     found = domain.list_members(reader(), book_id)
     return paginate(found, query["limit"], query["cursor"])
-
-
-@bp.patch(MEMBERS + "/<int:user_id>")
-@bp.auth_required(auth, roles=["write"])
-@bp.input(MemberPatch, arg_name="body", example=ex.MEMBER_PATCH)
-@bp.output(MemberOut, example={**ex.MEMBER, "role": "viewer"})
-@bp.doc(
-    summary="Change a member's role",
-    description="Owners only. The last owner cannot be given another role: make someone "
-    "else an owner first (409). " + ROLE_DOC,
-    responses=errors(401, 422, why={**OWNERS_ONLY, **LAST_OWNER}),
-)
-@book_access("manage")
-def change_role(book_id: int, user_id: int, body: dict[str, str]) -> Any:
-    """Change a member's role."""
-    role = body["role"]
-    changed = domain.change_role(
-        database(), book_id, user_id, role, by_user=current_principal().user.id
-    )
-    # The member's apps may do no more than the member (same transaction, from the gate).
-    fit_grants_to_role(database(), user_id, book_id, utcnow(), may_write=role in CAN_WRITE)
-    return changed
 
 
 @bp.delete(MEMBERS + "/<int:user_id>")

@@ -29,6 +29,8 @@ PATH_PARAMETERS: dict[str, str] = {
     "job_id": "The background import's id: the end of the `Location` its 202 answer gave.",
     "month": "The month, `YYYY-MM`.",
     "user_id": f"The member's user id ({BOOK}/members` lists them).",
+    "invitation_id": "The invitation's id (`GET /me/invitations` lists yours; "
+    f"{BOOK}/invitations` a book's).",
     "name": "The backup's file name (`GET /backups` lists them).",
     "token_id": "The token's id (`GET /tokens` lists yours).",
     "grant_id": "The authorized app's id (`GET /authorized-apps` lists yours).",

@@ -1,4 +1,5 @@
 """Members of a book: who may read, write or manage it; a book never loses its last owner.
+People join a book by accepting an invitation (`server.domain.invitations`).
 
 Every change decides inside its own write transaction (`BEGIN IMMEDIATE`, one writer), so the
 role checks and the last-owner rule see the state they change: two owners demoting each other
@@ -14,7 +15,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from server.clock import from_iso, to_iso
+from server.clock import from_iso
 from server.db import Database
 from server.domain.books import ROLES
 from server.errors import Conflict, NotFound, ValidationFailed
@@ -75,49 +76,10 @@ def _owner_count(db: sqlite_utils.Database, book_id: int) -> int:
     ).fetchone()[0]
 
 
-@dataclass(frozen=True)
-class MemberInput:
-    """An existing user, by username, and the role they get in the book."""
-
-    username: str
-    role: str
-
-
 def list_members(conn: sqlite3.Connection, book_id: int) -> list[Member]:
     """Return the members of a book, by user id."""
     rows = conn.execute(_SELECT + " ORDER BY m.user_id", [book_id]).fetchall()
     return [_from_row(row) for row in rows]
-
-
-def add_member(
-    database: Database, book_id: int, new: MemberInput, *, now: datetime, by_user: int
-) -> Member:
-    """Add an existing user to a book by username with a role; `by_user` is logged."""
-    role = new.role
-    _check_role(role)
-    with database.write() as db:
-        user = db.execute(
-            "SELECT id, username FROM users WHERE username = ?", [new.username.strip()]
-        ).fetchone()
-        if user is None:
-            raise ValidationFailed.on("username", "There is no user with this username.")
-        if db.execute(
-            "SELECT 1 FROM book_members WHERE book_id = ? AND user_id = ?", [book_id, user["id"]]
-        ).fetchone():
-            raise Conflict(f"{user['username']} is already a member of this book.")
-        db["book_members"].insert(
-            {"book_id": book_id, "user_id": user["id"], "role": role, "created_at": to_iso(now)}
-        )
-        member = _get(db.conn, book_id, user["id"])
-    log.info(
-        "book member added: %s (user %s) as %s of book %s by user %s",
-        member.username,
-        member.user_id,
-        role,
-        book_id,
-        by_user,
-    )
-    return member
 
 
 def change_role(

@@ -20,6 +20,25 @@ def post(client, path: str, body: dict, status: int = 201) -> dict:
 
 
 @pytest.fixture
+def book_id(alex):
+    """A book Alex owns alone."""
+    return alex.post("/api/v1/books", json={"name": "Household"}).json["id"]
+
+
+@pytest.fixture
+def people(make_user, sign_in):
+    """Create users and sign them in: `people("sam", "kim")` -> SignedIn clients."""
+
+    def make(*names):
+        for name in names:
+            make_user(name)
+        signed = [sign_in(name) for name in names]
+        return signed[0] if len(signed) == 1 else signed
+
+    return make
+
+
+@pytest.fixture
 def rich_book(alex) -> int:
     """A book with a bit of everything a household's book holds."""
     book = post(alex, BOOKS, {"name": "Household", "currency": "EUR"})["id"]

@@ -8,6 +8,7 @@ import pytest
 
 from tests.api.conftest import BOOKS, post
 from tests.api.test_reports import minor, raw_shares
+from tests.sharing import share
 
 
 @pytest.fixture
@@ -182,8 +183,8 @@ def test_viewers_read_the_budget_and_outsiders_do_not_see_it(alex, household, ma
     h = household
     make_user("vera")
     make_user("otto")
-    post(alex, f"{h['base']}/members", {"username": "vera", "role": "viewer"})
     vera, otto = sign_in("vera"), sign_in("otto")
+    share(alex, vera, h["book"], "viewer")
     assert vera.get(f"{h['base']}/budgets/2025-03").status_code == 200
     refused = vera.put(
         f"{h['base']}/budgets/2025-03/categories/{h['Groceries']}", json={"amount": "5"}

@@ -7,6 +7,7 @@ import threading
 
 from tests.api.conftest import BOOKS, post
 from tests.api.test_imports import file_body
+from tests.sharing import share
 
 
 def read_feed(client, book: int, since: str = "", limit: int = 500) -> tuple[list, str]:
@@ -150,8 +151,8 @@ def test_a_mirror_kept_through_the_feed_ends_identical_while_another_client_writ
     book = post(alex, BOOKS, {"name": "Shared", "currency": "EUR"})["id"]
     base = f"{BOOKS}/{book}"
     make_user("edith")
-    post(alex, base + "/members", {"username": "edith", "role": "editor"})
     edith = sign_in("edith")
+    share(alex, edith, book, "editor")
     accounts = [
         post(alex, base + "/accounts", {"name": name, "type": "checking"})["id"]
         for name in ("A", "B")

@@ -51,6 +51,7 @@ TAKES_NO_BODY = {
     ("POST", f"{BOOK}/imports/<int:import_id>/undo"): "the import is in the path",
     ("POST", "/api/v1/backups"): "backs up now, with nothing to choose",
     ("POST", "/api/v1/backups/<name>/restore"): "the backup is in the path",
+    ("POST", "/api/v1/me/invitations/<int:invitation_id>/accept"): "the invitation is in the path",
 }
 # An empty body is read as `{}`: these routes take it, for every field they have is optional.
 TAKES_AN_EMPTY_BODY = {

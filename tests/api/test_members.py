@@ -1,4 +1,5 @@
-"""Book members over the API: add by username, change roles, remove and leave; owners stay."""
+"""Book members over the API: change roles, remove and leave; owners stay. (People join by
+invitation: tests/api/test_invitations.py.)"""
 
 from __future__ import annotations
 
@@ -6,44 +7,19 @@ import threading
 
 import pytest
 
-from server.clock import utcnow
 from server.config import LOG_FILENAME
-from server.domain.members import MemberInput, add_member, change_role, remove_member
+from server.domain.members import change_role, remove_member
 from server.errors import Conflict
+from tests.sharing import join, share
 
 
 def bearer(token):
     return {"Authorization": f"Bearer {token}"}
 
 
-@pytest.fixture
-def book_id(alex):
-    """A book Alex owns alone."""
-    return alex.post("/api/v1/books", json={"name": "Household"}).json["id"]
-
-
-@pytest.fixture
-def people(make_user, sign_in):
-    """Create users and sign them in: `people("sam", "kim")` -> SignedIn clients."""
-
-    def make(*names):
-        for name in names:
-            make_user(name)
-        signed = [sign_in(name) for name in names]
-        return signed[0] if len(signed) == 1 else signed
-
-    return make
-
-
 def members_url(book_id, user_id=None):
     url = f"/api/v1/books/{book_id}/members"
     return url if user_id is None else f"{url}/{user_id}"
-
-
-def share(owner, book_id, username, role):
-    response = owner.post(members_url(book_id), json={"username": username, "role": role})
-    assert response.status_code == 201, response.json
-    return response.json
 
 
 def set_role(client, book_id, user_id, role):
@@ -64,58 +40,20 @@ def test_a_new_book_has_its_creator_as_only_owner(alex, book_id):
     assert (me["user_id"], me["username"], me["role"]) == (alex.user.id, "alex", "owner")
 
 
-def test_owner_adds_a_user_by_username(alex, book_id, people):
+def test_nobody_is_put_into_a_book_without_accepting(alex, book_id, people):
+    """Adding a member straight away is gone: people join by accepting an invitation."""
     sam = people("sam")
-    added = alex.post(members_url(book_id), json={"username": "SAM", "role": "editor"})
-    assert added.status_code == 201
-    assert (added.json["user_id"], added.json["username"], added.json["role"]) == (
-        sam.user.id,
-        "sam",
-        "editor",
-    )
-    assert added.json["since"]
-    assert roles_of(alex, book_id) == {"alex": "owner", "sam": "editor"}
-    assert sam.get(f"/api/v1/books/{book_id}").json["role"] == "editor"
-    assert book_id in [b["id"] for b in sam.get("/api/v1/books").json["items"]]
-    assert roles_of(sam, book_id) == {"alex": "owner", "sam": "editor"}
-
-
-def test_unknown_username_is_a_field_error(alex, book_id):
-    response = alex.post(members_url(book_id), json={"username": "nobody", "role": "viewer"})
-    assert response.status_code == 422
-    assert [e["field"] for e in response.json["errors"]] == ["username"]
-
-
-def test_adding_a_member_twice_is_a_conflict(alex, book_id, people):
-    people("sam")
-    share(alex, book_id, "sam", "viewer")
-    again = alex.post(members_url(book_id), json={"username": "sam", "role": "editor"})
-    assert again.status_code == 409
-    assert "already a member" in again.json["detail"]
-    mine = alex.post(members_url(book_id), json={"username": "alex", "role": "viewer"})
-    assert mine.status_code == 409
-    assert roles_of(alex, book_id) == {"alex": "owner", "sam": "viewer"}
-
-
-@pytest.mark.parametrize(
-    ("body", "fields"),
-    [
-        ({"username": "sam", "role": "admin"}, {"role"}),
-        ({"username": "sam"}, {"role"}),
-        ({"role": "viewer"}, {"username"}),
-        ({"username": ["sam"], "role": 3}, {"username", "role"}),
-    ],
-)
-def test_invalid_additions_name_the_field(alex, book_id, people, body, fields):
-    people("sam")
-    response = alex.post(members_url(book_id), json=body)
-    assert response.status_code == 422
-    assert {e["field"] for e in response.json["errors"]} == fields
+    added = alex.post(members_url(book_id), json={"username": "sam", "role": "editor"})
+    assert added.status_code == 405
+    unknown = alex.post(members_url(book_id), json={"username": "nobody", "role": "editor"})
+    assert unknown.status_code == added.status_code  # and tells nothing about the name
+    assert roles_of(alex, book_id) == {"alex": "owner"}
+    assert sam.get(f"/api/v1/books/{book_id}").status_code == 404
 
 
 def test_owner_changes_a_role(alex, book_id, people):
     sam = people("sam")
-    share(alex, book_id, "sam", "viewer")
+    share(alex, sam, book_id, "viewer")
     changed = alex.patch(members_url(book_id, sam.user.id), json={"role": "editor"})
     assert changed.status_code == 200
     assert (changed.json["username"], changed.json["role"]) == ("sam", "editor")
@@ -129,7 +67,7 @@ def test_owner_changes_a_role(alex, book_id, people):
 
 def test_owner_removes_a_member_who_then_sees_nothing(alex, book_id, people):
     sam = people("sam")
-    share(alex, book_id, "sam", "editor")
+    share(alex, sam, book_id, "editor")
     assert sam.get(f"/api/v1/books/{book_id}/accounts").status_code == 200
     removed = alex.delete(members_url(book_id, sam.user.id))
     assert removed.status_code == 204
@@ -147,11 +85,11 @@ def test_owner_removes_a_member_who_then_sees_nothing(alex, book_id, people):
 @pytest.mark.parametrize("role", ["viewer", "editor"])
 def test_only_owners_manage_members(alex, book_id, people, role):
     sam, kim = people("sam", "kim")
-    share(alex, book_id, "sam", role)
-    share(alex, book_id, "kim", "viewer")
+    share(alex, sam, book_id, role)
+    share(alex, kim, book_id, "viewer")
     assert sam.get(members_url(book_id)).status_code == 200
     attempts = [
-        sam.post(members_url(book_id), json={"username": "alex", "role": "viewer"}),
+        sam.post(f"/api/v1/books/{book_id}/invitations", json={"username": "x", "role": "owner"}),
         sam.patch(members_url(book_id, kim.user.id), json={"role": "editor"}),
         sam.patch(members_url(book_id, sam.user.id), json={"role": "owner"}),
         sam.patch(members_url(book_id, alex.user.id), json={"role": "viewer"}),
@@ -167,7 +105,7 @@ def test_non_members_get_404_for_everything(alex, book_id, people):
     bob = people("bob")
     responses = [
         bob.get(members_url(book_id)),
-        bob.post(members_url(book_id), json={"username": "bob", "role": "owner"}),
+        bob.post(f"/api/v1/books/{book_id}/invitations", json={"username": "bob", "role": "owner"}),
         bob.patch(members_url(book_id, alex.user.id), json={"role": "viewer"}),
         bob.delete(members_url(book_id, alex.user.id)),
         bob.delete(members_url(book_id, bob.user.id)),
@@ -189,8 +127,8 @@ def test_an_unknown_member_is_404_for_the_owner(alex, book_id, people):
 
 
 def test_the_last_owner_can_neither_be_demoted_nor_removed(alex, book_id, people):
-    people("sam")
-    share(alex, book_id, "sam", "editor")
+    sam = people("sam")
+    share(alex, sam, book_id, "editor")
     for response in (
         alex.patch(members_url(book_id, alex.user.id), json={"role": "editor"}),
         alex.patch(members_url(book_id, alex.user.id), json={"role": "viewer"}),
@@ -203,7 +141,7 @@ def test_the_last_owner_can_neither_be_demoted_nor_removed(alex, book_id, people
 
 def test_with_two_owners_one_may_step_down_or_leave(alex, book_id, people):
     sam = people("sam")
-    share(alex, book_id, "sam", "owner")
+    share(alex, sam, book_id, "owner")
     assert set_role(alex, book_id, alex.user.id, "editor") == 200
     assert roles_of(sam, book_id) == {"alex": "editor", "sam": "owner"}
     # Sam is the last owner now: nobody can take that away, not even Sam.
@@ -217,7 +155,7 @@ def test_with_two_owners_one_may_step_down_or_leave(alex, book_id, people):
 
 def test_an_owner_removes_another_owner(alex, book_id, people):
     sam = people("sam")
-    share(alex, book_id, "sam", "owner")
+    share(alex, sam, book_id, "owner")
     assert alex.delete(members_url(book_id, sam.user.id)).status_code == 204
     assert roles_of(alex, book_id) == {"alex": "owner"}
 
@@ -225,7 +163,7 @@ def test_an_owner_removes_another_owner(alex, book_id, people):
 @pytest.mark.parametrize("role", ["viewer", "editor"])
 def test_a_member_may_leave(alex, book_id, people, role):
     sam = people("sam")
-    share(alex, book_id, "sam", role)
+    share(alex, sam, book_id, role)
     left = sam.delete(members_url(book_id, sam.user.id))
     assert left.status_code == 204
     assert sam.get(f"/api/v1/books/{book_id}").status_code == 404
@@ -235,9 +173,8 @@ def test_a_member_may_leave(alex, book_id, people, role):
 
 def test_members_are_paged(alex, book_id, people):
     names = ["sam", "kim", "lee", "max"]
-    people(*names)
-    for name in names:
-        share(alex, book_id, name, "viewer")
+    for person in people(*names):
+        share(alex, person, book_id, "viewer")
     seen, cursor = [], None
     while True:
         query = "?limit=2" + (f"&cursor={cursor}" if cursor else "")
@@ -253,20 +190,9 @@ def test_members_are_paged(alex, book_id, people):
     assert bad.json["errors"][0]["field"] == "cursor"
 
 
-def test_tokens_read_members_and_write_tokens_manage_them(
-    alex, book_id, people, make_token, client
-):
-    people("sam")
-    read, write = make_token(alex.user, "read"), make_token(alex.user, "write")
-    body = {"username": "sam", "role": "viewer"}
-    assert client.get(members_url(book_id), headers=bearer(read)).status_code == 200
-    assert client.post(members_url(book_id), json=body, headers=bearer(read)).status_code == 403
-    assert client.post(members_url(book_id), json=body, headers=bearer(write)).status_code == 201
-
-
 def test_membership_changes_are_logged(alex, book_id, people, data_dir):
     sam = people("sam")
-    share(alex, book_id, "sam", "viewer")
+    share(alex, sam, book_id, "viewer")
     alex.patch(members_url(book_id, sam.user.id), json={"role": "editor"})
     alex.delete(members_url(book_id, sam.user.id))
     log = (data_dir / LOG_FILENAME).read_text()
@@ -279,13 +205,7 @@ def test_membership_changes_are_logged(alex, book_id, people, data_dir):
 def test_two_owners_stepping_down_at_once_leave_one_owner(alex, book_id, make_user, database):
     """The last-owner rule is decided inside the write transaction, never on a stale read."""
     sam = make_user("sam")
-    add_member(
-        database,
-        book_id,
-        MemberInput(username="sam", role="owner"),
-        now=utcnow(),
-        by_user=alex.user.id,
-    )
+    join(database, book_id, "sam", "owner", by_user=alex.user.id)
     barrier = threading.Barrier(2)
     outcomes = {}
 

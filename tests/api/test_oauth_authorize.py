@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import BOOKS
 from tests.api.oauth_app import (
     consent,
     query_of,
     tokens_for,
 )
+from tests.sharing import share
 
 
 def test_deny_sends_access_denied_back_with_the_state(alex, app_client, book):
@@ -59,10 +59,7 @@ def test_a_book_the_user_is_not_in_cannot_be_given(make_user, sign_in, alex, app
 def test_a_viewer_lets_an_app_read_only(make_user, sign_in, alex, app_client, book):
     make_user("sam")
     sam = sign_in("sam")
-    assert (
-        alex.post(f"{BOOKS}/{book}/members", json={"username": "sam", "role": "viewer"}).status_code
-        == 201
-    )
+    share(alex, sam, book, "viewer")
     tokens = tokens_for(sam, app_client, book, scope="read write")
     assert tokens["scope"] == "read"
 

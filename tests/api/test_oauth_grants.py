@@ -7,6 +7,7 @@ from tests.api.conftest import BOOKS
 from tests.api.oauth_app import (
     tokens_for,
 )
+from tests.sharing import share
 
 
 def test_an_app_cannot_change_who_shares_its_book_or_its_settings(
@@ -15,8 +16,10 @@ def test_an_app_cannot_change_who_shares_its_book_or_its_settings(
     make_user("mallory")
     access = tokens_for(alex, app_client, book, scope="write")["access_token"]
     members = f"{BOOKS}/{book}/members"
+    invitations = f"{BOOKS}/{book}/invitations"
     for method, path, body in (
-        ("POST", members, {"username": "mallory", "role": "owner"}),
+        ("POST", invitations, {"username": "mallory", "role": "owner"}),
+        ("GET", invitations, None),
         ("GET", members, None),
         ("PATCH", f"{members}/{alex.user.id}", {"role": "viewer"}),
         ("DELETE", f"{members}/{alex.user.id}", None),
@@ -25,6 +28,7 @@ def test_an_app_cannot_change_who_shares_its_book_or_its_settings(
         response = app_client.api(access, method, path, json=body)
         assert response.status_code == 403, (method, path, response.json)
     assert [m["username"] for m in alex.get(members).json["items"]] == ["alex"]
+    assert alex.get(invitations).json["items"] == []
     # Its book's data it may use: reading the book, its export, its accounts.
     assert app_client.api(access, "GET", f"{BOOKS}/{book}").status_code == 200
     assert app_client.api(access, "GET", f"{BOOKS}/{book}/export.json").status_code == 200
@@ -32,9 +36,9 @@ def test_an_app_cannot_change_who_shares_its_book_or_its_settings(
 
 def sam_in_book(make_user, sign_in, alex, book: int, role: str):
     make_user("sam")
-    answer = alex.post(f"{BOOKS}/{book}/members", json={"username": "sam", "role": role})
-    assert answer.status_code == 201
-    return sign_in("sam")
+    sam = sign_in("sam")
+    share(alex, sam, book, role)
+    return sam
 
 
 def test_an_app_loses_the_book_when_its_user_leaves_it_for_good(
@@ -48,7 +52,7 @@ def test_an_app_loses_the_book_when_its_user_leaves_it_for_good(
     assert app_client.api(tokens["access_token"], "GET", BOOKS).status_code == 401
     assert app_client.refresh(tokens["refresh_token"]).json["error"] == "invalid_grant"
     # Back in the book, sam's old app is not: it asks again.
-    alex.post(f"{BOOKS}/{book}/members", json={"username": "sam", "role": "editor"})
+    share(alex, sam, book, "editor")
     assert app_client.refresh(tokens["refresh_token"]).json["error"] == "invalid_grant"
     tag = {"name": "sneaky"}
     assert (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tests.sharing import share
+
 
 def test_first_run_goes_to_setup(client):
     for path in ("/", "/login", "/register", "/settings"):
@@ -105,8 +107,9 @@ def test_book_pages_are_for_its_members_only(alex, make_user, sign_in, client):
 def test_a_viewer_gets_the_pages_marked_read_only(alex, make_user, sign_in):
     book = alex.post("/api/v1/books", json={"name": "Household", "currency": "EUR"}).json
     make_user("sam")
-    alex.post(f"/api/v1/books/{book['id']}/members", json={"username": "sam", "role": "viewer"})
-    page = sign_in("sam").get(f"/books/{book['id']}").get_data(as_text=True)
+    sam = sign_in("sam")
+    share(alex, sam, book["id"], "viewer")
+    page = sam.get(f"/books/{book['id']}").get_data(as_text=True)
     assert 'data-role="viewer"' in page
 
 

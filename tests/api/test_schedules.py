@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from tests.sharing import share
+
 BOOKS = "/api/v1/books"
 
 
@@ -228,8 +230,8 @@ def test_viewers_read_and_outsiders_see_nothing(alex, book, make_user, sign_in):
     url = f"{book['schedules']}/{made['id']}"
     make_user("victor")
     make_user("nadia")
-    alex.post(f"{book['base']}/members", json={"username": "victor", "role": "viewer"})
     victor, nadia = sign_in("victor"), sign_in("nadia")
+    share(alex, victor, book["id"], "viewer")
 
     assert victor.get(url).status_code == 200
     assert victor.get(book["schedules"] + "/upcoming").status_code == 200

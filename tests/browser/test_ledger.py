@@ -29,11 +29,11 @@ from server.domain.accounts import (
 )
 from server.domain.books import list_books
 from server.domain.categories import list_categories
-from server.domain.members import MemberInput, add_member
 from server.domain.transaction_list import Filters, list_transactions
 from server.domain.transaction_rules import TransactionInput
 from server.domain.transactions import Transaction, create_transaction, get_transaction
 from tests.browser.conftest import Browser
+from tests.sharing import join
 
 pytestmark = pytest.mark.browser
 
@@ -516,13 +516,7 @@ def test_rename_archive_and_delete_an_account_from_its_register(browser, ledger)
 def test_a_viewer_reads_the_register_without_write_controls(browser, ledger, add_user):
     ledger.add("-20.00", "Corner Shop")
     viewer = add_user("sam")
-    add_member(
-        ledger.db,
-        ledger.book_id,
-        MemberInput(username="sam", role="viewer"),
-        now=utcnow(),
-        by_user=ledger.user.id,
-    )
+    join(ledger.db, ledger.book_id, "sam", "viewer", by_user=ledger.user.id)
     browser.sign_in("sam")
     browser.open(f"/books/{ledger.book_id}/accounts/{ledger.checking.id}")
     rows = wait_rows(browser, 1)

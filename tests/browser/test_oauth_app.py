@@ -19,6 +19,7 @@ import pytest
 from selenium.webdriver.support.ui import Select
 
 from tests.conftest import PASSWORD
+from tests.sharing import join
 
 pytestmark = pytest.mark.browser
 
@@ -220,8 +221,7 @@ def test_a_viewer_is_shown_the_app_will_only_read(browser, alex_account, add_use
     alex = browser.session("alex", PASSWORD)
     shared = alex.post(browser.url("/api/v1/books"), json={"name": "Household", "currency": "EUR"})
     viewed = shared.json()["id"]
-    member = {"username": "sam", "role": "viewer"}
-    assert alex.post(browser.url(f"/api/v1/books/{viewed}/members"), json=member).ok
+    join(server_db, viewed, "sam", "viewer", by_user=alex_account.id)
     client, _ = register_client(
         server_db,
         name="Sync",

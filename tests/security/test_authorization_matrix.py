@@ -33,7 +33,7 @@ from server.auth.oauth_tokens import look_up_code, redeem_code, save_code
 from server.auth.web import signing_key
 from server.clock import utcnow
 from server.domain.books import create_book
-from server.domain.members import MemberInput, add_member
+from tests.sharing import join
 
 BOOK = "/api/v1/books/<int:book_id>"
 MISSING_ID = 999_999
@@ -49,13 +49,15 @@ people  401        404         ok      ok      ok     ok          ok           4
 manage  401        404         403     403     ok     403         ok           403       403
 """
 # read: GET, any member. write: any other method, editors and owners (a `write` token).
-# people: who shares the book, any member (not an app: the user let it use the book's data).
+# people: who shares the book and who is invited, any member (not an app: the user let it use
+# the book's data).
 # manage: the book's settings and its members, owners only (a member leaving the book is
 # tested in tests/api/test_members.py; here the member routes target someone else).
 # read_app / write_app: an app the owner let into the book (OAuth), with `read` or `write`.
 NEEDS_OWNER = {
     ("PATCH", BOOK),
-    ("POST", BOOK + "/members"),
+    ("POST", BOOK + "/invitations"),
+    ("DELETE", BOOK + "/invitations/<int:invitation_id>"),
     ("PATCH", BOOK + "/members/<int:user_id>"),
     ("DELETE", BOOK + "/members/<int:user_id>"),
 }
@@ -83,7 +85,9 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("GET", BOOK): None,
     ("PATCH", BOOK): {"name": "Renamed book"},
     ("GET", BOOK + "/members"): None,
-    ("POST", BOOK + "/members"): {"username": "newbie", "role": "viewer"},
+    ("GET", BOOK + "/invitations"): None,
+    ("POST", BOOK + "/invitations"): {"username": "newbie", "role": "viewer"},
+    ("DELETE", BOOK + "/invitations/<int:invitation_id>"): None,
     ("PATCH", BOOK + "/members/<int:user_id>"): {"role": "editor"},
     ("DELETE", BOOK + "/members/<int:user_id>"): None,
     ("GET", BOOK + "/accounts"): None,
@@ -178,7 +182,7 @@ KNOWN: dict[tuple[str, str], Any] = {
 
 # The people of the book under test (and one outsider), and who is signed in as whom.
 OWNER, EDITOR, VIEWER, OUTSIDER = "olivia", "edith", "victor", "nadia"
-TARGET, NEWCOMER = "sam", "newbie"  # a viewer the member routes act on; a user to add
+TARGET, NEWCOMER = "sam", "newbie"  # a viewer the member routes act on; a user to invite
 SESSIONS = {"non_member": OUTSIDER, "viewer": VIEWER, "editor": EDITOR, "owner": OWNER}
 
 
@@ -186,7 +190,7 @@ def level(method: str, rule: str) -> str:
     """Return what a route needs: read, write, people or manage."""
     if (method, rule) in NEEDS_OWNER:
         return "manage"
-    if (method, rule) == ("GET", BOOK + "/members"):
+    if (method, rule) in {("GET", BOOK + "/members"), ("GET", BOOK + "/invitations")}:
         return "people"
     return "read" if method == "GET" else "write"
 
@@ -320,6 +324,9 @@ MAKERS = {
     "payee_id": lambda w: w.owner_api("/payees", {"name": "Matrix payee"}),
     "tag_id": lambda w: w.owner_api("/tags", {"name": "matrix"}),
     "user_id": lambda w: w.users[TARGET].id,
+    "invitation_id": lambda w: w.owner_api(
+        "/invitations", {"username": NEWCOMER, "role": "viewer"}
+    ),
     "job_id": _start_import_job,
     "schedule_id": _make_schedule,
     "month": lambda w: "2025-03",
@@ -344,13 +351,7 @@ def world(app, database, make_user, make_token, sign_in) -> World:
     now = utcnow()
     book_id = create_book(database, users[OWNER].id, name="Shared", currency="EUR", now=now).id
     for name, role in ((EDITOR, "editor"), (VIEWER, "viewer"), (TARGET, "viewer")):
-        add_member(
-            database,
-            book_id,
-            MemberInput(username=name, role=role),
-            now=now,
-            by_user=users[OWNER].id,
-        )
+        join(database, book_id, name, role, by_user=users[OWNER].id)
     tokens = {
         "read_token": make_token(users[OWNER], "read"),
         "write_token": make_token(users[OWNER], "write"),

@@ -34,6 +34,7 @@ from server.db.migrations import (
     m0008_change_feed,
     m0009_oauth,
     m0010_sign_in_failures,
+    m0011_member_invitations,
 )
 
 log = logging.getLogger("tallybook.db")
@@ -60,6 +61,7 @@ MIGRATIONS: list[Migration] = [
         m0008_change_feed,
         m0009_oauth,
         m0010_sign_in_failures,
+        m0011_member_invitations,
     )
 ]
 

@@ -1,15 +1,18 @@
-// Households in Settings: who shares each book, with which role. Owners add people by
-// username, change roles and remove people; anyone may leave a book (but its last owner).
+// Households in Settings: who shares each book, with which role, and who is invited. Owners
+// invite people by username (they join when they accept), withdraw invitations, change roles
+// and remove people; anyone may leave a book (but its last owner).
 import { api, fetchAll } from "../api.js";
-import { dangerButton, showText } from "../dom.js";
+import { cell, dangerButton, showText } from "../dom.js";
 import { bindForm } from "../forms.js";
 import { ROLE_NAMES } from "../ledger.js";
+import { myInvitations } from "./invitations.js";
 
 export async function membersSection() {
   const bookSelect = document.getElementById("members-book");
   const body = document.querySelector("#members-table tbody");
   const form = document.getElementById("member-form");
   const errorBox = document.querySelector("[data-members-error]");
+  const sentBox = form.querySelector("[data-invitation-sent]");
   let books = [];
   let me = null;
 
@@ -19,6 +22,7 @@ export async function membersSection() {
 
   const book = () => books.find((b) => String(b.id) === bookSelect.value);
   const path = (rest = "") => `/books/${bookSelect.value}/members${rest}`;
+  const invitations = (rest = "") => `/books/${bookSelect.value}/invitations${rest}`;
 
   function roleCell(member, isOwner) {
     const td = document.createElement("td");
@@ -74,6 +78,46 @@ export async function membersSection() {
     return td;
   }
 
+  // A person's name with a word after it ("you", "invited").
+  function nameCell(name, word, className) {
+    const td = cell(name);
+    if (word) {
+      const badge = document.createElement("span");
+      badge.className = `badge ${className} ms-2`;
+      badge.textContent = word;
+      td.append(badge);
+    }
+    return td;
+  }
+
+  // A pending invitation: the name as the owner typed it, the role it offers, and (for
+  // owners) a way to withdraw it.
+  function invitationRow(invitation, isOwner) {
+    const tr = document.createElement("tr");
+    tr.dataset.invited = invitation.username;
+    const actions = cell("", { className: "text-end" });
+    if (isOwner) {
+      const withdraw = dangerButton(
+        "Withdraw",
+        async () => {
+          showError(null);
+          try {
+            await api("DELETE", invitations(`/${invitation.id}`));
+            await load();
+          } catch (err) {
+            showError(err);
+          }
+        },
+        `Withdraw the invitation of ${invitation.username}`,
+      );
+      withdraw.dataset.withdraw = invitation.username;
+      actions.append(withdraw);
+    }
+    const name = nameCell(invitation.username, "invited", "text-bg-light border");
+    tr.append(name, cell(ROLE_NAMES[invitation.role] ?? invitation.role), actions);
+    return tr;
+  }
+
   async function load() {
     const current = book();
     if (!current) {
@@ -82,31 +126,24 @@ export async function membersSection() {
     }
     const isOwner = current.role === "owner";
     body.setAttribute("aria-busy", "true");
-    const members = await fetchAll(path());
+    const [members, pending] = await Promise.all([fetchAll(path()), fetchAll(invitations())]);
     body.setAttribute("aria-busy", "false");
     body.replaceChildren(
       ...members.map((member) => {
         const tr = document.createElement("tr");
         tr.dataset.member = member.username;
-        const name = document.createElement("td");
-        name.textContent = member.username;
-        if (member.user_id === me.id) {
-          const badge = document.createElement("span");
-          badge.className = "badge text-bg-secondary ms-2";
-          badge.textContent = "you";
-          name.append(badge);
-        }
+        const name = nameCell(member.username, member.user_id === me.id ? "you" : "", "text-bg-secondary");
         tr.append(name, roleCell(member, isOwner), actionCell(member, isOwner));
         return tr;
       }),
+      ...pending.map((invitation) => invitationRow(invitation, isOwner)),
     );
     form.classList.toggle("d-none", !isOwner);
     document.querySelector("[data-members-read-only]").classList.toggle("d-none", isOwner);
   }
 
-  async function start() {
+  async function start(chosen = bookSelect.value) {
     [me, books] = await Promise.all([api("GET", "/me"), fetchAll("/books")]);
-    const chosen = bookSelect.value;
     bookSelect.replaceChildren(...books.map((b) => new Option(b.name, b.id)));
     if (books.some((b) => String(b.id) === chosen)) bookSelect.value = chosen;
     await load();
@@ -114,12 +151,17 @@ export async function membersSection() {
 
   bookSelect.addEventListener("change", () => {
     showError(null);
+    showText(sentBox, "");
     load().catch(showError);
   });
   bindForm(form, async ({ username, role }) => {
-    await api("POST", path(), { username: username.trim(), role });
+    showText(sentBox, "");
+    const sent = await api("POST", invitations(), { username: username.trim(), role });
     form.reset();
+    showText(sentBox, `Invitation sent to ${sent.username}: they join the book when they accept it.`);
     await load();
   });
   await start();
+  // Accepting an invitation adds a book: show it, with its people.
+  await myInvitations((joined) => start(String(joined.id)));
 }

@@ -1,5 +1,5 @@
 // The home page: the books one may open (each exportable as a book file), a new book, a book
-// file made into a new book, and the overview of one book.
+// file made into a new book, the overview of one book, and a word on invitations waiting.
 import { api, fetchAll } from "../api.js";
 import { showDashboard } from "../components/dashboard.js";
 import { showText } from "../dom.js";
@@ -38,6 +38,17 @@ loadBooks().catch((err) => {
   showError(err.message);
   list.replaceChildren();
 });
+
+// Invitations into other people's books wait in Settings › Households: say so here.
+fetchAll("/me/invitations")
+  .then((invitations) => {
+    const notice = document.getElementById("invitations-notice");
+    const count = invitations.length;
+    notice.querySelector("[data-invitations-count]").textContent =
+      count === 1 ? "You are invited into a book." : `You are invited into ${count} books.`;
+    notice.classList.toggle("d-none", count === 0);
+  })
+  .catch((err) => showError(err.message));
 
 // A book file (exported by Tallybook) becomes a new book; a damaged one is refused whole.
 const bookFile = document.getElementById("book-file");
