@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import BinaryIO
 
 import sqlite_utils
 
@@ -14,6 +14,7 @@ from server.clock import to_iso
 from server.db import Database
 from server.db.kept_sums import rebuild_account_totals
 from server.domain.book_check import REFUSED, BookPlan, check_book_file
+from server.domain.book_read import BookFileReader
 from server.domain.books import Book, get_book
 from server.domain.bulk import kept_in_bulk
 from server.domain.schedules import ScheduleInput, checked_schedule
@@ -36,13 +37,17 @@ SCHEDULE_FIELDS = (
 )
 
 
-def load_book(database: Database, owner_id: int, data: Any, *, now: datetime) -> Book:
-    """Make a new book, owned by `owner_id`, holding what the file holds; all or nothing.
+def load_book(database: Database, owner_id: int, file: BinaryIO, *, now: datetime) -> Book:
+    """Make a new book, owned by `owner_id`, holding what the book file `file` holds; all or
+    nothing.
 
     Everything is checked first (refs, amounts in their accounts' currencies, splits adding
-    up, transfers in pairs); a file with any problem is refused whole, each problem named.
+    up, transfers in pairs), as the file is read (`book_read`); a file with any problem is
+    refused whole, each problem named.
     """
-    plan, own = check_book_file(data, now=now)
+    document = BookFileReader(file)
+    plan, own = check_book_file(document, now=now)
+    document.finish()
     with database.write() as db:
         book_id = write_book(
             plan, db, owner_id, own["name"], own["currency"], own["payees"], own["tags"]
