@@ -5,7 +5,8 @@ writes the plan at once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -93,7 +94,8 @@ class BookPlan:
         self.group_rows: list[dict] = []
         self.category_rows: list[dict] = []
         self.category_groups: list[int] = []  # each category's group (row)
-        self.transaction_rows: list[dict] = []
+        self.transaction_rows: list[TransactionRow] = []
+        self._texts: dict[str, str] = {}
         self.transaction_refs: dict[int, int] = {}  # ref -> row
         self.rule_rows: list[dict] = []
         self.budget_rows: list[dict] = []
@@ -204,21 +206,21 @@ class BookPlan:
             bank_id = item.get("bank_id")
             found = len(problems)
             check.text(bank_id, "bank_id", problems, most=BANK_ID_MAX)
+            kept = self._kept  # the same texts once: a million rows share a few thousand
             self.transaction_rows.append(
-                {
-                    "account": account,
-                    "date": field.day(item.get("date"), f"{where}.date", self.problems),
-                    "amount": amount or 0,
-                    "payee": rules.payee(item.get("payee"), "payee", problems),
-                    "category": category,
-                    "memo": rules.memo(item.get("memo"), "memo", problems),
-                    "status": rules.status(item.get("status", "uncleared"), "status", problems),
-                    "tags": check.tags(item.get("tags"), "tags", problems, each=True),
-                    "splits": split_rows,
-                    "transfer": None,
-                    "bank_id": bank_id if len(problems) == found else None,
+                TransactionRow(
+                    account=account,
+                    date=kept(field.day(item.get("date"), f"{where}.date", self.problems)),
+                    amount=amount or 0,
+                    payee=kept(rules.payee(item.get("payee"), "payee", problems)),
+                    category=category,
+                    memo=rules.memo(item.get("memo"), "memo", problems),
+                    status=kept(rules.status(item.get("status", "uncleared"), "status", problems)),
+                    tags=check.tags(item.get("tags"), "tags", problems, each=True) or (),
+                    splits=split_rows or (),
+                    bank_id=bank_id if len(problems) == found else None,
                     **self._stamps(item, where),
-                }
+                )
             )
         if not self.problems.full:
             self._pair_transfers(sides)
@@ -246,18 +248,21 @@ class BookPlan:
                 where,
                 "A transfer's two sides must be in different accounts.",
             )
-            rows[row_number]["transfer"] = other
+            rows[row_number].transfer = other
             if self.account_rows:
                 rules.check_transfer_sides(
-                    rows[row_number]["amount"],
-                    rows[other]["amount"],
+                    rows[row_number].amount,
+                    rows[other].amount,
                     same_currency=self._currency(rows[row_number]) == self._currency(rows[other]),
                     field_name=where,
                     problems=self.problems,
                 )
 
-    def _currency(self, row: dict) -> str:
-        return self.account_rows[row["account"]]["currency"]
+    def _currency(self, row: TransactionRow) -> str:
+        return self.account_rows[row.account]["currency"]
+
+    def _kept(self, text: Any) -> Any:
+        return self._texts.setdefault(text, text) if isinstance(text, str) else text
 
     def budgets(
         self, items: Iterable[tuple[int, dict]], category_refs: dict[int, int], currency: str
@@ -362,6 +367,26 @@ class BookPlan:
                 field.ref(occurrence, "transaction", self.transaction_refs, at, self.problems),
             )
         return taken
+
+
+@dataclass(slots=True)
+class TransactionRow:
+    """A transaction of a book file, checked, as `book_load` inserts it (its account, category
+    and transfer as rows of the plan): compact, as there may be millions."""
+
+    account: int
+    date: str
+    amount: int
+    payee: str | None
+    category: int | None
+    memo: str
+    status: str
+    tags: Sequence[str]
+    splits: Sequence[dict]
+    bank_id: str | None
+    created_at: str
+    updated_at: str
+    transfer: int | None = None
 
 
 class _Side(NamedTuple):

@@ -137,16 +137,16 @@ def _write_contents(
             (
                 (
                     book_id,
-                    account_ids[r["account"]],
-                    r["date"],
-                    r["amount"],
-                    payee_id(r["payee"]),
-                    category_id(r["category"]),
-                    r["memo"],
-                    r["status"],
-                    r["bank_id"],
-                    r["created_at"],
-                    r["updated_at"],
+                    account_ids[r.account],
+                    r.date,
+                    r.amount,
+                    payee_id(r.payee),
+                    category_id(r.category),
+                    r.memo,
+                    r.status,
+                    r.bank_id,
+                    r.created_at,
+                    r.updated_at,
                 )
                 for r in rows
             ),
@@ -159,11 +159,7 @@ def _write_contents(
     ]
     db.conn.executemany(
         "UPDATE transactions SET transfer_id = ? WHERE id = ?",
-        (
-            (ids[r["transfer"]], i)
-            for i, r in zip(ids, rows, strict=True)
-            if r["transfer"] is not None
-        ),
+        ((ids[r.transfer], i) for i, r in zip(ids, rows, strict=True) if r.transfer is not None),
     )
     db.conn.executemany(
         "INSERT INTO splits (transaction_id, category_id, amount, memo, position) "
@@ -171,12 +167,12 @@ def _write_contents(
         (
             (i, category_id(s["category"]), s["amount"], s["memo"], s["position"])
             for i, r in zip(ids, rows, strict=True)
-            for s in r["splits"]
+            for s in r.splits
         ),
     )
     db.conn.executemany(
         "INSERT OR IGNORE INTO transaction_tags (transaction_id, tag_id) VALUES (?, ?)",
-        ((i, tag_id(t)) for i, r in zip(ids, rows, strict=True) for t in r["tags"]),
+        ((i, tag_id(t)) for i, r in zip(ids, rows, strict=True) for t in r.tags),
     )
     rebuild_account_totals(db, book_id)
     db.conn.executemany(
