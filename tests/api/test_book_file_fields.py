@@ -118,3 +118,13 @@ def test_a_file_that_is_no_json_is_a_bad_request(alex, rich_book):
         )
         assert response.status_code == 400, response.json
         assert response.json["detail"] == "The book file is not JSON (RFC 8259, in UTF-8)."
+
+
+def test_a_book_file_sent_with_an_idempotency_key_loads_once(alex, rich_book):
+    document = export(alex, rich_book)  # the key's fingerprint reads the body before the route
+    headers = {"Idempotency-Key": "load-household-1"}
+    made = alex.post(f"{BOOKS}/import", json=document, headers=headers)
+    assert made.status_code == 201, made.json
+    again = alex.post(f"{BOOKS}/import", json=document, headers=headers)
+    assert (again.status_code, again.json["id"]) == (201, made.json["id"])
+    assert again.headers["Idempotent-Replayed"] == "true"
