@@ -21,6 +21,7 @@ from server.domain import book_read as limits
 from server.domain.book_file import FORMAT, VERSION, book_json
 from server.domain.book_load import load_book
 from server.domain.books import get_book
+from server.domain.validation import MAX_PROBLEMS
 from server.request_db import database, reader
 
 bp = APIBlueprint("book_files", __name__, tag="Books")
@@ -85,9 +86,10 @@ def export(book_id: int) -> Response:
     summary="Make a book from an exported file",
     description="A new book, owned by you, holding exactly what the file holds; all or nothing. "
     "Every problem of the file is named at its place (`transactions[12].amount`), up to the "
-    "first 100 (the file is not checked further). Up to 512 MB; the file is read a piece at a "
-    "time, each item (a transaction, say) of at most 1,000,000 characters, and everything but "
-    "the transactions of at most 1,000,000 values.",
+    f"first {MAX_PROBLEMS} (the file is not checked further). Up to 512 MB, read a piece at a "
+    f"time: each item (a transaction, say) of at most {limits.MAX_ITEM_CHARS:,} characters, "
+    f"everything but the transactions of at most {limits.MAX_HEAD_VALUES:,} values; the book, "
+    "accounts, category groups and categories come before the transactions.",
     responses=errors(400, 401, 403, 422, why={413: "The file is over 512 MB"}),
 )
 def load() -> Any:

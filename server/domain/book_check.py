@@ -1,7 +1,8 @@
-"""Checking a book file (see `book_file`) whole before anything is written: its structure,
-the refs between its objects, and each object held to the rules the app holds it to (the
-transactions to `transaction_rules`, the rules to `rules.checked_rule`); `book_load` then
-writes the plan at once."""
+"""Checking a book file (see `book_file`) whole before anything is written, as it is read
+(`book_read`): its structure, the refs between its objects, and each object held to the rules
+the app holds it to (its fields to validation's parsers, see `book_fields`; the transactions
+to `transaction_rules`, the rules to `rules.checked_rule`); `book_load` then writes the plan
+at once. The checking stops at the first MAX_PROBLEMS problems."""
 
 from __future__ import annotations
 

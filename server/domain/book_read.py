@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -48,7 +49,7 @@ LIST_LIMITS = {
 MAX_ITEM_CHARS = 1_000_000
 MAX_HEAD_VALUES = 1_000_000  # everything but the transactions: some 100 MB parsed at most
 _CHUNK = 1024 * 1024
-_SPACE = " \t\n\r"
+_NOT_SPACE = re.compile(r"[^ \t\n\r]")  # JSON's white space is these four
 NOT_JSON = "The book file is not JSON (RFC 8259, in UTF-8)."
 
 
@@ -154,9 +155,9 @@ class _Reader:
     def next_char(self) -> str:
         """Return the next character that is not white space ("" at the end), not taking it."""
         while True:
-            while self.at < len(self.text) and self.text[self.at] in _SPACE:
-                self.at += 1
-            if self.at < len(self.text) or not self.more():
+            found = _NOT_SPACE.search(self.text, self.at)
+            self.at = found.start() if found else len(self.text)
+            if found or not self.more():
                 return self.text[self.at : self.at + 1]
 
     def expect(self, allowed: str) -> str:
