@@ -8,17 +8,20 @@ from typing import Any
 
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Dict, Integer, List, Raw, String
-from flask import Response, stream_with_context
+from apiflask.validators import Length
+from flask import Response, request, stream_with_context
 
 from server.api import report_examples as rex
 from server.api.access import book_access
 from server.api.books import BookOut
-from server.api.schemas import errors
+from server.api.schemas import body_read_by_the_route, errors
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
+from server.domain import book_read as limits
 from server.domain.book_file import FORMAT, VERSION, book_json
 from server.domain.book_load import load_book
 from server.domain.books import get_book
+from server.domain.validation import MAX_PROBLEMS
 from server.request_db import database, reader
 
 bp = APIBlueprint("book_files", __name__, tag="Books")
@@ -29,15 +32,15 @@ class BookFile(Schema):
     version = Integer(required=True, metadata={"example": VERSION})
     exported_at = String(metadata={"description": "When the file was made (not loaded)."})
     book = Dict(required=True, metadata={"example": {"name": "Household", "currency": "EUR"}})
-    accounts = List(Raw(), load_default=[])
-    category_groups = List(Raw(), load_default=[])
-    categories = List(Raw(), load_default=[])
-    payees = List(Raw(), load_default=[])
-    tags = List(Raw(), load_default=[])
-    rules = List(Raw(), load_default=[])
-    budgets = List(Raw(), load_default=[])
-    schedules = List(Raw(), load_default=[])
-    transactions = List(Raw(), load_default=[])
+    accounts = List(Raw(), validate=Length(max=limits.MAX_BOOK_ACCOUNTS))
+    category_groups = List(Raw(), validate=Length(max=limits.MAX_BOOK_CATEGORY_GROUPS))
+    categories = List(Raw(), validate=Length(max=limits.MAX_BOOK_CATEGORIES))
+    payees = List(Raw(), validate=Length(max=limits.MAX_BOOK_PAYEES))
+    tags = List(Raw(), validate=Length(max=limits.MAX_BOOK_TAGS))
+    rules = List(Raw(), validate=Length(max=limits.MAX_BOOK_RULES))
+    budgets = List(Raw(), validate=Length(max=limits.MAX_BOOK_BUDGETS))
+    schedules = List(Raw(), validate=Length(max=limits.MAX_BOOK_SCHEDULES))
+    transactions = List(Raw(), validate=Length(max=limits.MAX_BOOK_TRANSACTIONS))
 
 
 @bp.get("/books/<int:book_id>/export.json")
@@ -77,15 +80,19 @@ def export(book_id: int) -> Response:
 
 @bp.post("/books/import")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(BookFile, arg_name="body", example=rex.BOOK_FILE)
+@body_read_by_the_route(BookFile, example=rex.BOOK_FILE)
 @bp.output(BookOut, status_code=201, example=rex.BOOK_LOADED)
 @bp.doc(
     summary="Make a book from an exported file",
     description="A new book, owned by you, holding exactly what the file holds; all or nothing. "
-    "Every problem of the file is named at its place (`transactions[12].amount`). "
-    "Up to 512 MB.",
-    responses=errors(401, 403, 422, why={413: "The file is over 512 MB"}),
+    "Every problem of the file is named at its place (`transactions[12].amount`), up to the "
+    f"first {MAX_PROBLEMS} (the file is not checked further). Up to 512 MB, read a piece at a "
+    f"time: each item (a transaction, say) of at most {limits.MAX_ITEM_CHARS:,} characters, "
+    f"everything but the transactions of at most {limits.MAX_HEAD_VALUES:,} values; the book, "
+    "accounts, category groups and categories come before the transactions.",
+    responses=errors(400, 401, 403, 422, why={413: "The file is over 512 MB"}),
 )
-def load(body: dict[str, Any]) -> Any:
+def load() -> Any:
     """Load a book file as a new book."""
-    return load_book(database(), current_principal().user.id, body, now=utcnow()), 201
+    book = load_book(database(), current_principal().user.id, request.stream, now=utcnow())
+    return book, 201

@@ -9,6 +9,7 @@ anything; the OpenAPI document lists the header on every route it applies to.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -106,7 +107,9 @@ def claim_for_request() -> Response | None:
         raise InvalidIdempotencyKey(
             f"The {HEADER} header is invalid: {problem}", errors=[FieldError(HEADER, problem)]
         )
-    fingerprint = request_fingerprint(request.method, request.full_path, request.get_data())
+    body = request.get_data()
+    request.stream = io.BytesIO(body)  # still there for a route that reads it (a book file)
+    fingerprint = request_fingerprint(request.method, request.full_path, body)
     outcome = claim_key(database(), principal.user.id, key, fingerprint, utcnow())
     if isinstance(outcome, StoredResponse):
         return _replay(outcome)

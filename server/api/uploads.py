@@ -6,7 +6,8 @@ from flask import request
 
 # A bank file in a JSON body (base64 adds a third): larger than the API's other bodies.
 MAX_FILE_BYTES = 15 * 1024 * 1024
-# A whole book as JSON: about 300 bytes a transaction, so some million transactions.
+# A whole book as JSON: about 300 bytes a transaction, so some million transactions (read a
+# piece at a time: see `book_read`).
 MAX_BOOK_FILE_BYTES = 512 * 1024 * 1024
 _LIMITS = {
     "imports.preview": MAX_FILE_BYTES * 4 // 3 + 64 * 1024,

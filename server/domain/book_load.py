@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import BinaryIO
 
 import sqlite_utils
 
@@ -14,6 +14,7 @@ from server.clock import to_iso
 from server.db import Database
 from server.db.kept_sums import rebuild_account_totals
 from server.domain.book_check import REFUSED, BookPlan, check_book_file
+from server.domain.book_read import BookFileReader
 from server.domain.books import Book, get_book
 from server.domain.bulk import kept_in_bulk
 from server.domain.schedules import ScheduleInput, checked_schedule
@@ -36,13 +37,17 @@ SCHEDULE_FIELDS = (
 )
 
 
-def load_book(database: Database, owner_id: int, data: Any, *, now: datetime) -> Book:
-    """Make a new book, owned by `owner_id`, holding what the file holds; all or nothing.
+def load_book(database: Database, owner_id: int, file: BinaryIO, *, now: datetime) -> Book:
+    """Make a new book, owned by `owner_id`, holding what the book file `file` holds; all or
+    nothing.
 
     Everything is checked first (refs, amounts in their accounts' currencies, splits adding
-    up, transfers in pairs); a file with any problem is refused whole, each problem named.
+    up, transfers in pairs), as the file is read (`book_read`); a file with any problem is
+    refused whole, each problem named.
     """
-    plan, own = check_book_file(data, now=now)
+    document = BookFileReader(file)
+    plan, own = check_book_file(document, now=now)
+    document.finish()
     with database.write() as db:
         book_id = write_book(
             plan, db, owner_id, own["name"], own["currency"], own["payees"], own["tags"]
@@ -132,16 +137,16 @@ def _write_contents(
             (
                 (
                     book_id,
-                    account_ids[r["account"]],
-                    r["date"],
-                    r["amount"],
-                    payee_id(r["payee"]),
-                    category_id(r["category"]),
-                    r["memo"],
-                    r["status"],
-                    r["bank_id"],
-                    r["created_at"],
-                    r["updated_at"],
+                    account_ids[r.account],
+                    r.date,
+                    r.amount,
+                    payee_id(r.payee),
+                    category_id(r.category),
+                    r.memo,
+                    r.status,
+                    r.bank_id,
+                    r.created_at,
+                    r.updated_at,
                 )
                 for r in rows
             ),
@@ -154,11 +159,7 @@ def _write_contents(
     ]
     db.conn.executemany(
         "UPDATE transactions SET transfer_id = ? WHERE id = ?",
-        (
-            (ids[r["transfer"]], i)
-            for i, r in zip(ids, rows, strict=True)
-            if r["transfer"] is not None
-        ),
+        ((ids[r.transfer], i) for i, r in zip(ids, rows, strict=True) if r.transfer is not None),
     )
     db.conn.executemany(
         "INSERT INTO splits (transaction_id, category_id, amount, memo, position) "
@@ -166,12 +167,12 @@ def _write_contents(
         (
             (i, category_id(s["category"]), s["amount"], s["memo"], s["position"])
             for i, r in zip(ids, rows, strict=True)
-            for s in r["splits"]
+            for s in r.splits
         ),
     )
     db.conn.executemany(
         "INSERT OR IGNORE INTO transaction_tags (transaction_id, tag_id) VALUES (?, ?)",
-        ((i, tag_id(t)) for i, r in zip(ids, rows, strict=True) for t in r["tags"]),
+        ((i, tag_id(t)) for i, r in zip(ids, rows, strict=True) for t in r.tags),
     )
     rebuild_account_totals(db, book_id)
     db.conn.executemany(

@@ -3,7 +3,7 @@ to date by its maintainers, not a hand list)."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
@@ -21,6 +21,7 @@ def is_currency(code: str) -> bool:
     return code in _codes()
 
 
+@lru_cache(maxsize=256)  # asked once an amount: a book file's million of them
 def minor_digits(code: str) -> int:
     """Return how many decimals amounts in `code` have (2 for EUR, 0 for JPY, 3 for KWD)."""
     return get_currency_precision(code)

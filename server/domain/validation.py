@@ -108,6 +108,12 @@ class Problems:
         """Return how many problems were found past the first `limit`."""
         return self._root()._more
 
+    @property
+    def full(self) -> bool:
+        """Return whether a problem was found past the first `limit`: a checker of a long
+        input (a book file) stops there, as more would not be listed."""
+        return self.more > 0
+
     def raise_if_any(self, detail: str) -> None:
         """Refuse the input (ValidationFailed, with every problem kept) if this collector or
         view found any."""

@@ -19,6 +19,7 @@ from server.bankfiles import dates, files
 from server.db.backups import MAX_KEEP
 from server.domain import (
     accounts,
+    book_read,
     changes,
     currencies,
     idempotency,
@@ -161,6 +162,15 @@ LIMITS: dict[tuple[str, str], int] = {
     ("ReportQuery", "account_id"): reports.MAX_FILTER_IDS,
     ("ReportQuery", "category_id"): reports.MAX_FILTER_IDS,
     ("UpcomingQuery", "days"): occurrences.MAX_DAYS_AHEAD,
+    ("BookFile", "accounts"): book_read.MAX_BOOK_ACCOUNTS,
+    ("BookFile", "category_groups"): book_read.MAX_BOOK_CATEGORY_GROUPS,
+    ("BookFile", "categories"): book_read.MAX_BOOK_CATEGORIES,
+    ("BookFile", "payees"): book_read.MAX_BOOK_PAYEES,
+    ("BookFile", "tags"): book_read.MAX_BOOK_TAGS,
+    ("BookFile", "rules"): book_read.MAX_BOOK_RULES,
+    ("BookFile", "budgets"): book_read.MAX_BOOK_BUDGETS,
+    ("BookFile", "schedules"): book_read.MAX_BOOK_SCHEDULES,
+    ("BookFile", "transactions"): book_read.MAX_BOOK_TRANSACTIONS,
 }
 FLOOR = 110  # the document states 118 today: the walk cannot pass having found none
 
