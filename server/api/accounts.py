@@ -11,7 +11,15 @@ from flask import request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, PageQuery, errors, page_schema, paginate, with_etag
+from server.api.schemas import (
+    IF_MATCH_DOC,
+    Flag,
+    PageQuery,
+    errors,
+    page_schema,
+    paginate,
+    with_etag,
+)
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain.accounts import (
@@ -44,7 +52,7 @@ class AccountOut(Schema):
     currency = String(metadata={"example": "EUR"})
     opening_balance = String(**MONEY)
     opening_date = Date()
-    archived = Boolean()
+    archived = Flag()
     balance = String(metadata={"description": "Opening balance plus all transactions."})
     cleared_balance = String(
         metadata={"description": "Opening balance plus cleared and reconciled transactions."}
@@ -81,7 +89,7 @@ class AccountPatch(Schema):
     type = String(validate=Length(max=TYPE_TEXT_MAX))
     opening_balance = String(validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     opening_date = Date()
-    archived = Boolean()
+    archived = Flag()
 
 
 class AccountListQuery(PageQuery):

@@ -13,6 +13,7 @@ from server.api import examples as ex
 from server.api.access import book_access
 from server.api.schemas import (
     IF_MATCH_DOC,
+    Flag,
     PageQuery,
     decode_cursor,
     encode_cursor,
@@ -53,7 +54,7 @@ class CategoryGroupOut(Schema):
     id = Integer()
     name = String(metadata={"example": "Housing"})
     position = Integer()
-    archived = Boolean()
+    archived = Flag()
     created_at = DateTime()
     updated_at = DateTime()
 
@@ -69,7 +70,7 @@ class CategoryGroupIn(Schema):
 class CategoryGroupPatch(Schema):
     name = String(validate=Length(max=NAME_MAX))
     position = POSITION
-    archived = Boolean()
+    archived = Flag()
 
 
 class ArchivedQuery(PageQuery):
@@ -84,8 +85,8 @@ class CategoryOut(Schema):
     group = String(metadata={"example": "Housing", "description": "The name of its group."})
     group_id = Integer()
     kind = String(validate=OneOf(KINDS))
-    archived = Boolean()
-    rollover = Boolean(
+    archived = Flag()
+    rollover = Flag(
         metadata={"description": "The budget carries what is left (or overspent) onwards."}
     )
     created_at = DateTime()
@@ -102,8 +103,8 @@ class CategoryPatch(Schema):
     name = String(validate=Length(max=NAME_MAX))
     group_id = Integer(metadata={"description": "Move it to this group of the book."})
     kind = String(validate=OneOf(KINDS))
-    archived = Boolean()
-    rollover = Boolean(
+    archived = Flag()
+    rollover = Flag(
         metadata={"description": "In the budget, carry what is left (or overspent) onwards."}
     )
 

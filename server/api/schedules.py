@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import Boolean, Date, DateTime, Integer, List, Nested, String
+from apiflask.fields import Date, DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from flask import current_app, request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, errors, with_etag
+from server.api.schemas import IF_MATCH_DOC, Flag, errors, with_etag
 from server.api.transactions import TransactionOut, transaction_json
 from server.auth.web import auth
 from server.clock import utcnow
@@ -75,7 +75,7 @@ class SchedulePatch(Schema):
         validate=Range(min=1, max=MAX_COUNT),
         metadata={"description": "How many occurrences in all (not with `end_date`)."},
     )
-    auto_enter = Boolean(
+    auto_enter = Flag(
         metadata={"description": "Enter each occurrence by itself once its day has come."}
     )
 
@@ -118,7 +118,7 @@ class ScheduleOut(Schema):
             "none is left."
         },
     )
-    auto_enter = Boolean()
+    auto_enter = Flag()
     etag = String(metadata={"description": "Send as `If-Match` to change or delete it."})
     created_at = DateTime()
     updated_at = DateTime()
@@ -146,7 +146,7 @@ class UpcomingOut(Schema):
     payee = String(allow_none=True)
     category_id = Integer(allow_none=True)
     transfer_account_id = Integer(allow_none=True)
-    auto_enter = Boolean()
+    auto_enter = Flag()
 
 
 class UpcomingList(Schema):

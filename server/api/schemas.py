@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from apiflask import APIFlask, Schema
-from apiflask.fields import Integer, List, Nested, String
+from apiflask.fields import Boolean, Integer, List, Nested, String
 from apiflask.validators import Range
 
 from server.db.kept_sums import SEARCH_ID_BITS
@@ -21,6 +21,18 @@ from server.problems import PROBLEM_JSON
 MAX_ID = 2**63 - 1
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+
+
+class Flag(Boolean):
+    """A boolean in a JSON body: `true` or `false` only (Boolean also takes 1, 0 and "yes").
+
+    Query parameters, which arrive as text, keep Boolean's "true"/"false".
+    """
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 class FieldProblem(Schema):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Boolean, DateTime, Integer, Nested, String
+from apiflask.fields import DateTime, Integer, Nested, String
 from apiflask.validators import Length
 
+from server.api.schemas import Flag
 from server.auth.passwords import PASSWORD_TEXT_MAX
 from server.auth.users import USERNAME_MAX, USERNAME_TEXT_MAX
 
@@ -17,7 +18,7 @@ PASSWORD = {"required": True, "load_only": True, "validate": Length(max=PASSWORD
 class UserOut(Schema):
     id = Integer(metadata={"example": 1})
     username = String(metadata={"example": "alex"})
-    is_admin = Boolean()
+    is_admin = Flag()
     created_at = DateTime()
 
 
@@ -32,7 +33,7 @@ class NewUser(Credentials):
     username = String(
         required=True, validate=Length(min=1, max=USERNAME_MAX), metadata={"example": "alex"}
     )
-    is_admin = Boolean(
+    is_admin = Flag(
         load_default=False,
         metadata={"description": "Only an administrator may create another administrator."},
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import PASSWORD
 
 
@@ -154,6 +156,15 @@ def test_admin_opens_registration_and_a_visitor_registers(alex, app):
     assert response.json["user"]["is_admin"] is False
     assert visitor.get("/api/v1/me").json["username"] == "bob"
     assert [b["name"] for b in visitor.get("/api/v1/books").json["items"]] == ["bob's book"]
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
+def test_a_boolean_in_a_body_is_true_or_false_only(alex, value):
+    """`registration_open: 0` was taken as false: marshmallow's Boolean takes 0, 1 and "yes"."""
+    response = alex.patch("/api/v1/instance", json={"registration_open": value})
+    assert response.status_code == 422, response.json
+    assert [e["field"] for e in response.json["errors"]] == ["registration_open"]
+    assert alex.get("/api/v1/instance").json["registration_open"] is False
 
 
 def test_visitors_cannot_make_themselves_admin(alex, app):
