@@ -30,7 +30,14 @@ from server.api import (
     tokens,
     transactions,
 )
-from server.api.schemas import MAX_ID, Problem, ValidationProblem, extend_spec, unique_tags
+from server.api.schemas import (
+    MAX_ID,
+    Problem,
+    ValidationProblem,
+    extend_spec,
+    required_bodies,
+    unique_tags,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -79,3 +86,4 @@ def register_api(app: APIFlask) -> None:
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     parameters.init_app(app)
     extend_spec(app, unique_tags)
+    extend_spec(app, required_bodies)
