@@ -133,7 +133,15 @@ def login(body: dict[str, str]) -> dict[str, Any]:
 @bp.doc(
     summary="Sign out",
     description="Ends the session; the cookie stops working at once.",
-    responses=errors(401),
+    responses=errors(
+        401,
+        why={
+            403: (
+                "A token, not a session",
+                "This needs a signed-in session in the app; API tokens cannot do it.",
+            )
+        },
+    ),
 )
 def logout() -> tuple[str, int]:
     """End the current session."""

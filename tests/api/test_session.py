@@ -193,3 +193,10 @@ def test_only_admins_change_instance_settings(alex, make_user, sign_in):
     bob = sign_in("bob")
     response = bob.patch("/api/v1/instance", json={"registration_open": True})
     assert response.status_code == 403
+
+
+def test_signing_out_with_a_token_is_a_documented_403(alex, client, make_token):
+    headers = {"Authorization": f"Bearer {make_token(alex.user, 'write')}"}
+    assert client.delete("/api/v1/session", headers=headers).status_code == 403
+    spec = client.get("/api/v1/openapi.json").json
+    assert "403" in spec["paths"]["/api/v1/session"]["delete"]["responses"]
