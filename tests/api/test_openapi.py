@@ -314,3 +314,14 @@ def test_a_body_with_required_fields_is_a_required_body(alex):
     book = alex.get("/api/v1/books").json["items"][0]["id"]
     response = alex.post(f"/api/v1/books/{book}/schedules")
     assert response.status_code == 422
+
+
+def test_a_month_in_a_path_is_documented_as_the_server_takes_it(alex):
+    spec = alex.get("/api/v1/openapi.json").json
+    operation = spec["paths"]["/api/v1/books/{book_id}/budgets/{month}"]["get"]
+    (month,) = [p for p in operation["parameters"] if p["name"] == "month"]
+    pattern = month["schema"]["pattern"]
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    for text in ("2025-03", "0001-01", "0000-01", "2025-13", "2025-3", "٢٠٢٥-٠٣", "2025-03x"):
+        status = alex.get(f"/api/v1/books/{book}/budgets/{text}").status_code
+        assert (status == 200) == bool(re.search(pattern, text)), (text, status)
