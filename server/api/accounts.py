@@ -34,7 +34,7 @@ from server.domain.accounts import (
     list_accounts,
     update_account,
 )
-from server.domain.currencies import CURRENCY_TEXT_MAX
+from server.domain.currencies import CURRENCY_TEXT_MAX, currency_codes
 from server.domain.money import AMOUNT_TEXT_MAX, format_amount
 from server.domain.validation import NAME_MAX
 from server.request_db import database, reader
@@ -78,7 +78,10 @@ class AccountIn(Schema):
     currency = String(
         load_default=None,
         validate=Length(max=CURRENCY_TEXT_MAX),
-        metadata={"description": "ISO 4217; default: the book's currency."},
+        metadata={
+            "description": "ISO 4217; default: the book's currency.",
+            "enum": currency_codes(),
+        },
     )
     opening_balance = String(load_default="0", validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     opening_date = Date(load_default=None, metadata={"description": "Default: today."})
@@ -86,7 +89,7 @@ class AccountIn(Schema):
 
 class AccountPatch(Schema):
     name = String(validate=Length(max=NAME_MAX))
-    type = String(validate=Length(max=TYPE_TEXT_MAX))
+    type = String(validate=Length(max=TYPE_TEXT_MAX), metadata={"enum": list(ACCOUNT_TYPES)})
     opening_balance = String(validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     opening_date = Date()
     archived = Flag()

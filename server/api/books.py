@@ -24,7 +24,7 @@ from server.domain.books import (
     list_books,
 )
 from server.domain.books import update_book as update_book_in_db
-from server.domain.currencies import CURRENCY_TEXT_MAX
+from server.domain.currencies import CURRENCY_TEXT_MAX, currency_codes
 from server.domain.validation import NAME_MAX
 from server.request_db import database, reader
 
@@ -45,13 +45,17 @@ class BookIn(Schema):
     currency = String(
         load_default=DEFAULT_CURRENCY,
         validate=Length(max=CURRENCY_TEXT_MAX),
-        metadata={"example": "EUR", "description": "ISO 4217 code of the book's main currency."},
+        metadata={
+            "example": "EUR",
+            "description": "ISO 4217 code of the book's main currency.",
+            "enum": currency_codes(),
+        },
     )
 
 
 class BookPatch(Schema):
     name = String(validate=Length(max=NAME_MAX))
-    currency = String(validate=Length(max=CURRENCY_TEXT_MAX))
+    currency = String(validate=Length(max=CURRENCY_TEXT_MAX), metadata={"enum": currency_codes()})
 
 
 BookPage = page_schema(BookOut, "BookPage")

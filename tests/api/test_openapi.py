@@ -325,3 +325,20 @@ def test_a_month_in_a_path_is_documented_as_the_server_takes_it(alex):
     for text in ("2025-03", "0001-01", "0000-01", "2025-13", "2025-3", "٢٠٢٥-٠٣", "2025-03x"):
         status = alex.get(f"/api/v1/books/{book}/budgets/{text}").status_code
         assert (status == 200) == bool(re.search(pattern, text)), (text, status)
+
+
+def test_currencies_and_account_types_are_documented_as_the_server_takes_them(alex):
+    """A currency was documented as any text of up to 10 characters; a changed account's type
+    too: the server takes only ISO 4217 codes and its own types."""
+    spec = alex.get("/api/v1/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    codes = schemas["BookIn"]["properties"]["currency"]["enum"]
+    assert "EUR" in codes and "JPY" in codes and "eur" not in codes and "XYZ" not in codes
+    for schema in ("BookPatch", "AccountIn"):
+        assert schemas[schema]["properties"]["currency"]["enum"] == codes, schema
+    types = schemas["AccountIn"]["properties"]["type"]["enum"]
+    assert schemas["AccountPatch"]["properties"]["type"]["enum"] == types
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    for code in ("EUR", "XYZ"):
+        status = alex.patch(f"/api/v1/books/{book}", json={"currency": code}).status_code
+        assert (status == 200) == (code in codes), (code, status)
