@@ -12,7 +12,7 @@ from typing import Any
 
 from apiflask import APIFlask
 
-from server.api.schemas import extend_spec
+from server.api.schemas import extend_spec, whole
 from server.domain.reports import MONTH_PATTERN
 
 BOOK = "`GET /books/{book_id}"
@@ -39,7 +39,7 @@ PATH_PARAMETERS: dict[str, str] = {
 
 
 # What a path parameter's text must be, where the route takes any text and its handler judges it.
-PATH_PATTERNS: dict[str, str] = {"month": MONTH_PATTERN}
+PATH_PATTERNS: dict[str, str] = {"month": whole(MONTH_PATTERN)}
 
 
 def describe_path_parameters(spec: dict[str, Any]) -> dict[str, Any]:

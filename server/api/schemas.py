@@ -23,6 +23,12 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
 
+def whole(pattern: str) -> str:
+    """Return a document's `pattern` that matches only the whole text (JSON Schema searches);
+    not `$`, which in Python's `re`, as fuzzers and validators use it, takes a final newline."""
+    return rf"^(?:{pattern})(?![\s\S])"
+
+
 class Flag(Boolean):
     """A boolean in a JSON body: `true` or `false` only (Boolean also takes 1, 0 and "yes").
 

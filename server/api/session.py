@@ -9,7 +9,7 @@ from flask import g
 
 from server.api import examples as ex
 from server.api.schemas import errors
-from server.api.users import Credentials, NewUser, SignedIn
+from server.api.users import Credentials, NewCredentials, NewUser, SignedIn
 from server.auth.users import authenticate, create_user
 from server.auth.web import (
     ADMIN_SESSION,
@@ -30,7 +30,7 @@ bp = APIBlueprint("session", __name__, tag="Sign-in")
 
 
 @bp.post("/setup")
-@bp.input(Credentials, arg_name="body", example=ex.CREDENTIALS)
+@bp.input(NewCredentials, arg_name="body", example=ex.CREDENTIALS)
 @bp.output(SignedIn, status_code=201, example=ex.SIGNED_IN)
 @bp.doc(
     summary="Create the first user (first run)",

@@ -68,7 +68,7 @@ def add_months(month: str, count: int) -> str:
 
 
 # YYYY-MM from year 0001, as the API writes it (ASCII digits); the OpenAPI document states it too.
-MONTH_PATTERN = r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(0[1-9]|1[0-2])"
 _MONTH = re.compile(MONTH_PATTERN)
 
 

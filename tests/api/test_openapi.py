@@ -342,3 +342,18 @@ def test_currencies_and_account_types_are_documented_as_the_server_takes_them(al
     for code in ("EUR", "XYZ"):
         status = alex.patch(f"/api/v1/books/{book}", json={"currency": code}).status_code
         assert (status == 200) == (code in codes), (code, status)
+
+
+def test_a_new_username_is_documented_as_the_server_takes_it(client):
+    """The first run's form took any username of 1 to 100 characters, by the document."""
+    spec = client.get("/api/v1/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    pattern = schemas["NewCredentials"]["properties"]["username"]["pattern"]
+    assert schemas["NewUser"]["properties"]["username"]["pattern"] == pattern
+    for username in ("ab", "a" * 33, "bad name", " x\n", "zoë.k-1_\n"):
+        status = client.post(
+            "/api/v1/setup", json={"username": username, "password": "correct horse battery"}
+        ).status_code
+        assert (status == 201) == bool(re.search(pattern, username)), (username, status)
+        if status == 201:
+            break  # the first user exists now
