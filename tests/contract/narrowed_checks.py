@@ -52,6 +52,11 @@ STATE_DEPENDENT: dict[str, frozenset[str]] = {
     f"POST {BOOK}/imports/preview": REFERENCES,
     # A member is added by the username of an existing user.
     f"POST {BOOK}/members": frozenset({"username"}),
+    # Not the book's state but a rule no JSON Schema states either: a new password's length
+    # counts after Unicode normalization (NFKC), and it must not be a common password.
+    "POST /api/v1/setup": frozenset({"password"}),
+    "POST /api/v1/users": frozenset({"password"}),
+    "POST /api/v1/me/password": frozenset({"new_password"}),
     **{
         f"GET {BOOK}/reports/{report}": REFERENCES
         for report in ("cash-flow", "income-expense", "net-worth", "spending")

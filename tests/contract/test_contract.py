@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import assume, settings
+from hypothesis import HealthCheck, assume, settings
 from schemathesis.schemas import BaseSchema
 
 from tests.contract.conftest import STATEFUL_SCENARIOS, STATEFUL_STEPS, Fuzzer
@@ -34,11 +34,14 @@ def test_sequences_of_operations_keep_the_contract(api_schema: BaseSchema, fuzze
             assume(not ends_own_credentials(case, fuzzer))
 
     # No seed reaches a state machine from the config: derandomize makes the run repeatable.
+    # Each step is a request to a live server, so generation is "slow" by Hypothesis's measure
+    # (a health check of the test's speed, not a check of the API).
     Workflow.run(
         settings=settings(
             max_examples=STATEFUL_SCENARIOS,
             stateful_step_count=STATEFUL_STEPS,
             derandomize=True,
             database=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         )
     )
