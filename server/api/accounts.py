@@ -13,6 +13,7 @@ from server.api import examples as ex
 from server.api.access import book_access
 from server.api.schemas import (
     IF_MATCH_DOC,
+    NOT_BLANK,
     Flag,
     PageQuery,
     errors,
@@ -71,7 +72,7 @@ class AccountOut(Schema):
 
 
 class AccountIn(Schema):
-    name = String(required=True, validate=Length(max=NAME_MAX))
+    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"pattern": NOT_BLANK})
     type = String(
         required=True, validate=Length(max=TYPE_TEXT_MAX), metadata={"enum": list(ACCOUNT_TYPES)}
     )
@@ -88,7 +89,7 @@ class AccountIn(Schema):
 
 
 class AccountPatch(Schema):
-    name = String(validate=Length(max=NAME_MAX))
+    name = String(validate=Length(max=NAME_MAX), metadata={"pattern": NOT_BLANK})
     type = String(validate=Length(max=TYPE_TEXT_MAX), metadata={"enum": list(ACCOUNT_TYPES)})
     opening_balance = String(validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     opening_date = Date()

@@ -25,8 +25,8 @@ bp = APIBlueprint("book_files", __name__, tag="Books")
 
 
 class BookFile(Schema):
-    format = String(required=True, metadata={"example": FORMAT})
-    version = Integer(required=True, metadata={"example": VERSION})
+    format = String(required=True, metadata={"example": FORMAT, "enum": [FORMAT]})
+    version = Integer(required=True, metadata={"example": VERSION, "enum": [VERSION]})
     exported_at = String(metadata={"description": "When the file was made (not loaded)."})
     book = Dict(required=True, metadata={"example": {"name": "Household", "currency": "EUR"}})
     accounts = List(Raw(), load_default=[])

@@ -11,7 +11,15 @@ from flask import request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, PageQuery, errors, page_schema, paginate, with_etag
+from server.api.schemas import (
+    IF_MATCH_DOC,
+    NOT_BLANK,
+    PageQuery,
+    errors,
+    page_schema,
+    paginate,
+    with_etag,
+)
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.domain.books import (
@@ -41,7 +49,11 @@ class BookOut(Schema):
 
 
 class BookIn(Schema):
-    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Household"})
+    name = String(
+        required=True,
+        validate=Length(max=NAME_MAX),
+        metadata={"example": "Household", "pattern": NOT_BLANK},
+    )
     currency = String(
         load_default=DEFAULT_CURRENCY,
         validate=Length(max=CURRENCY_TEXT_MAX),
@@ -54,7 +66,7 @@ class BookIn(Schema):
 
 
 class BookPatch(Schema):
-    name = String(validate=Length(max=NAME_MAX))
+    name = String(validate=Length(max=NAME_MAX), metadata={"pattern": NOT_BLANK})
     currency = String(validate=Length(max=CURRENCY_TEXT_MAX), metadata={"enum": currency_codes()})
 
 

@@ -13,6 +13,7 @@ from server.api import examples as ex
 from server.api.access import book_access
 from server.api.schemas import (
     IF_MATCH_DOC,
+    NOT_BLANK,
     Flag,
     PageQuery,
     decode_cursor,
@@ -60,7 +61,11 @@ class CategoryGroupOut(Schema):
 
 
 class CategoryGroupIn(Schema):
-    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Housing"})
+    name = String(
+        required=True,
+        validate=Length(max=NAME_MAX),
+        metadata={"example": "Housing", "pattern": NOT_BLANK},
+    )
     position = Integer(
         validate=Range(min=-MAX_POSITION, max=MAX_POSITION),
         metadata={"description": "Sort key; default: after the last group."},
@@ -68,7 +73,7 @@ class CategoryGroupIn(Schema):
 
 
 class CategoryGroupPatch(Schema):
-    name = String(validate=Length(max=NAME_MAX))
+    name = String(validate=Length(max=NAME_MAX), metadata={"pattern": NOT_BLANK})
     position = POSITION
     archived = Flag()
 
@@ -94,13 +99,17 @@ class CategoryOut(Schema):
 
 
 class CategoryIn(Schema):
-    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Groceries"})
+    name = String(
+        required=True,
+        validate=Length(max=NAME_MAX),
+        metadata={"example": "Groceries", "pattern": NOT_BLANK},
+    )
     group_id = Integer(required=True, metadata={"description": "A category group of this book."})
     kind = String(load_default="expense", validate=OneOf(KINDS))
 
 
 class CategoryPatch(Schema):
-    name = String(validate=Length(max=NAME_MAX))
+    name = String(validate=Length(max=NAME_MAX), metadata={"pattern": NOT_BLANK})
     group_id = Integer(metadata={"description": "Move it to this group of the book."})
     kind = String(validate=OneOf(KINDS))
     archived = Flag()

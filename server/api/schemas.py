@@ -23,6 +23,11 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
 
+# A name is judged with the white space around it taken off: it needs one character that is not
+# white space (Python's `re` and `str.strip` agree on what white space is).
+NOT_BLANK = r"\S"
+
+
 def whole(pattern: str) -> str:
     """Return a document's `pattern` that matches only the whole text (JSON Schema searches);
     not `$`, which in Python's `re`, as fuzzers and validators use it, takes a final newline."""

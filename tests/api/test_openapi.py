@@ -357,3 +357,24 @@ def test_a_new_username_is_documented_as_the_server_takes_it(client):
         assert (status == 201) == bool(re.search(pattern, username)), (username, status)
         if status == 201:
             break  # the first user exists now
+
+
+def test_names_are_documented_as_not_blank_as_the_server_takes_them(alex):
+    """A blank name was valid by the document; the server refuses it (it strips names)."""
+    spec = alex.get("/api/v1/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    base = f"/api/v1/books/{book}"
+    cases = [
+        ("BookIn", "/api/v1/books", {"currency": "EUR"}),
+        ("AccountIn", f"{base}/accounts", {"type": "cash"}),
+        ("CategoryGroupIn", f"{base}/category-groups", {}),
+        ("TagIn", f"{base}/tags", {}),
+    ]
+    for schema, path, rest in cases:
+        pattern = schemas[schema]["properties"]["name"]["pattern"]
+        for name in (" \t ", "\u3000", "a,b", " Ok "):
+            answer = alex.post(path, json={**rest, "name": name})
+            documented = bool(re.search(pattern, name))
+            assert (answer.status_code == 201) == documented, (schema, name, answer.json)
+    assert schemas["BookFile"]["properties"]["format"]["enum"] == ["tallybook-book"]
