@@ -16,6 +16,7 @@ from server.api.schemas import (
     NOT_BLANK,
     Flag,
     PageQuery,
+    amount_pattern,
     errors,
     page_schema,
     paginate,
@@ -42,7 +43,11 @@ from server.request_db import database, reader
 
 bp = APIBlueprint("accounts", __name__, tag="Accounts")
 MONEY = {
-    "metadata": {"description": "Decimal string in the account's currency.", "example": "-12.34"}
+    "metadata": {
+        "description": "Decimal string in the account's currency.",
+        "example": "-12.34",
+        "pattern": amount_pattern(),
+    }
 }
 
 

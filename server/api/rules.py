@@ -11,7 +11,7 @@ from flask import request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, Flag, errors, with_etag
+from server.api.schemas import IF_MATCH_DOC, NOT_BLANK, Flag, errors, with_etag
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain import rules as domain
@@ -67,7 +67,7 @@ class RulePatch(Schema):
     set_payee = String(
         allow_none=True,
         validate=Length(max=PAYEE_MAX),
-        metadata={"description": "Rename the payee."},
+        metadata={"description": "Rename the payee.", "pattern": NOT_BLANK},
     )
     add_tags = List(String(validate=Length(max=TAG_MAX)), validate=Length(max=MAX_ADDED_TAGS))
 

@@ -12,7 +12,7 @@ from flask import current_app, request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, Flag, errors, with_etag
+from server.api.schemas import IF_MATCH_DOC, Flag, amount_pattern, errors, with_etag
 from server.api.transactions import TransactionOut, transaction_json
 from server.auth.web import auth
 from server.clock import utcnow
@@ -47,7 +47,8 @@ class SchedulePatch(Schema):
     )
     account_id = Integer(metadata={"description": "The account the transactions go into."})
     amount = String(
-        validate=Length(max=AMOUNT_TEXT_MAX), metadata={"description": MONEY, "example": "-950.00"}
+        validate=Length(max=AMOUNT_TEXT_MAX),
+        metadata={"description": MONEY, "example": "-950.00", "pattern": amount_pattern()},
     )
     payee = String(
         allow_none=True, validate=Length(max=PAYEE_MAX), metadata={"example": "Landlord"}

@@ -14,6 +14,7 @@ from apiflask.fields import Boolean, Integer, List, Nested, String
 from apiflask.validators import Range
 
 from server.db.kept_sums import SEARCH_ID_BITS
+from server.domain.money import AMOUNT_PATTERN
 from server.errors import ValidationFailed
 from server.problems import PROBLEM_JSON
 
@@ -32,6 +33,11 @@ def whole(pattern: str) -> str:
     """Return a document's `pattern` that matches only the whole text (JSON Schema searches);
     not `$`, which in Python's `re`, as fuzzers and validators use it, takes a final newline."""
     return rf"^(?:{pattern})(?![\s\S])"
+
+
+def amount_pattern() -> str:
+    """Return the document's pattern of an amount as parse_amount reads it (stripped)."""
+    return whole(rf"\s*(?:{AMOUNT_PATTERN})\s*")
 
 
 class Flag(Boolean):

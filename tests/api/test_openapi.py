@@ -378,3 +378,20 @@ def test_names_are_documented_as_not_blank_as_the_server_takes_them(alex):
             documented = bool(re.search(pattern, name))
             assert (answer.status_code == 201) == documented, (schema, name, answer.json)
     assert schemas["BookFile"]["properties"]["format"]["enum"] == ["tallybook-book"]
+
+
+def test_amounts_and_report_months_are_documented_as_the_server_takes_them(alex):
+    spec = alex.get("/api/v1/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    pattern = schemas["AccountIn"]["properties"]["opening_balance"]["pattern"]
+    assert schemas["TransactionIn"]["properties"]["amount"]["pattern"] == pattern
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    for n, text in enumerate((" -12.34 ", ".5", "7.", "1e3", "12,50", "--1", "")):
+        body = {"name": f"Cash {n}", "type": "cash", "opening_balance": text}
+        status = alex.post(f"/api/v1/books/{book}/accounts", json=body).status_code
+        assert (status == 201) == bool(re.search(pattern, text)), (text, status)
+    spending = spec["paths"]["/api/v1/books/{book_id}/reports/spending"]["get"]
+    (start,) = [p for p in spending["parameters"] if p["name"] == "start"]
+    for month in ("2025-01", "2025-13", "0000-12"):
+        status = alex.get(f"/api/v1/books/{book}/reports/spending?start={month}").status_code
+        assert (status == 200) == bool(re.search(start["schema"]["pattern"], month)), month
