@@ -20,9 +20,12 @@ BOOK = "/api/v1/books/{book_id}"
 # on the book's contents (any other refusal there still fails the check).
 REFERENCES = frozenset({"account_id", "category_id", "group_id", "set_category_id"})
 NAMES = frozenset({"name"})
+# How many decimals an amount may have is its currency's (the account's or the book's); the
+# document states the amount's form.
+AMOUNTS = frozenset({"amount", "opening_balance"})
 STATE_DEPENDENT: dict[str, frozenset[str]] = {
-    f"POST {BOOK}/accounts": NAMES,
-    f"PATCH {BOOK}/accounts/{{account_id}}": NAMES,
+    f"POST {BOOK}/accounts": NAMES | AMOUNTS,
+    f"PATCH {BOOK}/accounts/{{account_id}}": NAMES | AMOUNTS,
     f"POST {BOOK}/category-groups": NAMES,
     f"PATCH {BOOK}/category-groups/{{group_id}}": NAMES,
     f"POST {BOOK}/categories": NAMES | REFERENCES,
@@ -34,11 +37,11 @@ STATE_DEPENDENT: dict[str, frozenset[str]] = {
     f"PATCH {BOOK}/tags/{{tag_id}}": NAMES,
     # Only expense categories have a budget: the category's kind is the book's.
     f"PUT {BOOK}/budgets/{{month}}/categories/{{category_id}}": REFERENCES,
-    f"POST {BOOK}/transactions": REFERENCES,
-    f"PATCH {BOOK}/transactions/{{transaction_id}}": REFERENCES,
+    f"POST {BOOK}/transactions": REFERENCES | AMOUNTS,
+    f"PATCH {BOOK}/transactions/{{transaction_id}}": REFERENCES | AMOUNTS,
     f"POST {BOOK}/transactions/bulk-update": REFERENCES,
-    f"POST {BOOK}/schedules": REFERENCES,
-    f"PATCH {BOOK}/schedules/{{schedule_id}}": REFERENCES,
+    f"POST {BOOK}/schedules": REFERENCES | AMOUNTS,
+    f"PATCH {BOOK}/schedules/{{schedule_id}}": REFERENCES | AMOUNTS,
     # A date the schedule has no occurrence on depends on the schedule.
     f"POST {BOOK}/schedules/{{schedule_id}}/enter": frozenset({"date"}),
     f"POST {BOOK}/schedules/{{schedule_id}}/skip": frozenset({"date"}),
