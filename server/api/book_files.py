@@ -24,20 +24,25 @@ from server.request_db import database, reader
 bp = APIBlueprint("book_files", __name__, tag="Books")
 
 
+def item(kind: str = "object") -> Raw:
+    """An item of a book file's list, never null: an object (a name for payees and tags)."""
+    return Raw(metadata={"type": kind})
+
+
 class BookFile(Schema):
     format = String(required=True, metadata={"example": FORMAT, "enum": [FORMAT]})
     version = Integer(required=True, metadata={"example": VERSION, "enum": [VERSION]})
     exported_at = String(metadata={"description": "When the file was made (not loaded)."})
     book = Dict(required=True, metadata={"example": {"name": "Household", "currency": "EUR"}})
-    accounts = List(Raw(), load_default=[])
-    category_groups = List(Raw(), load_default=[])
-    categories = List(Raw(), load_default=[])
-    payees = List(Raw(), load_default=[])
-    tags = List(Raw(), load_default=[])
-    rules = List(Raw(), load_default=[])
-    budgets = List(Raw(), load_default=[])
-    schedules = List(Raw(), load_default=[])
-    transactions = List(Raw(), load_default=[])
+    accounts = List(item(), load_default=[])
+    category_groups = List(item(), load_default=[])
+    categories = List(item(), load_default=[])
+    payees = List(item("string"), load_default=[])
+    tags = List(item("string"), load_default=[])
+    rules = List(item(), load_default=[])
+    budgets = List(item(), load_default=[])
+    schedules = List(item(), load_default=[])
+    transactions = List(item(), load_default=[])
 
 
 @bp.get("/books/<int:book_id>/export.json")

@@ -395,3 +395,12 @@ def test_amounts_and_report_months_are_documented_as_the_server_takes_them(alex)
     for month in ("2025-01", "2025-13", "0000-12"):
         status = alex.get(f"/api/v1/books/{book}/reports/spending?start={month}").status_code
         assert (status == 200) == bool(re.search(start["schema"]["pattern"], month)), month
+
+
+def test_a_book_files_items_are_documented_as_objects(client):
+    """A null item was valid by the document; the server refuses it."""
+    spec = client.get("/api/v1/openapi.json").json
+    properties = spec["components"]["schemas"]["BookFile"]["properties"]
+    for name in ("accounts", "transactions", "schedules"):
+        assert properties[name]["items"] == {"type": "object"}, name
+    assert properties["payees"]["items"] == {"type": "string"}
