@@ -124,8 +124,8 @@ def _own_origin() -> str:
 
 def check_state_change() -> None:
     """Guard writes: same-origin only, JSON bodies only, CSRF token for cookie sessions."""
-    if request.method in SAFE_METHODS:
-        return
+    if request.method in SAFE_METHODS or request.routing_exception is not None:
+        return  # nothing runs for a request no route takes: it gets its 404 or 405
     site = request.headers.get("Sec-Fetch-Site")
     if site in ("cross-site", "same-site"):
         raise Forbidden("Requests from other sites may not change anything here.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from apiflask import APIFlask
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 from server.api import (
@@ -30,17 +31,28 @@ from server.api import (
     tokens,
     transactions,
 )
-from server.api.schemas import MAX_ID, Problem, ValidationProblem, extend_spec, unique_tags
+from server.api.schemas import (
+    MAX_ID,
+    Problem,
+    ValidationProblem,
+    extend_spec,
+    required_bodies,
+    unique_tags,
+)
 
 API_PREFIX = "/api/v1"
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in paths, up to SQLite's largest integer (a larger id matches no route)."""
+    """`<int:...>` in paths: an id larger than SQLite's largest integer names no row, so 404."""
 
-    def __init__(self, map: object, *args: object, **kwargs: object) -> None:
-        kwargs.setdefault("max", MAX_ID)
-        super().__init__(map, *args, **kwargs)
+    def to_python(self, value: str) -> int:
+        """Return the id; one past SQLite's range is Not Found (a ValidationError here would
+        make Werkzeug answer 405, listing the methods of the path's other routes)."""
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise NotFound()
+        return number
 
 
 def register_api(app: APIFlask) -> None:
@@ -76,3 +88,4 @@ def register_api(app: APIFlask) -> None:
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     parameters.init_app(app)
     extend_spec(app, unique_tags)
+    extend_spec(app, required_bodies)

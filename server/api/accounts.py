@@ -11,7 +11,17 @@ from flask import request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, PageQuery, errors, page_schema, paginate, with_etag
+from server.api.schemas import (
+    IF_MATCH_DOC,
+    NOT_BLANK,
+    Flag,
+    PageQuery,
+    amount_pattern,
+    errors,
+    page_schema,
+    paginate,
+    with_etag,
+)
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain.accounts import (
@@ -26,14 +36,18 @@ from server.domain.accounts import (
     list_accounts,
     update_account,
 )
-from server.domain.currencies import CURRENCY_TEXT_MAX
+from server.domain.currencies import CURRENCY_TEXT_MAX, currency_codes
 from server.domain.money import AMOUNT_TEXT_MAX, format_amount
 from server.domain.validation import NAME_MAX
 from server.request_db import database, reader
 
 bp = APIBlueprint("accounts", __name__, tag="Accounts")
 MONEY = {
-    "metadata": {"description": "Decimal string in the account's currency.", "example": "-12.34"}
+    "metadata": {
+        "description": "Decimal string in the account's currency.",
+        "example": "-12.34",
+        "pattern": amount_pattern(),
+    }
 }
 
 
@@ -44,7 +58,7 @@ class AccountOut(Schema):
     currency = String(metadata={"example": "EUR"})
     opening_balance = String(**MONEY)
     opening_date = Date()
-    archived = Boolean()
+    archived = Flag()
     balance = String(metadata={"description": "Opening balance plus all transactions."})
     cleared_balance = String(
         metadata={"description": "Opening balance plus cleared and reconciled transactions."}
@@ -63,25 +77,28 @@ class AccountOut(Schema):
 
 
 class AccountIn(Schema):
-    name = String(required=True, validate=Length(max=NAME_MAX))
+    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"pattern": NOT_BLANK})
     type = String(
         required=True, validate=Length(max=TYPE_TEXT_MAX), metadata={"enum": list(ACCOUNT_TYPES)}
     )
     currency = String(
         load_default=None,
         validate=Length(max=CURRENCY_TEXT_MAX),
-        metadata={"description": "ISO 4217; default: the book's currency."},
+        metadata={
+            "description": "ISO 4217; default: the book's currency.",
+            "enum": currency_codes(),
+        },
     )
     opening_balance = String(load_default="0", validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     opening_date = Date(load_default=None, metadata={"description": "Default: today."})
 
 
 class AccountPatch(Schema):
-    name = String(validate=Length(max=NAME_MAX))
-    type = String(validate=Length(max=TYPE_TEXT_MAX))
+    name = String(validate=Length(max=NAME_MAX), metadata={"pattern": NOT_BLANK})
+    type = String(validate=Length(max=TYPE_TEXT_MAX), metadata={"enum": list(ACCOUNT_TYPES)})
     opening_balance = String(validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     opening_date = Date()
-    archived = Boolean()
+    archived = Flag()
 
 
 class AccountListQuery(PageQuery):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import Boolean, DateTime, Integer, List, String
+from apiflask.fields import DateTime, Integer, List, String
 from apiflask.validators import Length
 
-from server.api.schemas import PageQuery, errors, page_schema, paginate
+from server.api.schemas import Flag, PageQuery, errors, page_schema, paginate
 from server.auth.oauth import (
     MAX_REDIRECT_URIS,
     REDIRECT_URI_TEXT_MAX,
@@ -61,7 +61,7 @@ class ClientOut(Schema):
         String(),
         metadata={"description": "Loopback URIs; a request may use any port (RFC 8252 7.3)."},
     )
-    confidential = Boolean(
+    confidential = Flag(
         metadata={"description": "Whether the app authenticates with a secret (else PKCE only)."}
     )
     created_at = DateTime()
@@ -89,7 +89,7 @@ class ClientIn(Schema):
             )
         },
     )
-    confidential = Boolean(
+    confidential = Flag(
         load_default=False,
         metadata={
             "description": "Give the app a secret too (most apps on a desktop cannot keep one)."

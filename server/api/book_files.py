@@ -27,20 +27,25 @@ from server.request_db import database, reader
 bp = APIBlueprint("book_files", __name__, tag="Books")
 
 
+def item(kind: str = "object") -> Raw:
+    """An item of a book file's list, never null: an object (a name for payees and tags)."""
+    return Raw(metadata={"type": kind})
+
+
 class BookFile(Schema):
-    format = String(required=True, metadata={"example": FORMAT})
-    version = Integer(required=True, metadata={"example": VERSION})
+    format = String(required=True, metadata={"example": FORMAT, "enum": [FORMAT]})
+    version = Integer(required=True, metadata={"example": VERSION, "enum": [VERSION]})
     exported_at = String(metadata={"description": "When the file was made (not loaded)."})
     book = Dict(required=True, metadata={"example": {"name": "Household", "currency": "EUR"}})
-    accounts = List(Raw(), validate=Length(max=limits.MAX_BOOK_ACCOUNTS))
-    category_groups = List(Raw(), validate=Length(max=limits.MAX_BOOK_CATEGORY_GROUPS))
-    categories = List(Raw(), validate=Length(max=limits.MAX_BOOK_CATEGORIES))
-    payees = List(Raw(), validate=Length(max=limits.MAX_BOOK_PAYEES))
-    tags = List(Raw(), validate=Length(max=limits.MAX_BOOK_TAGS))
-    rules = List(Raw(), validate=Length(max=limits.MAX_BOOK_RULES))
-    budgets = List(Raw(), validate=Length(max=limits.MAX_BOOK_BUDGETS))
-    schedules = List(Raw(), validate=Length(max=limits.MAX_BOOK_SCHEDULES))
-    transactions = List(Raw(), validate=Length(max=limits.MAX_BOOK_TRANSACTIONS))
+    accounts = List(item(), validate=Length(max=limits.MAX_BOOK_ACCOUNTS))
+    category_groups = List(item(), validate=Length(max=limits.MAX_BOOK_CATEGORY_GROUPS))
+    categories = List(item(), validate=Length(max=limits.MAX_BOOK_CATEGORIES))
+    payees = List(item("string"), validate=Length(max=limits.MAX_BOOK_PAYEES))
+    tags = List(item("string"), validate=Length(max=limits.MAX_BOOK_TAGS))
+    rules = List(item(), validate=Length(max=limits.MAX_BOOK_RULES))
+    budgets = List(item(), validate=Length(max=limits.MAX_BOOK_BUDGETS))
+    schedules = List(item(), validate=Length(max=limits.MAX_BOOK_SCHEDULES))
+    transactions = List(item(), validate=Length(max=limits.MAX_BOOK_TRANSACTIONS))
 
 
 @bp.get("/books/<int:book_id>/export.json")

@@ -11,7 +11,15 @@ from flask import request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, PageQuery, errors, page_schema, paginate, with_etag
+from server.api.schemas import (
+    IF_MATCH_DOC,
+    NOT_BLANK,
+    PageQuery,
+    errors,
+    page_schema,
+    paginate,
+    with_etag,
+)
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.domain.books import (
@@ -24,7 +32,7 @@ from server.domain.books import (
     list_books,
 )
 from server.domain.books import update_book as update_book_in_db
-from server.domain.currencies import CURRENCY_TEXT_MAX
+from server.domain.currencies import CURRENCY_TEXT_MAX, currency_codes
 from server.domain.validation import NAME_MAX
 from server.request_db import database, reader
 
@@ -41,17 +49,25 @@ class BookOut(Schema):
 
 
 class BookIn(Schema):
-    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Household"})
+    name = String(
+        required=True,
+        validate=Length(max=NAME_MAX),
+        metadata={"example": "Household", "pattern": NOT_BLANK},
+    )
     currency = String(
         load_default=DEFAULT_CURRENCY,
         validate=Length(max=CURRENCY_TEXT_MAX),
-        metadata={"example": "EUR", "description": "ISO 4217 code of the book's main currency."},
+        metadata={
+            "example": "EUR",
+            "description": "ISO 4217 code of the book's main currency.",
+            "enum": currency_codes(),
+        },
     )
 
 
 class BookPatch(Schema):
-    name = String(validate=Length(max=NAME_MAX))
-    currency = String(validate=Length(max=CURRENCY_TEXT_MAX))
+    name = String(validate=Length(max=NAME_MAX), metadata={"pattern": NOT_BLANK})
+    currency = String(validate=Length(max=CURRENCY_TEXT_MAX), metadata={"enum": currency_codes()})
 
 
 BookPage = page_schema(BookOut, "BookPage")

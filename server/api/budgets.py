@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import Boolean, Integer, List, Nested, String
+from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 
 from server.api import report_examples as rex
 from server.api.access import book_access
-from server.api.schemas import errors
+from server.api.schemas import Flag, errors
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain import budgets as domain
@@ -26,12 +26,12 @@ MONTH = "/books/<int:book_id>/budgets/<month>"
 class LineOut(Schema):
     category_id = Integer()
     name = String()
-    rollover = Boolean(metadata={"description": "What is left (or overspent) carries onwards."})
+    rollover = Flag(metadata={"description": "What is left (or overspent) carries onwards."})
     budgeted = String(metadata={"example": "400.00"})
     activity = String(metadata={"description": "Net money of the month: spending is negative."})
     carried = String(metadata={"description": "Brought from earlier months (with rollover)."})
     available = String(metadata={"description": "carried + budgeted + activity"})
-    overspent = Boolean()
+    overspent = Flag()
 
 
 class GroupOut(Schema):

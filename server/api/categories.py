@@ -13,6 +13,8 @@ from server.api import examples as ex
 from server.api.access import book_access
 from server.api.schemas import (
     IF_MATCH_DOC,
+    NOT_BLANK,
+    Flag,
     PageQuery,
     decode_cursor,
     encode_cursor,
@@ -53,13 +55,17 @@ class CategoryGroupOut(Schema):
     id = Integer()
     name = String(metadata={"example": "Housing"})
     position = Integer()
-    archived = Boolean()
+    archived = Flag()
     created_at = DateTime()
     updated_at = DateTime()
 
 
 class CategoryGroupIn(Schema):
-    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Housing"})
+    name = String(
+        required=True,
+        validate=Length(max=NAME_MAX),
+        metadata={"example": "Housing", "pattern": NOT_BLANK},
+    )
     position = Integer(
         validate=Range(min=-MAX_POSITION, max=MAX_POSITION),
         metadata={"description": "Sort key; default: after the last group."},
@@ -67,9 +73,9 @@ class CategoryGroupIn(Schema):
 
 
 class CategoryGroupPatch(Schema):
-    name = String(validate=Length(max=NAME_MAX))
+    name = String(validate=Length(max=NAME_MAX), metadata={"pattern": NOT_BLANK})
     position = POSITION
-    archived = Boolean()
+    archived = Flag()
 
 
 class ArchivedQuery(PageQuery):
@@ -84,8 +90,8 @@ class CategoryOut(Schema):
     group = String(metadata={"example": "Housing", "description": "The name of its group."})
     group_id = Integer()
     kind = String(validate=OneOf(KINDS))
-    archived = Boolean()
-    rollover = Boolean(
+    archived = Flag()
+    rollover = Flag(
         metadata={"description": "The budget carries what is left (or overspent) onwards."}
     )
     created_at = DateTime()
@@ -93,17 +99,21 @@ class CategoryOut(Schema):
 
 
 class CategoryIn(Schema):
-    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Groceries"})
+    name = String(
+        required=True,
+        validate=Length(max=NAME_MAX),
+        metadata={"example": "Groceries", "pattern": NOT_BLANK},
+    )
     group_id = Integer(required=True, metadata={"description": "A category group of this book."})
     kind = String(load_default="expense", validate=OneOf(KINDS))
 
 
 class CategoryPatch(Schema):
-    name = String(validate=Length(max=NAME_MAX))
+    name = String(validate=Length(max=NAME_MAX), metadata={"pattern": NOT_BLANK})
     group_id = Integer(metadata={"description": "Move it to this group of the book."})
     kind = String(validate=OneOf(KINDS))
-    archived = Boolean()
-    rollover = Boolean(
+    archived = Flag()
+    rollover = Flag(
         metadata={"description": "In the budget, carry what is left (or overspent) onwards."}
     )
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
+from apiflask.fields import Dict, Integer, List, Nested, String
 from apiflask.validators import Length, Range
 
 from server.api import report_examples as rex
@@ -16,7 +16,7 @@ from server.api.categories import CategoryGroupOut, CategoryOut
 from server.api.labels import PayeeOut, TagOut
 from server.api.rules import RuleOut, rule_json
 from server.api.schedules import ScheduleOut, schedule_json
-from server.api.schemas import errors
+from server.api.schemas import Flag, errors
 from server.api.transactions import transaction_json
 from server.auth.web import auth
 from server.domain import changes as domain
@@ -76,7 +76,7 @@ class FeedChangeOut(Schema):
         }
     )
     id = String(metadata={"description": "Its id; a budget's is `category_id/month`."})
-    deleted = Boolean(metadata={"description": "It is gone: remove your copy."})
+    deleted = Flag(metadata={"description": "It is gone: remove your copy."})
     object = Dict(
         allow_none=True,
         metadata={
@@ -89,7 +89,7 @@ class FeedChangeOut(Schema):
 class FeedPageOut(Schema):
     changes = List(Nested(FeedChangeOut))
     next_cursor = String(metadata={"description": "Send as `since` next time."})
-    has_more = Boolean(metadata={"description": "More changes wait: ask again at once."})
+    has_more = Flag(metadata={"description": "More changes wait: ask again at once."})
 
 
 @bp.get("/books/<int:book_id>/changes")

@@ -13,7 +13,7 @@ from server.api.books import BookOut
 from server.api.schemas import errors, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
-from server.domain.currencies import CURRENCY_TEXT_MAX
+from server.domain.currencies import CURRENCY_TEXT_MAX, currency_codes
 from server.domain.demo import create_demo_book
 from server.request_db import database
 
@@ -24,7 +24,7 @@ class DemoIn(Schema):
     currency = String(
         load_default="EUR",
         validate=Length(max=CURRENCY_TEXT_MAX),
-        metadata={"description": "ISO 4217 code of the demo's accounts."},
+        metadata={"description": "ISO 4217 code of the demo's accounts.", "enum": currency_codes()},
     )
 
 

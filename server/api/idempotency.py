@@ -184,6 +184,15 @@ def document_header(spec: dict[str, Any]) -> dict[str, Any]:
             ),
         )
         responses.setdefault(
+            "422",
+            problem_response(
+                422,
+                f"This {HEADER} was used for another request",
+                f"This {HEADER} was already used for a different request; use a new key for a "
+                "new request.",
+            ),
+        )
+        responses.setdefault(
             "409",
             problem_response(
                 409,

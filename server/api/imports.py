@@ -50,7 +50,10 @@ class FileIn(Schema):
     file_name = String(required=True, validate=Length(min=1, max=FILE_NAME_MAX))
     content = String(
         required=True,
-        metadata={"description": "The file's bytes, base64-encoded (any encoding inside)."},
+        metadata={
+            "description": "The file's bytes, base64-encoded (any encoding inside).",
+            "minLength": 1,
+        },
     )
     date_format = String(
         validate=Length(max=DATE_FORMAT_TEXT_MAX),

@@ -11,7 +11,15 @@ from apiflask.validators import Length
 from server.api import examples as ex
 from server.api.access import book_access
 from server.api.categories import paginate_offset
-from server.api.schemas import PageQuery, decode_cursor, encode_cursor, errors, page_schema
+from server.api.schemas import (
+    NOT_BLANK,
+    PageQuery,
+    decode_cursor,
+    encode_cursor,
+    errors,
+    page_schema,
+    whole,
+)
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain import labels as domain
@@ -39,7 +47,7 @@ class PayeeQuery(PageQuery):
 
 
 class LabelName(Schema):
-    name = String(required=True, validate=Length(max=PAYEE_MAX))
+    name = String(required=True, validate=Length(max=PAYEE_MAX), metadata={"pattern": NOT_BLANK})
 
 
 class TagOut(Schema):
@@ -49,7 +57,12 @@ class TagOut(Schema):
 
 
 class TagIn(Schema):
-    name = String(required=True, validate=Length(max=TAG_MAX), metadata={"example": "vacation"})
+    name = String(
+        required=True,
+        validate=Length(max=TAG_MAX),
+        # Not blank, and no comma (tags are written comma-separated).
+        metadata={"example": "vacation", "pattern": whole(r"[^,]*[^\s,][^,]*")},
+    )
 
 
 PayeePage = page_schema(PayeeOut, "PayeePage")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import Boolean, String
+from apiflask.fields import String
 
 from server.api import examples as ex
-from server.api.schemas import errors
+from server.api.schemas import Flag, errors
 from server.auth.users import count_users
 from server.auth.web import auth, require_admin
 from server.domain.instance import registration_open, set_registration_open
@@ -23,12 +23,12 @@ class Health(Schema):
 
 class Instance(Schema):
     version = String()
-    setup_required = Boolean(metadata={"description": "True until the first user is created."})
-    registration_open = Boolean(metadata={"description": "Whether anyone may create an account."})
+    setup_required = Flag(metadata={"description": "True until the first user is created."})
+    registration_open = Flag(metadata={"description": "Whether anyone may create an account."})
 
 
 class InstancePatch(Schema):
-    registration_open = Boolean(required=True)
+    registration_open = Flag(required=True)
 
 
 def _instance() -> dict[str, object]:

@@ -73,7 +73,8 @@ def _oauth_operations(spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def _settle_oauth_operations(spec: dict[str, Any], config: dict[str, Any]) -> None:
     """Fill in the lifetimes; and as the OAuth endpoints' inputs are documented, not validated,
-    take APIFlask's 422 off them and say their forms are required."""
+    take APIFlask's 422 off those Authlib judges (all but the consent page's JSON answer) and
+    say their bodies are required."""
 
     def with_lifetimes(text: str) -> str:
         for name in LIFETIMES:
@@ -88,9 +89,11 @@ def _settle_oauth_operations(spec: dict[str, Any], config: dict[str, Any]) -> No
     ]
     for operation in _oauth_operations(spec):
         operation["description"] = with_lifetimes(operation["description"])
-        operation["responses"].pop("422", None)
-        if "requestBody" in operation:
-            operation["requestBody"]["required"] = True
+        body = operation.get("requestBody")
+        if body is None or "application/json" not in body["content"]:
+            operation["responses"].pop("422", None)  # forms and queries are Authlib's to judge
+        if body is not None:
+            body["required"] = True
         for response in operation["responses"].values():
             media = response.get("content", {}).get("application/json", {})
             if "expires_in" in media.get("example", {}):

@@ -5,8 +5,8 @@ Outside /api/v1 (their URLs are the protocol's), they answer in RFC 6749's terms
 problem+json: the protocol is Authlib's (`server.auth.oauth_server`) and these routes only
 carry HTTP to it. Authlib reads and judges the forms itself, so their schemas document them
 (`validation=False`) and APIFlask's validation never answers. The consent page itself is
-`server.pages.consent`; its answer and the desktop handoff are the page's, not an app's, and
-stay out of the document.
+`server.pages.consent`; its answer is in the document (a page's call, not an app's: it needs
+the user signed in to Tallybook); the desktop handoff, a detail of the pages, is not.
 """
 
 from __future__ import annotations
@@ -23,11 +23,15 @@ from werkzeug.wrappers import Response
 from server.api.oauth_schemas import (
     JWKS,
     METADATA,
+    REDIRECT_URI,
     REVOCATION_FORMS,
     TAG,
     TOKEN_FORMS,
     TOKENS,
     AuthorizationServerMetadata,
+    ConsentAnswer,
+    ConsentAnswered,
+    ConsentQuery,
     JsonWebKeySet,
     OAuthRevocationForm,
     OAuthTokenForm,
@@ -35,6 +39,7 @@ from server.api.oauth_schemas import (
     oauth_error,
     unauthenticated,
 )
+from server.api.schemas import errors
 from server.auth.consent_handoffs import UnknownHandoff
 from server.auth.oauth import ACCESS_TOKEN_ALGORITHM, Consent, server_metadata
 from server.auth.oauth_web import consent_grant, consent_handoffs, oauth_server
@@ -76,12 +81,41 @@ def _form_checked(view: Callable[P, Any]) -> Callable[P, Any]:
 
 
 @bp.post("/oauth/authorize")
-@bp.doc(hide=True)
-def decide() -> Any:
+@bp.input(ConsentQuery, location="query", arg_name="query", validation=False)
+@bp.input(ConsentAnswer, arg_name="body", validation=False, example={"allow": True, "book_id": 3})
+@bp.output(ConsentAnswered, example={"redirect_to": f"{REDIRECT_URI}?code=8bK1Yc0H3n7eZs2Qm5TqWv"})
+@bp.doc(
+    summary="Answer an app's request (the consent page's Allow or Deny)",
+    description=(
+        "What the consent page sends when the user chooses, with the same query as the page "
+        "(the app's authorization request). Only the user signed in to Tallybook answers: "
+        "the session cookie and `X-CSRF-Token`, never a token. The answer says where the "
+        "browser goes: the app's redirect URI with `code`, or with `error=access_denied`."
+    ),
+    responses=errors(
+        401,
+        422,
+        why={
+            400: (
+                "The app's request cannot be accepted (unknown app, redirect URI, scope...), "
+                "or a waiting browser's request is over",
+                "The app's request waited too long: start again from the app.",
+            ),
+            403: (
+                "Not the user signed in to Tallybook (a token), or the CSRF header is missing",
+                "This needs a signed-in session in the app; API tokens cannot do it.",
+            ),
+        },
+    ),
+    operation_id="post_oauth_authorize",
+)
+def decide(query: Mapping[str, Any], body: Any) -> Any:
     """The user's answer: `{"allow": true, "book_id": 3}` or `{"allow": false}`.
 
     Answers `{"redirect_to": url}`: the app's redirect URI with a code, or with an error. When
     the window answers for a waiting browser (`handoff`), that browser is sent there instead.
+    Authlib reads the authorization request itself, and the body is judged here: `query` and
+    `body` only document them.
     """
     principal = _signed_in_user()
     body = request.get_json(silent=True)

@@ -15,6 +15,7 @@ from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import OneOf
 from marshmallow import EXCLUDE
 
+from server.api.schemas import Flag
 from server.auth.oauth import (
     ACCESS_TOKEN_ALGORITHM,
     CLIENT_ID_PREFIX,
@@ -61,6 +62,73 @@ OAUTH_ERRORS = (
     "invalid_scope",
     "unsupported_token_type",
 )
+
+
+class AuthorizeQuery(Schema):
+    response_type = String(
+        required=True,
+        validate=OneOf(["code"]),
+        metadata={"description": "`code`: the only flow there is."},
+    )
+    client_id = String(
+        required=True, metadata={"description": f"The app's client id (`{CLIENT_ID}`)."}
+    )
+    redirect_uri = String(
+        required=True,
+        metadata={
+            "description": "One of the app's registered loopback URIs, `http://127.0.0.1/...` "
+            "or `http://[::1]/...`, with the port it listens on now (any port)."
+        },
+    )
+    scope = String(
+        metadata={
+            "description": "`read`, or `write` for read and write (given as `read write`); "
+            "`read` when left out."
+        }
+    )
+    state = String(metadata={"description": "Anything; comes back unchanged. Check it."})
+    code_challenge = String(
+        required=True,
+        metadata={
+            "description": "PKCE: BASE64URL(SHA-256(code_verifier)), without padding. Required."
+        },
+    )
+    code_challenge_method = String(
+        required=True,
+        validate=OneOf(["S256"]),
+        metadata={"description": "`S256`, the only one taken."},
+    )
+    book_id = Integer(
+        metadata={"description": "Ask for this book only; else the user chooses on the page."}
+    )
+
+
+class ConsentQuery(AuthorizeQuery):
+    handoff = String(
+        metadata={
+            "description": "When the window answers for a browser that waits (on the desktop): "
+            "the handle the waiting page was given."
+        }
+    )
+
+
+class ConsentAnswer(Schema):
+    allow = Flag(required=True, metadata={"description": "Allow the app, or deny it."})
+    book_id = Integer(
+        metadata={"description": "The book the app may use (when allowing); one the user is in."}
+    )
+
+
+class ConsentAnswered(Schema):
+    redirect_to = String(
+        allow_none=True,
+        metadata={
+            "description": "Where the browser goes now: the app's redirect URI with `code` and "
+            "`state`, or with `error`; null when a waiting browser was sent there instead.",
+            "example": f"{REDIRECT_URI}?code=8bK1Yc0H3n7eZs2Qm5TqWv&state=st4te",
+        },
+    )
+    handed_off = Flag(metadata={"description": "A waiting browser was sent there instead."})
 
 
 class OAuthError(Schema):

@@ -1,7 +1,8 @@
 """What each path parameter of the API is, said once for every route that has it.
 
 APIFlask documents a path's `<int:book_id>` by its name and type only; this spec processor
-adds the description kept here for that name. A route with a parameter named nowhere here
+adds the description kept here for that name (and, where the handler judges free text, its
+pattern). A route with a parameter named nowhere here
 fails `tests/api/test_openapi.py`, so a new name needs its line.
 """
 
@@ -11,7 +12,8 @@ from typing import Any
 
 from apiflask import APIFlask
 
-from server.api.schemas import extend_spec
+from server.api.schemas import extend_spec, whole
+from server.domain.reports import MONTH_PATTERN
 
 BOOK = "`GET /books/{book_id}"
 
@@ -38,17 +40,24 @@ PATH_PARAMETERS: dict[str, str] = {
 }
 
 
+# What a path parameter's text must be, where the route takes any text and its handler judges it.
+PATH_PATTERNS: dict[str, str] = {"month": whole(MONTH_PATTERN)}
+
+
 def describe_path_parameters(spec: dict[str, Any]) -> dict[str, Any]:
-    """Give each path parameter that has none the description of its name."""
+    """Give each path parameter that has none the description of its name, and its pattern."""
     for item in spec.get("paths", {}).values():
         for operation in item.values():
             if not isinstance(operation, dict):
                 continue
             for parameter in operation.get("parameters", []):
-                if parameter.get("in") == "path" and not parameter.get("description"):
-                    description = PATH_PARAMETERS.get(parameter["name"])
-                    if description is not None:
-                        parameter["description"] = description
+                if parameter.get("in") != "path":
+                    continue
+                name = parameter["name"]
+                if not parameter.get("description") and name in PATH_PARAMETERS:
+                    parameter["description"] = PATH_PARAMETERS[name]
+                if name in PATH_PATTERNS:
+                    parameter["schema"]["pattern"] = PATH_PATTERNS[name]
     return spec
 
 

@@ -17,7 +17,7 @@ from flask import Response
 
 from server.api import report_examples as rex
 from server.api.access import book_access
-from server.api.schemas import csv_file, errors
+from server.api.schemas import csv_file, errors, whole
 from server.auth.web import auth
 from server.domain import reports as domain
 from server.domain.money import format_amount
@@ -35,11 +35,17 @@ PER_CURRENCY = (
 class ReportQuery(Schema):
     start = String(
         validate=Length(max=domain.MONTH_LENGTH),
-        metadata={"description": "First month, YYYY-MM (default: 11 months before `end`)."},
+        metadata={
+            "description": "First month, YYYY-MM (default: 11 months before `end`).",
+            "pattern": whole(domain.MONTH_PATTERN),
+        },
     )
     end = String(
         validate=Length(max=domain.MONTH_LENGTH),
-        metadata={"description": "Last month, YYYY-MM (default: now)."},
+        metadata={
+            "description": "Last month, YYYY-MM (default: now).",
+            "pattern": whole(domain.MONTH_PATTERN),
+        },
     )
     account_id = List(
         Integer(),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import Boolean, Date, DateTime, Integer, List, Nested, String
+from apiflask.fields import Date, DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from flask import request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, errors, with_etag
+from server.api.schemas import IF_MATCH_DOC, NOT_BLANK, Flag, errors, with_etag
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain import rules as domain
@@ -40,7 +40,7 @@ AMOUNT_DOC = (
 
 class RulePatch(Schema):
     name = String(validate=Length(max=NAME_MAX), metadata={"example": "Groceries"})
-    enabled = Boolean(metadata={"description": "Disabled rules never run."})
+    enabled = Flag(metadata={"description": "Disabled rules never run."})
     position = Integer(
         validate=Range(min=-MAX_POSITION, max=MAX_POSITION),
         metadata={"description": "Rules run in position order; a new one comes last."},
@@ -67,7 +67,7 @@ class RulePatch(Schema):
     set_payee = String(
         allow_none=True,
         validate=Length(max=PAYEE_MAX),
-        metadata={"description": "Rename the payee."},
+        metadata={"description": "Rename the payee.", "pattern": NOT_BLANK},
     )
     add_tags = List(String(validate=Length(max=TAG_MAX)), validate=Length(max=MAX_ADDED_TAGS))
 
@@ -80,7 +80,7 @@ class RuleOut(Schema):
     id = Integer()
     name = String()
     position = Integer()
-    enabled = Boolean()
+    enabled = Flag()
     payee_match = String(allow_none=True)
     payee_text = String()
     amount_min = String(allow_none=True)

@@ -7,13 +7,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import Boolean, Date, DateTime, Integer, List, Nested, String
+from apiflask.fields import Date, DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from flask import current_app, request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, errors, with_etag
+from server.api.schemas import IF_MATCH_DOC, Flag, amount_pattern, errors, with_etag
 from server.api.transactions import TransactionOut, transaction_json
 from server.auth.web import auth
 from server.clock import utcnow
@@ -48,7 +48,8 @@ class SchedulePatch(Schema):
     )
     account_id = Integer(metadata={"description": "The account the transactions go into."})
     amount = String(
-        validate=Length(max=AMOUNT_TEXT_MAX), metadata={"description": MONEY, "example": "-950.00"}
+        validate=Length(max=AMOUNT_TEXT_MAX),
+        metadata={"description": MONEY, "example": "-950.00", "pattern": amount_pattern()},
     )
     payee = String(
         allow_none=True, validate=Length(max=PAYEE_MAX), metadata={"example": "Landlord"}
@@ -76,7 +77,7 @@ class SchedulePatch(Schema):
         validate=Range(min=1, max=MAX_COUNT),
         metadata={"description": "How many occurrences in all (not with `end_date`)."},
     )
-    auto_enter = Boolean(
+    auto_enter = Flag(
         metadata={"description": "Enter each occurrence by itself once its day has come."}
     )
 
@@ -119,14 +120,14 @@ class ScheduleOut(Schema):
             "none is left."
         },
     )
-    auto_enter = Boolean()
+    auto_enter = Flag()
     overdue = Integer(
         metadata={
             "description": "How many occurrences up to today are neither entered nor skipped "
             "(as of today: it grows by itself, without a change in the feed)."
         }
     )
-    auto_enter_held = Boolean(
+    auto_enter_held = Flag(
         metadata={
             "description": f"True when `auto_enter` is on but more than {CATCH_UP_MAX} "
             "occurrences are overdue: Tallybook enters none of them by itself, they wait for "
@@ -160,7 +161,7 @@ class UpcomingOut(Schema):
     payee = String(allow_none=True)
     category_id = Integer(allow_none=True)
     transfer_account_id = Integer(allow_none=True)
-    auto_enter = Boolean()
+    auto_enter = Flag()
 
 
 class UpcomingList(Schema):

@@ -10,10 +10,11 @@ from datetime import date
 from typing import Any
 
 from apiflask import APIFlask, Schema
-from apiflask.fields import Integer, List, Nested, String
+from apiflask.fields import Boolean, Integer, List, Nested, String
 from apiflask.validators import Range
 
 from server.db.kept_sums import SEARCH_ID_BITS
+from server.domain.money import AMOUNT_PATTERN
 from server.errors import ValidationFailed
 from server.problems import PROBLEM_JSON
 
@@ -21,6 +22,34 @@ from server.problems import PROBLEM_JSON
 MAX_ID = 2**63 - 1
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+
+
+# A name is judged with the white space around it taken off: it needs one character that is not
+# white space (Python's `re` and `str.strip` agree on what white space is).
+NOT_BLANK = r"\S"
+
+
+def whole(pattern: str) -> str:
+    """Return a document's `pattern` that matches only the whole text (JSON Schema searches);
+    not `$`, which in Python's `re`, as fuzzers and validators use it, takes a final newline."""
+    return rf"^(?:{pattern})(?![\s\S])"
+
+
+def amount_pattern() -> str:
+    """Return the document's pattern of an amount as parse_amount reads it (stripped)."""
+    return whole(rf"\s*(?:{AMOUNT_PATTERN})\s*")
+
+
+class Flag(Boolean):
+    """A boolean in a JSON body: `true` or `false` only (Boolean also takes 1, 0 and "yes").
+
+    Query parameters, which arrive as text, keep Boolean's "true"/"false".
+    """
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 class FieldProblem(Schema):
@@ -187,6 +216,20 @@ def unique_tags(spec: dict[str, Any]) -> dict[str, Any]:
     for tag in spec.get("tags", []):
         seen.setdefault(tag["name"], tag)
     spec["tags"] = list(seen.values())
+    return spec
+
+
+def required_bodies(spec: dict[str, Any]) -> dict[str, Any]:
+    """Say a JSON body is required where its schema requires a field: the server refuses a
+    request without one (APIFlask leaves every body optional)."""
+    schemas = spec.get("components", {}).get("schemas", {})
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            media = (body or {}).get("content", {}).get("application/json", {})
+            ref = media.get("schema", {}).get("$ref", "")
+            if schemas.get(ref.rpartition("/")[2], {}).get("required"):
+                body["required"] = True  # type: ignore[index]  # media came from it
     return spec
 
 

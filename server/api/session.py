@@ -9,7 +9,7 @@ from flask import g
 
 from server.api import examples as ex
 from server.api.schemas import errors
-from server.api.users import Credentials, NewUser, SignedIn
+from server.api.users import Credentials, NewCredentials, NewUser, SignedIn
 from server.auth.known_devices import guesser
 from server.auth.users import authenticate, create_user
 from server.auth.web import (
@@ -31,7 +31,7 @@ bp = APIBlueprint("session", __name__, tag="Sign-in")
 
 
 @bp.post("/setup")
-@bp.input(Credentials, arg_name="body", example=ex.CREDENTIALS)
+@bp.input(NewCredentials, arg_name="body", example=ex.CREDENTIALS)
 @bp.output(SignedIn, status_code=201, example=ex.SIGNED_IN)
 @bp.doc(
     summary="Create the first user (first run)",
@@ -139,7 +139,15 @@ def login(body: dict[str, str]) -> dict[str, Any]:
 @bp.doc(
     summary="Sign out",
     description="Ends the session; the cookie stops working at once.",
-    responses=errors(401),
+    responses=errors(
+        401,
+        why={
+            403: (
+                "A token, not a session",
+                "This needs a signed-in session in the app; API tokens cannot do it.",
+            )
+        },
+    ),
 )
 def logout() -> tuple[str, int]:
     """End the current session."""

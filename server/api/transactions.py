@@ -15,6 +15,7 @@ from server.api.access import book_access
 from server.api.schemas import (
     IF_MATCH_DOC,
     PageQuery,
+    amount_pattern,
     csv_file,
     decode_date_cursor,
     encode_cursor,
@@ -45,6 +46,7 @@ MONEY = {
     "metadata": {
         "description": "Decimal string in the account's currency; negative is money out.",
         "example": "-12.34",
+        "pattern": amount_pattern(),
     }
 }
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Boolean, DateTime, Integer, Nested, String
+from apiflask.fields import DateTime, Integer, Nested, String
 from apiflask.validators import Length
 
+from server.api.schemas import Flag, whole
 from server.auth.passwords import PASSWORD_TEXT_MAX
-from server.auth.users import USERNAME_MAX, USERNAME_TEXT_MAX
+from server.auth.users import USERNAME_MAX, USERNAME_PATTERN, USERNAME_TEXT_MAX
 
 # Lengths here bound the input (a new username's is its rule's); the rules and their messages
 # are in server.auth.
@@ -17,7 +18,7 @@ PASSWORD = {"required": True, "load_only": True, "validate": Length(max=PASSWORD
 class UserOut(Schema):
     id = Integer(metadata={"example": 1})
     username = String(metadata={"example": "alex"})
-    is_admin = Boolean()
+    is_admin = Flag()
     created_at = DateTime()
 
 
@@ -28,11 +29,19 @@ class Credentials(Schema):
     password = String(**PASSWORD, metadata={"example": "correct horse battery staple"})
 
 
-class NewUser(Credentials):
+class NewCredentials(Credentials):
+    """A new user's: its username follows the rule (the document says it; server.auth judges,
+    after taking off the white space around it)."""
+
     username = String(
-        required=True, validate=Length(min=1, max=USERNAME_MAX), metadata={"example": "alex"}
+        required=True,
+        validate=Length(min=1, max=USERNAME_MAX),
+        metadata={"example": "alex", "pattern": whole(rf"\s*{USERNAME_PATTERN.pattern}\s*")},
     )
-    is_admin = Boolean(
+
+
+class NewUser(NewCredentials):
+    is_admin = Flag(
         load_default=False,
         metadata={"description": "Only an administrator may create another administrator."},
     )

@@ -16,6 +16,11 @@ def _codes() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
+def currency_codes() -> list[str]:
+    """Return every code `is_currency` takes, sorted (the OpenAPI document lists them)."""
+    return sorted(_codes())
+
+
 def is_currency(code: str) -> bool:
     """Return whether `code` is an ISO 4217 currency code, e.g. `EUR`."""
     return code in _codes()

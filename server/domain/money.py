@@ -13,7 +13,9 @@ from server.errors import ValidationFailed
 MAX_MINOR_UNITS = 10**15
 # A bound on an amount's text as sent (its form and size are what parse_amount checks).
 AMOUNT_TEXT_MAX = 50
-_AMOUNT = re.compile(r"[+-]?([0-9]+)(?:\.([0-9]*))?|[+-]?\.([0-9]+)")
+# An amount's form (the OpenAPI document states it too); its decimals depend on the currency.
+AMOUNT_PATTERN = r"[+-]?([0-9]+)(?:\.([0-9]*))?|[+-]?\.([0-9]+)"
+_AMOUNT = re.compile(AMOUNT_PATTERN)
 
 
 class AmountError(ValueError):

@@ -67,12 +67,14 @@ def add_months(month: str, count: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+# YYYY-MM from year 0001, as the API writes it (ASCII digits); the OpenAPI document states it too.
+MONTH_PATTERN = r"([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(0[1-9]|1[0-2])"
+_MONTH = re.compile(MONTH_PATTERN)
 
 
 def is_month(text: object) -> bool:
     """A month as the API writes it: YYYY-MM, ASCII digits, from year 0001."""
-    return isinstance(text, str) and bool(_MONTH.fullmatch(text)) and text[:4] != "0000"
+    return isinstance(text, str) and bool(_MONTH.fullmatch(text))
 
 
 def checked_filters(conn: sqlite3.Connection, book_id: int, filters: ReportFilters) -> None:

@@ -13,14 +13,12 @@ from functools import wraps
 from typing import Any, ParamSpec
 from urllib.parse import urlencode
 
-from apiflask import APIBlueprint, Schema
-from apiflask.fields import Integer, String
-from apiflask.validators import OneOf
+from apiflask import APIBlueprint
 from authlib.oauth2 import OAuth2Error
 from flask import current_app, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from server.api.oauth_schemas import CLIENT_ID, REDIRECT_URI, TAG
+from server.api.oauth_schemas import REDIRECT_URI, TAG, AuthorizeQuery
 from server.auth.consent_handoffs import HandoffBusy, UnknownHandoff
 from server.auth.oauth import SCOPE_DESCRIPTIONS
 from server.auth.oauth_web import consent_grant, consent_handoffs, oauth_server
@@ -32,45 +30,6 @@ from server.request_db import reader
 # An APIBlueprint so that the page, where apps send the user's browser, declares its contract.
 consent = APIBlueprint("consent", __name__, tag=TAG)
 P = ParamSpec("P")
-
-
-class AuthorizeQuery(Schema):
-    response_type = String(
-        required=True,
-        validate=OneOf(["code"]),
-        metadata={"description": "`code`: the only flow there is."},
-    )
-    client_id = String(
-        required=True, metadata={"description": f"The app's client id (`{CLIENT_ID}`)."}
-    )
-    redirect_uri = String(
-        required=True,
-        metadata={
-            "description": "One of the app's registered loopback URIs, `http://127.0.0.1/...` "
-            "or `http://[::1]/...`, with the port it listens on now (any port)."
-        },
-    )
-    scope = String(
-        metadata={
-            "description": "`read`, or `write` for read and write (given as `read write`); "
-            "`read` when left out."
-        }
-    )
-    state = String(metadata={"description": "Anything; comes back unchanged. Check it."})
-    code_challenge = String(
-        required=True,
-        metadata={
-            "description": "PKCE: BASE64URL(SHA-256(code_verifier)), without padding. Required."
-        },
-    )
-    code_challenge_method = String(
-        required=True,
-        validate=OneOf(["S256"]),
-        metadata={"description": "`S256`, the only one taken."},
-    )
-    book_id = Integer(
-        metadata={"description": "Ask for this book only; else the user chooses on the page."}
-    )
 
 
 HTML = "text/html"

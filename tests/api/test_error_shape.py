@@ -127,6 +127,15 @@ def test_unknown_path_and_method(client):
     assert_problem(client.put("/api/v1/health", json={}), 405)
 
 
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "DELETE"])
+def test_an_unrouted_method_is_405_whatever_its_body(client, method):
+    """The route's method is judged before the body's media type (TRACE was 415)."""
+    form = {"grant_type": "refresh_token", "refresh_token": "x"}
+    assert_problem(client.open("/oauth/token", method=method, data=form), 405)
+    assert_problem(client.open("/api/v1/health", method=method, data="x=1"), 405)
+    assert_problem(client.post("/api/v1/no-such-thing", data="x=1"), 404)
+
+
 def test_body_too_large(alex):
     response = alex.post(
         "/api/v1/books", data=b"{" + b" " * 2_000_000 + b"}", content_type="application/json"

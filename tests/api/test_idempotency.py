@@ -278,6 +278,8 @@ def test_the_header_is_documented_on_the_posts_it_applies_to(app, client):
     create = spec["paths"]["/api/v1/books"]["post"]
     assert "Idempotent-Replayed" in create["responses"]["201"]["headers"]
     assert create["responses"]["409"]["headers"]["Retry-After"]
+    for path in documented:  # a key reused for another request is a 422, even without a body
+        assert "422" in spec["paths"][path]["post"]["responses"], path
     for item in spec["paths"].values():
         for method in set(item) - {"post"}:
             assert ref not in item[method].get("parameters", [])

@@ -298,3 +298,109 @@ def test_every_operation_has_an_operation_id_of_its_own(client):
     assert None not in ids
     assert len(ids) == len(set(ids))
     assert "get_accounts_list_all" in ids and "post_oauth_token" in ids
+
+
+def test_a_body_with_required_fields_is_a_required_body(alex):
+    """APIFlask left every body optional: a fuzzer sent none and the server's 422 looked like a
+    valid request refused."""
+    spec = alex.get("/api/v1/openapi.json").json
+    needed = []
+    for method, path, operation in operations(spec):
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if media is not None and resolve(spec, media["schema"]).get("required"):
+            assert operation["requestBody"].get("required") is True, (method, path)
+            needed.append((method, path))
+    assert ("POST", "/api/v1/books/{book_id}/schedules") in needed
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    response = alex.post(f"/api/v1/books/{book}/schedules")
+    assert response.status_code == 422
+
+
+def test_a_month_in_a_path_is_documented_as_the_server_takes_it(alex):
+    spec = alex.get("/api/v1/openapi.json").json
+    operation = spec["paths"]["/api/v1/books/{book_id}/budgets/{month}"]["get"]
+    (month,) = [p for p in operation["parameters"] if p["name"] == "month"]
+    pattern = month["schema"]["pattern"]
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    for text in ("2025-03", "0001-01", "0000-01", "2025-13", "2025-3", "٢٠٢٥-٠٣", "2025-03x"):
+        status = alex.get(f"/api/v1/books/{book}/budgets/{text}").status_code
+        assert (status == 200) == bool(re.search(pattern, text)), (text, status)
+
+
+def test_currencies_and_account_types_are_documented_as_the_server_takes_them(alex):
+    """A currency was documented as any text of up to 10 characters; a changed account's type
+    too: the server takes only ISO 4217 codes and its own types."""
+    spec = alex.get("/api/v1/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    codes = schemas["BookIn"]["properties"]["currency"]["enum"]
+    assert "EUR" in codes and "JPY" in codes and "eur" not in codes and "XYZ" not in codes
+    for schema in ("BookPatch", "AccountIn"):
+        assert schemas[schema]["properties"]["currency"]["enum"] == codes, schema
+    types = schemas["AccountIn"]["properties"]["type"]["enum"]
+    assert schemas["AccountPatch"]["properties"]["type"]["enum"] == types
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    for code in ("EUR", "XYZ"):
+        status = alex.patch(f"/api/v1/books/{book}", json={"currency": code}).status_code
+        assert (status == 200) == (code in codes), (code, status)
+
+
+def test_a_new_username_is_documented_as_the_server_takes_it(client):
+    """The first run's form took any username of 1 to 100 characters, by the document."""
+    spec = client.get("/api/v1/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    pattern = schemas["NewCredentials"]["properties"]["username"]["pattern"]
+    assert schemas["NewUser"]["properties"]["username"]["pattern"] == pattern
+    for username in ("ab", "a" * 33, "bad name", " x\n", "zoë.k-1_\n"):
+        status = client.post(
+            "/api/v1/setup", json={"username": username, "password": "correct horse battery"}
+        ).status_code
+        assert (status == 201) == bool(re.search(pattern, username)), (username, status)
+        if status == 201:
+            break  # the first user exists now
+
+
+def test_names_are_documented_as_not_blank_as_the_server_takes_them(alex):
+    """A blank name was valid by the document; the server refuses it (it strips names)."""
+    spec = alex.get("/api/v1/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    base = f"/api/v1/books/{book}"
+    cases = [
+        ("BookIn", "/api/v1/books", {"currency": "EUR"}),
+        ("AccountIn", f"{base}/accounts", {"type": "cash"}),
+        ("CategoryGroupIn", f"{base}/category-groups", {}),
+        ("TagIn", f"{base}/tags", {}),
+    ]
+    for schema, path, rest in cases:
+        pattern = schemas[schema]["properties"]["name"]["pattern"]
+        for name in (" \t ", "\u3000", "a,b", " Ok "):
+            answer = alex.post(path, json={**rest, "name": name})
+            documented = bool(re.search(pattern, name))
+            assert (answer.status_code == 201) == documented, (schema, name, answer.json)
+    assert schemas["BookFile"]["properties"]["format"]["enum"] == ["tallybook-book"]
+
+
+def test_amounts_and_report_months_are_documented_as_the_server_takes_them(alex):
+    spec = alex.get("/api/v1/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    pattern = schemas["AccountIn"]["properties"]["opening_balance"]["pattern"]
+    assert schemas["TransactionIn"]["properties"]["amount"]["pattern"] == pattern
+    book = alex.get("/api/v1/books").json["items"][0]["id"]
+    for n, text in enumerate((" -12.34 ", ".5", "7.", "1e3", "12,50", "--1", "")):
+        body = {"name": f"Cash {n}", "type": "cash", "opening_balance": text}
+        status = alex.post(f"/api/v1/books/{book}/accounts", json=body).status_code
+        assert (status == 201) == bool(re.search(pattern, text)), (text, status)
+    spending = spec["paths"]["/api/v1/books/{book_id}/reports/spending"]["get"]
+    (start,) = [p for p in spending["parameters"] if p["name"] == "start"]
+    for month in ("2025-01", "2025-13", "0000-12"):
+        status = alex.get(f"/api/v1/books/{book}/reports/spending?start={month}").status_code
+        assert (status == 200) == bool(re.search(start["schema"]["pattern"], month)), month
+
+
+def test_a_book_files_items_are_documented_as_objects(client):
+    """A null item was valid by the document; the server refuses it."""
+    spec = client.get("/api/v1/openapi.json").json
+    properties = spec["components"]["schemas"]["BookFile"]["properties"]
+    for name in ("accounts", "transactions", "schedules"):
+        assert properties[name]["items"] == {"type": "object"}, name
+    assert properties["payees"]["items"] == {"type": "string"}

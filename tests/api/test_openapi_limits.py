@@ -129,6 +129,8 @@ LIMITS: dict[tuple[str, str], int] = {
     ("InvitationIn", "username"): invitations.INVITED_NAME_MAX,
     ("Credentials", "username"): users.USERNAME_TEXT_MAX,
     ("Credentials", "password"): passwords.PASSWORD_TEXT_MAX,
+    ("NewCredentials", "username"): users.USERNAME_MAX,
+    ("NewCredentials", "password"): passwords.PASSWORD_TEXT_MAX,
     ("NewUser", "username"): users.USERNAME_MAX,
     ("NewUser", "password"): passwords.PASSWORD_TEXT_MAX,
     ("PasswordChange", "current_password"): passwords.PASSWORD_TEXT_MAX,

@@ -194,6 +194,15 @@ def test_admin_opens_registration_and_a_visitor_registers(alex, app):
     assert [b["name"] for b in visitor.get("/api/v1/books").json["items"]] == ["bob's book"]
 
 
+@pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
+def test_a_boolean_in_a_body_is_true_or_false_only(alex, value):
+    """`registration_open: 0` was taken as false: marshmallow's Boolean takes 0, 1 and "yes"."""
+    response = alex.patch("/api/v1/instance", json={"registration_open": value})
+    assert response.status_code == 422, response.json
+    assert [e["field"] for e in response.json["errors"]] == ["registration_open"]
+    assert alex.get("/api/v1/instance").json["registration_open"] is False
+
+
 def test_visitors_cannot_make_themselves_admin(alex, app):
     alex.patch("/api/v1/instance", json={"registration_open": True})
     response = app.test_client().post(
@@ -230,3 +239,10 @@ def test_the_document_states_that_a_password_change_revokes_by_default(client):
         "description": schema["properties"]["revoke_tokens"]["description"],
     }
     assert "revoke" in schema["properties"]["revoke_tokens"]["description"]
+
+
+def test_signing_out_with_a_token_is_a_documented_403(alex, client, make_token):
+    headers = {"Authorization": f"Bearer {make_token(alex.user, 'write')}"}
+    assert client.delete("/api/v1/session", headers=headers).status_code == 403
+    spec = client.get("/api/v1/openapi.json").json
+    assert "403" in spec["paths"]["/api/v1/session"]["delete"]["responses"]
