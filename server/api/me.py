@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import Boolean, String
+from apiflask.fields import String
 
 from server.api import examples as ex
-from server.api.schemas import errors
+from server.api.schemas import Flag, errors
 from server.api.users import PASSWORD, UserOut
 from server.auth.known_devices import guesser
 from server.auth.users import check_current_password, set_password
@@ -29,7 +29,7 @@ bp = APIBlueprint("me", __name__, tag="Me")
 class PasswordChange(Schema):
     current_password = String(**PASSWORD)
     new_password = String(**PASSWORD)
-    revoke_tokens = Boolean(
+    revoke_tokens = Flag(
         load_default=True,
         metadata={
             "description": (

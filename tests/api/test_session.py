@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
 
+import pytest
+from marshmallow import Schema
+from marshmallow.fields import Boolean, Field, List, Nested
+
+from server.api.schemas import Flag
 from tests.api.oauth_app import tokens_for
 from tests.conftest import PASSWORD
 
@@ -246,3 +251,25 @@ def test_signing_out_with_a_token_is_a_documented_403(alex, client, make_token):
     assert client.delete("/api/v1/session", headers=headers).status_code == 403
     spec = client.get("/api/v1/openapi.json").json
     assert "403" in spec["paths"]["/api/v1/session"]["delete"]["responses"]
+
+
+def _booleans(schema: Schema, path: str = "") -> Iterator[tuple[str, Field]]:
+    """Every boolean field a body schema reads, nested ones included, with its path."""
+    for name, field in schema.fields.items():
+        inner = field.inner if isinstance(field, List) else field
+        if isinstance(inner, Nested):
+            yield from _booleans(inner.schema, f"{path}{name}.")
+        elif isinstance(inner, Boolean):
+            yield f"{path}{name}", inner
+
+
+def test_every_boolean_a_body_reads_is_true_or_false_only(app):
+    """One field for body booleans (Flag): a new body field cannot take 0 or "yes" again."""
+    loose = [
+        f"{endpoint} {path}"
+        for endpoint, view in app.view_functions.items()
+        if (body := getattr(view, "_spec", {}).get("body")) is not None
+        for path, field in _booleans(body)
+        if not isinstance(field, Flag)
+    ]
+    assert loose == []
