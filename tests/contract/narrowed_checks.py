@@ -53,8 +53,8 @@ STATE_DEPENDENT: dict[str, frozenset[str]] = {
     f"PUT {BOOK}/rules/order": frozenset({"rule_ids"}),
     f"POST {BOOK}/imports": REFERENCES,
     f"POST {BOOK}/imports/preview": REFERENCES,
-    # A member is added by the username of an existing user.
-    f"POST {BOOK}/members": frozenset({"username"}),
+    # An invitation to someone who is already a member is refused.
+    f"POST {BOOK}/invitations": frozenset({"username"}),
     # Not the book's state but a rule no JSON Schema states either: a new password's length
     # counts after Unicode normalization (NFKC), and it must not be a common password.
     "POST /api/v1/setup": frozenset({"password"}),
