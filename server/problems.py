@@ -108,12 +108,6 @@ def handle_app_error(error: AppError) -> Response:
     )
 
 
-def _bad_request_detail() -> str:
-    if request.is_json and request.get_json(silent=True) is None:
-        return "The request body is not valid JSON."
-    return "The request could not be understood."
-
-
 def handle_http_error(error: HTTPError) -> Response:
     """Render an APIFlask/Werkzeug error (routing, validation, authentication)."""
     status = error.status_code
@@ -130,7 +124,7 @@ def handle_http_error(error: HTTPError) -> Response:
             headers=headers,
         )
     if status == 400:
-        detail = _bad_request_detail()
+        detail = "The request could not be understood."
     else:
         detail = {
             401: "Sign in, or send a valid token in the Authorization header.",

@@ -42,6 +42,7 @@ from server.auth.web import Principal, session_principal, signing_key
 from server.domain.books import CAN_WRITE, member_role
 from server.errors import AppError, NotFound, Unauthorized, ValidationFailed
 from server.request_db import reader
+from server.request_json import json_object
 from server.security import pages_origin
 
 bp = APIBlueprint("oauth", __name__, tag=TAG)
@@ -84,7 +85,7 @@ def decide() -> Any:
     the window answers for a waiting browser (`handoff`), that browser is sent there instead.
     """
     principal = _signed_in_user()
-    body = request.get_json(silent=True)
+    body = json_object()
     if not isinstance(body, dict) or not isinstance(body.get("allow"), bool):
         raise ValidationFailed.on("allow", "Say true to allow the app or false to deny it.")
     server = oauth_server()
