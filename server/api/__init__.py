@@ -29,7 +29,14 @@ from server.api import (
     tokens,
     transactions,
 )
-from server.api.schemas import MAX_ID, Problem, ValidationProblem, extend_spec, unique_tags
+from server.api.schemas import (
+    MAX_ID,
+    Problem,
+    ValidationProblem,
+    extend_spec,
+    strict_whole_numbers,
+    unique_tags,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -73,4 +80,5 @@ def register_api(app: APIFlask) -> None:
     ):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     parameters.init_app(app)
+    strict_whole_numbers(app)
     extend_spec(app, unique_tags)

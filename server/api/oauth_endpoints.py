@@ -42,7 +42,7 @@ from server.auth.web import Principal, session_principal, signing_key
 from server.domain.books import CAN_WRITE, member_role
 from server.errors import AppError, NotFound, Unauthorized, ValidationFailed
 from server.request_db import reader
-from server.request_json import json_object
+from server.request_input import json_object
 from server.security import pages_origin
 
 bp = APIBlueprint("oauth", __name__, tag=TAG)

@@ -10,13 +10,14 @@ from datetime import date
 from typing import Any
 
 from apiflask import APIFlask, Schema
-from apiflask.fields import Integer, List, Nested, String
+from apiflask.fields import Dict, Field, Integer, List, Nested, String
 from apiflask.validators import Range
 
 from server.db.kept_sums import SEARCH_ID_BITS
 from server.errors import ValidationFailed
 from server.problems import PROBLEM_JSON
 
+JSON = "application/json"
 # SQLite's largest integer: no id is bigger.
 MAX_ID = 2**63 - 1
 DEFAULT_LIMIT = 50
@@ -166,6 +167,28 @@ def extend_spec(app: APIFlask, process: Callable[[dict[str, Any]], dict[str, Any
         return process(previous(spec) if previous else spec)
 
     app.spec_processor(chained)
+
+
+def strict_whole_numbers(app: APIFlask) -> None:
+    """Make every whole number of every JSON body strict: 1.5, "1" and true are refused, where
+    marshmallow would read 1.5 as 1 (a query string's numbers are text and stay lenient)."""
+    for view in app.view_functions.values():
+        declared = getattr(view, "_spec", {})  # set by APIFlask's decorators
+        if declared.get("body") is not None and declared.get("content_type") == JSON:
+            for field in declared["body"].fields.values():
+                _make_strict(field)
+
+
+def _make_strict(field: Field) -> None:
+    if isinstance(field, Integer):
+        field.strict = True
+    elif isinstance(field, Nested):
+        for inner in field.schema.fields.values():
+            _make_strict(inner)
+    elif isinstance(field, List):
+        _make_strict(field.inner)
+    elif isinstance(field, Dict) and field.value_field is not None:
+        _make_strict(field.value_field)
 
 
 def unique_tags(spec: dict[str, Any]) -> dict[str, Any]:

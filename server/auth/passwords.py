@@ -11,6 +11,7 @@ from functools import cache
 
 import bcrypt
 
+from server.characters import character_problem
 from server.errors import FieldError
 from server.paths import resource_root
 
@@ -55,6 +56,8 @@ def password_problems(
     password: str, *, username: str = "", field: str = "password"
 ) -> list[FieldError]:
     """Return what is wrong with a new password (an empty list when it is acceptable)."""
+    if (odd := character_problem(password)) is not None:
+        return [FieldError(field, odd)]
     length = len(unicodedata.normalize("NFKC", password))
     if length < MIN_LENGTH:
         return [FieldError(field, f"Use at least {MIN_LENGTH} characters.")]

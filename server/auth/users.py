@@ -14,6 +14,7 @@ import sqlite_utils
 
 from server.auth.passwords import hash_password, password_problems, verify_password
 from server.auth.sessions import end_user_sessions
+from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import Conflict, FieldError, TooManyRequests, Unauthorized, ValidationFailed
@@ -153,6 +154,7 @@ def authenticate(
     Raises TooManyRequests while the account is locked (without checking the password), and
     Unauthorized for a wrong username or password (the same message for both).
     """
+    refuse_odd_characters({"username": username, "password": password}, secrets={"password"})
     with database.read() as conn:
         row = conn.execute("SELECT * FROM users WHERE username = ?", [username.strip()]).fetchone()
     if row is None:
@@ -219,6 +221,7 @@ def set_password(
 
 def check_current_password(database: Database, user_id: int, password: str) -> None:
     """Raise a field error unless `password` is the user's current password."""
+    refuse_odd_characters({"current_password": password}, secrets={"current_password"})
     with database.read() as conn:
         stored = conn.execute("SELECT password_hash FROM users WHERE id = ?", [user_id]).fetchone()
     if not verify_password(password, stored["password_hash"]):

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.books import ROLES
@@ -95,6 +96,7 @@ def add_member(
     """Add an existing user to a book by username with a role; `by_user` is logged."""
     role = new.role
     _check_role(role)
+    refuse_odd_characters({"username": new.username})
     with database.write() as db:
         user = db.execute(
             "SELECT id, username FROM users WHERE username = ?", [new.username.strip()]

@@ -71,3 +71,17 @@ def test_weak_passwords_are_refused_with_a_reason(password, fragment):
 
 def test_good_password_passes():
     assert password_problems("tally ho budget 2026", username="alex") == []
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("correct horse\ud800 battery", "A lone surrogate (U+D800)"),
+        ("correct horse\x00battery", "Control characters (here U+0000)"),
+        ("correct\thorse battery", "Control characters (here U+0009)"),
+    ],
+)
+def test_a_new_password_holds_printable_text_only(password, problem):
+    (refusal,) = password_problems(password)
+    assert refusal.field == "password" and refusal.message.startswith(problem)
+    assert password_problems("corrèct hörse bättery 🐎") == []

@@ -1,13 +1,17 @@
-"""The request's JSON body, read in one place: Flask's `request.get_json()`, which the routes'
-input schemas (webargs, under APIFlask) read through too.
+"""What a request sends, read in one place (Flask glue, so not in `server.api`).
 
-A body that is not JSON, is nested past what the parser can follow, or is not a JSON object
-is malformed: 400 problem+json, never 500 (Flask glue, so not in `server.api`).
+The JSON body: Flask's `request.get_json()`, which the routes' input schemas (webargs, under
+APIFlask) read through too. A body that is not JSON, is nested past what the parser can follow,
+or is not a JSON object is malformed: 400 problem+json, never 500.
+
+The query string: UTF-8, and no parameter holds a control character (a search term, a filter,
+a cursor are one line): anything else is refused before a route reads it.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from apiflask import APIFlask
 from apiflask.schema_adapters.marshmallow import parser
@@ -15,6 +19,7 @@ from flask import Request, request
 from flask.json.provider import DefaultJSONProvider
 from webargs import core
 
+from server.characters import refuse_odd_characters
 from server.errors import AppError
 
 
@@ -61,9 +66,21 @@ def json_object() -> dict[str, Any] | None:
     return None if body is core.missing else body
 
 
+def check_query() -> None:
+    """Refuse a query string that is not UTF-8 (400: Werkzeug would read it lossily) and a
+    parameter that holds a control character (422 naming it)."""
+    try:
+        unquote_to_bytes(request.query_string).decode("utf-8")
+    except UnicodeDecodeError:
+        raise AppError("The query string is not percent-encoded UTF-8.") from None
+    refuse_odd_characters({name: value for name, value in request.args.items(multi=True)})
+
+
 def init_app(app: APIFlask) -> None:
-    """Read every JSON body through Flask's parser, guarded, and the input schemas too."""
+    """Read every JSON body through Flask's parser, guarded, and the input schemas too; check
+    every query string."""
     app.json_provider_class = _JsonProvider
     app.json = _JsonProvider(app)
     app.request_class = _Request
     parser.location_loader("json")(_load_json)
+    app.before_request(check_query)
