@@ -7,11 +7,13 @@ from http import HTTPStatus
 from typing import Any
 
 from apiflask import APIFlask, HTTPError
-from flask import Response, json, render_template, request
+from flask import Response, current_app, json, render_template, request
 
+from server.error_log import ErrorLog
 from server.errors import AppError, FieldError
 
 log = logging.getLogger("tallybook.http")
+ERROR_LOG = "tallybook.error_log"
 
 PROBLEM_JSON = "application/problem+json"
 # Short machine-readable codes for errors raised by Flask/APIFlask rather than by us.
@@ -142,13 +144,15 @@ def handle_overflow(error: OverflowError) -> Response:
 
 
 def handle_unexpected(error: Exception) -> Response:
-    """Log a bug and answer 500 without leaking its details."""
-    log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    """Log a bug (briefly, rate-limited) and answer 500 without leaking its details."""
+    route = request.url_rule.rule if request.url_rule else request.path[:100]
+    current_app.extensions[ERROR_LOG].record(error, f"{request.method} {route}")
     return _render(500, "Something went wrong on our side; it has been logged.")
 
 
 def register_error_handlers(app: APIFlask) -> None:
     """Route every error of the app through the problem envelope."""
+    app.extensions[ERROR_LOG] = ErrorLog(log, app.config["LOG_ERRORS_PER_MINUTE"])
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(OverflowError, handle_overflow)
     app.error_processor(handle_http_error)

@@ -148,3 +148,34 @@ def test_unexpected_errors_are_problems_without_details(app, client, monkeypatch
     assert response.status_code == 500
     assert response.content_type == PROBLEM
     assert "secret internals" not in response.get_data(as_text=True)
+
+
+def test_unexpected_errors_are_logged_briefly_and_never_flood_the_log(
+    app, client, data_dir, monkeypatch
+):
+    """A thousand failures make a traceback for the first, one line each for the next ones of
+    the minute, and a count with the first line of the next minute: the sign-in trail stays."""
+    import server.api.meta as meta
+    from server.config import LOG_FILENAME
+    from tests.clock import Clock
+
+    clock = Clock()
+    monkeypatch.setattr("server.error_log.utcnow", clock.utcnow)
+
+    def explode():
+        raise RuntimeError("secret\ninternals \ud800" + "x" * 5000)
+
+    monkeypatch.setattr(meta, "ping", explode)
+    for _ in range(1000):
+        assert client.get("/api/v1/health").status_code == 500
+    clock.advance(60)
+    assert client.get("/api/v1/health").status_code == 500
+    log = (data_dir / LOG_FILENAME).read_text(encoding="utf-8")
+    lines = [line for line in log.splitlines() if "unexpected RuntimeError" in line]
+    per_minute = app.config["LOG_ERRORS_PER_MINUTE"]
+    assert len(lines) == per_minute + 1
+    assert log.count("Traceback (most recent call last)") == 1
+    assert all("on GET /api/v1/health: secret internals \\ud800xxx" in line for line in lines)
+    assert all(len(line) < 400 for line in lines)
+    assert lines[-1].endswith(f"({1000 - per_minute} more were not logged: too many a minute)")
+    assert len(log) < 20_000  # the one traceback included
