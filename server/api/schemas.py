@@ -32,16 +32,29 @@ class FieldProblem(Schema):
 class Problem(Schema):
     """RFC 9457 problem details, as every error is answered."""
 
-    type = String(metadata={"example": "about:blank"})
-    title = String(metadata={"example": "Not found"})
-    status = Integer(metadata={"example": 404})
-    detail = String(metadata={"example": "No book with id 7."})
-    instance = String(metadata={"example": "/api/v1/books/7"})
-    code = String(metadata={"description": "A stable machine-readable error code."})
+    type = String(required=True, metadata={"example": "about:blank"})
+    title = String(required=True, metadata={"example": "Not found"})
+    status = Integer(required=True, metadata={"example": 404})
+    detail = String(required=True, metadata={"example": "No book with id 7."})
+    instance = String(required=True, metadata={"example": "/api/v1/books/7"})
+    code = String(required=True, metadata={"description": "A stable machine-readable error code."})
+    errors = List(
+        Nested(FieldProblem),
+        metadata={
+            "description": "One entry per invalid field: always in a 422, in other answers "
+            "when one field (a header, say) is what is wrong."
+        },
+    )
 
 
 class ValidationProblem(Problem):
-    errors = List(Nested(FieldProblem), metadata={"description": "One entry per invalid field."})
+    """A problem with the fields of a request: `errors` names each."""
+
+    errors = List(
+        Nested(FieldProblem),
+        required=True,
+        metadata={"description": "One entry per invalid field."},
+    )
 
 
 # Each error status a route may document: what it means, and an example body as it is sent.
@@ -189,6 +202,25 @@ def _make_strict(field: Field) -> None:
         _make_strict(field.inner)
     elif isinstance(field, Dict) and field.value_field is not None:
         _make_strict(field.value_field)
+
+
+def declare_malformed_requests(spec: dict[str, Any]) -> dict[str, Any]:
+    """Declare the 400 of each operation that reads a JSON body (not a JSON object: see
+    `server.request_input`) or an `Idempotency-Key` header, where its route does not."""
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            body = JSON in operation.get("requestBody", {}).get("content", {})
+            keyed = {"$ref": "#/components/parameters/IdempotencyKey"} in operation.get(
+                "parameters", []
+            )
+            responses = operation.setdefault("responses", {})
+            if "400" not in responses and (body or keyed):
+                responses["400"] = problem_response(400)
+            elif body and "JSON" not in responses["400"]["description"]:
+                responses["400"]["description"] += "; or the body is not a JSON object"
+    return spec
 
 
 def unique_tags(spec: dict[str, Any]) -> dict[str, Any]:
