@@ -100,6 +100,11 @@ def path_ids(who, book: int) -> dict[str, Any]:
     }
 
 
+def concrete(path: str, values: dict[str, Any]) -> str:
+    """Return the OpenAPI `path` with its parameters' `values` in place."""
+    return re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), path)
+
+
 def fitted(body: Any, ids: dict[str, Any]) -> Any:
     """Return an example body with its ids made the book's (the example's name others')."""
     if isinstance(body, list):
@@ -147,7 +152,7 @@ def test_every_text_field_refuses_control_characters_and_surrogates(app, alex, r
             media = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if media is None or (method.upper(), path) in NOT_HERE:
                 continue
-            url = re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), path)
+            url = concrete(path, ids)
             example = fitted(media.get("example", {}), ids)
             for at in fields_of(spec, media["schema"], "string"):
                 if (method.upper(), path, at) in UNREAD:
@@ -186,7 +191,7 @@ def test_query_parameters_refuse_them_too(app, alex, rich_book):
         operation = item.get("get")
         if operation is None or not path.startswith("/api/v1/"):
             continue
-        url = re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), path)
+        url = concrete(path, ids)
         for parameter in operation.get("parameters", []):
             if parameter.get("in") != "query":
                 continue
@@ -224,7 +229,7 @@ def test_every_whole_number_refuses_what_is_not_one(app, alex, rich_book, odd):
     ids = path_ids(alex, rich_book)
     failures, checked = [], 0
     for method, path, media in json_bodies(spec):
-        url = re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), path)
+        url = concrete(path, ids)
         example = fitted(media.get("example", {}), ids)
         for at in fields_of(spec, media["schema"], "integer"):
             before = snapshot(app.config["DATABASE"])
@@ -240,3 +245,28 @@ def test_every_whole_number_refuses_what_is_not_one(app, alex, rich_book, odd):
                 failures.append((method, path, at, response.status_code))
     assert failures == []
     assert checked >= 40
+
+
+def test_path_parameters_refuse_them_too(alex, rich_book):
+    """A text in a path (a backup's name, a month, a job's id) with the odd values: 4xx."""
+    spec = alex.get("/api/v1/openapi.json").json
+    ids = path_ids(alex, rich_book)
+    failures, checked = [], 0
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            texts = [
+                p["name"]
+                for p in operation.get("parameters", [])
+                if p.get("in") == "path" and p["schema"].get("type") == "string"
+            ]
+            for name in texts:
+                for bad in BAD_IN_URLS:
+                    url = concrete(path, {**ids, name: bad})
+                    response = alex.client.open(
+                        url, method=method.upper(), headers={"X-CSRF-Token": alex.csrf_token}
+                    )
+                    checked += 1
+                    if not 400 <= response.status_code < 500:
+                        failures.append((method, path, bad, response.status_code))
+    assert failures == []
+    assert checked >= 15
