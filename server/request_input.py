@@ -27,21 +27,25 @@ class MalformedBody(AppError):
     """Not JSON, nested too deeply, or not the object (or list) the route reads."""
 
 
+class _TooDeep(ValueError):
+    """JSON nested past what the parser can follow."""
+
+
 class _JsonProvider(DefaultJSONProvider):
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         try:
             return super().loads(s, **kwargs)
         except RecursionError:
             # json's parser recurses once per level: 100,000 `[` exhaust Python's stack.
-            raise ValueError("The request body is nested too deeply.") from None
+            raise _TooDeep from None
 
 
 class _Request(Request):
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
         if e is None:
             raise MalformedBody("Send the request body as application/json.")
-        if "nested too deeply" in str(e):
-            raise MalformedBody(str(e))
+        if isinstance(e, _TooDeep):
+            raise MalformedBody("The request body is nested too deeply.")
         raise MalformedBody("The request body is not valid JSON.")
 
 
@@ -73,7 +77,8 @@ def check_query() -> None:
         unquote_to_bytes(request.query_string).decode("utf-8")
     except UnicodeDecodeError:
         raise AppError("The query string is not percent-encoded UTF-8.") from None
-    refuse_odd_characters({name: value for name, value in request.args.items(multi=True)})
+    for name, value in request.args.items(multi=True):
+        refuse_odd_characters({name: name + value})
 
 
 def init_app(app: APIFlask) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from server.characters import character_problem
+from server.characters import refuse_odd_characters
 from server.clock import to_iso
 from server.db import Database
 from server.errors import Conflict, NotFound, ValidationFailed
@@ -92,7 +92,8 @@ def clean_payee_name(name: str, field: str = "payee") -> str:
         raise ValidationFailed.on(field, "Give the payee a name.")
     if len(cleaned) > PAYEE_MAX:
         raise ValidationFailed.on(field, f"A payee name has at most {PAYEE_MAX} characters.")
-    return _without_odd_characters(cleaned, field)
+    refuse_odd_characters({field: cleaned})
+    return cleaned
 
 
 def clean_tag_name(name: object, field: str = "tags") -> str:
@@ -104,14 +105,8 @@ def clean_tag_name(name: object, field: str = "tags") -> str:
         raise ValidationFailed.on(field, f"A tag has 1 to {TAG_MAX} characters.")
     if "," in cleaned:
         raise ValidationFailed.on(field, f"A tag cannot contain a comma: {cleaned!r}.")
-    return _without_odd_characters(cleaned, field)
-
-
-def _without_odd_characters(name: str, field: str) -> str:
-    problem = character_problem(name)
-    if problem is not None:
-        raise ValidationFailed.on(field, problem)
-    return name
+    refuse_odd_characters({field: cleaned})
+    return cleaned
 
 
 def payee_id_for(db: sqlite_utils.Database, book_id: int, name: str | None) -> int | None:
