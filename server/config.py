@@ -26,8 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "BCRYPT_ROUNDS": 12,
     "SESSION_IDLE_TIMEOUT": 12 * 3600,
     "SESSION_ABSOLUTE_TIMEOUT": 14 * 24 * 3600,
-    # Failed logins allowed before the back-off starts, its first delay and its cap (seconds).
+    # Wrong passwords allowed before the back-off starts (per attempted name or known device,
+    # and per client address over all names), its first delay and its cap (seconds).
     "LOGIN_FREE_ATTEMPTS": 5,
+    "LOGIN_CLIENT_FREE_ATTEMPTS": 20,
     "LOGIN_BACKOFF_BASE": 30,
     "LOGIN_BACKOFF_MAX": 3600,
     # Host names (besides 127.0.0.1, localhost and [::1]) this server answers to.

@@ -5,13 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import String
+from apiflask.fields import Boolean, String
 
 from server.api import examples as ex
 from server.api.schemas import errors
 from server.api.users import PASSWORD, UserOut
+from server.auth.known_devices import guesser
 from server.auth.users import check_current_password, set_password
-from server.auth.web import auth, bcrypt_rounds, current_principal, session_principal, sign_in
+from server.auth.web import (
+    auth,
+    bcrypt_rounds,
+    current_principal,
+    login_policy,
+    session_principal,
+    sign_in,
+)
 from server.clock import utcnow
 from server.request_db import database
 
@@ -21,6 +29,15 @@ bp = APIBlueprint("me", __name__, tag="Me")
 class PasswordChange(Schema):
     current_password = String(**PASSWORD)
     new_password = String(**PASSWORD)
+    revoke_tokens = Boolean(
+        load_default=True,
+        metadata={
+            "description": (
+                "Also revoke every personal access token of the user and every app's access "
+                "(on by default: a password changed because it leaked should not leave a way in)."
+            )
+        },
+    )
 
 
 class PasswordChanged(Schema):
@@ -48,7 +65,9 @@ def get_me() -> Any:
     summary="Change my password",
     description=(
         "Needs the current password and a session in the app (not a token). Ends every "
-        "session of the user, then starts a new one for this client."
+        "session of the user, then starts a new one for this client; unless `revoke_tokens` is "
+        "false, also revokes the user's API tokens and apps. Wrong current passwords are "
+        "counted as at sign-in: 429 with `Retry-After` after too many."
     ),
     responses=errors(
         401,
@@ -57,15 +76,30 @@ def get_me() -> Any:
             403: (
                 "Needs a session in the app, not a token",
                 "This needs a signed-in session in the app; API tokens cannot do it.",
-            )
+            ),
+            429: "Too many wrong passwords: wait for `Retry-After` seconds",
         },
     ),
 )
-def change_password(body: dict[str, str]) -> dict[str, str]:
-    """Replace the password, end all sessions and sign this client in again."""
-    principal = session_principal()
-    check_current_password(database(), principal.user.id, body["current_password"])
-    set_password(
-        database(), principal.user.id, body["new_password"], now=utcnow(), rounds=bcrypt_rounds()
+def change_password(body: dict[str, Any]) -> dict[str, str]:
+    """Replace the password, end all sessions (and tokens and apps, unless told not to) and
+    sign this client in again."""
+    user = session_principal().user
+    now = utcnow()
+    check_current_password(
+        database(),
+        user.id,
+        body["current_password"],
+        guesser=guesser(user.username),
+        now=now,
+        policy=login_policy(),
     )
-    return {"csrf_token": sign_in(principal.user.id)}
+    set_password(
+        database(),
+        user.id,
+        body["new_password"],
+        now=now,
+        rounds=bcrypt_rounds(),
+        revoke_tokens=body["revoke_tokens"],
+    )
+    return {"csrf_token": sign_in(user)}

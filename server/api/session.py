@@ -10,6 +10,7 @@ from flask import g
 from server.api import examples as ex
 from server.api.schemas import errors
 from server.api.users import Credentials, NewUser, SignedIn
+from server.auth.known_devices import guesser
 from server.auth.users import authenticate, create_user
 from server.auth.web import (
     ADMIN_SESSION,
@@ -51,7 +52,7 @@ def setup(body: dict[str, str]) -> dict[str, Any]:
         only_if_first=True,
         personal_book=create_personal_book,
     )
-    return {"user": user, "csrf_token": sign_in(user.id)}
+    return {"user": user, "csrf_token": sign_in(user)}
 
 
 @bp.post("/users")
@@ -94,7 +95,7 @@ def register(body: dict[str, Any]) -> dict[str, Any]:
     )
     if by_admin:
         return {"user": user, "csrf_token": None}
-    return {"user": user, "csrf_token": sign_in(user.id)}
+    return {"user": user, "csrf_token": sign_in(user)}
 
 
 @bp.post("/session")
@@ -103,8 +104,12 @@ def register(body: dict[str, Any]) -> dict[str, Any]:
 @bp.doc(
     summary="Sign in",
     description=(
-        "Checks the password and starts a session (cookie). After several wrong passwords the "
-        "account waits longer and longer: 429 with `Retry-After`."
+        "Checks the password and starts a session (cookie). Wrong passwords are counted per "
+        "attempted name (known or not: both are answered alike) and per client address; after "
+        "5 for a name, or 20 from one address, the next attempt waits 30 seconds, then twice "
+        "as long after each further wrong password, up to an hour: 429 with `Retry-After`. A "
+        "browser or window that has signed in to the account before has its own count, so "
+        "others' wrong passwords do not lock it out."
     ),
     responses=errors(
         422,
@@ -120,11 +125,12 @@ def login(body: dict[str, str]) -> dict[str, Any]:
         database(),
         body["username"],
         body["password"],
+        guesser=guesser(body["username"]),
         now=utcnow(),
         rounds=bcrypt_rounds(),
         policy=login_policy(),
     )
-    return {"user": user, "csrf_token": sign_in(user.id)}
+    return {"user": user, "csrf_token": sign_in(user)}
 
 
 @bp.delete("/session")

@@ -363,6 +363,17 @@ def revoke_grant(
         revoke_family(db, grant_id, now, because)
 
 
+def revoke_user_apps(db: sqlite3.Connection, user_id: int, now: datetime) -> None:
+    """End every app's access of the user, in the caller's transaction: each grant with its
+    tokens, and the codes not yet exchanged for a grant."""
+    live = db.execute(
+        "SELECT id FROM oauth_grants WHERE user_id = ? AND revoked_at IS NULL", [user_id]
+    ).fetchall()
+    for grant in live:
+        revoke_family(db, grant["id"], now, "the user changed their password")
+    db.execute("DELETE FROM oauth_codes WHERE user_id = ? AND used_at IS NULL", [user_id])
+
+
 def fit_grants_to_role(
     database: Database, user_id: int, book_id: int, now: datetime, *, may_write: bool | None
 ) -> None:

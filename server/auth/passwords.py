@@ -58,14 +58,24 @@ def password_problems(
     """Return what is wrong with a new password (an empty list when it is acceptable)."""
     if (odd := character_problem(password)) is not None:
         return [FieldError(field, odd)]
-    length = len(unicodedata.normalize("NFKC", password))
-    if length < MIN_LENGTH:
+    normalized = unicodedata.normalize("NFKC", password)
+    if len(normalized) < MIN_LENGTH:
         return [FieldError(field, f"Use at least {MIN_LENGTH} characters.")]
-    if length > MAX_LENGTH:
+    if len(normalized) > MAX_LENGTH:
         return [FieldError(field, f"Use at most {MAX_LENGTH} characters.")]
-    lowered = password.strip().casefold()
+    lowered = normalized.strip().casefold()
+    if not lowered:
+        return [FieldError(field, "A password cannot be only spaces.")]
     if lowered in _common_passwords():
         return [FieldError(field, "This password is too common; choose one that is hard to guess.")]
-    if username and lowered == username.casefold():
-        return [FieldError(field, "The password must differ from the username.")]
+    # The username is no secret: what is left without it must be long enough on its own.
+    name = unicodedata.normalize("NFKC", username.strip()).casefold()
+    if name and len(lowered.replace(name, "").strip()) < MIN_LENGTH:
+        return [
+            FieldError(
+                field,
+                f"Do not build the password on the username: without it, use at least "
+                f"{MIN_LENGTH} characters.",
+            )
+        ]
     return []

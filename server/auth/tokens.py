@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlite_utils
+
 from server.auth.sessions import TOUCH_INTERVAL, hash_secret
 from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
@@ -108,6 +110,14 @@ def revoke_token(database: Database, user_id: int, token_id: int, now: datetime)
         )
         if cursor.rowcount == 0:
             raise NotFound(f"No token with id {token_id}.")
+
+
+def revoke_user_tokens(db: sqlite_utils.Database, user_id: int, now: datetime) -> None:
+    """Revoke every token of the user (inside a write transaction)."""
+    db.execute(
+        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        [to_iso(now), user_id],
+    )
 
 
 def find_usable_token(conn: sqlite3.Connection, raw: str, now: datetime) -> ApiToken | None:

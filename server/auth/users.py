@@ -1,4 +1,4 @@
-"""User accounts: registration, sign-in with back-off, password changes."""
+"""User accounts: registration, sign-in, password changes."""
 
 from __future__ import annotations
 
@@ -7,17 +7,27 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 
 import sqlite_utils
 
+from server.auth.oauth import revoke_user_apps
 from server.auth.passwords import hash_password, password_problems, verify_password
 from server.auth.sessions import end_user_sessions
+from server.auth.sign_in_failures import (
+    Guesser,
+    LoginPolicy,
+    budgets,
+    count_guess,
+    forget_name,
+    take_back_guess,
+)
+from server.auth.tokens import revoke_user_tokens
 from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
 from server.db import Database
-from server.errors import Conflict, FieldError, TooManyRequests, Unauthorized, ValidationFailed
+from server.errors import Conflict, FieldError, Unauthorized, ValidationFailed
 
 log = logging.getLogger("tallybook.auth")
 
@@ -38,22 +48,6 @@ class User:
     username: str
     is_admin: bool
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class LoginPolicy:
-    """How many wrong passwords are free, and how the wait grows after that."""
-
-    free_attempts: int = 5
-    backoff_base: int = 30
-    backoff_max: int = 3600
-
-    def lockout_seconds(self, failures: int) -> int:
-        """Return how long sign-in stays closed after `failures` wrong passwords in a row."""
-        over = failures - self.free_attempts
-        if over < 0:
-            return 0
-        return min(self.backoff_base * 2**over, self.backoff_max)
 
 
 def _from_row(row: sqlite3.Row) -> User:
@@ -145,50 +139,32 @@ def authenticate(
     username: str,
     password: str,
     *,
+    guesser: Guesser,
     now: datetime,
     rounds: int,
     policy: LoginPolicy,
 ) -> User:
-    """Check a username and password; count failures per account and back off.
+    """Check a username and password, counting the guess first (see `sign_in_failures`).
 
-    Raises TooManyRequests while the account is locked (without checking the password), and
-    Unauthorized for a wrong username or password (the same message for both).
+    Raises TooManyRequests while a budget of the guesser is spent (without checking the
+    password), and Unauthorized for a wrong username or password: an unknown name is answered
+    exactly like a known one, in about the same time.
     """
     refuse_odd_characters({"username": username, "password": password}, secrets={"password"})
+    keys = budgets(username, guesser)
+    count_guess(database, keys, now=now, policy=policy)
     with database.read() as conn:
         row = conn.execute("SELECT * FROM users WHERE username = ?", [username.strip()]).fetchone()
     if row is None:
         verify_password(password, _decoy_hash(rounds))  # same time as for a real account
         log.warning("sign-in failed: unknown username")
         raise Unauthorized(BAD_CREDENTIALS)
-    locked_until = from_iso(row["locked_until"]) if row["locked_until"] else None
-    if locked_until and now < locked_until:
-        wait = int((locked_until - now).total_seconds()) + 1
-        log.warning("sign-in refused while locked: %s", row["username"])
-        raise TooManyRequests(
-            f"Too many wrong passwords. Try again in {wait} seconds.", retry_after=wait
-        )
     if not verify_password(password, row["password_hash"]):
-        with database.write() as db:
-            failures = db.execute(
-                "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? "
-                "RETURNING failed_logins",
-                [row["id"]],
-            ).fetchone()[0]
-            lockout = policy.lockout_seconds(failures)
-            if lockout:
-                db.execute(
-                    "UPDATE users SET locked_until = ? WHERE id = ?",
-                    [to_iso(now + timedelta(seconds=lockout)), row["id"]],
-                )
-        log.warning("sign-in failed: %s (%d in a row)", row["username"], failures)
+        log.warning("sign-in failed: %s", row["username"])
         raise Unauthorized(BAD_CREDENTIALS)
     with database.write() as db:
-        db.execute(
-            "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? "
-            "WHERE id = ?",
-            [to_iso(now), row["id"]],
-        )
+        take_back_guess(db, keys, policy)
+        db.execute("UPDATE users SET last_login_at = ? WHERE id = ?", [to_iso(now), row["id"]])
     log.info("signed in: %s", row["username"])
     return _from_row(row)
 
@@ -201,8 +177,10 @@ def set_password(
     now: datetime,
     rounds: int,
     field: str = "new_password",
+    revoke_tokens: bool = False,
 ) -> None:
-    """Replace a user's password and end all their sessions."""
+    """Replace a user's password and end all their sessions; with `revoke_tokens`, also their
+    personal access tokens and every app's access. The name's sign-in budget opens again."""
     with database.read() as conn:
         row = conn.execute("SELECT username FROM users WHERE id = ?", [user_id]).fetchone()
     problems = password_problems(new_password, username=row["username"], field=field)
@@ -211,18 +189,41 @@ def set_password(
     password_hash = hash_password(new_password, rounds)
     with database.write() as db:
         db.execute(
-            "UPDATE users SET password_hash = ?, password_changed_at = ?, failed_logins = 0, "
-            "locked_until = NULL WHERE id = ?",
+            "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
             [password_hash, to_iso(now), user_id],
         )
+        forget_name(db, row["username"])
         end_user_sessions(db, user_id)
-    log.info("password changed: %s; all sessions ended", row["username"])
+        if revoke_tokens:
+            revoke_user_tokens(db, user_id, now)
+            revoke_user_apps(db.conn, user_id, now)
+    log.info(
+        "password changed: %s; all sessions ended%s",
+        row["username"],
+        "; tokens and apps revoked" if revoke_tokens else "",
+    )
 
 
-def check_current_password(database: Database, user_id: int, password: str) -> None:
-    """Raise a field error unless `password` is the user's current password."""
+def check_current_password(
+    database: Database,
+    user_id: int,
+    password: str,
+    *,
+    guesser: Guesser,
+    now: datetime,
+    policy: LoginPolicy,
+) -> None:
+    """Raise a field error unless `password` is the user's current password; the guess is
+    counted as at sign-in, so a session left open cannot be used to try passwords freely."""
     refuse_odd_characters({"current_password": password}, secrets={"current_password"})
     with database.read() as conn:
-        stored = conn.execute("SELECT password_hash FROM users WHERE id = ?", [user_id]).fetchone()
-    if not verify_password(password, stored["password_hash"]):
+        row = conn.execute(
+            "SELECT username, password_hash FROM users WHERE id = ?", [user_id]
+        ).fetchone()
+    keys = budgets(row["username"], guesser)
+    count_guess(database, keys, now=now, policy=policy)
+    if not verify_password(password, row["password_hash"]):
+        log.warning("password change refused: wrong current password for %s", row["username"])
         raise ValidationFailed.on("current_password", "This is not your current password.")
+    with database.write() as db:
+        take_back_guess(db, keys, policy)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from apiflask import HTTPTokenAuth
 from flask import Response, after_this_request, current_app, g, request
 
+from server.auth.cookies import cookie_name, secret_key, set_cookie_later
+from server.auth.known_devices import remember_device
 from server.auth.oauth import Grant, find_live_grant, record_grant_use
 from server.auth.sessions import (
     Session,
@@ -18,8 +20,9 @@ from server.auth.sessions import (
     start_session,
     touch_session,
 )
+from server.auth.sign_in_failures import LoginPolicy
 from server.auth.tokens import TOKEN_PREFIX, ApiToken, find_usable_token, record_token_use
-from server.auth.users import LoginPolicy, User, get_user
+from server.auth.users import User, get_user
 from server.clock import utcnow
 from server.errors import Forbidden, NotFound
 from server.request_db import database, reader
@@ -30,7 +33,6 @@ if TYPE_CHECKING:
     from joserfc.jwk import ECKey
 
 SESSION_COOKIE = "tallybook_session"
-SESSION_COOKIE_TLS = "__Host-tallybook_session"
 CSRF_HEADER = "X-CSRF-Token"
 # The only routes outside its book that an app's token may call: all of them read.
 APP_ROUTES_OUTSIDE_BOOK = frozenset(
@@ -96,19 +98,14 @@ def _roles(principal: Principal) -> list[str]:
     return sorted(principal.scopes)
 
 
-def _secret_key() -> bytes:
-    key = current_app.config["SECRET_KEY"]
-    return key if isinstance(key, bytes) else key.encode("utf-8")
-
-
 def current_principal() -> Principal:
     """Return the authenticated principal (routes behind `auth_required` only)."""
     return g.principal
 
 
 def session_cookie_name() -> str:
-    """Return the cookie name: `__Host-` prefixed when served over TLS."""
-    return SESSION_COOKIE_TLS if current_app.config["TLS"] else SESSION_COOKIE
+    """Return the session cookie's name as set (`__Host-` prefixed under TLS)."""
+    return cookie_name(SESSION_COOKIE)
 
 
 def bearer_token() -> str | None:
@@ -239,11 +236,12 @@ def current_csrf_token() -> str | None:
     principal = g.get("principal")
     if principal is None or principal.raw_session is None:
         return None
-    return csrf_token(_secret_key(), principal.raw_session)
+    return csrf_token(secret_key(), principal.raw_session)
 
 
-def sign_in(user_id: int) -> str:
-    """Start a new session for `user_id`, ending the request's old one; return its CSRF token.
+def sign_in(user: User) -> str:
+    """Start a new session for `user`, ending the request's old one, and remember this client
+    as one of the user's devices; return the session's CSRF token.
 
     A new id at every sign-in means a session id planted before sign-in is worthless. The
     cookie is set on the response this request produces.
@@ -253,22 +251,11 @@ def sign_in(user_id: int) -> str:
     with database().write() as db:
         if old:
             end_session(db, old)
-        raw = start_session(db, user_id, utcnow(), config["SESSION_ABSOLUTE_TIMEOUT"])
+        raw = start_session(db, user.id, utcnow(), config["SESSION_ABSOLUTE_TIMEOUT"])
 
-    @after_this_request
-    def _set_cookie(response: Response) -> Response:
-        response.set_cookie(
-            session_cookie_name(),
-            raw,
-            max_age=config["SESSION_ABSOLUTE_TIMEOUT"],
-            path="/",
-            secure=config["TLS"],
-            httponly=True,
-            samesite="Strict",
-        )
-        return response
-
-    return csrf_token(_secret_key(), raw)
+    set_cookie_later(SESSION_COOKIE, raw, max_age=config["SESSION_ABSOLUTE_TIMEOUT"])
+    remember_device(user.username)  # from now on, others' wrong passwords do not lock it out
+    return csrf_token(secret_key(), raw)
 
 
 def end_request_session(response: Response | None = None) -> None:
@@ -309,5 +296,8 @@ def login_policy() -> LoginPolicy:
     """Return the configured back-off policy for wrong passwords."""
     config = current_app.config
     return LoginPolicy(
-        config["LOGIN_FREE_ATTEMPTS"], config["LOGIN_BACKOFF_BASE"], config["LOGIN_BACKOFF_MAX"]
+        free_attempts=config["LOGIN_FREE_ATTEMPTS"],
+        client_free_attempts=config["LOGIN_CLIENT_FREE_ATTEMPTS"],
+        backoff_base=config["LOGIN_BACKOFF_BASE"],
+        backoff_max=config["LOGIN_BACKOFF_MAX"],
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from tests.api.oauth_app import tokens_for
 from tests.conftest import PASSWORD
 
 
@@ -127,6 +130,41 @@ def test_password_change_checks_the_new_password(alex):
     ]
 
 
+@pytest.mark.parametrize("new_password", [" " * 12, "alexalexalex", "Alex-2026!"])
+def test_password_change_refuses_blank_and_username_passwords(alex, new_password):
+    response = alex.post(
+        "/api/v1/me/password", json={"current_password": PASSWORD, "new_password": new_password}
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json["errors"]] == ["new_password"]
+
+
+@pytest.mark.parametrize(
+    ("revoke_tokens", "then"),
+    [(None, 401), (True, 401), (False, 200)],  # None: not sent, so the default
+)
+def test_password_change_revokes_tokens_and_apps_unless_told_not_to(
+    alex, make_token, app_client, revoke_tokens, then
+):
+    token = make_token(alex.user, "write")
+    book_id = alex.get("/api/v1/books").json["items"][0]["id"]
+    app_tokens = tokens_for(alex, app_client, book_id)
+    change = {"current_password": PASSWORD, "new_password": "a brand new passphrase"}
+    if revoke_tokens is not None:
+        change["revoke_tokens"] = revoke_tokens
+    assert alex.post("/api/v1/me/password", json=change).status_code == 200
+    by_token = alex.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert by_token.status_code == then
+    assert app_client.api(app_tokens["access_token"], "GET", "/api/v1/me").status_code == then
+    assert app_client.refresh(app_tokens["refresh_token"]).status_code == (
+        400 if then == 401 else 200
+    )
+    assert alex.get("/api/v1/me").status_code == 200  # this session goes on either way
+    left = 0 if then == 401 else 1
+    assert len(alex.get("/api/v1/tokens").json["items"]) == left
+    assert len(alex.get("/api/v1/authorized-apps").json["items"]) == left
+
+
 def test_password_change_is_refused_to_tokens(alex, make_token):
     token = make_token(alex.user, "write")
     response = alex.client.post(
@@ -182,3 +220,13 @@ def test_only_admins_change_instance_settings(alex, make_user, sign_in):
     bob = sign_in("bob")
     response = bob.patch("/api/v1/instance", json={"registration_open": True})
     assert response.status_code == 403
+
+
+def test_the_document_states_that_a_password_change_revokes_by_default(client):
+    schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["PasswordChange"]
+    assert schema["properties"]["revoke_tokens"] == {
+        "type": "boolean",
+        "default": True,
+        "description": schema["properties"]["revoke_tokens"]["description"],
+    }
+    assert "revoke" in schema["properties"]["revoke_tokens"]["description"]

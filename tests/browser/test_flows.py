@@ -222,10 +222,12 @@ def test_dismissing_the_revoke_dialog_keeps_the_token(browser, alex_account, ser
 # ---- password -----------------------------------------------------------------------------
 
 
-def test_change_password_signs_out_other_sessions(browser, alex_account):
+def test_change_password_signs_out_other_sessions(browser, alex_account, server_db):
     elsewhere = browser.session("alex")
     me = browser.url("/api/v1/me")
     assert elsewhere.get(me, timeout=10).status_code == 200
+    _, secret = create_token(server_db, alex_account.id, name="script", scope="read", now=utcnow())
+    by_token = {"Authorization": f"Bearer {secret}"}
 
     browser.sign_in("alex")
     browser.open("/settings")
@@ -248,9 +250,13 @@ def test_change_password_signs_out_other_sessions(browser, alex_account):
 
     browser.fill("#new_password", NEW_PASSWORD)
     browser.fill("#new_password_confirm", NEW_PASSWORD)
+    assert browser.find("#revoke_tokens").is_selected()  # tokens and apps go by default
     browser.submit(form)
     success = browser.visible(f"{form} [data-form-success]")
     assert success.text.startswith("Password changed.")
+    assert "API tokens and apps have been revoked" in success.text
+    browser.wait_until(lambda _: browser.find("#no-tokens").is_displayed(), "no tokens left")
+    assert requests.get(me, headers=by_token, timeout=10).status_code == 401
     assert not browser.find_all(f"{form} .is-invalid")
     assert browser.find("#current_password").get_attribute("value") == ""
 
@@ -279,6 +285,26 @@ def test_change_password_signs_out_other_sessions(browser, alex_account):
     browser.submit("#login-form")
     browser.wait_for_path("/")
     assert browser.session("alex", NEW_PASSWORD).get(me, timeout=10).status_code == 200
+
+
+def test_change_password_may_keep_tokens_and_apps(browser, alex_account, server_db):
+    _, secret = create_token(server_db, alex_account.id, name="script", scope="read", now=utcnow())
+    browser.sign_in("alex")
+    browser.open("/settings")
+    form = "#password-form"
+    browser.fill("#current_password", PASSWORD)
+    browser.fill("#new_password", NEW_PASSWORD)
+    browser.fill("#new_password_confirm", NEW_PASSWORD)
+    browser.click("#revoke_tokens")
+    browser.submit(form)
+    success = browser.visible(f"{form} [data-form-success]")
+    assert "revoked" not in success.text
+    assert browser.find("#revoke_tokens").is_selected()  # checked again for the next change
+    answer = requests.get(
+        browser.url("/api/v1/me"), headers={"Authorization": f"Bearer {secret}"}, timeout=10
+    )
+    assert answer.status_code == 200
+    assert len(browser.find_all("#tokens-table tbody tr")) == 1
 
 
 # ---- books --------------------------------------------------------------------------------

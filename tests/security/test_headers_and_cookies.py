@@ -1,4 +1,4 @@
-"""Security headers on every response; the session cookie's flags."""
+"""Security headers on every response; the flags of the session and known-device cookies."""
 
 from __future__ import annotations
 
@@ -35,15 +35,19 @@ def test_api_responses_are_not_cached(alex):
     assert alex.get("/api/v1/me").headers["Cache-Control"] == "no-store"
 
 
-def test_session_cookie_flags(client, make_user):
+def test_session_and_known_device_cookie_flags(client, make_user):
     make_user("alex")
     response = client.post("/api/v1/session", json={"username": "alex", "password": PASSWORD})
-    cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith("tallybook_session=")
-    assert "HttpOnly" in cookie
-    assert "SameSite=Strict" in cookie
-    assert "Path=/" in cookie
-    assert "Secure" not in cookie  # plain HTTP on loopback: a Secure cookie would not be sent
+    cookies = response.headers.getlist("Set-Cookie")
+    assert sorted(cookie.partition("=")[0] for cookie in cookies) == [
+        "tallybook_device",
+        "tallybook_session",
+    ]
+    for cookie in cookies:
+        assert "HttpOnly" in cookie
+        assert "SameSite=Strict" in cookie
+        assert "Path=/" in cookie
+        assert "Secure" not in cookie  # plain HTTP on loopback: a Secure cookie would not be sent
 
 
 def test_session_id_has_at_least_128_bits(client, make_user):
@@ -75,9 +79,13 @@ def test_under_tls_the_cookie_is_host_prefixed_and_secure(app_config, make_user)
         json={"username": "bob", "password": PASSWORD},
         base_url="https://localhost",
     )
-    cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith("__Host-tallybook_session=")
-    assert "Secure" in cookie and "Domain" not in cookie
+    cookies = response.headers.getlist("Set-Cookie")
+    assert sorted(cookie.partition("=")[0] for cookie in cookies) == [
+        "__Host-tallybook_device",
+        "__Host-tallybook_session",
+    ]
+    for cookie in cookies:
+        assert "Secure" in cookie and "Domain" not in cookie
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     db(app).close()
 

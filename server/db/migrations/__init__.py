@@ -33,6 +33,7 @@ from server.db.migrations import (
     m0007_schedules,
     m0008_change_feed,
     m0009_oauth,
+    m0010_sign_in_failures,
 )
 
 log = logging.getLogger("tallybook.db")
@@ -58,6 +59,7 @@ MIGRATIONS: list[Migration] = [
         m0007_schedules,
         m0008_change_feed,
         m0009_oauth,
+        m0010_sign_in_failures,
     )
 ]
 

@@ -1,7 +1,7 @@
 // Settings: one's password, registration (administrators), API tokens, authorized apps,
 // households (who shares each book) and backups (administrators).
 import { api, setCsrfToken } from "../api.js";
-import { appsSection } from "../components/apps.js";
+import { appsSection, loadAuthorized } from "../components/apps.js";
 import { backupsSection } from "../components/backups.js";
 import { membersSection } from "../components/members.js";
 import { formatTimestamp } from "../dates.js";
@@ -13,10 +13,13 @@ const passwordForm = document.getElementById("password-form");
 bindForm(
   passwordForm,
   async ({ current_password, new_password }) => {
-    const result = await api("POST", "/me/password", { current_password, new_password });
+    const revoke_tokens = passwordForm.elements.revoke_tokens.checked;
+    const result = await api("POST", "/me/password", { current_password, new_password, revoke_tokens });
     setCsrfToken(result.csrf_token);
     passwordForm.reset();
+    passwordForm.querySelector("[data-tokens-revoked]").classList.toggle("d-none", !revoke_tokens);
     passwordForm.querySelector("[data-form-success]").classList.remove("d-none");
+    if (revoke_tokens) await Promise.all([loadTokens(), loadAuthorized(appsCard)]);
   },
   passwordsMatch("new_password", "new_password_confirm"),
 );
