@@ -77,11 +77,11 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     )
 
     db_request.init_app(app, database)
-    request_input.init_app(app)
     app.before_request(allow_large_uploads)  # before anything reads a body
     security.init_app(app)
     rate_limits.init_app(app)  # after security: it knows who asks
-    idempotency.init_app(app, database)  # after both: a refused request claims no key
+    request_input.init_app(app)  # after both: a foreign or too eager caller is told so first
+    idempotency.init_app(app, database)  # after all: a refused request claims no key
     problems.register_error_handlers(app)
     register_api(app)
     app.register_blueprint(pages)
