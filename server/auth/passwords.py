@@ -56,8 +56,6 @@ def password_problems(
     password: str, *, username: str = "", field: str = "password"
 ) -> list[FieldError]:
     """Return what is wrong with a new password (an empty list when it is acceptable)."""
-    if (odd := character_problem(password)) is not None:
-        return [FieldError(field, odd)]
     normalized = unicodedata.normalize("NFKC", password)
     if len(normalized) < MIN_LENGTH:
         return [FieldError(field, f"Use at least {MIN_LENGTH} characters.")]
@@ -78,4 +76,6 @@ def password_problems(
                 f"{MIN_LENGTH} characters.",
             )
         ]
+    if (odd := character_problem(password)) is not None:
+        return [FieldError(field, odd)]
     return []
