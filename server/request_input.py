@@ -4,8 +4,8 @@ The JSON body: Flask's `request.get_json()`, which the routes' input schemas (we
 APIFlask) read through too. A body that is not JSON, is nested past what the parser can follow,
 or is not a JSON object is malformed: 400 problem+json, never 500.
 
-The query string: UTF-8, and no parameter holds a control character (a search term, a filter,
-a cursor are one line): anything else is refused before a route reads it.
+The API's query strings: UTF-8, and no parameter holds a control character (a search term, a
+filter, a cursor are one line): anything else is refused before a route reads it.
 """
 
 from __future__ import annotations
@@ -71,8 +71,11 @@ def json_object() -> dict[str, Any] | None:
 
 
 def check_query() -> None:
-    """Refuse a query string that is not UTF-8 (400: Werkzeug would read it lossily) and a
-    parameter that holds a control character (422 naming it)."""
+    """Refuse an API request's query string that is not UTF-8 (400: Werkzeug would read it
+    lossily) or has a parameter holding a control character (422 naming it). Pages read their
+    few parameters themselves (a sign-in's `next` that leads elsewhere is ignored)."""
+    if not request.path.startswith("/api/"):
+        return
     try:
         unquote_to_bytes(request.query_string).decode("utf-8")
     except UnicodeDecodeError:
