@@ -57,6 +57,8 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "LOG_MAX_BYTES": 1_000_000,
     "LOG_BACKUP_COUNT": 5,
+    # Unexpected errors logged a minute at most (the rest are counted): see server.error_log.
+    "LOG_ERRORS_PER_MINUTE": 20,
     "MAX_CONTENT_LENGTH": 1_000_000,
     # A backup when the server starts, then one a day while it runs (one-off commands skip it).
     "AUTOMATIC_BACKUPS": True,
@@ -197,7 +199,11 @@ def configure_logging(data_dir: Path, level: str, max_bytes: int, backup_count: 
         logger.removeHandler(handler)
         handler.close()
     handler = _DataDirLogHandler(
-        data_dir / LOG_FILENAME, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
+        data_dir / LOG_FILENAME,
+        maxBytes=max_bytes,
+        backupCount=backup_count,
+        encoding="utf-8",
+        errors="backslashreplace",  # a lone surrogate in a message is written, not lost
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)

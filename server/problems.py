@@ -7,11 +7,13 @@ from http import HTTPStatus
 from typing import Any
 
 from apiflask import APIFlask, HTTPError
-from flask import Response, json, render_template, request
+from flask import Response, current_app, json, render_template, request
 
+from server.error_log import ErrorLog
 from server.errors import AppError, FieldError
 
 log = logging.getLogger("tallybook.http")
+ERROR_LOG = "tallybook.error_log"
 
 PROBLEM_JSON = "application/problem+json"
 # Short machine-readable codes for errors raised by Flask/APIFlask rather than by us.
@@ -108,12 +110,6 @@ def handle_app_error(error: AppError) -> Response:
     )
 
 
-def _bad_request_detail() -> str:
-    if request.is_json and request.get_json(silent=True) is None:
-        return "The request body is not valid JSON."
-    return "The request could not be understood."
-
-
 def handle_http_error(error: HTTPError) -> Response:
     """Render an APIFlask/Werkzeug error (routing, validation, authentication)."""
     status = error.status_code
@@ -130,7 +126,7 @@ def handle_http_error(error: HTTPError) -> Response:
             headers=headers,
         )
     if status == 400:
-        detail = _bad_request_detail()
+        detail = "The request could not be understood."
     else:
         detail = {
             401: "Sign in, or send a valid token in the Authorization header.",
@@ -148,13 +144,15 @@ def handle_overflow(error: OverflowError) -> Response:
 
 
 def handle_unexpected(error: Exception) -> Response:
-    """Log a bug and answer 500 without leaking its details."""
-    log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    """Log a bug (briefly, rate-limited) and answer 500 without leaking its details."""
+    route = request.url_rule.rule if request.url_rule else request.path[:100]
+    current_app.extensions[ERROR_LOG].record(error, f"{request.method} {route}")
     return _render(500, "Something went wrong on our side; it has been logged.")
 
 
 def register_error_handlers(app: APIFlask) -> None:
     """Route every error of the app through the problem envelope."""
+    app.extensions[ERROR_LOG] = ErrorLog(log, app.config["LOG_ERRORS_PER_MINUTE"])
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(OverflowError, handle_overflow)
     app.error_processor(handle_http_error)

@@ -35,8 +35,10 @@ from server.api.schemas import (
     MAX_ID,
     Problem,
     ValidationProblem,
+    declare_malformed_requests,
     extend_spec,
     required_bodies,
+    strict_whole_numbers,
     unique_tags,
 )
 
@@ -87,5 +89,7 @@ def register_api(app: APIFlask) -> None:
     ):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     parameters.init_app(app)
+    strict_whole_numbers(app)
+    extend_spec(app, declare_malformed_requests)
     extend_spec(app, unique_tags)
     extend_spec(app, required_bodies)

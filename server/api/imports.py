@@ -21,6 +21,7 @@ from server.bankfiles.csv_file import ROLE_WORDS
 from server.bankfiles.dates import DATE_FORMAT_TEXT_MAX
 from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.files import FORMATS, MAX_STATEMENT, BankFile, read_bank_file
+from server.characters import refuse_odd_characters
 from server.clock import utcnow
 from server.domain.accounts import get_account
 from server.domain.books import gate
@@ -178,6 +179,9 @@ class Undone(Schema):
 
 def _read(body: dict[str, Any]) -> BankFile:
     """The file of a request read as its choices say; ImportProblem as a 422 on `content`."""
+    refuse_odd_characters(
+        {name: body[name] for name in ("file_name", "date_format") if body.get(name) is not None}
+    )
     try:
         data = base64.b64decode(body["content"], validate=True)
     except (binascii.Error, ValueError):

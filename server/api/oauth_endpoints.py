@@ -47,6 +47,7 @@ from server.auth.web import Principal, session_principal, signing_key
 from server.domain.books import CAN_WRITE, member_role
 from server.errors import AppError, NotFound, Unauthorized, ValidationFailed
 from server.request_db import reader
+from server.request_input import json_object
 from server.security import pages_origin
 
 bp = APIBlueprint("oauth", __name__, tag=TAG)
@@ -118,7 +119,7 @@ def decide(query: Mapping[str, Any], body: Any) -> Any:
     `body` only document them.
     """
     principal = _signed_in_user()
-    body = request.get_json(silent=True)
+    body = json_object()
     if not isinstance(body, dict) or not isinstance(body.get("allow"), bool):
         raise ValidationFailed.on("allow", "Say true to allow the app or false to deny it.")
     server = oauth_server()

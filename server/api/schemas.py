@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from apiflask import APIFlask, Schema
-from apiflask.fields import Boolean, Integer, List, Nested, String
+from apiflask.fields import Boolean, Dict, Field, Integer, List, Nested, String
 from apiflask.validators import Range
 
 from server.db.kept_sums import SEARCH_ID_BITS
@@ -18,6 +18,7 @@ from server.domain.money import AMOUNT_PATTERN
 from server.errors import ValidationFailed
 from server.problems import PROBLEM_JSON
 
+JSON = "application/json"
 # SQLite's largest integer: no id is bigger.
 MAX_ID = 2**63 - 1
 DEFAULT_LIMIT = 50
@@ -60,16 +61,29 @@ class FieldProblem(Schema):
 class Problem(Schema):
     """RFC 9457 problem details, as every error is answered."""
 
-    type = String(metadata={"example": "about:blank"})
-    title = String(metadata={"example": "Not found"})
-    status = Integer(metadata={"example": 404})
-    detail = String(metadata={"example": "No book with id 7."})
-    instance = String(metadata={"example": "/api/v1/books/7"})
-    code = String(metadata={"description": "A stable machine-readable error code."})
+    type = String(required=True, metadata={"example": "about:blank"})
+    title = String(required=True, metadata={"example": "Not found"})
+    status = Integer(required=True, metadata={"example": 404})
+    detail = String(required=True, metadata={"example": "No book with id 7."})
+    instance = String(required=True, metadata={"example": "/api/v1/books/7"})
+    code = String(required=True, metadata={"description": "A stable machine-readable error code."})
+    errors = List(
+        Nested(FieldProblem),
+        metadata={
+            "description": "One entry per invalid field: always in a 422, in other answers "
+            "when one field (a header, say) is what is wrong."
+        },
+    )
 
 
 class ValidationProblem(Problem):
-    errors = List(Nested(FieldProblem), metadata={"description": "One entry per invalid field."})
+    """A problem with the fields of a request: `errors` names each."""
+
+    errors = List(
+        Nested(FieldProblem),
+        required=True,
+        metadata={"description": "One entry per invalid field."},
+    )
 
 
 # Each error status a route may document: what it means, and an example body as it is sent.
@@ -208,6 +222,47 @@ def extend_spec(app: APIFlask, process: Callable[[dict[str, Any]], dict[str, Any
         return process(previous(spec) if previous else spec)
 
     app.spec_processor(chained)
+
+
+def strict_whole_numbers(app: APIFlask) -> None:
+    """Make every whole number of every JSON body strict: 1.5, "1" and true are refused, where
+    marshmallow would read 1.5 as 1 (a query string's numbers are text and stay lenient)."""
+    for view in app.view_functions.values():
+        declared = getattr(view, "_spec", {})  # set by APIFlask's decorators
+        if declared.get("body") is not None and declared.get("content_type") == JSON:
+            for field in declared["body"].fields.values():
+                _make_strict(field)
+
+
+def _make_strict(field: Field) -> None:
+    if isinstance(field, Integer):
+        field.strict = True
+    elif isinstance(field, Nested):
+        for inner in field.schema.fields.values():
+            _make_strict(inner)
+    elif isinstance(field, List):
+        _make_strict(field.inner)
+    elif isinstance(field, Dict) and field.value_field is not None:
+        _make_strict(field.value_field)
+
+
+def declare_malformed_requests(spec: dict[str, Any]) -> dict[str, Any]:
+    """Declare the 400 of each operation that reads a JSON body (not a JSON object: see
+    `server.request_input`) or an `Idempotency-Key` header, where its route does not."""
+    for item in spec.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            body = JSON in operation.get("requestBody", {}).get("content", {})
+            keyed = {"$ref": "#/components/parameters/IdempotencyKey"} in operation.get(
+                "parameters", []
+            )
+            responses = operation.setdefault("responses", {})
+            if "400" not in responses and (body or keyed):
+                responses["400"] = problem_response(400)
+            elif body and "JSON" not in responses["400"]["description"]:
+                responses["400"]["description"] += "; or the body is not a JSON object"
+    return spec
 
 
 def unique_tags(spec: dict[str, Any]) -> dict[str, Any]:

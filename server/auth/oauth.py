@@ -16,13 +16,13 @@ import logging
 import re
 import secrets
 import sqlite3
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from server.auth.sessions import TOUCH_INTERVAL, hash_secret
 from server.auth.tokens import NAME_MAX
+from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import NotFound, ValidationFailed
@@ -194,8 +194,7 @@ def register_client(
     name = name.strip()
     if not 1 <= len(name) <= NAME_MAX:
         raise ValidationFailed.on("name", f"Give the app a name of 1 to {NAME_MAX} characters.")
-    if any(unicodedata.category(character) == "Cc" for character in name):
-        raise ValidationFailed.on("name", "The name may not contain control characters.")
+    refuse_odd_characters({"name": name})
     if not 1 <= len(redirect_uris) <= MAX_REDIRECT_URIS:
         raise ValidationFailed.on("redirect_uris", f"Give 1 to {MAX_REDIRECT_URIS} redirect URIs.")
     uris = []

@@ -238,11 +238,13 @@ def unsafe_parameter(parameters: Iterable[tuple[str, list[str]]]) -> OAuth2Error
     """Return the error for a parameter given twice, or with characters no OAuth parameter of
     ours has (RFC 6749 A: printable ASCII; Authlib would echo them into an error and fail)."""
     for name, values in parameters:
+        # Named only when the name may be said: an OAuth error's text is printable ASCII.
+        said = "A parameter" if invalid_error_characters(name) else f"'{name}'"
         if len(values) > 1:
-            return InvalidRequestError(f"'{name}' is given {len(values)} times: send it once.")
+            return InvalidRequestError(f"{said} is given {len(values)} times: send it once.")
         if name != "state" and invalid_error_characters(name + values[0]):
             return InvalidRequestError(
-                f"'{name}' has characters OAuth does not allow (quotes, backslashes, non-ASCII)."
+                f"{said} has characters OAuth does not allow (quotes, backslashes, non-ASCII)."
             )
     return None
 

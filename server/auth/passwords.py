@@ -11,6 +11,7 @@ from functools import cache
 
 import bcrypt
 
+from server.characters import character_problem
 from server.errors import FieldError
 from server.paths import resource_root
 
@@ -75,4 +76,6 @@ def password_problems(
                 f"{MIN_LENGTH} characters.",
             )
         ]
+    if (odd := character_problem(password)) is not None:
+        return [FieldError(field, odd)]
     return []

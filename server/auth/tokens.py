@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlite_utils
 
 from server.auth.sessions import TOUCH_INTERVAL, hash_secret
+from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import NotFound
@@ -68,6 +69,7 @@ def create_token(
     """Create a token; return it and its secret, which is never available again."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
+    refuse_odd_characters({"name": name})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with database.write() as db:
         token_id = (

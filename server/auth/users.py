@@ -24,6 +24,7 @@ from server.auth.sign_in_failures import (
     take_back_guess,
 )
 from server.auth.tokens import revoke_user_tokens
+from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import Conflict, FieldError, Unauthorized, ValidationFailed
@@ -149,6 +150,7 @@ def authenticate(
     password), and Unauthorized for a wrong username or password: an unknown name is answered
     exactly like a known one, in about the same time.
     """
+    refuse_odd_characters({"username": username, "password": password}, secrets={"password"})
     keys = budgets(username, guesser)
     count_guess(database, keys, now=now, policy=policy)
     with database.read() as conn:
@@ -213,6 +215,7 @@ def check_current_password(
 ) -> None:
     """Raise a field error unless `password` is the user's current password; the guess is
     counted as at sign-in, so a session left open cannot be used to try passwords freely."""
+    refuse_odd_characters({"current_password": password}, secrets={"current_password"})
     with database.read() as conn:
         row = conn.execute(
             "SELECT username, password_hash FROM users WHERE id = ?", [user_id]

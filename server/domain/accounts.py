@@ -10,11 +10,12 @@ import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
+from server.domain import validation as check
 from server.domain.books import check_if_match
 from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
 from server.domain.labels import find_named
 from server.domain.money import AmountError, parse_amount, parse_money_field
-from server.domain.validation import NAME_MAX, Problems
+from server.domain.validation import Problems
 from server.errors import Conflict, NotFound, ValidationFailed
 
 NAME_TAKEN = "This book already has an account of that name."
@@ -92,18 +93,19 @@ class AccountChanges:
 
 def check_account_fields(
     name: str | None, account_type: str | None, currency: str | None, problems: Problems
-) -> None:
-    """Collect what is wrong with an account's fields (None means not given)."""
-    if name is not None and not 1 <= len(name.strip()) <= NAME_MAX:
-        problems.add("name", f"Give the account a name of 1 to {NAME_MAX} characters.")
+) -> str | None:
+    """Collect what is wrong with an account's fields (None means not given); return the name
+    stripped ("" if refused)."""
+    cleaned = None if name is None else check.name(name, "name", problems, of="account")
     if account_type is not None and account_type not in ACCOUNT_TYPES:
         problems.add("type", f"Use one of: {', '.join(ACCOUNT_TYPES)}.")
     if currency is not None and not is_currency(currency):
         problems.add("currency", UNKNOWN_CURRENCY)
+    return cleaned
 
 
 def _name_taken(db: sqlite_utils.Database, book_id: int, name: str, except_id: int = 0) -> bool:
-    return find_named(db, "accounts", book_id, name.strip(), exclude=except_id) is not None
+    return find_named(db, "accounts", book_id, name, exclude=except_id) is not None
 
 
 def create_account(
@@ -113,14 +115,14 @@ def create_account(
     with database.write() as db:
         currency = account.currency or _book_currency(db, book_id)
         problems = Problems()
-        check_account_fields(account.name, account.type, currency, problems)
+        name = check_account_fields(account.name, account.type, currency, problems)
         opening_minor = 0
         if is_currency(currency):
             try:
                 opening_minor = parse_amount(account.opening_balance, currency)
             except AmountError as error:
                 problems.add("opening_balance", str(error))
-        problems.check(not _name_taken(db, book_id, account.name), "name", NAME_TAKEN)
+        problems.check(not name or not _name_taken(db, book_id, name), "name", NAME_TAKEN)
         problems.raise_if_any("The account cannot be created as given.")
         opening_date = account.opening_date or now.date()
         account_id = (
@@ -128,7 +130,7 @@ def create_account(
             .insert(
                 {
                     "book_id": book_id,
-                    "name": account.name.strip(),
+                    "name": name,
                     "type": account.type,
                     "currency": currency,
                     "opening_balance": opening_minor,
@@ -183,11 +185,10 @@ def update_account(
     """Change an account's details; its currency is fixed once it has transactions."""
     with database.write() as db:
         problems = Problems()
-        check_account_fields(changes.name, changes.type, None, problems)
+        name = check_account_fields(changes.name, changes.type, None, problems)
         problems.raise_if_any("The account cannot be changed that way.")
         account = _get(db.conn, book_id, account_id)
         check_if_match(if_match, account.etag, "account")
-        name = changes.name
         if name is not None and _name_taken(db, book_id, name, except_id=account_id):
             raise ValidationFailed.on("name", NAME_TAKEN)
         opening_balance = changes.opening_balance
@@ -195,7 +196,7 @@ def update_account(
             opening_minor = parse_money_field(opening_balance, account.currency, "opening_balance")
         row: dict[str, object] = {"revision": account.revision + 1, "updated_at": to_iso(now)}
         for column, value in (
-            ("name", name.strip() if name is not None else None),
+            ("name", name),
             ("type", changes.type),
             ("opening_balance", opening_minor if opening_balance is not None else None),
             ("opening_date", changes.opening_date.isoformat() if changes.opening_date else None),

@@ -13,9 +13,10 @@ import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
+from server.domain import validation as check
 from server.domain.category_defaults import create_default_categories
 from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
-from server.domain.validation import NAME_MAX, Problems
+from server.domain.validation import Problems
 from server.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
 
 ROLES = ("owner", "editor", "viewer")
@@ -122,8 +123,8 @@ def check_if_match(if_match: str | None, etag: str, what: str) -> None:
 
 def check_book_fields(name: str | None, currency: str | None, problems: Problems) -> None:
     """Collect what is wrong with a book's name or currency (None means not given)."""
-    if name is not None and not 1 <= len(name.strip()) <= NAME_MAX:
-        problems.add("name", f"Give the book a name of 1 to {NAME_MAX} characters.")
+    if name is not None:
+        check.name(name, "name", problems, of="book")
     if currency is not None and not is_currency(currency):
         problems.add("currency", UNKNOWN_CURRENCY)
 

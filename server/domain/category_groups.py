@@ -11,8 +11,9 @@ import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
+from server.domain import validation as check
 from server.domain.books import check_if_match
-from server.domain.validation import NAME_MAX
+from server.domain.validation import Problems
 from server.errors import Conflict, NotFound, ValidationFailed
 
 Conn = sqlite_utils.Database | sqlite3.Connection
@@ -72,10 +73,12 @@ def _group(row: sqlite3.Row) -> CategoryGroup:
 
 
 def clean_name(name: Any, what: str, field: str = "name") -> str:
-    """Return a name stripped; ValidationFailed on `field` unless 1 to NAME_MAX characters."""
-    cleaned = name.strip() if isinstance(name, str) else ""
-    if not 1 <= len(cleaned) <= NAME_MAX:
-        raise ValidationFailed.on(field, f"Give the {what} a name of 1 to {NAME_MAX} characters.")
+    """Return a name stripped; ValidationFailed on `field` unless 1 to NAME_MAX characters a
+    name may hold."""
+    problems = Problems()
+    cleaned = check.name(name, field, problems, of=what)
+    if problems:
+        raise ValidationFailed(problems.errors[0].message, errors=problems.errors)
     return cleaned
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from server.characters import refuse_odd_characters
 from server.clock import to_iso
 from server.db import Database
 from server.errors import Conflict, NotFound, ValidationFailed
@@ -91,6 +92,7 @@ def clean_payee_name(name: str, field: str = "payee") -> str:
         raise ValidationFailed.on(field, "Give the payee a name.")
     if len(cleaned) > PAYEE_MAX:
         raise ValidationFailed.on(field, f"A payee name has at most {PAYEE_MAX} characters.")
+    refuse_odd_characters({field: cleaned})
     return cleaned
 
 
@@ -103,6 +105,7 @@ def clean_tag_name(name: object, field: str = "tags") -> str:
         raise ValidationFailed.on(field, f"A tag has 1 to {TAG_MAX} characters.")
     if "," in cleaned:
         raise ValidationFailed.on(field, f"A tag cannot contain a comma: {cleaned!r}.")
+    refuse_odd_characters({field: cleaned})
     return cleaned
 
 

@@ -271,6 +271,8 @@ def checked_rule(
     if not isinstance(payee_text, str):
         problems.add("payee_text", "Expected text.")
         payee_text = ""
+    elif not check.characters(payee_text, "payee_text", problems):
+        payee_text = ""
     if payee_match is None:
         payee_text = ""
     elif check.choice(payee_match, "payee_match", problems, options=PAYEE_MATCHES):

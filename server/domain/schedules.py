@@ -240,7 +240,7 @@ def checked_schedule(
     return {
         "name": check.text(data.name, "name", problems, most=NAME_MAX),
         "payee": check.text(data.payee, "payee", problems, most=PAYEE_MAX),
-        "memo": check.text(data.memo, "memo", problems, most=MEMO_MAX) or "",
+        "memo": check.text(data.memo, "memo", problems, most=MEMO_MAX, lines=True) or "",
         "tags": json.dumps(check.tags(data.tags, "tags", problems), ensure_ascii=False),
         "account_id": data.account_id,
         "amount": amount,

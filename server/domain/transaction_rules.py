@@ -111,8 +111,8 @@ def check_transfer_sides(
 
 
 def memo(value: object, field_name: str, problems: Problems) -> str:
-    """A memo, stripped, of at most MEMO_MAX characters ("" for none)."""
-    return validation.text(value, field_name, problems, most=MEMO_MAX) or ""
+    """A memo, stripped, of at most MEMO_MAX characters, lines allowed ("" for none)."""
+    return validation.text(value, field_name, problems, most=MEMO_MAX, lines=True) or ""
 
 
 def payee(value: object, field_name: str, problems: Problems) -> str | None:

@@ -16,6 +16,7 @@ import sqlite_utils
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.db.kept_sums import apply_to_totals
+from server.domain import validation as check
 from server.domain.books import check_if_match
 from server.domain.currencies import minor_digits
 from server.domain.labels import payee_id_for, tag_ids_for
@@ -26,6 +27,7 @@ from server.domain.transaction_rules import (
     TransactionInput,
     resolve,
 )
+from server.domain.validation import Problems
 from server.errors import NotFound, ValidationFailed
 
 MAX_BULK = 1000  # the transactions a bulk change or delete names
@@ -370,13 +372,16 @@ class BulkChange:
 
 def bulk_update(database: Database, book_id: int, change: BulkChange, *, now: datetime) -> int:
     """Apply `change` to each of its transactions, all or none; return how many."""
+    problems = Problems()
+    add_tags = check.tags(change.add_tags, "add_tags", problems, each=True)
+    problems.raise_if_any("The transactions cannot be changed that way.")
     with database.write() as db:
         cleared = frozenset({"category_id"}) if change.uncategorize else frozenset()
         data = TransactionInput(
             category_id=change.category_id, status=change.status, cleared=cleared
         )
         for transaction_id in change.ids:
-            update_in_write(db, book_id, transaction_id, data, now, add_tags=change.add_tags)
+            update_in_write(db, book_id, transaction_id, data, now, add_tags=add_tags)
         return len(change.ids)
 
 

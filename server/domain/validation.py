@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, fields, replace
 from typing import Any, TypeVar
 
+from server.characters import character_problem
 from server.domain.labels import clean_tag_name
 from server.domain.money import AmountError, parse_amount
 from server.errors import FieldError, ValidationFailed
@@ -130,14 +131,26 @@ class Problems:
 # --- parsers of one field -----------------------------------------------------------------------
 
 
-def text(value: object, field: str, problems: Problems, *, most: int) -> str | None:
-    """Return optional text stripped, of at most `most` characters; None when left out or blank."""
+def characters(value: str, field: str, problems: Problems, *, lines: bool = False) -> bool:
+    """Return whether `value` holds only characters a text may hold (see `server.characters`;
+    `lines`: tabs and line breaks too), else collect the problem."""
+    problem = character_problem(value, lines=lines)
+    return problems.check(problem is None, field, problem or "")
+
+
+def text(
+    value: object, field: str, problems: Problems, *, most: int, lines: bool = False
+) -> str | None:
+    """Return optional text stripped, of at most `most` characters (of `lines` if told: tabs
+    and line breaks, no other control characters); None when left out, blank or refused."""
     if value is None:
         return None
     if not isinstance(value, str):
         problems.add(field, "Expected text.")
         return None
     stripped = value.strip()
+    if not characters(stripped, field, problems, lines=lines):
+        return None
     if len(stripped) > most:
         problems.add(field, f"At most {most} characters.")
     return stripped or None
@@ -148,6 +161,8 @@ def name(value: object, field: str, problems: Problems, *, of: str, most: int = 
     stripped = value.strip() if isinstance(value, str) else ""
     if not 1 <= len(stripped) <= most:
         problems.add(field, f"Give the {of} a name of 1 to {most} characters.")
+        return ""
+    if not characters(stripped, field, problems):
         return ""
     return stripped
 
@@ -170,6 +185,13 @@ def whole(
         problems.add(field, f"Give a whole number from {least} to {most}.")
         return None
     return value
+
+
+def is_id(value: object, field: str, problems: Problems) -> bool:
+    """Return whether `value` is a whole number, as ids are (not 1.5, "1" or true), else
+    collect the problem."""
+    ok = isinstance(value, int) and not isinstance(value, bool)
+    return problems.check(ok, field, "Give the id as a whole number.")
 
 
 def day(value: object, field: str, problems: Problems) -> dt.date | None:
@@ -263,6 +285,8 @@ def account(
     if value is None:
         problems.check(not required, field, "Choose the account.")
         return None
+    if not is_id(value, field, problems):
+        return None
     row = conn.execute(
         "SELECT id, currency, archived FROM accounts WHERE id = ? AND book_id = ?",
         [value, book_id],
@@ -277,6 +301,8 @@ def category(
     """Return whether `value` is left out or one of the book's categories (else a problem)."""
     if value is None:
         return True
+    if not is_id(value, field, problems):
+        return False
     found = conn.execute(
         "SELECT 1 FROM categories WHERE id = ? AND book_id = ?", [value, book_id]
     ).fetchone()

@@ -44,7 +44,9 @@ def test_anonymous_requests_to_protected_endpoints(app, client):
 
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-NOT_JSON = {"{not json", "\xff\xfe"}  # refused 400; JSON of the wrong shape is refused 422
+DEEP = "[" * 100_000 + "]" * 100_000  # past what json's parser can follow (RecursionError)
+# Refused 400: not JSON, or not an object; an object of the wrong shape is refused 422.
+MALFORMED = {"{not json", "\xff\xfe", DEEP, "[1, 2]", '"a string"', "null"}
 BOOK = "/api/v1/books/<int:book_id>"
 # Write routes other than DELETE that take no body (the path says it all).
 TAKES_NO_BODY = {
@@ -83,11 +85,13 @@ def routes_with_a_body(app, client) -> set[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     "body",
-    ["{not json", "[1, 2]", '"a string"', "null", "", '{"name": {"nested": true}}', "\xff\xfe"],
+    [*sorted(MALFORMED), "", '{"name": {"nested": true}}'],
+    ids=lambda body: body[:12],
 )
 def test_malformed_bodies_on_every_write(app, client, alex, body):
-    """Each route with a body refuses each malformed one, 400 if it is not JSON and 422 if it
-    is JSON of the wrong shape; an empty body (read as `{}`) wherever a field is required."""
+    """Each route with a body refuses each malformed one, 400 if it is not a JSON object and
+    422 if it is an object of the wrong shape; an empty body (read as `{}`) wherever a field is
+    required."""
     routes = routes_with_a_body(app, client)
     writes = {(method, rule.rule) for method, rule in api_routes(app) if method in WRITES}
     no_body = {(method, path) for method, path in writes - routes if method != "DELETE"}
@@ -107,7 +111,7 @@ def test_malformed_bodies_on_every_write(app, client, alex, body):
             assert response.status_code not in (400, 422), where
             taken.add((method, path))
             continue
-        expected = 400 if body in NOT_JSON else 422
+        expected = 400 if body in MALFORMED else 422
         assert (response.status_code, response.content_type) == (expected, PROBLEM), where
         assert_problem(response)
         refused.add((method, path))
@@ -154,3 +158,34 @@ def test_unexpected_errors_are_problems_without_details(app, client, monkeypatch
     assert response.status_code == 500
     assert response.content_type == PROBLEM
     assert "secret internals" not in response.get_data(as_text=True)
+
+
+def test_unexpected_errors_are_logged_briefly_and_never_flood_the_log(
+    app, client, data_dir, monkeypatch
+):
+    """A thousand failures make a traceback for the first, one line each for the next ones of
+    the minute, and a count with the first line of the next minute: the sign-in trail stays."""
+    import server.api.meta as meta
+    from server.config import LOG_FILENAME
+    from tests.clock import Clock
+
+    clock = Clock()
+    monkeypatch.setattr("server.error_log.utcnow", clock.utcnow)
+
+    def explode():
+        raise RuntimeError("secret\ninternals \ud800" + "x" * 5000)
+
+    monkeypatch.setattr(meta, "ping", explode)
+    for _ in range(1000):
+        assert client.get("/api/v1/health").status_code == 500
+    clock.advance(60)
+    assert client.get("/api/v1/health").status_code == 500
+    log = (data_dir / LOG_FILENAME).read_text(encoding="utf-8")
+    lines = [line for line in log.splitlines() if "unexpected RuntimeError" in line]
+    per_minute = app.config["LOG_ERRORS_PER_MINUTE"]
+    assert len(lines) == per_minute + 1
+    assert log.count("Traceback (most recent call last)") == 1
+    assert all("on GET /api/v1/health: secret internals \\ud800xxx" in line for line in lines)
+    assert all(len(line) < 400 for line in lines)
+    assert lines[-1].endswith(f"({1000 - per_minute} more were not logged: too many a minute)")
+    assert len(log) < 20_000  # the one traceback included

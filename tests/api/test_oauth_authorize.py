@@ -137,6 +137,16 @@ def test_odd_characters_in_an_authorization_request_get_the_refusal_page(
     assert answer.status_code == 400 and answer.json["code"] == "oauth_request_refused"
 
 
+@pytest.mark.parametrize("extra", ["%C3%A9=1", "%C3%A9=1&%C3%A9=2", "%22=1"])
+def test_an_odd_parameter_name_gets_the_refusal_page(alex, app_client, extra):
+    query = f"{app_client.authorize_query()}&{extra}"
+    page = alex.get(f"/oauth/authorize?{query}")
+    assert (page.status_code, page.mimetype) == (400, "text/html")
+    assert "A parameter" in page.get_data(as_text=True)
+    answer = alex.post(f"/oauth/authorize?{query}", json={"allow": True, "book_id": 1})
+    assert answer.status_code == 400 and answer.json["code"] == "oauth_request_refused"
+
+
 def test_a_repeated_authorization_parameter_gets_the_refusal_page(alex, app_client):
     page = alex.get(f"/oauth/authorize?{app_client.authorize_query()}&state=again")
     assert (page.status_code, page.mimetype) == (400, "text/html")

@@ -169,3 +169,16 @@ def test_basic_credentials_that_are_not_utf8_are_refused(app_client, credentials
     assert answer.status_code == 401
     assert answer.json["error"] == "invalid_client"
     assert answer.headers["WWW-Authenticate"].startswith("Basic ")
+
+
+@pytest.mark.parametrize("form", ["é=1", "é=1&é=2", "%22=1", "\\=1"])
+@pytest.mark.parametrize("endpoint", ["/oauth/token", "/oauth/revoke"])
+def test_an_odd_parameter_name_is_refused_without_echoing_it(app_client, form, endpoint):
+    answer = app_client.client.post(
+        endpoint,
+        data=f"{form}&grant_type=refresh_token&token=x".encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert answer.status_code == 400
+    assert answer.json["error"] == "invalid_request"
+    assert answer.json["error_description"].startswith("A parameter ")

@@ -213,7 +213,8 @@ def check(spec, schema, value, where, *, complete):
 
 def test_examples_match_their_openapi_schemas(client):
     """Every example, of a request, a response or an error, fits the schema beside it; a
-    JSON response example holds every field the response has."""
+    JSON response example holds every field the response has (an error's, every field it
+    always has: `errors` only where fields are named)."""
     spec = client.get("/api/v1/openapi.json").json
     problems = []
     for method, path, op in operations(spec):
@@ -227,7 +228,8 @@ def test_examples_match_their_openapi_schemas(client):
                     continue
                 for example in media_examples(media):
                     where = f"{method} {path} {code}"
-                    problems += check(spec, media["schema"], example, where, complete=True)
+                    complete = not code.startswith("4")
+                    problems += check(spec, media["schema"], example, where, complete=complete)
     assert problems == []
 
 
@@ -404,3 +406,30 @@ def test_a_book_files_items_are_documented_as_objects(client):
     for name in ("accounts", "transactions", "schedules"):
         assert properties[name]["items"] == {"type": "object"}, name
     assert properties["payees"]["items"] == {"type": "string"}
+
+
+def test_malformed_requests_are_400s_the_document_declares(alex):
+    """Each operation that reads a JSON body or an `Idempotency-Key` declares its 400, and the
+    400s sent (a body that is no JSON object, a bad key naming the header) fit its schema."""
+    spec = alex.get("/api/v1/openapi.json").json
+    key = {"$ref": "#/components/parameters/IdempotencyKey"}
+    undeclared = [
+        (method, path)
+        for method, path, op in operations(spec)
+        if ("application/json" in op.get("requestBody", {}).get("content", {}))
+        or key in op.get("parameters", [])
+        if "400" not in op["responses"]
+    ]
+    assert undeclared == []
+    declared = spec["paths"]["/api/v1/books"]["post"]["responses"]["400"]
+    schema = declared["content"]["application/problem+json"]["schema"]
+    sent = [
+        alex.post("/api/v1/books", data="{", content_type="application/json"),
+        alex.post("/api/v1/books", data="[" * 100_000, content_type="application/json"),
+        alex.post("/api/v1/books", json=["Household"]),
+        alex.post("/api/v1/books", json={"name": "B"}, headers={"Idempotency-Key": "k" * 300}),
+    ]
+    for answer in sent:
+        assert answer.status_code == 400, answer.json
+        assert check(spec, schema, answer.json, "400", complete=False) == []
+    assert sent[-1].json["errors"][0]["field"] == "Idempotency-Key"

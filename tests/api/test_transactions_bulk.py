@@ -60,7 +60,7 @@ def test_bulk_update_is_all_or_nothing(ledger, eur, cats, alex, database):
         ({"ids": [*ids, transfer["transfer_id"]], "category_id": cats[0]}, 422, "category_id"),
         ({"ids": [*ids, split["id"]], "category_id": cats[0]}, 422, "category_id"),
         ({"ids": ids, "category_id": foreign_category}, 422, "category_id"),
-        ({"ids": ids, "add_tags": ["ok", "not,ok"]}, 422, "tags"),
+        ({"ids": ids, "add_tags": ["ok", "not,ok"]}, 422, "add_tags[1]"),
         ({"ids": ids, "status": "pending"}, 422, "status"),
         ({"ids": []}, 422, "ids"),
         ({"ids": "1,2"}, 422, "ids"),

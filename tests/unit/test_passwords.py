@@ -80,3 +80,17 @@ def test_good_password_passes():
 
 def test_a_password_may_hold_the_username_beside_enough_else():
     assert password_problems("alex and the quiet river", username="alex") == []
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("correct horse\ud800 battery", "A lone surrogate (U+D800)"),
+        ("correct horse\x00battery", "Control characters (here U+0000)"),
+        ("correct\thorse battery", "Control characters (here U+0009)"),
+    ],
+)
+def test_a_new_password_holds_printable_text_only(password, problem):
+    (refusal,) = password_problems(password)
+    assert refusal.field == "password" and refusal.message.startswith(problem)
+    assert password_problems("corrèct hörse bättery 🐎") == []

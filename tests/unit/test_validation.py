@@ -116,6 +116,46 @@ def test_name(value, expected):
     assert parse(check.name, value, of="rule", most=5) == expected
 
 
+NUL = "Control characters (here U+0000) are not allowed in this text."
+SURROGATE = "A lone surrogate (U+D800) is not text: send the text as UTF-8."
+
+
+@pytest.mark.parametrize(
+    ("parser", "value", "expected"),
+    [
+        (check.name, "\x00Food", ("", [NUL])),
+        (check.name, "Fo\ud800d", ("", [SURROGATE])),
+        (
+            check.name,
+            "Fo\u0085d",
+            ("", ["Control characters (here U+0085) are not allowed in this text."]),
+        ),
+        (check.name, "Fo\u200dd", ("Fo\u200dd", [])),  # a joiner, as emoji hold, is text
+        (
+            check.text,
+            "a\tb",
+            (None, ["Control characters (here U+0009) are not allowed in this text."]),
+        ),
+        (check.text, "a\x00b", (None, [NUL])),
+    ],
+)
+def test_names_and_texts_hold_no_control_characters_or_surrogates(parser, value, expected):
+    options = {"of": "rule"} if parser is check.name else {"most": 10}
+    assert parse(parser, value, **options) == expected
+
+
+def test_a_text_of_lines_holds_tabs_and_line_breaks_but_no_other_control_character():
+    assert parse(check.text, " a\tb\r\nc ", most=10, lines=True) == ("a\tb\r\nc", [])
+    assert parse(check.text, "a\x07b", most=10, lines=True) == (
+        None,
+        ["Control characters (here U+0007) are not allowed in this text."],
+    )
+    assert parse(check.text, "a\udfffb", most=10, lines=True) == (
+        None,
+        ["A lone surrogate (U+DFFF) is not text: send the text as UTF-8."],
+    )
+
+
 def test_choice():
     options = ("daily", "weekly", "monthly")
     assert parse(check.choice, "weekly", options=options) == ("weekly", [])
@@ -227,6 +267,17 @@ def test_accounts_and_categories_of_the_book(conn):
         ("account_id", "This book has no account with id 2."),
         ("transfer", "Choose the account."),
         ("category_id", "This book has no category with id 4."),
+    ]
+
+
+@pytest.mark.parametrize("odd", [1.5, 1.0, "1", True])
+def test_an_id_is_a_whole_number(conn, odd):
+    problems = Problems()
+    assert check.account(conn, 7, odd, "account_id", problems) is None
+    assert not check.category(conn, 7, odd, "category_id", problems)
+    assert found(problems) == [
+        ("account_id", "Give the id as a whole number."),
+        ("category_id", "Give the id as a whole number."),
     ]
 
 

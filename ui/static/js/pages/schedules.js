@@ -282,10 +282,10 @@ function scheduleBody(values) {
     memo: values.memo.trim(),
     tags: parseTags(values.tags),
     frequency: values.frequency,
-    interval: values.interval.trim() || 1,
+    interval: values.interval.trim() ? Number(values.interval) : 1,
     start_date: values.start_date || null,
     end_date: values.ends === "date" ? values.end_date : null,
-    count: values.ends === "count" ? values.count.trim() : null,
+    count: values.ends === "count" ? Number(values.count) : null,
     auto_enter: field("auto_enter").checked,
   };
 }
