@@ -122,6 +122,9 @@ def decide(query: Mapping[str, Any], body: Any) -> Any:
     body = json_object()
     if not isinstance(body, dict) or not isinstance(body.get("allow"), bool):
         raise ValidationFailed.on("allow", "Say true to allow the app or false to deny it.")
+    book_id = body.get("book_id")
+    if body["allow"] and (not isinstance(book_id, int) or isinstance(book_id, bool)):
+        raise ValidationFailed.on("book_id", "Choose the book the app may use.")
     server = oauth_server()
     try:
         grant = consent_grant(principal.user)
@@ -129,10 +132,7 @@ def decide(query: Mapping[str, Any], body: Any) -> Any:
         raise AuthorizationRefused(error.description or error.error) from None
     consent = None
     if body["allow"]:
-        book_id = body.get("book_id")
         asked_book = request.args.get("book_id", type=int)
-        if not isinstance(book_id, int) or isinstance(book_id, bool):
-            raise ValidationFailed.on("book_id", "Choose the book the app may use.")
         if asked_book is not None and book_id != asked_book:
             raise ValidationFailed.on("book_id", "The app asked for another book.")
         try:

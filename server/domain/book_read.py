@@ -51,6 +51,7 @@ MAX_HEAD_VALUES = 1_000_000  # everything but the transactions: some 100 MB pars
 _CHUNK = 1024 * 1024
 _NOT_SPACE = re.compile(r"[^ \t\n\r]")  # JSON's white space is these four
 NOT_JSON = "The book file is not JSON (RFC 8259, in UTF-8)."
+NOT_AN_OBJECT = "A book file is a JSON object; this is JSON of another kind."
 
 
 class BookFileReader:
@@ -216,15 +217,16 @@ class _Items:
 
 def _top_level(file: BinaryIO) -> Iterator[tuple[str, Any]]:
     """Yield each (key, value) of the file's top-level object, a list as its `_Items`, which
-    must be read before the next; a file whose top level is no object has none."""
+    must be read before the next; a file whose top level is no object is refused (400), as
+    any request body that is not an object is."""
     reader = _Reader(file)
     if not reader.next_char():
         return  # an empty body reads as {}, as the API's other bodies do
     if reader.next_char() != "{":
-        reader.value()  # JSON or not: refused as JSON, else as no book file
+        reader.value()  # not JSON is told as such first
         if reader.next_char():
             raise AppError(NOT_JSON)
-        return
+        raise AppError(NOT_AN_OBJECT)
     reader.at += 1
     if reader.next_char() == "}":
         reader.at += 1
