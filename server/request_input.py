@@ -10,6 +10,7 @@ filter, a cursor are one line): anything else is refused before a route reads it
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -31,8 +32,22 @@ class _TooDeep(ValueError):
     """JSON nested past what the parser can follow."""
 
 
+_WHOLE_DIGITS = 30  # far past any id or count; a bigger number is refused as out of range
+
+
+def _number(text: str) -> int | float:
+    """A JSON number written with a fraction or exponent: a whole one (`908.0`, `1e3`) is that
+    integer, as JSON Schema counts it, so a whole-number field takes it; others stay floats
+    (and a whole-number field refuses them, never cutting 1.5 to 1)."""
+    value = Decimal(text)
+    if value.adjusted() < _WHOLE_DIGITS and value == value.to_integral_value():
+        return int(value)
+    return float(text)
+
+
 class _JsonProvider(DefaultJSONProvider):
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        kwargs.setdefault("parse_float", _number)
         try:
             return super().loads(s, **kwargs)
         except RecursionError:

@@ -232,6 +232,17 @@ def json_bodies(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]
                 yield method.upper(), path, media
 
 
+@pytest.mark.parametrize("written", ["12.0", "1.2e1", "120E-1"])
+def test_a_whole_number_written_with_a_fraction_or_exponent_is_that_number(alex, written):
+    """JSON Schema's integer is any number with no fraction: 12.0 is 12 (as a fuzzer sends it)."""
+    response = alex.patch(
+        "/api/v1/backup-settings",
+        data=f'{{"keep": {written}}}',
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json == {"keep": 12}, response.json
+
+
 @pytest.mark.parametrize("odd", [1.5, "1", True], ids=["fraction", "text", "boolean"])
 def test_every_whole_number_refuses_what_is_not_one(app, alex, rich_book, odd):
     spec = alex.get("/api/v1/openapi.json").json
