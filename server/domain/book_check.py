@@ -17,7 +17,7 @@ from server.domain import transaction_rules as rules
 from server.domain import validation as check
 from server.domain.accounts import ACCOUNT_TYPES
 from server.domain.book_file import FORMAT, VERSION
-from server.domain.book_read import BookFileReader
+from server.domain.book_read import BEFORE_THE_TRANSACTIONS, BookFileReader
 from server.domain.books import check_book_fields
 from server.domain.budgets import check_month
 from server.domain.categories import KINDS
@@ -37,6 +37,8 @@ def check_book_file(data: Any, *, now: datetime) -> tuple[BookPlan, dict[str, An
     MAX_PROBLEMS problems, the checking stops). `data` is the file parsed, or its
     `BookFileReader`: its parts are asked for in the order a book file gives them."""
     if not isinstance(data, dict | BookFileReader) or data.get("format") != FORMAT:
+        if isinstance(data, BookFileReader) and data.in_transactions:
+            raise ValidationFailed.on("format", BEFORE_THE_TRANSACTIONS)
         raise ValidationFailed.on("format", f"This is not a Tallybook book file ({FORMAT}).")
     problems = Problems()
     book = data.get("book")

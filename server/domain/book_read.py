@@ -51,6 +51,7 @@ MAX_HEAD_VALUES = 1_000_000  # everything but the transactions: some 100 MB pars
 _CHUNK = 1024 * 1024
 _NOT_SPACE = re.compile(r"[^ \t\n\r]")  # JSON's white space is these four
 NOT_JSON = "The book file is not JSON (RFC 8259, in UTF-8)."
+BEFORE_THE_TRANSACTIONS = "Give it before the transactions in the file, as Tallybook writes it."
 NOT_AN_OBJECT = "A book file is a JSON object; this is JSON of another kind."
 
 
@@ -77,6 +78,11 @@ class BookFileReader:
             pass
         return self._read.get(key, default)
 
+    @property
+    def in_transactions(self) -> bool:
+        """Whether the reading stands in the transactions, which come before what was asked."""
+        return self._list is not None and not self._list.done
+
     def finish(self) -> None:
         """Read to the end of the file: it must be JSON to the end."""
         while self._read_one(None):
@@ -93,9 +99,7 @@ class BookFileReader:
         if key in self._read:
             raise ValidationFailed.on(key, "Given twice in the file.")
         if key in self._absent:
-            raise ValidationFailed.on(
-                key, "Give it before the transactions in the file, as Tallybook writes it."
-            )
+            raise ValidationFailed.on(key, BEFORE_THE_TRANSACTIONS)
         if isinstance(value, _Items) and key == "transactions":
             self._list = value
         elif isinstance(value, _Items):

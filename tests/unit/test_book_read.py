@@ -104,6 +104,11 @@ def test_keys_in_any_order_the_transactions_need_before_them():
     for ordered in (document, dict(sorted(document.items()))):  # as written, or sorted
         _, own = check_book_file(read(json.dumps(ordered)), now=NOW)
         assert own["payees"] == ["Baker"]
+    first = {"transactions": [], **HEAD}
+    refused = refusal(read(json.dumps(first)))
+    assert [(e.field, e.message) for e in refused.errors] == [
+        ("format", "Give it before the transactions in the file, as Tallybook writes it.")
+    ]
     late = {"format": FORMAT, "transactions": [], "accounts": [], "version": 1, "book": {}}
     refused = refusal(read(json.dumps(late)))
     assert [(e.field, e.message) for e in refused.errors] == [
