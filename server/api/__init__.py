@@ -39,6 +39,7 @@ from server.api.schemas import (
     extend_spec,
     required_bodies,
     strict_whole_numbers,
+    text_characters,
     unique_tags,
 )
 
@@ -93,3 +94,4 @@ def register_api(app: APIFlask) -> None:
     extend_spec(app, declare_malformed_requests)
     extend_spec(app, unique_tags)
     extend_spec(app, required_bodies)
+    extend_spec(app, text_characters)

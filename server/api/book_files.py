@@ -7,13 +7,13 @@ from itertools import chain
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import Dict, Integer, List, Raw, String
+from apiflask.fields import Integer, List, Nested, Raw, String
 from apiflask.validators import Length
 from flask import Response, request, stream_with_context
 
 from server.api import report_examples as rex
 from server.api.access import book_access
-from server.api.books import BookOut
+from server.api.books import BookIn, BookOut
 from server.api.schemas import body_read_by_the_route, errors
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
@@ -21,6 +21,7 @@ from server.domain import book_read as limits
 from server.domain.book_file import FORMAT, VERSION, book_json
 from server.domain.book_load import load_book
 from server.domain.books import get_book
+from server.domain.currencies import currency_codes
 from server.domain.validation import MAX_PROBLEMS
 from server.request_db import database, reader
 
@@ -32,11 +33,21 @@ def item(kind: str = "object") -> Raw:
     return Raw(metadata={"type": kind})
 
 
+class BookFileBook(BookIn):
+    currency = String(
+        required=True,
+        metadata={
+            "description": "ISO 4217 code of the book's main currency.",
+            "enum": currency_codes(),
+        },
+    )
+
+
 class BookFile(Schema):
     format = String(required=True, metadata={"example": FORMAT, "enum": [FORMAT]})
     version = Integer(required=True, metadata={"example": VERSION, "enum": [VERSION]})
     exported_at = String(metadata={"description": "When the file was made (not loaded)."})
-    book = Dict(required=True, metadata={"example": {"name": "Household", "currency": "EUR"}})
+    book = Nested(BookFileBook, required=True)
     accounts = List(item(), validate=Length(max=limits.MAX_BOOK_ACCOUNTS))
     category_groups = List(item(), validate=Length(max=limits.MAX_BOOK_CATEGORY_GROUPS))
     categories = List(item(), validate=Length(max=limits.MAX_BOOK_CATEGORIES))

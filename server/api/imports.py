@@ -53,6 +53,7 @@ class FileIn(Schema):
         required=True,
         metadata={
             "description": "The file's bytes, base64-encoded (any encoding inside).",
+            "format": "byte",
             "minLength": 1,
         },
     )

@@ -15,7 +15,7 @@ from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import OneOf
 from marshmallow import EXCLUDE
 
-from server.api.schemas import Flag
+from server.api.schemas import Flag, whole
 from server.auth.oauth import (
     ACCESS_TOKEN_ALGORITHM,
     CLIENT_ID_PREFIX,
@@ -139,35 +139,35 @@ class OAuthError(Schema):
     error_description = String()
 
 
+# What a token or revocation request's parameters may hold: printable ASCII but for the quote
+# and the backslash (RFC 6749 A, and its errors' characters, in which a refusal names them).
+OAUTH_CHARACTERS = whole(r"[\u0020\u0021\u0023-\u005b\u005d-\u007e]*")
+
+
+def _parameter(description: str, **kwargs: Any) -> String:
+    """A token or revocation request's parameter, documented with the characters it may hold."""
+    return String(metadata={"description": description, "pattern": OAUTH_CHARACTERS}, **kwargs)
+
+
 class _ClientCredentials(Schema):
     class Meta:
         unknown = EXCLUDE  # RFC 6749 3.2: parameters the server does not know are ignored
 
-    client_id = String(metadata={"description": "The app's client id."})
-    client_secret = String(
-        metadata={"description": "A confidential app's secret, here or as HTTP Basic credentials."}
-    )
+    client_id = _parameter("The app's client id.")
+    client_secret = _parameter("A confidential app's secret, here or as HTTP Basic credentials.")
 
 
 class OAuthTokenForm(_ClientCredentials):
     grant_type = String(required=True, validate=OneOf(GRANT_TYPES))
-    code = String(metadata={"description": "authorization_code: the code."})
-    redirect_uri = String(
-        metadata={"description": "authorization_code: the very URI the code was sent to."}
-    )
-    code_verifier = String(
-        metadata={"description": "authorization_code: the PKCE verifier (43 to 128 characters)."}
-    )
-    refresh_token = String(metadata={"description": "refresh_token: the last one."})
-    scope = String(
-        metadata={"description": "refresh_token: less than granted, for this access token only."}
-    )
+    code = _parameter("authorization_code: the code.")
+    redirect_uri = _parameter("authorization_code: the very URI the code was sent to.")
+    code_verifier = _parameter("authorization_code: the PKCE verifier (43 to 128 characters).")
+    refresh_token = _parameter("refresh_token: the last one.")
+    scope = _parameter("refresh_token: less than granted, for this access token only.")
 
 
 class OAuthRevocationForm(_ClientCredentials):
-    token = String(
-        required=True, metadata={"description": "The refresh token, or an access token."}
-    )
+    token = _parameter("The refresh token, or an access token.", required=True)
     token_type_hint = String(validate=OneOf(["refresh_token", "access_token"]))
 
 

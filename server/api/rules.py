@@ -11,7 +11,7 @@ from flask import request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, NOT_BLANK, Flag, errors, with_etag
+from server.api.schemas import IF_MATCH_DOC, NOT_BLANK, Flag, errors, whole, with_etag
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain import rules as domain
@@ -27,19 +27,28 @@ from server.domain.rules import (
     RuleChanges,
     RuleInput,
 )
-from server.domain.validation import DECIMAL_TEXT_MAX, MAX_POSITION, NAME_MAX, changes_of
+from server.domain.validation import (
+    DECIMAL_PATTERN,
+    DECIMAL_TEXT_MAX,
+    MAX_POSITION,
+    NAME_MAX,
+    changes_of,
+)
 from server.request_db import database, reader
 
 bp = APIBlueprint("rules", __name__, tag="Rules")
 
 RULES = "/books/<int:book_id>/rules"
+DECIMAL = whole(rf"\s*(?:{DECIMAL_PATTERN})\s*")  # as validation.decimal reads it
 AMOUNT_DOC = (
     "Signed, in the transaction's currency: -100 to -20 matches spending of 20 to 100. Inclusive."
 )
 
 
 class RulePatch(Schema):
-    name = String(validate=Length(max=NAME_MAX), metadata={"example": "Groceries"})
+    name = String(
+        validate=Length(max=NAME_MAX), metadata={"example": "Groceries", "pattern": NOT_BLANK}
+    )
     enabled = Flag(metadata={"description": "Disabled rules never run."})
     position = Integer(
         validate=Range(min=-MAX_POSITION, max=MAX_POSITION),
@@ -52,10 +61,14 @@ class RulePatch(Schema):
     )
     payee_text = String(validate=Length(max=PATTERN_MAX), metadata={"example": "corner shop"})
     amount_min = String(
-        allow_none=True, validate=Length(max=DECIMAL_TEXT_MAX), metadata={"description": AMOUNT_DOC}
+        allow_none=True,
+        validate=Length(max=DECIMAL_TEXT_MAX),
+        metadata={"description": AMOUNT_DOC, "pattern": DECIMAL},
     )
     amount_max = String(
-        allow_none=True, validate=Length(max=DECIMAL_TEXT_MAX), metadata={"description": AMOUNT_DOC}
+        allow_none=True,
+        validate=Length(max=DECIMAL_TEXT_MAX),
+        metadata={"description": AMOUNT_DOC, "pattern": DECIMAL},
     )
     account_id = Integer(
         allow_none=True, metadata={"description": "Only transactions of this account."}
@@ -73,7 +86,11 @@ class RulePatch(Schema):
 
 
 class RuleIn(RulePatch):
-    name = String(required=True, validate=Length(max=NAME_MAX), metadata={"example": "Groceries"})
+    name = String(
+        required=True,
+        validate=Length(max=NAME_MAX),
+        metadata={"example": "Groceries", "pattern": NOT_BLANK},
+    )
 
 
 class RuleOut(Schema):

@@ -13,7 +13,7 @@ from flask import current_app, request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, Flag, amount_pattern, errors, with_etag
+from server.api.schemas import IF_MATCH_DOC, LINES, Flag, amount_pattern, errors, with_etag
 from server.api.transactions import TransactionOut, transaction_json
 from server.auth.web import auth
 from server.clock import utcnow
@@ -55,7 +55,7 @@ class SchedulePatch(Schema):
         allow_none=True, validate=Length(max=PAYEE_MAX), metadata={"example": "Landlord"}
     )
     category_id = Integer(allow_none=True, metadata={"description": "Not for transfers."})
-    memo = String(allow_none=True, validate=Length(max=MEMO_MAX))
+    memo = String(allow_none=True, validate=Length(max=MEMO_MAX), metadata={"pattern": LINES})
     tags = List(
         String(validate=Length(max=TAG_MAX)), allow_none=True, validate=Length(max=MAX_TAGS)
     )

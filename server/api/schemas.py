@@ -25,15 +25,30 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
 
-# A name is judged with the white space around it taken off: it needs one character that is not
-# white space (Python's `re` and `str.strip` agree on what white space is).
-NOT_BLANK = r"\S"
-
-
 def whole(pattern: str) -> str:
     """Return a document's `pattern` that matches only the whole text (JSON Schema searches);
     not `$`, which in Python's `re`, as fuzzers and validators use it, takes a final newline."""
     return rf"^(?:{pattern})(?![\s\S])"
+
+
+# No text holds a control character (server.characters); a text of lines (a memo) may hold tabs
+# and line breaks. The document says so in every text's pattern: the ones below, and ONE_LINE
+# where a text has no pattern of its own (`text_characters`). (Nor a lone surrogate, which is
+# no Unicode text at all: a pattern cannot name one, validators' regex engines refuse it.)
+_ODD = r"\u0000-\u001f\u007f-\u009f"
+_ODD_IN_LINES = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+ONE_LINE = whole(rf"[^{_ODD}]*")
+LINES = whole(rf"[^{_ODD_IN_LINES}]*")
+
+
+def not_blank(also_not: str = "") -> str:
+    """Return the pattern of a name: one line, with a character that is not white space (a
+    name is judged with the white space around it taken off), holding none of `also_not`."""
+    allowed = rf"[^{_ODD}{also_not}]"
+    return whole(rf"{allowed}*[^\s{_ODD}{also_not}]{allowed}*")
+
+
+NOT_BLANK = not_blank()
 
 
 def amount_pattern() -> str:
@@ -272,6 +287,44 @@ def unique_tags(spec: dict[str, Any]) -> dict[str, Any]:
         seen.setdefault(tag["name"], tag)
     spec["tags"] = list(seen.values())
     return spec
+
+
+def text_characters(spec: dict[str, Any]) -> dict[str, Any]:
+    """Give every text a request sends (body and parameters) that has no pattern of its own
+    ONE_LINE, the characters the server takes."""
+    schemas = spec.get("components", {}).get("schemas", {})
+    for item in spec.get("paths", {}).values():
+        for parameter in item.get("parameters", []):
+            _state_characters(parameter.get("schema", {}), schemas, set())
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                _state_characters(parameter.get("schema", {}), schemas, set())
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                _state_characters(media.get("schema", {}), schemas, set())
+    return spec
+
+
+def _state_characters(schema: dict[str, Any], schemas: dict[str, Any], seen: set[str]) -> None:
+    name = schema.get("$ref", "").rpartition("/")[2]
+    if name:
+        if name not in seen:
+            seen.add(name)
+            _state_characters(schemas.get(name, {}), schemas, seen)
+        return
+    kinds = schema.get("type")  # "string", or ["string", "null"] for a text that may be null
+    texts = kinds == "string" or (isinstance(kinds, list) and "string" in kinds)
+    if texts and not {"pattern", "enum", "format"} & schema.keys():
+        schema["pattern"] = ONE_LINE
+    for inner in (
+        *schema.get("properties", {}).values(),
+        *([schema["items"]] if isinstance(schema.get("items"), dict) else []),
+        *schema.get("allOf", []),
+        *schema.get("anyOf", []),
+        *schema.get("oneOf", []),
+    ):
+        _state_characters(inner, schemas, seen)
 
 
 def required_bodies(spec: dict[str, Any]) -> dict[str, Any]:

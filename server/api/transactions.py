@@ -14,6 +14,7 @@ from server.api import examples as ex
 from server.api.access import book_access
 from server.api.schemas import (
     IF_MATCH_DOC,
+    LINES,
     PageQuery,
     amount_pattern,
     csv_file,
@@ -97,7 +98,7 @@ class RegisterRow(TransactionOut):
 class SplitIn(Schema):
     amount = String(required=True, validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     category_id = Integer(load_default=None, allow_none=True)
-    memo = String(load_default="", validate=Length(max=MEMO_MAX))
+    memo = String(load_default="", validate=Length(max=MEMO_MAX), metadata={"pattern": LINES})
 
 
 class TransactionPatch(Schema):
@@ -106,7 +107,7 @@ class TransactionPatch(Schema):
     amount = String(validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     payee = String(allow_none=True, validate=Length(max=PAYEE_MAX))
     category_id = Integer(allow_none=True)
-    memo = String(allow_none=True, validate=Length(max=MEMO_MAX))
+    memo = String(allow_none=True, validate=Length(max=MEMO_MAX), metadata={"pattern": LINES})
     tags = List(
         String(validate=Length(max=TAG_MAX)), allow_none=True, validate=Length(max=MAX_TAGS)
     )

@@ -37,7 +37,8 @@ MAX_TAGS = 50  # a transaction's tags (a scheduled one's too)
 DECIMAL_TEXT_MAX = 30  # a bound on a `decimal` as sent (the longest it takes has 21)
 MAX_POSITION = 1_000_000  # a sort key (a category group's, a rule's) lies within +/- this
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
-_DECIMAL = re.compile(r"-?\d{1,15}(\.\d{1,4})?")
+DECIMAL_PATTERN = r"-?\d{1,15}(\.\d{1,4})?"
+_DECIMAL = re.compile(DECIMAL_PATTERN)
 
 Input = TypeVar("Input")
 

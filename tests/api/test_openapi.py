@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterator
 from datetime import date, datetime
 
 from apiflask import Schema
@@ -405,7 +406,48 @@ def test_a_book_files_items_are_documented_as_objects(client):
     properties = spec["components"]["schemas"]["BookFile"]["properties"]
     for name in ("accounts", "transactions", "schedules"):
         assert properties[name]["items"] == {"type": "object"}, name
-    assert properties["payees"]["items"] == {"type": "string"}
+    assert properties["payees"]["items"]["type"] == "string"
+
+
+def _request_texts(spec: dict, schema: dict, seen: set[str]) -> Iterator[dict]:
+    """Every string schema a request's body or parameter holds."""
+    name = schema.get("$ref", "").rpartition("/")[2]
+    if name:
+        if name not in seen:
+            seen.add(name)
+            yield from _request_texts(spec, spec["components"]["schemas"][name], seen)
+        return
+    kinds = schema.get("type")
+    if kinds == "string" or (isinstance(kinds, list) and "string" in kinds):
+        yield schema
+    items = [schema["items"]] if "items" in schema else []
+    for inner in (*schema.get("properties", {}).values(), *items):
+        yield from _request_texts(spec, inner, seen)
+
+
+ODD = "\x00\x07\x91"  # NUL, a C0 and a C1 control character
+
+
+def test_every_text_a_request_sends_is_documented_without_control_characters(client):
+    """The server refuses control characters in every text (a memo may hold tabs and line
+    breaks); the document said any string, so a fuzzer's U+0091 was "valid"."""
+    spec = client.get("/api/v1/openapi.json").json
+    loose, texts = [], 0
+    for _method, path, operation in operations(spec):
+        schemas = [p.get("schema", {}) for p in operation.get("parameters", [])]
+        schemas += [
+            m["schema"] for m in operation.get("requestBody", {}).get("content", {}).values()
+        ]
+        for schema in schemas:
+            for text in _request_texts(spec, schema, set()):
+                texts += 1
+                if "enum" in text or "format" in text:
+                    continue
+                pattern = text.get("pattern")
+                if pattern is None or any(re.search(pattern, f"a{odd}b") for odd in ODD):
+                    loose.append((path, text))
+    assert loose == []
+    assert texts > 100
 
 
 def test_malformed_requests_are_400s_the_document_declares(alex):
