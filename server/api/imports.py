@@ -39,6 +39,7 @@ from server.domain.imports import (
 )
 from server.domain.money import format_amount
 from server.errors import ValidationFailed
+from server.problems import ERROR_LOG
 from server.request_db import database, reader
 from server.workers.jobs import STATES, Job, Jobs, Progress
 
@@ -303,7 +304,9 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
 
 def jobs() -> Jobs:
     """The app's background jobs."""
-    return current_app.extensions.setdefault("tallybook.jobs", Jobs())
+    return current_app.extensions.setdefault(
+        "tallybook.jobs", Jobs(current_app.extensions[ERROR_LOG])
+    )
 
 
 def _job_json(job: Job) -> dict[str, Any]:

@@ -7,7 +7,6 @@ One worker runs them in turn, as the database has one writer anyway.
 
 from __future__ import annotations
 
-import logging
 import secrets
 import threading
 from collections.abc import Callable
@@ -17,9 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from server.clock import utcnow
+from server.error_log import ErrorLog
 from server.errors import AppError, NotFound
-
-log = logging.getLogger("tallybook.jobs")
 
 KEEP_FINISHED = timedelta(hours=1)
 STATES = ("queued", "running", "done", "failed")
@@ -51,7 +49,8 @@ class Job:
 class Jobs:
     """The server's background jobs (one worker, started on first use)."""
 
-    def __init__(self) -> None:
+    def __init__(self, errors: ErrorLog) -> None:
+        self._errors = errors  # where a job's bug is logged, briefly and rate-limited
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
@@ -84,8 +83,8 @@ class Jobs:
             job.state = "done"
         except AppError as error:
             job.problem, job.state = error, "failed"
-        except Exception:
-            log.exception("job %s failed", job.id)
+        except Exception as error:
+            self._errors.record(error, "a background job")
             job.problem = JobFailed("Something went wrong on our side; it has been logged.")
             job.state = "failed"
         job.finished_at = utcnow()
