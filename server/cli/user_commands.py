@@ -58,10 +58,18 @@ def user_create(username: str, password_stdin: bool, admin: bool, data_dir: Path
     required=True,
     help="Read the new password from the first line of standard input (required).",
 )
+@click.option(
+    "--keep-tokens",
+    is_flag=True,
+    help="Keep the user's API tokens and apps' access (by default they are revoked too).",
+)
 @data_dir_option
 @reports_errors
-def user_reset_password(username: str, password_stdin: bool, data_dir: Path | None) -> None:
-    """Set a user's password and sign them out everywhere."""
+def user_reset_password(
+    username: str, password_stdin: bool, keep_tokens: bool, data_dir: Path | None
+) -> None:
+    """Set a user's password and sign them out everywhere; revoke their tokens and apps too,
+    unless told to keep them (a password is reset most often because it is known to others)."""
     password = read_password()
     with open_app(data_dir) as app:
         found = user_named(username)
@@ -72,8 +80,10 @@ def user_reset_password(username: str, password_stdin: bool, data_dir: Path | No
             now=utcnow(),
             rounds=app.config["BCRYPT_ROUNDS"],
             field="password",
+            revoke_tokens=not keep_tokens,
         )
-    click.echo(f"Password of {found.username} changed; their sessions have ended.")
+    revoked = "" if keep_tokens else "; their API tokens and apps' access are revoked"
+    click.echo(f"Password of {found.username} changed; their sessions have ended{revoked}.")
 
 
 @click.group()

@@ -120,6 +120,28 @@ def test_busy_data_folder_exits_3(run, data_dir):
         assert refused.stdout == ""
 
 
+@pytest.mark.parametrize("keep", [False, True])
+def test_reset_password_revokes_tokens_unless_told_to_keep_them(run, data_dir, keep):
+    run("user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD)
+    secret = run("token", "create", "--username", "alex", "--scope", "read").stdout.strip()
+    options = ["--keep-tokens"] if keep else []
+    result = run(
+        "user",
+        "reset-password",
+        "--username",
+        "alex",
+        "--password-stdin",
+        *options,
+        stdin="a whole new passphrase\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert ("tokens and apps' access are revoked" in result.stdout) is not keep
+    app = open_app(data_dir)
+    me = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert me.status_code == (200 if keep else 401)
+    db(app).close()
+
+
 def test_reset_password_ends_sessions(run, data_dir):
     run("user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD)
     app = open_app(data_dir)
