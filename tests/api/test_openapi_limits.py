@@ -53,6 +53,7 @@ LIMITS: dict[tuple[str, str], int] = {
     ("AccountPatch", "opening_balance"): money.AMOUNT_TEXT_MAX,
     ("BookIn", "name"): validation.NAME_MAX,
     ("BookIn", "currency"): currencies.CURRENCY_TEXT_MAX,
+    ("BookFileBook", "name"): validation.NAME_MAX,
     ("BookPatch", "name"): validation.NAME_MAX,
     ("BookPatch", "currency"): currencies.CURRENCY_TEXT_MAX,
     ("DemoIn", "currency"): currencies.CURRENCY_TEXT_MAX,
