@@ -11,7 +11,7 @@ from flask import request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, NOT_BLANK, Flag, errors, whole, with_etag
+from server.api.schemas import IF_MATCH_DOC, NOT_BLANK, Flag, errors, stripped, with_etag
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain import rules as domain
@@ -39,7 +39,7 @@ from server.request_db import database, reader
 bp = APIBlueprint("rules", __name__, tag="Rules")
 
 RULES = "/books/<int:book_id>/rules"
-DECIMAL = whole(rf"\s*(?:{DECIMAL_PATTERN})\s*")  # as validation.decimal reads it
+DECIMAL = stripped(DECIMAL_PATTERN)  # as validation.decimal reads it
 AMOUNT_DOC = (
     "Signed, in the transaction's currency: -100 to -20 matches spending of 20 to 100. Inclusive."
 )

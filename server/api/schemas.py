@@ -51,9 +51,15 @@ def not_blank(also_not: str = "") -> str:
 NOT_BLANK = not_blank()
 
 
+def stripped(pattern: str) -> str:
+    """Return the document's pattern of a text the server reads with the white space around
+    it taken off: `pattern`, whole, within any white space."""
+    return whole(rf"\s*(?:{pattern})\s*")
+
+
 def amount_pattern() -> str:
-    """Return the document's pattern of an amount as parse_amount reads it (stripped)."""
-    return whole(rf"\s*(?:{AMOUNT_PATTERN})\s*")
+    """Return the document's pattern of an amount as parse_amount reads it."""
+    return stripped(AMOUNT_PATTERN)
 
 
 class Flag(Boolean):

@@ -6,7 +6,7 @@ from apiflask import Schema
 from apiflask.fields import DateTime, Integer, Nested, String
 from apiflask.validators import Length
 
-from server.api.schemas import Flag, whole
+from server.api.schemas import Flag, stripped
 from server.auth.passwords import PASSWORD_TEXT_MAX
 from server.auth.users import USERNAME_MAX, USERNAME_PATTERN, USERNAME_TEXT_MAX
 
@@ -36,7 +36,7 @@ class NewCredentials(Credentials):
     username = String(
         required=True,
         validate=Length(min=1, max=USERNAME_MAX),
-        metadata={"example": "alex", "pattern": whole(rf"\s*{USERNAME_PATTERN.pattern}\s*")},
+        metadata={"example": "alex", "pattern": stripped(USERNAME_PATTERN.pattern)},
     )
 
 

@@ -120,12 +120,9 @@ def test_busy_data_folder_exits_3(run, data_dir):
         assert refused.stdout == ""
 
 
-@pytest.mark.parametrize("keep", [False, True])
-def test_reset_password_revokes_tokens_unless_told_to_keep_them(run, data_dir, keep):
-    run("user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD)
-    secret = run("token", "create", "--username", "alex", "--scope", "read").stdout.strip()
-    options = ["--keep-tokens"] if keep else []
-    result = run(
+def reset_password(run, *options):
+    """Reset alex's password to "a whole new passphrase" from the command line."""
+    return run(
         "user",
         "reset-password",
         "--username",
@@ -134,6 +131,13 @@ def test_reset_password_revokes_tokens_unless_told_to_keep_them(run, data_dir, k
         *options,
         stdin="a whole new passphrase\n",
     )
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_reset_password_revokes_tokens_unless_told_to_keep_them(run, data_dir, keep):
+    run("user", "create", "--username", "alex", "--password-stdin", stdin=PASSWORD)
+    secret = run("token", "create", "--username", "alex", "--scope", "read").stdout.strip()
+    result = reset_password(run, *(["--keep-tokens"] if keep else []))
     assert result.exit_code == 0, result.output
     assert ("tokens and apps' access are revoked" in result.stdout) is not keep
     app = open_app(data_dir)
@@ -148,14 +152,7 @@ def test_reset_password_ends_sessions(run, data_dir):
     browser = app.test_client()
     browser.post("/api/v1/session", json={"username": "alex", "password": PASSWORD})
     db(app).close()
-    result = run(
-        "user",
-        "reset-password",
-        "--username",
-        "alex",
-        "--password-stdin",
-        stdin="a whole new passphrase\n",
-    )
+    result = reset_password(run)
     assert result.exit_code == 0, result.output
     app = open_app(data_dir)
     assert (
