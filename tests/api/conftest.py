@@ -212,3 +212,15 @@ def oauth_clock(monkeypatch) -> Clock:
     monkeypatch.setattr("server.auth.oauth_server.utcnow", clock.utcnow)
     monkeypatch.setattr("server.auth.web.utcnow", clock.utcnow)
     return clock
+
+
+@pytest.fixture
+def household(alex) -> dict:
+    """A euro book with a checking account, a dollar account, and its default categories (the
+    budget's and the goals' tests)."""
+    book = post(alex, BOOKS, {"name": "Budgeted", "currency": "EUR"})["id"]
+    base = f"{BOOKS}/{book}"
+    checking = post(alex, base + "/accounts", {"name": "Checking", "type": "checking"})["id"]
+    dollars = post(alex, base + "/accounts", {"name": "US", "type": "cash", "currency": "USD"})
+    cats = {c["name"]: c["id"] for c in alex.get(base + "/categories").json["items"]}
+    return {"book": book, "base": base, "checking": checking, "dollars": dollars["id"], **cats}
