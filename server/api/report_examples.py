@@ -267,6 +267,7 @@ BOOK_FILE = {
     "tags": ["vacation"],
     "rules": [],
     "budgets": [],
+    "goals": [{"category": 1, "kind": "monthly", "amount": "400.00", "by_month": None}],
     "schedules": [],
     "transactions": [
         {

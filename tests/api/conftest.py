@@ -162,6 +162,16 @@ def rich_book(alex) -> int:
         ).status_code
         == 200
     )
+    goals = [
+        (hotels, {"kind": "target", "amount": "1500.00", "by_month": "2025-08"}),
+        (
+            next(c["id"] for c in cats if c["kind"] == "expense"),
+            {"kind": "spend_up_to", "amount": "300.00"},
+        ),
+    ]
+    for category_id, goal in goals:
+        made = alex.put(f"{base}/categories/{category_id}/goal", json=goal)
+        assert made.status_code == 200, made.json
     return book
 
 

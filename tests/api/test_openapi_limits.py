@@ -177,6 +177,7 @@ LIMITS: dict[tuple[str, str], int] = {
     ("BookFile", "tags"): book_read.MAX_BOOK_TAGS,
     ("BookFile", "rules"): book_read.MAX_BOOK_RULES,
     ("BookFile", "budgets"): book_read.MAX_BOOK_BUDGETS,
+    ("BookFile", "goals"): book_read.MAX_BOOK_GOALS,  # budget goals (issue 17)
     ("BookFile", "schedules"): book_read.MAX_BOOK_SCHEDULES,
     ("BookFile", "transactions"): book_read.MAX_BOOK_TRANSACTIONS,
 }
