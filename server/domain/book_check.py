@@ -270,15 +270,23 @@ class BookPlan:
     def _kept(self, text: Any) -> Any:
         return self._texts.setdefault(text, text) if isinstance(text, str) else text
 
+    def _category_of(
+        self, item: dict, category_refs: dict[int, int], where: str, of: str
+    ) -> int | None:
+        """Return the row of the category an item of `of` (a budget, a goal) must name."""
+        category = field.ref(item, "category", category_refs, where, self.problems)
+        if category is None:
+            self.problems.add(f"{where}.category", f"Name the {of}'s category.")
+        return category
+
     def budgets(
         self, items: Iterable[tuple[int, dict]], category_refs: dict[int, int], currency: str
     ) -> None:
         seen: set[tuple[int, str]] = set()
         for index, item in items:
             where = f"budgets[{index}]"
-            category = field.ref(item, "category", category_refs, where, self.problems)
+            category = self._category_of(item, category_refs, where, "budget")
             if category is None:
-                self.problems.add(f"{where}.category", "Name the budget's category.")
                 continue
             month = item.get("month")
             try:
@@ -300,9 +308,8 @@ class BookPlan:
         seen: set[int] = set()
         for index, item in items:
             where = f"goals[{index}]"
-            category = field.ref(item, "category", category_refs, where, self.problems)
+            category = self._category_of(item, category_refs, where, "goal")
             if category is None:
-                self.problems.add(f"{where}.category", "Name the goal's category.")
                 continue
             self.problems.check(
                 self.category_rows[category]["kind"] == "expense",
