@@ -93,6 +93,17 @@ def test_goals_are_for_expense_categories_and_targets_need_rollover(alex, househ
     assert alex.put(f"{h['base']}/categories/99999/goal", json=target).status_code == 404
 
 
+def test_a_category_with_a_goal_stays_an_expense_one_until_the_goal_goes(alex, household):
+    h = household
+    set_goal(alex, h, "Fuel", kind="monthly", amount="80")
+    url = f"{h['base']}/categories/{h['Fuel']}"
+    refused = alex.patch(url, json={"kind": "income"})
+    assert refused.status_code == 422
+    assert "Remove the goal first" in refused.json["errors"][0]["message"]
+    alex.delete(goal_url(h, "Fuel"))
+    assert alex.patch(url, json={"kind": "income"}).json["kind"] == "income"
+
+
 def test_the_month_shows_what_each_goal_needs_and_the_total_to_fund(alex, household):
     h = household
     rollover(alex, h, "Vacation")
