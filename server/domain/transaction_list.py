@@ -173,12 +173,13 @@ def list_transactions(
 def _running_balances(
     conn: sqlite3.Connection, account_id: int | None, items: list[Transaction]
 ) -> list[int]:
-    """The account's balance after each row of a newest-first page."""
+    """The account's balance after each row of a newest-first page: the rows up to it, and
+    the opening balance once its opening date has come (as an account's balance is)."""
     if not items or account_id is None:
         return []
     top = items[0]
     account = conn.execute(
-        "SELECT opening_balance + total AS balance FROM accounts WHERE id = ?", [account_id]
+        "SELECT opening_balance, opening_date, total FROM accounts WHERE id = ?", [account_id]
     ).fetchone()
     month = top.date.isoformat()[:7]
     newer_months = conn.execute(
@@ -197,9 +198,10 @@ def _running_balances(
             top.id,
         ],
     ).fetchone()[0]
-    balance = account["balance"] - newer_months - newer_in_month
+    moved = account["total"] - newer_months - newer_in_month
+    opened = date.fromisoformat(account["opening_date"])
     balances = []
     for item in items:
-        balances.append(balance)
-        balance -= item.amount
+        balances.append(moved + (account["opening_balance"] if item.date >= opened else 0))
+        moved -= item.amount
     return balances
