@@ -29,9 +29,17 @@ class TrendPoint(Schema):
 
 class NetWorthNowOut(Schema):
     currency = String(metadata={"example": "EUR"})
-    amount = String(metadata={"description": "Now: the open and archived accounts together."})
+    amount = String(
+        metadata={
+            "description": "As of today: the open and archived accounts' `balance` together "
+            "(rows dated ahead wait apart, in their `balance_projected`)."
+        }
+    )
     change = String(metadata={"description": "Since the end of last month."})
-    trend = List(Nested(TrendPoint), metadata={"description": "The last 12 month ends."})
+    trend = List(
+        Nested(TrendPoint),
+        metadata={"description": "The last 12 month ends (this month's: today)."},
+    )
 
 
 class OverspentOut(Schema):
