@@ -90,8 +90,8 @@ class RegisterRow(TransactionOut):
     running_balance = String(
         allow_none=True,
         metadata={
-            "description": "The account's balance after this row (the opening balance "
-            "counted from its opening date); only when the list is filtered by `account_id` "
+            "description": "The account's balance after this row (an opening balance dated "
+            "after today counts from its date); only when the list is filtered by `account_id` "
             "alone (a register). Rows dated after today come first: the first row dated today "
             "or before carries the account's `balance`."
         },

@@ -71,13 +71,16 @@ class Raw:
             sums[account["currency"]] += self.balance(account_id, day)
         return {currency: _money(total, currency) for currency, total in sums.items()}
 
-    def running(self, account_id: int) -> dict[int, str]:
-        """Each row's running balance: the rows up to it, and the opening once it has come."""
+    def running(self, account_id: int, today: dt.date) -> dict[int, str]:
+        """Each row's running balance: the rows up to it, and the opening balance unless its
+        date is ahead of both the row and today."""
         account = self.accounts[account_id]
+        ahead = account["opening_date"] > today.isoformat()
+        counted_from = account["opening_date"] if ahead else ""
         moved, after = 0, {}
         for r in (r for r in self.rows if r["account_id"] == account_id):
             moved += r["amount"]
-            opened = account["opening_balance"] if r["date"] >= account["opening_date"] else 0
+            opened = account["opening_balance"] if r["date"] >= counted_from else 0
             after[r["id"]] = _money(moved + opened, account["currency"])
         return after
 
@@ -162,9 +165,9 @@ def test_every_balance_and_net_worth_equals_a_brute_force_sum_as_of_today(alex, 
         # The register: every row's running balance; the balance sits on the newest row of
         # today or before, the rows dated ahead above it.
         rows = ledger.all(f"account_id={account_id}", limit=4)
-        assert {r["id"]: r["running_balance"] for r in rows} == raw.running(account_id)
+        assert {r["id"]: r["running_balance"] for r in rows} == raw.running(account_id, today)
         so_far = [r for r in rows if r["date"] <= today.isoformat()]
-        if so_far and so_far[0]["date"] >= account["opening_date"]:
+        if so_far:
             assert so_far[0]["running_balance"] == account["balance"]
     # Something lies ahead in this book, so the figures below would differ if it counted.
     assert raw.net_worth(today) != raw.net_worth(dt.date(9999, 12, 31))

@@ -54,14 +54,16 @@ def check_ledger(ledger: Ledger, accounts: list[dict]) -> None:
             decimals = len(now[name].partition(".")[2])
             assert decimals == DIGITS[account["currency"]]
         # The register: each row's balance after it, oldest first, the opening balance counted
-        # from its date; the newest row of today or before shows the balance (unless the
-        # opening date lies between the two).
+        # unless its date is ahead of both the row and today; the newest row of today or
+        # before shows the balance.
+        ahead = account["opening_date"] > today
+        counted_from = account["opening_date"] if ahead else ""
         moved = Decimal(0)
         for row in reversed(rows):
             moved += Decimal(row["amount"])
-            expected = moved + (opening if row["date"] >= account["opening_date"] else 0)
+            expected = moved + (opening if row["date"] >= counted_from else 0)
             assert Decimal(row["running_balance"]) == expected, row
-        if so_far and not so_far[0]["date"] < account["opening_date"] <= today:
+        if so_far:
             assert so_far[0]["running_balance"] == now["balance"]
         for row in rows:
             assert row["currency"] == account["currency"]
