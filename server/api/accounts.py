@@ -9,8 +9,9 @@ from apiflask.fields import Boolean, Date, DateTime, Integer, String
 from apiflask.validators import Length, OneOf
 from flask import request
 
-from server.api import examples as ex
+from server.api import account_examples as ex
 from server.api.access import book_access
+from server.api.dates_ahead import AS_OF_RULE, FAR_DATE_RULE, confirm_far_date
 from server.api.schemas import (
     IF_MATCH_DOC,
     NOT_BLANK,
@@ -23,7 +24,7 @@ from server.api.schemas import (
     with_etag,
 )
 from server.auth.web import auth
-from server.clock import utcnow
+from server.clock import local_today, utcnow
 from server.domain.accounts import (
     ACCOUNT_TYPES,
     TYPE_TEXT_MAX,
@@ -59,17 +60,32 @@ class AccountOut(Schema):
     opening_balance = String(**MONEY)
     opening_date = Date()
     archived = Flag()
-    balance = String(metadata={"description": "Opening balance plus all transactions."})
+    as_of = Date(metadata={"description": "The day the balances are as of: today."})
+    balance = String(
+        metadata={"description": "As of today: opening balance plus the transactions so far."}
+    )
     cleared_balance = String(
-        metadata={"description": "Opening balance plus cleared and reconciled transactions."}
+        metadata={
+            "description": "As of today: opening balance plus cleared and reconciled transactions."
+        }
     )
     reconciled_balance = String(
-        metadata={"description": "Opening balance plus reconciled transactions."}
+        metadata={"description": "As of today: opening balance plus reconciled transactions."}
+    )
+    balance_projected = String(
+        metadata={"description": "Opening balance plus all transactions, those dated ahead too."}
+    )
+    upcoming_count = Integer(metadata={"description": "How many transactions are dated ahead."})
+    upcoming_total = String(
+        metadata={
+            "description": "What lies ahead: `balance_projected` less `balance` (the "
+            "transactions dated ahead, and the opening balance if its date is ahead)."
+        }
     )
     etag = String(
         metadata={
             "description": "The version read, as in the `ETag` header: send it in `If-Match`.",
-            "example": '"account-7-2-150000-150000-0"',
+            "example": '"account-7-2-150000-150000-0-150000"',
         }
     )
     created_at = DateTime()
@@ -91,6 +107,7 @@ class AccountIn(Schema):
     )
     opening_balance = String(load_default="0", validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     opening_date = Date(load_default=None, metadata={"description": "Default: today."})
+    confirm_far_date = confirm_far_date()
 
 
 class AccountPatch(Schema):
@@ -99,6 +116,7 @@ class AccountPatch(Schema):
     opening_balance = String(validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     opening_date = Date()
     archived = Flag()
+    confirm_far_date = confirm_far_date()
 
 
 class AccountListQuery(PageQuery):
@@ -115,7 +133,14 @@ def account_json(account: Account) -> dict[str, Any]:
     """Shape an account for the API (money as decimal strings)."""
     money = {
         name: format_amount(getattr(account, name), account.currency)
-        for name in ("opening_balance", "balance", "cleared_balance", "reconciled_balance")
+        for name in (
+            "opening_balance",
+            "balance",
+            "cleared_balance",
+            "reconciled_balance",
+            "balance_projected",
+            "upcoming_total",
+        )
     }
     return {**account.__dict__, **money, "etag": account.etag}
 
@@ -130,7 +155,7 @@ def _with_etag(account: Account, status: int = 200) -> tuple[Any, int, dict[str,
 @bp.output(AccountOut, status_code=201, example=ex.ACCOUNT_NEW)
 @bp.doc(
     summary="Open an account",
-    description="Editors and owners. " + IF_MATCH_DOC,
+    description="Editors and owners. " + FAR_DATE_RULE + " " + AS_OF_RULE,
     responses=errors(401, 403, 404, 422),
 )
 @book_access("write")
@@ -146,13 +171,16 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
 @bp.output(AccountPage, example=ex.ACCOUNT_PAGE)
 @bp.doc(
     summary="List accounts with balances",
-    description="In the order they were opened; archived ones only with `include_archived`.",
+    description="In the order they were opened; archived ones only with `include_archived`. "
+    + AS_OF_RULE,
     responses=errors(401, 404, 422),
 )
 @book_access("read")
 def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the book's accounts."""
-    accounts = list_accounts(reader(), book_id, include_archived=query["include_archived"])
+    accounts = list_accounts(
+        reader(), book_id, today=local_today(), include_archived=query["include_archived"]
+    )
     page = paginate(accounts, query["limit"], query["cursor"])
     return {**page, "items": [account_json(a) for a in page["items"]]}
 
@@ -162,13 +190,13 @@ def list_all(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
 @bp.output(AccountOut, example=ex.ACCOUNT)
 @bp.doc(
     summary="Read an account",
-    description="With its balances and `ETag`.",
+    description="With its balances and `ETag`. " + AS_OF_RULE,
     responses=errors(401, 404),
 )
 @book_access("read")
 def read(book_id: int, account_id: int) -> Any:
     """Return one account."""
-    return _with_etag(get_account(reader(), book_id, account_id))
+    return _with_etag(get_account(reader(), book_id, account_id, today=local_today()))
 
 
 @bp.patch("/books/<int:book_id>/accounts/<int:account_id>")
@@ -177,7 +205,10 @@ def read(book_id: int, account_id: int) -> Any:
 @bp.output(AccountOut, example=ex.ACCOUNT_RENAMED)
 @bp.doc(
     summary="Change or archive an account",
-    description="The currency cannot change. Archived accounts keep their history. " + IF_MATCH_DOC,
+    description="The currency cannot change. Archived accounts keep their history. "
+    + FAR_DATE_RULE
+    + " "
+    + IF_MATCH_DOC,
     responses=errors(401, 403, 404, 412, 422),
 )
 @book_access("write")

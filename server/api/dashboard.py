@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
@@ -15,6 +14,7 @@ from server.api.schedules import UpcomingOut
 from server.api.schemas import errors
 from server.api.transactions import transaction_json
 from server.auth.web import auth
+from server.clock import local_today
 from server.domain.dashboard import dashboard
 from server.domain.money import format_amount
 from server.request_db import reader
@@ -29,9 +29,17 @@ class TrendPoint(Schema):
 
 class NetWorthNowOut(Schema):
     currency = String(metadata={"example": "EUR"})
-    amount = String(metadata={"description": "Now: the open and archived accounts together."})
+    amount = String(
+        metadata={
+            "description": "As of today: the open and archived accounts' `balance` together "
+            "(rows dated ahead wait apart, in their `balance_projected`)."
+        }
+    )
     change = String(metadata={"description": "Since the end of last month."})
-    trend = List(Nested(TrendPoint), metadata={"description": "The last 12 month ends."})
+    trend = List(
+        Nested(TrendPoint),
+        metadata={"description": "The last 12 month ends (this month's: today)."},
+    )
 
 
 class OverspentOut(Schema):
@@ -76,7 +84,7 @@ class DashboardOut(Schema):
 @book_access("read")
 def get_dashboard(book_id: int) -> dict[str, Any]:
     """The book at a glance."""
-    board = dashboard(reader(), book_id, date.today())
+    board = dashboard(reader(), book_id, local_today())
     budget = board.budget
 
     def money(minor: int, currency: str = budget.currency) -> str:

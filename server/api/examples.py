@@ -60,61 +60,6 @@ BOOK_PAGE = {"items": [BOOK], "next_cursor": None}
 DEMO_IN = {"currency": "EUR"}
 DEMO_BOOK = {**BOOK, "id": 2, "name": "Demo household", "created_at": AT, "updated_at": AT}
 
-# Accounts.
-ACCOUNT = {
-    "id": 3,
-    "name": "Checking",
-    "type": "checking",
-    "currency": "EUR",
-    "opening_balance": "1500.00",
-    "opening_date": "2026-01-01",
-    "archived": False,
-    "balance": "2841.56",
-    "cleared_balance": "2790.06",
-    "reconciled_balance": "2500.00",
-    "etag": '"account-3-4-284156-279006-250000"',
-    "created_at": EARLIER,
-    "updated_at": AT,
-}
-ACCOUNT_IN = {
-    "name": "Checking",
-    "type": "checking",
-    "currency": "EUR",
-    "opening_balance": "1500.00",
-    "opening_date": "2026-01-01",
-}
-ACCOUNT_NEW = {
-    **ACCOUNT,
-    "balance": "1500.00",
-    "cleared_balance": "1500.00",
-    "reconciled_balance": "1500.00",
-    "etag": '"account-3-1-150000-150000-150000"',
-    "updated_at": EARLIER,
-}
-ACCOUNT_PATCH = {"name": "Joint checking"}
-ACCOUNT_RENAMED = {
-    **ACCOUNT,
-    "name": "Joint checking",
-    "etag": '"account-3-5-284156-279006-250000"',
-}
-ACCOUNT_PAGE = {
-    "items": [
-        ACCOUNT,
-        {
-            **ACCOUNT,
-            "id": 4,
-            "name": "Visa card",
-            "type": "credit_card",
-            "opening_balance": "0.00",
-            "balance": "-318.40",
-            "cleared_balance": "-276.23",
-            "reconciled_balance": "0.00",
-            "etag": '"account-4-2--31840--27623-0"',
-        },
-    ],
-    "next_cursor": None,
-}
-
 # Transactions.
 TRANSACTION = {
     "id": 42,

@@ -22,7 +22,7 @@ from server.bankfiles.dates import DATE_FORMAT_TEXT_MAX
 from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.files import FORMATS, MAX_STATEMENT, BankFile, read_bank_file
 from server.characters import refuse_odd_characters
-from server.clock import utcnow
+from server.clock import local_today, utcnow
 from server.domain.accounts import get_account
 from server.domain.books import gate
 from server.domain.imports import (
@@ -222,7 +222,7 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Show what importing the file would do."""
     bank_file = _read(body)
     planned = plan_import(reader(), book_id, body["account_id"], bank_file.rows, bank_file.currency)
-    currency = get_account(reader(), book_id, body["account_id"]).currency
+    currency = get_account(reader(), book_id, body["account_id"], today=local_today()).currency
     return {
         "format": bank_file.format,
         "layout": bank_file.layout.__dict__ if bank_file.layout else None,

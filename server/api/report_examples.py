@@ -5,7 +5,8 @@ The same household as `server.api.examples`, in March 2026.
 
 from __future__ import annotations
 
-from server.api.examples import ACCOUNT, AT, BOOK, PAYEE, TRANSACTION, UPCOMING
+from server.api.account_examples import ACCOUNT, ACCOUNT_IN
+from server.api.examples import AT, BOOK, PAYEE, TRANSACTION, UPCOMING
 from server.api.goal_examples import GROCERIES_GOAL_STATUS
 from server.domain.book_file import FORMAT, VERSION
 
@@ -231,11 +232,7 @@ BOOK_FILE = {
     "accounts": [
         {
             "ref": 1,
-            "name": "Checking",
-            "type": "checking",
-            "currency": "EUR",
-            "opening_balance": "1500.00",
-            "opening_date": "2026-01-01",
+            **ACCOUNT_IN,
             "archived": False,
             "created_at": "2026-01-04T09:12:40Z",
             "updated_at": "2026-01-04T09:12:40Z",

@@ -6,7 +6,6 @@ Each answers JSON, or CSV with `format=csv` (a download, one line per figure).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from functools import partial
 from typing import Any
 
@@ -19,6 +18,7 @@ from server.api import report_examples as rex
 from server.api.access import book_access
 from server.api.schemas import csv_file, errors, whole
 from server.auth.web import auth
+from server.clock import local_today
 from server.domain import reports as domain
 from server.domain.money import format_amount
 from server.domain.report_csv import FLOWS, flow_figures, report_csv
@@ -147,7 +147,7 @@ def _in(currency: str) -> Callable[[int], str]:
 
 
 def _filters(query: dict[str, Any]) -> domain.ReportFilters:
-    end = query.get("end") or domain.month_of(date.today())
+    end = query.get("end") or domain.month_of(local_today())
     start = query.get("start") or (domain.add_months(end, -11) if domain.is_month(end) else end)
     return domain.ReportFilters(
         start=start,
@@ -268,8 +268,9 @@ def income_expense(book_id: int, query: dict[str, Any]) -> Any:
 @bp.doc(
     summary="Net worth by month",
     description="What the accounts (all, or those of `account_id`) hold together at each "
-    "month's end: opening balances and every transaction so far. Category and tag filters "
-    "do not apply. " + PER_CURRENCY,
+    "month's end: opening balances and every transaction so far. The current month's is as "
+    "of today, as the accounts' `balance` is; a month still to come holds what is dated in "
+    "it. Category and tag filters do not apply. " + PER_CURRENCY,
     responses=errors(401, 404, 422) | csv_file(rex.NET_WORTH_CSV),
 )
 @book_access("read")
@@ -279,7 +280,7 @@ def net_worth(book_id: int, query: dict[str, Any]) -> Any:
         book_id,
         query,
         "net-worth",
-        domain.net_worth,
+        partial(domain.net_worth, today=local_today()),
         lambda p: {
             "currency": p.currency,
             "months": [
@@ -297,7 +298,7 @@ def net_worth(book_id: int, query: dict[str, Any]) -> Any:
     summary="Cash flow by month",
     description="Money in and money out of the accounts each month (by sign; transfers "
     "apart, as the net moved in from other accounts), the net, and the balance at the "
-    "month's end. " + PER_CURRENCY,
+    "month's end (the current month's as of today, as the accounts' `balance`). " + PER_CURRENCY,
     responses=errors(401, 404, 422) | csv_file(rex.CASH_FLOW_CSV),
 )
 @book_access("read")
@@ -307,7 +308,7 @@ def cash_flow(book_id: int, query: dict[str, Any]) -> Any:
         book_id,
         query,
         "cash-flow",
-        domain.cash_flow,
+        partial(domain.cash_flow, today=local_today()),
         lambda p: {
             "currency": p.currency,
             "months": [

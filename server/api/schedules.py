@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
@@ -16,7 +16,7 @@ from server.api.access import book_access
 from server.api.schemas import IF_MATCH_DOC, LINES, Flag, amount_pattern, errors, with_etag
 from server.api.transactions import TransactionOut, transaction_json
 from server.auth.web import auth
-from server.clock import utcnow
+from server.clock import local_today, utcnow
 from server.domain import occurrences
 from server.domain import schedules as domain
 from server.domain.labels import PAYEE_MAX, TAG_MAX
@@ -188,7 +188,7 @@ def schedule_json(schedule: Schedule, conn: sqlite3.Connection) -> dict[str, Any
     """The schedule as the API shows it, with its backlog as `conn` sees it (the writer's,
     where the request changed the schedule)."""
     amount = format_amount(schedule.amount, schedule.currency)
-    late = occurrences.backlog(conn, schedule, date.today())
+    late = occurrences.backlog(conn, schedule, local_today())
     return {
         **schedule.__dict__,
         "amount": amount,
@@ -261,7 +261,7 @@ def list_schedules(book_id: int) -> dict[str, Any]:
 @book_access("read")
 def upcoming(book_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """What the book's schedules have coming up."""
-    until = date.today() + timedelta(days=query["days"])
+    until = local_today() + timedelta(days=query["days"])
     items = occurrences.upcoming(reader(), book_id, until=until)
     return {"items": [_upcoming_json(u) for u in items]}
 

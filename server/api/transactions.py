@@ -12,6 +12,7 @@ from flask import Response, current_app, request, stream_with_context
 
 from server.api import examples as ex
 from server.api.access import book_access
+from server.api.dates_ahead import FAR_DATE_RULE, confirm_far_date
 from server.api.schemas import (
     IF_MATCH_DOC,
     LINES,
@@ -89,8 +90,10 @@ class RegisterRow(TransactionOut):
     running_balance = String(
         allow_none=True,
         metadata={
-            "description": "The account's balance after this row; only when the list "
-            "is filtered by `account_id` alone (a register)."
+            "description": "The account's balance after this row (an opening balance dated "
+            "after today counts from its date); only when the list is filtered by `account_id` "
+            "alone (a register). Rows dated after today come first: the first row dated today "
+            "or before carries the account's `balance`."
         },
     )
 
@@ -132,6 +135,7 @@ class TransactionPatch(Schema):
         validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={"description": "The other side's amount, when the accounts' currencies differ."},
     )
+    confirm_far_date = confirm_far_date()
 
 
 class TransactionIn(TransactionPatch):
@@ -271,6 +275,7 @@ def _input(body: dict[str, Any]) -> TransactionInput:
         else None,
         transfer_account_id=body.get("transfer_account_id"),
         transfer_amount=body.get("transfer_amount"),
+        confirm_far_date=body.get("confirm_far_date", False),
         cleared=frozenset(
             {name for name, value in body.items() if value is None}
             | ({"splits"} if splits == [] else set())
@@ -290,7 +295,7 @@ def _with_etag(t: Transaction, status: int = 200) -> Response:
     summary="Record a transaction",
     description="With a category, with `splits` that add up exactly to the amount, or as a "
     "transfer (`transfer_account_id`, plus `transfer_amount` across currencies). Payees and "
-    "tags are created as needed. Editors and owners.",
+    "tags are created as needed. Editors and owners. " + FAR_DATE_RULE,
     responses=errors(401, 403, 404, 422),
 )
 @book_access("write")
@@ -382,7 +387,7 @@ def list_all(book_id: int, query: dict[str, Any]) -> Response:
 @bp.doc(
     summary="Change a transaction",
     description="Send only what changes; `null` clears a field. A transfer's other side "
-    "follows its date, amount and account. " + IF_MATCH_DOC,
+    "follows its date, amount and account. A date moved: " + FAR_DATE_RULE + " " + IF_MATCH_DOC,
     responses=errors(401, 403, 404, 412, 422),
 )
 @book_access("write")

@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from server.clock import local_today
 from server.db import Database
 from server.db.kept_sums import FEED_EPOCH
 from server.domain.accounts import get_account
@@ -129,7 +130,7 @@ def budget_entry(conn: sqlite3.Connection, book_id: int, key: str) -> BudgetEntr
 
 # Each kind of object the feed names, read as it is now.
 _CURRENT: dict[str, Callable[[sqlite3.Connection, int, str], object]] = {
-    "account": lambda c, b, k: get_account(c, b, int(k)),
+    "account": lambda c, b, k: get_account(c, b, int(k), today=local_today()),
     "category_group": lambda c, b, k: get_group(c, b, int(k)),
     "category": lambda c, b, k: get_category(c, b, int(k)),
     "payee": lambda c, b, k: get_payee(c, b, int(k)),

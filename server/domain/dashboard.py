@@ -39,10 +39,10 @@ def dashboard(conn: sqlite3.Connection, book_id: int, today: date) -> Dashboard:
     return Dashboard(
         month=month,
         net_worth=net_worth(
-            conn, book_id, ReportFilters(add_months(month, 1 - TREND_MONTHS), month)
+            conn, book_id, ReportFilters(add_months(month, 1 - TREND_MONTHS), month), today=today
         ),
         budget=budget_month(conn, book_id, month),
-        accounts=list_accounts(conn, book_id, include_archived=False),
+        accounts=list_accounts(conn, book_id, today=today, include_archived=False),
         upcoming=upcoming(conn, book_id, until=until),
         upcoming_until=until,
         recent=list_transactions(conn, book_id, Filters(), RECENT).items,

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from server.clock import local_today
 from server.db import Database
 from server.domain.accounts import list_accounts
 from server.domain.categories import list_categories
@@ -44,7 +45,7 @@ def transactions_csv(database: Database, book_id: int, filters: Filters) -> Iter
     category, amount and memo). Read in one snapshot, so rows written meanwhile do not tear it.
     """
     with database.snapshot() as conn:  # rows written meanwhile do not tear the file
-        accounts = {a.id: a.name for a in list_accounts(conn, book_id)}
+        accounts = {a.id: a.name for a in list_accounts(conn, book_id, today=local_today())}
         categories = {
             c.id: f"{c.group}: {c.name}"
             for c in list_categories(conn, book_id, include_archived=True)

@@ -181,6 +181,7 @@ def _enter_in_write(
             memo=schedule.memo,
             tags=schedule.tags,
             transfer_account_id=schedule.transfer_account_id,
+            confirm_far_date=True,  # the schedule's own date: a plan, not a slip of the year
         )
         made.append(create_in_write(db, schedule.book_id, data, now))
     _take(db, schedule, days, now, made)

@@ -13,8 +13,10 @@ What counts where:
 - income and expense: income categories' net plus uncategorized money in, against the
   spending above;
 - net worth: at each month's end, the accounts' opening balances plus all their transactions
-  so far (filtered by account only);
-- cash flow: money in and out by sign (transfers apart) and the balance at each month's end.
+  so far (filtered by account only); the month of today is as of today, as the accounts'
+  balances are (what is dated later in it is not counted yet); a month to come is a projection;
+- cash flow: money in and out by sign (transfers apart) over the whole month, and the balance
+  at each month's end (this month's as of today, as net worth's).
 """
 
 from __future__ import annotations
@@ -279,33 +281,47 @@ def income_expense(
 
 
 def _balances(
-    conn: sqlite3.Connection, book_id: int, filters: ReportFilters
+    conn: sqlite3.Connection, book_id: int, filters: ReportFilters, today: date
 ) -> dict[str, dict[str, int]]:
-    """Per currency, the chosen accounts' balance at the end of each month of the period."""
+    """Per currency, the chosen accounts' balance at the end of each month of the period; for
+    the month of `today`, as of today, as an account's balance is (a month still to come holds
+    what is dated in it: a projection)."""
     months = months_between(filters.start, filters.end)
+    chosen = [*[_json_or_none(filters.account_ids)] * 2]
     accounts = conn.execute(
-        "SELECT id, currency, opening_balance, substr(opening_date, 1, 7) AS opened "
-        "FROM accounts WHERE book_id = ? "
+        "SELECT id, currency, opening_balance, opening_date FROM accounts WHERE book_id = ? "
         "AND (? IS NULL OR id IN (SELECT value FROM json_each(?)))",
-        [book_id, *[_json_or_none(filters.account_ids)] * 2],
+        [book_id, *chosen],
     ).fetchall()
+    this_month = month_of(today)
     changes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    ahead: dict[str, int] = defaultdict(int)  # dated after today within this month
     for account in accounts:
-        changes[account["currency"]][account["opened"]] += account["opening_balance"]
+        opened = account["opening_date"]
+        changes[account["currency"]][opened[:7]] += account["opening_balance"]
+        if opened > today.isoformat() and opened[:7] == this_month:
+            ahead[account["currency"]] += account["opening_balance"]
     for currency, month, total in conn.execute(
         "SELECT a.currency, m.month, sum(m.total) FROM account_months m "
         "JOIN accounts a ON a.id = m.account_id WHERE a.book_id = ? AND m.month <= ? "
         "AND (? IS NULL OR a.id IN (SELECT value FROM json_each(?))) GROUP BY 1, 2",
-        [book_id, filters.end, *[_json_or_none(filters.account_ids)] * 2],
+        [book_id, filters.end, *chosen],
     ):
         changes[currency][month] += total
+    for currency, total in conn.execute(
+        "SELECT a.currency, sum(t.amount) FROM transactions t "
+        "JOIN accounts a ON a.id = t.account_id WHERE t.book_id = ? AND t.date > ? "
+        "AND t.date < ? AND (? IS NULL OR a.id IN (SELECT value FROM json_each(?))) GROUP BY 1",
+        [book_id, today.isoformat(), add_months(this_month, 1) + "-01", *chosen],
+    ):
+        ahead[currency] += total
     result = {}
     for currency, by_month in changes.items():
         before = sum(total for month, total in by_month.items() if month < filters.start)
         running, ends = before, {}
         for month in months:
             running += by_month.get(month, 0)
-            ends[month] = running
+            ends[month] = running - (ahead[currency] if month == this_month else 0)
         result[currency] = ends
     return result
 
@@ -322,12 +338,15 @@ class NetWorth:
     months: list[MonthWorth]
 
 
-def net_worth(conn: sqlite3.Connection, book_id: int, filters: ReportFilters) -> list[NetWorth]:
-    """What the accounts hold together at each month's end, per currency."""
+def net_worth(
+    conn: sqlite3.Connection, book_id: int, filters: ReportFilters, *, today: date
+) -> list[NetWorth]:
+    """What the accounts hold together at each month's end (this month: today), per
+    currency."""
     checked_filters(conn, book_id, filters)
     return [
         NetWorth(currency, [MonthWorth(m, amount) for m, amount in ends.items()])
-        for currency, ends in sorted(_balances(conn, book_id, filters).items())
+        for currency, ends in sorted(_balances(conn, book_id, filters, today).items())
     ]
 
 
@@ -350,8 +369,11 @@ class CashFlow:
     months: list[MonthFlow]
 
 
-def cash_flow(conn: sqlite3.Connection, book_id: int, filters: ReportFilters) -> list[CashFlow]:
-    """Money in and out of the accounts in each month, transfers apart, and the balance."""
+def cash_flow(
+    conn: sqlite3.Connection, book_id: int, filters: ReportFilters, *, today: date
+) -> list[CashFlow]:
+    """Money in and out of the accounts in each month, transfers apart, and the balance at
+    each month's end (this month: today)."""
     checked_filters(conn, book_id, filters)
     flows: dict[str, dict[str, tuple[int, int, int]]] = defaultdict(dict)
     for currency, month, *figures in _sums(
@@ -359,7 +381,7 @@ def cash_flow(conn: sqlite3.Connection, book_id: int, filters: ReportFilters) ->
     ):
         flows[currency][month] = tuple(figures)
     whole = filters.category_ids is None and filters.tag_id is None
-    balances = _balances(conn, book_id, filters) if whole else {}
+    balances = _balances(conn, book_id, filters, today) if whole else {}
     months = months_between(filters.start, filters.end)
     result = []
     for currency in sorted(flows.keys() | balances.keys()):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 
+from server.clock import local_today
 from server.db.kept_sums import SEARCH_ID_BITS
 from server.domain.currencies import minor_digits
 from server.domain.labels import find_named
@@ -173,12 +174,14 @@ def list_transactions(
 def _running_balances(
     conn: sqlite3.Connection, account_id: int | None, items: list[Transaction]
 ) -> list[int]:
-    """The account's balance after each row of a newest-first page."""
+    """The account's balance after each row of a newest-first page: the rows up to it, and
+    the opening balance unless its date is still ahead of both the row and today (so the
+    newest row of today or before shows the account's balance, as of today)."""
     if not items or account_id is None:
         return []
     top = items[0]
     account = conn.execute(
-        "SELECT opening_balance + total AS balance FROM accounts WHERE id = ?", [account_id]
+        "SELECT opening_balance, opening_date, total FROM accounts WHERE id = ?", [account_id]
     ).fetchone()
     month = top.date.isoformat()[:7]
     newer_months = conn.execute(
@@ -197,9 +200,13 @@ def _running_balances(
             top.id,
         ],
     ).fetchone()[0]
-    balance = account["balance"] - newer_months - newer_in_month
+    moved = account["total"] - newer_months - newer_in_month
+    # Rows entered before a past opening date (history typed in after opening) still count
+    # it, as the account's balance does; an opening dated ahead waits for its day.
+    opening_date = date.fromisoformat(account["opening_date"])
+    opened = opening_date if opening_date > local_today() else date.min
     balances = []
     for item in items:
-        balances.append(balance)
-        balance -= item.amount
+        balances.append(moved + (account["opening_balance"] if item.date >= opened else 0))
+        moved -= item.amount
     return balances

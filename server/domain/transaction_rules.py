@@ -66,6 +66,7 @@ class TransactionInput:
     transfer_amount: str | None = None
     # Fields the client sent explicitly as null (to clear them), e.g. {"category_id"}.
     cleared: frozenset[str] = field(default_factory=frozenset)
+    confirm_far_date: bool = False  # a date more than a year ahead is meant
 
 
 # --- the rules, over plain values ----------------------------------------------------------------
@@ -149,9 +150,15 @@ class Resolved:
 
 
 def resolve(
-    db: sqlite_utils.Database, book_id: int, data: TransactionInput, current: Transaction | None
+    db: sqlite_utils.Database,
+    book_id: int,
+    data: TransactionInput,
+    current: Transaction | None,
+    *,
+    today: date,
 ) -> Resolved:
-    """Merge an input with the current state (for updates) and check all of it."""
+    """Merge an input with the current state (for updates) and check all of it; a date moved
+    more than a year after `today` needs `confirm_far_date`."""
     problems = Problems()
     conn = db.conn
 
@@ -170,6 +177,8 @@ def resolve(
     currency = account["currency"]
     day = pick("date", current.date if current else None)
     problems.check(day is not None, "date", "Give the date.")
+    if current is None or day != current.date:
+        validation.far_ahead(day, "date", problems, today=today, confirmed=data.confirm_far_date)
     moved_currency = current is not None and current.currency != currency
     if data.amount is not None:
         amount = validation.money(data.amount, "amount", problems, currency=currency)

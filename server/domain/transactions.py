@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import sqlite_utils
 
-from server.clock import from_iso, to_iso
+from server.clock import from_iso, local_date, to_iso
 from server.db import Database
 from server.db.kept_sums import apply_to_totals
 from server.domain import validation as check
@@ -291,7 +291,7 @@ def create_in_write(
 ) -> Transaction:
     """Record a new transaction inside the caller's write transaction, checked and run
     through the book's rules as any new one is."""
-    resolved = _with_rules(db, book_id, resolve(db, book_id, data, None))
+    resolved = _with_rules(db, book_id, resolve(db, book_id, data, None, today=local_date(now)))
     transaction_id = _save(db, book_id, resolved, now, None)
     return get_transaction(db.conn, book_id, transaction_id)
 
@@ -333,7 +333,7 @@ def update_transaction(
     with database.write() as db:
         current = get_transaction(db.conn, book_id, transaction_id)
         check_if_match(if_match, current.etag, "transaction")
-        resolved = resolve(db, book_id, data, current)
+        resolved = resolve(db, book_id, data, current, today=local_date(now))
         _save(db, book_id, resolved, now, current)
         return get_transaction(db.conn, book_id, transaction_id)
 
@@ -404,4 +404,5 @@ def update_in_write(
         )
     if add_tags:  # tag_ids_for keeps the first spelling
         data = replace(data, tags=[*current.tags, *add_tags])
-    _save(db, book_id, resolve(db, book_id, data, current), now, current)
+    resolved = resolve(db, book_id, data, current, today=local_date(now))
+    _save(db, book_id, resolved, now, current)

@@ -208,6 +208,35 @@ def day(value: object, field: str, problems: Problems) -> dt.date | None:
     return value
 
 
+CONFIRM_FAR_DATE = "confirm_far_date"  # the body's flag that keeps a date far ahead
+
+
+def one_year_after(today: dt.date) -> dt.date:
+    """Return the same day a year later (Feb 29 gives Feb 28; never past LAST_DAY)."""
+    if today.year >= LAST_DAY.year:
+        return LAST_DAY
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
+def far_ahead(
+    value: dt.date | None, field: str, problems: Problems, *, today: dt.date, confirmed: bool
+) -> None:
+    """Refuse a date more than a year after `today` unless the client confirms it (sends
+    `confirm_far_date: true`): far likelier a slip of the year, 2207 for 2027, than a plan."""
+    latest = one_year_after(today)
+    if value is None or confirmed or value <= latest:
+        return
+    problems.add(
+        field,
+        f"This date is more than a year ahead (after {latest.isoformat()}): check the year, "
+        "or confirm that date.",
+    )
+    problems.add(CONFIRM_FAR_DATE, "Send true to keep a date more than a year ahead.")
+
+
 def money(value: object, field: str, problems: Problems, *, currency: str | None) -> int | None:
     """Return an amount given as a decimal string in minor units of `currency`; None when
     refused, or unchecked when the currency is not known (its account was refused)."""

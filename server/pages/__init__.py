@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from server.auth.users import count_users
 from server.auth.web import current_csrf_token, current_principal
+from server.clock import local_today
 from server.domain.accounts import ACCOUNT_TYPES, get_account
 from server.domain.books import Book, get_book
 from server.domain.instance import registration_open
@@ -143,7 +144,7 @@ def account_register(book_id: int, account_id: int) -> Any:
         "pages/account_register.html",
         page="account-register",
         book=book,
-        account=get_account(reader(), book.id, account_id),
+        account=get_account(reader(), book.id, account_id, today=local_today()),
         account_types=ACCOUNT_TYPES,
         statuses=STATUSES,
     )

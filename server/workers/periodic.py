@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from server.clock import utcnow
+from server.clock import local_today, utcnow
 from server.db import Database
 from server.db.backups import create_backup
 from server.domain.occurrences import enter_due
@@ -86,4 +86,4 @@ class AutoEntry(Periodic):
         self._database = database
 
     def round(self) -> None:
-        enter_due(self._database, today=date.today(), now=utcnow())
+        enter_due(self._database, today=local_today(), now=utcnow())

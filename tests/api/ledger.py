@@ -70,10 +70,14 @@ class Ledger:
     def base(self) -> str:
         return f"{API}/{self.id}"
 
-    def account(self, name: str, currency: str | None = None, opening: str = "0") -> dict:
+    def account(
+        self, name: str, currency: str | None = None, opening: str = "0", opened: str | None = None
+    ) -> dict:
         body = {"name": name, "type": "checking", "opening_balance": opening}
         if currency:
             body["currency"] = currency
+        if opened:  # any date, far ahead too
+            body |= {"opening_date": opened, "confirm_far_date": True}
         response = self.who.post(f"{self.base}/accounts", json=body)
         assert response.status_code == 201, response.json
         return response.json

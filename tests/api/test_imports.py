@@ -12,7 +12,7 @@ import pytest
 from server.bankfiles.csv_file import Layout
 from server.bankfiles.files import BankFile
 from server.bankfiles.rows import Row
-from server.clock import utcnow
+from server.clock import local_today, utcnow
 from server.db.kept_sums import search_key
 from server.domain.accounts import AccountInput, create_account, get_account
 from server.domain.books import list_books
@@ -54,7 +54,7 @@ def account(database, make_user):
 
 def balance(database, book, account_id) -> int:
     with database.read() as conn:
-        return get_account(conn, book, account_id).balance
+        return get_account(conn, book, account_id, today=local_today()).balance
 
 
 def test_an_import_adds_what_is_new_once_and_is_undone_whole(database, account):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from server.clock import local_today
 from tests.api.ledger import DIGITS, Ledger, category_ids, decimal_text
 from tests.api.test_accounts import fields_of, new_book
 
@@ -24,9 +25,11 @@ ACTIONS = (
 
 
 def check_ledger(ledger: Ledger, accounts: list[dict]) -> None:
-    """Each account's balances equal opening + a brute-force sum of its rows, read through
-    the list endpoint a few rows at a time; running balances agree; transfer pairs agree."""
+    """Each account's balances equal a brute-force sum of its rows as of today (the opening
+    balance once its date has come), and the projected one of all of them, read through the
+    list endpoint a few rows at a time; running balances agree; transfer pairs agree."""
     everything = {t["id"]: t for t in ledger.all(limit=500)}
+    today = local_today().isoformat()
     seen = 0
     for account in accounts:
         rows = ledger.all(f"account_id={account['id']}", limit=3)
@@ -35,19 +38,33 @@ def check_ledger(ledger: Ledger, accounts: list[dict]) -> None:
         assert len(ids) == len(set(ids))
         assert rows == sorted(rows, key=lambda t: (t["date"], t["id"]), reverse=True)
         opening = Decimal(account["opening_balance"])
-        total = {s: sum(Decimal(t["amount"]) for t in rows if t["status"] == s) for s in STATUSES}
+        opened = opening if account["opening_date"] <= today else 0
+        so_far = [t for t in rows if t["date"] <= today]
+        total = {s: sum(Decimal(t["amount"]) for t in so_far if t["status"] == s) for s in STATUSES}
         now = ledger.read_account(account["id"])
-        assert Decimal(now["balance"]) == opening + sum(total.values())
-        assert Decimal(now["cleared_balance"]) == opening + total["cleared"] + total["reconciled"]
-        assert Decimal(now["reconciled_balance"]) == opening + total["reconciled"]
-        for name in ("balance", "cleared_balance", "reconciled_balance"):
+        assert now["as_of"] == today
+        assert Decimal(now["balance"]) == opened + sum(total.values())
+        assert Decimal(now["cleared_balance"]) == opened + total["cleared"] + total["reconciled"]
+        assert Decimal(now["reconciled_balance"]) == opened + total["reconciled"]
+        projected = opening + sum(Decimal(t["amount"]) for t in rows)
+        assert Decimal(now["balance_projected"]) == projected
+        assert now["upcoming_count"] == len(rows) - len(so_far)
+        assert Decimal(now["upcoming_total"]) == projected - Decimal(now["balance"])
+        for name in ("balance", "cleared_balance", "reconciled_balance", "balance_projected"):
             decimals = len(now[name].partition(".")[2])
             assert decimals == DIGITS[account["currency"]]
-        # The register: each row's balance after it, oldest first from the opening balance.
-        running = opening
+        # The register: each row's balance after it, oldest first, the opening balance counted
+        # unless its date is ahead of both the row and today; the newest row of today or
+        # before shows the balance.
+        ahead = account["opening_date"] > today
+        counted_from = account["opening_date"] if ahead else ""
+        moved = Decimal(0)
         for row in reversed(rows):
-            running += Decimal(row["amount"])
-            assert Decimal(row["running_balance"]) == running, row
+            moved += Decimal(row["amount"])
+            expected = moved + (opening if row["date"] >= counted_from else 0)
+            assert Decimal(row["running_balance"]) == expected, row
+        if so_far:
+            assert so_far[0]["running_balance"] == now["balance"]
         for row in rows:
             assert row["currency"] == account["currency"]
             assert everything[row["id"]] == {**row, "running_balance": None}
@@ -74,12 +91,13 @@ def check_ledger(ledger: Ledger, accounts: list[dict]) -> None:
 def test_balances_equal_a_brute_force_sum(alex, database, data):
     ledger = Ledger(alex, new_book(alex, "EUR", name="Brute force"))
     openings = data.draw(st.lists(st.integers(-(10**6), 10**6), min_size=4, max_size=4))
+    # Rows and opening dates from the past to beyond a year ahead (confirmed, when sent).
+    days = st.dates(date(2023, 11, 1), local_today() + timedelta(days=400)).map(date.isoformat)
     accounts = [
-        ledger.account(name, currency, decimal_text(opening, currency))
+        ledger.account(name, currency, decimal_text(opening, currency), data.draw(days))
         for (name, currency), opening in zip(BRUTE_ACCOUNTS, openings, strict=True)
     ]
     cats = category_ids(database, ledger.id, 3)
-    days = st.dates(date(2023, 11, 1), date(2024, 3, 31)).map(date.isoformat)
     minor = st.builds(
         lambda sign, size: sign * size, st.sampled_from([-1, 1]), st.integers(1, 10**7)
     )
@@ -106,6 +124,7 @@ def test_balances_equal_a_brute_force_sum(alex, database, data):
                 "amount": amount_for(account),
                 "status": data.draw(st.sampled_from(STATUSES)),
                 "payee": data.draw(st.sampled_from(["Shop", "shop", "Bank", None])),
+                "confirm_far_date": True,
             }
             if action == "create":
                 body["category_id"] = data.draw(st.sampled_from([None, *cats]))
@@ -139,7 +158,7 @@ def test_balances_equal_a_brute_force_sum(alex, database, data):
             if data.draw(st.booleans()):
                 change["status"] = data.draw(st.sampled_from(STATUSES))
             if data.draw(st.booleans()):
-                change["date"] = data.draw(days)
+                change |= {"date": data.draw(days), "confirm_far_date": True}
             if not current["splits"] and data.draw(st.booleans()):
                 change["amount"] = amount_for(account)
                 partner = current["transfer_account_id"]

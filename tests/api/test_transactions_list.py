@@ -43,7 +43,8 @@ def test_paging_sees_every_row_once_while_others_write(ledger, eur, query):
         # Writes between pages: before everything (each older than the last), after everything,
         # and on the last day of the page just read (a larger id: it sorts before the cursor).
         past.add(ledger.add(eur, "-2.00", day=f"2020-01-{30 - pages:02}", memo="coffee")["id"])
-        future.add(ledger.add(eur, "-3.00", day=f"2030-01-{pages:02}", memo="coffee")["id"])
+        far = {"memo": "coffee", "confirm_far_date": True}  # years ahead: confirmed
+        future.add(ledger.add(eur, "-3.00", day=f"2030-01-{pages:02}", **far)["id"])
         ledger.add(eur, "-4.00", day=items[-1]["date"], memo="coffee")
         ledger.add(eur, "-5.00", day=items[-1]["date"], memo="tea")
     ids = [t["id"] for t in seen]

@@ -18,7 +18,7 @@ from server.auth.oauth import register_client
 from server.auth.passwords import password_problems
 from server.auth.tokens import TOKEN_PREFIX, create_token
 from server.auth.users import BAD_CREDENTIALS
-from server.clock import utcnow
+from server.clock import local_today, utcnow
 from server.domain.accounts import list_accounts
 from server.domain.books import check_book_fields, create_book
 from server.domain.budgets import set_goal
@@ -401,7 +401,7 @@ def test_no_page_logs_an_error(browser, alex_account, server_db):
         browser.console.assert_clean()
     demo = create_demo_book(server_db, alex_account.id, now=utcnow())
     with server_db.read() as conn:
-        account = list_accounts(conn, demo.id)[0]
+        account = list_accounts(conn, demo.id, today=local_today())[0]
     ledger_pages = {
         f"/books/{demo.id}": "[data-account-group]",
         f"/books/{demo.id}/accounts/{account.id}": "[data-rows] [data-txn]",
@@ -482,7 +482,7 @@ def test_screenshots(browser, server_db):
 
         demo = create_demo_book(server_db, user_id, now=utcnow())
         with server_db.read() as conn:
-            checking = list_accounts(conn, demo.id)[0]
+            checking = list_accounts(conn, demo.id, today=local_today())[0]
         browser.driver.execute_script(
             "localStorage.setItem('tallybook.dashboard-book', arguments[0])", str(demo.id)
         )

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from selenium.webdriver.common.by import By
 
-from server.clock import utcnow
+from server.clock import local_today, utcnow
 from server.db import Database
 from server.domain.accounts import Account, AccountInput, create_account, get_account
 from server.domain.books import list_books
@@ -86,7 +86,9 @@ def test_import_a_statement_then_undo_it(browser, alex_account, server_db: Datab
     history = browser.find("#history-table tbody tr").text
     assert "april.csv" in history and "Current" in history
     with server_db.read() as conn:
-        assert get_account(conn, book, account.id).balance == 210000 - 1240 - 420
+        assert (
+            get_account(conn, book, account.id, today=local_today()).balance == 210000 - 1240 - 420
+        )
 
     browser.find("#history-table tbody tr").find_element(By.TAG_NAME, "button").click()
     browser.dialog().accept()
@@ -94,7 +96,7 @@ def test_import_a_statement_then_undo_it(browser, alex_account, server_db: Datab
         lambda _: "undone" in browser.find("#history-table tbody tr").text, "the import undone"
     )
     with server_db.read() as conn:
-        assert get_account(conn, book, account.id).balance == 210000
+        assert get_account(conn, book, account.id, today=local_today()).balance == 210000
 
 
 def test_a_file_that_is_not_csv_is_refused_at_the_field(browser, alex_account, server_db, tmp_path):
@@ -185,4 +187,4 @@ def test_an_ofx_file_of_two_statements_asks_which(browser, alex_account, server_
     browser.click("[data-confirm]")
     browser.wait_text("[data-done]", "Imported 2, skipped 0.")
     with server_db.read() as conn:
-        assert get_account(conn, book, savings.id).balance == 1241
+        assert get_account(conn, book, savings.id, today=local_today()).balance == 1241

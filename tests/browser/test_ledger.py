@@ -17,7 +17,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
 
 from server.auth.users import User
-from server.clock import utcnow
+from server.clock import local_today, utcnow
 from server.db import Database
 from server.domain.accounts import (
     Account,
@@ -92,7 +92,7 @@ class Ledger:
 
     def balance(self, account: Account) -> int:
         with self.db.read() as conn:
-            return get_account(conn, self.book_id, account.id).balance
+            return get_account(conn, self.book_id, account.id, today=local_today()).balance
 
     def read(self, txn_id: int) -> Transaction:
         with self.db.read() as conn:
@@ -489,7 +489,7 @@ def test_rename_archive_and_delete_an_account_from_its_register(browser, ledger)
     browser.wait_text("[data-account-name]", "Rainy day")
     assert browser.find("[data-archived-badge]").is_displayed()
     with ledger.db.read() as conn:
-        saved = get_account(conn, ledger.book_id, ledger.savings.id)
+        saved = get_account(conn, ledger.book_id, ledger.savings.id, today=local_today())
     assert (saved.name, saved.archived) == ("Rainy day", True)
 
     # In use: the server refuses and says why; the account stays.

@@ -15,7 +15,7 @@ import requests
 from selenium.webdriver.support.ui import Select
 
 from server.auth.users import User
-from server.clock import utcnow
+from server.clock import local_today, utcnow
 from server.db import Database
 from server.domain.accounts import AccountInput, create_account, list_accounts
 from server.domain.categories import list_categories
@@ -149,7 +149,7 @@ def demo(browser: Browser, alex_account: User, server_db: Database) -> Demo:
             now=utcnow(),
         )
     with server_db.read() as conn:
-        accounts = {a.name: a.id for a in list_accounts(conn, book)}
+        accounts = {a.name: a.id for a in list_accounts(conn, book, today=local_today())}
         tags = {t.name: t.id for t in list_tags(conn, book)}
     browser.sign_in("alex")
     return Demo(book, accounts, categories, tags, browser.session("alex"), browser)

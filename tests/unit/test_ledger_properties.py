@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from server.auth.users import create_user
-from server.clock import utcnow
+from server.clock import local_today, utcnow
 from server.db import Database, kept_sums
 from server.db.migrations import apply_migrations
 from server.domain.accounts import AccountInput, create_account, list_accounts
@@ -308,7 +308,7 @@ class Ledger(RuleBasedStateMachine):
     def balances_are_exact(self) -> None:
         with self.db.read() as conn:
             everything = list(rows(conn).values())
-            accounts = {a.id: a for a in list_accounts(conn, self.book_id)}
+            accounts = {a.id: a for a in list_accounts(conn, self.book_id, today=local_today())}
         for account_id, (_, opening) in self.accounts.items():
             mine = [r for r in everything if r["account_id"] == account_id]
             cleared = [r for r in mine if r["status"] in ("cleared", "reconciled")]

@@ -16,8 +16,42 @@ export function clearErrors(form) {
   form.querySelector("[data-form-success]")?.classList.add("d-none");
 }
 
+// A date more than a year ahead is refused, at the date and at `confirm_far_date`, until the
+// person confirms it: that second problem shows as a "Yes, that date" button under the date's
+// message, which marks the form confirmed and sends it again (a form that is no <form>, such as
+// a register's row editor, hears "far-date-confirmed" and sends itself).
+const FAR_DATE = "confirm_far_date";
+const DATE_FIELDS = ["date", "opening_date"];
+
+function offerFarDate(form) {
+  const slot = [...form.querySelectorAll("[data-error-for]")].find(
+    (el) => DATE_FIELDS.includes(el.dataset.errorFor) && el.textContent,
+  );
+  if (!slot) return false;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "btn btn-sm btn-outline-warning d-block mt-1";
+  button.textContent = "Yes, that date";
+  button.dataset.confirmFarDate = "";
+  button.addEventListener("click", () => {
+    form.dataset.farDateConfirmed = "true";
+    if (form instanceof HTMLFormElement) form.requestSubmit();
+    else form.dispatchEvent(new CustomEvent("far-date-confirmed"));
+  });
+  slot.append(button);
+  return true;
+}
+
+/** The body with `confirm_far_date: true` when the person just confirmed the date (once). */
+export function withFarDate(form, body) {
+  if (form.dataset.farDateConfirmed !== "true") return body;
+  delete form.dataset.farDateConfirmed;
+  return { ...body, [FAR_DATE]: true };
+}
+
 /** Show one message at its field, or in the form's general alert when there is no such field. */
 export function showError(form, field, message) {
+  if (field === FAR_DATE && offerFarDate(form)) return;
   const slot = field && form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
   if (slot) {
     slot.textContent = message;

@@ -2,7 +2,7 @@
 // archive it, or delete it (the server refuses while transactions use it, and says so).
 import { api } from "../api.js";
 import { fieldsOf } from "../dom.js";
-import { bindForm, clearErrors, showProblem } from "../forms.js";
+import { bindForm, clearErrors, showProblem, withFarDate } from "../forms.js";
 import { formatMoneyInput, parseMoneyInput } from "../money.js";
 
 /** Wire the account dialog; `onSaved(account)` runs after a change. */
@@ -42,7 +42,9 @@ export function accountSettings(book, accountId, onSaved) {
       ),
     );
     if (Object.keys(body).length) {
-      account = await api("PATCH", path, body, { headers: { "If-Match": account.etag } });
+      account = await api("PATCH", path, withFarDate(form, body), {
+        headers: { "If-Match": account.etag },
+      });
       await onSaved(account);
     }
     modal.hide();

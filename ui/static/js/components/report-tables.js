@@ -1,6 +1,7 @@
 // The reports page's tables: for one currency's part of a report, its totals line and a table
 // of the API's figures (the source of truth the chart draws), each month and category linking
 // to the transactions it is made of.
+import { today } from "../dates.js";
 import { cell } from "../dom.js";
 import { formatMoney, isNegative, totals } from "../money.js";
 import { monthName } from "../months.js";
@@ -141,7 +142,10 @@ function netWorth(part, table) {
   );
   table.tFoot.replaceChildren();
   const last = part.months.at(-1);
-  return last ? `End of ${monthName(last.month)}: ${formatMoney(last.amount, currency)}` : "";
+  if (!last) return "";
+  // This month's point is as of today, as the accounts' balances are.
+  const when = last.month === today().slice(0, 7) ? "Today" : `End of ${monthName(last.month)}`;
+  return `${when}: ${formatMoney(last.amount, currency)}`;
 }
 
 function cashFlow(part, table, { linkTo }) {

@@ -3,7 +3,7 @@
 import { api, newIdempotencyKey } from "../api.js";
 import { today } from "../dates.js";
 import { fieldsOf } from "../dom.js";
-import { clearErrors, showError, showProblem } from "../forms.js";
+import { clearErrors, showError, showProblem, withFarDate } from "../forms.js";
 import { parseTags } from "../ledger.js";
 import { decimalsOf, formatMoney, formatMoneyInput, fromMinor, parseMoneyInput, toMinor } from "../money.js";
 import { lastCategoryOf, suggestPayees } from "./pickers.js";
@@ -279,13 +279,14 @@ export class TransactionDialog {
     }
     const button = this.form.querySelector('[type="submit"]');
     button.disabled = true;
+    const sent = withFarDate(this.form, body);
     try {
       if (this.txn) {
-        await api("PATCH", this.book.path(`/transactions/${this.txn.id}`), body, {
+        await api("PATCH", this.book.path(`/transactions/${this.txn.id}`), sent, {
           headers: { "If-Match": this.txn.etag },
         });
       } else {
-        await api("POST", this.book.path("/transactions"), body, {
+        await api("POST", this.book.path("/transactions"), sent, {
           headers: { "Idempotency-Key": this.idempotencyKey },
         });
       }

@@ -1,5 +1,6 @@
 // An account's register: newest first with the running balance; rows are added and changed in
 // place (Enter saves, Esc cancels, Tab moves on), and the dialog takes splits and transfers.
+// Rows dated after today come first, set apart under "Upcoming": the balance is as of today.
 
 import { api, newIdempotencyKey } from "../api.js";
 import { accountSettings } from "../components/account-settings.js";
@@ -7,7 +8,7 @@ import { CategoryPicker, lastCategoryOf, suggestPayees } from "../components/pic
 import { DISSOLVE, TransactionDialog } from "../components/transaction-dialog.js";
 import { statusCell } from "../components/transaction-rows.js";
 import { formatDate, today } from "../dates.js";
-import { clearErrors, showError, showProblem } from "../forms.js";
+import { clearErrors, showError, showProblem, withFarDate } from "../forms.js";
 import {
   bookOf,
   clearPageError,
@@ -33,6 +34,7 @@ let shown = []; // the transactions on screen, newest first
 let cursor = null;
 let editor = null; // the open inline editor, if any
 let loading = false; // rows are being fetched again: they are about to be replaced
+let asOf = root.dataset.asOf; // today where the server runs: rows dated after it are upcoming
 
 function negate(amount) {
   return isNegative(amount) ? amount.slice(1) : `-${amount}`;
@@ -74,8 +76,29 @@ function renderRow(txn) {
   return row;
 }
 
+function aheadLine(text) {
+  const line = document.getElementById("register-ahead").content.firstElementChild.cloneNode(true);
+  line.firstElementChild.textContent = text;
+  return line;
+}
+
+/** The rows of `items` (newest first) with a line over those dated ahead and one where today
+ * begins; `above` is the transaction shown just above them, if any. */
+function rowsOf(items, above = null) {
+  const out = [];
+  let previous = above;
+  for (const txn of items) {
+    if (txn.date > asOf && !previous) out.push(aheadLine(`Upcoming · dated after ${formatDate(asOf)}`));
+    if (txn.date <= asOf && previous?.date > asOf)
+      out.push(aheadLine(`Today, ${formatDate(asOf)}, and before`));
+    out.push(renderRow(txn));
+    previous = txn;
+  }
+  return out;
+}
+
 function render() {
-  rows.replaceChildren(...shown.map(renderRow));
+  rows.replaceChildren(...rowsOf(shown));
   rows.setAttribute("aria-busy", "false");
   root.querySelector("[data-empty]").classList.toggle("d-none", shown.length > 0);
   moreButton.classList.toggle("d-none", !cursor);
@@ -83,6 +106,13 @@ function render() {
 
 async function showBalances() {
   const account = await api("GET", book.path(`/accounts/${accountId}`));
+  if (account.as_of !== asOf) {
+    asOf = account.as_of; // the day turned while the page was open
+    render();
+  }
+  root.querySelector("[data-projected]").classList.toggle("d-none", account.upcoming_count === 0);
+  root.querySelector("[data-upcoming-count]").textContent =
+    `(${account.upcoming_count} upcoming ${account.upcoming_count === 1 ? "transaction" : "transactions"})`;
   for (const el of root.querySelectorAll("[data-balance]")) {
     const amount = account[el.dataset.balance];
     el.textContent = formatMoney(amount, currency);
@@ -117,9 +147,9 @@ moreButton.addEventListener("click", async () => {
   moreButton.disabled = true;
   try {
     const page = await fetchPage(PAGE, cursor);
+    rows.append(...rowsOf(page.items, shown.at(-1)));
     shown = shown.concat(page.items);
     cursor = page.next_cursor;
-    rows.append(...page.items.map(renderRow));
     moreButton.classList.toggle("d-none", !cursor);
   } catch (err) {
     showPageError(root, err);
@@ -262,8 +292,9 @@ class RowEditor {
       this.cancel();
       return;
     }
-    const body = this.body();
-    if (!body) return;
+    const typed = this.body();
+    if (!typed) return;
+    const body = withFarDate(rows, typed);
     if (this.txn?.transfer_id && body.transfer_account_id === null && !window.confirm(DISSOLVE)) return;
     this.saving = true;
     const buttons = this.rows[0].querySelectorAll("button");
@@ -376,6 +407,7 @@ rows.addEventListener("keydown", (event) => {
     startEditing(shown.find((t) => t.id === Number(row.dataset.txnId)));
   }
 });
+rows.addEventListener("far-date-confirmed", () => editor?.save()); // "Yes, that date"
 root.querySelector("[data-add-row]").addEventListener("click", () => startEditing(null));
 root
   .querySelector("[data-open-dialog]")

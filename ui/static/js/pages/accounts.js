@@ -1,8 +1,10 @@
 // A book's accounts, grouped by type with each group's total and the net worth (per currency,
-// never added across currencies); archived ones on request; a form adds an account.
+// never added across currencies; every account's, archived ones too, as the reports and the
+// Overview count it); archived ones on request; a form adds an account. Balances are as of
+// today; what the rows dated after today will make of them shows apart ("projected").
 import { api } from "../api.js";
 import { today } from "../dates.js";
-import { bindForm } from "../forms.js";
+import { bindForm, withFarDate } from "../forms.js";
 import { ACCOUNT_TYPE_NAMES, bookOf, hideWritersControls, loadAccounts, showPageError } from "../ledger.js";
 import { formatMoney, formatTotals, isNegative, parseMoneyInput, totals } from "../money.js";
 
@@ -29,7 +31,13 @@ function accountRow(account) {
   );
   const balance = row.querySelector('[data-field="balance"]');
   balance.textContent = formatMoney(account.balance, account.currency);
-  balance.className += ` ${isNegative(account.balance) ? "text-danger" : ""}`;
+  balance.classList.toggle("text-danger", isNegative(account.balance));
+  const ahead = account.balance_projected !== account.balance;
+  row.querySelector('[data-field="upcoming"]').classList.toggle("d-none", !ahead);
+  row.querySelector('[data-field="projected"]').textContent = formatMoney(
+    account.balance_projected,
+    account.currency,
+  );
   return row;
 }
 
@@ -48,10 +56,13 @@ function accountGroup(type, accounts) {
 async function render() {
   const accounts = await loadAccounts(book);
   const live = accounts.filter((a) => !a.archived);
-  root.querySelector("[data-net-worth]").textContent = formatTotals(
-    totals(live.map((a) => ({ amount: a.balance, currency: a.currency }))),
-    formatMoney("0", book.currency),
-  );
+  const sum = (field) => totals(accounts.map((a) => ({ amount: a[field], currency: a.currency })));
+  const today = formatTotals(sum("balance"), formatMoney("0", book.currency));
+  const projected = formatTotals(sum("balance_projected"), formatMoney("0", book.currency));
+  root.querySelector("[data-net-worth]").textContent = today;
+  const ahead = root.querySelector("[data-projected-worth]");
+  ahead.classList.toggle("d-none", projected === today);
+  ahead.querySelector('[data-field="projected"]').textContent = projected;
   const shown = showArchived.checked ? accounts : live;
   const sections = Object.keys(ACCOUNT_TYPE_NAMES)
     .map((type) => [type, shown.filter((a) => a.type === type)])
@@ -81,7 +92,7 @@ bindForm(form, async (values) => {
     opening_balance: parseMoneyInput(values.opening_balance) || "0",
   };
   if (values.opening_date) body.opening_date = values.opening_date;
-  await api("POST", book.path("/accounts"), body);
+  await api("POST", book.path("/accounts"), withFarDate(form, body));
   form.reset();
   document.getElementById("account-opening-date").value = today();
   await render();
