@@ -25,11 +25,12 @@ def card_names(browser) -> list[str]:
     return [e.text for e in browser.find_all("[data-book] [data-field=name]")]
 
 
-def book_menu(browser, book_id: int, action: str) -> None:
-    """Open a book card's menu and choose `action` (rename, leave, delete)."""
-    card = f'[data-book][data-book-id="{book_id}"]'
-    browser.click(f"{card} [data-book-menu]")
-    browser.click(f'{card} [data-book-action="{action}"]')
+def book_menu(browser, book_id: int | None, action: str) -> None:
+    """Open a book card's menu (None: the overview's, of the book it shows) and choose
+    `action` (rename, leave, delete)."""
+    menu = f'[data-book][data-book-id="{book_id}"]' if book_id else "#dashboard-book-menu"
+    browser.click(f"{menu} [data-book-menu]")
+    browser.click(f'{menu} [data-book-action="{action}"]')
 
 
 def overview_book(browser) -> str:
@@ -42,6 +43,11 @@ def test_an_owner_renames_a_book(browser, alex_account, server_db):
     browser.sign_in("alex")
     browser.wait_text("[data-book] [data-field=name]", "alex's book")
     book_menu(browser, book, "rename")
+    browser.visible("#rename-book-name")
+    browser.click("#rename-book-dialog [data-bs-dismiss]")
+    browser.hidden("#rename-book-dialog")
+    # The overview's menu acts on the book it shows.
+    book_menu(browser, None, "rename")
     field = browser.visible("#rename-book-name")
     assert field.get_attribute("value") == "alex's book"
     assert browser.driver.switch_to.active_element == field
@@ -55,6 +61,20 @@ def test_an_owner_renames_a_book(browser, alex_account, server_db):
     browser.wait_text("[data-book] [data-field=name]", "Our household")
     assert books_of(server_db, alex_account.id) == {"Our household": book}
     assert overview_book(browser) == "Our household"
+
+    # Shown another book, the overview's menu renames that one.
+    club = create_book(server_db, alex_account.id, name="Club", currency="EUR", now=utcnow())
+    browser.reload()
+    browser.visible("#dashboard-book")
+    Select(browser.find("#dashboard-book")).select_by_visible_text("Club")
+    book_menu(browser, None, "rename")
+    browser.wait_until(
+        lambda _: browser.find("#rename-book-name").get_attribute("value") == "Club", "Club"
+    )
+    browser.fill("#rename-book-name", "Chess club")
+    browser.submit("#rename-book-form")
+    browser.wait_until(lambda _: "Chess club" in card_names(browser), "the card renamed")
+    assert books_of(server_db, alex_account.id) == {"Our household": book, "Chess club": club.id}
 
 
 def test_an_owner_deletes_a_book_by_typing_its_name(browser, alex_account, server_db):

@@ -12,7 +12,8 @@ function dialog(id) {
   return window.bootstrap.Modal.getOrCreateInstance(document.getElementById(id));
 }
 
-/** Wire the rename and delete dialogs once; return `wire(card, book)` for each book's card. */
+/** Wire the rename and delete dialogs once; return `wire(element, book)` for the menu of each
+ * book's card (and of the book the overview shows). */
 export function bookActions({ onChanged, showError }) {
   const renameForm = document.getElementById("rename-book-form");
   const deleteForm = document.getElementById("delete-book-form");
@@ -92,8 +93,9 @@ export function bookActions({ onChanged, showError }) {
     for (const item of card.querySelectorAll("[data-owner-only]")) item.classList.toggle("d-none", !owner);
     for (const item of card.querySelectorAll("[data-member-only]")) item.classList.toggle("d-none", owner);
     card.querySelector('[data-field="menu-label"]').textContent = `More for ${book.name}`;
+    // Assigned, not added: the overview's menu is wired again for each book it shows.
     for (const button of card.querySelectorAll("[data-book-action]")) {
-      button.addEventListener("click", () => open(button.dataset.bookAction, book));
+      button.onclick = () => open(button.dataset.bookAction, book);
     }
   };
 }

@@ -182,8 +182,9 @@ async function show(book) {
 }
 
 /** Show the overview of one of `books`: the one the address names (`/?book=7`, then
- * remembered), else the one last chosen here, else the first; none when there is no book. */
-export function showDashboard(books) {
+ * remembered), else the one last chosen here, else the first; none when there is no book.
+ * `onShow(book)` hears of each book shown. */
+export function showDashboard(books, onShow = () => {}) {
   section.classList.toggle("d-none", !books.length);
   if (!books.length) return;
   const byId = (id) => books.find((b) => b.id === Number(id));
@@ -196,7 +197,9 @@ export function showDashboard(books) {
   select.closest("div").classList.toggle("d-none", books.length < 2);
   select.onchange = () => {
     window.localStorage.setItem(CHOSEN, select.value);
+    onShow(byId(select.value));
     show(byId(select.value));
   };
+  onShow(chosen);
   return show(chosen);
 }

@@ -32,7 +32,7 @@ async function loadBooks() {
   list.replaceChildren(...books.map(bookCard));
   list.setAttribute("aria-busy", "false");
   document.getElementById("no-books").classList.toggle("d-none", books.length > 0);
-  await showDashboard(books);
+  await showDashboard(books, (shown) => wireActions(overviewMenu, shown));
 }
 
 function showError(message) {
@@ -40,6 +40,7 @@ function showError(message) {
 }
 
 const wireActions = bookActions({ onChanged: loadBooks, showError });
+const overviewMenu = document.getElementById("dashboard-book-menu");
 offerDemo(showError);
 
 loadBooks().catch((err) => {
