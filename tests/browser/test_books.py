@@ -197,3 +197,21 @@ def test_an_empty_book_offers_its_first_steps(browser, alex_account, server_db):
     assert browser.query["book"] == [str(demo)]
     browser.visible("#dashboard-cards")
     browser.wait_until(lambda _: "£" in browser.find("#net-worth").text, "the demo in GBP")
+
+
+def test_the_last_owner_is_told_why_they_cannot_leave(browser, alex_account, add_user, server_db):
+    add_user("sam")
+    book = books_of(server_db, alex_account.id)["alex's book"]
+    join(server_db, book, "sam", "viewer", by_user=alex_account.id)
+    browser.sign_in("alex")
+    browser.open("/settings")
+    browser.wait_until(lambda _: browser.find_all('[data-remove="alex"]'), "alex's own Leave")
+    browser.console.expect_http_error(f"/api/v1/books/{book}/members/{alex_account.id}", 409)
+    browser.click('[data-remove="alex"]')
+    browser.dialog().accept()
+    message = browser.visible("[data-members-error]").text
+    assert message == (
+        "You are the last owner of this book: make another member an owner before you leave "
+        "it, or delete the book."
+    )
+    assert books_of(server_db, alex_account.id) == {"alex's book": book}
