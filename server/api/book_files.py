@@ -55,6 +55,7 @@ class BookFile(Schema):
     tags = List(item("string"), validate=Length(max=limits.MAX_BOOK_TAGS))
     rules = List(item(), validate=Length(max=limits.MAX_BOOK_RULES))
     budgets = List(item(), validate=Length(max=limits.MAX_BOOK_BUDGETS))
+    goals = List(item(), validate=Length(max=limits.MAX_BOOK_GOALS))
     schedules = List(item(), validate=Length(max=limits.MAX_BOOK_SCHEDULES))
     transactions = List(item(), validate=Length(max=limits.MAX_BOOK_TRANSACTIONS))
 
@@ -63,7 +64,8 @@ class BookFile(Schema):
 @bp.auth_required(auth)
 @bp.doc(
     summary="Export a whole book as JSON",
-    description="Accounts, category groups, categories, payees, tags, rules, budgets, scheduled "
+    description="Accounts, category groups, categories, payees, tags, rules, budgets, goals, "
+    "scheduled "
     "transactions (with the occurrences entered or skipped) and every "
     "transaction (with splits, tags and transfers), read in one snapshot. Objects refer to each "
     "other by `ref`. `POST /books/import` makes a new book from the file.",

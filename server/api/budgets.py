@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
@@ -10,6 +11,7 @@ from apiflask.validators import Length, OneOf
 
 from server.api import report_examples as rex
 from server.api.access import book_access
+from server.api.goals import GoalStatusOut
 from server.api.schemas import Flag, errors
 from server.auth.web import auth
 from server.clock import utcnow
@@ -32,6 +34,11 @@ class LineOut(Schema):
     carried = String(metadata={"description": "Brought from earlier months (with rollover)."})
     available = String(metadata={"description": "carried + budgeted + activity"})
     overspent = Flag()
+    goal = Nested(
+        GoalStatusOut,
+        allow_none=True,
+        metadata={"description": "The category's goal and where it stands; null: none."},
+    )
 
 
 class GroupOut(Schema):
@@ -43,6 +50,19 @@ class GroupOut(Schema):
     lines = List(Nested(LineOut))
 
 
+class ToBudgetPartsOut(Schema):
+    income_before = String(metadata={"description": "Income received before the month."})
+    budgeted_before = String(metadata={"description": "Budgeted in the months before."})
+    carried_in = String(
+        metadata={"description": "income_before - budgeted_before: left from earlier months."}
+    )
+    income = String(metadata={"description": "Received in the month."})
+    budgeted = String(metadata={"description": "Budgeted in the month."})
+    budgeted_later = String(
+        metadata={"description": "Budgeted in later months: taken out when they come."}
+    )
+
+
 class MonthOut(Schema):
     month = String(metadata={"example": "2025-03"})
     currency = String(metadata={"description": "The book's; other currencies stay out."})
@@ -51,8 +71,13 @@ class MonthOut(Schema):
     income = String(metadata={"description": "Received in the month."})
     uncategorized = String(metadata={"description": "Spent in the month without a category."})
     available_to_budget = String(
-        metadata={"description": "Income up to the month's end less all budgeted up to then."}
+        metadata={
+            "description": "Income up to the month's end less all budgeted up to then: "
+            "`carried_in + income - budgeted` of `available_to_budget_parts`."
+        }
     )
+    available_to_budget_parts = Nested(ToBudgetPartsOut)
+    to_fund = String(metadata={"description": "What all goals still need budgeted this month."})
     other_currencies = List(String(), metadata={"description": "Of accounts left out."})
     groups = List(Nested(GroupOut))
 
@@ -71,13 +96,29 @@ class CopyIn(Schema):
         validate=OneOf(domain.COPY_SOURCES),
         metadata={
             "description": "last_month: last month's budget; average_budgeted / "
-            "average_spent: the average of the last three months' budgets / spending."
+            "average_spent: the average of the last three months' budgets / spending; "
+            "underfunded: each category with a goal gets what the goal needs this month "
+            "(the others stay as they are)."
         },
     )
 
 
 class Copied(Schema):
     changed = Integer(metadata={"description": "How many categories got a new amount."})
+
+
+def _goal_json(line: domain.BudgetLine, money: Callable[[int], str]) -> dict[str, Any] | None:
+    goal, progress = line.goal, line.progress
+    if goal is None or progress is None:
+        return None
+    return {
+        "kind": goal.kind,
+        "amount": money(goal.amount),
+        "by_month": goal.by_month,
+        "needed": money(progress.needed),
+        "underfunded": money(progress.underfunded),
+        "spending_left": None if progress.spending_left is None else money(progress.spending_left),
+    }
 
 
 def _month_json(month: domain.BudgetMonth) -> dict[str, Any]:
@@ -92,6 +133,15 @@ def _month_json(month: domain.BudgetMonth) -> dict[str, Any]:
         "income": money(month.income),
         "uncategorized": money(month.uncategorized),
         "available_to_budget": money(month.available_to_budget),
+        "available_to_budget_parts": {
+            "income_before": money(month.income_before),
+            "budgeted_before": money(month.budgeted_before),
+            "carried_in": money(month.carried_in),
+            "income": money(month.income),
+            "budgeted": money(month.budgeted),
+            "budgeted_later": money(month.budgeted_later),
+        },
+        "to_fund": money(month.to_fund),
         "other_currencies": month.other_currencies,
         "groups": [
             {
@@ -110,6 +160,7 @@ def _month_json(month: domain.BudgetMonth) -> dict[str, Any]:
                         "carried": money(line.carried),
                         "available": money(line.available),
                         "overspent": line.available < 0,
+                        "goal": _goal_json(line, money),
                     }
                     for line in g.lines
                 ],
@@ -125,8 +176,9 @@ def _month_json(month: domain.BudgetMonth) -> dict[str, Any]:
 @bp.doc(
     summary="A month's budget",
     description="Every expense category by group: budgeted, spent (activity), carried from "
-    "earlier months with rollover, and available; and what is left to budget. `month` is "
-    "YYYY-MM.",
+    "earlier months with rollover, and available, with its goal and what the goal still "
+    "needs (`underfunded`; `to_fund` adds them up); and what is left to budget, with the "
+    "parts it is made of. `month` is YYYY-MM.",
     responses=errors(401, 404, why={422: "`month` is not YYYY-MM"}),
 )
 @book_access("read")
@@ -160,7 +212,8 @@ def set_amount(book_id: int, month: str, category_id: int, body: dict[str, Any])
 @bp.doc(
     summary="Fill a month's budget",
     description="Every expense category gets last month's amount, or the average of the "
-    "last three months' budgets or spending (categories without one get none).",
+    "last three months' budgets or spending (categories without one get none); or, with "
+    "`underfunded`, each category whose goal is not funded gets what it needs this month.",
     responses=errors(401, 403, 404, 422),
 )
 @book_access("write")

@@ -13,6 +13,7 @@ from server.api import report_examples as rex
 from server.api.access import book_access
 from server.api.accounts import AccountOut, account_json
 from server.api.categories import CategoryGroupOut, CategoryOut
+from server.api.goals import goal_json
 from server.api.labels import PayeeOut, TagOut
 from server.api.rules import RuleOut, rule_json
 from server.api.schedules import ScheduleOut, schedule_json
@@ -50,6 +51,7 @@ JSON: dict[str, Callable[[Any], dict[str, Any]]] = {
     "rule": lambda rule: RuleOut().dump(rule_json(rule)),
     "schedule": lambda schedule: ScheduleOut().dump(schedule_json(schedule, reader())),
     "budget": _budget,
+    "goal": goal_json,
 }
 
 
@@ -72,10 +74,14 @@ class FeedChangeOut(Schema):
     kind = String(
         metadata={
             "description": "account, category_group, category, payee, tag, transaction, rule, "
-            "schedule or budget"
+            "schedule, budget or goal"
         }
     )
-    id = String(metadata={"description": "Its id; a budget's is `category_id/month`."})
+    id = String(
+        metadata={
+            "description": "Its id; a budget's is `category_id/month`, a goal's its category's."
+        }
+    )
     deleted = Flag(metadata={"description": "It is gone: remove your copy."})
     object = Dict(
         allow_none=True,

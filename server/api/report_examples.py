@@ -6,6 +6,7 @@ The same household as `server.api.examples`, in March 2026.
 from __future__ import annotations
 
 from server.api.examples import ACCOUNT, AT, BOOK, PAYEE, TRANSACTION, UPCOMING
+from server.api.goal_examples import GROCERIES_GOAL_STATUS
 from server.domain.book_file import FORMAT, VERSION
 
 
@@ -19,6 +20,7 @@ def _line(category_id: int, name: str, budgeted: str, activity: str, available: 
         "carried": "0.00",
         "available": available,
         "overspent": available.startswith("-"),
+        "goal": None,
     }
 
 
@@ -30,6 +32,15 @@ BUDGET_MONTH = {
     "income": "2450.00",
     "uncategorized": "0.00",
     "available_to_budget": "1000.00",
+    "available_to_budget_parts": {
+        "income_before": "4900.00",
+        "budgeted_before": "4900.00",
+        "carried_in": "0.00",
+        "income": "2450.00",
+        "budgeted": "1450.00",
+        "budgeted_later": "0.00",
+    },
+    "to_fund": "0.00",
     "other_currencies": [],
     "groups": [
         {
@@ -47,7 +58,10 @@ BUDGET_MONTH = {
             "activity": "-122.57",
             "available": "377.43",
             "lines": [
-                _line(9, "Groceries", "400.00", "-42.17", "357.83"),
+                {
+                    **_line(9, "Groceries", "400.00", "-42.17", "357.83"),
+                    "goal": GROCERIES_GOAL_STATUS,
+                },
                 _line(10, "Restaurants", "100.00", "-80.40", "19.60"),
             ],
         },
@@ -253,6 +267,7 @@ BOOK_FILE = {
     "tags": ["vacation"],
     "rules": [],
     "budgets": [],
+    "goals": [{"category": 1, "kind": "monthly", "amount": "400.00", "by_month": None}],
     "schedules": [],
     "transactions": [
         {

@@ -50,6 +50,7 @@ APP_BOOK_BLUEPRINTS = frozenset(
         "rules",
         "schedules",
         "budgets",
+        "goals",
         "reports",
         "dashboard",
         "changes",

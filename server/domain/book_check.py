@@ -22,6 +22,7 @@ from server.domain.books import check_book_fields
 from server.domain.budgets import check_month
 from server.domain.categories import KINDS
 from server.domain.currencies import is_currency
+from server.domain.goals import GoalInput, checked_goal
 from server.domain.imports import BANK_ID_MAX
 from server.domain.labels import clean_payee_name, clean_tag_name
 from server.domain.rules import RuleInput, checked_rule
@@ -70,6 +71,7 @@ def check_book_file(data: Any, *, now: datetime) -> tuple[BookPlan, dict[str, An
     plan.rules(field.items(data, "rules", problems), account_refs, category_refs)
     if currency is not None and is_currency(currency):
         plan.budgets(field.items(data, "budgets", problems), category_refs, currency)
+        plan.goals(field.items(data, "goals", problems), category_refs, currency)
     plan.schedules(field.items(data, "schedules", problems), account_refs, category_refs)
     version = data.get("version")  # asked for last: it may follow the transactions
     right = isinstance(version, int) and not isinstance(version, bool) and version == VERSION
@@ -102,6 +104,7 @@ class BookPlan:
         self.transaction_refs: dict[int, int] = {}  # ref -> row
         self.rule_rows: list[dict] = []
         self.budget_rows: list[dict] = []
+        self.goal_rows: list[dict] = []
         self.schedule_plans: list[dict] = []
 
     def _stamps(self, item: dict, where: str) -> dict[str, str]:
@@ -267,15 +270,23 @@ class BookPlan:
     def _kept(self, text: Any) -> Any:
         return self._texts.setdefault(text, text) if isinstance(text, str) else text
 
+    def _category_of(
+        self, item: dict, category_refs: dict[int, int], where: str, of: str
+    ) -> int | None:
+        """Return the row of the category an item of `of` (a budget, a goal) must name."""
+        category = field.ref(item, "category", category_refs, where, self.problems)
+        if category is None:
+            self.problems.add(f"{where}.category", f"Name the {of}'s category.")
+        return category
+
     def budgets(
         self, items: Iterable[tuple[int, dict]], category_refs: dict[int, int], currency: str
     ) -> None:
         seen: set[tuple[int, str]] = set()
         for index, item in items:
             where = f"budgets[{index}]"
-            category = field.ref(item, "category", category_refs, where, self.problems)
+            category = self._category_of(item, category_refs, where, "budget")
             if category is None:
-                self.problems.add(f"{where}.category", "Name the budget's category.")
                 continue
             month = item.get("month")
             try:
@@ -290,6 +301,26 @@ class BookPlan:
             )
             seen.add((category, month))
             self.budget_rows.append({"category": category, "month": month, "amount": amount})
+
+    def goals(
+        self, items: Iterable[tuple[int, dict]], category_refs: dict[int, int], currency: str
+    ) -> None:
+        seen: set[int] = set()
+        for index, item in items:
+            where = f"goals[{index}]"
+            category = self._category_of(item, category_refs, where, "goal")
+            if category is None:
+                continue
+            self.problems.check(
+                self.category_rows[category]["kind"] == "expense",
+                f"{where}.category",
+                "Only expense categories have goals.",
+            )
+            self.problems.check(category not in seen, f"{where}.category", "It has two goals.")
+            seen.add(category)
+            goal = check.from_mapping(GoalInput, item)
+            row = checked_goal(goal, currency, self.problems.within(where))
+            self.goal_rows.append({"category": category, **row})
 
     def rules(
         self,

@@ -106,6 +106,17 @@ def _labels_json(conn: sqlite3.Connection, book_id: int, currency: str) -> dict[
                 [book_id],
             )
         ],
+        "goals": [
+            {
+                "category": categories[g["category_id"]],
+                "kind": g["kind"],
+                "amount": format_amount(g["amount"], currency),
+                "by_month": g["by_month"],
+            }
+            for g in conn.execute(
+                "SELECT * FROM budget_goals WHERE book_id = ? ORDER BY category_id", [book_id]
+            )
+        ],
         "schedules": _schedules_json(conn, book_id, accounts, categories, rows("schedules")),
         "payees": [p["name"] for p in rows("payees")],
         "tags": [t["name"] for t in rows("tags")],

@@ -179,6 +179,14 @@ def _write_contents(
         "INSERT INTO budgets (category_id, month, amount) VALUES (?, ?, ?)",
         [(category_id(b["category"]), b["month"], b["amount"]) for b in plan.budget_rows],
     )
+    db.conn.executemany(
+        "INSERT INTO budget_goals (category_id, book_id, kind, amount, by_month) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (category_id(g["category"]), book_id, g["kind"], g["amount"], g["by_month"])
+            for g in plan.goal_rows
+        ],
+    )
     _write_schedules(plan, db, book_id, account_ids, category_id, ids)
     archived = [account_ids[i] for i, row in enumerate(plan.account_rows) if row["archived"]]
     db.conn.executemany(  # only now: a schedule may belong to an archived account

@@ -10,7 +10,12 @@ money is never added to the book's). For each category and month:
 - available: carried + budgeted + activity; below zero it is overspent.
 
 "Available to budget" is the income received up to the end of the month (income categories,
-and money in that has no category) less everything budgeted up to then.
+and money in that has no category) less everything budgeted up to then: what was left of
+earlier months' income (carried in), plus this month's income, less this month's budget.
+Budgets of later months come out of it when their month comes.
+
+A category's goal (see `goals`) says what it needs each month; the month's lines carry where
+their goals stand, and "to fund" is what all of them still need.
 """
 
 from __future__ import annotations
@@ -25,11 +30,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from server.clock import to_iso
 from server.db import Database
 from server.domain.categories import get_category
+from server.domain.goals import Goal, GoalInput, GoalProgress, book_goals, checked_goal, get_goal
+from server.domain.goals import goal_progress as progress_of
 from server.domain.money import AmountError, parse_amount
 from server.domain.reports import UNCATEGORIZED, add_months, is_month
+from server.domain.validation import Problems
 from server.errors import FieldError, ValidationFailed
 
-COPY_SOURCES = ("last_month", "average_budgeted", "average_spent")
+# Where "fill this month" takes the amounts from; "underfunded" raises each category with a
+# goal to what the goal needs this month, and leaves the others alone.
+COPY_SOURCES = ("last_month", "average_budgeted", "average_spent", "underfunded")
 
 
 @dataclass
@@ -40,6 +50,8 @@ class BudgetLine:
     budgeted: int = 0
     activity: int = 0
     carried: int = 0
+    goal: Goal | None = None
+    progress: GoalProgress | None = None  # where the goal stands this month
 
     @property
     def available(self) -> int:
@@ -72,7 +84,9 @@ class BudgetMonth:
     groups: list[BudgetGroup]
     income: int  # received in the month
     uncategorized: int  # money out without a category in the month (not budgeted)
-    available_to_budget: int
+    income_before: int  # received before the month
+    budgeted_before: int  # budgeted before the month
+    budgeted_later: int  # budgeted in months after this one
     other_currencies: list[str]  # of accounts left out
 
     @property
@@ -82,6 +96,25 @@ class BudgetMonth:
     @property
     def activity(self) -> int:
         return sum(g.activity for g in self.groups)
+
+    @property
+    def carried_in(self) -> int:
+        """What earlier months' income left unbudgeted (below zero: budgeted beyond it)."""
+        return self.income_before - self.budgeted_before
+
+    @property
+    def available_to_budget(self) -> int:
+        return self.carried_in + self.income - self.budgeted
+
+    @property
+    def to_fund(self) -> int:
+        """What every goal still needs budgeted this month."""
+        return sum(
+            line.progress.underfunded
+            for g in self.groups
+            for line in g.lines
+            if line.progress is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -131,7 +164,7 @@ def budget_month(conn: sqlite3.Connection, book_id: int, month: str) -> BudgetMo
     kinds = {c["id"]: c["kind"] for c in categories}
     # Per category: (activity this month, activity before it); and the income through it.
     activity: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    income = income_through = uncategorized = 0
+    income = income_before = uncategorized = 0
     for category_id, this_month, inflow, outflow in conn.execute(
         "SELECT s.category_id, s.month = :month, sum(s.inflow), sum(s.outflow) "
         "FROM category_months s JOIN accounts a ON a.id = s.account_id "
@@ -142,20 +175,27 @@ def budget_month(conn: sqlite3.Connection, book_id: int, month: str) -> BudgetMo
         kind = kinds.get(category_id)
         earned = inflow if category_id == UNCATEGORIZED else inflow + outflow
         if category_id == UNCATEGORIZED or kind == "income":
-            income_through += earned
-            income += earned if this_month else 0
+            if this_month:
+                income += earned
+            else:
+                income_before += earned
         if category_id == UNCATEGORIZED and this_month:
             uncategorized = -outflow
         if kind == "expense":
             activity[category_id][0 if this_month else 1] += inflow + outflow
     budgets: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for category_id, this_month, amount in conn.execute(
-        "SELECT b.category_id, b.month = :month, sum(b.amount) FROM budgets b "
-        "JOIN categories c ON c.id = b.category_id WHERE c.book_id = :book "
-        "AND c.kind = 'expense' AND b.month <= :month GROUP BY 1, 2",
+    budgeted_later = 0
+    for category_id, when, amount in conn.execute(
+        "SELECT b.category_id, (b.month > :month) - (b.month < :month), sum(b.amount) "
+        "FROM budgets b JOIN categories c ON c.id = b.category_id WHERE c.book_id = :book "
+        "AND c.kind = 'expense' GROUP BY 1, 2",
         {"book": book_id, "month": month},
     ):
-        budgets[category_id][0 if this_month else 1] += amount
+        if when > 0:
+            budgeted_later += amount
+        else:
+            budgets[category_id][0 if when == 0 else 1] += amount
+    goals = book_goals(conn, book_id)
     groups: dict[int, BudgetGroup] = {}
     for c in categories:
         if c["kind"] != "expense":
@@ -168,12 +208,20 @@ def budget_month(conn: sqlite3.Connection, book_id: int, month: str) -> BudgetMo
             budgeted,
             spent,
             spent_before + budgeted_before if c["rollover"] else 0,
+            goals.get(c["id"]),
         )
+        if line.goal is not None:
+            line.progress = progress_of(
+                line.goal,
+                month,
+                budgeted=line.budgeted,
+                activity=line.activity,
+                carried=line.carried,
+            )
         if c["archived"] and not (line.budgeted or line.activity or line.carried):
             continue
         groups.setdefault(c["group_id"], BudgetGroup(c["group_id"], c["group_name"]))
         groups[c["group_id"]].lines.append(line)
-    budgeted_through = sum(sum(pair) for pair in budgets.values())
     others = [
         r[0]
         for r in conn.execute(
@@ -187,17 +235,21 @@ def budget_month(conn: sqlite3.Connection, book_id: int, month: str) -> BudgetMo
         list(groups.values()),
         income,
         uncategorized,
-        income_through - budgeted_through,
+        income_before,
+        sum(before for _, before in budgets.values()),
+        budgeted_later,
         others,
     )
 
 
-def _expense_category(conn: sqlite3.Connection, book_id: int, category_id: int) -> None:
+def _expense_category(conn: sqlite3.Connection, book_id: int, category_id: int) -> bool:
+    """Refuse a category that is not an expense one; return whether it has rollover."""
     category = get_category(conn, book_id, category_id)
     if category.kind != "expense":
         raise ValidationFailed.on(
             "category_id", "Only expense categories are budgeted; income is what you budget."
         )
+    return category.rollover
 
 
 def set_budget(
@@ -238,9 +290,45 @@ def _touch(conn: sqlite3.Connection, book_id: int, now: datetime) -> None:
     conn.execute("UPDATE books SET updated_at = ? WHERE id = ?", [to_iso(now), book_id])
 
 
+def set_goal(
+    database: Database, book_id: int, category_id: int, goal: GoalInput, *, now: datetime
+) -> Goal:
+    """Give an expense category its goal (replacing the one it had); return it."""
+    with database.write() as db:
+        rollover = _expense_category(db.conn, book_id, category_id)
+        problems = Problems()
+        row = checked_goal(goal, _book_currency(db.conn, book_id), problems)
+        if row["kind"] == "target":
+            problems.check(
+                rollover,
+                "kind",
+                "A target balance builds up from month to month: turn on rollover for this "
+                "category first.",
+            )
+        problems.raise_if_any("The goal cannot be set.")
+        db.conn.execute(
+            "INSERT INTO budget_goals (category_id, book_id, kind, amount, by_month) "
+            "VALUES (:category, :book, :kind, :amount, :by_month) ON CONFLICT (category_id) "
+            "DO UPDATE SET kind = excluded.kind, amount = excluded.amount, "
+            "by_month = excluded.by_month",
+            {"category": category_id, "book": book_id, **row},
+        )
+        _touch(db.conn, book_id, now)
+        return get_goal(db.conn, book_id, category_id)
+
+
+def delete_goal(database: Database, book_id: int, category_id: int, *, now: datetime) -> None:
+    """Take a category's goal away (NotFound when it has none)."""
+    with database.write() as db:
+        get_goal(db.conn, book_id, category_id)
+        db.conn.execute("DELETE FROM budget_goals WHERE category_id = ?", [category_id])
+        _touch(db.conn, book_id, now)
+
+
 def copy_budget(database: Database, book_id: int, copy: BudgetCopyInput, *, now: datetime) -> int:
     """Fill the month's budget from last month's, or the average of the last three months'
-    budgets or spending, for every expense category; return how many categories changed."""
+    budgets or spending, for every expense category, or raise each category with a goal to
+    what it needs this month (underfunded); return how many categories changed."""
     month, source = copy.month, copy.source
     check_month(month)
     if source not in COPY_SOURCES:
@@ -248,6 +336,8 @@ def copy_budget(database: Database, book_id: int, copy: BudgetCopyInput, *, now:
             "Choose where the amounts come from.",
             errors=[FieldError("source", f"One of: {', '.join(COPY_SOURCES)}.")],
         )
+    if source == "underfunded":
+        return _fill_underfunded(database, book_id, month, now=now)
     with database.write() as db:
         months = [add_months(month, -n) for n in ((1,) if source == "last_month" else (1, 2, 3))]
         if source == "average_spent":
@@ -289,3 +379,18 @@ def copy_budget(database: Database, book_id: int, copy: BudgetCopyInput, *, now:
                 changed += 1
         _touch(db.conn, book_id, now)
         return changed
+
+
+def _fill_underfunded(database: Database, book_id: int, month: str, *, now: datetime) -> int:
+    """Budget each category with an underfunded goal what the goal needs this month."""
+    with database.write() as db:
+        short = [
+            line
+            for group in budget_month(db.conn, book_id, month).groups
+            for line in group.lines
+            if line.progress is not None and line.progress.underfunded > 0
+        ]
+        for line in short:
+            _store(db.conn, line.category_id, month, line.budgeted + line.progress.underfunded)
+        _touch(db.conn, book_id, now)
+        return len(short)

@@ -217,6 +217,15 @@ def update_category(
                     f"The category is budgeted in {_plural(budgeted, 'month')}; only expense "
                     "categories are budgeted. Set those budgets to 0 first.",
                 )
+            goal = db.execute(
+                "SELECT 1 FROM budget_goals WHERE category_id = ?", [category_id]
+            ).fetchone()
+            if kind != "expense" and goal:
+                raise ValidationFailed.on(
+                    "kind",
+                    "The category has a budget goal; only expense categories have one. Remove "
+                    "the goal first.",
+                )
             row["kind"] = kind
         if changes.archived is not None:
             row["archived"] = int(changes.archived)

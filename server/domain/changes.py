@@ -20,6 +20,7 @@ from server.db.kept_sums import FEED_EPOCH
 from server.domain.accounts import get_account
 from server.domain.categories import get_category
 from server.domain.category_groups import get_group
+from server.domain.goals import get_goal
 from server.domain.labels import get_payee, get_tag
 from server.domain.rules import get_rule
 from server.domain.schedules import get_schedule
@@ -35,7 +36,8 @@ _CURSOR = re.compile(r"([0-9a-f]{16})\.([0-9]{1,18})")
 @dataclass(frozen=True)
 class Noted:
     """An object that changed: its kind ("transaction", "account", ...), its key (an id, or
-    "category_id/month" for a budget) and the number of its last change."""
+    "category_id/month" for a budget, the category's id for a goal) and the number of its
+    last change."""
 
     seq: int
     kind: str
@@ -136,6 +138,7 @@ _CURRENT: dict[str, Callable[[sqlite3.Connection, int, str], object]] = {
     "rule": lambda c, b, k: get_rule(c, b, int(k)),
     "schedule": lambda c, b, k: get_schedule(c, b, int(k)),
     "budget": budget_entry,
+    "goal": lambda c, b, k: get_goal(c, b, int(k)),
 }
 KINDS = tuple(_CURRENT)
 

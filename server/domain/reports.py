@@ -55,10 +55,14 @@ def _index(month: str) -> int:
     return int(month[:4]) * 12 + int(month[5:]) - 1
 
 
+def months_apart(start: str, end: str) -> int:
+    """How many months `end` is after `start` (negative when before)."""
+    return _index(end) - _index(start)
+
+
 def months_between(start: str, end: str) -> list[str]:
     """Every month from start to end, both included."""
-    first = _index(start)
-    return [add_months(start, n) for n in range(_index(end) - first + 1)]
+    return [add_months(start, n) for n in range(months_apart(start, end) + 1)]
 
 
 def add_months(month: str, count: int) -> str:

@@ -162,6 +162,16 @@ def rich_book(alex) -> int:
         ).status_code
         == 200
     )
+    goals = [
+        (hotels, {"kind": "target", "amount": "1500.00", "by_month": "2025-08"}),
+        (
+            next(c["id"] for c in cats if c["kind"] == "expense"),
+            {"kind": "spend_up_to", "amount": "300.00"},
+        ),
+    ]
+    for category_id, goal in goals:
+        made = alex.put(f"{base}/categories/{category_id}/goal", json=goal)
+        assert made.status_code == 200, made.json
     return book
 
 
@@ -212,3 +222,15 @@ def oauth_clock(monkeypatch) -> Clock:
     monkeypatch.setattr("server.auth.oauth_server.utcnow", clock.utcnow)
     monkeypatch.setattr("server.auth.web.utcnow", clock.utcnow)
     return clock
+
+
+@pytest.fixture
+def household(alex) -> dict:
+    """A euro book with a checking account, a dollar account, and its default categories (the
+    budget's and the goals' tests)."""
+    book = post(alex, BOOKS, {"name": "Budgeted", "currency": "EUR"})["id"]
+    base = f"{BOOKS}/{book}"
+    checking = post(alex, base + "/accounts", {"name": "Checking", "type": "checking"})["id"]
+    dollars = post(alex, base + "/accounts", {"name": "US", "type": "cash", "currency": "USD"})
+    cats = {c["name"]: c["id"] for c in alex.get(base + "/categories").json["items"]}
+    return {"book": book, "base": base, "checking": checking, "dollars": dollars["id"], **cats}

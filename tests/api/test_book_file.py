@@ -38,6 +38,10 @@ def test_a_book_goes_out_and_comes_back_the_same(alex, rich_book, database):
     assert original["format"] == "tallybook-book" and original["version"] == 1
     assert len(original["transactions"]) == 7  # the transfer is two; one rent entered
     assert [b["amount"] for b in original["budgets"]] == ["150.00", "75.50"]
+    assert [(g["kind"], g["amount"], g["by_month"]) for g in original["goals"]] == [
+        ("spend_up_to", "300.00", None),
+        ("target", "1500.00", "2025-08"),
+    ]
     rent, savings = original["schedules"]
     assert rent["occurrences"] == [
         {"date": "2025-01-31", "skipped": False, "transaction": 7},
@@ -170,6 +174,13 @@ def test_a_transfer_in_one_currency_loads_when_its_sides_match(alex, rich_book):
         (lambda d: d["budgets"][0].update(amount="1.001"), "budgets[0].amount"),
         (lambda d: d["budgets"][0].update(category=999), "budgets[0].category"),
         (lambda d: d["budgets"].append(dict(d["budgets"][0])), "budgets[2].month"),
+        (lambda d: d["goals"][0].update(kind="yearly"), "goals[0].kind"),
+        (lambda d: d["goals"][0].update(amount="0"), "goals[0].amount"),
+        (lambda d: d["goals"][0].update(by_month="2025-08"), "goals[0].by_month"),
+        (lambda d: d["goals"][1].update(by_month="2025-13"), "goals[1].by_month"),
+        (lambda d: d["goals"][0].update(category=999), "goals[0].category"),
+        (lambda d: d["goals"].append(dict(d["goals"][0])), "goals[2].category"),
+        (lambda d: d["goals"][0].update(category=1), "goals[0].category"),
     ],
 )
 def test_a_damaged_file_is_refused_whole_at_its_place(alex, rich_book, damage, where):

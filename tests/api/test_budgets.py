@@ -11,17 +11,6 @@ from tests.api.test_reports import minor, raw_shares
 from tests.sharing import share
 
 
-@pytest.fixture
-def household(alex) -> dict:
-    """A euro book with a checking account, a dollar account, and its default categories."""
-    book = post(alex, BOOKS, {"name": "Budgeted", "currency": "EUR"})["id"]
-    base = f"{BOOKS}/{book}"
-    checking = post(alex, base + "/accounts", {"name": "Checking", "type": "checking"})["id"]
-    dollars = post(alex, base + "/accounts", {"name": "US", "type": "cash", "currency": "USD"})
-    cats = {c["name"]: c["id"] for c in alex.get(base + "/categories").json["items"]}
-    return {"book": book, "base": base, "checking": checking, "dollars": dollars["id"], **cats}
-
-
 def add(alex, h, day, amount, category=None, account=None):
     body = {"account_id": account or h["checking"], "date": day, "amount": amount}
     if category:

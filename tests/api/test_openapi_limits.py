@@ -22,6 +22,7 @@ from server.domain import (
     book_read,
     changes,
     currencies,
+    goals,
     idempotency,
     imports,
     invitations,
@@ -67,6 +68,10 @@ LIMITS: dict[tuple[str, str], int] = {
     ("LabelName", "name"): labels.PAYEE_MAX,
     ("TagIn", "name"): labels.TAG_MAX,
     ("AmountIn", "amount"): money.AMOUNT_TEXT_MAX,
+    # Budget goals (issue 17)
+    ("GoalIn", "kind"): goals.KIND_TEXT_MAX,
+    ("GoalIn", "amount"): money.AMOUNT_TEXT_MAX,
+    ("GoalIn", "by_month"): reports.MONTH_LENGTH,
     ("TransactionIn", "amount"): money.AMOUNT_TEXT_MAX,
     ("TransactionIn", "transfer_amount"): money.AMOUNT_TEXT_MAX,
     ("TransactionIn", "payee"): labels.PAYEE_MAX,
@@ -173,6 +178,7 @@ LIMITS: dict[tuple[str, str], int] = {
     ("BookFile", "tags"): book_read.MAX_BOOK_TAGS,
     ("BookFile", "rules"): book_read.MAX_BOOK_RULES,
     ("BookFile", "budgets"): book_read.MAX_BOOK_BUDGETS,
+    ("BookFile", "goals"): book_read.MAX_BOOK_GOALS,  # budget goals (issue 17)
     ("BookFile", "schedules"): book_read.MAX_BOOK_SCHEDULES,
     ("BookFile", "transactions"): book_read.MAX_BOOK_TRANSACTIONS,
 }

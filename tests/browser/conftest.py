@@ -198,9 +198,12 @@ class Browser:
 
     def _visible_text(self, css: str) -> str | None:
         elements = self.find_all(css)
-        if not elements or not elements[0].is_displayed():
+        try:
+            if not elements or not elements[0].is_displayed():
+                return None
+            return elements[0].text.strip()
+        except StaleElementReferenceException:  # drawn again meanwhile (also in a message)
             return None
-        return elements[0].text.strip()
 
     # ---- acting -------------------------------------------------------------------------
     def fill(self, css: str, value: str) -> None:

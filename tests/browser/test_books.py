@@ -93,7 +93,7 @@ def test_an_owner_deletes_a_book_by_typing_its_name(browser, alex_account, serve
 
     book_menu(browser, holiday, "delete")
     confirm = browser.visible("#delete-book-confirm")
-    assert "Holiday" in browser.find("#delete-book-title").text
+    assert "Holiday" in browser.find("#delete-book-dialog-title").text
     delete_button = browser.find("#delete-book-form [type=submit]")
     browser.fill("#delete-book-confirm", "holiday")
     assert not delete_button.is_enabled()  # the name typed exactly, case too

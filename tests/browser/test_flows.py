@@ -21,7 +21,10 @@ from server.auth.users import BAD_CREDENTIALS
 from server.clock import utcnow
 from server.domain.accounts import list_accounts
 from server.domain.books import check_book_fields, create_book
+from server.domain.budgets import set_goal
+from server.domain.categories import list_categories
 from server.domain.demo import create_demo_book
+from server.domain.goals import GoalInput
 from server.domain.validation import Problems
 from server.errors import FieldError
 from tests.conftest import PASSWORD
@@ -498,6 +501,17 @@ def test_screenshots(browser, server_db):
         browser.open(f"/books/{demo.id}/budget")
         browser.wait_until(lambda _: browser.find_all("#budget tr[data-category-id]"), "budget")
         browser.driver.save_screenshot(str(SCREENSHOTS / "budget.png"))
+        with server_db.read() as conn:
+            categories = {c.name: c.id for c in list_categories(conn, demo.id)}
+        for name, goal in (
+            ("Groceries", GoalInput(kind="monthly", amount="450")),
+            ("Restaurants", GoalInput(kind="spend_up_to", amount="120")),
+            ("Phone & internet", GoalInput(kind="monthly", amount="60")),
+        ):
+            set_goal(server_db, demo.id, categories[name], goal, now=utcnow())
+        browser.reload()
+        browser.wait_until(lambda _: browser.find_all("[data-goal-status]"), "the goals")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "budget-goals.png"))
         browser.open(f"/books/{demo.id}/schedules")
         browser.wait_until(lambda _: browser.find_all("#upcoming li, #upcoming tr"), "upcoming")
         browser.driver.save_screenshot(str(SCREENSHOTS / "schedules.png"))

@@ -174,6 +174,10 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("GET", BOOK + "/budgets/<month>"): None,
     ("PUT", BOOK + "/budgets/<month>/categories/<int:category_id>"): {"amount": "25.00"},
     ("POST", BOOK + "/budgets/<month>/copy"): {"source": "last_month"},
+    # Budget goals (issue 17): the matrix's category has one (see _make_category).
+    ("GET", BOOK + "/categories/<int:category_id>/goal"): None,
+    ("PUT", BOOK + "/categories/<int:category_id>/goal"): {"kind": "monthly", "amount": "25.00"},
+    ("DELETE", BOOK + "/categories/<int:category_id>/goal"): None,
     ("GET", BOOK + "/reports/spending"): None,
     ("GET", BOOK + "/reports/income-expense"): None,
     ("GET", BOOK + "/reports/net-worth"): None,
@@ -288,7 +292,15 @@ def _make_transaction(world: World) -> int:
 
 def _make_category(world: World) -> int:
     group_id = world.owner_api("/category-groups", {"name": "Matrix parent"})
-    return world.owner_api("/categories", {"name": "Matrix category", "group_id": group_id})
+    category_id = world.owner_api("/categories", {"name": "Matrix category", "group_id": group_id})
+    # With a goal, for the goal's routes to read and take away.
+    goal = world.app.test_client().put(
+        f"/api/v1/books/{world.book_id}/categories/{category_id}/goal",
+        json={"kind": "monthly", "amount": "10.00"},
+        headers={"Authorization": f"Bearer {world.tokens['write_token']}"},
+    )
+    assert goal.status_code == 200, goal.json
+    return category_id
 
 
 def _make_schedule(world: World) -> int:

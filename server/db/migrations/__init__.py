@@ -35,7 +35,8 @@ from server.db.migrations import (
     m0009_oauth,
     m0010_sign_in_failures,
     m0011_member_invitations,
-    m0012_idempotency_keys_by_book,
+    m0012_budget_goals,
+    m0013_idempotency_keys_by_book,
 )
 
 log = logging.getLogger("tallybook.db")
@@ -63,7 +64,8 @@ MIGRATIONS: list[Migration] = [
         m0009_oauth,
         m0010_sign_in_failures,
         m0011_member_invitations,
-        m0012_idempotency_keys_by_book,
+        m0012_budget_goals,
+        m0013_idempotency_keys_by_book,
     )
 ]
 

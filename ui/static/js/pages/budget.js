@@ -1,6 +1,8 @@
 // A book's budget, one month at a time: type an amount into a category and every figure of
-// the month follows; fill the month from the last one (or an average); switch rollover.
+// the month follows; fill the month from the last one (or an average, or what the goals
+// need); switch rollover; give a category a goal and see what it still needs.
 import { api } from "../api.js";
+import { goalDialog } from "../components/goal-dialog.js";
 import { today } from "../dates.js";
 import { bookOf, clearPageError, hideWritersControls, showPageError } from "../ledger.js";
 import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
@@ -19,6 +21,7 @@ function shownMonth() {
 
 const month = shownMonth();
 let shown = null; // the month's budget as the API answered it
+const openGoal = goalDialog(book, () => load());
 
 function money(amount) {
   return formatMoney(amount, shown.currency);
@@ -72,7 +75,76 @@ function lineRow(line) {
     row.classList.add("table-danger");
   }
   if (Number(line.carried) !== 0) available.title = `${money(line.carried)} carried from earlier months`;
+  showGoal(row, line);
   return row;
+}
+
+/** What a goal asks for, in words: "€400.00 a month", "€1,200.00 by Dec 2026"… */
+function goalText(goal) {
+  if (goal.kind === "monthly") return `${money(goal.amount)} a month`;
+  if (goal.kind === "spend_up_to") return `Spend up to ${money(goal.amount)}`;
+  return goal.by_month
+    ? `${money(goal.amount)} by ${monthName(goal.by_month, true)}`
+    : `${money(goal.amount)} saved`;
+}
+
+/** The goal cell: what the goal is (a click changes it), what it still needs, how far it is. */
+function showGoal(row, line) {
+  const button = row.querySelector("[data-goal]");
+  const status = row.querySelector("[data-goal-status]");
+  const goal = line.goal;
+  button.textContent = goal ? goalText(goal) : "Set goal";
+  button.classList.toggle("text-body-secondary", !goal);
+  button.setAttribute("aria-label", `${goal ? "Change the goal" : "Set a goal"} of ${line.name}`);
+  if (book.canWrite) button.addEventListener("click", () => openGoal(line, shown.currency));
+  else if (goal) button.disabled = true;
+  else button.classList.add("d-none");
+  if (!goal) return;
+  let done;
+  if (goal.kind === "spend_up_to") {
+    const over = Number(goal.spending_left) < 0;
+    status.textContent = over
+      ? `${money(goal.spending_left.slice(1))} over`
+      : `${money(goal.spending_left)} left`;
+    status.classList.add(over ? "text-bg-danger" : "text-bg-light");
+    done = (Number(goal.amount) - Number(goal.spending_left)) / Number(goal.amount);
+  } else {
+    const short = Number(goal.underfunded) > 0;
+    status.textContent = short ? `Needs ${money(goal.underfunded)}` : "Funded";
+    status.classList.add(short ? "text-bg-warning" : "text-bg-success");
+    done = Number(goal.needed) ? 1 - Number(goal.underfunded) / Number(goal.needed) : 1;
+  }
+  status.dataset.goalStatus = goal.kind;
+  const progress = row.querySelector("[data-goal-progress]");
+  const percent = Math.round(Math.min(Math.max(done, 0), 1) * 100);
+  progress.classList.remove("d-none");
+  progress.setAttribute("aria-label", `Goal of ${line.name}: ${percent}%`);
+  progress.setAttribute("aria-valuenow", String(percent));
+  progress.firstElementChild.style.width = `${percent}%`;
+  progress.firstElementChild.classList.toggle("bg-danger", goal.kind === "spend_up_to" && done > 1);
+}
+
+/** Available to budget, part by part, so that the figure explains itself. */
+function showParts() {
+  const parts = shown.available_to_budget_parts;
+  const name = monthName(month);
+  const labels = {
+    income_before: `Income before ${name}`,
+    budgeted_before: `− budgeted before ${name}`,
+    income: `+ income in ${name}`,
+    budgeted: `− budgeted in ${name}`,
+  };
+  const table = document.getElementById("to-budget-parts");
+  for (const [part, label] of Object.entries(labels)) {
+    table.querySelector(`[data-label="${part}"]`).textContent = label;
+    table.querySelector(`[data-part="${part}"]`).textContent = money(parts[part]);
+  }
+  table.querySelector('[data-part="available"]').textContent = money(shown.available_to_budget);
+  const later = document.getElementById("budgeted-later");
+  later.textContent = Number(parts.budgeted_later)
+    ? `${money(parts.budgeted_later)} is budgeted in later months: it comes out of this when they come.`
+    : "";
+  later.classList.toggle("d-none", !Number(parts.budgeted_later));
 }
 
 function render() {
@@ -84,7 +156,8 @@ function render() {
   const left = document.getElementById("available-to-budget");
   left.textContent = money(shown.available_to_budget);
   left.classList.toggle("text-danger", Number(shown.available_to_budget) < 0);
-  const notes = [`Income this month: ${money(shown.income)}.`];
+  showParts();
+  const notes = [];
   if (Number(shown.uncategorized))
     notes.push(`${money(shown.uncategorized)} spent without a category is not in the budget.`);
   if (shown.other_currencies.length)
@@ -95,6 +168,9 @@ function render() {
   body.replaceChildren(...shown.groups.flatMap((group) => [groupRow(group), ...group.lines.map(lineRow)]));
   document.getElementById("total-budgeted").textContent = money(shown.budgeted);
   document.getElementById("total-activity").textContent = money(shown.activity);
+  const toFund = Number(shown.to_fund) ? money(shown.to_fund) : "";
+  document.getElementById("to-fund").textContent = toFund ? `${toFund} to fund all goals` : "";
+  document.getElementById("fill-underfunded-amount").textContent = toFund ? `(${toFund})` : "";
   body.setAttribute("aria-busy", "false");
 }
 

@@ -1,4 +1,4 @@
-"""Released migration 12: frozen, its SQL as it ran then (see the package's docstring)."""
+"""Released migration 13: frozen, its SQL as it ran then (see the package's docstring)."""
 
 from __future__ import annotations
 
