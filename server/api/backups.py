@@ -35,12 +35,20 @@ class BackupOut(Schema):
     created_at = DateTime()
     reason = String(
         metadata={
-            "description": "start, daily, manual, before-migration, before-restore or "
-            "before-repair.",
+            "description": "start, daily, manual, before-migration, before-restore, "
+            "before-repair or before-book-delete.",
             "example": "manual",
         }
     )
     size = Integer(metadata={"description": "In bytes."})
+    label = String(
+        allow_none=True,
+        metadata={
+            "description": "What it was taken before, in words (e.g. the name of a book "
+            "deleted after it); null for most.",
+            "example": None,
+        },
+    )
 
 
 class BackupList(Schema):
@@ -60,12 +68,14 @@ class Restored(Schema):
     saved_as = Nested(BackupOut, metadata={"description": "The state it replaced."})
 
 
-def _json(backup: Backup) -> dict[str, Any]:
+def backup_json(backup: Backup) -> dict[str, Any]:
+    """Return a backup as the API shows it."""
     return {
         "name": backup.name,
         "created_at": backup.created_at,
         "reason": backup.reason,
         "size": backup.size,
+        "label": backup.label,
     }
 
 
@@ -82,7 +92,7 @@ def _json(backup: Backup) -> dict[str, Any]:
 def create() -> Any:
     """Make a backup now."""
     require_admin()
-    return _json(create_backup(database(), "manual", utcnow())), 201
+    return backup_json(create_backup(database(), "manual", utcnow())), 201
 
 
 @bp.get("/backups")
@@ -98,7 +108,7 @@ def list_all() -> dict[str, Any]:
     """List the backups."""
     require_admin()
     return {
-        "items": [_json(b) for b in list_backups(database())],
+        "items": [backup_json(b) for b in list_backups(database())],
         "keep": backups_keep(reader()),
     }
 
@@ -160,7 +170,7 @@ def restore(name: str) -> dict[str, Any]:
     backup = find_backup(database(), name)
     saved = restore_backup(database(), backup.path, utcnow())
     apply_migrations(database())
-    return {"restored": backup.name, "saved_as": _json(saved)}
+    return {"restored": backup.name, "saved_as": backup_json(saved)}
 
 
 @bp.patch("/backup-settings")

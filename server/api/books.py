@@ -1,16 +1,18 @@
-"""Books: list, create, read, rename."""
+"""Books: list, create, read, rename, delete."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import DateTime, Integer, String
+from apiflask.fields import DateTime, Integer, Nested, String
 from apiflask.validators import Length, OneOf
 from flask import request
 
+from server.api import book_examples
 from server.api import examples as ex
 from server.api.access import book_access
+from server.api.backups import BackupOut, backup_json
 from server.api.schemas import (
     IF_MATCH_DOC,
     NOT_BLANK,
@@ -28,6 +30,7 @@ from server.domain.books import (
     Book,
     BookChanges,
     create_book,
+    delete_book,
     get_book,
     list_books,
 )
@@ -68,6 +71,30 @@ class BookIn(Schema):
 class BookPatch(Schema):
     name = String(validate=Length(max=NAME_MAX), metadata={"pattern": NOT_BLANK})
     currency = String(validate=Length(max=CURRENCY_TEXT_MAX), metadata={"enum": currency_codes()})
+
+
+class BookDeleteQuery(Schema):
+    confirm_name = String(
+        required=True,
+        validate=Length(max=NAME_MAX),
+        metadata={
+            "description": "The book's name, typed again: the book is deleted only if it is "
+            "exactly its current name.",
+            "example": "Household",
+        },
+    )
+
+
+class BookDeleted(Schema):
+    id = Integer(metadata={"example": 1})
+    name = String(metadata={"example": "Household"})
+    backup = Nested(
+        BackupOut,
+        metadata={
+            "description": "The backup of the whole database taken just before, which still "
+            "holds the book: an administrator restores it in Settings > Backups."
+        },
+    )
 
 
 BookPage = page_schema(BookOut, "BookPage")
@@ -168,3 +195,42 @@ def update_book(book_id: int, body: dict[str, str]) -> Any:
         seen_by=current_principal().user.id,
     )
     return _with_etag(book)
+
+
+@bp.delete("/books/<int:book_id>")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(BookDeleteQuery, location="query", arg_name="query")
+@bp.output(BookDeleted, example=book_examples.BOOK_DELETED)
+@bp.doc(
+    summary="Delete a book",
+    description="Owners only, and only with the book's name typed again as `confirm_name`. "
+    "The whole database is backed up first (reason `before-book-delete`, labelled with the "
+    "book's name); then the book and everything in it (accounts, transactions, budgets, "
+    "rules, schedules, imports, invitations, the apps let into it, its change feed) are "
+    "deleted at once, for every member. The answer names the backup. "
+    f"{IF_MATCH_DOC}",
+    responses=errors(
+        401,
+        404,
+        412,
+        why={
+            403: ("Owners only", "You are a editor of this book; this needs an owner."),
+            422: (
+                "`confirm_name` is not the book's name",
+                "Type the book's name, Household, exactly to delete it.",
+            ),
+        },
+    ),
+)
+@book_access("manage")
+def delete_my_book(book_id: int, query: dict[str, str]) -> dict[str, Any]:
+    """Delete a book after a backup, once its name is confirmed."""
+    deleted = delete_book(
+        database(),
+        book_id,
+        query["confirm_name"],
+        now=utcnow(),
+        if_match=request.headers.get("If-Match"),
+        by_user=current_principal().user.id,
+    )
+    return {"id": deleted.id, "name": deleted.name, "backup": backup_json(deleted.backup)}

@@ -394,6 +394,7 @@ BACKUP = {
     "created_at": AT,
     "reason": "manual",
     "size": 692224,
+    "label": None,
 }
 BACKUP_LIST = {
     "items": [
@@ -403,6 +404,7 @@ BACKUP_LIST = {
             "created_at": "2026-03-02T03:15:00+00:00",
             "reason": "daily",
             "size": 688128,
+            "label": None,
         },
     ],
     "keep": 30,
@@ -415,5 +417,6 @@ RESTORED = {
         "created_at": "2026-03-02T19:02:11+00:00",
         "reason": "before-restore",
         "size": 696320,
+        "label": None,
     },
 }

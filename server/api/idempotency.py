@@ -110,7 +110,8 @@ def claim_for_request() -> Response | None:
     body = request.get_data()
     request.stream = io.BytesIO(body)  # still there for a route that reads it (a book file)
     fingerprint = request_fingerprint(request.method, request.full_path, body)
-    outcome = claim_key(database(), principal.user.id, key, fingerprint, utcnow())
+    book_id = (request.view_args or {}).get("book_id")
+    outcome = claim_key(database(), principal.user.id, key, fingerprint, utcnow(), book_id=book_id)
     if isinstance(outcome, StoredResponse):
         return _replay(outcome)
     g.idempotency_claim = outcome

@@ -33,7 +33,8 @@ def backup(list_them: bool, data_dir: Path | None) -> None:
             if not found:
                 click.echo(f"No backups yet in {backup_dir(database())}.", err=True)
             for item in found:
-                click.echo(f"{item.path}\t{item.reason}\t{item.size} bytes")
+                label = f"\t{item.label}" if item.label else ""
+                click.echo(f"{item.path}\t{item.reason}\t{item.size} bytes{label}")
             return
         made = create_backup(database(), "manual", utcnow())
         click.echo(f"Backed up to {made.path}")

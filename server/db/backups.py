@@ -3,7 +3,8 @@ folder's `backups/`, checked before one replaces the live database.
 
 A backup is a consistent snapshot taken while Tallybook runs (readers and the writer go on).
 Each is written to a `.part` file, flushed to disk and then renamed, so a crash never leaves a
-half-written backup under a backup's name. Only the newest `keep` are kept.
+half-written backup under a backup's name. Only the newest `keep` are kept. A backup may carry a
+label (what it was taken before, in words a person finds it by) in a small file beside it.
 """
 
 from __future__ import annotations
@@ -25,13 +26,22 @@ from server.errors import NotFound, ValidationFailed
 
 log = logging.getLogger("tallybook.backups")
 
-REASONS = ("start", "daily", "manual", "before-migration", "before-restore", "before-repair")
+REASONS = (
+    "start",
+    "daily",
+    "manual",
+    "before-migration",
+    "before-restore",
+    "before-repair",
+    "before-book-delete",
+)
 KEEP_SETTING = "backups_keep"
 DEFAULT_KEEP = 10
 MAX_KEEP = 1000
 _NAME = re.compile(r"tallybook-(\d{8}T\d{12})Z-([a-z-]+)\.sqlite3")
 # Tables every Tallybook database has had since its first version.
 _OUR_TABLES = {"migrations", "users", "books", "book_members"}
+LABEL_SUFFIX = ".label.txt"  # beside the backup, named after it
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,11 @@ class Backup:
     created_at: datetime
     reason: str
     size: int
+    label: str | None = None
+
+
+def _label_path(path: Path) -> Path:
+    return path.with_name(path.name + LABEL_SUFFIX)
 
 
 def backup_dir(database: Database) -> Path:
@@ -55,7 +70,9 @@ def _from_path(path: Path) -> Backup | None:
     if match is None or not path.is_file():
         return None
     created = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
-    return Backup(path.name, path, created, match.group(2), path.stat().st_size)
+    label_file = _label_path(path)
+    label = label_file.read_text(encoding="utf-8") if label_file.is_file() else None
+    return Backup(path.name, path, created, match.group(2), path.stat().st_size, label)
 
 
 def list_backups(database: Database) -> list[Backup]:
@@ -115,8 +132,11 @@ def _copy(source: sqlite3.Connection, target_path: Path) -> None:
     _fsync_dir(target_path.parent)
 
 
-def create_backup(database: Database, reason: str, now: datetime) -> Backup:
-    """Back the database up now; drop the oldest beyond the number kept."""
+def create_backup(
+    database: Database, reason: str, now: datetime, *, label: str | None = None
+) -> Backup:
+    """Back the database up now, with a `label` if given; drop the oldest beyond the number
+    kept."""
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
     folder = backup_dir(database)
@@ -129,6 +149,8 @@ def create_backup(database: Database, reason: str, now: datetime) -> Backup:
     with database.read() as source:
         _copy(source, path)
         keep = backups_keep(source) if _has_table(source, "settings") else DEFAULT_KEEP
+    if label is not None:
+        _label_path(path).write_text(label, encoding="utf-8")
     backup = _from_path(path)
     assert backup is not None
     log.info("backup made (%s): %s, %d bytes", reason, path.name, backup.size)
@@ -144,6 +166,7 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
 def _prune(database: Database, keep: int) -> None:
     for old in list_backups(database)[keep:]:
         old.path.unlink(missing_ok=True)
+        _label_path(old.path).unlink(missing_ok=True)
         log.info("backup dropped (keeping %d): %s", keep, old.name)
     for part in backup_dir(database).glob("*.part"):  # left by a crash mid-copy
         part.unlink(missing_ok=True)

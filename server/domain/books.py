@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,11 +14,15 @@ import sqlite_utils
 
 from server.clock import from_iso, to_iso
 from server.db import Database
+from server.db.backups import Backup, create_backup
 from server.domain import validation as check
+from server.domain.bulk import delete_book_rows
 from server.domain.category_defaults import create_default_categories
 from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
 from server.domain.validation import Problems
 from server.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
+
+log = logging.getLogger("tallybook.books")
 
 ROLES = ("owner", "editor", "viewer")
 # What each role may do; a role includes the rights of those after it.
@@ -222,3 +227,46 @@ def update_book(
             row["currency"] = currency
         db["books"].update(book_id, row)
         return get_book(db.conn, seen_by, book_id)
+
+
+@dataclass(frozen=True)
+class DeletedBook:
+    """A book that is gone, and the backup that still holds it."""
+
+    id: int
+    name: str
+    backup: Backup
+
+
+def delete_book(
+    database: Database,
+    book_id: int,
+    confirm_name: str,
+    *,
+    now: datetime,
+    if_match: str | None = None,
+    by_user: int,
+) -> DeletedBook:
+    """Delete a book and everything of it for all its members, once `confirm_name` is its
+    name; the whole database is backed up first. `by_user` is logged."""
+    with database.write() as db:
+        book = get_book(db.conn, by_user, book_id)
+        check_if_match(if_match, book.etag, "book")
+        if confirm_name.strip() != book.name:
+            raise ValidationFailed.on(
+                "confirm_name", f"Type the book's name, {book.name}, exactly to delete it."
+            )
+        # Inside the write transaction: nothing is written between the backup and the delete,
+        # so the backup holds the book exactly as it was.
+        backup = create_backup(
+            database, "before-book-delete", now, label=f"Before deleting the book {book.name}"
+        )
+        delete_book_rows(db, book_id)
+    log.warning(
+        "book deleted: %r (book %s) by user %s; backed up before in %s",
+        book.name,
+        book_id,
+        by_user,
+        backup.name,
+    )
+    return DeletedBook(book.id, book.name, backup)

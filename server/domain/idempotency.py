@@ -78,9 +78,16 @@ def request_fingerprint(method: str, target: str, body: bytes) -> str:
 
 
 def claim_key(
-    database: Database, user_id: int, key: str, fingerprint: str, now: datetime
+    database: Database,
+    user_id: int,
+    key: str,
+    fingerprint: str,
+    now: datetime,
+    *,
+    book_id: int | None = None,
 ) -> Claim | StoredResponse:
-    """Reserve `key` for a request, or return the response stored for it earlier.
+    """Reserve `key` for a request (in the book `book_id`, if its path names one: deleting
+    the book deletes the key), or return the response stored for it earlier.
 
     Raises KeyReused if the key was used for a different request, KeyInProgress while the
     first request with the key still runs. Also forgets the user's expired keys.
@@ -99,18 +106,18 @@ def claim_key(
         if row is None:
             db.execute(
                 "INSERT INTO idempotency_keys "
-                "(user_id, key, request_hash, status, body, headers, created_at) "
-                "VALUES (?, ?, ?, ?, '', '[]', ?)",
-                [user_id, key, fingerprint, IN_PROGRESS, created_at],
+                "(user_id, key, request_hash, status, body, headers, created_at, book_id) "
+                "VALUES (?, ?, ?, ?, '', '[]', ?, ?)",
+                [user_id, key, fingerprint, IN_PROGRESS, created_at, book_id],
             )
             return Claim(user_id, key, created_at)
         request_hash, status, body, headers, claimed_at = row
         if status == IN_PROGRESS and claimed_at < to_iso(now - ABANDONED_AFTER):
             # Its request died without an answer: nothing of it was stored as done.
             db.execute(
-                "UPDATE idempotency_keys SET request_hash = ?, created_at = ? "
+                "UPDATE idempotency_keys SET request_hash = ?, created_at = ?, book_id = ? "
                 "WHERE user_id = ? AND key = ?",
-                [fingerprint, created_at, user_id, key],
+                [fingerprint, created_at, book_id, user_id, key],
             )
             return Claim(user_id, key, created_at)
     if request_hash != fingerprint:

@@ -26,6 +26,10 @@ LAST_OWNER = (
     "A book must keep at least one owner: make another member an owner first, "
     "then change or remove this one."
 )
+LAST_OWNER_LEAVING = (
+    "You are the last owner of this book: make another member an owner before you leave it, "
+    "or delete the book."
+)
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ def remove_member(database: Database, book_id: int, user_id: int, *, by_user: in
         leaving = by_user == user_id
         member = _get(db.conn, book_id, user_id)
         if member.role == "owner" and _owner_count(db, book_id) == 1:
+            if leaving:
+                raise Conflict(LAST_OWNER_LEAVING)
             raise Conflict(f"{member.username} is the last owner of this book. {LAST_OWNER}")
         db.execute("DELETE FROM book_members WHERE book_id = ? AND user_id = ?", [book_id, user_id])
     if leaving:

@@ -57,6 +57,7 @@ LIMITS: dict[tuple[str, str], int] = {
     ("BookFileBook", "name"): validation.NAME_MAX,
     ("BookPatch", "name"): validation.NAME_MAX,
     ("BookPatch", "currency"): currencies.CURRENCY_TEXT_MAX,
+    ("BookDeleteQuery", "confirm_name"): validation.NAME_MAX,
     ("DemoIn", "currency"): currencies.CURRENCY_TEXT_MAX,
     ("CategoryGroupIn", "name"): validation.NAME_MAX,
     ("CategoryGroupIn", "position"): validation.MAX_POSITION,

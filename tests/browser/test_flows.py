@@ -105,6 +105,14 @@ def test_first_run_with_a_demo_book(browser):
     )
     names = {e.text for e in browser.driver.find_elements("css selector", "[data-field=name]")}
     assert names == {"alex's book", "Demo household"}
+    # The overview opens on the demo book, with its figures.
+    browser.wait_until(
+        lambda _: (
+            Select(browser.find("#dashboard-book")).first_selected_option.text == "Demo household"
+        ),
+        "the demo book in the overview",
+    )
+    browser.wait_until(lambda _: len(browser.find_all("#recent li a")) == 8, "its transactions")
 
 
 # ---- signing out and in -------------------------------------------------------------------

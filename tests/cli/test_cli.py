@@ -17,7 +17,9 @@ from click.testing import CliRunner
 
 from server import create_app
 from server.cli import cli
+from server.clock import utcnow
 from server.config import DATA_DIR_ENV, DATABASE_FILENAME
+from server.db.backups import create_backup
 from server.desktop.instance_lock import InstanceLock
 from server.request_db import database
 from tests.conftest import PASSWORD, db
@@ -239,6 +241,14 @@ def test_backup_list_says_when_there_is_none(run, data_dir):
     assert listed.exit_code == 0
     assert listed.stdout == ""  # stdout lists backups only, for scripts
     assert listed.stderr == f"No backups yet in {data_dir / 'backups'}.\n"
+
+
+def test_backup_list_shows_a_backups_label(run, data_dir):
+    app = open_app(data_dir)
+    made = create_backup(db(app), "before-book-delete", utcnow(), label="Before deleting X")
+    db(app).close()
+    listed = run("backup", "--list").stdout
+    assert listed == f"{made.path}\tbefore-book-delete\t{made.size} bytes\tBefore deleting X\n"
 
 
 def test_backup_list_and_restore(run, data_dir, tmp_path):

@@ -56,6 +56,7 @@ manage  401        404         403     403     ok     403         ok           4
 # read_app / write_app: an app the owner let into the book (OAuth), with `read` or `write`.
 NEEDS_OWNER = {
     ("PATCH", BOOK),
+    ("DELETE", BOOK),
     ("POST", BOOK + "/invitations"),
     ("DELETE", BOOK + "/invitations/<int:invitation_id>"),
     ("PATCH", BOOK + "/members/<int:user_id>"),
@@ -84,6 +85,7 @@ MATRIX_CSV = base64.b64encode(b"Date,Payee,Amount\n2024-01-15,Corner Shop,-1.00\
 KNOWN: dict[tuple[str, str], Any] = {
     ("GET", BOOK): None,
     ("PATCH", BOOK): {"name": "Renamed book"},
+    ("DELETE", BOOK): None,  # confirmed in KNOWN_QUERY
     ("GET", BOOK + "/members"): None,
     ("GET", BOOK + "/invitations"): None,
     ("POST", BOOK + "/invitations"): {"username": "newbie", "role": "viewer"},
@@ -182,6 +184,10 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("GET", BOOK + "/reports/cash-flow"): None,
     ("GET", BOOK + "/dashboard"): None,
     ("GET", BOOK + "/changes"): None,
+}
+# The query string of the known routes that take one.
+KNOWN_QUERY: dict[tuple[str, str], dict[str, Any]] = {
+    ("DELETE", BOOK): {"confirm_name": "Shared"},
 }
 
 # The people of the book under test (and one outsider), and who is signed in as whom.
@@ -438,7 +444,7 @@ def example_input(schema: Any) -> dict[str, Any]:
 def _request_parts(app, method: str, rule: str) -> tuple[Any, dict[str, Any]]:
     """Return the body and query of a request to a route: KNOWN, or made from its schemas."""
     if (method, rule) in KNOWN:
-        return KNOWN[method, rule], {}
+        return KNOWN[method, rule], KNOWN_QUERY.get((method, rule), {})
     endpoint = next(
         r.endpoint for r in app.url_map.iter_rules() if r.rule == rule and method in r.methods
     )

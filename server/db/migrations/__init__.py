@@ -36,6 +36,7 @@ from server.db.migrations import (
     m0010_sign_in_failures,
     m0011_member_invitations,
     m0012_budget_goals,
+    m0013_idempotency_keys_by_book,
 )
 
 log = logging.getLogger("tallybook.db")
@@ -64,6 +65,7 @@ MIGRATIONS: list[Migration] = [
         m0010_sign_in_failures,
         m0011_member_invitations,
         m0012_budget_goals,
+        m0013_idempotency_keys_by_book,
     )
 ]
 

@@ -12,6 +12,7 @@ const REASONS = {
   "before-migration": "before an upgrade",
   "before-restore": "before a restore",
   "before-repair": "before a repair",
+  "before-book-delete": "before deleting a book",
 };
 const sizes = new Intl.NumberFormat(undefined, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 });
 
@@ -26,7 +27,7 @@ export async function backupsSection(card) {
     tr.dataset.backup = backup.name;
     tr.append(
       cell(formatTimestamp(backup.created_at)),
-      cell(REASONS[backup.reason] ?? backup.reason),
+      cell(backup.label ?? REASONS[backup.reason] ?? backup.reason),
       cell(sizes.format(backup.size / 1e6), { className: "text-end text-nowrap" }),
     );
     const actions = document.createElement("td");

@@ -3,6 +3,7 @@
 import { api } from "../api.js";
 import { formatDate } from "../dates.js";
 import { formatMoney } from "../money.js";
+import { showFirstSteps } from "./first-steps.js";
 
 const SHOWN_UPCOMING = 8;
 const CHOSEN = "tallybook.dashboard-book"; // the book last shown, remembered in this browser
@@ -161,12 +162,17 @@ function render(bookId, board) {
   document.getElementById("recent-link").href = `${base}/transactions`;
 }
 
-async function show(bookId) {
+async function show(book) {
   const cards = document.getElementById("dashboard-cards");
   const error = document.getElementById("dashboard-error");
   cards.setAttribute("aria-busy", "true");
   try {
-    render(bookId, await api("GET", `/books/${bookId}/dashboard`));
+    const board = await api("GET", `/books/${book.id}/dashboard`);
+    // A book with nothing in it yet offers its first steps instead of empty figures.
+    const empty = !board.accounts.length && !board.recent.length;
+    cards.classList.toggle("d-none", empty);
+    showFirstSteps(empty ? book : null);
+    if (!empty) render(book.id, board);
     error.classList.add("d-none");
   } catch (err) {
     error.textContent = err.message;
@@ -175,18 +181,25 @@ async function show(bookId) {
   cards.setAttribute("aria-busy", "false");
 }
 
-/** Show the overview of one of `books` (the one last chosen here, else the first). */
-export function showDashboard(books) {
+/** Show the overview of one of `books`: the one the address names (`/?book=7`, then
+ * remembered), else the one last chosen here, else the first; none when there is no book.
+ * `onShow(book)` hears of each book shown. */
+export function showDashboard(books, onShow = () => {}) {
+  section.classList.toggle("d-none", !books.length);
   if (!books.length) return;
+  const byId = (id) => books.find((b) => b.id === Number(id));
+  const asked = byId(new URLSearchParams(window.location.search).get("book"));
+  if (asked) window.localStorage.setItem(CHOSEN, String(asked.id));
+  const chosen = asked ?? byId(window.localStorage.getItem(CHOSEN)) ?? books[0];
   const select = document.getElementById("dashboard-book");
   select.replaceChildren(...books.map((b) => new Option(b.name, b.id)));
-  const remembered = Number(window.localStorage.getItem(CHOSEN));
-  select.value = String(books.some((b) => b.id === remembered) ? remembered : books[0].id);
+  select.value = String(chosen.id);
   select.closest("div").classList.toggle("d-none", books.length < 2);
   select.onchange = () => {
     window.localStorage.setItem(CHOSEN, select.value);
-    show(Number(select.value));
+    onShow(byId(select.value));
+    show(byId(select.value));
   };
-  section.classList.remove("d-none");
-  return show(Number(select.value));
+  onShow(chosen);
+  return show(chosen);
 }

@@ -99,3 +99,9 @@ bindForm(form, async (values) => {
 });
 
 refresh();
+// Sent here to add an account (an empty book's first step, an import without one): the form is open.
+if (window.location.hash === "#new-account" && book.canWrite) {
+  const newAccount = document.getElementById("new-account");
+  newAccount.addEventListener("shown.bs.collapse", () => document.getElementById("account-name").focus());
+  window.bootstrap.Collapse.getOrCreateInstance(newAccount).show();
+}

@@ -1,7 +1,10 @@
-// The home page: the books one may open (each exportable as a book file), a new book, a book
-// file made into a new book, the overview of one book, and a word on invitations waiting.
+// The home page: the books one may open (each exportable as a book file, renamed, deleted or
+// left), a new book, a book file made into a new book, the overview of one book (an empty one's
+// first steps), and a word on invitations waiting.
 import { api, fetchAll } from "../api.js";
+import { bookActions } from "../components/book-actions.js";
 import { showDashboard } from "../components/dashboard.js";
+import { offerDemo } from "../components/first-steps.js";
 import { showText } from "../dom.js";
 import { bindForm } from "../forms.js";
 import { ROLE_NAMES } from "../ledger.js";
@@ -20,6 +23,7 @@ function bookCard(book) {
   const download = card.querySelector('[data-field="export"]');
   download.href = `/api/v1/books/${book.id}/export.json`;
   download.setAttribute("aria-label", `Export ${book.name} as JSON`);
+  wireActions(card, book);
   return card;
 }
 
@@ -27,12 +31,17 @@ async function loadBooks() {
   const books = await fetchAll("/books");
   list.replaceChildren(...books.map(bookCard));
   list.setAttribute("aria-busy", "false");
-  await showDashboard(books);
+  document.getElementById("no-books").classList.toggle("d-none", books.length > 0);
+  await showDashboard(books, (shown) => wireActions(overviewMenu, shown));
 }
 
 function showError(message) {
   showText(document.getElementById("books-error"), message);
 }
+
+const wireActions = bookActions({ onChanged: loadBooks, showError });
+const overviewMenu = document.getElementById("dashboard-book-menu");
+offerDemo(showError);
 
 loadBooks().catch((err) => {
   showError(err.message);

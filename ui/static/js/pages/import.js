@@ -331,6 +331,9 @@ async function start() {
   categories = new Map(categoryList.map((c) => [c.id, c]));
   const open = accounts.filter((a) => !a.archived);
   field("account_id").replaceChildren(...open.map((a) => new Option(a.name, a.id)));
+  // A file goes into an account: a book without one is sent to make it first.
+  root.querySelector("[data-no-accounts]").classList.toggle("d-none", open.length > 0 || !book.canWrite);
+  if (!open.length) form.classList.add("d-none");
   const wanted = new URLSearchParams(window.location.search).get("account");
   if (wanted) field("account_id").value = wanted;
   await loadHistory();

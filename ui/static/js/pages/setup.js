@@ -1,4 +1,5 @@
-// First run: make the administrator's account, signed in at once, and a demo book if asked.
+// First run: make the administrator's account, signed in at once, and a demo book if asked
+// (then the overview opens on it).
 import { api, setCsrfToken } from "../api.js";
 import { bindForm, passwordsMatch } from "../forms.js";
 
@@ -7,8 +8,8 @@ bindForm(
   async ({ username, password, demo }) => {
     const signedIn = await api("POST", "/setup", { username, password });
     setCsrfToken(signedIn.csrf_token);
-    if (demo) await api("POST", "/demo-books", {});
-    window.location.assign("/");
+    const made = demo ? await api("POST", "/demo-books", {}) : null;
+    window.location.assign(made ? `/?book=${made.id}` : "/");
   },
   passwordsMatch("password", "password_confirm"),
 );
