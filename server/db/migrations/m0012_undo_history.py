@@ -150,13 +150,16 @@ def _triggers(table: str, keys: tuple[str, ...], others: tuple[str, ...]) -> lis
     when = "WHEN EXISTS (SELECT 1 FROM undo_recording)"
     old, new = _image("old", columns), _image("new", columns)
     same_key = " AND ".join(f"old.{c} IS new.{c}" for c in keys)
+    changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in others) or "false"
+    # Only an update of an imaged column fires it (not an account's kept totals moving); a
+    # changed key is the old row deleted and a new one made; an unchanged row, nothing.
     return [
         f"CREATE TRIGGER undo_{table}_insert AFTER INSERT ON {table} {when} BEGIN "
         + _log(table, _key("new", keys), "NULL", new)
         + " END",
-        # A changed key is the old row deleted and a new one made; an unchanged row, nothing.
-        f"CREATE TRIGGER undo_{table}_update AFTER UPDATE ON {table} {when} BEGIN "
-        + _log(table, _key("new", keys), old, new, f" WHERE {same_key} AND {old} IS NOT {new}")
+        f"CREATE TRIGGER undo_{table}_update AFTER UPDATE OF {', '.join(columns)} ON {table} "
+        f"{when} BEGIN "
+        + _log(table, _key("new", keys), old, new, f" WHERE {same_key} AND ({changed})")
         + " "
         + _log(table, _key("old", keys), old, "NULL", f" WHERE NOT ({same_key})")
         + " "
