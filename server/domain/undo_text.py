@@ -15,15 +15,16 @@ _ORDER = (
     "category_groups",
     "categories",
     "accounts",
+    "payees",
+    "tags",
     "transactions",
     "budgets",
     "rules",
     "schedules",
-    "payees",
-    "tags",
 )
 _VERBS = {"add": "added", "change": "changed", "delete": "deleted"}
 LABEL_MAX = 200
+_ON_THE_WAY = {("payees", "add"), ("tags", "add")}
 
 
 def _name_of(db: sqlite_utils.Database, table: str, row_id: Any, column: str = "name") -> str:
@@ -125,15 +126,15 @@ def label(db: sqlite_utils.Database, steps: list[RowImage]) -> str:
         return occurrences
     done = _changed_rows(steps)
     phrases = [
-        (table, _phrase(db, table, what, done[table][what]))
+        (table, what, _phrase(db, table, what, done[table][what]))
         for table in _ORDER
         if table in done
         for what in ("delete", "add", "change")
         if what in done[table]
     ]
     # Payees and tags made on the way are not what the person did, when there is more.
-    main = [p for table, p in phrases if table not in ("payees", "tags")]
-    main = main or [p for _, p in phrases]
+    main = [p for table, what, p in phrases if (table, what) not in _ON_THE_WAY]
+    main = main or [p for _, _, p in phrases]
     text = ", ".join(main[:2]) + (" and more" if len(main) > 2 else "")
     text = text[:1].upper() + text[1:]
     if len(text) > LABEL_MAX:

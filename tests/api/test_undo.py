@@ -7,6 +7,7 @@ after it, and the kept sums and the change feed stay exact."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -121,6 +122,11 @@ def _ok(response: Any) -> Any:
     return response
 
 
+def _label_id(alex, b: dict, kind: str, name: str) -> int:
+    items = alex.get(f"{b['ledger'].base}/{kind}").json["items"]
+    return next(item["id"] for item in items if item["name"] == name)
+
+
 CHANGES: dict[str, tuple[str, Callable[[Any, dict], Any]]] = {
     "add a transaction": (
         "Added transaction 'Baker' of 2026-11-09",
@@ -207,6 +213,21 @@ CHANGES: dict[str, tuple[str, Callable[[Any, dict], Any]]] = {
     "delete a rule": (
         "Deleted rule 'Shops'",
         lambda alex, b: _ok(alex.delete(f"{b['ledger'].base}/rules/{b['rule']['id']}")),
+    ),
+    "rename a payee": (
+        "Changed payee 'Corner Store'",
+        lambda alex, b: _ok(
+            alex.patch(
+                f"{b['ledger'].base}/payees/{_label_id(alex, b, 'payees', 'Corner Shop')}",
+                json={"name": "Corner Store"},
+            )
+        ),
+    ),
+    "delete a tag": (
+        "Deleted tag 'weekly', changed transaction 'Corner Shop' of 2026-11-03",
+        lambda alex, b: _ok(
+            alex.delete(f"{b['ledger'].base}/tags/{_label_id(alex, b, 'tags', 'weekly')}")
+        ),
     ),
     "rename an account": (
         "Changed account 'Giro'",
@@ -353,3 +374,24 @@ def test_old_changes_are_pruned_beyond_both_the_count_and_the_day(alex, book, da
     with database.write() as db:
         db.execute("UPDATE undo_actions SET created_at = '2020-01-01T00:00:00+00:00'")
     assert change_and_count(1) == KEEP_ACTIONS  # older than a day and beyond the last 100
+
+
+def test_an_import_is_not_undone_here_but_undoing_it_is(alex, book, database):
+    ledger = book["ledger"]
+    text = "Date,Amount,Payee\n2026-11-20,-3.50,Kiosk\n2026-11-21,-4.50,Kiosk\n"
+    body = {
+        "account_id": book["checking"]["id"],
+        "file_name": "november.csv",
+        "content": base64.b64encode(text.encode()).decode(),
+    }
+    made = alex.post(f"{ledger.base}/imports", json=body)
+    assert made.status_code == 201, made.json
+    assert CHANGE_HEADER not in made.headers  # an import has an undo of its own
+    assert _next(alex, ledger.id)["undo"]["label"] == "Added schedule 'Rent'"
+    before = _rows(database)
+    _ok(alex.post(f"{ledger.base}/imports/{made.json['id']}/undo"))
+    label = "Changed import of 'november.csv', deleted 2 transactions"
+    assert _next(alex, ledger.id)["undo"]["label"] == label
+    _act(alex, ledger.id)
+    assert _rows(database) == before
+    assert alex.get(f"{ledger.base}/imports").json["items"][0]["undone_at"] is None
