@@ -171,9 +171,9 @@ def apply_next(
         forward = what == "redo"
         try:
             write_back(db, steps if forward else steps[::-1], forward=forward, now=now)
-        except sqlite3.IntegrityError as error:  # a check above should have said it first
+        except sqlite3.IntegrityError as error:  # e.g. a row added since uses one it made
             raise Conflict(
-                f"Cannot {what} “{action.label}”: the book has changed since ({error})."
+                f"Cannot {what} “{action.label}”: something changed since depends on it."
             ) from error
         db.execute("UPDATE undo_actions SET state = ? WHERE id = ?", [_NEXT[what][2], action.id])
         return Applied(action, changed_objects(steps))

@@ -395,3 +395,15 @@ def test_an_import_is_not_undone_here_but_undoing_it_is(alex, book, database):
     _act(alex, ledger.id)
     assert _rows(database) == before
     assert alex.get(f"{ledger.base}/imports").json["items"][0]["undone_at"] is None
+
+
+def test_a_change_whose_new_payee_someone_used_since_is_refused(alex, book, people):
+    ledger, book_id = book["ledger"], book["ledger"].id
+    sam = people("sam")
+    share(alex, sam, book_id, "editor")
+    ledger.add(book["checking"], "-1.00", payee="Brand New Payee")
+    Ledger(sam, book_id).add(book["checking"], "-2.00", payee="Brand New Payee")
+    refused = alex.post(f"/api/v1/books/{book_id}/undo")
+    assert refused.status_code == 409
+    assert "something changed since depends on it" in refused.json["detail"]
+    assert {t["payee"] for t in ledger.all()} >= {"Brand New Payee"}
