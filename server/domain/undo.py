@@ -128,7 +128,7 @@ def _changed_since(
     by = db.execute(
         "SELECT u.username, a.created_at FROM undo_rows r JOIN undo_actions a ON a.id = "
         "r.action_id JOIN users u ON u.id = a.user_id WHERE r.table_name = ? AND r.row_key = ? "
-        "AND a.id > ? ORDER BY a.id DESC LIMIT 1",
+        "AND a.id > ? AND a.state = 'done' ORDER BY a.id DESC LIMIT 1",
         [table, _key_text(key), action.id],
     ).fetchone()
     who = f" (by {by[0]} at {from_iso(by[1]):%Y-%m-%d %H:%M} UTC)" if by else ""

@@ -3,8 +3,12 @@ Ctrl+Shift+Z on every page of a book, which then shows the book as it is again."
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser.test_ledger import ledger, signed_in, wait_listed
@@ -12,6 +16,7 @@ from tests.browser.test_ledger import ledger, signed_in, wait_listed
 pytestmark = pytest.mark.browser
 __all__ = ["ledger"]  # the fixture, shared with the ledger's tests
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MESSAGES = "[data-undo-messages]"
 MESSAGE = MESSAGES + " .toast-body"
 
@@ -91,3 +96,32 @@ def test_the_messages_undo_button_and_typing_keep_their_own_ctrl_z(browser, ledg
     browser.click(MESSAGES + " [data-undo-action='redo']")
     wait_message(browser, "Redone: Changed transaction 'Corner Shop' of 2026-03-14")
     assert ledger.read(shop.id).tags == ["receipts"]
+
+
+@pytest.mark.skipif(
+    os.environ.get("TALLYBOOK_SCREENSHOTS") != "1",
+    reason="set TALLYBOOK_SCREENSHOTS=1 to refresh docs/screenshots/",
+)
+def test_screenshot(browser, ledger):
+    for payee, amount in (
+        ("Corner Shop", "-23.40"),
+        ("Bakery", "-4.80"),
+        ("Fuel Station", "-61.25"),
+        ("Employer", "2450.00"),
+        ("Landlord", "-950.00"),
+    ):
+        ledger.add(amount, payee)
+    browser.set_viewport(1280, 800)
+    try:
+        signed_in(browser, f"/books/{ledger.book_id}/transactions")
+        wait_listed(browser, ["Landlord", "Employer", "Fuel Station", "Bakery", "Corner Shop"])
+        for row in browser.find_all("[data-rows] [data-txn]")[2:]:
+            row.find_element(By.CSS_SELECTOR, "[data-select]").click()
+        browser.wait_text("[data-selected-count]", "3 selected")
+        browser.click('[data-bulk="delete"]')
+        browser.dialog().accept()
+        wait_listed(browser, ["Landlord", "Employer"])
+        wait_message(browser, "Deleted 3 transactions")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "undo.png"))
+    finally:
+        browser.reset_viewport()
