@@ -31,6 +31,7 @@ from server.api import (
     session,
     tokens,
     transactions,
+    undo,
 )
 from server.api.schemas import (
     MAX_ID,
@@ -88,6 +89,7 @@ def register_api(app: APIFlask) -> None:
         reports,
         dashboard,
         changes,
+        undo,
         backups,
     ):
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)

@@ -54,6 +54,7 @@ APP_BOOK_BLUEPRINTS = frozenset(
         "reports",
         "dashboard",
         "changes",
+        "undo",
     }
 )
 APP_BOOK_ROUTES = frozenset({"books.read_book", "book_files.export"})

@@ -184,6 +184,15 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("GET", BOOK + "/reports/cash-flow"): None,
     ("GET", BOOK + "/dashboard"): None,
     ("GET", BOOK + "/changes"): None,
+    ("GET", BOOK + "/undo"): None,
+    ("POST", BOOK + "/undo"): None,
+    ("POST", BOOK + "/redo"): None,
+}
+# Requests the caller sends first (their result aside), so that a KNOWN route can succeed.
+_A_CHANGE = ("POST", "/payees", {"name": "Matrix undo"})
+PREPARED: dict[tuple[str, str], tuple[tuple[str, str, Any], ...]] = {
+    ("POST", BOOK + "/undo"): (_A_CHANGE,),
+    ("POST", BOOK + "/redo"): (_A_CHANGE, ("POST", "/undo", None)),
 }
 # The query string of the known routes that take one.
 KNOWN_QUERY: dict[tuple[str, str], dict[str, Any]] = {
@@ -472,6 +481,8 @@ def send(world: World, principal: str, method: str, rule: str):
         client = signed.client
         if method != "GET":
             headers["X-CSRF-Token"] = signed.csrf_token
+    for first_method, path, first_body in PREPARED.get((method, rule), ()):
+        client.open(world.url(BOOK + path), method=first_method, json=first_body, headers=headers)
     return client.open(url, method=method, json=body, query_string=query, headers=headers)
 
 

@@ -5,6 +5,8 @@ within and across currencies, with a 0-decimal currency among them) and tries wr
 must be refused. After every step it checks, against sums it computes itself from the raw
 rows: splits add up, transfers are two rows pointing at each other, nothing is orphaned, every
 account's kept balances are exact, and the register's running balances match a cumulative sum.
+Each write is recorded as a person's change; undo and redo steps take the last back (or make it
+again) and must give the very rows, splits and balances there were before (or after) it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import datetime as dt
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,7 +35,8 @@ from server.domain.money import format_amount
 from server.domain.transaction_list import Filters, list_transactions
 from server.domain.transaction_rules import STATUSES, SplitInput, TransactionInput
 from server.domain.transactions import create_transaction, delete_transactions, update_transaction
-from server.errors import ValidationFailed
+from server.domain.undo import apply_next, recording
+from server.errors import NotFound, ValidationFailed
 from tests.conftest import TEST_ROUNDS
 
 # (name, currency, opening balance in minor units)
@@ -84,6 +89,9 @@ class Ledger(RuleBasedStateMachine):
                 now=utcnow(),
             )
             self.accounts[account.id] = (currency, opening)
+        # The state before each change that undo can take back, and before each one undone.
+        self.undoable: list[list[tuple]] = []
+        self.redoable: list[list[tuple]] = []
 
     def teardown(self) -> None:
         self.db.close()
@@ -109,8 +117,19 @@ class Ledger(RuleBasedStateMachine):
         with self.db.read() as conn:
             return sorted(rows(conn))
 
+    @contextmanager
+    def recorded(self) -> Iterator[None]:
+        """Make the block's writes one change of the person's, as a route's gate does."""
+        before = self.snapshot()
+        with self.db.write() as db, recording(db, self.book_id, self.user_id, now=utcnow()) as rec:
+            yield
+        if rec.action_id is not None:
+            self.undoable.append(before)
+            self.redoable.clear()
+
     def create(self, data: TransactionInput) -> None:
-        create_transaction(self.db, self.book_id, data, now=utcnow())
+        with self.recorded():
+            create_transaction(self.db, self.book_id, data, now=utcnow())
 
     # ---- writes -------------------------------------------------------------------------
 
@@ -202,37 +221,64 @@ class Ledger(RuleBasedStateMachine):
         if amount is not None and across:
             target = other["account_id"]
             transfer_amount = self.money(-other_amount if amount > 0 else other_amount, target)
-        update_transaction(
-            self.db,
-            self.book_id,
-            txn_id,
-            TransactionInput(
-                date=day,
-                status=status,
-                amount=None if amount is None else self.money(amount, row["account_id"]),
-                transfer_amount=transfer_amount,
-            ),
-            now=utcnow(),
-        )
+        with self.recorded():
+            update_transaction(
+                self.db,
+                self.book_id,
+                txn_id,
+                TransactionInput(
+                    date=day,
+                    status=status,
+                    amount=None if amount is None else self.money(amount, row["account_id"]),
+                    transfer_amount=transfer_amount,
+                ),
+                now=utcnow(),
+            )
 
     @precondition(lambda self: self.ids())
     @rule(pick=st.integers(0, 10**6))
     def undo_transfer_or_category(self, pick) -> None:
         """Turn a transfer back into an ordinary transaction (its other side goes)."""
         txn_id = self.ids()[pick % len(self.ids())]
-        update_transaction(
-            self.db,
-            self.book_id,
-            txn_id,
-            TransactionInput(cleared=frozenset({"transfer_account_id", "category_id"})),
-            now=utcnow(),
-        )
+        with self.recorded():
+            update_transaction(
+                self.db,
+                self.book_id,
+                txn_id,
+                TransactionInput(cleared=frozenset({"transfer_account_id", "category_id"})),
+                now=utcnow(),
+            )
 
     @precondition(lambda self: self.ids())
     @rule(pick=st.integers(0, 10**6))
     def delete(self, pick) -> None:
         txn_id = self.ids()[pick % len(self.ids())]
-        delete_transactions(self.db, self.book_id, [txn_id])
+        with self.recorded():
+            delete_transactions(self.db, self.book_id, [txn_id])
+
+    @rule()
+    def undo(self) -> None:
+        """Take the last change back: the rows are as they were before it, exactly."""
+        current = self.snapshot()
+        if not self.undoable:
+            with pytest.raises(NotFound):
+                apply_next(self.db, self.book_id, self.user_id, "undo", now=utcnow())
+            return
+        apply_next(self.db, self.book_id, self.user_id, "undo", now=utcnow())
+        assert self.snapshot() == self.undoable.pop()
+        self.redoable.append(current)
+
+    @rule()
+    def redo(self) -> None:
+        """Make the last change undone again: the rows are as it left them."""
+        current = self.snapshot()
+        if not self.redoable:
+            with pytest.raises(NotFound):
+                apply_next(self.db, self.book_id, self.user_id, "redo", now=utcnow())
+            return
+        apply_next(self.db, self.book_id, self.user_id, "redo", now=utcnow())
+        assert self.snapshot() == self.redoable.pop()
+        self.undoable.append(current)
 
     @rule(
         account=st.sampled_from([0, 1, 2]),

@@ -37,6 +37,7 @@ from server.db.migrations import (
     m0011_member_invitations,
     m0012_budget_goals,
     m0013_idempotency_keys_by_book,
+    m0014_undo_history,
 )
 
 log = logging.getLogger("tallybook.db")
@@ -66,6 +67,7 @@ MIGRATIONS: list[Migration] = [
         m0011_member_invitations,
         m0012_budget_goals,
         m0013_idempotency_keys_by_book,
+        m0014_undo_history,
     )
 ]
 

@@ -1,6 +1,9 @@
 // The one client of the REST API used by every page: same endpoints as external scripts.
 
 const API_ROOT = "/api/v1";
+// Dispatched on `window` after a write the server recorded as an undoable change, with the
+// change's id (its `Tallybook-Change` header) as `detail.id`; undo.js says what it did.
+export const CHANGE_EVENT = "tallybook:change";
 
 /** An error answered by the API as application/problem+json. */
 export class ApiError extends Error {
@@ -59,6 +62,8 @@ export async function api(
   } catch {
     throw new ApiError(0, { detail: "Tallybook is not answering. Is it still running?" });
   }
+  const change = response.headers.get("Tallybook-Change");
+  if (response.ok && change) window.dispatchEvent(new CustomEvent(CHANGE_EVENT, { detail: { id: change } }));
   if (response.status === 204) return null;
   const type = response.headers.get("Content-Type") || "";
   const data = type.includes("json") ? await response.json() : { detail: await response.text() };

@@ -1,5 +1,6 @@
-// Page chrome shared by every page: signing out from the navbar.
+// Page chrome shared by every page: signing out from the navbar; undo and redo in a book.
 import { api } from "./api.js";
+import "./undo.js";
 
 const signOut = document.querySelector("[data-sign-out]");
 if (signOut) {
