@@ -179,6 +179,15 @@ CHANGES: dict[str, tuple[str, Callable[[Any, dict], Any]]] = {
             )
         ),
     ),
+    "set a budget goal": (
+        "Added the budget goal of Groceries",
+        lambda alex, b: _ok(
+            alex.put(
+                f"{b['ledger'].base}/categories/{b['categories'][0]}/goal",
+                json={"kind": "monthly", "amount": "120.00"},
+            )
+        ),
+    ),
     "fill this month": (
         "Changed 2 budgets",
         lambda alex, b: _ok(
