@@ -14,6 +14,7 @@ from server.api.access import book_access
 from server.api.accounts import AccountOut, account_json
 from server.api.categories import CategoryGroupOut, CategoryOut
 from server.api.labels import PayeeOut, TagOut
+from server.api.reconciliation_schemas import reconciliation_json
 from server.api.rules import RuleOut, rule_json
 from server.api.schedules import ScheduleOut, schedule_json
 from server.api.schemas import Flag, errors
@@ -50,6 +51,7 @@ JSON: dict[str, Callable[[Any], dict[str, Any]]] = {
     "rule": lambda rule: RuleOut().dump(rule_json(rule)),
     "schedule": lambda schedule: ScheduleOut().dump(schedule_json(schedule, reader())),
     "budget": _budget,
+    "reconciliation": reconciliation_json,
 }
 
 
@@ -72,7 +74,7 @@ class FeedChangeOut(Schema):
     kind = String(
         metadata={
             "description": "account, category_group, category, payee, tag, transaction, rule, "
-            "schedule or budget"
+            "schedule, budget or reconciliation"
         }
     )
     id = String(metadata={"description": "Its id; a budget's is `category_id/month`."})

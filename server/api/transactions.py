@@ -12,6 +12,7 @@ from flask import Response, current_app, request, stream_with_context
 
 from server.api import examples as ex
 from server.api.access import book_access
+from server.api.reconciliation_schemas import UNLOCK_DOC, UnlockQuery, locked, unlock_flag
 from server.api.schemas import (
     IF_MATCH_DOC,
     LINES,
@@ -101,7 +102,7 @@ class SplitIn(Schema):
     memo = String(load_default="", validate=Length(max=MEMO_MAX), metadata={"pattern": LINES})
 
 
-class TransactionPatch(Schema):
+class TransactionFields(Schema):
     account_id = Integer()
     date = Date()
     amount = String(validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
@@ -134,7 +135,11 @@ class TransactionPatch(Schema):
     )
 
 
-class TransactionIn(TransactionPatch):
+class TransactionPatch(TransactionFields):
+    unlock_reconciled = unlock_flag()
+
+
+class TransactionIn(TransactionFields):
     account_id = Integer(required=True)
     date = Date(required=True)
     amount = String(required=True, validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
@@ -196,6 +201,7 @@ class TransactionPage(Schema):
 
 class BulkIds(Schema):
     ids = List(Integer(), required=True, validate=Length(min=1, max=MAX_BULK))
+    unlock_reconciled = unlock_flag()
 
 
 class BulkUpdate(BulkIds):
@@ -271,6 +277,7 @@ def _input(body: dict[str, Any]) -> TransactionInput:
         else None,
         transfer_account_id=body.get("transfer_account_id"),
         transfer_amount=body.get("transfer_amount"),
+        unlock_reconciled=body.get("unlock_reconciled", False),
         cleared=frozenset(
             {name for name, value in body.items() if value is None}
             | ({"splits"} if splits == [] else set())
@@ -382,8 +389,8 @@ def list_all(book_id: int, query: dict[str, Any]) -> Response:
 @bp.doc(
     summary="Change a transaction",
     description="Send only what changes; `null` clears a field. A transfer's other side "
-    "follows its date, amount and account. " + IF_MATCH_DOC,
-    responses=errors(401, 403, 404, 412, 422),
+    "follows its date, amount and account. " + UNLOCK_DOC + " " + IF_MATCH_DOC,
+    responses=locked(401, 403, 404, 412, 422),
 )
 @book_access("write")
 def update(book_id: int, transaction_id: int, body: dict[str, Any]) -> Any:
@@ -401,17 +408,22 @@ def update(book_id: int, transaction_id: int, body: dict[str, Any]) -> Any:
 
 @bp.delete("/books/<int:book_id>/transactions/<int:transaction_id>")
 @bp.auth_required(auth, roles=["write"])
+@bp.input(UnlockQuery, location="query", arg_name="query")
 @bp.output({}, status_code=204)
 @bp.doc(
     summary="Delete a transaction",
-    description="A transfer goes with its other side. " + IF_MATCH_DOC,
-    responses=errors(401, 403, 404, 412),
+    description="A transfer goes with its other side. " + UNLOCK_DOC + " " + IF_MATCH_DOC,
+    responses=locked(401, 403, 404, 412, 422),
 )
 @book_access("write")
-def delete(book_id: int, transaction_id: int) -> tuple[str, int]:
+def delete(book_id: int, transaction_id: int, query: dict[str, Any]) -> tuple[str, int]:
     """Delete a transaction."""
     delete_transactions(
-        database(), book_id, [transaction_id], if_match=request.headers.get("If-Match")
+        database(),
+        book_id,
+        [transaction_id],
+        if_match=request.headers.get("If-Match"),
+        unlock_reconciled=query["unlock_reconciled"],
     )
     return "", 204
 
@@ -422,8 +434,8 @@ def delete(book_id: int, transaction_id: int) -> tuple[str, int]:
 @bp.output(BulkResult, example=ex.BULK_RESULT)
 @bp.doc(
     summary="Categorize, tag or set the status of many transactions",
-    description="All or nothing: one invalid id or change and none is applied.",
-    responses=errors(401, 403, 404, 422),
+    description="All or nothing: one invalid id or change and none is applied. " + UNLOCK_DOC,
+    responses=locked(401, 403, 404, 422),
 )
 @book_access("write")
 def bulk_change(book_id: int, body: dict[str, Any]) -> dict[str, int]:
@@ -434,6 +446,7 @@ def bulk_change(book_id: int, body: dict[str, Any]) -> dict[str, int]:
         uncategorize="category_id" in body and body["category_id"] is None,
         add_tags=body.get("add_tags"),
         status=body.get("status"),
+        unlock_reconciled=body["unlock_reconciled"],
     )
     count = bulk_update(database(), book_id, change, now=utcnow())
     return {"count": count}
@@ -445,10 +458,13 @@ def bulk_change(book_id: int, body: dict[str, Any]) -> dict[str, int]:
 @bp.output(BulkResult, example=ex.BULK_DELETED)
 @bp.doc(
     summary="Delete many transactions",
-    description="All or nothing; transfers go with their other side (counted).",
-    responses=errors(401, 403, 404, 422),
+    description="All or nothing; transfers go with their other side (counted). " + UNLOCK_DOC,
+    responses=locked(401, 403, 404, 422),
 )
 @book_access("write")
 def bulk_delete(book_id: int, body: dict[str, Any]) -> dict[str, int]:
     """Delete many transactions at once."""
-    return {"count": delete_transactions(database(), book_id, body["ids"])}
+    unlock = body["unlock_reconciled"]
+    return {
+        "count": delete_transactions(database(), book_id, body["ids"], unlock_reconciled=unlock)
+    }

@@ -21,6 +21,7 @@ from server.domain.accounts import get_account
 from server.domain.categories import get_category
 from server.domain.category_groups import get_group
 from server.domain.labels import get_payee, get_tag
+from server.domain.reconciliations import get_reconciliation
 from server.domain.rules import get_rule
 from server.domain.schedules import get_schedule
 from server.domain.transactions import get_transaction
@@ -136,6 +137,7 @@ _CURRENT: dict[str, Callable[[sqlite3.Connection, int, str], object]] = {
     "rule": lambda c, b, k: get_rule(c, b, int(k)),
     "schedule": lambda c, b, k: get_schedule(c, b, int(k)),
     "budget": budget_entry,
+    "reconciliation": lambda c, b, k: get_reconciliation(c, b, int(k)),
 }
 KINDS = tuple(_CURRENT)
 

@@ -66,6 +66,9 @@ class TransactionInput:
     transfer_amount: str | None = None
     # Fields the client sent explicitly as null (to clear them), e.g. {"category_id"}.
     cleared: frozenset[str] = field(default_factory=frozenset)
+    # Let a change move a reconciled row (its amount, date, account, status, its transfer's
+    # other side): it breaks the reconciliation it was agreed in.
+    unlock_reconciled: bool = False
 
 
 # --- the rules, over plain values ----------------------------------------------------------------

@@ -83,6 +83,8 @@ LIMITS: dict[tuple[str, str], int] = {
     ("SplitIn", "amount"): money.AMOUNT_TEXT_MAX,
     ("SplitIn", "memo"): validation.MEMO_MAX,
     ("BulkIds", "ids"): transactions.MAX_BULK,
+    # Reconciliations (issue 17).
+    ("StatementIn", "statement_balance"): money.AMOUNT_TEXT_MAX,
     ("BulkUpdate", "ids"): transactions.MAX_BULK,
     ("BulkUpdate", "add_tags"): validation.MAX_TAGS,
     ("BulkUpdate", "add_tags[]"): labels.TAG_MAX,

@@ -178,6 +178,19 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("GET", BOOK + "/reports/cash-flow"): None,
     ("GET", BOOK + "/dashboard"): None,
     ("GET", BOOK + "/changes"): None,
+    # Reconciliations (issue 17).
+    ("POST", BOOK + "/accounts/<int:account_id>/reconciliations"): {
+        "statement_date": "2099-12-31",
+        "statement_balance": "0.00",
+    },
+    ("GET", BOOK + "/accounts/<int:account_id>/reconciliations"): None,
+    ("GET", BOOK + "/accounts/<int:account_id>/reconciliations/current"): None,
+    ("GET", BOOK + "/accounts/<int:account_id>/reconciliations/<int:reconciliation_id>"): None,
+    (
+        "POST",
+        BOOK + "/accounts/<int:account_id>/reconciliations/<int:reconciliation_id>/finish",
+    ): {},
+    ("DELETE", BOOK + "/accounts/<int:account_id>/reconciliations/<int:reconciliation_id>"): None,
 }
 
 # The people of the book under test (and one outsider), and who is signed in as whom.
@@ -344,6 +357,19 @@ MAKERS = {
 }
 
 
+def _open_reconciliation(world: World) -> int:
+    account_id = world.object_id("account_id")
+    statement = {"statement_date": "2099-12-31", "statement_balance": "0.00"}
+    return world.owner_api(f"/accounts/{account_id}/reconciliations", statement)
+
+
+MAKERS["reconciliation_id"] = _open_reconciliation
+# Known routes that answer 2xx only once the book holds more than their path's objects.
+PREPARE = {
+    ("GET", BOOK + "/accounts/<int:account_id>/reconciliations/current"): _open_reconciliation,
+}
+
+
 @pytest.fixture
 def world(app, database, make_user, make_token, sign_in) -> World:
     """A shared book: Olivia owns it, Edith edits, Victor and Sam view; Nadia is outside."""
@@ -471,6 +497,8 @@ def test_matrix(world, route, principal):
     method, rule = route
     needs = level(method, rule)
     expected = EXPECTED[needs][principal]
+    if route in PREPARE:
+        PREPARE[route](world)
     response = send(world, principal, method, rule)
     status = response.status_code
     problem = response.get_json(silent=True) or {}

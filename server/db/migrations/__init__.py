@@ -35,6 +35,7 @@ from server.db.migrations import (
     m0009_oauth,
     m0010_sign_in_failures,
     m0011_member_invitations,
+    m0012_reconciliations,
 )
 
 log = logging.getLogger("tallybook.db")
@@ -62,6 +63,7 @@ MIGRATIONS: list[Migration] = [
         m0009_oauth,
         m0010_sign_in_failures,
         m0011_member_invitations,
+        m0012_reconciliations,
     )
 ]
 
