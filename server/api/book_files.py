@@ -56,6 +56,7 @@ class BookFile(Schema):
     rules = List(item(), validate=Length(max=limits.MAX_BOOK_RULES))
     budgets = List(item(), validate=Length(max=limits.MAX_BOOK_BUDGETS))
     schedules = List(item(), validate=Length(max=limits.MAX_BOOK_SCHEDULES))
+    reconciliations = List(item(), validate=Length(max=limits.MAX_BOOK_RECONCILIATIONS))
     transactions = List(item(), validate=Length(max=limits.MAX_BOOK_TRANSACTIONS))
 
 
@@ -64,7 +65,7 @@ class BookFile(Schema):
 @bp.doc(
     summary="Export a whole book as JSON",
     description="Accounts, category groups, categories, payees, tags, rules, budgets, scheduled "
-    "transactions (with the occurrences entered or skipped) and every "
+    "transactions (with the occurrences entered or skipped), reconciliations and every "
     "transaction (with splits, tags and transfers), read in one snapshot. Objects refer to each "
     "other by `ref`. `POST /books/import` makes a new book from the file.",
     responses=errors(401, 404)

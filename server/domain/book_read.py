@@ -33,6 +33,7 @@ MAX_BOOK_TAGS = 100_000
 MAX_BOOK_RULES = 10_000
 MAX_BOOK_BUDGETS = 200_000
 MAX_BOOK_SCHEDULES = 10_000
+MAX_BOOK_RECONCILIATIONS = 100_000
 MAX_BOOK_TRANSACTIONS = 5_000_000
 LIST_LIMITS = {
     "accounts": MAX_BOOK_ACCOUNTS,
@@ -43,6 +44,7 @@ LIST_LIMITS = {
     "rules": MAX_BOOK_RULES,
     "budgets": MAX_BOOK_BUDGETS,
     "schedules": MAX_BOOK_SCHEDULES,
+    "reconciliations": MAX_BOOK_RECONCILIATIONS,
     "transactions": MAX_BOOK_TRANSACTIONS,
 }
 # One item (a transaction with 100 split parts and every memo full is about 0.6 M characters).

@@ -175,6 +175,7 @@ LIMITS: dict[tuple[str, str], int] = {
     ("BookFile", "rules"): book_read.MAX_BOOK_RULES,
     ("BookFile", "budgets"): book_read.MAX_BOOK_BUDGETS,
     ("BookFile", "schedules"): book_read.MAX_BOOK_SCHEDULES,
+    ("BookFile", "reconciliations"): book_read.MAX_BOOK_RECONCILIATIONS,  # issue 17
     ("BookFile", "transactions"): book_read.MAX_BOOK_TRANSACTIONS,
 }
 FLOOR = 110  # the document states 118 today: the walk cannot pass having found none
