@@ -63,5 +63,6 @@ LOCKED_MEMBERS = {
         "account_id": 3,
         "statement_date": "2026-11-30",
         "statement_balance": "1234.56",
+        "currency": "EUR",
     },
 }

@@ -10,7 +10,7 @@ from apiflask.fields import Boolean, Date, DateTime, Integer, Nested, String
 from apiflask.validators import Length, OneOf
 
 from server.api import reconciliation_examples as ex
-from server.api.schemas import Flag, Problem, amount_pattern, errors, page_schema
+from server.api.schemas import Flag, PageQuery, Problem, amount_pattern, errors, page_schema
 from server.domain.money import AMOUNT_TEXT_MAX, format_amount
 from server.domain.reconciliations import STATES, Reconciliation
 from server.problems import PROBLEM_JSON
@@ -71,6 +71,7 @@ class StatementRef(Schema):
     account_id = Integer()
     statement_date = Date()
     statement_balance = String(**MONEY)
+    currency = String(metadata={"description": "The account's currency."})
 
 
 class ReconciledProblem(Problem):
@@ -121,6 +122,13 @@ class ReconciliationOut(Schema):
 
 
 ReconciliationPage = page_schema(ReconciliationOut, "ReconciliationPage")
+
+
+class ReconciliationQuery(PageQuery):
+    state = String(
+        validate=OneOf(STATES),
+        metadata={"description": "Only those in this state (`open`: the open one, if any)."},
+    )
 
 
 class StatementIn(Schema):

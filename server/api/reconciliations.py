@@ -14,10 +14,11 @@ from server.api.reconciliation_schemas import (
     FinishIn,
     ReconciliationOut,
     ReconciliationPage,
+    ReconciliationQuery,
     StatementIn,
     reconciliation_json,
 )
-from server.api.schemas import IF_MATCH_DOC, PageQuery, errors, paginate, with_etag
+from server.api.schemas import IF_MATCH_DOC, errors, paginate, with_etag
 from server.auth.web import auth, current_principal
 from server.clock import utcnow
 from server.domain import reconciliations as domain
@@ -64,18 +65,19 @@ def start(book_id: int, account_id: int, body: dict[str, Any]) -> Any:
 
 @bp.get(RECONCILIATIONS)
 @bp.auth_required(auth)
-@bp.input(PageQuery, location="query", arg_name="query")
+@bp.input(ReconciliationQuery, location="query", arg_name="query")
 @bp.output(ReconciliationPage, example=ex.HISTORY)
 @bp.doc(
     summary="An account's reconciliations",
     description="The history: each finished one (who, when, the statement, an adjustment), "
-    "and the open one, in the order they were started.",
+    "and the open one, in the order they were started; `state=open` gives only the open one "
+    "(an empty list when there is none).",
     responses=errors(401, 404, 422),
 )
 @book_access("read")
 def list_all(book_id: int, account_id: int, query: dict[str, Any]) -> dict[str, Any]:
     """List the account's reconciliations."""
-    found = domain.list_reconciliations(reader(), book_id, account_id)
+    found = domain.list_reconciliations(reader(), book_id, account_id, query.get("state"))
     page = paginate(found, query["limit"], query["cursor"])
     return {**page, "items": [reconciliation_json(r) for r in page["items"]]}
 

@@ -60,6 +60,7 @@ def _locked(conn: sqlite3.Connection, row: sqlite3.Row, doing: str) -> Reconcile
             "account_id": row["account_id"],
             "statement_date": statement["statement_date"],
             "statement_balance": balance,
+            "currency": statement["currency"],
         }
     error = ReconciledRowLocked(f"Transaction {row['id']} {which}: {doing}.")
     error.extensions["reconciliation"] = named

@@ -119,12 +119,15 @@ def _account(conn: sqlite3.Connection, book_id: int, account_id: int) -> sqlite3
 
 
 def list_reconciliations(
-    conn: sqlite3.Connection, book_id: int, account_id: int
+    conn: sqlite3.Connection, book_id: int, account_id: int, state: str | None = None
 ) -> list[Reconciliation]:
-    """The account's reconciliations, the finished ones and the open one, in the order they
-    were started."""
+    """The account's reconciliations (of `state`, if given), the finished ones and the open
+    one, in the order they were started."""
     _account(conn, book_id, account_id)
-    rows = conn.execute(_SELECT + " WHERE r.account_id = ? ORDER BY r.id", [account_id])
+    rows = conn.execute(
+        _SELECT + " WHERE r.account_id = ? AND r.state = coalesce(?, r.state) ORDER BY r.id",
+        [account_id, state],
+    )
     return [_from_row(row) for row in rows]
 
 

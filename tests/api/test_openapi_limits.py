@@ -85,6 +85,7 @@ LIMITS: dict[tuple[str, str], int] = {
     ("BulkIds", "ids"): transactions.MAX_BULK,
     # Reconciliations (issue 17).
     ("StatementIn", "statement_balance"): money.AMOUNT_TEXT_MAX,
+    ("ReconciliationQuery", "limit"): MAX_LIMIT,
     ("BulkUpdate", "ids"): transactions.MAX_BULK,
     ("BulkUpdate", "add_tags"): validation.MAX_TAGS,
     ("BulkUpdate", "add_tags[]"): labels.TAG_MAX,

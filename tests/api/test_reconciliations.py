@@ -61,6 +61,7 @@ def test_a_statement_is_reconciled_row_by_row_and_kept_in_the_history(alex, chec
 
     alex.patch(f"{base}/transactions/{rent['id']}", json={"status": "cleared"})
     current = alex.get(reconciliations(checking) + "/current").json
+    assert alex.get(reconciliations(checking) + "?state=open").json["items"] == [current]
     assert (current["cleared_balance"], current["difference"]) == ("47.50", "0.00")
     done = alex.post(f"{reconciliations(checking)}/{current['id']}/finish", json={"adjust": False})
     assert done.status_code == 200, done.json
@@ -73,6 +74,7 @@ def test_a_statement_is_reconciled_row_by_row_and_kept_in_the_history(alex, chec
         "38.50",
     )
     assert alex.get(reconciliations(checking) + "/current").status_code == 404
+    assert alex.get(reconciliations(checking) + "?state=open").json["items"] == []
     history = alex.get(reconciliations(checking)).json["items"]
     assert [(r["statement_date"], r["statement_balance"], r["state"]) for r in history] == [
         ("2026-11-30", "47.50", "finished")
