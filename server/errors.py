@@ -6,6 +6,7 @@ This module stays free of Flask so that `server.domain` and `server.auth` can us
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class AppError(Exception):
         self.detail = detail
         self.errors = errors or []
         self.headers = headers or {}
+        # More members of the problem+json body, for a client to act on (RFC 9457 3.2).
+        self.extensions: dict[str, Any] = {}
 
 
 class Unauthorized(AppError):

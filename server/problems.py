@@ -42,9 +42,11 @@ def problem_response(
     code: str | None = None,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> Response:
     """Build an `application/problem+json` response."""
     body: dict[str, Any] = {
+        **(extensions or {}),
         "type": "about:blank",
         "title": title or HTTPStatus(status).phrase,
         "status": status,
@@ -107,6 +109,7 @@ def handle_app_error(error: AppError) -> Response:
         code=error.code,
         errors=error.errors if error.errors or error.status == 422 else None,
         headers=error.headers,
+        extensions=error.extensions,
     )
 
 

@@ -57,6 +57,7 @@ class BookFile(Schema):
     budgets = List(item(), validate=Length(max=limits.MAX_BOOK_BUDGETS))
     goals = List(item(), validate=Length(max=limits.MAX_BOOK_GOALS))
     schedules = List(item(), validate=Length(max=limits.MAX_BOOK_SCHEDULES))
+    reconciliations = List(item(), validate=Length(max=limits.MAX_BOOK_RECONCILIATIONS))
     transactions = List(item(), validate=Length(max=limits.MAX_BOOK_TRANSACTIONS))
 
 
@@ -65,8 +66,7 @@ class BookFile(Schema):
 @bp.doc(
     summary="Export a whole book as JSON",
     description="Accounts, category groups, categories, payees, tags, rules, budgets, goals, "
-    "scheduled "
-    "transactions (with the occurrences entered or skipped) and every "
+    "scheduled transactions (with the occurrences entered or skipped), reconciliations and every "
     "transaction (with splits, tags and transfers), read in one snapshot. Objects refer to each "
     "other by `ref`. `POST /books/import` makes a new book from the file.",
     responses=errors(401, 404)

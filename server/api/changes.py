@@ -15,6 +15,7 @@ from server.api.accounts import AccountOut, account_json
 from server.api.categories import CategoryGroupOut, CategoryOut
 from server.api.goals import goal_json
 from server.api.labels import PayeeOut, TagOut
+from server.api.reconciliation_schemas import reconciliation_json
 from server.api.rules import RuleOut, rule_json
 from server.api.schedules import ScheduleOut, schedule_json
 from server.api.schemas import Flag, errors
@@ -52,6 +53,7 @@ JSON: dict[str, Callable[[Any], dict[str, Any]]] = {
     "schedule": lambda schedule: ScheduleOut().dump(schedule_json(schedule, reader())),
     "budget": _budget,
     "goal": goal_json,
+    "reconciliation": reconciliation_json,
 }
 
 
@@ -74,7 +76,7 @@ class FeedChangeOut(Schema):
     kind = String(
         metadata={
             "description": "account, category_group, category, payee, tag, transaction, rule, "
-            "schedule, budget or goal"
+            "schedule, budget, goal or reconciliation"
         }
     )
     id = String(

@@ -371,10 +371,19 @@ def list_all(book_id: int) -> dict[str, Any]:
 @bp.output(Undone, example=ex.UNDONE)
 @bp.doc(
     summary="Undo an import",
-    description="Deletes every transaction it added (changed since or not), as one change. "
+    description="Deletes every transaction it added (changed since or not), as one change; "
+    "not once any of them was reconciled (409, code `reconciled`, naming the reconciliation). "
     "Editors and owners.",
     responses=errors(
-        401, 403, 404, why={409: ("Undone already", "This import was undone already.")}
+        401,
+        403,
+        404,
+        why={
+            409: (
+                "Undone already, or some of its transactions were reconciled since",
+                "This import was undone already.",
+            )
+        },
     ),
 )
 @book_access("write")

@@ -27,6 +27,8 @@ PATH_PARAMETERS: dict[str, str] = {
     "tag_id": f"The tag's id ({BOOK}/tags` lists them).",
     "rule_id": f"The rule's id ({BOOK}/rules` lists them).",
     "schedule_id": f"The scheduled transaction's id ({BOOK}/schedules` lists them).",
+    "reconciliation_id": "The reconciliation's id "
+    f"({BOOK}/accounts/{{account_id}}/reconciliations` lists them).",
     "import_id": f"The import's id ({BOOK}/imports` lists them).",
     "job_id": "The background import's id: the end of the `Location` its 202 answer gave.",
     "month": "The month, `YYYY-MM`.",

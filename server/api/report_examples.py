@@ -266,6 +266,19 @@ BOOK_FILE = {
     "budgets": [],
     "goals": [{"category": 1, "kind": "monthly", "amount": "400.00", "by_month": None}],
     "schedules": [],
+    "reconciliations": [
+        {
+            "account": 1,
+            "statement_date": "2026-02-28",
+            "statement_balance": "1500.00",
+            "state": "finished",
+            "started_by": "alex",
+            "started_at": "2026-03-01T09:30:00+00:00",
+            "finished_by": "alex",
+            "finished_at": "2026-03-01T09:41:12+00:00",
+            "adjustment": None,
+        }
+    ],
     "transactions": [
         {
             "ref": 1,

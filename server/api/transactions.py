@@ -13,6 +13,7 @@ from flask import Response, current_app, request, stream_with_context
 from server.api import examples as ex
 from server.api.access import book_access
 from server.api.dates_ahead import FAR_DATE_RULE, confirm_far_date
+from server.api.reconciliation_schemas import UNLOCK_DOC, UnlockQuery, locked, unlock_flag
 from server.api.schemas import (
     IF_MATCH_DOC,
     LINES,
@@ -104,7 +105,7 @@ class SplitIn(Schema):
     memo = String(load_default="", validate=Length(max=MEMO_MAX), metadata={"pattern": LINES})
 
 
-class TransactionPatch(Schema):
+class TransactionFields(Schema):
     account_id = Integer()
     date = Date()
     amount = String(validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
@@ -138,7 +139,11 @@ class TransactionPatch(Schema):
     confirm_far_date = confirm_far_date()
 
 
-class TransactionIn(TransactionPatch):
+class TransactionPatch(TransactionFields):
+    unlock_reconciled = unlock_flag()
+
+
+class TransactionIn(TransactionFields):
     account_id = Integer(required=True)
     date = Date(required=True)
     amount = String(required=True, validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
@@ -200,6 +205,7 @@ class TransactionPage(Schema):
 
 class BulkIds(Schema):
     ids = List(Integer(), required=True, validate=Length(min=1, max=MAX_BULK))
+    unlock_reconciled = unlock_flag()
 
 
 class BulkUpdate(BulkIds):
@@ -276,6 +282,7 @@ def _input(body: dict[str, Any]) -> TransactionInput:
         transfer_account_id=body.get("transfer_account_id"),
         transfer_amount=body.get("transfer_amount"),
         confirm_far_date=body.get("confirm_far_date", False),
+        unlock_reconciled=body.get("unlock_reconciled", False),
         cleared=frozenset(
             {name for name, value in body.items() if value is None}
             | ({"splits"} if splits == [] else set())
@@ -387,8 +394,13 @@ def list_all(book_id: int, query: dict[str, Any]) -> Response:
 @bp.doc(
     summary="Change a transaction",
     description="Send only what changes; `null` clears a field. A transfer's other side "
-    "follows its date, amount and account. A date moved: " + FAR_DATE_RULE + " " + IF_MATCH_DOC,
-    responses=errors(401, 403, 404, 412, 422),
+    "follows its date, amount and account. A date moved: "
+    + FAR_DATE_RULE
+    + " "
+    + UNLOCK_DOC
+    + " "
+    + IF_MATCH_DOC,
+    responses=locked(401, 403, 404, 412, 422),
 )
 @book_access("write")
 def update(book_id: int, transaction_id: int, body: dict[str, Any]) -> Any:
@@ -406,17 +418,22 @@ def update(book_id: int, transaction_id: int, body: dict[str, Any]) -> Any:
 
 @bp.delete("/books/<int:book_id>/transactions/<int:transaction_id>")
 @bp.auth_required(auth, roles=["write"])
+@bp.input(UnlockQuery, location="query", arg_name="query")
 @bp.output({}, status_code=204)
 @bp.doc(
     summary="Delete a transaction",
-    description="A transfer goes with its other side. " + IF_MATCH_DOC,
-    responses=errors(401, 403, 404, 412),
+    description="A transfer goes with its other side. " + UNLOCK_DOC + " " + IF_MATCH_DOC,
+    responses=locked(401, 403, 404, 412, 422),
 )
 @book_access("write")
-def delete(book_id: int, transaction_id: int) -> tuple[str, int]:
+def delete(book_id: int, transaction_id: int, query: dict[str, Any]) -> tuple[str, int]:
     """Delete a transaction."""
     delete_transactions(
-        database(), book_id, [transaction_id], if_match=request.headers.get("If-Match")
+        database(),
+        book_id,
+        [transaction_id],
+        if_match=request.headers.get("If-Match"),
+        unlock_reconciled=query["unlock_reconciled"],
     )
     return "", 204
 
@@ -427,8 +444,8 @@ def delete(book_id: int, transaction_id: int) -> tuple[str, int]:
 @bp.output(BulkResult, example=ex.BULK_RESULT)
 @bp.doc(
     summary="Categorize, tag or set the status of many transactions",
-    description="All or nothing: one invalid id or change and none is applied.",
-    responses=errors(401, 403, 404, 422),
+    description="All or nothing: one invalid id or change and none is applied. " + UNLOCK_DOC,
+    responses=locked(401, 403, 404, 422),
 )
 @book_access("write")
 def bulk_change(book_id: int, body: dict[str, Any]) -> dict[str, int]:
@@ -439,6 +456,7 @@ def bulk_change(book_id: int, body: dict[str, Any]) -> dict[str, int]:
         uncategorize="category_id" in body and body["category_id"] is None,
         add_tags=body.get("add_tags"),
         status=body.get("status"),
+        unlock_reconciled=body["unlock_reconciled"],
     )
     count = bulk_update(database(), book_id, change, now=utcnow())
     return {"count": count}
@@ -450,10 +468,13 @@ def bulk_change(book_id: int, body: dict[str, Any]) -> dict[str, int]:
 @bp.output(BulkResult, example=ex.BULK_DELETED)
 @bp.doc(
     summary="Delete many transactions",
-    description="All or nothing; transfers go with their other side (counted).",
-    responses=errors(401, 403, 404, 422),
+    description="All or nothing; transfers go with their other side (counted). " + UNLOCK_DOC,
+    responses=locked(401, 403, 404, 422),
 )
 @book_access("write")
 def bulk_delete(book_id: int, body: dict[str, Any]) -> dict[str, int]:
     """Delete many transactions at once."""
-    return {"count": delete_transactions(database(), book_id, body["ids"])}
+    unlock = body["unlock_reconciled"]
+    return {
+        "count": delete_transactions(database(), book_id, body["ids"], unlock_reconciled=unlock)
+    }

@@ -44,6 +44,7 @@ APP_BOOK_BLUEPRINTS = frozenset(
     {
         "accounts",
         "transactions",
+        "reconciliations",
         "categories",
         "labels",
         "imports",

@@ -25,8 +25,9 @@ from server.domain.currencies import is_currency
 from server.domain.goals import GoalInput, checked_goal
 from server.domain.imports import BANK_ID_MAX
 from server.domain.labels import clean_payee_name, clean_tag_name
+from server.domain.reconciliations import STATES
 from server.domain.rules import RuleInput, checked_rule
-from server.domain.validation import MAX_PROBLEMS, Problems
+from server.domain.validation import MAX_PROBLEMS, NAME_MAX, Problems
 from server.errors import ValidationFailed
 
 REFUSED = "The book file cannot be loaded; nothing was made."
@@ -73,6 +74,7 @@ def check_book_file(data: Any, *, now: datetime) -> tuple[BookPlan, dict[str, An
         plan.budgets(field.items(data, "budgets", problems), category_refs, currency)
         plan.goals(field.items(data, "goals", problems), category_refs, currency)
     plan.schedules(field.items(data, "schedules", problems), account_refs, category_refs)
+    plan.reconciliations(field.items(data, "reconciliations", problems), account_refs)
     version = data.get("version")  # asked for last: it may follow the transactions
     right = isinstance(version, int) and not isinstance(version, bool) and version == VERSION
     if not right and not (version is None and problems.full):  # else: not reached
@@ -106,6 +108,7 @@ class BookPlan:
         self.budget_rows: list[dict] = []
         self.goal_rows: list[dict] = []
         self.schedule_plans: list[dict] = []
+        self.reconciliation_rows: list[dict] = []
 
     def _stamps(self, item: dict, where: str) -> dict[str, str]:
         return {
@@ -387,6 +390,55 @@ class BookPlan:
                     **self._stamps(item, where),
                 }
             )
+
+    def reconciliations(
+        self, items: Iterable[tuple[int, dict]], account_refs: dict[int, int]
+    ) -> None:
+        """Reconciliations as the app keeps them: a statement of an account of the file, who
+        started (and finished) it and when, at most one open per account."""
+        opened: set[int] = set()
+        for index, item in items:
+            where = f"reconciliations[{index}]"
+            account = field.ref(item, "account", account_refs, where, self.problems)
+            if not self.problems.check(account is not None, f"{where}.account", "Name it."):
+                continue
+            currency = self.account_rows[account]["currency"]
+            state = check.choice(item.get("state"), f"{where}.state", self.problems, options=STATES)
+            finished = state == "finished"
+            if state == "open":
+                self.problems.check(
+                    account not in opened, f"{where}.state", "The account has another open."
+                )
+                opened.add(account)
+            row = {
+                "account": account,
+                "statement_date": field.day(
+                    item.get("statement_date"), f"{where}.statement_date", self.problems
+                ),
+                "statement_balance": field.money(
+                    item.get("statement_balance"),
+                    currency,
+                    f"{where}.statement_balance",
+                    self.problems,
+                ),
+                "state": state,
+                "adjustment": field.ref(
+                    item, "adjustment", self.transaction_refs, where, self.problems
+                ),
+                "started_at": field.stamp(item, "started_at", where, self.problems, self.now),
+                "finished_at": field.stamp(item, "finished_at", where, self.problems, self.now)
+                if finished
+                else None,
+            }
+            for key in ("started_by", "finished_by"):
+                wanted = key == "started_by" or finished
+                row[key] = check.text(item.get(key), f"{where}.{key}", self.problems, most=NAME_MAX)
+                self.problems.check(
+                    (row[key] is not None) == wanted,
+                    f"{where}.{key}",
+                    "Give who did it." if wanted else "Only a finished one has it.",
+                )
+            self.reconciliation_rows.append(row)
 
     def _occurrences(self, occurrences: Any, where: str) -> dict[str, tuple[int, int | None]]:
         """A schedule's occurrences entered (naming their transaction) or skipped, by date."""

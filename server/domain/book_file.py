@@ -118,6 +118,7 @@ def _labels_json(conn: sqlite3.Connection, book_id: int, currency: str) -> dict[
             )
         ],
         "schedules": _schedules_json(conn, book_id, accounts, categories, rows("schedules")),
+        "reconciliations": _reconciliations_json(conn, book_id, accounts, rows("reconciliations")),
         "payees": [p["name"] for p in rows("payees")],
         "tags": [t["name"] for t in rows("tags")],
         "rules": [
@@ -157,18 +158,7 @@ def _schedules_json(
     ):
         occurrences.setdefault(o["schedule_id"], []).append(o)
     entered = {o["transaction_id"] for group in occurrences.values() for o in group}
-    transaction_refs = (
-        dict(
-            conn.execute(
-                "SELECT id, ref FROM (SELECT id, row_number() OVER (ORDER BY id) AS ref "
-                "FROM transactions WHERE book_id = ?) "
-                "WHERE id IN (SELECT value FROM json_each(?))",
-                [book_id, json.dumps(sorted(i for i in entered if i is not None))],
-            ).fetchall()
-        )
-        if entered - {None}
-        else {}
-    )
+    transaction_refs = _transaction_refs(conn, book_id, entered)
     currencies = dict(
         conn.execute("SELECT id, currency FROM accounts WHERE book_id = ?", [book_id])
     )
@@ -200,6 +190,50 @@ def _schedules_json(
             **_stamps(s),
         }
         for s in schedules
+    ]
+
+
+def _transaction_refs(
+    conn: sqlite3.Connection, book_id: int, ids: set[int | None]
+) -> dict[int, int]:
+    """The refs the file gives these transactions (None stands for none)."""
+    if not ids - {None}:
+        return {}
+    return dict(
+        conn.execute(
+            "SELECT id, ref FROM (SELECT id, row_number() OVER (ORDER BY id) AS ref "
+            "FROM transactions WHERE book_id = ?) "
+            "WHERE id IN (SELECT value FROM json_each(?))",
+            [book_id, json.dumps(sorted(i for i in ids if i is not None))],
+        ).fetchall()
+    )
+
+
+def _reconciliations_json(
+    conn: sqlite3.Connection,
+    book_id: int,
+    accounts: dict[int, int],
+    reconciliations: list[sqlite3.Row],
+) -> list[dict[str, Any]]:
+    """Each account's reconciliations: the statements, who reconciled them and when, and the
+    adjustment a finish added (by its transaction's ref). The rows' statuses say the rest."""
+    adjustments = _transaction_refs(conn, book_id, {r["adjustment_id"] for r in reconciliations})
+    currencies = dict(
+        conn.execute("SELECT id, currency FROM accounts WHERE book_id = ?", [book_id])
+    )
+    return [
+        {
+            "account": accounts[r["account_id"]],
+            "statement_date": r["statement_date"],
+            "statement_balance": format_amount(r["statement_balance"], currencies[r["account_id"]]),
+            "state": r["state"],
+            "started_by": r["started_by"],
+            "started_at": r["started_at"],
+            "finished_by": r["finished_by"],
+            "finished_at": r["finished_at"],
+            "adjustment": adjustments.get(r["adjustment_id"]),
+        }
+        for r in reconciliations
     ]
 
 

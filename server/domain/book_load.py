@@ -188,6 +188,15 @@ def _write_contents(
         ],
     )
     _write_schedules(plan, db, book_id, account_ids, category_id, ids)
+    db["reconciliations"].insert_all(
+        {
+            **{key: value for key, value in row.items() if key not in ("account", "adjustment")},
+            "book_id": book_id,
+            "account_id": account_ids[row["account"]],
+            "adjustment_id": None if row["adjustment"] is None else ids[row["adjustment"]],
+        }
+        for row in plan.reconciliation_rows
+    )
     archived = [account_ids[i] for i, row in enumerate(plan.account_rows) if row["archived"]]
     db.conn.executemany(  # only now: a schedule may belong to an archived account
         "UPDATE accounts SET archived = 1 WHERE id = ?", [(i,) for i in archived]

@@ -34,6 +34,7 @@ MAX_BOOK_RULES = 10_000
 MAX_BOOK_BUDGETS = 200_000
 MAX_BOOK_GOALS = MAX_BOOK_CATEGORIES  # one per category at most
 MAX_BOOK_SCHEDULES = 10_000
+MAX_BOOK_RECONCILIATIONS = 100_000
 MAX_BOOK_TRANSACTIONS = 5_000_000
 LIST_LIMITS = {
     "accounts": MAX_BOOK_ACCOUNTS,
@@ -45,6 +46,7 @@ LIST_LIMITS = {
     "budgets": MAX_BOOK_BUDGETS,
     "goals": MAX_BOOK_GOALS,
     "schedules": MAX_BOOK_SCHEDULES,
+    "reconciliations": MAX_BOOK_RECONCILIATIONS,
     "transactions": MAX_BOOK_TRANSACTIONS,
 }
 # One item (a transaction with 100 split parts and every memo full is about 0.6 M characters).

@@ -165,16 +165,20 @@ def add_in_bulk(
         apply_to_totals(db, account_id, month + "-01", total, "uncleared", 1)
 
 
-def delete_in_bulk(db: sqlite_utils.Database, transaction_ids: list[int]) -> int:
-    """Delete transactions (and the other sides of their transfers) inside the caller's write
-    transaction; return how many went."""
-    wanted = json.dumps(transaction_ids)
+def with_transfer_partners(db: sqlite_utils.Database, transaction_ids: list[int]) -> list[int]:
+    """These transactions and the other sides of their transfers, in order."""
     partners = db.execute(
         "SELECT transfer_id FROM transactions WHERE id IN (SELECT value FROM json_each(?)) "
         "AND transfer_id IS NOT NULL",
-        [wanted],
+        [json.dumps(transaction_ids)],
     ).fetchall()
-    doomed = json.dumps(sorted({*transaction_ids, *(p[0] for p in partners)}))
+    return sorted({*transaction_ids, *(p[0] for p in partners)})
+
+
+def delete_in_bulk(db: sqlite_utils.Database, transaction_ids: list[int]) -> int:
+    """Delete transactions (and the other sides of their transfers) inside the caller's write
+    transaction; return how many went."""
+    doomed = json.dumps(with_transfer_partners(db, transaction_ids))
     groups = db.execute(
         "SELECT account_id, substr(date, 1, 7) || '-01', status, sum(amount) FROM transactions "
         "WHERE id IN (SELECT value FROM json_each(?)) GROUP BY 1, 2, 3",

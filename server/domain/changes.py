@@ -23,6 +23,7 @@ from server.domain.categories import get_category
 from server.domain.category_groups import get_group
 from server.domain.goals import get_goal
 from server.domain.labels import get_payee, get_tag
+from server.domain.reconciliations import get_reconciliation
 from server.domain.rules import get_rule
 from server.domain.schedules import get_schedule
 from server.domain.transactions import get_transaction
@@ -140,6 +141,7 @@ _CURRENT: dict[str, Callable[[sqlite3.Connection, int, str], object]] = {
     "schedule": lambda c, b, k: get_schedule(c, b, int(k)),
     "budget": budget_entry,
     "goal": lambda c, b, k: get_goal(c, b, int(k)),
+    "reconciliation": lambda c, b, k: get_reconciliation(c, b, int(k)),
 }
 KINDS = tuple(_CURRENT)
 

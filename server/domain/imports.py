@@ -22,10 +22,11 @@ from server.bankfiles.files import BankFile
 from server.bankfiles.rows import Row
 from server.clock import from_iso, to_iso
 from server.db import Database
-from server.domain.bulk import NewRow, add_in_bulk, delete_in_bulk
+from server.domain.bulk import NewRow, add_in_bulk, delete_in_bulk, with_transfer_partners
 from server.domain.currencies import minor_digits
 from server.domain.labels import PAYEE_MAX
 from server.domain.money import MAX_MINOR_UNITS
+from server.domain.reconciled import refuse_if_reconciled
 from server.domain.rules import Subject, rule_set
 from server.domain.validation import MEMO_MAX
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -320,6 +321,11 @@ def undo_import(database: Database, book_id: int, import_id: int, *, now: dateti
         ids = [
             r[0] for r in db.execute("SELECT id FROM transactions WHERE import_id = ?", [import_id])
         ]
+        refuse_if_reconciled(
+            db.conn,
+            with_transfer_partners(db, ids),
+            "the import cannot be undone while it holds reconciled rows",
+        )
         removed = delete_in_bulk(db, ids) if ids else 0
         db.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [to_iso(now), import_id])
         return removed

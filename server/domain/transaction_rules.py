@@ -67,6 +67,9 @@ class TransactionInput:
     # Fields the client sent explicitly as null (to clear them), e.g. {"category_id"}.
     cleared: frozenset[str] = field(default_factory=frozenset)
     confirm_far_date: bool = False  # a date more than a year ahead is meant
+    # Let a change move a reconciled row (its amount, date, account, status, its transfer's
+    # other side): it breaks the reconciliation it was agreed in.
+    unlock_reconciled: bool = False
 
 
 # --- the rules, over plain values ----------------------------------------------------------------

@@ -20,6 +20,7 @@ from server.domain import validation as check
 from server.domain.books import check_if_match
 from server.domain.currencies import minor_digits
 from server.domain.labels import payee_id_for, tag_ids_for
+from server.domain.reconciled import refuse_if_reconciled, refuse_locked_change, unlock_to
 from server.domain.rules import Subject, rule_set
 from server.domain.transaction_rules import (
     Resolved,
@@ -333,15 +334,41 @@ def update_transaction(
     with database.write() as db:
         current = get_transaction(db.conn, book_id, transaction_id)
         check_if_match(if_match, current.etag, "transaction")
-        resolved = resolve(db, book_id, data, current, today=local_date(now))
-        _save(db, book_id, resolved, now, current)
+        _change(db, book_id, data, current, now)
         return get_transaction(db.conn, book_id, transaction_id)
 
 
+def _change(
+    db: sqlite_utils.Database,
+    book_id: int,
+    data: TransactionInput,
+    current: Transaction,
+    now: datetime,
+) -> None:
+    """Store `current` changed by `data`; a change that moves a reconciled row is refused
+    unless `data` unlocks it."""
+    resolved = resolve(db, book_id, data, current, today=local_date(now))
+    if not data.unlock_reconciled:
+        other = None
+        if current.transfer_id is not None:
+            other = db.execute(
+                "SELECT id, account_id, date, amount, status FROM transactions WHERE id = ?",
+                [current.transfer_id],
+            ).fetchone()
+        refuse_locked_change(db.conn, current, resolved, other)
+    _save(db, book_id, resolved, now, current)
+
+
 def delete_transactions(
-    database: Database, book_id: int, transaction_ids: list[int], *, if_match: str | None = None
+    database: Database,
+    book_id: int,
+    transaction_ids: list[int],
+    *,
+    if_match: str | None = None,
+    unlock_reconciled: bool = False,
 ) -> int:
-    """Delete transactions (and the other side of transfers) all together; return how many."""
+    """Delete transactions (and the other side of transfers) all together; return how many.
+    Reconciled ones only when unlocked."""
     with database.write() as db:
         doomed: set[int] = set()
         for transaction_id in transaction_ids:
@@ -351,6 +378,8 @@ def delete_transactions(
             doomed.add(current.id)
             if current.transfer_id is not None:
                 doomed.add(current.transfer_id)
+        if not unlock_reconciled:
+            refuse_if_reconciled(db.conn, doomed, unlock_to("delete it"))
         for transaction_id in sorted(doomed):
             db.execute("UPDATE transactions SET transfer_id = NULL WHERE id = ?", [transaction_id])
         for transaction_id in sorted(doomed):
@@ -361,13 +390,14 @@ def delete_transactions(
 @dataclass(frozen=True)
 class BulkChange:
     """One change for many transactions: a category (or none, with `uncategorize`), tags to
-    add, a status."""
+    add, a status (away from reconciled only when unlocked)."""
 
     ids: list[int]
     category_id: int | None = None
     uncategorize: bool = False
     add_tags: list[str] | None = None
     status: str | None = None
+    unlock_reconciled: bool = False
 
 
 def bulk_update(database: Database, book_id: int, change: BulkChange, *, now: datetime) -> int:
@@ -378,7 +408,10 @@ def bulk_update(database: Database, book_id: int, change: BulkChange, *, now: da
     with database.write() as db:
         cleared = frozenset({"category_id"}) if change.uncategorize else frozenset()
         data = TransactionInput(
-            category_id=change.category_id, status=change.status, cleared=cleared
+            category_id=change.category_id,
+            status=change.status,
+            cleared=cleared,
+            unlock_reconciled=change.unlock_reconciled,
         )
         for transaction_id in change.ids:
             update_in_write(db, book_id, transaction_id, data, now, add_tags=add_tags)
@@ -404,5 +437,4 @@ def update_in_write(
         )
     if add_tags:  # tag_ids_for keeps the first spelling
         data = replace(data, tags=[*current.tags, *add_tags])
-    resolved = resolve(db, book_id, data, current, today=local_date(now))
-    _save(db, book_id, resolved, now, current)
+    _change(db, book_id, data, current, now)

@@ -1,7 +1,7 @@
 """Undo and redo of every change a person makes in a book, for the UI and API clients alike.
 
 Each person's write through the book's gate is recorded as one action: while it runs, the
-triggers of m0014 log every row it makes, changes or deletes (`undo_rows`). Undo writes the
+triggers of m0015 log every row it makes, changes or deletes (`undo_rows`). Undo writes the
 images before back in exact reverse order, redo the images after in order, each only if every
 row the action touched is still as the action left it (undo) or found it (redo): a change
 someone has since built on is refused, naming what changed, and nothing is half written.

@@ -1,4 +1,4 @@
-"""The row images of a recorded change (m0014's `undo_rows`): what they say about a row, and
+"""The row images of a recorded change (m0015's `undo_rows`): what they say about a row, and
 how to write them back.
 
 Triggers log each row a person's change makes, changes or deletes, in order, as JSON images of
@@ -21,9 +21,9 @@ import sqlite_utils
 from server.clock import to_iso
 from server.db.kept_sums import apply_to_totals
 
-# Each tracked table and its key columns, as m0014 made its triggers (tests/unit/test_undo.py
+# Each tracked table and its key columns, as m0015 made its triggers (tests/unit/test_undo.py
 # holds them to the triggers and the triggers to the tables' columns). To track a new table,
-# a migration makes its triggers as m0014 did, and it gets a line here and in KINDS.
+# a migration makes its triggers as m0015 did, and it gets a line here and in KINDS.
 ROW_KEYS: dict[str, tuple[str, ...]] = {
     "accounts": ("id",),
     "category_groups": ("id",),
@@ -38,6 +38,7 @@ ROW_KEYS: dict[str, tuple[str, ...]] = {
     "rules": ("id",),
     "schedules": ("id",),
     "schedule_occurrences": ("schedule_id", "date"),
+    "reconciliations": ("id",),
     "imports": ("id",),
 }
 
@@ -55,6 +56,7 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "transactions": ("transaction", "transaction", "transactions"),
     "rules": ("rule", "rule", "rules"),
     "schedules": ("schedule", "schedule", "schedules"),
+    "reconciliations": ("reconciliation", "reconciliation", "reconciliations"),
     "imports": ("import", "import", "imports"),
 }
 PARTS: dict[str, tuple[str, str]] = {

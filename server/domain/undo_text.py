@@ -12,6 +12,7 @@ from server.domain.undo_rows import KINDS, PARTS, RowImage, content, net
 # The order a change's parts are named in: what a person acted on first, what followed after.
 _ORDER = (
     "imports",
+    "reconciliations",
     "category_groups",
     "categories",
     "accounts",
@@ -64,6 +65,9 @@ def describe(db: sqlite_utils.Database, table: str, image: dict[str, Any]) -> st
         return f"schedule{_quoted(image['name'] or image['payee'] or '')}"
     if table == "imports":
         return f"import of '{image['file_name']}'"
+    if table == "reconciliations":
+        account = _name_of(db, "accounts", image["account_id"]) or "an account"
+        return f"reconciling {account} with the statement of {image['statement_date']}"
     return f"{KINDS[table][1]}{_quoted(image.get('name') or '')}"
 
 
@@ -96,6 +100,10 @@ def _phrase(db: sqlite_utils.Database, table: str, what: str, rows: list[dict]) 
         if len(rows) == 1:
             return "changed " + describe(db, table, rows[0])
         return f"changed {len(rows)} budgets"
+    if table == "reconciliations" and len(rows) == 1:
+        verb = {"add": "started", "delete": "cancelled"}.get(what)
+        verb = verb or ("finished" if rows[0]["state"] == "finished" else "changed")
+        return f"{verb} {describe(db, table, rows[0])}"
     if table == "budget_goals" and len(rows) == 1:
         return f"{_VERBS[what]} {describe(db, table, rows[0])}"
     if len(rows) == 1:

@@ -71,6 +71,10 @@ TAKES_AN_EMPTY_BODY = {
     ("POST", f"{BOOK}/rules/apply"): "rule_ids defaults to every enabled rule",
     ("POST", f"{BOOK}/schedules/<int:schedule_id>/enter"): "the date defaults to the next one",
     ("POST", f"{BOOK}/schedules/<int:schedule_id>/skip"): "the date defaults to the next one",
+    (
+        "POST",
+        f"{BOOK}/accounts/<int:account_id>/reconciliations/<int:reconciliation_id>/finish",
+    ): "adjust defaults to false",
 }
 
 

@@ -102,6 +102,7 @@ def path_ids(who, book: int) -> dict[str, Any]:
         "name": "no-such-backup.sqlite3",
         "job_id": "no-such-job",
         "import_id": 1,
+        "reconciliation_id": 1,
         "handle": "no-such-handle",
     }
 

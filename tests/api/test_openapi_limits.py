@@ -89,6 +89,9 @@ LIMITS: dict[tuple[str, str], int] = {
     ("SplitIn", "amount"): money.AMOUNT_TEXT_MAX,
     ("SplitIn", "memo"): validation.MEMO_MAX,
     ("BulkIds", "ids"): transactions.MAX_BULK,
+    # Reconciliations (issue 17).
+    ("StatementIn", "statement_balance"): money.AMOUNT_TEXT_MAX,
+    ("ReconciliationQuery", "limit"): MAX_LIMIT,
     ("BulkUpdate", "ids"): transactions.MAX_BULK,
     ("BulkUpdate", "add_tags"): validation.MAX_TAGS,
     ("BulkUpdate", "add_tags[]"): labels.TAG_MAX,
@@ -180,6 +183,7 @@ LIMITS: dict[tuple[str, str], int] = {
     ("BookFile", "budgets"): book_read.MAX_BOOK_BUDGETS,
     ("BookFile", "goals"): book_read.MAX_BOOK_GOALS,  # budget goals (issue 17)
     ("BookFile", "schedules"): book_read.MAX_BOOK_SCHEDULES,
+    ("BookFile", "reconciliations"): book_read.MAX_BOOK_RECONCILIATIONS,  # issue 17
     ("BookFile", "transactions"): book_read.MAX_BOOK_TRANSACTIONS,
 }
 FLOOR = 110  # the document states 118 today: the walk cannot pass having found none

@@ -152,9 +152,12 @@ def test_balances_equal_a_brute_force_sum(alex, database, data):
         current = live[chosen]
         account = next(a for a in accounts if a["id"] == current["account_id"])
         if action == "delete":
-            assert ledger.delete(chosen).status_code == 204
+            response = ledger.who.delete(
+                f"{ledger.base}/transactions/{chosen}?unlock_reconciled=true"
+            )
+            assert response.status_code == 204, response.json
         elif action == "update":
-            change: dict[str, Any] = {}
+            change: dict[str, Any] = {"unlock_reconciled": True}  # the lock: see its tests
             if data.draw(st.booleans()):
                 change["status"] = data.draw(st.sampled_from(STATUSES))
             if data.draw(st.booleans()):
@@ -177,21 +180,28 @@ def test_balances_equal_a_brute_force_sum(alex, database, data):
                 and a["id"] not in (account["id"], current["transfer_account_id"])
             ]
             if same:
-                response = ledger.patch(chosen, {"account_id": same[0]["id"]})
+                move = {"account_id": same[0]["id"], "unlock_reconciled": True}
+                response = ledger.patch(chosen, move)
                 assert response.status_code == 200, response.json
         elif action == "bulk":
             ids = data.draw(st.lists(st.sampled_from(sorted(live)), min_size=1, unique=True))
             response = ledger.who.post(
                 f"{ledger.base}/transactions/bulk-update",
-                json={"ids": ids, "status": data.draw(st.sampled_from(STATUSES))},
+                json={
+                    "ids": ids,
+                    "status": data.draw(st.sampled_from(STATUSES)),
+                    "unlock_reconciled": True,
+                },
             )
             assert response.status_code == 200, response.json
         elif action == "unlink" and current["transfer_id"] is not None:
-            response = ledger.patch(chosen, {"transfer_account_id": None})
+            unlink = {"transfer_account_id": None, "unlock_reconciled": True}
+            response = ledger.patch(chosen, unlink)
             assert response.status_code == 200, response.json
         elif action == "refused":
             # A change that fails half-way (a bad tag) must leave no trace.
-            response = ledger.patch(chosen, {"amount": amount_for(account), "tags": ["a,b"]})
+            bad_tag = {"amount": amount_for(account), "tags": ["a,b"], "unlock_reconciled": True}
+            response = ledger.patch(chosen, bad_tag)
             assert response.status_code == 422
             assert {**ledger.read(chosen), "running_balance": None} == current
     check_ledger(ledger, accounts)

@@ -17,7 +17,11 @@ def test_bulk_update_category_status_and_tags(ledger, eur, cats):
     response = bulk(ledger, "bulk-update", ids=ids, category_id=cats[0])
     assert (response.status_code, response.json) == (200, {"count": 3})
     assert [ledger.read(i)["category_id"] for i in ids] == [cats[0]] * 3
-    assert bulk(ledger, "bulk-update", ids=ids, status="cleared").json == {"count": 3}
+    # The reconciled one is locked: all or nothing, until the change unlocks it.
+    assert bulk(ledger, "bulk-update", ids=ids, status="cleared").status_code == 409
+    assert [ledger.read(i)["status"] for i in ids] == ["uncleared", "uncleared", "reconciled"]
+    unlocked = bulk(ledger, "bulk-update", ids=ids, status="cleared", unlock_reconciled=True)
+    assert unlocked.json == {"count": 3}
     assert [ledger.read(i)["status"] for i in ids] == ["cleared"] * 3
     assert ledger.read_account(eur["id"])["cleared_balance"] == "-6.00"
     assert ledger.read_account(eur["id"])["reconciled_balance"] == "0.00"

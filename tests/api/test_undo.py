@@ -303,6 +303,32 @@ def test_an_old_etag_never_matches_again_after_undo(alex, book):
     assert ledger.patch(shop, {"memo": "x"}, **{"If-Match": now}).status_code == 200
 
 
+def test_finishing_a_reconciliation_is_undone_and_redone(alex, book, database):
+    ledger, book_id = book["ledger"], book["ledger"].id
+    reconciliations = f"{ledger.base}/accounts/{book['checking']['id']}/reconciliations"
+    ledger.change(book["shop"]["id"], status="cleared")
+    # After the account's opening date, which is the day the test runs.
+    statement = {"statement_date": "2099-12-31", "statement_balance": "1.00"}
+    started = _ok(alex.post(reconciliations, json=statement)).json
+    assert _next(alex, book_id)["undo"]["label"] == (
+        "Started reconciling Checking with the statement of 2099-12-31"
+    )
+    before = _rows(database)
+    _ok(alex.post(f"{reconciliations}/{started['id']}/finish", json={"adjust": True}))
+    after = _rows(database)
+    assert after != before
+    assert _next(alex, book_id)["undo"]["label"].startswith(
+        "Finished reconciling Checking with the statement of 2099-12-31"
+    )
+
+    _act(alex, book_id)
+    assert _rows(database) == before
+    assert alex.get(f"{reconciliations}/current").json["state"] == "open"
+    _act(alex, book_id, "redo")
+    assert _rows(database) == after
+    assert alex.get(f"{reconciliations}/current").status_code == 404
+
+
 def test_a_change_someone_built_on_is_refused_naming_what_changed(alex, book, people):
     ledger, book_id = book["ledger"], book["ledger"].id
     sam = people("sam")

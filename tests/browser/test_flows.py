@@ -7,11 +7,14 @@ Every test also holds the page to a clean console: no JavaScript error, no CSP v
 from __future__ import annotations
 
 import os
+import re
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 import requests
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from server.auth.oauth import register_client
@@ -526,6 +529,22 @@ def test_screenshots(browser, server_db):
         browser.click("[data-rows] [data-txn]:nth-child(2)")
         browser.visible("[data-rows] [data-editor] [name=payee]")
         browser.driver.save_screenshot(str(SCREENSHOTS / "register.png"))
+        browser.find("[data-rows] [data-editor] [name=payee]").send_keys(Keys.ESCAPE)
+        browser.click("[data-reconcile]")
+        # The statement shows one more payment than the rows cleared so far.
+        cleared = browser.find('[data-balance="cleared_balance"]').text
+        with server_db.read() as conn:
+            payment = conn.execute(
+                "SELECT amount FROM transactions WHERE account_id = ? AND status = 'uncleared' "
+                "ORDER BY date LIMIT 1",
+                [checking.id],
+            ).fetchone()[0]
+        statement = Decimal(re.sub(r"[^\d.-]", "", cleared)) + Decimal(payment) / 100
+        browser.fill("#statement_balance", str(statement))
+        browser.submit("#reconcile-form")
+        browser.hidden("#reconcile-dialog")
+        browser.visible("[data-reconcile-bar] [data-rec-adjust]")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "reconcile.png"))
         browser.open(f"/books/{demo.id}/transactions?q=market")
         browser.visible("[data-rows] [data-txn]")
         for box in browser.find_all("[data-rows] [data-select]")[:3]:
@@ -542,6 +561,7 @@ def test_screenshots(browser, server_db):
         "settings-dark",
         "accounts",
         "register",
+        "reconcile",
         "transactions",
         "budget",
         "reports",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
@@ -187,12 +188,19 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("GET", BOOK + "/undo"): None,
     ("POST", BOOK + "/undo"): None,
     ("POST", BOOK + "/redo"): None,
-}
-# Requests the caller sends first (their result aside), so that a KNOWN route can succeed.
-_A_CHANGE = ("POST", "/payees", {"name": "Matrix undo"})
-PREPARED: dict[tuple[str, str], tuple[tuple[str, str, Any], ...]] = {
-    ("POST", BOOK + "/undo"): (_A_CHANGE,),
-    ("POST", BOOK + "/redo"): (_A_CHANGE, ("POST", "/undo", None)),
+    # Reconciliations (issue 17).
+    ("POST", BOOK + "/accounts/<int:account_id>/reconciliations"): {
+        "statement_date": "2099-12-31",
+        "statement_balance": "0.00",
+    },
+    ("GET", BOOK + "/accounts/<int:account_id>/reconciliations"): None,
+    ("GET", BOOK + "/accounts/<int:account_id>/reconciliations/current"): None,
+    ("GET", BOOK + "/accounts/<int:account_id>/reconciliations/<int:reconciliation_id>"): None,
+    (
+        "POST",
+        BOOK + "/accounts/<int:account_id>/reconciliations/<int:reconciliation_id>/finish",
+    ): {},
+    ("DELETE", BOOK + "/accounts/<int:account_id>/reconciliations/<int:reconciliation_id>"): None,
 }
 # The query string of the known routes that take one.
 KNOWN_QUERY: dict[tuple[str, str], dict[str, Any]] = {
@@ -371,6 +379,34 @@ MAKERS = {
 }
 
 
+def _open_reconciliation(world: World) -> int:
+    account_id = world.object_id("account_id")
+    statement = {"statement_date": "2099-12-31", "statement_balance": "0.00"}
+    return world.owner_api(f"/accounts/{account_id}/reconciliations", statement)
+
+
+MAKERS["reconciliation_id"] = _open_reconciliation
+
+
+def _a_change(world: World, first: Callable[..., Any]) -> None:
+    first("POST", "/payees", {"name": "Matrix undo"})
+
+
+# Known routes that answer 2xx only once the book holds more than their path's objects: what
+# is done first, by the owner (through `world`) or by the caller (requests sent with `first`,
+# their results aside).
+PREPARED: dict[tuple[str, str], Callable[[World, Callable[..., Any]], Any]] = {
+    ("GET", BOOK + "/accounts/<int:account_id>/reconciliations/current"): lambda world, _: (
+        _open_reconciliation(world)
+    ),
+    ("POST", BOOK + "/undo"): _a_change,
+    ("POST", BOOK + "/redo"): lambda world, first: (
+        _a_change(world, first),
+        first("POST", "/undo", None),
+    ),
+}
+
+
 @pytest.fixture
 def world(app, database, make_user, make_token, sign_in) -> World:
     """A shared book: Olivia owns it, Edith edits, Victor and Sam view; Nadia is outside."""
@@ -481,8 +517,14 @@ def send(world: World, principal: str, method: str, rule: str):
         client = signed.client
         if method != "GET":
             headers["X-CSRF-Token"] = signed.csrf_token
-    for first_method, path, first_body in PREPARED.get((method, rule), ()):
-        client.open(world.url(BOOK + path), method=first_method, json=first_body, headers=headers)
+    if (method, rule) in PREPARED:
+
+        def first(first_method: str, path: str, first_body: Any) -> None:
+            client.open(
+                world.url(BOOK + path), method=first_method, json=first_body, headers=headers
+            )
+
+        PREPARED[method, rule](world, first)
     return client.open(url, method=method, json=body, query_string=query, headers=headers)
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from server.domain.accounts import AccountInput, create_account, list_accounts
 from server.domain.books import create_personal_book, list_books
 from server.domain.categories import list_categories
 from server.domain.money import format_amount
+from server.domain.reconciled import ReconciledRowLocked
 from server.domain.transaction_list import Filters, list_transactions
 from server.domain.transaction_rules import STATUSES, SplitInput, TransactionInput
 from server.domain.transactions import create_transaction, delete_transactions, update_transaction
@@ -221,8 +222,8 @@ class Ledger(RuleBasedStateMachine):
         if amount is not None and across:
             target = other["account_id"]
             transfer_amount = self.money(-other_amount if amount > 0 else other_amount, target)
-        with self.recorded():
-            update_transaction(
+        self.unlocked_if_need_be(
+            lambda unlock: update_transaction(
                 self.db,
                 self.book_id,
                 txn_id,
@@ -231,30 +232,54 @@ class Ledger(RuleBasedStateMachine):
                     status=status,
                     amount=None if amount is None else self.money(amount, row["account_id"]),
                     transfer_amount=transfer_amount,
+                    unlock_reconciled=unlock,
                 ),
                 now=utcnow(),
             )
+        )
+
+    def unlocked_if_need_be(self, write: Callable[[bool], object]) -> None:
+        """Run `write(unlock)` locked first, as one change of the person's: refused (it moves
+        a reconciled row), it changes nothing, and then goes through unlocked."""
+        before = self.snapshot()
+        try:
+            with self.recorded():
+                write(False)
+        except ReconciledRowLocked as refused:
+            assert self.snapshot() == before
+            with self.db.read() as conn:
+                locked = rows(conn)[refused.extensions["transaction_id"]]
+            assert locked["status"] == "reconciled"
+            with self.recorded():
+                write(True)
 
     @precondition(lambda self: self.ids())
     @rule(pick=st.integers(0, 10**6))
     def undo_transfer_or_category(self, pick) -> None:
         """Turn a transfer back into an ordinary transaction (its other side goes)."""
         txn_id = self.ids()[pick % len(self.ids())]
-        with self.recorded():
-            update_transaction(
+        self.unlocked_if_need_be(
+            lambda unlock: update_transaction(
                 self.db,
                 self.book_id,
                 txn_id,
-                TransactionInput(cleared=frozenset({"transfer_account_id", "category_id"})),
+                TransactionInput(
+                    cleared=frozenset({"transfer_account_id", "category_id"}),
+                    unlock_reconciled=unlock,
+                ),
                 now=utcnow(),
             )
+        )
 
     @precondition(lambda self: self.ids())
     @rule(pick=st.integers(0, 10**6))
     def delete(self, pick) -> None:
         txn_id = self.ids()[pick % len(self.ids())]
-        with self.recorded():
-            delete_transactions(self.db, self.book_id, [txn_id])
+        self.unlocked_if_need_be(
+            lambda unlock: delete_transactions(
+                self.db, self.book_id, [txn_id], unlock_reconciled=unlock
+            )
+        )
 
     @rule()
     def undo(self) -> None:

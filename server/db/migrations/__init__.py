@@ -37,7 +37,8 @@ from server.db.migrations import (
     m0011_member_invitations,
     m0012_budget_goals,
     m0013_idempotency_keys_by_book,
-    m0014_undo_history,
+    m0014_reconciliations,
+    m0015_undo_history,
 )
 
 log = logging.getLogger("tallybook.db")
@@ -67,7 +68,8 @@ MIGRATIONS: list[Migration] = [
         m0011_member_invitations,
         m0012_budget_goals,
         m0013_idempotency_keys_by_book,
-        m0014_undo_history,
+        m0014_reconciliations,
+        m0015_undo_history,
     )
 ]
 

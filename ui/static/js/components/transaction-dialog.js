@@ -7,6 +7,7 @@ import { clearErrors, showError, showProblem, withFarDate } from "../forms.js";
 import { parseTags } from "../ledger.js";
 import { decimalsOf, formatMoney, formatMoneyInput, fromMinor, parseMoneyInput, toMinor } from "../money.js";
 import { lastCategoryOf, suggestPayees } from "./pickers.js";
+import { sendUnlockingIfAsked } from "./reconciled-lock.js";
 
 export const DISSOLVE =
   "This is a transfer: making it an ordinary transaction deletes its other side. Go on?";
@@ -282,9 +283,12 @@ export class TransactionDialog {
     const sent = withFarDate(this.form, body);
     try {
       if (this.txn) {
-        await api("PATCH", this.book.path(`/transactions/${this.txn.id}`), sent, {
-          headers: { "If-Match": this.txn.etag },
-        });
+        const path = this.book.path(`/transactions/${this.txn.id}`);
+        const headers = { "If-Match": this.txn.etag };
+        const saved = await sendUnlockingIfAsked((unlock) =>
+          api("PATCH", path, { ...sent, unlock_reconciled: unlock }, { headers }),
+        );
+        if (!saved) return;
       } else {
         await api("POST", this.book.path("/transactions"), sent, {
           headers: { "Idempotency-Key": this.idempotencyKey },
@@ -303,9 +307,15 @@ export class TransactionDialog {
     const what = this.txn.transfer_id ? "this transfer (both sides)" : "this transaction";
     if (!window.confirm(`Delete ${what}?`)) return;
     try {
-      await api("DELETE", this.book.path(`/transactions/${this.txn.id}`), undefined, {
-        headers: { "If-Match": this.txn.etag },
-      });
+      const path = this.book.path(`/transactions/${this.txn.id}`);
+      const sent = await sendUnlockingIfAsked(
+        (unlock) =>
+          api("DELETE", `${path}?unlock_reconciled=${unlock}`, undefined, {
+            headers: { "If-Match": this.txn.etag },
+          }),
+        "Delete it anyway?",
+      );
+      if (!sent) return;
       this.modal.hide();
       await this.onSaved();
     } catch (err) {

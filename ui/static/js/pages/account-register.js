@@ -5,6 +5,8 @@
 import { api, newIdempotencyKey } from "../api.js";
 import { accountSettings } from "../components/account-settings.js";
 import { CategoryPicker, lastCategoryOf, suggestPayees } from "../components/pickers.js";
+import { Reconciler } from "../components/reconcile.js";
+import { sendUnlockingIfAsked } from "../components/reconciled-lock.js";
 import { DISSOLVE, TransactionDialog } from "../components/transaction-dialog.js";
 import { statusCell } from "../components/transaction-rows.js";
 import { formatDate, today } from "../dates.js";
@@ -30,6 +32,7 @@ hideWritersControls(root, book);
 
 let picker = null;
 let dialog = null;
+let reconciler = null;
 let shown = []; // the transactions on screen, newest first
 let cursor = null;
 let editor = null; // the open inline editor, if any
@@ -138,6 +141,7 @@ async function reload() {
     editor = null;
     render();
     await showBalances();
+    await reconciler.refresh(); // its figures follow the rows
   } finally {
     loading = false;
   }
@@ -301,9 +305,20 @@ class RowEditor {
     for (const b of buttons) b.disabled = true;
     try {
       if (this.txn) {
-        await api("PATCH", book.path(`/transactions/${this.txn.id}`), body, {
-          headers: { "If-Match": this.txn.etag },
-        });
+        const sent = await sendUnlockingIfAsked((unlock) =>
+          api(
+            "PATCH",
+            book.path(`/transactions/${this.txn.id}`),
+            { ...body, unlock_reconciled: unlock },
+            {
+              headers: { "If-Match": this.txn.etag },
+            },
+          ),
+        );
+        if (!sent) {
+          for (const b of buttons) b.disabled = false;
+          return;
+        }
       } else {
         await api("POST", book.path("/transactions"), body, {
           headers: { "Idempotency-Key": this.idempotencyKey },
@@ -421,6 +436,7 @@ async function start() {
   const [accounts, categories] = await Promise.all([loadAccounts(book), loadCategories(book)]);
   picker = new CategoryPicker(categories, accounts);
   dialog = new TransactionDialog(book, picker, reload);
+  reconciler = new Reconciler(book, root, accountId, currency, () => reload());
   await reload();
 }
 

@@ -2,6 +2,7 @@
 // bookmark shows the same list), a row opens the dialog, and selected rows change together.
 import { api } from "../api.js";
 import { CategoryPicker, suggestPayees } from "../components/pickers.js";
+import { sendUnlockingIfAsked } from "../components/reconciled-lock.js";
 import { TransactionDialog } from "../components/transaction-dialog.js";
 import { statusCell } from "../components/transaction-rows.js";
 import { formatDate } from "../dates.js";
@@ -249,7 +250,12 @@ bulkForm.addEventListener("click", async (event) => {
   }
   button.disabled = true;
   try {
-    await api("POST", book.path(path), body);
+    const doing = action === "delete" ? "Delete it anyway?" : "Change it anyway?";
+    const sent = await sendUnlockingIfAsked(
+      (unlock) => api("POST", book.path(path), { ...body, unlock_reconciled: unlock }),
+      doing,
+    );
+    if (!sent) return;
     bulkForm.reset();
     await load();
   } catch (err) {

@@ -1,4 +1,4 @@
-"""Released migration 14: frozen, its SQL as it ran then (see the package's docstring)."""
+"""Released migration 15: frozen, its SQL as it ran then (see the package's docstring)."""
 
 from __future__ import annotations
 
@@ -112,6 +112,21 @@ TRACKED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "schedule_occurrences": (("schedule_id", "date"), ("transaction_id", "skipped")),
+    "reconciliations": (
+        ("id",),
+        (
+            "book_id",
+            "account_id",
+            "statement_date",
+            "statement_balance",
+            "state",
+            "started_by",
+            "started_at",
+            "finished_by",
+            "finished_at",
+            "adjustment_id",
+        ),
+    ),
     "imports": (
         ("id",),
         (
