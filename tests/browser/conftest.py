@@ -213,9 +213,12 @@ class Browser:
         element.send_keys(value)
 
     def click(self, css: str) -> None:
-        """Click an element once it can be clicked."""
+        """Click an element once it can be clicked, brought to the middle of the window first
+        as a person scrolls to what they click (clear of sticky bars and messages at the edges)."""
         self.wait_until(ec.element_to_be_clickable((By.CSS_SELECTOR, css)), f"{css} clickable")
-        self.find(css).click()
+        element = self.find(css)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
 
     def submit(self, form_css: str) -> None:
         """Press the form's submit button."""

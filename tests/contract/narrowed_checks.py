@@ -62,6 +62,10 @@ STATE_DEPENDENT: dict[str, frozenset[str]] = {
     # schema: the document says base64 (`format: byte`), the server says what it could not read.
     f"POST {BOOK}/imports": REFERENCES | frozenset({"content"}),
     f"POST {BOOK}/imports/preview": REFERENCES | frozenset({"content"}),
+    # A target goal needs the category's rollover; only expense categories have goals.
+    f"PUT {BOOK}/categories/{{category_id}}/goal": frozenset({"kind"}),
+    # Deleting a book asks for its name, as it is now.
+    f"DELETE {BOOK}": frozenset({"confirm_name"}),
     # An invitation to someone who is already a member is refused.
     f"POST {BOOK}/invitations": frozenset({"username"}),
     # Not the book's state but a rule no JSON Schema states either: a new password's length
@@ -92,7 +96,9 @@ BOOK_FILE_LISTS = tuple(
         "tags",
         "rules",
         "budgets",
+        "goals",
         "schedules",
+        "reconciliations",
         "transactions",
     )
 )

@@ -281,29 +281,26 @@ class Ledger(RuleBasedStateMachine):
             )
         )
 
+    def step(self, direction: str, stack: list, other: list) -> None:
+        """Undo or redo the last change: the rows are exactly as `stack` says they were."""
+        current = self.snapshot()
+        if not stack:
+            with pytest.raises(NotFound):
+                apply_next(self.db, self.book_id, self.user_id, direction, now=utcnow())
+            return
+        apply_next(self.db, self.book_id, self.user_id, direction, now=utcnow())
+        assert self.snapshot() == stack.pop()
+        other.append(current)
+
     @rule()
     def undo(self) -> None:
         """Take the last change back: the rows are as they were before it, exactly."""
-        current = self.snapshot()
-        if not self.undoable:
-            with pytest.raises(NotFound):
-                apply_next(self.db, self.book_id, self.user_id, "undo", now=utcnow())
-            return
-        apply_next(self.db, self.book_id, self.user_id, "undo", now=utcnow())
-        assert self.snapshot() == self.undoable.pop()
-        self.redoable.append(current)
+        self.step("undo", self.undoable, self.redoable)
 
     @rule()
     def redo(self) -> None:
         """Make the last change undone again: the rows are as it left them."""
-        current = self.snapshot()
-        if not self.redoable:
-            with pytest.raises(NotFound):
-                apply_next(self.db, self.book_id, self.user_id, "redo", now=utcnow())
-            return
-        apply_next(self.db, self.book_id, self.user_id, "redo", now=utcnow())
-        assert self.snapshot() == self.redoable.pop()
-        self.undoable.append(current)
+        self.step("redo", self.redoable, self.undoable)
 
     @rule(
         account=st.sampled_from([0, 1, 2]),

@@ -15,11 +15,12 @@ const NOT_TYPED = new Set(["checkbox", "radio", "button", "submit", "reset", "ra
 let region = null;
 let busy = false;
 
-/** The live region the messages appear in, made on first use (bottom right). */
+/** The live region the messages appear in, made on first use (bottom centre: clear of the
+ * status and amount columns at the right, which a person clicks one row after another). */
 function messages() {
   if (!region) {
     region = document.createElement("div");
-    region.className = "toast-container position-fixed bottom-0 end-0 p-3";
+    region.className = "toast-container position-fixed bottom-0 start-50 translate-middle-x p-3";
     region.setAttribute("role", "status");
     region.setAttribute("aria-live", "polite");
     region.setAttribute("aria-atomic", "true");
