@@ -544,6 +544,7 @@ def test_screenshots(browser, server_db):
         browser.submit("#reconcile-form")
         browser.hidden("#reconcile-dialog")
         browser.visible("[data-reconcile-bar] [data-rec-adjust]")
+        browser.click("[data-undo-messages] .btn-close")  # the bar is the subject here
         browser.driver.save_screenshot(str(SCREENSHOTS / "reconcile.png"))
         browser.open(f"/books/{demo.id}/transactions?q=market")
         browser.visible("[data-rows] [data-txn]")
