@@ -134,6 +134,18 @@ def test_bankfiles_imports_nothing_of_ours_but_itself():
     assert not found, report("server/bankfiles imports nothing from server but itself", found)
 
 
+def test_otherapps_import_nothing_of_ours_but_bank_files():
+    # Readers of other apps' books share the bank files' ways of reading dates and amounts,
+    # and nothing else of ours: what they give is a book file, loaded by the domain.
+    found = offending(
+        ("server.otherapps",),
+        lambda target: (
+            within(target, "server") and not within(target, "server.otherapps", "server.bankfiles")
+        ),
+    )
+    assert not found, report("server/otherapps imports only itself and server/bankfiles", found)
+
+
 def test_nothing_below_the_web_imports_it():
     below = tuple(
         name for name in modules() if name not in ENTRY_POINTS and not within(name, *WEB, DESKTOP)
