@@ -24,7 +24,6 @@ from server.otherapps.budget_book import BudgetBook, Part, Row, kind_from_name
 from server.otherapps.foreign_book import ForeignBook, ForeignBookProblem
 
 APP = "Actual Budget"
-DEFAULT_CURRENCY = "EUR"  # Actual keeps no currency unless one was chosen in its settings
 SQLITE_MAGIC = b"SQLite format 3\x00"
 _TABLES = {"accounts", "categories", "category_groups", "payees", "transactions"}
 # Actual's account types (older versions kept one) as Tallybook's.
@@ -51,14 +50,8 @@ def read_actual(data: bytes, file_name: str) -> ForeignBook:
                 f"{', '.join(sorted(missing))} table(s)."
             )
         prefs = _preferences(conn, tables)
-        currency = prefs.get("defaultCurrencyCode") or DEFAULT_CURRENCY
         name = str(metadata.get("budgetName") or Path(file_name).stem or APP)
-        book = BudgetBook(APP, name, currency)
-        if not prefs.get("defaultCurrencyCode"):
-            book.notes.append(
-                f"Actual Budget does not say which currency the budget is in; the book is in "
-                f"{currency}."
-            )
+        book = BudgetBook(APP, name, prefs.get("defaultCurrencyCode") or None)
         envelope = _is_envelope(prefs, metadata)
         _accounts(conn, book)
         _categories(conn, book, rollover=envelope)

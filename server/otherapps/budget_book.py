@@ -20,6 +20,7 @@ from server.otherapps.foreign_book import ForeignBook
 
 FORMAT = "tallybook-book"  # the book file's format and version (server/domain/book_file.py)
 VERSION = 1
+DEFAULT_CURRENCY = "EUR"  # when an export does not say which currency its budget is in
 
 # Words in an account's name that say its kind, when the app does not (the first that matches).
 _KIND_WORDS = (
@@ -84,7 +85,7 @@ class BudgetBook:
 
     app: str
     name: str
-    currency: str
+    currency: str | None  # None: the export does not say (DEFAULT_CURRENCY, and a note)
     notes: list[str] = field(default_factory=list)
     _accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
     _groups: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -93,6 +94,14 @@ class BudgetBook:
     _budgets: dict[tuple[str, str], Decimal] = field(default_factory=dict)
     _waiting: list[_Side] = field(default_factory=list)
     _counts: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        if self.currency is None:
+            self.currency = DEFAULT_CURRENCY
+            self.notes.append(
+                f"The {self.app} export does not say which currency the budget is in; the book "
+                f"is in {DEFAULT_CURRENCY}."
+            )
 
     def account(self, key: str, name: str, kind: str, *, closed: bool = False) -> None:
         """Bring an account over (`kind` one of Tallybook's account types)."""
