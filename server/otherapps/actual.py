@@ -123,13 +123,17 @@ def _accounts(conn: sqlite3.Connection, book: BudgetBook) -> None:
 
 def _categories(conn: sqlite3.Connection, book: BudgetBook, *, rollover: bool) -> None:
     for c in conn.execute(
-        "SELECT c.id, c.name, c.is_income, g.name AS grp, g.is_income AS group_income "
+        "SELECT c.id, c.name, c.is_income, c.hidden OR g.hidden AS hidden, g.name AS grp, "
+        "g.is_income AS group_income "
         "FROM categories c JOIN category_groups g ON g.id = c.cat_group "
         "WHERE c.tombstone = 0 AND g.tombstone = 0 ORDER BY g.sort_order, c.sort_order"
     ):
         income = bool(c["is_income"] or c["group_income"])
         kind = "income" if income else "expense"
-        book.category(c["id"], c["grp"], c["name"], kind, rollover=rollover and not income)
+        hidden = bool(c["hidden"])
+        book.category(
+            c["id"], c["grp"], c["name"], kind, rollover=rollover and not income, hidden=hidden
+        )
 
 
 def _transactions(conn: sqlite3.Connection, book: BudgetBook) -> None:

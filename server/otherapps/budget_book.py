@@ -120,9 +120,17 @@ class BudgetBook:
         return key in self._accounts
 
     def category(
-        self, key: str, group: str, name: str, kind: str, *, rollover: bool = False
+        self,
+        key: str,
+        group: str,
+        name: str,
+        kind: str,
+        *,
+        rollover: bool = False,
+        hidden: bool = False,
     ) -> None:
-        """Bring a category over into the group named `group` (made on first use)."""
+        """Bring a category over into the group named `group` (made on first use); one the
+        app hides comes archived."""
         if group not in self._groups:
             self._groups[group] = {"ref": len(self._groups) + 1, "name": group}
             self._groups[group]["position"] = self._groups[group]["ref"]
@@ -132,6 +140,7 @@ class BudgetBook:
             "name": name,
             "kind": kind,
             "rollover": rollover,
+            "archived": hidden,
         }
 
     def has_category(self, key: str) -> bool:
