@@ -97,6 +97,10 @@ def _opened(database: bytes) -> Iterator[sqlite3.Connection]:
             yield conn
         except sqlite3.DatabaseError as error:
             raise ForeignBookProblem(f"The db.sqlite cannot be read: {error}.") from None
+        except (IndexError, ValueError, TypeError) as error:  # a column missing, a bad date
+            raise ForeignBookProblem(
+                f"The db.sqlite is not as Actual Budget writes it ({error})."
+            ) from None
         finally:
             conn.close()
 

@@ -144,11 +144,16 @@ def _table(data: bytes, what: str, needed: tuple[str, ...]) -> list[_Line]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252")  # YNAB 4 on Windows
+        text = data.decode("cp1252", errors="replace")  # YNAB 4 on Windows
     first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip() for h in next(reader, [])]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=max(",;\t", key=first.count))
+    try:
+        rows = [(reader.line_num, row) for row in reader if any(v.strip() for v in row)]
+    except csv.Error as error:
+        raise ForeignBookProblem(
+            f"The {what} CSV cannot be read, line {reader.line_num}: {error}."
+        ) from None
+    header = [h.strip() for h in rows[0][1]] if rows else []
     keys = {
         header.index(name): key
         for key, names in _COLUMNS.items()
@@ -161,9 +166,8 @@ def _table(data: bytes, what: str, needed: tuple[str, ...]) -> list[_Line]:
             f"This is not YNAB's {what} CSV: it has no {', '.join(lacking)} column."
         )
     return [
-        _Line(reader.line_num, {keys[i]: v.strip() for i, v in enumerate(row) if i in keys})
-        for row in reader
-        if any(v.strip() for v in row)
+        _Line(number, {keys[i]: v.strip() for i, v in enumerate(row) if i in keys})
+        for number, row in rows[1:]
     ]
 
 

@@ -42,6 +42,15 @@ _STATUSES = {"Cleared": "cleared", "Reconciled": "reconciled"}
 def read_ynab4(data: bytes, file_name: str) -> ForeignBook:
     """Read a zipped .ynab4 budget folder into a book."""
     budget, name = _latest_budget(data, file_name)
+    try:
+        return _book(budget, name)
+    except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as error:
+        raise ForeignBookProblem(
+            f"The budget in {file_name} is not as YNAB 4 writes it (at {error!s})."
+        ) from None
+
+
+def _book(budget: dict[str, Any], name: str) -> ForeignBook:
     meta = budget.get("budgetMetaData") or {}
     book = BudgetBook(APP, name, _currency(meta))
     live = [a for a in budget.get("accounts", []) if not a.get("isTombstone")]

@@ -99,3 +99,13 @@ def test_another_database_is_refused_naming_what_it_lacks(tmp_path):
         conn.execute("CREATE TABLE accounts (id)")
     with pytest.raises(ForeignBookProblem, match=r"not Actual Budget's.*transactions"):
         read_actual(path.read_bytes(), "db.sqlite")
+
+
+def test_a_database_with_actuals_tables_but_not_their_columns_is_refused(tmp_path):
+    path = tmp_path / "db.sqlite"
+    with sqlite3.connect(path) as conn:
+        for table in ("accounts", "categories", "category_groups", "payees", "transactions"):
+            conn.execute(f"CREATE TABLE {table} (id, tombstone)")
+        conn.execute("INSERT INTO accounts VALUES ('a', 0)")
+    with pytest.raises(ForeignBookProblem, match=r"The db\.sqlite cannot be read: no such column"):
+        read_actual(path.read_bytes(), "db.sqlite")

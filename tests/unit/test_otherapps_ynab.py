@@ -126,3 +126,9 @@ def _zip(members: dict[str, str]) -> bytes:
 def test_what_is_not_an_export_is_refused_in_plain_words(data, says):
     with pytest.raises(ForeignBookProblem, match=says):
         read_ynab(data, "budget.zip")
+
+
+def test_a_damaged_file_is_refused_in_plain_words_however_it_is_damaged():
+    for data in (b"\x81\x00\x8d", b'"Account","Date"\n"a\x00b"', EXPORT[: len(EXPORT) // 2]):
+        with pytest.raises(ForeignBookProblem):
+            read_ynab(data, "budget.zip")

@@ -79,3 +79,16 @@ def test_a_zip_without_the_budget_folder_is_refused_in_plain_words():
         read_ynab4(buffer.getvalue(), "budget.zip")
     with pytest.raises(ForeignBookProblem, match="not a zipped YNAB 4 budget"):
         read_ynab4(b"PK\x03\x04", "budget.zip")
+
+
+def test_a_budget_missing_what_ynab4_always_writes_is_refused_in_plain_words():
+    source = zipfile.ZipFile(io.BytesIO(BUDGET))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in source.namelist():
+            text = source.read(name)
+            if name.endswith("Budget.yfull"):
+                text = text.replace(b'"accountName"', b'"name"')
+            archive.writestr(name, text)
+    with pytest.raises(ForeignBookProblem, match="not as YNAB 4 writes it"):
+        read_ynab4(buffer.getvalue(), "budget.zip")
