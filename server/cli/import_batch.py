@@ -23,7 +23,10 @@ def _book_of(user: User, book_id: int | None) -> int:
         books = list_books(conn, user.id)
     if len(books) != 1:
         listed = ", ".join(f"{b.id} ({b.name})" for b in books)
-        fail(f"{user.username} has {len(books)} books: say which with --book ID: {listed}.", EXIT_REFUSED)
+        fail(
+            f"{user.username} has {len(books)} books: say which with --book ID: {listed}.",
+            EXIT_REFUSED,
+        )
     return books[0].id
 
 
