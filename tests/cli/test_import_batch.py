@@ -43,3 +43,11 @@ def test_several_files_go_each_into_its_account_or_none_does(run, data_dir, tmp_
     assert "dec.qfx (…8979) -> Savings" in done.stdout
     assert "Imported 2 transactions from 2 statements; skipped 0" in done.stdout
     assert _counts(data_dir) == (4, 1)
+
+    # With a second book, say which book's accounts the files are matched to.
+    assert run("demo", "--username", "alex").exit_code == 0
+    which = run("import", str(december), "--username", "alex")
+    assert which.exit_code == 1 and "has 2 books: say which with --book ID" in which.stderr
+    again = run("import", str(december), "--book", "1", "--username", "alex")
+    assert again.exit_code == 0, again.output
+    assert "Imported 0 transactions from 2 statements; skipped 2" in again.stdout
