@@ -61,13 +61,14 @@ def problem_response(
     return response
 
 
-def _flatten(detail: Any, path: str = "") -> list[FieldError]:
-    """Turn marshmallow's nested `{"json": {"field": ["message"]}}` into field errors."""
+def _flatten(detail: Any, path: str | None = None) -> list[FieldError]:
+    """Turn marshmallow's nested `{"json": {"field": ["message"]}}` into field errors (the
+    outer keys name where in the request: a body's own field may be called `files`)."""
     if isinstance(detail, dict):
         found: list[FieldError] = []
         for key, value in detail.items():
             key = str(key)
-            if not path and key in ("json", "query", "headers", "path", "form", "files"):
+            if path is None and key in ("json", "query", "headers", "path", "form", "files"):
                 found += _flatten(value, "")
             elif key == "_schema":
                 found += _flatten(value, path)

@@ -242,6 +242,7 @@ IMPORT = {
     "skipped": 1,
     "created_at": AT,
     "undone_at": None,
+    "batch_id": None,
 }
 JOB = {
     "id": "q8Zr1m0xT3kVb2Ln",

@@ -146,6 +146,10 @@ class PreviewOut(Schema):
 class ImportOut(Schema):
     id = Integer()
     account_id = Integer()
+    batch_id = Integer(
+        allow_none=True,
+        metadata={"description": "Imported with other files as one change: undone with them."},
+    )
     file_name = String()
     format = String(validate=OneOf(FORMATS))
     added = Integer()
@@ -185,14 +189,8 @@ def _read(body: dict[str, Any]) -> BankFile:
         {name: body[name] for name in ("file_name", "date_format") if body.get(name) is not None}
     )
     try:
-        data = base64.b64decode(body["content"], validate=True)
-    except (binascii.Error, ValueError):
-        raise ValidationFailed.on("content", "Send the file's bytes base64-encoded.") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ValidationFailed.on("content", f"The file is over {MAX_FILE_BYTES // 2**20} MB.")
-    try:
         return read_bank_file(
-            data,
+            file_bytes(body["content"], "content"),
             date_format=body.get("date_format"),
             columns=body.get("columns"),
             statement=body.get("statement"),
@@ -200,6 +198,32 @@ def _read(body: dict[str, Any]) -> BankFile:
         )
     except ImportProblem as problem:
         raise ValidationFailed.on("content", str(problem)) from None
+
+
+def file_bytes(content: str, field: str) -> bytes:
+    """The bytes of a file sent base64-encoded, refused (422 at `field`) if not or too large."""
+    try:
+        data = base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed.on(field, "Send the file's bytes base64-encoded.") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ValidationFailed.on(field, f"The file is over {MAX_FILE_BYTES // 2**20} MB.")
+    return data
+
+
+def undo_errors(undone_already: str) -> dict[int, Any]:
+    """The errors an undo of imports answers; `undone_already` is the 409's example."""
+    return errors(
+        401,
+        403,
+        404,
+        why={
+            409: (
+                "Undone already, or some of its transactions were reconciled since",
+                undone_already,
+            )
+        },
+    )
 
 
 def _import_json(item: Import) -> dict[str, Any]:
@@ -371,20 +395,11 @@ def list_all(book_id: int) -> dict[str, Any]:
 @bp.output(Undone, example=ex.UNDONE)
 @bp.doc(
     summary="Undo an import",
-    description="Deletes every transaction it added (changed since or not), as one change; "
+    description="Deletes every transaction it added (changed since or not), as one change, "
+    "with the other files of its batch if it was imported with others; "
     "not once any of them was reconciled (409, code `reconciled`, naming the reconciliation). "
     "Editors and owners.",
-    responses=errors(
-        401,
-        403,
-        404,
-        why={
-            409: (
-                "Undone already, or some of its transactions were reconciled since",
-                "This import was undone already.",
-            )
-        },
-    ),
+    responses=undo_errors("This import was undone already."),
 )
 @book_access("write")
 def undo(book_id: int, import_id: int) -> dict[str, int]:

@@ -30,6 +30,7 @@ PATH_PARAMETERS: dict[str, str] = {
     "reconciliation_id": "The reconciliation's id "
     f"({BOOK}/accounts/{{account_id}}/reconciliations` lists them).",
     "import_id": f"The import's id ({BOOK}/imports` lists them).",
+    "batch_id": f"The batch's id: `batch_id` of its imports ({BOOK}/imports` lists them).",
     "job_id": "The background import's id: the end of the `Location` its 202 answer gave.",
     "month": "The month, `YYYY-MM`.",
     "user_id": f"The member's user id ({BOOK}/members` lists them).",

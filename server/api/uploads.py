@@ -6,6 +6,8 @@ from flask import request
 
 # A bank file in a JSON body (base64 adds a third): larger than the API's other bodies.
 MAX_FILE_BYTES = 15 * 1024 * 1024
+# Several bank files at once (server/api/import_batches.py): their bytes in all.
+MAX_BATCH_BYTES = 4 * MAX_FILE_BYTES
 # A whole book as JSON: about 300 bytes a transaction, so some million transactions (read a
 # piece at a time: see `book_read`).
 MAX_BOOK_FILE_BYTES = 512 * 1024 * 1024
@@ -13,6 +15,8 @@ _LIMITS = {
     "imports.preview": MAX_FILE_BYTES * 4 // 3 + 64 * 1024,
     "imports.create": MAX_FILE_BYTES * 4 // 3 + 64 * 1024,
     "book_files.load": MAX_BOOK_FILE_BYTES,
+    "import_batches.preview": MAX_BATCH_BYTES * 4 // 3 + 256 * 1024,
+    "import_batches.create": MAX_BATCH_BYTES * 4 // 3 + 256 * 1024,
 }
 
 

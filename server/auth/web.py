@@ -48,6 +48,7 @@ APP_BOOK_BLUEPRINTS = frozenset(
         "categories",
         "labels",
         "imports",
+        "import_batches",
         "rules",
         "schedules",
         "budgets",

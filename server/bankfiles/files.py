@@ -29,6 +29,7 @@ class StatementInfo:
     kind: str  # bank or creditcard
     currency: str
     rows: int
+    key: str = ""  # what identifies the account's statements (a digest), to match it by
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,9 @@ def read_bank_file(
 
 
 def _ofx(statements: list[Statement], chosen: int | None) -> BankFile:
-    infos = tuple(StatementInfo(s.account, s.kind, s.currency, len(s.rows)) for s in statements)
+    infos = tuple(
+        StatementInfo(s.account, s.kind, s.currency, len(s.rows), s.key) for s in statements
+    )
     if chosen is None and len(statements) == 1:
         chosen = 0
     if chosen is None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -100,6 +101,7 @@ class Statement:
     currency: str  # CURDEF, e.g. "USD"
     rows: list[Row]
     problems: list[RowProblem]
+    key: str = ""  # what tells this account's statements from others', never its number
 
 
 def looks_like_ofx(data: bytes) -> bool:
@@ -308,7 +310,14 @@ def _statement(element: ET.Element, number: int, ordinals: dict[ET.Element, int]
             rows.append(read)
         else:
             problems.append(read)
-    return Statement(kind, "…" + account[-4:], currency, rows, problems)
+    bank = _text(element, f"{account_tag}/BANKID")
+    return Statement(kind, "…" + account[-4:], currency, rows, problems, _key(kind, bank, account))
+
+
+def _key(kind: str, bank: str, account: str) -> str:
+    """A digest of the statement's bank and account number, to match the account's next
+    statements by: kept in the book instead of the number itself."""
+    return hashlib.sha256(f"ofx\x1f{kind}\x1f{bank}\x1f{account}".encode()).hexdigest()
 
 
 def _row(transaction: ET.Element, line: int) -> Row | RowProblem:

@@ -19,6 +19,7 @@ from server.cli.common import (
     reports_errors,
     user_named,
 )
+from server.cli.import_batch import import_batch
 from server.clock import utcnow
 from server.domain.books import gate
 from server.domain.demo import create_demo_book
@@ -77,33 +78,58 @@ def _read_statement(
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--account", "account_id", type=int, required=True, help="The account's id.")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@click.option(
+    "--account",
+    "account_id",
+    type=int,
+    help="The account's id, for one file; default: each file's account, matched by the OFX "
+    "account id or the CSV header row of its earlier imports, or a QIF account's name.",
+)
+@click.option(
+    "--book",
+    "book_id",
+    type=int,
+    help="The book whose accounts the files are matched to (default: the user's only book).",
+)
 @click.option("--username", required=True, help="Who imports (an editor or owner of the book).")
 @click.option(
     "--date-format",
-    help="How the file writes dates, e.g. %d/%m/%Y, when its dates could be read two ways.",
+    help="How the files write dates, e.g. %d/%m/%Y, when their dates could be read two ways.",
 )
 @click.option(
     "--statement",
     type=click.IntRange(min=0),
-    help="Which statement of an OFX file that holds several (from 0).",
+    help="Which statement of an OFX file that holds several (from 0), with --account.",
 )
 @data_dir_option
 @reports_errors
 def import_file(
-    file: Path,
-    account_id: int,
+    files: tuple[Path, ...],
+    account_id: int | None,
+    book_id: int | None,
     username: str,
     date_format: str | None,
     statement: int | None,
     data_dir: Path | None,
 ) -> None:
-    """Import a bank file (OFX/QFX, QIF or CSV) into an account: the format and layout are
-    detected, rows already in the account are skipped, and the whole import is one change
-    that can be undone."""
-    if file.stat().st_size > MAX_IMPORT_BYTES:
-        fail(f"{file} is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB.", EXIT_REFUSED)
+    """Import bank files (OFX/QFX, QIF or CSV): the format and layout are detected, rows
+    already in an account are skipped, and the whole import is one change that can be undone.
+    Several files go each into the account it matches, all or nothing."""
+    for file in files:
+        if file.stat().st_size > MAX_IMPORT_BYTES:
+            fail(f"{file} is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB.", EXIT_REFUSED)
+    if account_id is None:
+        if statement is not None:
+            raise click.UsageError("--statement goes with --account (one file, one account).")
+        with open_app(data_dir):
+            import_batch(user_named(username), book_id, files, date_format)
+        return
+    if len(files) > 1:
+        raise click.UsageError("--account takes one file; without it each file is matched.")
+    file = files[0]
     with open_app(data_dir):
         user = user_named(username)
         with database().read() as conn:

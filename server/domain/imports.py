@@ -60,6 +60,7 @@ class Import:
     skipped: int
     created_at: datetime
     undone_at: datetime | None
+    batch_id: int | None = None  # imported with other files, as one change
 
 
 def _account_currency(conn: sqlite3.Connection, book_id: int, account_id: int) -> str:
@@ -214,47 +215,69 @@ def run_import(
     as one transaction recorded in `imports`. Nothing is written if any row is refused.
     `progress` hears how many of the rows to add are in so far, and how many there are."""
     check_importable(order.bank_file)
-    account_id, bank_file = order.account_id, order.bank_file
     with database.write() as db:
-        planned = plan_import(db.conn, book_id, account_id, bank_file.rows, bank_file.currency)
-        import_id = (
-            db["imports"]
-            .insert(
-                {
-                    "book_id": book_id,
-                    "account_id": account_id,
-                    "user_id": order.user_id,
-                    "file_name": order.file_name[:FILE_NAME_MAX],
-                    "format": bank_file.format,
-                    "layout": json.dumps(bank_file.summary()),
-                    "added": 0,
-                    "skipped": 0,
-                    "created_at": to_iso(now),
-                }
-            )
-            .last_pk
+        return _get(db.conn, book_id, add_import(db, book_id, order, now=now, progress=progress))
+
+
+def add_import(
+    db: sqlite_utils.Database,
+    book_id: int,
+    order: ImportInput,
+    *,
+    now: datetime,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Import a checked file inside the caller's write transaction; return the import's id."""
+    account_id, bank_file = order.account_id, order.bank_file
+    planned = plan_import(db.conn, book_id, account_id, bank_file.rows, bank_file.currency)
+    import_id = (
+        db["imports"]
+        .insert(
+            {
+                "book_id": book_id,
+                "account_id": account_id,
+                "user_id": order.user_id,
+                "file_name": order.file_name[:FILE_NAME_MAX],
+                "format": bank_file.format,
+                "layout": json.dumps(bank_file.summary()),
+                "added": 0,
+                "skipped": 0,
+                "created_at": to_iso(now),
+            }
         )
-        new_rows = [
-            NewRow(
-                p.row.date,
-                p.amount,
-                p.payee.strip()[:PAYEE_MAX] or None,
-                p.row.memo[:MEMO_MAX],
-                p.row.bank_id[:BANK_ID_MAX] if p.row.bank_id else None,
-                p.category_id,
-                p.tags,
-            )
-            for p in planned
-            if p.duplicate_of is None or p.row.line in order.keep_duplicates
-        ]
-        add_in_bulk(db, book_id, account_id, new_rows, import_id, now, progress)
-        added, skipped = len(new_rows), len(planned) - len(new_rows)
-        db.execute(
-            "UPDATE imports SET added = ?, skipped = ? WHERE id = ?", [added, skipped, import_id]
+        .last_pk
+    )
+    new_rows = [
+        NewRow(
+            p.row.date,
+            p.amount,
+            p.payee.strip()[:PAYEE_MAX] or None,
+            p.row.memo[:MEMO_MAX],
+            p.row.bank_id[:BANK_ID_MAX] if p.row.bank_id else None,
+            p.category_id,
+            p.tags,
         )
-        if bank_file.layout is not None:
-            _save_preset(db, account_id, bank_file.layout, now)
-        return _get(db.conn, book_id, import_id)
+        for p in planned
+        if p.duplicate_of is None or p.row.line in order.keep_duplicates
+    ]
+    add_in_bulk(db, book_id, account_id, new_rows, import_id, now, progress)
+    added, skipped = len(new_rows), len(planned) - len(new_rows)
+    db.execute(
+        "UPDATE imports SET added = ?, skipped = ? WHERE id = ?", [added, skipped, import_id]
+    )
+    if bank_file.layout is not None:
+        _save_preset(db, account_id, bank_file.layout, now)
+    if bank_file.statement is not None and bank_file.statements[bank_file.statement].key:
+        # The next statement of this account is matched to it by this (see import_batches).
+        db["statement_keys"].upsert(
+            {
+                "account_id": account_id,
+                "key": bank_file.statements[bank_file.statement].key,
+                "updated_at": to_iso(now),
+            },
+            pk=("account_id", "key"),
+        )
+    return import_id
 
 
 def apply_preset(conn: sqlite3.Connection, account_id: int, layout: Layout) -> Layout:
@@ -287,7 +310,9 @@ def _save_preset(db: sqlite_utils.Database, account_id: int, layout: Layout, now
 
 def _get(conn: sqlite3.Connection, book_id: int, import_id: int) -> Import:
     row = conn.execute(
-        "SELECT * FROM imports WHERE id = ? AND book_id = ?", [import_id, book_id]
+        "SELECT i.*, b.batch_id FROM imports i "
+        "LEFT JOIN import_batch_files b ON b.import_id = i.id WHERE i.id = ? AND i.book_id = ?",
+        [import_id, book_id],
     ).fetchone()
     if row is None:
         raise NotFound(f"This book has no import {import_id}.")
@@ -300,6 +325,7 @@ def _get(conn: sqlite3.Connection, book_id: int, import_id: int) -> Import:
         row["skipped"],
         from_iso(row["created_at"]),
         from_iso(row["undone_at"]) if row["undone_at"] else None,
+        row["batch_id"],
     )
 
 
@@ -312,20 +338,42 @@ def list_imports(conn: sqlite3.Connection, book_id: int) -> list[Import]:
 
 
 def undo_import(database: Database, book_id: int, import_id: int, *, now: datetime) -> int:
-    """Delete what an import added (with the other sides of transfers made since); return how
-    many transactions went."""
+    """Delete what an import added (with the other sides of transfers made since), and with it
+    the other files of its batch; return how many transactions went."""
     with database.write() as db:
         recorded = _get(db.conn, book_id, import_id)
         if recorded.undone_at is not None:
             raise Conflict("This import was undone already.")
-        ids = [
-            r[0] for r in db.execute("SELECT id FROM transactions WHERE import_id = ?", [import_id])
-        ]
-        refuse_if_reconciled(
-            db.conn,
-            with_transfer_partners(db, ids),
-            "the import cannot be undone while it holds reconciled rows",
+        together = [import_id]
+        if recorded.batch_id is not None:
+            together = [
+                r[0]
+                for r in db.execute(
+                    "SELECT import_id FROM import_batch_files WHERE batch_id = ?",
+                    [recorded.batch_id],
+                )
+            ]
+        return undo_imports(db, together, now=now)
+
+
+def undo_imports(db: sqlite_utils.Database, import_ids: list[int], *, now: datetime) -> int:
+    """Inside the caller's write transaction, delete what the imports added; return how many
+    transactions went. Refused (nothing done) while any of them is reconciled."""
+    ids = [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM transactions WHERE import_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(import_ids)],
         )
-        removed = delete_in_bulk(db, ids) if ids else 0
-        db.execute("UPDATE imports SET undone_at = ? WHERE id = ?", [to_iso(now), import_id])
-        return removed
+    ]
+    refuse_if_reconciled(
+        db.conn,
+        with_transfer_partners(db, ids),
+        "the import cannot be undone while it holds reconciled rows",
+    )
+    removed = delete_in_bulk(db, ids) if ids else 0
+    db.execute(
+        "UPDATE imports SET undone_at = ? WHERE id IN (SELECT value FROM json_each(?))",
+        [to_iso(now), json.dumps(import_ids)],
+    )
+    return removed

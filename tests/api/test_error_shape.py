@@ -51,6 +51,7 @@ BOOK = "/api/v1/books/<int:book_id>"
 # Write routes other than DELETE that take no body (the path says it all).
 TAKES_NO_BODY = {
     ("POST", f"{BOOK}/imports/<int:import_id>/undo"): "the import is in the path",
+    ("POST", f"{BOOK}/imports/batches/<int:batch_id>/undo"): "the batch is in the path",
     ("POST", "/api/v1/backups"): "backs up now, with nothing to choose",
     ("POST", "/api/v1/backups/<name>/restore"): "the backup is in the path",
     ("POST", "/api/v1/me/invitations/<int:invitation_id>/accept"): "the invitation is in the path",

@@ -300,6 +300,11 @@ def _account_of_new_user(run, data_dir, currency: str) -> int:
         ).exit_code
         == 0
     )
+    return add_account(data_dir, "Current", currency)
+
+
+def add_account(data_dir, name: str, currency: str) -> int:
+    """Add an account to the (one) book of the data folder."""
     app = open_app(data_dir)
     with app.app_context():
         with database().write() as db:
@@ -309,7 +314,7 @@ def _account_of_new_user(run, data_dir, currency: str) -> int:
                 .insert(
                     {
                         "book_id": book,
-                        "name": "Current",
+                        "name": name,
                         "type": "checking",
                         "currency": currency,
                         "opening_date": "2025-01-01",

@@ -146,6 +146,14 @@ KNOWN: dict[tuple[str, str], Any] = {
     },
     ("POST", BOOK + "/imports/<int:import_id>/undo"): None,
     ("GET", BOOK + "/imports/jobs/<job_id>"): None,
+    # Several files at once (issue 18.3).
+    ("POST", BOOK + "/imports/batches/preview"): {
+        "files": [{"account_id": Ref("account_id"), "file_name": "m.csv", "content": MATRIX_CSV}]
+    },
+    ("POST", BOOK + "/imports/batches"): {
+        "files": [{"account_id": Ref("account_id"), "file_name": "m.csv", "content": MATRIX_CSV}]
+    },
+    ("POST", BOOK + "/imports/batches/<int:batch_id>/undo"): None,
     ("GET", BOOK + "/rules"): None,
     ("POST", BOOK + "/rules"): {
         "name": "Matrix rule",
@@ -377,6 +385,15 @@ MAKERS = {
         },
     ),
 }
+
+
+def _import_batch(world: World) -> int:
+    account_id = world.owner_api("/accounts", {"name": "Batched", "type": "checking"})
+    files = [{"account_id": account_id, "file_name": "m.csv", "content": MATRIX_CSV}]
+    return world.owner_api("/imports/batches", {"files": files})
+
+
+MAKERS["batch_id"] = _import_batch
 
 
 def _open_reconciliation(world: World) -> int:

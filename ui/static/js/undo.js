@@ -31,7 +31,7 @@ function messages() {
 }
 
 /** Say `text`, with a button for `button.label` that runs `button.run` (or none). */
-function say(text, button = null) {
+export function say(text, button = null) {
   const toast = document.createElement("div");
   toast.className = "toast show align-items-center";
   const row = document.createElement("div");

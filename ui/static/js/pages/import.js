@@ -1,6 +1,7 @@
 // The import wizard: choose the account and the file, check the preview (dates read the right
 // way, columns, rows already there, lines that cannot be read), confirm; undo from the history.
 import { ApiError, api } from "../api.js";
+import { historyEntries, importBatch } from "../components/import-batch.js";
 import { formatDate, formatTimestamp } from "../dates.js";
 import { cell, dangerButton, fieldsOf } from "../dom.js";
 import { clearErrors, showError, showProblem } from "../forms.js";
@@ -50,6 +51,7 @@ hideWritersControls(root, book);
 let accounts = [];
 let categories = new Map();
 let upload = null; // {account_id, file_name, content, date_format?, columns?} of the preview
+let batch = null; // several files at once (made once the accounts are known)
 
 function base64(buffer) {
   const bytes = new Uint8Array(buffer);
@@ -225,12 +227,22 @@ async function run(request) {
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearErrors(form);
-  const file = field("file").files[0];
-  if (!file) {
+  const chosen = [...field("file").files];
+  if (!chosen.length) {
     showError(form, "content", "Choose the file to import.");
     return;
   }
   try {
+    if (chosen.length > 1) {
+      preview.classList.add("d-none");
+      const files = await Promise.all(
+        chosen.map(async (f) => ({ file_name: f.name, content: base64(await f.arrayBuffer()) })),
+      );
+      await batch.preview(files);
+      return;
+    }
+    batch.hide();
+    const file = chosen[0];
     const content = base64(await file.arrayBuffer());
     await run({
       account_id: Number(field("account_id").value),
@@ -241,6 +253,14 @@ form.addEventListener("submit", async (event) => {
     preview.classList.add("d-none");
     showProblem(form, err);
   }
+});
+
+// Files dropped on the form are chosen as if picked.
+form.addEventListener("dragover", (event) => event.preventDefault());
+form.addEventListener("drop", (event) => {
+  event.preventDefault();
+  field("file").files = event.dataTransfer.files;
+  form.requestSubmit();
 });
 
 preview.querySelector("[data-confirm]").addEventListener("click", async (event) => {
@@ -291,13 +311,13 @@ async function loadHistory() {
   const { items } = await api("GET", book.path("/imports"));
   const body = document.querySelector("#history-table tbody");
   body.replaceChildren(
-    ...items.map((item) => {
+    ...historyEntries(items).map((item) => {
       const tr = document.createElement("tr");
       tr.dataset.importId = item.id;
       tr.append(
         cell(formatTimestamp(item.created_at)),
-        cell(item.file_name),
-        cell(accountOf(item.account_id)?.name ?? ""),
+        cell(item.files.join(", ")),
+        cell(item.accountIds.map((id) => accountOf(id)?.name ?? "").join(", ")),
         cell(String(item.added), { className: "text-end" }),
         cell(String(item.skipped), { className: "text-end" }),
       );
@@ -308,10 +328,11 @@ async function loadHistory() {
         actions.classList.add("text-body-secondary", "small");
       } else if (book.canWrite) {
         const undo = dangerButton("Undo", async () => {
-          if (!window.confirm(`Take out the ${item.added} transactions “${item.file_name}” added?`)) return;
+          if (!window.confirm(`Take out the ${item.added} transactions “${item.files.join(", ")}” added?`))
+            return;
           clearPageError(root);
           try {
-            await api("POST", book.path(`/imports/${item.id}/undo`));
+            await api("POST", book.path(item.undoPath));
             await loadHistory();
           } catch (err) {
             showPageError(root, err);
@@ -334,6 +355,7 @@ async function start() {
   // A file goes into an account: a book without one is sent to make it first.
   root.querySelector("[data-no-accounts]").classList.toggle("d-none", open.length > 0 || !book.canWrite);
   if (!open.length) form.classList.add("d-none");
+  batch = importBatch({ section: document.getElementById("batch"), book, accounts, onImported: loadHistory });
   const wanted = new URLSearchParams(window.location.search).get("account");
   if (wanted) field("account_id").value = wanted;
   await loadHistory();
