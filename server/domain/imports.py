@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -24,6 +24,14 @@ from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.bulk import NewRow, add_in_bulk, delete_in_bulk, with_transfer_partners
 from server.domain.currencies import minor_digits
+from server.domain.import_links import (
+    LinkMapping,
+    add_linked,
+    carries_links,
+    create_categories,
+    known_transfers,
+    plan_links,
+)
 from server.domain.labels import PAYEE_MAX
 from server.domain.money import MAX_MINOR_UNITS
 from server.domain.reconciled import refuse_if_reconciled
@@ -178,6 +186,7 @@ class ImportInput:
     file_name: str
     user_id: int
     keep_duplicates: frozenset[int] = frozenset()  # lines to add although already there
+    mapping: LinkMapping = field(default_factory=LinkMapping)  # the file's names -> the book's
 
 
 def check_importable(bank_file: BankFile) -> None:
@@ -217,6 +226,8 @@ def run_import(
     account_id, bank_file = order.account_id, order.bank_file
     with database.write() as db:
         planned = plan_import(db.conn, book_id, account_id, bank_file.rows, bank_file.currency)
+        links = plan_links(db.conn, book_id, account_id, bank_file.rows, order.mapping)
+        planned = known_transfers(db.conn, account_id, planned, links)
         import_id = (
             db["imports"]
             .insert(
@@ -234,6 +245,7 @@ def run_import(
             )
             .last_pk
         )
+        kept = [p for p in planned if p.duplicate_of is None or p.row.line in order.keep_duplicates]
         new_rows = [
             NewRow(
                 p.row.date,
@@ -244,11 +256,19 @@ def run_import(
                 p.category_id,
                 p.tags,
             )
-            for p in planned
-            if p.duplicate_of is None or p.row.line in order.keep_duplicates
+            for p in kept
+            if not carries_links(p.row)
         ]
         add_in_bulk(db, book_id, account_id, new_rows, import_id, now, progress)
-        added, skipped = len(new_rows), len(planned) - len(new_rows)
+        linked = [p for p in kept if carries_links(p.row)]
+        if linked:  # QIF's categories, splits and transfers: written as the app writes them
+            categories = create_categories(
+                database, book_id, links, [p.row for p in linked], now=now
+            )
+            add_linked(
+                db, book_id, account_id, linked, links, categories, import_id=import_id, now=now
+            )
+        added, skipped = len(kept), len(planned) - len(kept)
         db.execute(
             "UPDATE imports SET added = ?, skipped = ? WHERE id = ?", [added, skipped, import_id]
         )
