@@ -189,12 +189,13 @@ def test_a_mapping_of_what_is_not_there_is_refused(alex, book, choice, field, me
     assert transactions(alex, book, accounts["Checking"]) == []
 
 
-def test_a_transfer_to_an_account_the_book_does_not_have_stays_a_plain_row(alex):
-    book = alex.get("/api/v1/books").json["items"][0]["id"]
-    checking = alex.post(
-        f"/api/v1/books/{book}/accounts",
-        json={"name": "Checking", "type": "checking", "currency": "USD"},
-    ).json["id"]
+def test_a_transfer_to_an_account_the_book_does_not_have_stays_a_plain_row(alex, book):
+    book, accounts = book
+    checking = accounts["Checking"]
+    renamed = alex.patch(
+        f"/api/v1/books/{book}/accounts/{accounts['Savings']}", json={"name": "Rainy day"}
+    )
+    assert renamed.status_code == 200, renamed.json
     body = file_body(checking, QUICKEN, statement=0)
     links = alex.post(f"/api/v1/books/{book}/imports/preview", json=body).json["links"]
     assert ("Savings", "unlinked") in [(link["name"], link["action"]) for link in links]
