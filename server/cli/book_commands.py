@@ -87,7 +87,7 @@ def _read_statement(
 @click.option(
     "--statement",
     type=click.IntRange(min=0),
-    help="Which statement of an OFX file that holds several (from 0).",
+    help="Which statement of an OFX file, or account of a QIF file, that holds several (from 0).",
 )
 @data_dir_option
 @reports_errors
