@@ -6,7 +6,9 @@ from __future__ import annotations
 from apiflask import Schema
 from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
+from marshmallow import ValidationError
 
+from server.characters import character_problem
 from server.domain.import_links import (
     CREATE,
     LINK_KINDS,
@@ -19,11 +21,19 @@ from server.domain.import_links import (
 )
 
 
+def _plain_text(text: str) -> None:
+    """Refuse a name with characters no text may hold, with the item's other problems (the
+    route's own check would come after the schema's refusal of a half-sent item)."""
+    problem = character_problem(text)
+    if problem is not None:
+        raise ValidationError(problem)
+
+
 class LinkIn(Schema):
     kind = String(required=True, validate=OneOf(LINK_KINDS))
     name = String(
         required=True,
-        validate=Length(min=1, max=LINK_NAME_MAX),
+        validate=[Length(min=1, max=LINK_NAME_MAX), _plain_text],
         metadata={"description": "As the file writes it (a `name` of the preview's `links`)."},
     )
     id = Integer(
