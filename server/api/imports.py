@@ -13,6 +13,7 @@ from apiflask.validators import Length, OneOf, Range
 from flask import current_app, jsonify, request, url_for
 
 from server.api import examples as ex
+from server.api import import_link_examples
 from server.api.access import book_access
 from server.api.import_link_schemas import LinkedRowOut, LinkOut, MappedFileIn
 from server.api.schemas import errors
@@ -223,7 +224,7 @@ def _import_json(item: Import) -> dict[str, Any]:
 @bp.post(IMPORTS + "/preview")
 @bp.auth_required(auth, roles=["write"])
 @bp.input(FileIn, arg_name="body", example=ex.FILE_IN)
-@bp.output(PreviewOut, example=ex.PREVIEW)
+@bp.output(PreviewOut, example=import_link_examples.PREVIEW)
 @bp.doc(
     summary="Preview an import",
     description="Reads the file as the import would: OFX/QFX, QIF or CSV (its layout "
