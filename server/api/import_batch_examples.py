@@ -39,7 +39,13 @@ BATCH_PREVIEW = {
             "matched_by": None,
             "format": "ofx",
             "statements": [
-                {"account": "…4421", "kind": "creditcard", "currency": "USD", "rows": 31}
+                {
+                    "account": "…4421",
+                    "kind": "creditcard",
+                    "currency": "USD",
+                    "rows": 31,
+                    "name": "",
+                }
             ],
             "date_formats": [],
             "new": 0,

@@ -38,6 +38,7 @@ from server.domain.import_batches import (
     run_batch,
     undo_batch,
 )
+from server.domain.import_links import mapping_of
 from server.errors import ValidationFailed
 from server.request_db import database, reader
 
@@ -135,6 +136,7 @@ def _files(body: dict[str, Any]) -> tuple[BatchFile, ...]:
                 date_format=sent.get("date_format"),
                 columns=sent.get("columns"),
                 keep_duplicates=frozenset(sent["keep_duplicates"]),
+                mapping=mapping_of(sent["mapping"]),
             )
         )
     return tuple(files)

@@ -13,7 +13,9 @@ from apiflask.validators import Length, OneOf, Range
 from flask import current_app, jsonify, request, url_for
 
 from server.api import examples as ex
+from server.api import import_link_examples
 from server.api.access import book_access
+from server.api.import_link_schemas import LinkedRowOut, LinkOut, MappedFileIn
 from server.api.schemas import errors
 from server.api.uploads import MAX_FILE_BYTES
 from server.auth.web import auth, current_principal
@@ -25,6 +27,7 @@ from server.characters import refuse_odd_characters
 from server.clock import local_today, utcnow
 from server.domain.accounts import get_account
 from server.domain.books import gate
+from server.domain.import_links import mapping_of, plan_links
 from server.domain.imports import (
     FILE_NAME_MAX,
     Import,
@@ -33,7 +36,7 @@ from server.domain.imports import (
     check_importable,
     import_amounts,
     list_imports,
-    plan_import,
+    plan_file,
     run_import,
     undo_import,
 )
@@ -47,7 +50,7 @@ bp = APIBlueprint("imports", __name__, tag="Imports")
 IMPORTS = "/books/<int:book_id>/imports"
 
 
-class FileIn(Schema):
+class FileIn(MappedFileIn):
     account_id = Integer(required=True)
     file_name = String(required=True, validate=Length(min=1, max=FILE_NAME_MAX))
     content = String(
@@ -64,7 +67,10 @@ class FileIn(Schema):
     )
     statement = Integer(
         validate=Range(min=0, max=MAX_STATEMENT),
-        metadata={"description": "Which statement of an OFX file holding several (from 0)."},
+        metadata={
+            "description": "Which statement of an OFX file holding several, or which account "
+            "of a QIF file (from 0)."
+        },
     )
     columns = Dict(
         keys=String(),
@@ -96,7 +102,7 @@ class LayoutOut(Schema):
     decimal_mark = String()
 
 
-class PreviewRow(Schema):
+class PreviewRow(LinkedRowOut):
     line = Integer()
     date = Date()
     amount = String(metadata={"description": "In the account's currency."})
@@ -119,10 +125,13 @@ class RowProblemOut(Schema):
 
 
 class StatementOut(Schema):
-    account = String(metadata={"description": "The bank's account number, masked: …1234."})
-    kind = String(metadata={"description": "bank or creditcard"})
-    currency = String()
+    account = String(
+        metadata={"description": "The bank's account number, masked: …1234 (QIF: its name)."}
+    )
+    kind = String(metadata={"description": "bank or creditcard (QIF: or investment, refused)"})
+    currency = String(metadata={"description": "Empty where the file does not say (QIF)."})
     rows = Integer()
+    name = String(metadata={"description": "QIF: the account's name, to match an account by."})
 
 
 class PreviewOut(Schema):
@@ -131,10 +140,16 @@ class PreviewOut(Schema):
     date_formats = List(
         String(), metadata={"description": "More than one: choose with `date_format`."}
     )
-    statements = List(Nested(StatementOut), metadata={"description": "OFX: its statements."})
+    statements = List(
+        Nested(StatementOut), metadata={"description": "OFX: its statements; QIF: its accounts."}
+    )
     statement = Integer(
         allow_none=True,
-        metadata={"description": "OFX: the statement read; null: choose with `statement`."},
+        metadata={"description": "The statement read; null: choose with `statement`."},
+    )
+    links = List(
+        Nested(LinkOut),
+        metadata={"description": "What the file's categories and accounts come to (QIF)."},
     )
     rows = List(Nested(PreviewRow))
     problems = List(
@@ -233,7 +248,7 @@ def _import_json(item: Import) -> dict[str, Any]:
 @bp.post(IMPORTS + "/preview")
 @bp.auth_required(auth, roles=["write"])
 @bp.input(FileIn, arg_name="body", example=ex.FILE_IN)
-@bp.output(PreviewOut, example=ex.PREVIEW)
+@bp.output(PreviewOut, example=import_link_examples.PREVIEW)
 @bp.doc(
     summary="Preview an import",
     description="Reads the file as the import would: OFX/QFX, QIF or CSV (its layout "
@@ -244,8 +259,10 @@ def _import_json(item: Import) -> dict[str, Any]:
 @book_access("write", writes=False)
 def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """Show what importing the file would do."""
-    bank_file = _read(body)
-    planned = plan_import(reader(), book_id, body["account_id"], bank_file.rows, bank_file.currency)
+    bank_file, account_id = _read(body), body["account_id"]
+    planned, links = plan_file(
+        reader(), book_id, account_id, bank_file, mapping_of(body["mapping"])
+    )
     currency = get_account(reader(), book_id, body["account_id"], today=local_today()).currency
     return {
         "format": bank_file.format,
@@ -265,6 +282,7 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
             for p in planned
         ],
         "problems": [p.__dict__ for p in bank_file.problems],
+        "links": [link._asdict() for link in links],
     }
 
 
@@ -306,6 +324,7 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
         file_name=body["file_name"],
         user_id=user_id,
         keep_duplicates=frozenset(body["keep_duplicates"]),
+        mapping=mapping_of(body["mapping"]),
     )
 
     def work(progress: Progress | None = None) -> Import:
@@ -318,6 +337,7 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
     # checks the file itself when it runs at once).
     check_importable(bank_file)
     import_amounts(reader(), book_id, body["account_id"], bank_file.rows, bank_file.currency)
+    plan_links(reader(), book_id, body["account_id"], bank_file.rows, order.mapping)
     job = jobs().submit(book_id, work)
     accepted = jsonify(_job_json(job))  # not the route's 201 schema
     accepted.status_code = 202

@@ -2,7 +2,8 @@
 
 `read_bank_file` sniffs the bytes, not the name: banks name files oddly (.qfx, .ofx.txt,
 export.dat). What the file alone cannot settle comes back as a choice instead of a guess:
-how dates read (CSV, QIF) and which statement to take from an OFX file that holds several.
+how dates read (CSV, QIF) and which statement to take from an OFX file that holds several (or
+which account of a QIF file that holds several).
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ MAX_STATEMENT = 1000  # a bound on a chosen statement's number (the file's own c
 
 @dataclass(frozen=True)
 class StatementInfo:
-    """One statement of an OFX file, to choose from."""
+    """One statement of an OFX file, or one account of a QIF file, to choose from."""
 
-    account: str  # the bank's account number, masked
-    kind: str  # bank or creditcard
-    currency: str
+    account: str  # the bank's account number, masked (QIF: the account's name)
+    kind: str  # bank or creditcard (QIF: also investment, which is refused when chosen)
+    currency: str  # "" where the file does not say (QIF)
     rows: int
-    key: str = ""  # what identifies the account's statements (a digest), to match it by
+    key: str = ""  # OFX: what identifies the account's statements (a digest), to match it by
+    name: str = ""  # QIF: the account's name in the program that wrote it
 
 
 @dataclass(frozen=True)
@@ -41,14 +43,14 @@ class BankFile:
     problems: list[RowProblem] = field(default_factory=list)
     date_formats: tuple[str, ...] = ()  # more than one: choose how the dates read
     layout: Layout | None = None  # CSV: how its columns were read
-    statements: tuple[StatementInfo, ...] = ()  # OFX: every statement in the file
-    statement: int | None = None  # OFX: the one read; None while there is a choice
+    statements: tuple[StatementInfo, ...] = ()  # OFX, QIF: every statement in the file
+    statement: int | None = None  # OFX, QIF: the one read; None while there is a choice
     currency: str | None = None  # what the file says its money is in, if it says
 
     @property
     def needs_choice(self) -> bool:
         """Whether the rows wait for a choice (date format, or the statement)."""
-        return len(self.date_formats) > 1 or (self.format == "ofx" and self.statement is None)
+        return len(self.date_formats) > 1 or (bool(self.statements) and self.statement is None)
 
     @property
     def place(self) -> str:
@@ -58,7 +60,8 @@ class BankFile:
     def statement_choices(self) -> str:
         """The statements to choose from, as a person reads them."""
         return "; ".join(
-            f"{number}: {s.account} ({s.kind}, {s.currency}, {s.rows} transactions)"
+            f"{number}: {s.account} ({', '.join(filter(None, (s.kind, s.currency)))}, "
+            f"{s.rows} transactions)"
             for number, s in enumerate(self.statements)
         )
 
@@ -89,8 +92,18 @@ def read_bank_file(
         return _ofx(read_ofx(data), statement)
     text, _ = decode(data)
     if looks_like_qif(text):
-        qif = read_qif(text, date_format)
-        return BankFile("qif", qif.rows, qif.problems, qif.date_formats)
+        qif = read_qif(text, date_format, statement)
+        accounts = tuple(
+            StatementInfo(a.name, a.kind, "", a.rows, name=a.name) for a in qif.accounts
+        )
+        return BankFile(
+            "qif",
+            qif.rows,
+            qif.problems,
+            qif.date_formats,
+            statements=accounts if len(accounts) > 1 else (),
+            statement=qif.account if len(accounts) > 1 else None,
+        )
     layout = preset(detect_layout(text))
     if columns:
         outside = [role for role, index in columns.items() if not 0 <= index < len(layout.headers)]

@@ -2,11 +2,12 @@
 
 A QIF file is lines of a one-letter field code and its value (`D12/31'25`, `T-54.21`,
 `PCORNER GROCER`), records ending with `^`, in sections opened by `!Type:Bank` and the like.
-Only register sections hold transactions; lists (categories, classes, memorized payees),
-investment accounts and options are passed over. One file is imported into one account, so
-a file with several accounts' transactions is refused rather than merged. QIF has no
-transaction ids (`bank_id` is always None): duplicates are found by date, amount and payee.
-Raises only ImportProblem.
+Only register sections hold transactions; lists (categories, classes, memorized payees) and
+options are passed over. A file may hold several accounts (Quicken's export of all of them,
+each register after its `!Account` block): each is a statement of the file, as an OFX file's
+are, and one is read at a time. An investment account is listed by its name and refused when
+chosen. QIF has no transaction ids (`bank_id` is always None): duplicates are found by date,
+amount and payee. Raises only ImportProblem.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from server.bankfiles.csv_file import parse_amount
 from server.bankfiles.dates import date_formats, read_date
 from server.bankfiles.file_problems import ImportProblem
+from server.bankfiles.qif_records import Record, record_row
 from server.bankfiles.rows import Row, RowProblem
 
 MAX_LINES = 200_000
@@ -42,33 +43,31 @@ _SHORT_YEAR = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})('|\2)([0-9]{1,4})")
 
 
 @dataclass(frozen=True)
+class QifAccount:
+    """One account of the file, to choose from."""
+
+    name: str  # as the file names it; "" where it names none
+    kind: str  # bank, creditcard or investment
+    rows: int  # its records
+
+
+@dataclass(frozen=True)
 class QifFile:
-    """A QIF file's transactions, or the date formats to choose from first."""
+    """A QIF file's transactions, or the choice to make first (date format, or account)."""
 
     account_type: str  # bank or creditcard
     date_formats: tuple[str, ...]  # one: settled; more: choose (rows are then empty)
     rows: list[Row]
     problems: list[RowProblem]
-
-
-@dataclass
-class _Record:
-    line: int  # where its first field is
-    fields: dict[str, str] = field(default_factory=dict)
-
-    def has(self, code: str) -> bool:
-        return bool(self.fields.get(code))
-
-    def whole(self) -> bool:
-        """Whether it has what a transaction needs: a date and an amount."""
-        return self.has("D") and (self.has("T") or self.has("U"))
+    accounts: tuple[QifAccount, ...] = ()  # every account of the file, in its order
+    account: int | None = 0  # the one read; None while there is a choice
 
 
 @dataclass
 class _Register:
-    kind: str  # bank or creditcard
+    kind: str  # bank, creditcard or investment
     account: str | None  # the name of the !Account record before it, if any
-    records: list[_Record] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
 
 
 class _Sections:
@@ -76,21 +75,19 @@ class _Sections:
 
     def __init__(self) -> None:
         self.registers: list[_Register] = []
-        self.investment = False
         self.section: _Register | str | None = None  # a register, "account", or None: skipped
         self.account: str | None = None
-        self.record: _Record | None = None
+        self.record: Record | None = None
 
     def header(self, number: int, line: str) -> None:
         self.end_record()
         name = line[1:].strip().lower()
         if name.startswith("type:"):
             kind = name[5:].strip()
-            if kind in _REGISTERS:
-                self.section = _Register(_REGISTERS[kind], self.account)
+            if kind in _REGISTERS or kind in _INVESTMENTS:
+                self.section = _Register(_REGISTERS.get(kind, "investment"), self.account)
                 self.registers.append(self.section)
-            elif kind in _INVESTMENTS or kind in _LISTS:
-                self.investment = self.investment or kind in _INVESTMENTS
+            elif kind in _LISTS:
                 self.section = None
             else:
                 raise ImportProblem(f"Tallybook does not know the QIF section {line}.", number)
@@ -109,10 +106,8 @@ class _Sections:
             self.end_record()
             return
         if self.record is None:
-            self.record = _Record(number)
-        # The first of a code counts: a split's own lines (S, E, $, %) are never read, as the
-        # record's T is its total.
-        self.record.fields.setdefault(line[0], line[1:].strip())
+            self.record = Record(number)
+        self.record.add(line[0], line[1:].strip())
 
     def end_record(self) -> None:
         record, self.record = self.record, None
@@ -126,7 +121,12 @@ class _Sections:
     def end(self) -> None:
         """The end of the file: a last record without its ^ counts if it is whole."""
         record = self.record
-        if record is not None and isinstance(self.section, _Register) and not record.whole():
+        if (
+            record is not None
+            and isinstance(self.section, _Register)
+            and self.section.kind != "investment"
+            and not record.whole()
+        ):
             raise ImportProblem(
                 "The file ends in the middle of a record: it looks cut short. Export it again.",
                 record.line,
@@ -136,13 +136,13 @@ class _Sections:
 
 def looks_like_qif(text: str) -> bool:
     """Whether the text starts like a QIF file: `!Type:`, `!Account` or `!Option:` (the start
-    of Quicken's export of several accounts, which `read_qif` then explains it refuses)."""
+    of Quicken's export of several accounts)."""
     first = text.lstrip("\ufeff \t\r\n")[:20].lower()
     return first.startswith(("!type:", "!account", "!option:"))
 
 
-def _register(text: str) -> _Register:
-    """The one account's transactions the file holds; refused if it holds none, or several."""
+def _accounts(text: str) -> list[_Register]:
+    """The file's accounts with transactions, in its order; refused if it holds none."""
     lines = _LINE_BREAK.split(text.rstrip("\r\n"))
     if len(lines) > MAX_LINES:
         raise ImportProblem(f"The file has more than {MAX_LINES} lines.")
@@ -161,19 +161,15 @@ def _register(text: str) -> _Register:
             accounts.setdefault(key, _Register(register.kind, register.account))
             accounts[key].records.extend(register.records)
     if not accounts:
-        if sections.investment:
-            raise ImportProblem(
-                "This QIF file holds an investment account: Tallybook does not import "
-                "investment accounts."
-            )
         raise ImportProblem("This QIF file holds no bank, cash or credit card transactions.")
-    if len(accounts) > 1:
-        names = ", ".join(dict.fromkeys(r.account for r in accounts.values() if r.account))
-        raise ImportProblem(
-            f"This QIF file holds several accounts{f' ({names})' if names else ''}: "
-            "export each account on its own and import it into its account here."
-        )
-    return next(iter(accounts.values()))
+    return list(accounts.values())
+
+
+def _investment_refused(register: _Register) -> ImportProblem:
+    name = register.account or "This QIF file's investment section"
+    return ImportProblem(
+        f"{name} is an investment account: Tallybook does not import investment accounts."
+    )
 
 
 def _date_text(raw: str, quicken_years: bool) -> str:
@@ -210,13 +206,27 @@ def _decimal_mark(values: list[str]) -> str:
     return "," if comma > dot else "."
 
 
-def read_qif(text: str, date_format: str | None = None) -> QifFile:
-    """The file's transactions, read with `date_format` when given: the person's choice where
-    the file alone leaves more than one (see `QifFile.date_formats`)."""
+def read_qif(text: str, date_format: str | None = None, account: int | None = None) -> QifFile:
+    """The transactions of one of the file's accounts (`account`, from 0; the only one that
+    is not an investment account when None), read with `date_format` when given: the
+    person's choices where the file alone leaves more than one."""
     if not looks_like_qif(text):
         raise ImportProblem("This is not a QIF file: it does not start with !Type: or !Account.")
-    register = _register(text)
-    records = register.records
+    registers = _accounts(text)
+    listed = tuple(QifAccount(r.account or "", r.kind, len(r.records)) for r in registers)
+    banks = [index for index, r in enumerate(registers) if r.kind != "investment"]
+    if not banks:
+        raise _investment_refused(registers[0])
+    if account is None and len(banks) == 1:
+        account = banks[0]
+    if account is not None and not 0 <= account < len(registers):
+        raise ImportProblem(
+            f"The file has {len(registers)} accounts; there is no number {account}."
+        )
+    if account is not None and registers[account].kind == "investment":
+        raise _investment_refused(registers[account])
+    # One way to read the dates for the whole file: its accounts were written alike.
+    records = [record for index in banks for record in registers[index].records]
     quicken_years = any("'" in r.fields.get("D", "") for r in records)
     written = [_date_text(r.fields["D"], quicken_years) for r in records if r.has("D")]
     if not written:
@@ -230,40 +240,25 @@ def read_qif(text: str, date_format: str | None = None) -> QifFile:
         if date_format not in formats:
             raise ImportProblem(f"The dates of this file cannot be read as {date_format}.")
         formats = (date_format,)
-    if len(formats) > 1:
-        return QifFile(register.kind, formats, [], [])
-    mark = _decimal_mark([_amount_text(r) for r in records])
+    if len(formats) > 1 or account is None:
+        kind = registers[account if account is not None else banks[0]].kind
+        return QifFile(kind, formats, [], [], listed, account)
+    register = registers[account]
+    mark = _decimal_mark([r.amount_text() for r in records])
     rows: list[Row] = []
     problems: list[RowProblem] = []
-    for record in records:
+    for record in register.records:
         row = _row(record, formats[0], quicken_years, mark)
         (rows if isinstance(row, Row) else problems).append(row)
-    return QifFile(register.kind, formats, rows, problems)
+    return QifFile(register.kind, formats, rows, problems, listed, account)
 
 
-def _amount_text(record: _Record) -> str:
-    return record.fields.get("T") or record.fields.get("U") or ""
-
-
-def _row(record: _Record, date_format: str, quicken_years: bool, mark: str) -> Row | RowProblem:
-    fields = record.fields
+def _row(record: Record, date_format: str, quicken_years: bool, mark: str) -> Row | RowProblem:
     if not record.has("D"):
         return RowProblem(record.line, "The record has no date.")
+    written = record.fields["D"]
     try:
-        day = read_date(_date_text(fields["D"], quicken_years), date_format)
+        day = read_date(_date_text(written, quicken_years), date_format)
     except ValueError:
-        return RowProblem(record.line, f"The date {fields['D']!r} is not {date_format}.")
-    raw = _amount_text(record)
-    if not raw:
-        return RowProblem(record.line, "The record has no amount.")
-    try:
-        amount = parse_amount(raw, mark)
-    except ValueError:
-        amount = None
-    if amount is None:
-        return RowProblem(record.line, f"The amount {raw!r} is not a number.")
-    memo = fields.get("M", "")
-    number = fields.get("N", "")
-    if re.fullmatch(r"[0-9]+", number):  # a check's number; N also says ATM, DEP, EFT...
-        memo = f"{memo} (check {number})" if memo else f"Check {number}"
-    return Row(record.line, day, amount, fields.get("P", ""), memo, None)
+        return RowProblem(record.line, f"The date {written!r} is not {date_format}.")
+    return record_row(record, day, mark)

@@ -102,7 +102,8 @@ def _read_statement(
 @click.option(
     "--statement",
     type=click.IntRange(min=0),
-    help="Which statement of an OFX file that holds several (from 0), with --account.",
+    help="Which statement of an OFX file, or account of a QIF file, that holds several "
+    "(from 0), with --account.",
 )
 @data_dir_option
 @reports_errors

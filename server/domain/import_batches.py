@@ -20,12 +20,13 @@ from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.files import BankFile, read_bank_file
 from server.clock import from_iso, to_iso
 from server.db import Database
+from server.domain.import_links import LinkMapping
 from server.domain.imports import (
     ImportInput,
     PlannedRow,
     add_import,
     apply_preset,
-    plan_import,
+    plan_file,
     undo_imports,
 )
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -47,6 +48,7 @@ class BatchFile:
     date_format: str | None = None
     columns: dict[str, int] | None = None
     keep_duplicates: frozenset[int] = frozenset()
+    mapping: LinkMapping = field(default_factory=LinkMapping)  # the file's names -> the book's
 
 
 @dataclass(frozen=True)
@@ -153,9 +155,11 @@ def _items(conn: sqlite3.Connection, book_id: int, index: int, file: BatchFile) 
             )
         ]
     if first.statement is None and len(first.statements) > 1:
+        # A QIF file's investment accounts are left out (its `statements` still list them).
         return [
             _item(conn, book_id, index, file, number, None)
-            for number in range(len(first.statements))
+            for number, info in enumerate(first.statements)
+            if info.kind != "investment"
         ]
     return [_item(conn, book_id, index, file, first.statement, first)]
 
@@ -168,9 +172,14 @@ def _item(
     statement: int | None,
     read: BankFile | None,
 ) -> BatchItem:
-    bank_file = read or _read(conn, file, file.account_id, statement)
     account_id: int | None = file.account_id
     matched_by: MatchedBy | None = "chosen" if account_id is not None else None
+    try:
+        bank_file = read or _read(conn, file, account_id, statement)
+    except ImportProblem as problem:  # this statement of the file cannot be read
+        return BatchItem(
+            index, file.file_name, statement, account_id, matched_by, None, str(problem)
+        )
     if account_id is None:
         found = match_account(conn, book_id, bank_file)
         if found is not None:
@@ -181,7 +190,7 @@ def _item(
     if account_id is None or bank_file.needs_choice:
         return item
     try:
-        planned = plan_import(conn, book_id, account_id, bank_file.rows, bank_file.currency)
+        planned, _ = plan_file(conn, book_id, account_id, bank_file, file.mapping)
     except ValidationFailed as refused:  # not the book's account, or not its currency
         on = refused.errors[0].field if refused.errors else None
         return replace(item, problem=refused.detail, problem_on=on or "content")
@@ -242,7 +251,7 @@ def run_batch(database: Database, book_id: int, order: BatchInput, *, now: datet
             assert item.account_id is not None and item.bank_file is not None  # not refused
             chosen = order.files[item.file]
             import_id = add_import(
-                db,
+                database,
                 book_id,
                 ImportInput(
                     account_id=item.account_id,
@@ -250,6 +259,7 @@ def run_batch(database: Database, book_id: int, order: BatchInput, *, now: datet
                     file_name=item.file_name,
                     user_id=order.user_id,
                     keep_duplicates=chosen.keep_duplicates,
+                    mapping=chosen.mapping,
                 ),
                 now=now,
             )

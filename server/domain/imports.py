@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
@@ -24,6 +24,15 @@ from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.bulk import NewRow, add_in_bulk, delete_in_bulk, with_transfer_partners
 from server.domain.currencies import minor_digits
+from server.domain.import_links import (
+    Link,
+    LinkMapping,
+    add_linked,
+    carries_links,
+    create_categories,
+    known_transfers,
+    plan_links,
+)
 from server.domain.labels import PAYEE_MAX
 from server.domain.money import MAX_MINOR_UNITS
 from server.domain.reconciled import refuse_if_reconciled
@@ -153,6 +162,20 @@ def plan_import(
     return planned
 
 
+def plan_file(
+    conn: sqlite3.Connection,
+    book_id: int,
+    account_id: int,
+    bank_file: BankFile,
+    mapping: LinkMapping,
+) -> tuple[list[PlannedRow], list[Link]]:
+    """`plan_import` of a whole file: its categories and accounts linked to the book's (QIF),
+    and a transfer whose other side is already in the account counted as already there."""
+    planned = plan_import(conn, book_id, account_id, bank_file.rows, bank_file.currency)
+    links = plan_links(conn, book_id, account_id, bank_file.rows, mapping)
+    return known_transfers(conn, account_id, planned, links), links
+
+
 def _similar(same_amount: list[sqlite3.Row], taken: set[int], row: Row) -> int | None:
     """The closest in date of the untaken transactions of the same amount and payee."""
     payee = row.payee.strip().lower()
@@ -179,6 +202,7 @@ class ImportInput:
     file_name: str
     user_id: int
     keep_duplicates: frozenset[int] = frozenset()  # lines to add although already there
+    mapping: LinkMapping = field(default_factory=LinkMapping)  # the file's names -> the book's
 
 
 def check_importable(bank_file: BankFile) -> None:
@@ -216,68 +240,81 @@ def run_import(
     `progress` hears how many of the rows to add are in so far, and how many there are."""
     check_importable(order.bank_file)
     with database.write() as db:
-        return _get(db.conn, book_id, add_import(db, book_id, order, now=now, progress=progress))
+        return _get(
+            db.conn, book_id, add_import(database, book_id, order, now=now, progress=progress)
+        )
 
 
 def add_import(
-    db: sqlite_utils.Database,
+    database: Database,
     book_id: int,
     order: ImportInput,
     *,
     now: datetime,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Import a checked file inside the caller's write transaction; return the import's id."""
+    """Import a checked file in the caller's write transaction (or its own); return the
+    import's id."""
     account_id, bank_file = order.account_id, order.bank_file
-    planned = plan_import(db.conn, book_id, account_id, bank_file.rows, bank_file.currency)
-    import_id = (
-        db["imports"]
-        .insert(
-            {
-                "book_id": book_id,
-                "account_id": account_id,
-                "user_id": order.user_id,
-                "file_name": order.file_name[:FILE_NAME_MAX],
-                "format": bank_file.format,
-                "layout": json.dumps(bank_file.summary()),
-                "added": 0,
-                "skipped": 0,
-                "created_at": to_iso(now),
-            }
+    with database.write() as db:
+        planned, links = plan_file(db.conn, book_id, account_id, bank_file, order.mapping)
+        import_id = (
+            db["imports"]
+            .insert(
+                {
+                    "book_id": book_id,
+                    "account_id": account_id,
+                    "user_id": order.user_id,
+                    "file_name": order.file_name[:FILE_NAME_MAX],
+                    "format": bank_file.format,
+                    "layout": json.dumps(bank_file.summary()),
+                    "added": 0,
+                    "skipped": 0,
+                    "created_at": to_iso(now),
+                }
+            )
+            .last_pk
         )
-        .last_pk
-    )
-    new_rows = [
-        NewRow(
-            p.row.date,
-            p.amount,
-            p.payee.strip()[:PAYEE_MAX] or None,
-            p.row.memo[:MEMO_MAX],
-            p.row.bank_id[:BANK_ID_MAX] if p.row.bank_id else None,
-            p.category_id,
-            p.tags,
+        kept = [p for p in planned if p.duplicate_of is None or p.row.line in order.keep_duplicates]
+        new_rows = [
+            NewRow(
+                p.row.date,
+                p.amount,
+                p.payee.strip()[:PAYEE_MAX] or None,
+                p.row.memo[:MEMO_MAX],
+                p.row.bank_id[:BANK_ID_MAX] if p.row.bank_id else None,
+                p.category_id,
+                p.tags,
+            )
+            for p in kept
+            if not carries_links(p.row)
+        ]
+        add_in_bulk(db, book_id, account_id, new_rows, import_id, now, progress)
+        linked = [p for p in kept if carries_links(p.row)]
+        if linked:  # QIF's categories, splits and transfers: written as the app writes them
+            categories = create_categories(
+                database, book_id, links, [p.row for p in linked], now=now
+            )
+            add_linked(
+                db, book_id, account_id, linked, links, categories, import_id=import_id, now=now
+            )
+        added, skipped = len(kept), len(planned) - len(kept)
+        db.execute(
+            "UPDATE imports SET added = ?, skipped = ? WHERE id = ?", [added, skipped, import_id]
         )
-        for p in planned
-        if p.duplicate_of is None or p.row.line in order.keep_duplicates
-    ]
-    add_in_bulk(db, book_id, account_id, new_rows, import_id, now, progress)
-    added, skipped = len(new_rows), len(planned) - len(new_rows)
-    db.execute(
-        "UPDATE imports SET added = ?, skipped = ? WHERE id = ?", [added, skipped, import_id]
-    )
-    if bank_file.layout is not None:
-        _save_preset(db, account_id, bank_file.layout, now)
-    if bank_file.statement is not None and bank_file.statements[bank_file.statement].key:
-        # The next statement of this account is matched to it by this (see import_batches).
-        db["statement_keys"].upsert(
-            {
-                "account_id": account_id,
-                "key": bank_file.statements[bank_file.statement].key,
-                "updated_at": to_iso(now),
-            },
-            pk=("account_id", "key"),
-        )
-    return import_id
+        if bank_file.layout is not None:
+            _save_preset(db, account_id, bank_file.layout, now)
+        if bank_file.statement is not None and bank_file.statements[bank_file.statement].key:
+            # The next statement of this account is matched to it by this (see import_batches).
+            db["statement_keys"].upsert(
+                {
+                    "account_id": account_id,
+                    "key": bank_file.statements[bank_file.statement].key,
+                    "updated_at": to_iso(now),
+                },
+                pk=("account_id", "key"),
+            )
+        return import_id
 
 
 def apply_preset(conn: sqlite3.Connection, account_id: int, layout: Layout) -> Layout:

@@ -25,6 +25,7 @@ from server.domain import (
     goals,
     idempotency,
     import_batches,
+    import_links,
     imports,
     invitations,
     labels,
@@ -191,6 +192,11 @@ LIMITS: dict[tuple[str, str], int] = {
     ("BookFile", "schedules"): book_read.MAX_BOOK_SCHEDULES,
     ("BookFile", "reconciliations"): book_read.MAX_BOOK_RECONCILIATIONS,  # issue 17
     ("BookFile", "transactions"): book_read.MAX_BOOK_TRANSACTIONS,
+    # issue 18, QIF: the mapping of a file's names to the book's
+    ("FileIn", "mapping"): import_links.MAPPING_MAX,
+    ("ImportIn", "mapping"): import_links.MAPPING_MAX,
+    ("BatchFileIn", "mapping"): import_links.MAPPING_MAX,
+    ("LinkIn", "name"): import_links.LINK_NAME_MAX,
 }
 FLOOR = 110  # the document states 118 today: the walk cannot pass having found none
 

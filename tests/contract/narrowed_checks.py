@@ -62,6 +62,10 @@ STATE_DEPENDENT: dict[str, frozenset[str]] = {
     # schema: the document says base64 (`format: byte`), the server says what it could not read.
     f"POST {BOOK}/imports": REFERENCES | frozenset({"content"}),
     f"POST {BOOK}/imports/preview": REFERENCES | frozenset({"content"}),
+    # Issue 18, QIF: a mapping names the file's categories and accounts, and the book's ids.
+    **{
+        f"POST {BOOK}/imports{end}": REFERENCES | {"content", "mapping"} for end in ("", "/preview")
+    },
     # A target goal needs the category's rollover; only expense categories have goals.
     f"PUT {BOOK}/categories/{{category_id}}/goal": frozenset({"kind"}),
     # Deleting a book asks for its name, as it is now.

@@ -305,15 +305,7 @@ def test_a_file_cut_off_in_the_middle_of_a_record_is_refused():
         ("!Type:Cat\nNFood\n^\n", "no bank, cash or credit card transactions"),
         (
             "!Account\nNBrokerage\nTInvst\n^\n!Type:Invst\nD01/05'25\nNBuy\nYACME\nT125.00\n^\n",
-            "Tallybook does not import investment accounts",
-        ),
-        (ALL_ACCOUNTS, r"several accounts \(Checking, Savings\): export each account on its own"),
-        ("!Type:Bank\nD1/5/25\nT-1\n^\n!Type:CCard\nD1/5/25\nT-1\n^\n", "several accounts:"),
-        ("!Type:Bank\nD1/5/25\nT-1\n^\n!Type:Bank\nD1/6/25\nT-1\n^\n", "several accounts:"),
-        (  # the account list names no register: the first one here is not Savings's
-            "!Option:AutoSwitch\n!Account\nNChecking\n^\nNSavings\n^\n!Clear:AutoSwitch\n"
-            "!Type:Bank\nD1/5/25\nT-1\n^\n!Account\nNSavings\n^\n!Type:Bank\nD1/6/25\nT-1\n^\n",
-            r"several accounts \(Savings\):",
+            "Brokerage is an investment account: Tallybook does not import investment accounts",
         ),
         ("!Type:Bank\nDyesterday\nT-1\n^\n", "format Tallybook does not know"),
         ("!Type:Bank\nD1/2'²\nT-1\n^\n", "format Tallybook does not know"),

@@ -2,6 +2,7 @@
 // way, columns, rows already there, lines that cannot be read), confirm; undo from the history.
 import { ApiError, api } from "../api.js";
 import { historyEntries, importBatch } from "../components/import-batch.js";
+import { fileDetail, showMapping } from "../components/import-mapping.js";
 import { formatDate, formatTimestamp } from "../dates.js";
 import { cell, dangerButton, fieldsOf } from "../dom.js";
 import { clearErrors, showError, showProblem } from "../forms.js";
@@ -98,7 +99,9 @@ function showChoices(result) {
     "statement",
     result.statements.map((s, index) => [
       index,
-      `${s.kind === "creditcard" ? "Credit card" : "Account"} ${s.account} (${s.currency}, ${s.rows} transactions)`,
+      `${s.kind === "creditcard" ? "Credit card" : "Account"} ${s.name ? `“${s.name}”` : s.account} (${
+        s.kind === "investment" ? "investment: not imported" : s.currency || s.kind
+      }, ${s.rows} transactions)`,
     ]),
     result.statement,
   );
@@ -148,10 +151,11 @@ function showColumns(layout) {
     .join(", ");
 }
 
-/** The category and tags the book's rules give a row ("" when none applies). */
+/** The category and tags the file or the book's rules give a row ("" when none applies). */
 function ruleOutcome(row) {
   const category = categories.get(row.category_id);
-  return [category ? categoryLabel(category) : "", row.tags.map((t) => `#${t}`).join(" ")]
+  const fromFile = fileDetail(row);
+  return [fromFile || (category ? categoryLabel(category) : ""), row.tags.map((t) => `#${t}`).join(" ")]
     .filter(Boolean)
     .join(" ");
 }
@@ -197,7 +201,8 @@ function showRows(result) {
   );
   const fresh = result.rows.filter((r) => !r.duplicate_of).length;
   const hidden = fresh > SHOWN_NEW_ROWS ? ` The first ${SHOWN_NEW_ROWS} new rows are shown.` : "";
-  const waiting = result.date_formats.length > 1 || (result.format === "ofx" && result.statement === null);
+  const waiting =
+    result.date_formats.length > 1 || (result.statements.length > 1 && result.statement === null);
   preview.querySelector("[data-summary]").textContent = waiting
     ? "Choose above to see the rows."
     : `${fresh} new, ${result.rows.length - fresh} already in the account (skipped unless ticked).${hidden}`;
@@ -221,6 +226,12 @@ async function run(request) {
   preview.classList.remove("d-none");
   preview.querySelector("[data-done]").classList.add("d-none");
   showChoices(result);
+  showMapping(
+    preview.querySelector("[data-import-mapping]"),
+    result.links,
+    { categories: [...categories.values()], accounts },
+    (mapping) => run({ ...upload, mapping }).catch((err) => showProblem(preview, err)),
+  );
   showRows(result);
 }
 
@@ -282,6 +293,8 @@ preview.querySelector("[data-confirm]").addEventListener("click", async (event) 
     const done = preview.querySelector("[data-done]");
     done.textContent = `Imported ${made.added}, skipped ${made.skipped}.`;
     done.classList.remove("d-none");
+    // The import may have made categories: the next file's lists offer them.
+    categories = new Map((await loadCategories(book)).map((c) => [c.id, c]));
     await loadHistory();
   } catch (err) {
     showProblem(preview, err);
