@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from server.bankfiles.csv_file import parse_amount
-from server.bankfiles.dates import date_formats, read_date
+from server.bankfiles.dates import cannot_read_as, date_formats, not_a_date, read_date
 from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.rows import Row, RowProblem
 
@@ -228,7 +228,7 @@ def read_qif(text: str, date_format: str | None = None) -> QifFile:
         raise ImportProblem("The dates are in a format Tallybook does not know.")
     if date_format is not None:
         if date_format not in formats:
-            raise ImportProblem(f"The dates of this file cannot be read as {date_format}.")
+            raise ImportProblem(cannot_read_as(date_format))
         formats = (date_format,)
     if len(formats) > 1:
         return QifFile(register.kind, formats, [], [])
@@ -252,7 +252,7 @@ def _row(record: _Record, date_format: str, quicken_years: bool, mark: str) -> R
     try:
         day = read_date(_date_text(fields["D"], quicken_years), date_format)
     except ValueError:
-        return RowProblem(record.line, f"The date {fields['D']!r} is not {date_format}.")
+        return RowProblem(record.line, not_a_date(fields["D"].strip(), date_format))
     raw = _amount_text(record)
     if not raw:
         return RowProblem(record.line, "The record has no amount.")

@@ -39,6 +39,7 @@ from server.db.migrations import (
     m0013_idempotency_keys_by_book,
     m0014_reconciliations,
     m0015_undo_history,
+    m0016_import_reversal_and_unreadable_lines,
 )
 
 log = logging.getLogger("tallybook.db")
@@ -70,6 +71,7 @@ MIGRATIONS: list[Migration] = [
         m0013_idempotency_keys_by_book,
         m0014_reconciliations,
         m0015_undo_history,
+        m0016_import_reversal_and_unreadable_lines,
     )
 ]
 
