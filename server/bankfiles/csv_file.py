@@ -117,6 +117,7 @@ def _decimal_mark(values: list[str]) -> str:
     return "," if comma > dot else "."
 
 
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 _PLAIN = {".": re.compile(r"-?\d+(?:\.\d+)?"), ",": re.compile(r"-?\d+(?:,\d+)?")}
 _CURRENCY_MARKS = re.compile(r"^[A-Z]{3}|[A-Z]{3}$|[€$£¥]")
 _GROUPED = {
@@ -256,8 +257,14 @@ def read_rows(text: str, layout: Layout) -> tuple[list[Row], list[RowProblem]]:
             continue
         if layout.amounts_reversed:
             amount = -amount
-        rows.append(Row(line, day, amount, cells[payee_at], cells[memo_at], cells[id_at] or None))
+        payee, memo = _one_line(cells[payee_at]), _one_line(cells[memo_at])
+        rows.append(Row(line, day, amount, payee, memo, cells[id_at] or None))
     return rows, problems
+
+
+def _one_line(text: str) -> str:
+    """A quoted cell that spans lines (Crédit Agricole's Libellé) as one line."""
+    return _LINE_BREAKS.sub(" ", text) if "\n" in text or "\r" in text else text
 
 
 def _row_amount(cells: list[str], at: dict[str, int], decimal_mark: str) -> Decimal | None:

@@ -180,8 +180,7 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
         "descrizione",
         "beneficiario/ordinante",
         # Polish
-        "opis operacji",
-        "opis transakcji",
+        "opis operacji",  # mBank (PKO BP's "opis transakcji" is its purpose: a memo)
         "nadawca/odbiorca",
         "odbiorca",
         "kontrahent",
@@ -209,6 +208,7 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
         "causale",
         "tytuł",
         "tytuł operacji",
+        "opis transakcji",
         "szczegóły",
         "buchungstext",  # the kind of booking, where the file has no purpose column
     ),
