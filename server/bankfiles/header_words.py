@@ -74,6 +74,7 @@ ROLE_WORDS: dict[str, tuple[str, ...]] = {
         "montant de l'opération",
         "montant de l'operation",
         "montant opération",
+        "montant operation",
         "importe",
         "importe (eur)",
         "bedrag",

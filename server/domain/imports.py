@@ -18,6 +18,7 @@ from typing import NamedTuple
 import sqlite_utils
 
 from server.bankfiles.csv_file import Layout
+from server.bankfiles.dates import read_two_ways
 from server.bankfiles.files import BankFile
 from server.bankfiles.rows import Row, RowProblem
 from server.clock import from_iso, to_iso
@@ -186,8 +187,9 @@ def check_importable(bank_file: BankFile, *, skip_unreadable: bool = False) -> N
     """Refuse a file the import cannot take as read (422): dates that read two ways, several
     statements to choose from, lines that cannot be read (unless told to skip them)."""
     if len(bank_file.date_formats) > 1:
-        choices = " or ".join(bank_file.date_formats)
-        raise ValidationFailed.on("date_format", f"The dates can be read as {choices}: choose.")
+        raise ValidationFailed.on(
+            "date_format", read_two_ways(bank_file.date_formats) + ": choose."
+        )
     if bank_file.needs_choice:
         raise ValidationFailed.on(
             "statement",

@@ -60,8 +60,9 @@ STATE_DEPENDENT: dict[str, frozenset[str]] = {
     f"PUT {BOOK}/rules/order": frozenset({"rule_ids"}),
     # Whether base64 bytes are a bank file Tallybook reads (CSV, OFX, QIF, CAMT) is beyond a
     # schema: the document says base64 (`format: byte`), the server says what it could not read.
-    f"POST {BOOK}/imports": REFERENCES | frozenset({"content"}),
-    f"POST {BOOK}/imports/preview": REFERENCES | frozenset({"content"}),
+    # Reversing amounts is for CSV files: refused at `amounts_reversed` for an OFX or QIF file.
+    f"POST {BOOK}/imports": REFERENCES | frozenset({"content", "amounts_reversed"}),
+    f"POST {BOOK}/imports/preview": REFERENCES | frozenset({"content", "amounts_reversed"}),
     # A target goal needs the category's rollover; only expense categories have goals.
     f"PUT {BOOK}/categories/{{category_id}}/goal": frozenset({"kind"}),
     # Deleting a book asks for its name, as it is now.
