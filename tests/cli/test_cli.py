@@ -365,14 +365,10 @@ def test_import_a_bank_file_once_and_ask_about_ambiguous_dates(run, data_dir, tm
 
 def test_import_reversed_amounts_and_skip_unreadable_lines(run, data_dir, tmp_path):
     account = _account_of_new_user(run, data_dir, "EUR")
+    card = "Buchungstag;Empfänger;Betrag\n30.11.2026;Bäckerei Kühn;3,80\n"
+    card += "31.11.2026;Stadtwerke;86,00\n28.11.2026;Tankstelle;40,00\n"
     statement = tmp_path / "karte.csv"
-    statement.write_text(
-        "Buchungstag;Empfänger;Betrag\n"
-        "30.11.2026;Bäckerei Kühn;3,80\n"
-        "31.11.2026;Stadtwerke;86,00\n"
-        "28.11.2026;Tankstelle;40,00\n",
-        encoding="cp1252",
-    )
+    statement.write_bytes(card.encode("cp1252"))  # as German banks write it
     args = ("import", str(statement), "--account", str(account), "--username", "alex")
     refused = run(*args, "--amounts-reversed")
     assert refused.exit_code == 1
