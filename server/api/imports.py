@@ -15,7 +15,7 @@ from flask import current_app, jsonify, request, url_for
 from server.api import examples as ex
 from server.api import import_examples as iex
 from server.api.access import book_access
-from server.api.schemas import errors
+from server.api.schemas import Flag, errors
 from server.api.uploads import MAX_FILE_BYTES
 from server.auth.web import auth, current_principal
 from server.bankfiles.dates import DATE_FORMAT_TEXT_MAX, format_words
@@ -77,7 +77,7 @@ class FileIn(Schema):
             + "; default: as detected."
         },
     )
-    amounts_reversed = Boolean(
+    amounts_reversed = Flag(
         metadata={
             "description": "CSV: the file writes money out as positive (card charges): flip "
             "every amount's sign. Default: as the account's last import of this layout read it "
@@ -92,7 +92,7 @@ class ImportIn(FileIn):
         load_default=[],
         metadata={"description": "Lines to import although they look already there."},
     )
-    skip_unreadable = Boolean(
+    skip_unreadable = Flag(
         load_default=False,
         metadata={
             "description": "Import the lines that can be read and skip the others, which are "
