@@ -8,25 +8,26 @@ from functools import partial
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import Date, DateTime, Dict, Integer, List, Nested, String
+from apiflask.fields import Boolean, Date, DateTime, Dict, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from flask import current_app, jsonify, request, url_for
 
 from server.api import examples as ex
-from server.api import import_link_examples
+from server.api import import_examples as iex
 from server.api.access import book_access
 from server.api.import_link_schemas import LinkedRowOut, LinkOut, MappedFileIn
-from server.api.schemas import errors
+from server.api.schemas import Flag, errors
 from server.api.uploads import MAX_FILE_BYTES
 from server.auth.web import auth, current_principal
-from server.bankfiles.csv_file import ROLE_WORDS
-from server.bankfiles.dates import DATE_FORMAT_TEXT_MAX
+from server.bankfiles.dates import DATE_FORMAT_TEXT_MAX, format_words
 from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.files import FORMATS, MAX_STATEMENT, BankFile, read_bank_file
+from server.bankfiles.header_words import ROLE_WORDS
 from server.characters import refuse_odd_characters
 from server.clock import local_today, utcnow
 from server.domain.accounts import get_account
 from server.domain.books import gate
+from server.domain.import_hints import suggest_reversal
 from server.domain.import_links import mapping_of, plan_links
 from server.domain.imports import (
     FILE_NAME_MAX,
@@ -81,6 +82,13 @@ class FileIn(MappedFileIn):
             + "; default: as detected."
         },
     )
+    amounts_reversed = Flag(
+        metadata={
+            "description": "CSV: the file writes money out as positive (card charges): flip "
+            "every amount's sign. Default: as the account's last import of this layout read it "
+            "(kept in its preset), else false. Refused (422) for OFX and QIF files."
+        }
+    )
 
 
 class ImportIn(FileIn):
@@ -88,6 +96,14 @@ class ImportIn(FileIn):
         Integer(),
         load_default=[],
         metadata={"description": "Lines to import although they look already there."},
+    )
+    skip_unreadable = Flag(
+        load_default=False,
+        metadata={
+            "description": "Import the lines that can be read and skip the others, which are "
+            "kept with the import (`unreadable`). Without it, any unreadable line refuses the "
+            "whole file (422, each line named)."
+        },
     )
 
 
@@ -100,6 +116,7 @@ class LayoutOut(Schema):
         String(), metadata={"description": "More than one: choose with `date_format`."}
     )
     decimal_mark = String()
+    amounts_reversed = Boolean(metadata={"description": "Every amount's sign is flipped."})
 
 
 class PreviewRow(LinkedRowOut):
@@ -151,6 +168,18 @@ class PreviewOut(Schema):
         Nested(LinkOut),
         metadata={"description": "What the file's categories and accounts come to (QIF)."},
     )
+    date_format_words = Dict(
+        keys=String(),
+        values=String(),
+        metadata={"description": "Each of `date_formats` as a person reads it, with an example."},
+    )
+    reversal_suggested = String(
+        allow_none=True,
+        metadata={
+            "description": "Why to send `amounts_reversed: true` (a credit card's file that "
+            "seems to write charges as positive); null: no reason to."
+        },
+    )
     rows = List(Nested(PreviewRow))
     problems = List(
         Nested(RowProblemOut),
@@ -171,6 +200,10 @@ class ImportOut(Schema):
     skipped = Integer()
     created_at = DateTime()
     undone_at = DateTime(allow_none=True)
+    unreadable = List(
+        Nested(RowProblemOut),
+        metadata={"description": "Lines skipped as unreadable (`skip_unreadable`), and why."},
+    )
 
 
 class ProblemOut(Schema):
@@ -209,10 +242,11 @@ def _read(body: dict[str, Any]) -> BankFile:
             date_format=body.get("date_format"),
             columns=body.get("columns"),
             statement=body.get("statement"),
+            amounts_reversed=body.get("amounts_reversed"),
             preset=partial(apply_preset, reader(), body["account_id"]),
         )
     except ImportProblem as problem:
-        raise ValidationFailed.on("content", str(problem)) from None
+        raise ValidationFailed.on(problem.field, str(problem)) from None
 
 
 def file_bytes(content: str, field: str) -> bytes:
@@ -247,8 +281,8 @@ def _import_json(item: Import) -> dict[str, Any]:
 
 @bp.post(IMPORTS + "/preview")
 @bp.auth_required(auth, roles=["write"])
-@bp.input(FileIn, arg_name="body", example=ex.FILE_IN)
-@bp.output(PreviewOut, example=import_link_examples.PREVIEW)
+@bp.input(FileIn, arg_name="body", example=iex.FILE_IN)
+@bp.output(PreviewOut, example=iex.PREVIEW)
 @bp.doc(
     summary="Preview an import",
     description="Reads the file as the import would: OFX/QFX, QIF or CSV (its layout "
@@ -263,17 +297,19 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
     planned, links = plan_file(
         reader(), book_id, account_id, bank_file, mapping_of(body["mapping"])
     )
-    currency = get_account(reader(), book_id, body["account_id"], today=local_today()).currency
+    account = get_account(reader(), book_id, account_id, today=local_today())
     return {
         "format": bank_file.format,
         "layout": bank_file.layout.__dict__ if bank_file.layout else None,
         "date_formats": list(bank_file.date_formats),
+        "date_format_words": {f: format_words(f) for f in bank_file.date_formats},
+        "reversal_suggested": suggest_reversal(account, bank_file),
         "statements": [s.__dict__ for s in bank_file.statements],
         "statement": bank_file.statement,
         "rows": [
             {
                 **p.row._asdict(),
-                "amount": format_amount(p.amount, currency),
+                "amount": format_amount(p.amount, account.currency),
                 "duplicate_of": p.duplicate_of,
                 "rule_payee": p.payee if p.payee != p.row.payee else None,
                 "category_id": p.category_id,
@@ -288,12 +324,13 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
 
 @bp.post(IMPORTS)
 @bp.auth_required(auth, roles=["write"])
-@bp.input(ImportIn, arg_name="body", example=ex.IMPORT_IN)
-@bp.output(ImportOut, status_code=201, example=ex.IMPORT)
+@bp.input(ImportIn, arg_name="body", example=iex.IMPORT_IN)
+@bp.output(ImportOut, status_code=201, example=iex.IMPORT)
 @bp.doc(
     summary="Import a file",
     description="All or nothing: refused (422, each line named) while any line cannot be "
-    "read; rows already in the account are skipped unless their line is in "
+    "read, unless `skip_unreadable` (the lines skipped are kept with the import); rows "
+    "already in the account are skipped unless their line is in "
     "`keep_duplicates`. Recorded, so it can be undone. Editors and owners. With the header "
     "`Prefer: respond-async` the file is read and checked at once, then imported in the "
     "background: the answer is 202 with a job to follow at its `Location`.",
@@ -325,6 +362,7 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
         user_id=user_id,
         keep_duplicates=frozenset(body["keep_duplicates"]),
         mapping=mapping_of(body["mapping"]),
+        skip_unreadable=body["skip_unreadable"],
     )
 
     def work(progress: Progress | None = None) -> Import:
@@ -335,7 +373,7 @@ def create(book_id: int, body: dict[str, Any]) -> Any:
         return _import_json(work()), 201
     # What would refuse the import is said now, not by a job that fails later (run_import
     # checks the file itself when it runs at once).
-    check_importable(bank_file)
+    check_importable(bank_file, skip_unreadable=body["skip_unreadable"])
     import_amounts(reader(), book_id, body["account_id"], bank_file.rows, bank_file.currency)
     plan_links(reader(), book_id, body["account_id"], bank_file.rows, order.mapping)
     job = jobs().submit(book_id, work)
@@ -375,7 +413,7 @@ def _job_json(job: Job) -> dict[str, Any]:
 
 @bp.get(IMPORTS + "/jobs/<job_id>")
 @bp.auth_required(auth)
-@bp.output(JobOut, example=ex.JOB_DONE)
+@bp.output(JobOut, example=iex.JOB_DONE)
 @bp.doc(
     summary="Follow an import running in the background",
     description="Poll until `state` is `done` (the import is in `import`) or `failed` (why is "
@@ -398,7 +436,7 @@ def job(book_id: int, job_id: str) -> dict[str, Any]:
 
 @bp.get(IMPORTS)
 @bp.auth_required(auth)
-@bp.output(ImportList, example=ex.IMPORT_LIST)
+@bp.output(ImportList, example=iex.IMPORT_LIST)
 @bp.doc(
     summary="List the imports",
     description="Newest first, undone ones included.",

@@ -15,8 +15,15 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from server.bankfiles.dates import date_formats, read_date
+from server.bankfiles.dates import (
+    cannot_read_as,
+    date_formats,
+    not_a_date,
+    read_date,
+    read_two_ways,
+)
 from server.bankfiles.file_problems import ImportProblem
+from server.bankfiles.header_words import OUT_WORDS, ROLE_WORDS, role_of
 from server.bankfiles.rows import Row, RowProblem
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -24,104 +31,6 @@ MAX_LINES = 200_000
 _SAMPLE_LINES = 60
 _PREAMBLE_LINES = 30
 _DETECT_LINES = 2100  # the lines read to tell a file's layout (preamble, header, body)
-
-# Header words per role, in the languages banks here write (compared lower-cased, trimmed).
-ROLE_WORDS: dict[str, tuple[str, ...]] = {
-    "date": (
-        "date",
-        "posting date",
-        "transaction date",
-        "booking date",
-        "value date",
-        "datum",
-        "buchungstag",
-        "buchungsdatum",
-        "valuta",
-        "wertstellung",
-        "date opération",
-        "date operation",
-        "fecha",
-        "data",
-        "boekdatum",
-    ),
-    "amount": (
-        "amount",
-        "amount (eur)",
-        "amount (usd)",
-        "betrag",
-        "betrag (eur)",
-        "umsatz",
-        "montant",
-        "importe",
-        "bedrag",
-        "bedrag (eur)",
-        "valor",
-        "transaction amount",
-    ),
-    "debit": (
-        "debit",
-        "debit amount",
-        "withdrawal",
-        "withdrawals",
-        "soll",
-        "débit",
-        "money out",
-        "paid out",
-        "af",
-        "cargo",
-        "ausgang",
-    ),
-    "credit": (
-        "credit",
-        "credit amount",
-        "deposit",
-        "deposits",
-        "haben",
-        "crédit",
-        "money in",
-        "paid in",
-        "bij",
-        "abono",
-        "eingang",
-    ),
-    # Not "type": banks name many things so (Chase's ACH_DEBIT and CHECK_PAID, with signed
-    # amounts).
-    "direction": ("debit/credit", "dr/cr", "cr/dr", "af bij", "af/bij", "soll/haben", "direction"),
-    "payee": (
-        "payee",
-        "description",
-        "name",
-        "merchant",
-        "beneficiary",
-        "counterparty",
-        "empfänger",
-        "auftraggeber/empfänger",
-        "begünstigter/zahlungspflichtiger",
-        "name zahlungsbeteiligter",
-        "libellé",
-        "libelle",
-        "bénéficiaire",
-        "concepto",
-        "naam / omschrijving",
-        "naam",
-    ),
-    "memo": (
-        "memo",
-        "reference",
-        "notes",
-        "note",
-        "verwendungszweck",
-        "mitteilungen",
-        "communication",
-        "référence",
-        "omschrijving",
-        "mededelingen",
-        "remarks",
-    ),
-    "bank_id": ("transaction id", "id", "reference number", "fitid", "transaktions-id"),
-}
-# A direction column's words for money going out (anything else is money coming in).
-OUT_WORDS = ("debit", "dr", "d", "af", "s", "soll", "out", "withdrawal", "-")
 
 
 @dataclass(frozen=True)
@@ -134,6 +43,7 @@ class Layout:
     date_formats: tuple[str, ...]  # one: settled; more: the person chooses
     decimal_mark: str  # "." or ","
     headers: tuple[str, ...] = field(default=())
+    amounts_reversed: bool = False  # the file writes money out as positive (card charges)
 
     @property
     def ambiguous_dates(self) -> bool:
@@ -141,22 +51,22 @@ class Layout:
 
     def with_date_format(self, date_format: str) -> Layout:
         if date_format not in self.date_formats:
-            raise ImportProblem(f"The dates of this file cannot be read as {date_format}.")
+            raise ImportProblem(cannot_read_as(date_format))
         return replace(self, date_formats=(date_format,))
 
 
-def _records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     """The file's records with the line each starts on (quoted fields may span lines)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records = []
+    found = []
     try:
         for record in reader:
-            if len(records) >= MAX_LINES:
+            if len(found) >= MAX_LINES:
                 raise ImportProblem(f"The file has more than {MAX_LINES} lines.")
-            records.append((reader.line_num, [cell.strip() for cell in record]))
+            found.append((reader.line_num, [cell.strip() for cell in record]))
     except csv.Error as error:
         raise ImportProblem(f"The file is not valid CSV: {error}.", reader.line_num) from None
-    return [(line, cells) for line, cells in records if any(cells)]
+    return [(line, cells) for line, cells in found if any(cells)]
 
 
 def _delimiter(text: str) -> str:
@@ -166,7 +76,7 @@ def _delimiter(text: str) -> str:
     refusals: list[ImportProblem] = []
     for delimiter in DELIMITERS:
         try:
-            rows = [r for _, r in _records(sample, delimiter)]
+            rows = [r for _, r in records(sample, delimiter)]
         except ImportProblem as problem:
             refusals.append(problem)
             continue
@@ -184,14 +94,6 @@ def _delimiter(text: str) -> str:
             raise refusals[0]
         raise ImportProblem("No columns found: this does not look like a CSV file.")
     return best
-
-
-def _role_of(header: str) -> str | None:
-    name = header.strip().strip('"').lower()
-    for role, words in ROLE_WORDS.items():
-        if name in words:
-            return role
-    return None
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -215,6 +117,7 @@ def _decimal_mark(values: list[str]) -> str:
     return "," if comma > dot else "."
 
 
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 _PLAIN = {".": re.compile(r"-?\d+(?:\.\d+)?"), ",": re.compile(r"-?\d+(?:,\d+)?")}
 _CURRENCY_MARKS = re.compile(r"^[A-Z]{3}|[A-Z]{3}$|[€$£¥]")
 _GROUPED = {
@@ -258,32 +161,48 @@ def _head_records(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
     """The records of the file's first lines: enough to tell its layout, however long it is."""
     lines = text.splitlines(keepends=True)
     if len(lines) <= _DETECT_LINES:
-        return _records(text, delimiter)
+        return records(text, delimiter)
     try:
-        return _records("".join(lines[:_DETECT_LINES]), delimiter)
+        return records("".join(lines[:_DETECT_LINES]), delimiter)
     except ImportProblem:  # a quoted field cut at the sample's end: read it all
-        return _records(text, delimiter)
+        return records(text, delimiter)
+
+
+def _columns(headers: list[str]) -> dict[str, int]:
+    """Each role's column: the one whose header word ranks first, else the leftmost."""
+    ranked: dict[str, tuple[int, int]] = {}
+    for index, cell in enumerate(headers):
+        found = role_of(cell)
+        if found and (found[0] not in ranked or found[1] < ranked[found[0]][0]):
+            ranked[found[0]] = (found[1], index)
+    return {role: index for role, (_, index) in ranked.items()}
+
+
+def _indicator_column(headers: list[str], body: list[list[str]]) -> int | None:
+    """An unnamed column holding only S and H (Soll/Haben): German cooperative banks put one
+    after an unsigned amount."""
+    for index, header in enumerate(headers):
+        values = {r[index].upper() for r in body[:200] if len(r) > index and r[index]}
+        if not header.strip() and values and values <= {"S", "H"}:
+            return index
+    return None
 
 
 def detect_layout(text: str) -> Layout:
     """Work out how to read the file (see the module's docstring)."""
     delimiter = _delimiter(text)
-    records = _head_records(text, delimiter)
+    head = _head_records(text, delimiter)
     header_at = None
-    for index, (_, cells) in enumerate(records[:_PREAMBLE_LINES]):
-        if _is_header(cells) and sum(_role_of(c) is not None for c in cells) >= 2:
+    for index, (_, cells) in enumerate(head[:_PREAMBLE_LINES]):
+        if _is_header(cells) and sum(role_of(c) is not None for c in cells) >= 2:
             header_at = index
             break
     if header_at is None:
         raise ImportProblem(
             "No header row found: the file needs a row naming its columns (date, amount, ...)."
         )
-    header_line, headers = records[header_at]
-    columns: dict[str, int] = {}
-    for index, cell in enumerate(headers):
-        role = _role_of(cell)
-        if role and role not in columns:
-            columns[role] = index
+    header_line, headers = head[header_at]
+    columns = _columns(headers)
     if "date" not in columns:
         raise ImportProblem("No date column: name one in the column mapping.", header_line)
     if "amount" not in columns and not {"debit", "credit"} <= set(columns):
@@ -291,7 +210,11 @@ def detect_layout(text: str) -> Layout:
             "No amount column (or debit and credit columns): name them in the column mapping.",
             header_line,
         )
-    body = [cells for _, cells in records[header_at + 1 :]]
+    body = [cells for _, cells in head[header_at + 1 :]]
+    if "amount" in columns and "direction" not in columns:
+        indicator = _indicator_column(headers, body)
+        if indicator is not None:
+            columns["direction"] = indicator
     dates = [r[columns["date"]] for r in body if len(r) > columns["date"] and r[columns["date"]]]
     formats = date_formats(dates[:2000])
     if not formats:
@@ -304,9 +227,7 @@ def detect_layout(text: str) -> Layout:
 def read_rows(text: str, layout: Layout) -> tuple[list[Row], list[RowProblem]]:
     """The file's transactions as `layout` reads them, and the lines it cannot read."""
     if layout.ambiguous_dates:
-        raise ImportProblem(
-            "The dates can be read as " + " or ".join(layout.date_formats) + ": choose one."
-        )
+        raise ImportProblem(read_two_ways(layout.date_formats) + ": choose one.")
     date_format, mark = layout.date_formats[0], layout.decimal_mark
     # Each role's column; a role the file lacks reads the empty cell put last on every line.
     width = max(layout.columns.values(), default=0) + 1
@@ -314,7 +235,7 @@ def read_rows(text: str, layout: Layout) -> tuple[list[Row], list[RowProblem]]:
     date_at, payee_at, memo_at, id_at = at["date"], at["payee"], at["memo"], at["bank_id"]
     rows: list[Row] = []
     problems: list[RowProblem] = []
-    for line, cells in _records(text, layout.delimiter):
+    for line, cells in records(text, layout.delimiter):
         if line <= layout.header_line:
             continue
         if len(cells) < width:
@@ -324,7 +245,7 @@ def read_rows(text: str, layout: Layout) -> tuple[list[Row], list[RowProblem]]:
         try:
             day = read_date(written, date_format)
         except ValueError:
-            problems.append(RowProblem(line, f"The date {written!r} is not {date_format}."))
+            problems.append(RowProblem(line, not_a_date(written, date_format)))
             continue
         try:
             amount = _row_amount(cells, at, mark)
@@ -334,8 +255,16 @@ def read_rows(text: str, layout: Layout) -> tuple[list[Row], list[RowProblem]]:
         if amount is None:
             problems.append(RowProblem(line, "The line has no amount."))
             continue
-        rows.append(Row(line, day, amount, cells[payee_at], cells[memo_at], cells[id_at] or None))
+        if layout.amounts_reversed:
+            amount = -amount
+        payee, memo = _one_line(cells[payee_at]), _one_line(cells[memo_at])
+        rows.append(Row(line, day, amount, payee, memo, cells[id_at] or None))
     return rows, problems
+
+
+def _one_line(text: str) -> str:
+    """A quoted cell that spans lines (Crédit Agricole's Libellé) as one line."""
+    return _LINE_BREAKS.sub(" ", text) if "\n" in text or "\r" in text else text
 
 
 def _row_amount(cells: list[str], at: dict[str, int], decimal_mark: str) -> Decimal | None:

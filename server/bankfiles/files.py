@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from server.bankfiles.card_signs import charges_look_positive
 from server.bankfiles.csv_file import Layout, detect_layout, read_rows
 from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.ofx_file import Statement, looks_like_ofx, read_ofx
@@ -46,6 +47,7 @@ class BankFile:
     statements: tuple[StatementInfo, ...] = ()  # OFX, QIF: every statement in the file
     statement: int | None = None  # OFX, QIF: the one read; None while there is a choice
     currency: str | None = None  # what the file says its money is in, if it says
+    charges_positive: str | None = None  # CSV: why it looks like a card's charges-positive file
 
     @property
     def needs_choice(self) -> bool:
@@ -81,17 +83,21 @@ def read_bank_file(
     date_format: str | None = None,
     columns: dict[str, int] | None = None,
     statement: int | None = None,
+    amounts_reversed: bool | None = None,
     preset: Callable[[Layout], Layout] = lambda layout: layout,
 ) -> BankFile:
     """Read a bank file of any format we know; raise only ImportProblem.
 
-    `date_format`, `columns` and `statement` are the person's choices; `preset` adjusts a
-    CSV's detected layout (the account's saved column mapping) before they apply.
+    `date_format`, `columns`, `statement` and `amounts_reversed` (CSV: flip every amount's
+    sign) are the person's choices; `preset` adjusts a CSV's detected layout (the account's
+    saved column mapping) before they apply.
     """
     if looks_like_ofx(data):
+        _refuse_reversal("an OFX", amounts_reversed)
         return _ofx(read_ofx(data), statement)
     text, _ = decode(data)
     if looks_like_qif(text):
+        _refuse_reversal("a QIF", amounts_reversed)
         qif = read_qif(text, date_format, statement)
         accounts = tuple(
             StatementInfo(a.name, a.kind, "", a.rows, name=a.name) for a in qif.accounts
@@ -113,12 +119,24 @@ def read_bank_file(
                 f"{columns[outside[0]]} for {outside[0]}."
             )
         layout = replace(layout, columns=dict(columns))
+    if amounts_reversed is not None:
+        layout = replace(layout, amounts_reversed=amounts_reversed)
     if date_format:
         layout = layout.with_date_format(date_format)
     if layout.ambiguous_dates:
         return BankFile("csv", date_formats=layout.date_formats, layout=layout)
     rows, problems = read_rows(text, layout)
-    return BankFile("csv", rows, problems, layout.date_formats, layout)
+    hint = charges_look_positive(text, layout, rows)
+    return BankFile("csv", rows, problems, layout.date_formats, layout, charges_positive=hint)
+
+
+def _refuse_reversal(kind: str, amounts_reversed: bool | None) -> None:
+    if amounts_reversed:
+        raise ImportProblem(
+            f"This is {kind} file, which says itself which way each amount goes: only a CSV "
+            "file's amounts can be reversed.",
+            field="amounts_reversed",
+        )
 
 
 def _ofx(statements: list[Statement], chosen: int | None) -> BankFile:

@@ -330,7 +330,11 @@ def _row(transaction: ET.Element, line: int) -> Row | RowProblem:
     try:
         _ofxtools().datetime.convert(posted)
     except (ValueError, OverflowError):
-        return RowProblem(line, f"The posting date {posted!r} of {which} is not an OFX date.")
+        return RowProblem(
+            line,
+            f"The posting date {posted} of {which} is not a date as OFX writes them "
+            "(like 20261231).",
+        )
     if not amount:
         return RowProblem(line, f"The amount (TRNAMT) of {which} is missing.")
     if not _AMOUNT.fullmatch(amount):

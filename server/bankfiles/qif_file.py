@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from server.bankfiles.dates import date_formats, read_date
+from server.bankfiles.dates import cannot_read_as, date_formats, not_a_date, read_date
 from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.qif_records import Record, record_row
 from server.bankfiles.rows import Row, RowProblem
@@ -238,7 +238,7 @@ def read_qif(text: str, date_format: str | None = None, account: int | None = No
         raise ImportProblem("The dates are in a format Tallybook does not know.")
     if date_format is not None:
         if date_format not in formats:
-            raise ImportProblem(f"The dates of this file cannot be read as {date_format}.")
+            raise ImportProblem(cannot_read_as(date_format))
         formats = (date_format,)
     if len(formats) > 1 or account is None:
         kind = registers[account if account is not None else banks[0]].kind
@@ -260,5 +260,5 @@ def _row(record: Record, date_format: str, quicken_years: bool, mark: str) -> Ro
     try:
         day = read_date(_date_text(written, quicken_years), date_format)
     except ValueError:
-        return RowProblem(record.line, f"The date {written!r} is not {date_format}.")
+        return RowProblem(record.line, not_a_date(written.strip(), date_format))
     return record_row(record, day, mark)

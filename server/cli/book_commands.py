@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from server.bankfiles.dates import format_words
 from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.files import BankFile, read_bank_file
 from server.cli.common import (
@@ -27,14 +28,7 @@ from server.domain.imports import ImportInput, apply_preset, run_import
 from server.request_db import database
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
-DATE_FORMAT_NAMES = {
-    "%d/%m/%Y": "day/month/year",
-    "%m/%d/%Y": "month/day/year",
-    "%d-%m-%Y": "day-month-year",
-    "%m-%d-%Y": "month-day-year",
-    "%d/%m/%y": "day/month/year",
-    "%m/%d/%y": "month/day/year",
-}
+SHOWN_PROBLEMS = 10
 
 
 def _read_statement(
@@ -43,6 +37,8 @@ def _read_statement(
     account_id: int,
     date_format: str | None,
     statement: int | None,
+    amounts_reversed: bool | None,
+    skip_unreadable: bool,
 ) -> BankFile:
     """Read a bank file as the account's preset (or the options) say; stop on any doubt."""
     try:
@@ -50,13 +46,14 @@ def _read_statement(
             file.read_bytes(),
             date_format=date_format,
             statement=statement,
+            amounts_reversed=amounts_reversed,
             preset=partial(apply_preset, conn, account_id),
         )
     except ImportProblem as problem:
         fail(f"{file.name}: {problem}", EXIT_REFUSED)
     if len(bank_file.date_formats) > 1:
         choices = " or ".join(
-            f"{DATE_FORMAT_NAMES.get(f, f)} (--date-format {f})" for f in bank_file.date_formats
+            f"{format_words(f)} (--date-format {f})" for f in bank_file.date_formats
         )
         fail(f"{file.name}: the dates can be read as {choices}. Say which.", EXIT_REFUSED)
     if bank_file.needs_choice:
@@ -65,16 +62,22 @@ def _read_statement(
             f"--statement N: {bank_file.statement_choices()}.",
             EXIT_REFUSED,
         )
-    if bank_file.problems:
-        place = bank_file.place.lower()
-        listed = "\n".join(f"  {place} {p.line}: {p.message}" for p in bank_file.problems[:10])
-        extra = len(bank_file.problems) - 10
-        more = f"\n  ... and {extra} more" if extra > 0 else ""
+    if bank_file.problems and not skip_unreadable:
         fail(
-            f"{file.name}: {place}s that cannot be read (nothing imported):\n{listed}{more}",
+            f"{file.name}: {bank_file.place.lower()}s that cannot be read (nothing imported; "
+            f"--skip-unreadable imports the others):\n{_listed(bank_file)}",
             EXIT_REFUSED,
         )
     return bank_file
+
+
+def _listed(bank_file: BankFile) -> str:
+    """The lines that cannot be read, the first few of them, one a line."""
+    place = bank_file.place.lower()
+    problems = bank_file.problems
+    listed = "\n".join(f"  {place} {p.line}: {p.message}" for p in problems[:SHOWN_PROBLEMS])
+    extra = len(problems) - SHOWN_PROBLEMS
+    return listed + (f"\n  ... and {extra} more" if extra > 0 else "")
 
 
 @click.command("import")
@@ -105,6 +108,17 @@ def _read_statement(
     help="Which statement of an OFX file, or account of a QIF file, that holds several "
     "(from 0), with --account.",
 )
+@click.option(
+    "--amounts-reversed/--amounts-as-written",
+    default=None,
+    help="CSV: the file writes money out as positive (card charges): flip every sign. "
+    "Default: as the account's last import of this layout.",
+)
+@click.option(
+    "--skip-unreadable",
+    is_flag=True,
+    help="Import the lines that can be read and skip the others (listed, kept with the import).",
+)
 @data_dir_option
 @reports_errors
 def import_file(
@@ -114,6 +128,8 @@ def import_file(
     username: str,
     date_format: str | None,
     statement: int | None,
+    amounts_reversed: bool | None,
+    skip_unreadable: bool,
     data_dir: Path | None,
 ) -> None:
     """Import bank files (OFX/QFX, QIF or CSV): the format and layout are detected, rows
@@ -139,7 +155,9 @@ def import_file(
             ).fetchone()
             if found is None:
                 fail(f"There is no account {account_id}.", EXIT_REFUSED)
-            bank_file = _read_statement(conn, file, account_id, date_format, statement)
+            bank_file = _read_statement(
+                conn, file, account_id, date_format, statement, amounts_reversed, skip_unreadable
+            )
         rows = len(bank_file.rows)
         with click.progressbar(length=rows, label="Importing", file=sys.stderr) as bar:
             done = [0]
@@ -150,7 +168,11 @@ def import_file(
                 done[0] = count
 
             order = ImportInput(
-                account_id=account_id, bank_file=bank_file, file_name=file.name, user_id=user.id
+                account_id=account_id,
+                bank_file=bank_file,
+                file_name=file.name,
+                user_id=user.id,
+                skip_unreadable=skip_unreadable,
             )
             with gate(database(), user.id, found[0], "write"):  # the user must be an editor
                 result = run_import(database(), found[0], order, now=utcnow(), progress=advance)
@@ -158,6 +180,11 @@ def import_file(
             f"Imported {result.added} transaction{'s' if result.added != 1 else ''}; "
             f"skipped {result.skipped} already in the account (import {result.id})."
         )
+        if result.unreadable:
+            count, place = len(result.unreadable), bank_file.place.lower()
+            plural = "s" if count != 1 else ""
+            listed = _listed(bank_file)
+            click.echo(f"Skipped {count} {place}{plural} that cannot be read:\n{listed}")
 
 
 @click.command()

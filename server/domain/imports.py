@@ -18,8 +18,9 @@ from typing import NamedTuple
 import sqlite_utils
 
 from server.bankfiles.csv_file import Layout
+from server.bankfiles.dates import read_two_ways
 from server.bankfiles.files import BankFile
-from server.bankfiles.rows import Row
+from server.bankfiles.rows import Row, RowProblem
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.bulk import NewRow, add_in_bulk, delete_in_bulk, with_transfer_partners
@@ -70,6 +71,7 @@ class Import:
     created_at: datetime
     undone_at: datetime | None
     batch_id: int | None = None  # imported with other files, as one change
+    unreadable: tuple[RowProblem, ...] = ()  # lines skipped by choice, as they could not be read
 
 
 def _account_currency(conn: sqlite3.Connection, book_id: int, account_id: int) -> str:
@@ -203,21 +205,25 @@ class ImportInput:
     user_id: int
     keep_duplicates: frozenset[int] = frozenset()  # lines to add although already there
     mapping: LinkMapping = field(default_factory=LinkMapping)  # the file's names -> the book's
+    skip_unreadable: bool = False  # import the lines that read, and keep a list of the others
 
 
-def check_importable(bank_file: BankFile) -> None:
+def check_importable(bank_file: BankFile, *, skip_unreadable: bool = False) -> None:
     """Refuse a file the import cannot take as read (422): dates that read two ways, several
-    statements to choose from, lines that cannot be read."""
+    statements to choose from, lines that cannot be read (unless told to skip them)."""
     if len(bank_file.date_formats) > 1:
-        choices = " or ".join(bank_file.date_formats)
-        raise ValidationFailed.on("date_format", f"The dates can be read as {choices}: choose.")
+        raise ValidationFailed.on(
+            "date_format", read_two_ways(bank_file.date_formats) + ": choose."
+        )
     if bank_file.needs_choice:
         raise ValidationFailed.on(
             "statement",
             f"The file holds {len(bank_file.statements)} statements: choose one "
             f"({bank_file.statement_choices()}).",
         )
-    if bank_file.problems:
+    if bank_file.problems and skip_unreadable and not bank_file.rows:
+        raise ValidationFailed.on("content", "No line of the file can be read: nothing to import.")
+    if bank_file.problems and not skip_unreadable:
         raise ValidationFailed(
             "Some lines of the file cannot be read; nothing was imported.",
             errors=[
@@ -236,9 +242,10 @@ def run_import(
     progress: Callable[[int, int], None] | None = None,
 ) -> Import:
     """Add the file's rows that are not already there (or whose line is in `keep_duplicates`),
-    as one transaction recorded in `imports`. Nothing is written if any row is refused.
+    as one transaction recorded in `imports`. Nothing is written if any row is refused; lines
+    that cannot be read refuse the file too, unless `skip_unreadable` (then they are recorded).
     `progress` hears how many of the rows to add are in so far, and how many there are."""
-    check_importable(order.bank_file)
+    check_importable(order.bank_file, skip_unreadable=order.skip_unreadable)
     with database.write() as db:
         return _get(
             db.conn, book_id, add_import(database, book_id, order, now=now, progress=progress)
@@ -271,6 +278,7 @@ def add_import(
                     "added": 0,
                     "skipped": 0,
                     "created_at": to_iso(now),
+                    "unreadable": json.dumps([p.__dict__ for p in bank_file.problems]),
                 }
             )
             .last_pk
@@ -319,14 +327,18 @@ def add_import(
 
 def apply_preset(conn: sqlite3.Connection, account_id: int, layout: Layout) -> Layout:
     """Read a file as the account's last import was read, when it has the same header row:
-    its columns, and its date format where the file alone leaves a choice."""
+    its columns, which way its amounts go, and its date format where the file alone leaves a
+    choice."""
     row = conn.execute(
-        "SELECT headers, columns, date_format FROM import_presets WHERE account_id = ?",
+        "SELECT headers, columns, date_format, amounts_reversed FROM import_presets "
+        "WHERE account_id = ?",
         [account_id],
     ).fetchone()
     if row is None or json.loads(row["headers"]) != list(layout.headers):
         return layout
-    preset = replace(layout, columns=json.loads(row["columns"]))
+    preset = replace(
+        layout, columns=json.loads(row["columns"]), amounts_reversed=bool(row["amounts_reversed"])
+    )
     if row["date_format"] in layout.date_formats:
         preset = replace(preset, date_formats=(row["date_format"],))
     return preset
@@ -339,6 +351,7 @@ def _save_preset(db: sqlite_utils.Database, account_id: int, layout: Layout, now
             "headers": json.dumps(list(layout.headers)),
             "columns": json.dumps(layout.columns),
             "date_format": layout.date_formats[0],
+            "amounts_reversed": int(layout.amounts_reversed),
             "updated_at": to_iso(now),
         },
         pk="account_id",
@@ -363,6 +376,7 @@ def _get(conn: sqlite3.Connection, book_id: int, import_id: int) -> Import:
         from_iso(row["created_at"]),
         from_iso(row["undone_at"]) if row["undone_at"] else None,
         row["batch_id"],
+        tuple(RowProblem(**p) for p in json.loads(row["unreadable"])),
     )
 
 

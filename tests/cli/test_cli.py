@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -365,6 +366,31 @@ def test_import_a_bank_file_once_and_ask_about_ambiguous_dates(run, data_dir, tm
             dates = [r[0] for r in conn.execute("SELECT date FROM transactions ORDER BY date")]
         database().close()
     assert dates == ["2025-04-02", "2025-04-03", "2025-05-05"]
+
+
+def test_import_reversed_amounts_and_skip_unreadable_lines(run, data_dir, tmp_path):
+    account = _account_of_new_user(run, data_dir, "EUR")
+    card = "Buchungstag;Empfänger;Betrag\n30.11.2026;Bäckerei Kühn;3,80\n"
+    card += "31.11.2026;Stadtwerke;86,00\n28.11.2026;Tankstelle;40,00\n"
+    statement = tmp_path / "karte.csv"
+    statement.write_bytes(card.encode("cp1252"))  # as German banks write it
+    args = ("import", str(statement), "--account", str(account), "--username", "alex")
+    refused = run(*args, "--amounts-reversed")
+    assert refused.exit_code == 1
+    assert "line 3: 31.11.2026 is not a date." in refused.stderr
+    assert "--skip-unreadable" in refused.stderr
+    done = run(*args, "--amounts-reversed", "--skip-unreadable")
+    assert done.exit_code == 0, done.output
+    assert "Imported 2 transactions; skipped 0" in done.stdout
+    assert "Skipped 1 line that cannot be read:\n  line 3: 31.11.2026 is not a date." in done.stdout
+    app = open_app(data_dir)
+    with app.app_context():
+        with database().read() as conn:
+            amounts = [r[0] for r in conn.execute("SELECT amount FROM transactions ORDER BY date")]
+            unreadable = conn.execute("SELECT unreadable FROM imports").fetchone()[0]
+        database().close()
+    assert amounts == [-4000, -380]
+    assert json.loads(unreadable) == [{"line": 3, "message": "31.11.2026 is not a date."}]
 
 
 def test_import_ofx_and_qif_files_choosing_the_statement(run, data_dir, tmp_path):

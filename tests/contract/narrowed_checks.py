@@ -60,11 +60,11 @@ STATE_DEPENDENT: dict[str, frozenset[str]] = {
     f"PUT {BOOK}/rules/order": frozenset({"rule_ids"}),
     # Whether base64 bytes are a bank file Tallybook reads (CSV, OFX, QIF, CAMT) is beyond a
     # schema: the document says base64 (`format: byte`), the server says what it could not read.
-    f"POST {BOOK}/imports": REFERENCES | frozenset({"content"}),
-    f"POST {BOOK}/imports/preview": REFERENCES | frozenset({"content"}),
-    # Issue 18, QIF: a mapping names the file's categories and accounts, and the book's ids.
+    # Issue 18: a QIF mapping names the file's categories and accounts, and the book's ids;
+    # reversing amounts is for CSV files (refused at `amounts_reversed` for OFX and QIF).
     **{
-        f"POST {BOOK}/imports{end}": REFERENCES | {"content", "mapping"} for end in ("", "/preview")
+        f"POST {BOOK}/imports{end}": REFERENCES | {"content", "mapping", "amounts_reversed"}
+        for end in ("", "/preview")
     },
     # A target goal needs the category's rollover; only expense categories have goals.
     f"PUT {BOOK}/categories/{{category_id}}/goal": frozenset({"kind"}),

@@ -118,9 +118,9 @@ def test_lines_that_cannot_be_read_are_named_and_the_rest_kept():
     text += "DEBIT,11/04/2025,BROKEN AMOUNT,abc,DEBIT_CARD,0,,\r\n"
     _, rows, problems = read(text)
     assert len(rows) == 3
-    assert [(p.line, p.message.split(" is ")[0]) for p in problems] == [
-        (5, "The date '13/45/2025'"),
-        (6, "The amount 'abc'"),
+    assert [(p.line, p.message) for p in problems] == [
+        (5, "13/45/2025 is not a date."),
+        (6, "The amount 'abc' is not a number."),
     ]
 
 

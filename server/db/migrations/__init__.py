@@ -40,6 +40,7 @@ from server.db.migrations import (
     m0014_reconciliations,
     m0015_undo_history,
     m0016_import_batches,
+    m0017_import_reversal_and_unreadable_lines,
 )
 
 log = logging.getLogger("tallybook.db")
@@ -72,6 +73,7 @@ MIGRATIONS: list[Migration] = [
         m0014_reconciliations,
         m0015_undo_history,
         m0016_import_batches,
+        m0017_import_reversal_and_unreadable_lines,
     )
 ]
 

@@ -27,20 +27,13 @@ const ROLE_NAMES = {
   memo: "Memo",
   bank_id: "Bank's id",
 };
-const FORMAT_NAMES = {
-  "%d/%m/%Y": "day/month/year (31/01/2025)",
-  "%m/%d/%Y": "month/day/year (01/31/2025)",
-  "%d-%m-%Y": "day-month-year",
-  "%m-%d-%Y": "month-day-year",
-  "%d/%m/%y": "day/month/year (31/01/25)",
-  "%m/%d/%y": "month/day/year (01/31/25)",
-};
 const FORMAT_LABELS = {
   csv: "A CSV file.",
   ofx: "An OFX statement (as Quicken and most banks write them).",
   qif: "A QIF file (Quicken Interchange Format).",
 };
 const SHOWN_NEW_ROWS = 500;
+const SHOWN_PROBLEMS = 50;
 
 const root = document.getElementById("import-page");
 const book = bookOf(root);
@@ -51,7 +44,8 @@ hideWritersControls(root, book);
 
 let accounts = [];
 let categories = new Map();
-let upload = null; // {account_id, file_name, content, date_format?, columns?} of the preview
+let upload = null; // {account_id, file_name, content, date_format?, columns?, amounts_reversed?}
+let reversalReason = null; // why the preview ticked "Amounts are reversed" for this file
 let batch = null; // several files at once (made once the accounts are known)
 
 function base64(buffer) {
@@ -109,11 +103,22 @@ function showChoices(result) {
   radios(
     preview.querySelector("[data-date-options]"),
     "date_format",
-    result.date_formats.map((format) => [format, FORMAT_NAMES[format] ?? format]),
+    result.date_formats.map((format) => [format, result.date_format_words[format] ?? format]),
     upload.date_format,
   );
   preview.querySelector("[data-columns]").classList.toggle("d-none", !result.layout);
   if (result.layout) showColumns(result.layout);
+  preview.querySelector("[data-reversal]").classList.toggle("d-none", !result.layout);
+  const reversed = preview.querySelector("#amounts-reversed");
+  reversed.checked = Boolean(result.layout?.amounts_reversed);
+  const why = preview.querySelector("[data-reversal-why]");
+  why.textContent = reversalReason && reversed.checked ? `Ticked for you: ${reversalReason}` : "";
+  why.classList.toggle("d-none", !why.textContent);
+}
+
+/** "1 line", "3 lines". */
+function lines(count, what = "line") {
+  return `${count} ${what}${count === 1 ? "" : "s"}`;
 }
 
 function showColumns(layout) {
@@ -206,16 +211,31 @@ function showRows(result) {
   preview.querySelector("[data-summary]").textContent = waiting
     ? "Choose above to see the rows."
     : `${fresh} new, ${result.rows.length - fresh} already in the account (skipped unless ticked).${hidden}`;
-  const problems = preview.querySelector("[data-problems]");
-  problems.textContent = result.problems.length
-    ? `Lines that cannot be read (fix the file, or the columns above): ${result.problems
-        .slice(0, 10)
-        .map((p) => `${result.format === "ofx" ? "transaction" : "line"} ${p.line}: ${p.message}`)
-        .join("; ")}`
-    : "";
-  problems.classList.toggle("d-none", !result.problems.length);
+  showProblems(result, waiting);
   preview.querySelector("[data-confirm]").disabled =
     waiting || result.problems.length > 0 || !result.rows.length;
+}
+
+/** The lines that cannot be read, and the choice to import the others without them. */
+function showProblems(result, waiting) {
+  const place = result.format === "ofx" ? "Transaction" : "Line";
+  const count = result.problems.length;
+  const box = preview.querySelector("[data-problems]");
+  box.classList.toggle("d-none", !count);
+  box.querySelector("[data-problems-text]").textContent =
+    `${lines(count, place.toLowerCase())} cannot be read: fix the file or the columns above, or skip ${count === 1 ? "it" : "them"}.`;
+  const more = count > SHOWN_PROBLEMS ? [`… and ${count - SHOWN_PROBLEMS} more`] : [];
+  box.querySelector("[data-problems-list]").replaceChildren(
+    ...result.problems
+      .slice(0, SHOWN_PROBLEMS)
+      .map((p) => `${place} ${p.line}: ${p.message}`)
+      .concat(more)
+      .map((text) => Object.assign(document.createElement("li"), { textContent: text })),
+  );
+  const skip = preview.querySelector("[data-skip]");
+  skip.classList.toggle("d-none", waiting || !count || !result.rows.length);
+  skip.disabled = false;
+  skip.textContent = `Import the ${lines(result.rows.length, "good line")} and skip ${count}`;
 }
 
 async function run(request) {
@@ -223,6 +243,11 @@ async function run(request) {
   clearErrors(preview);
   upload = request;
   const result = await api("POST", book.path("/imports/preview"), request);
+  // A card's file that writes charges as positive: read it reversed at once, saying why.
+  if (result.reversal_suggested && !("amounts_reversed" in request)) {
+    reversalReason = result.reversal_suggested;
+    return run({ ...request, amounts_reversed: true });
+  }
   preview.classList.remove("d-none");
   preview.querySelector("[data-done]").classList.add("d-none");
   showChoices(result);
@@ -255,6 +280,7 @@ form.addEventListener("submit", async (event) => {
     batch.hide();
     const file = chosen[0];
     const content = base64(await file.arrayBuffer());
+    reversalReason = null;
     await run({
       account_id: Number(field("account_id").value),
       file_name: file.name,
@@ -274,8 +300,16 @@ form.addEventListener("drop", (event) => {
   form.requestSubmit();
 });
 
-preview.querySelector("[data-confirm]").addEventListener("click", async (event) => {
-  const button = event.currentTarget;
+preview.querySelector("#amounts-reversed").addEventListener("change", (event) => {
+  run({ ...upload, amounts_reversed: event.currentTarget.checked }).catch((err) => showProblem(preview, err));
+});
+preview.querySelector("[data-confirm]").addEventListener("click", (event) => importFile(event.currentTarget));
+preview
+  .querySelector("[data-skip]")
+  .addEventListener("click", (event) => importFile(event.currentTarget, { skip_unreadable: true }));
+
+/** Import the previewed file (with `choices` added), following it to the end. */
+async function importFile(button, choices = {}) {
   button.disabled = true;
   clearErrors(preview);
   const keep = [...preview.querySelectorAll("[data-keep]:checked")].map((box) => Number(box.dataset.keep));
@@ -284,14 +318,17 @@ preview.querySelector("[data-confirm]").addEventListener("click", async (event) 
     const job = await api(
       "POST",
       book.path("/imports"),
-      { ...upload, keep_duplicates: keep },
+      { ...upload, keep_duplicates: keep, ...choices },
       {
         headers: { Prefer: "respond-async" },
       },
     );
     const made = await follow(job);
     const done = preview.querySelector("[data-done]");
-    done.textContent = `Imported ${made.added}, skipped ${made.skipped}.`;
+    const unreadable = made.unreadable.length
+      ? ` Left out ${lines(made.unreadable.length)} that cannot be read.`
+      : "";
+    done.textContent = `Imported ${made.added}, skipped ${made.skipped}.${unreadable}`;
     done.classList.remove("d-none");
     // The import may have made categories: the next file's lists offer them.
     categories = new Map((await loadCategories(book)).map((c) => [c.id, c]));
@@ -302,7 +339,7 @@ preview.querySelector("[data-confirm]").addEventListener("click", async (event) 
   } finally {
     preview.querySelector("[data-progress]").classList.add("d-none");
   }
-});
+}
 
 /** Show a background import's progress until it ends; its import, or its problem thrown. */
 async function follow(job) {
@@ -329,7 +366,7 @@ async function loadHistory() {
       tr.dataset.importId = item.id;
       tr.append(
         cell(formatTimestamp(item.created_at)),
-        cell(item.files.join(", ")),
+        cell(fileWithSkippedLines(item)),
         cell(item.accountIds.map((id) => accountOf(id)?.name ?? "").join(", ")),
         cell(String(item.added), { className: "text-end" }),
         cell(String(item.skipped), { className: "text-end" }),
@@ -357,6 +394,28 @@ async function loadHistory() {
       return tr;
     }),
   );
+}
+
+/** An import's file name, and the lines it left out as unreadable (shown on request). */
+function fileWithSkippedLines(item) {
+  const wrap = document.createElement("div");
+  wrap.append(item.files.join(", "));
+  if (!item.unreadable.length) return wrap;
+  const details = document.createElement("details");
+  details.className = "small";
+  details.dataset.unreadable = item.id;
+  const summary = document.createElement("summary");
+  summary.textContent = `${lines(item.unreadable.length)} left out as unreadable`;
+  const list = document.createElement("ul");
+  list.className = "mb-0";
+  list.append(
+    ...item.unreadable.map((p) =>
+      Object.assign(document.createElement("li"), { textContent: `Line ${p.line}: ${p.message}` }),
+    ),
+  );
+  details.append(summary, list);
+  wrap.append(details);
+  return wrap;
 }
 
 async function start() {
