@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import request
 
+from server.domain.other_books import MAX_OTHER_BOOK_BYTES
+
 # A bank file in a JSON body (base64 adds a third): larger than the API's other bodies.
 MAX_FILE_BYTES = 15 * 1024 * 1024
 # A whole book as JSON: about 300 bytes a transaction, so some million transactions (read a
@@ -13,6 +15,7 @@ _LIMITS = {
     "imports.preview": MAX_FILE_BYTES * 4 // 3 + 64 * 1024,
     "imports.create": MAX_FILE_BYTES * 4 // 3 + 64 * 1024,
     "book_files.load": MAX_BOOK_FILE_BYTES,
+    "other_books.bring": MAX_OTHER_BOOK_BYTES * 4 // 3 + 64 * 1024,
 }
 
 

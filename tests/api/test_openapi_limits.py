@@ -185,6 +185,9 @@ LIMITS: dict[tuple[str, str], int] = {
     ("BookFile", "schedules"): book_read.MAX_BOOK_SCHEDULES,
     ("BookFile", "reconciliations"): book_read.MAX_BOOK_RECONCILIATIONS,  # issue 17
     ("BookFile", "transactions"): book_read.MAX_BOOK_TRANSACTIONS,
+    # Books from other apps (issue 18)
+    ("OtherBookIn", "file_name"): imports.FILE_NAME_MAX,
+    ("OtherBookIn", "name"): validation.NAME_MAX,
 }
 FLOOR = 110  # the document states 118 today: the walk cannot pass having found none
 

@@ -1,0 +1,53 @@
+"""The apps whose whole books Tallybook brings over: one entry each, by the key the API,
+the command line and the Books page use (`POST /books/import/{app}`, `--from`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from server.otherapps.beancount import MISSING, beancount_installed, read_beancount
+from server.otherapps.foreign_book import ForeignBook
+from server.otherapps.gnucash import read_gnucash
+
+
+def _always_ready() -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class App:
+    """Another finance app, its files and the reader that makes a book of one."""
+
+    key: str
+    name: str  # as a person reads it
+    files: str  # which of its files Tallybook takes, in plain words
+    extensions: tuple[str, ...]  # for the file chooser, e.g. (".beancount",)
+    reader: Callable[[bytes, str], ForeignBook]
+    how_to_export: str  # one line: how to get that file out of the app
+    missing: Callable[[], str | None] = _always_ready  # what to install first, when it is needed
+
+
+APPS: dict[str, App] = {
+    app.key: app
+    for app in (
+        App(
+            key="beancount",
+            name="Beancount (Fava)",
+            files="the main ledger file (.beancount), in one file",
+            extensions=(".beancount", ".bean", ".ledger", ".txt"),
+            reader=read_beancount,
+            how_to_export="Choose your ledger file itself; Fava reads the same file.",
+            missing=lambda: None if beancount_installed() else MISSING,
+        ),
+        App(
+            key="gnucash",
+            name="GnuCash",
+            files="a GnuCash book saved as SQLite or as compressed XML (.gnucash)",
+            extensions=(".gnucash", ".sqlite", ".gcm", ".xml", ".gz"),
+            reader=read_gnucash,
+            how_to_export="Choose your .gnucash file (File > Save As keeps a copy in either "
+            "format); close it in GnuCash first.",
+        ),
+    )
+}
