@@ -21,7 +21,7 @@ class App:
 
     key: str
     name: str  # as a person reads it
-    files: str  # which of its files Tallybook takes, in plain words
+    files: str  # which of its files Tallybook takes, in plain words (a sentence)
     extensions: tuple[str, ...]  # for the file chooser, e.g. (".beancount",)
     reader: Callable[[bytes, str], ForeignBook]
     how_to_export: str  # one line: how to get that file out of the app
@@ -34,7 +34,7 @@ APPS: dict[str, App] = {
         App(
             key="beancount",
             name="Beancount (Fava)",
-            files="the main ledger file (.beancount), in one file",
+            files="The main ledger file (.beancount), in one file",
             extensions=(".beancount", ".bean", ".ledger", ".txt"),
             reader=read_beancount,
             how_to_export="Choose your ledger file itself; Fava reads the same file.",
@@ -43,7 +43,7 @@ APPS: dict[str, App] = {
         App(
             key="gnucash",
             name="GnuCash",
-            files="a GnuCash book saved as SQLite or as compressed XML (.gnucash)",
+            files="A GnuCash book saved as SQLite or as compressed XML (.gnucash)",
             extensions=(".gnucash", ".sqlite", ".gcm", ".xml", ".gz"),
             reader=read_gnucash,
             how_to_export="Choose your .gnucash file (File > Save As keeps a copy in either "

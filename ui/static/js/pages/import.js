@@ -3,6 +3,7 @@
 import { ApiError, api } from "../api.js";
 import { formatDate, formatTimestamp } from "../dates.js";
 import { cell, dangerButton, fieldsOf } from "../dom.js";
+import { base64 } from "../files.js";
 import { clearErrors, showError, showProblem } from "../forms.js";
 import {
   bookOf,
@@ -50,14 +51,6 @@ hideWritersControls(root, book);
 let accounts = [];
 let categories = new Map();
 let upload = null; // {account_id, file_name, content, date_format?, columns?} of the preview
-
-function base64(buffer) {
-  const bytes = new Uint8Array(buffer);
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return window.btoa(text);
-}
 
 function accountOf(id) {
   return accounts.find((a) => a.id === Number(id));
