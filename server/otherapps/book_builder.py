@@ -167,7 +167,10 @@ class BookBuilder:
                 other.append(leg)
         if not sides:
             if parts or other:
-                self.leave_out("transactions that touch no account (only categories or equity)")
+                self.leave_out(
+                    "transactions with no amount on a brought account (only categories, "
+                    "equity or amounts left out)"
+                )
             return
         opening = any(leg.account in self._openings for leg in entry.postings)
         if opening and not parts and not other:  # the accounts' opening balances
