@@ -18,9 +18,6 @@ from datetime import date
 from decimal import Decimal, localcontext
 from pathlib import Path, PurePath
 
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
-
 from server.otherapps.book_builder import BookBuilder, Entry, Posting, account_kind, is_money
 from server.otherapps.foreign_book import ForeignBook, ForeignBookProblem
 
@@ -147,6 +144,9 @@ def _sqlite_rows(conn: sqlite3.Connection) -> tuple[dict[str, _Account], list[_T
 
 
 def _read_xml(data: bytes) -> tuple[dict[str, _Account], list[_Transaction]]:
+    from defusedxml import ElementTree  # only when a book in XML comes (not at start)
+    from defusedxml.common import DefusedXmlException
+
     text = _gunzipped(data) if data.startswith(b"\x1f\x8b") else data
     try:
         root = ElementTree.fromstring(text, forbid_dtd=True)
