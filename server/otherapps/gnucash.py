@@ -7,6 +7,7 @@ the XML book is the same objects). Amounts are GnuCash's exact fractions.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import sqlite3
@@ -36,6 +37,11 @@ CATEGORY_TYPES = {"INCOME": "income", "EXPENSE": "expense"}
 STATUSES = {"n": "uncleared", "c": "cleared", "y": "reconciled", "f": "reconciled"}
 CURRENCY_SPACES = ("CURRENCY", "ISO4217")  # the XML's old name for it too
 MAX_XML_BYTES = 512 * 1024 * 1024  # decompressed: a larger "book" is a bomb, not a book
+# What a GnuCash book holds that is not read yet, by table (SQLite) and element (XML).
+NOT_READ = {
+    "budgets": ("budgets", "gnc:budget"),
+    "scheduled transactions": ("schedxactions", "gnc:schedxaction"),
+}
 NOT_GNUCASH = "This is not a GnuCash book: choose the .gnucash file saved as SQLite or XML."
 
 
@@ -69,12 +75,14 @@ class _Transaction:
 def read_gnucash(data: bytes, file_name: str) -> ForeignBook:
     """Read a GnuCash book (SQLite, or XML, gzip-compressed or not) into a book."""
     if data.startswith(b"SQLite format 3\x00"):
-        accounts, transactions = _read_sqlite(data)
+        accounts, transactions, not_read = _read_sqlite(data)
     elif data.startswith(b"\x1f\x8b") or data.lstrip().startswith(b"<?xml"):
-        accounts, transactions = _read_xml(data)
+        accounts, transactions, not_read = _read_xml(data)
     else:
         raise ForeignBookProblem(NOT_GNUCASH)
-    return _build(accounts, transactions, PurePath(file_name).stem or "GnuCash")
+    foreign = _build(accounts, transactions, PurePath(file_name).stem or "GnuCash")
+    said = [f"Not read yet: {n} GnuCash {what}." for what, n in not_read.items() if n]
+    return dataclasses.replace(foreign, notes=(*foreign.notes, *said))
 
 
 def _fraction(num: int | str, denom: int | str) -> Decimal:
@@ -83,7 +91,7 @@ def _fraction(num: int | str, denom: int | str) -> Decimal:
         return Decimal(int(num)) / Decimal(int(denom))
 
 
-def _read_sqlite(data: bytes) -> tuple[dict[str, _Account], list[_Transaction]]:
+def _read_sqlite(data: bytes) -> tuple[dict[str, _Account], list[_Transaction], dict[str, int]]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "book.gnucash"
         path.write_bytes(data)
@@ -96,7 +104,13 @@ def _read_sqlite(data: bytes) -> tuple[dict[str, _Account], list[_Transaction]]:
             conn.close()
 
 
-def _sqlite_rows(conn: sqlite3.Connection) -> tuple[dict[str, _Account], list[_Transaction]]:
+def _sqlite_rows(
+    conn: sqlite3.Connection,
+) -> tuple[dict[str, _Account], list[_Transaction], dict[str, int]]:
+    not_read = {
+        what: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 - ours
+        for what, (table, _) in NOT_READ.items()
+    }
     placeholders = {
         guid
         for (guid,) in conn.execute(
@@ -140,10 +154,10 @@ def _sqlite_rows(conn: sqlite3.Connection) -> tuple[dict[str, _Account], list[_T
             "LEFT JOIN commodities c ON c.guid = t.currency_guid ORDER BY t.post_date, t.rowid"
         )
     ]
-    return accounts, transactions
+    return accounts, transactions, not_read
 
 
-def _read_xml(data: bytes) -> tuple[dict[str, _Account], list[_Transaction]]:
+def _read_xml(data: bytes) -> tuple[dict[str, _Account], list[_Transaction], dict[str, int]]:
     from defusedxml import ElementTree  # only when a book in XML comes (not at start)
     from defusedxml.common import DefusedXmlException
 
@@ -196,7 +210,8 @@ def _read_xml(data: bytes) -> tuple[dict[str, _Account], list[_Transaction]]:
             )
         )
     transactions.sort(key=lambda t: t.day)
-    return accounts, transactions
+    not_read = {what: len(book.findall(tag, NS)) for what, (_, tag) in NOT_READ.items()}
+    return accounts, transactions, not_read
 
 
 NS = {

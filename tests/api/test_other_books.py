@@ -7,6 +7,7 @@ import base64
 import csv
 import gzip
 import io
+import sqlite3
 import subprocess
 import sys
 from decimal import Decimal
@@ -228,3 +229,16 @@ def test_without_the_beancount_extra_the_choice_says_how_to_get_it(alex, monkeyp
 def test_only_a_signed_in_person_makes_a_book(client):
     response = client.post(f"{BOOKS}/import/gnucash", json=body(GNUCASH / "household.gnucash"))
     assert response.status_code == 401
+
+
+def test_what_a_gnucash_book_holds_beyond_transactions_is_named(alex, tmp_path):
+    copy = tmp_path / "with-budget.gnucash"
+    copy.write_bytes((GNUCASH / "household.gnucash").read_bytes())
+    with sqlite3.connect(copy) as conn:
+        conn.execute(
+            "INSERT INTO budgets (guid, name, description, num_periods) "
+            "VALUES ('0123456789abcdef0123456789abcdef', 'Household 2026', '', 12)"
+        )
+    conn.close()
+    made = bring(alex, "gnucash", copy)
+    assert "Not read yet: 1 GnuCash budgets." in made["notes"]
