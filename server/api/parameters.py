@@ -14,6 +14,7 @@ from apiflask import APIFlask
 
 from server.api.schemas import extend_spec, whole
 from server.domain.reports import MONTH_PATTERN
+from server.otherapps.registry import APPS
 
 BOOK = "`GET /books/{book_id}"
 
@@ -39,12 +40,16 @@ PATH_PARAMETERS: dict[str, str] = {
     "name": "The backup's file name (`GET /backups` lists them).",
     "token_id": "The token's id (`GET /tokens` lists yours).",
     "grant_id": "The authorized app's id (`GET /authorized-apps` lists yours).",
+    "app": f"The app the book comes from: {', '.join(f'`{key}`' for key in APPS)}.",
     "client_pk": "The registered app's `id` in `GET /oauth/clients` (not its `client_id`).",
 }
 
 
 # What a path parameter's text must be, where the route takes any text and its handler judges it.
-PATH_PATTERNS: dict[str, str] = {"month": whole(MONTH_PATTERN)}
+PATH_PATTERNS: dict[str, str] = {
+    "month": whole(MONTH_PATTERN),
+    "app": whole("|".join(APPS)),  # another app's key (issue 18)
+}
 
 
 def describe_path_parameters(spec: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import request
 
+from server.domain.other_books import MAX_OTHER_BOOK_BYTES
+
 # A bank file in a JSON body (base64 adds a third): larger than the API's other bodies.
 MAX_FILE_BYTES = 15 * 1024 * 1024
 # Several bank files at once (server/api/import_batches.py): their bytes in all.
@@ -17,6 +19,7 @@ _LIMITS = {
     "book_files.load": MAX_BOOK_FILE_BYTES,
     "import_batches.preview": MAX_BATCH_BYTES * 4 // 3 + 256 * 1024,
     "import_batches.create": MAX_BATCH_BYTES * 4 // 3 + 256 * 1024,
+    "other_books.bring": MAX_OTHER_BOOK_BYTES * 4 // 3 + 64 * 1024,
 }
 
 

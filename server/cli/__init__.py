@@ -12,6 +12,7 @@ import click
 from server.cli.app_commands import apps
 from server.cli.book_commands import demo, import_file
 from server.cli.data_commands import backup, doctor, restore
+from server.cli.other_book_command import import_book
 from server.cli.serve_command import serve
 from server.cli.user_commands import token, user
 from server.config import keep_new_files_private
@@ -24,7 +25,7 @@ def cli() -> None:
     """Tallybook: private, offline personal finance. Run a command with --help for more."""
 
 
-for command in (serve, user, token, apps, backup, restore, doctor, import_file, demo):
+for command in (serve, user, token, apps, backup, restore, doctor, import_file, import_book, demo):
     cli.add_command(command)
 
 

@@ -18,6 +18,7 @@ from server.domain.accounts import ACCOUNT_TYPES, get_account
 from server.domain.books import Book, get_book
 from server.domain.instance import registration_open
 from server.domain.transaction_rules import STATUSES
+from server.otherapps.registry import APPS
 from server.request_db import reader
 from server.version import __version__
 
@@ -115,7 +116,7 @@ def signed_in(view: Callable[P, Any]) -> Callable[P, Any]:
 @signed_in
 def home() -> Any:
     """The home page: the signed-in user's books."""
-    return render_template("pages/home.html", page="home")
+    return render_template("pages/home.html", page="home", other_apps=APPS.values())
 
 
 def _book(book_id: int) -> Book:

@@ -101,6 +101,7 @@ def path_ids(who, book: int) -> dict[str, Any]:
         "month": "2025-01",
         "name": "no-such-backup.sqlite3",
         "job_id": "no-such-job",
+        "app": "gnucash",  # a book from another app (issue 18)
         "import_id": 1,
         "reconciliation_id": 1,
         "handle": "no-such-handle",

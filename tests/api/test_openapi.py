@@ -146,7 +146,8 @@ def test_write_routes_document_403_and_if_match_routes_412(app, client):
                 assert "412" in responses, f"{method} {rule.rule} checks If-Match"
     login = spec["paths"]["/api/v1/session"]["post"]["responses"]
     assert "Retry-After" in login["429"]["headers"]
-    for upload in ("/books/import", "/books/{book_id}/imports", "/books/{book_id}/imports/preview"):
+    uploads = ("/books/import", "/books/import/{app}", "/books/{book_id}/imports")
+    for upload in (*uploads, "/books/{book_id}/imports/preview"):
         assert "413" in spec["paths"][f"/api/v1{upload}"]["post"]["responses"]
 
 

@@ -197,6 +197,9 @@ LIMITS: dict[tuple[str, str], int] = {
     ("ImportIn", "mapping"): import_links.MAPPING_MAX,
     ("BatchFileIn", "mapping"): import_links.MAPPING_MAX,
     ("LinkIn", "name"): import_links.LINK_NAME_MAX,
+    # Books from other apps (issue 18)
+    ("OtherBookIn", "file_name"): imports.FILE_NAME_MAX,
+    ("OtherBookIn", "name"): validation.NAME_MAX,
 }
 FLOOR = 110  # the document states 118 today: the walk cannot pass having found none
 

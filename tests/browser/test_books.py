@@ -160,7 +160,7 @@ def test_an_empty_book_offers_its_first_steps(browser, alex_account, server_db):
     steps = browser.visible("#first-steps")
     assert not browser.find("#dashboard-cards").is_displayed()
     labels = [e.text for e in steps.find_elements("css selector", "a, button")]
-    assert labels == ["Add an account", "Import a file", "Load the demo"]
+    assert labels == ["Add an account", "Import a file", "Bring a book over", "Load the demo"]
 
     # Import: the page says an account comes first, and leads there.
     browser.click('[data-first-step="import"]')

@@ -66,6 +66,9 @@ STATE_DEPENDENT: dict[str, frozenset[str]] = {
         f"POST {BOOK}/imports{end}": REFERENCES | {"content", "mapping", "amounts_reversed"}
         for end in ("", "/preview")
     },
+    # The same for another app's whole book (issue 18); and `app` is refused when its optional
+    # library (Beancount) is not installed: the install's state, not the request's.
+    "POST /api/v1/books/import/{app}": frozenset({"content", "app"}),
     # A target goal needs the category's rollover; only expense categories have goals.
     f"PUT {BOOK}/categories/{{category_id}}/goal": frozenset({"kind"}),
     # Deleting a book asks for its name, as it is now.

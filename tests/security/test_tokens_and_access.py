@@ -18,6 +18,7 @@ def bearer(token):
     ("method", "path", "body"),
     [
         ("post", "/api/v1/books", {"name": "x"}),
+        ("post", "/api/v1/books/import/gnucash", {"file_name": "a.gnucash", "content": "eA=="}),
         ("patch", "/api/v1/books/1", {"name": "x"}),
         ("delete", "/api/v1/tokens/1", None),
         ("patch", "/api/v1/instance", {"registration_open": True}),

@@ -11,7 +11,7 @@ from server.config import DATA_DIR_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 # What the first request of its kind imports: an OFX import, an app's token, a command.
-LATER = ("ofxtools", "joserfc", "server.auth.oauth_server", "server.cli")
+LATER = ("ofxtools", "joserfc", "server.auth.oauth_server", "server.cli", "defusedxml")
 
 
 def modules_after(program: str, tmp_path: Path) -> set[str]:

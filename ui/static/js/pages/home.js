@@ -5,6 +5,7 @@ import { api, fetchAll } from "../api.js";
 import { bookActions } from "../components/book-actions.js";
 import { showDashboard } from "../components/dashboard.js";
 import { offerDemo } from "../components/first-steps.js";
+import { offerOtherBooks } from "../components/other-book.js";
 import { showText } from "../dom.js";
 import { bindForm } from "../forms.js";
 import { ROLE_NAMES } from "../ledger.js";
@@ -92,3 +93,5 @@ bindForm(form, async ({ name, currency }) => {
   form.reset();
   await loadBooks();
 });
+
+offerOtherBooks(loadBooks);

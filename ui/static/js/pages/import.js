@@ -5,6 +5,7 @@ import { historyEntries, importBatch } from "../components/import-batch.js";
 import { fileDetail, showMapping } from "../components/import-mapping.js";
 import { formatDate, formatTimestamp } from "../dates.js";
 import { cell, dangerButton, fieldsOf } from "../dom.js";
+import { base64 } from "../files.js";
 import { clearErrors, showError, showProblem } from "../forms.js";
 import {
   bookOf,
@@ -47,14 +48,6 @@ let categories = new Map();
 let upload = null; // {account_id, file_name, content, date_format?, columns?, amounts_reversed?}
 let reversalReason = null; // why the preview ticked "Amounts are reversed" for this file
 let batch = null; // several files at once (made once the accounts are known)
-
-function base64(buffer) {
-  const bytes = new Uint8Array(buffer);
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return window.btoa(text);
-}
 
 function accountOf(id) {
   return accounts.find((a) => a.id === Number(id));
