@@ -10,6 +10,7 @@ from server.api import (
     accounts,
     apps,
     backups,
+    beancount_files,
     book_files,
     books,
     budgets,
@@ -32,6 +33,7 @@ from server.api import (
     session,
     tokens,
     transactions,
+    transactions_csv,
     undo,
 )
 from server.api.schemas import (
@@ -73,6 +75,7 @@ def register_api(app: APIFlask) -> None:
         me,
         books,
         book_files,
+        beancount_files,
         members,
         invitations,
         demo,
@@ -80,6 +83,7 @@ def register_api(app: APIFlask) -> None:
         apps,
         accounts,
         transactions,
+        transactions_csv,
         reconciliations,
         categories,
         labels,
