@@ -15,7 +15,7 @@ from server.api.access import book_access
 from server.api.schemas import errors
 from server.api.transactions import TransactionFilters, transaction_filters
 from server.auth.web import auth
-from server.domain.csv_locale import LOCALE_MAX, PLAIN, csv_style
+from server.domain.csv_locale import LOCALE_MAX, PLAIN, csv_style, locale_tags
 from server.domain.export import transactions_csv
 from server.request_db import database
 
@@ -40,8 +40,10 @@ class TransactionCsvQuery(TransactionFilters):
             "description": "Write the file the way this locale's spreadsheets read it (a tag "
             "such as `de`, `de-AT`, `fr` or `en-US`): its short date with the whole year, its "
             "decimal mark, and semicolons between cells where the decimal mark is a comma "
-            "(`de`: `31.01.2026;-12,34`). Without it: ISO dates, a dot, commas.",
+            "(`de`: `31.01.2026;-12,34`). Without it: ISO dates, a dot, commas. The browser's "
+            "form of a tag (`en_US`, `zh-CN`) is understood too.",
             "example": "de",
+            "enum": locale_tags(),
         },
     )
 

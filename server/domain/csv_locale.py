@@ -12,11 +12,17 @@ from datetime import date
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, get_date_format
+from babel.localedata import locale_identifiers
 from babel.numbers import get_decimal_symbol
 
 from server.errors import ValidationFailed
 
 LOCALE_MAX = 35  # a bound on a locale tag as sent (the longest CLDR tags are about 20)
+
+
+def locale_tags() -> list[str]:
+    """Return the locales whose conventions are known, as tags such as `de-AT`."""
+    return sorted(tag.replace("_", "-") for tag in locale_identifiers() if tag != "root")
 
 
 @dataclass(frozen=True)

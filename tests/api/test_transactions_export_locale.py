@@ -49,7 +49,8 @@ def test_german_csv_is_what_german_excel_reads_and_reads_back_exactly(ledger, eu
         ("de-AT", "1;01.03.2024;Checking;Shop;;;-12,50;EUR;uncleared;;"),
         ("fr", "1;01/03/2024;Checking;Shop;;;-12,50;EUR;uncleared;;"),
         ("en-US", "1,3/1/2024,Checking,Shop,,,-12.50,EUR,uncleared,,"),
-        ("en_GB", "1,01/03/2024,Checking,Shop,,,-12.50,EUR,uncleared,,"),
+        ("en_GB", "1,01/03/2024,Checking,Shop,,,-12.50,EUR,uncleared,,"),  # as browsers write it
+        ("zh-CN", "1,2024/3/1,Checking,Shop,,,-12.50,EUR,uncleared,,"),
     ],
 )
 def test_each_locale_has_its_own_conventions(ledger, eur, locale, first_line):
