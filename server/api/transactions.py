@@ -21,12 +21,18 @@ from server.api.schemas import (
     decode_date_cursor,
     encode_cursor,
     errors,
+    stripped,
 )
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain.labels import PAYEE_MAX, TAG_MAX
 from server.domain.money import AMOUNT_TEXT_MAX, format_amount
-from server.domain.transaction_list import SEARCH_TEXT_MAX, Filters, list_transactions
+from server.domain.transaction_list import (
+    BOUND_PATTERN,
+    SEARCH_TEXT_MAX,
+    Filters,
+    list_transactions,
+)
 from server.domain.transaction_rules import MAX_SPLITS, STATUSES, SplitInput, TransactionInput
 from server.domain.transactions import (
     MAX_BULK,
@@ -175,14 +181,16 @@ class TransactionFilters(Schema):
         validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={
             "description": "At least this amount, a decimal string in the account's currency "
-            "(money out is negative)."
+            "(money out is negative).",
+            "pattern": stripped(BOUND_PATTERN),
         },
     )
     amount_max = String(
         validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={
             "description": "At most this amount, a decimal string in the account's currency "
-            "(`-100`: money out of 100 or more)."
+            "(`-100`: money out of 100 or more).",
+            "pattern": stripped(BOUND_PATTERN),
         },
     )
     q = String(
