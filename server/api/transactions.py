@@ -21,7 +21,7 @@ from server.api.schemas import (
     decode_date_cursor,
     encode_cursor,
     errors,
-    stripped,
+    whole,
 )
 from server.auth.web import auth
 from server.clock import utcnow
@@ -182,7 +182,7 @@ class TransactionFilters(Schema):
         metadata={
             "description": "At least this amount, a decimal string in the account's currency "
             "(money out is negative).",
-            "pattern": stripped(BOUND_PATTERN),
+            "pattern": whole(BOUND_PATTERN),
         },
     )
     amount_max = String(
@@ -190,7 +190,7 @@ class TransactionFilters(Schema):
         metadata={
             "description": "At most this amount, a decimal string in the account's currency "
             "(`-100`: money out of 100 or more).",
-            "pattern": stripped(BOUND_PATTERN),
+            "pattern": whole(BOUND_PATTERN),
         },
     )
     q = String(

@@ -23,9 +23,10 @@ from server.domain.transactions import (
 from server.errors import ValidationFailed
 
 SEARCH_TEXT_MAX = 200  # a bound on what a search is given (its first 20 words are used)
-# An amount bound's form, as the document states it: a decimal number, an exponent of up to
-# nine digits allowed (`-1e30` reaches past every row; Decimal reads every such number).
-BOUND_PATTERN = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,9})?"
+# An amount bound's form, as the document states it: a decimal number (spaces around it
+# allowed), an exponent of up to nine digits too (`-1e30` reaches past every row; Decimal
+# reads every such number).
+BOUND_PATTERN = r" *[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,9})? *"
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def _amount_bounds(
     conn: sqlite3.Connection, book_id: int, text: str, field_name: str, lower: bool
 ) -> list[tuple[int, int]]:
     """Per account of the book: the bound in that account's minor units."""
-    if not re.fullmatch(BOUND_PATTERN, text.strip()):
+    if not re.fullmatch(BOUND_PATTERN, text):
         raise ValidationFailed.on(field_name, "Write the amount as a number, e.g. -12.34.")
     value = Decimal(text.strip())
     # No stored amount lies beyond MAX_MINOR_UNITS: clamping keeps huge bounds exact in SQL.
