@@ -10,6 +10,7 @@ from server.api import (
     accounts,
     apps,
     backups,
+    beancount_files,
     book_files,
     books,
     budgets,
@@ -34,6 +35,7 @@ from server.api import (
     session,
     tokens,
     transactions,
+    transactions_csv,
     undo,
 )
 from server.api.schemas import (
@@ -76,6 +78,7 @@ def register_api(app: APIFlask) -> None:
         books,
         book_files,
         other_books,
+        beancount_files,
         members,
         invitations,
         demo,
@@ -83,6 +86,7 @@ def register_api(app: APIFlask) -> None:
         apps,
         accounts,
         transactions,
+        transactions_csv,
         reconciliations,
         categories,
         labels,

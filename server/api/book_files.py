@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
@@ -26,6 +27,18 @@ from server.domain.validation import MAX_PROBLEMS
 from server.request_db import database, reader
 
 bp = APIBlueprint("book_files", __name__, tag="Books")
+
+
+def book_download(book_id: int, chunks: Iterator[str], mimetype: str, extension: str) -> Response:
+    """Stream a whole book's file (`chunks`) as a download named after the book."""
+    name = get_book(reader(), current_principal().user.id, book_id).name
+    safe = re.sub(r"[^\w.-]+", "-", name, flags=re.ASCII).strip("-") or "book"
+    first = next(chunks)
+    return Response(
+        stream_with_context(chain([first], chunks)),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{safe}{extension}"'},
+    )
 
 
 def item(kind: str = "object") -> Raw:
@@ -85,15 +98,8 @@ class BookFile(Schema):
 @book_access("read")
 def export(book_id: int) -> Response:
     """Stream the book as JSON."""
-    name = get_book(reader(), current_principal().user.id, book_id).name
     chunks = book_json(database(), book_id, utcnow())
-    first = next(chunks)
-    safe = re.sub(r"[^\w.-]+", "-", name, flags=re.ASCII).strip("-") or "book"
-    return Response(
-        stream_with_context(chain([first], chunks)),
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{safe}.tallybook.json"'},
-    )
+    return book_download(book_id, chunks, "application/json", ".tallybook.json")
 
 
 @bp.post("/books/import")

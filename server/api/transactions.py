@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Boolean, Date, DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, current_app, request
 
 from server.api import examples as ex
 from server.api.access import book_access
@@ -19,17 +18,21 @@ from server.api.schemas import (
     LINES,
     PageQuery,
     amount_pattern,
-    csv_file,
     decode_date_cursor,
     encode_cursor,
     errors,
+    whole,
 )
 from server.auth.web import auth
 from server.clock import utcnow
-from server.domain.export import transactions_csv
 from server.domain.labels import PAYEE_MAX, TAG_MAX
 from server.domain.money import AMOUNT_TEXT_MAX, format_amount
-from server.domain.transaction_list import SEARCH_TEXT_MAX, Filters, list_transactions
+from server.domain.transaction_list import (
+    BOUND_PATTERN,
+    SEARCH_TEXT_MAX,
+    Filters,
+    list_transactions,
+)
 from server.domain.transaction_rules import MAX_SPLITS, STATUSES, SplitInput, TransactionInput
 from server.domain.transactions import (
     MAX_BULK,
@@ -178,14 +181,16 @@ class TransactionFilters(Schema):
         validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={
             "description": "At least this amount, a decimal string in the account's currency "
-            "(money out is negative)."
+            "(money out is negative).",
+            "pattern": whole(BOUND_PATTERN),
         },
     )
     amount_max = String(
         validate=Length(max=AMOUNT_TEXT_MAX),
         metadata={
             "description": "At most this amount, a decimal string in the account's currency "
-            "(`-100`: money out of 100 or more)."
+            "(`-100`: money out of 100 or more).",
+            "pattern": whole(BOUND_PATTERN),
         },
     )
     q = String(
@@ -326,35 +331,12 @@ def read(book_id: int, transaction_id: int) -> Any:
     return _with_etag(get_transaction(reader(), book_id, transaction_id))
 
 
-def _filters(query: dict[str, Any]) -> Filters:
+def transaction_filters(query: dict[str, Any]) -> Filters:
+    """The filters a list or export query asks for."""
     names = ("account_id", "category_id", "payee", "tag", "status", "date_from", "date_to")
     return Filters(
         **{name: query.get(name) for name in (*names, "amount_min", "amount_max", "q")},
         uncategorized=query["uncategorized"],
-    )
-
-
-@bp.get("/books/<int:book_id>/transactions.csv")
-@bp.auth_required(auth)
-@bp.input(TransactionFilters, location="query", arg_name="query")
-@bp.doc(
-    summary="Export transactions as CSV",
-    description="Every transaction the filters of the list select (no paging), newest first, "
-    "as UTF-8 CSV with a header row; a split transaction has a line per part. Cells that a "
-    "spreadsheet would run as a formula start with `'`.",
-    responses=errors(401, 404, 422) | csv_file(ex.TRANSACTIONS_CSV, "The CSV file"),
-)
-@book_access("read")
-def export_csv(book_id: int, query: dict[str, Any]) -> Response:
-    """Stream the filtered transactions as CSV."""
-    rows = transactions_csv(database(), book_id, _filters(query))
-    first = next(rows)  # here, so bad filters are a 422, not a broken download
-    # A byte order mark first: spreadsheets then read the file as UTF-8.
-    body = stream_with_context(chain(["\ufeff", first], rows))
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="transactions.csv"'},
     )
 
 
@@ -372,7 +354,7 @@ def export_csv(book_id: int, query: dict[str, Any]) -> Response:
 @book_access("read")
 def list_all(book_id: int, query: dict[str, Any]) -> Response:
     """List the book's transactions."""
-    filters = _filters(query)
+    filters = transaction_filters(query)
     page = list_transactions(
         reader(), book_id, filters, query["limit"], decode_date_cursor(query["cursor"])
     )

@@ -44,6 +44,7 @@ APP_BOOK_BLUEPRINTS = frozenset(
     {
         "accounts",
         "transactions",
+        "transactions_csv",
         "reconciliations",
         "categories",
         "labels",
@@ -59,7 +60,7 @@ APP_BOOK_BLUEPRINTS = frozenset(
         "undo",
     }
 )
-APP_BOOK_ROUTES = frozenset({"books.read_book", "book_files.export"})
+APP_BOOK_ROUTES = frozenset({"books.read_book", "book_files.export", "beancount_files.export"})
 
 
 @dataclass(frozen=True)

@@ -237,6 +237,19 @@ def _reconciliations_json(
     ]
 
 
+def tags_of(conn: sqlite3.Connection, ids: str) -> dict[int, list[str]]:
+    """Return the tag names of the transactions `ids` (a JSON list), by transaction."""
+    tags: dict[int, list[str]] = {}
+    for transaction_id, name in conn.execute(
+        "SELECT tt.transaction_id, g.name FROM transaction_tags tt JOIN tags g "
+        "ON g.id = tt.tag_id WHERE tt.transaction_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY tt.transaction_id, g.id",
+        [ids],
+    ):
+        tags.setdefault(transaction_id, []).append(name)
+    return tags
+
+
 def _transactions_json(conn: sqlite3.Connection, book_id: int) -> Iterator[str]:
     """One JSON object per transaction, oldest made first, a batch of lines per chunk."""
     accounts = _refs(conn, "accounts", book_id)
@@ -278,14 +291,7 @@ def _transactions_json(conn: sqlite3.Connection, book_id: int) -> Iterator[str]:
                     "memo": s["memo"],
                 }
             )
-        tags: dict[int, list[str]] = {}
-        for transaction_id, name in conn.execute(
-            "SELECT tt.transaction_id, g.name FROM transaction_tags tt JOIN tags g "
-            "ON g.id = tt.tag_id WHERE tt.transaction_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY tt.transaction_id, g.id",
-            [ids],
-        ):
-            tags.setdefault(transaction_id, []).append(name)
+        tags = tags_of(conn, ids)
         lines = []
         for t in batch:
             ref += 1

@@ -10,6 +10,7 @@ from server.clock import local_today
 from server.db import Database
 from server.domain.accounts import list_accounts
 from server.domain.categories import list_categories
+from server.domain.csv_locale import PLAIN, CsvStyle
 from server.domain.money import format_amount
 from server.domain.transaction_list import Filters, list_transactions
 from server.domain.transactions import Transaction
@@ -38,11 +39,14 @@ def spreadsheet_text(value: str | None) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def transactions_csv(database: Database, book_id: int, filters: Filters) -> Iterator[str]:
+def transactions_csv(
+    database: Database, book_id: int, filters: Filters, style: CsvStyle = PLAIN
+) -> Iterator[str]:
     """Yield the CSV of the book's transactions matching `filters`, newest first, in chunks.
 
     One line per transaction; a split transaction has one line per part (same id, the part's
     category, amount and memo). Read in one snapshot, so rows written meanwhile do not tear it.
+    Dates, amounts and the separator follow `style`.
     """
     with database.snapshot() as conn:  # rows written meanwhile do not tear the file
         accounts = {a.id: a.name for a in list_accounts(conn, book_id, today=local_today())}
@@ -51,13 +55,13 @@ def transactions_csv(database: Database, book_id: int, filters: Filters) -> Iter
             for c in list_categories(conn, book_id, include_archived=True)
         }
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
+        writer = csv.writer(out, delimiter=style.delimiter, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
         after = None
         while True:
             page = list_transactions(conn, book_id, filters, _BATCH, after)
             for t in page.items:
-                for line in _lines(t, accounts, categories):
+                for line in _lines(t, accounts, categories, style):
                     writer.writerow(line)
             yield out.getvalue()
             out.seek(0)
@@ -68,17 +72,17 @@ def transactions_csv(database: Database, book_id: int, filters: Filters) -> Iter
 
 
 def _lines(
-    t: Transaction, accounts: dict[int, str], categories: dict[int, str]
+    t: Transaction, accounts: dict[int, str], categories: dict[int, str], style: CsvStyle
 ) -> Iterator[list[str | int]]:
     def line(category: str, amount: int, memo: str) -> list[str | int]:
         return [
             t.id,
-            t.date.isoformat(),
+            style.day(t.date),
             spreadsheet_text(accounts.get(t.account_id)),
             spreadsheet_text(t.payee),
             spreadsheet_text(category),
             spreadsheet_text(memo),
-            format_amount(amount, t.currency),
+            style.number(format_amount(amount, t.currency)),
             t.currency,
             t.status,
             spreadsheet_text(", ".join(t.tags)),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from server.clock import local_today
 from server.db.kept_sums import SEARCH_ID_BITS
@@ -22,6 +23,10 @@ from server.domain.transactions import (
 from server.errors import ValidationFailed
 
 SEARCH_TEXT_MAX = 200  # a bound on what a search is given (its first 20 words are used)
+# An amount bound's form, as the document states it: a decimal number (spaces around it
+# allowed), an exponent of up to nine digits too (`-1e30` reaches past every row; Decimal
+# reads every such number).
+BOUND_PATTERN = r" *[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,9})? *"
 
 
 @dataclass(frozen=True)
@@ -62,14 +67,9 @@ def _amount_bounds(
     conn: sqlite3.Connection, book_id: int, text: str, field_name: str, lower: bool
 ) -> list[tuple[int, int]]:
     """Per account of the book: the bound in that account's minor units."""
-    try:
-        value = Decimal(text.strip())
-        if not value.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        raise ValidationFailed.on(field_name, "Write the amount as a number, e.g. -12.34.") from (
-            None
-        )
+    if not re.fullmatch(BOUND_PATTERN, text):
+        raise ValidationFailed.on(field_name, "Write the amount as a number, e.g. -12.34.")
+    value = Decimal(text.strip())
     # No stored amount lies beyond MAX_MINOR_UNITS: clamping keeps huge bounds exact in SQL.
     limit = MAX_MINOR_UNITS + 1
     value = max(min(value, Decimal(limit)), Decimal(-limit))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from server.otherapps.actual import read_actual
 from server.otherapps.beancount import MISSING, beancount_installed, read_beancount
+from server.otherapps.firefly import read_firefly
 from server.otherapps.foreign_book import ForeignBook
 from server.otherapps.gnucash import read_gnucash
 from server.otherapps.ynab import read_ynab
@@ -77,6 +78,14 @@ APPS: dict[str, App] = {
             extensions=(".zip", ".sqlite"),
             reader=read_actual,
             how_to_export="In Actual, choose Settings, then Export data.",
+        ),
+        App(
+            key="firefly",
+            name="Firefly III",
+            files="The CSV file of Firefly III's Export transactions",
+            extensions=(".csv",),
+            reader=read_firefly,
+            how_to_export="In Firefly III, open Export data and choose Export transactions.",
         ),
     )
 }

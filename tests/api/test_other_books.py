@@ -251,9 +251,10 @@ def test_what_a_gnucash_book_holds_beyond_transactions_is_named(alex, tmp_path):
         ("ynab", "Household as of 2026-11-30 09-15 - Register.csv", 2),
         ("ynab4", "Familienbudget.ynab4.zip", 2),
         ("actual", "actual-budget.zip", 3),
+        ("firefly", "firefly_iii_export.csv", 3),
     ],
 )
-def test_each_registered_budgeting_app_comes_over_through_the_route(alex, key, file_name, accounts):
+def test_each_registered_app_comes_over_through_the_route(alex, key, file_name, accounts):
     # The readers' own tests check every figure; here each is reached as a person reaches it.
     made = bring(alex, key, FIXTURES / "otherapps" / file_name)
     assert made["app"] == key and made["mismatches"] == 0, made["accounts"]

@@ -214,6 +214,9 @@ def test_each_filter(ledger, sample, query, expected):
         ("amount_min=abc", "amount_min"),
         ("amount_max=NaN", "amount_max"),
         ("amount_min=Infinity", "amount_min"),
+        # issue 18: the documented form only (the contract tier sends what it allows)
+        ("amount_min=1_000", "amount_min"),
+        ("amount_max=1e99999999999999999999", "amount_max"),
         ("account_id=x", "account_id"),
         ("category_id=1.5", "category_id"),
         ("uncategorized=maybe", "uncategorized"),

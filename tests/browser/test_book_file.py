@@ -22,6 +22,10 @@ def test_export_a_book_and_load_it_back(browser, alex_account, tmp_path):
     assert exported.status_code == 200
     document = exported.json()
     assert document["book"]["name"] == "alex's book"
+    ledger = session.get(
+        browser.find('#books [data-field="export-beancount"]').get_attribute("href")
+    )
+    assert ledger.status_code == 200 and 'option "title" "alex\'s book"' in ledger.text
 
     document["book"]["name"] = "Copy of the book"
     good = tmp_path / "copy.tallybook.json"

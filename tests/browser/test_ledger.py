@@ -624,6 +624,13 @@ def test_search_and_filter_all_transactions(browser, ledger):
     assert exported.status_code == 200
     lines = exported.content.decode("utf-8-sig").splitlines()
     assert len(lines) == 2 and "Bakery" in lines[1] and "basket of rolls" in lines[1]
+    # And for a spreadsheet in the browser's language (issue 18).
+    local = browser.find("[data-export-local]")
+    language = browser.driver.execute_script("return navigator.language")
+    assert "q=bask" in local.get_attribute("href") and language in local.text
+    assert f"locale={language}" in local.get_attribute("href")
+    in_language = requests.get(local.get_attribute("href"), cookies=cookies, timeout=10)
+    assert in_language.status_code == 200 and "Bakery" in in_language.text
 
     # The filters live in the address: a reload shows the same list.
     browser.reload()

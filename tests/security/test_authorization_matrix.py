@@ -133,6 +133,8 @@ KNOWN: dict[tuple[str, str], Any] = {
     ("DELETE", BOOK + "/tags/<int:tag_id>"): None,
     ("GET", BOOK + "/transactions.csv"): None,
     ("GET", BOOK + "/export.json"): None,
+    # issue 18: exports for the plain-text world
+    ("GET", BOOK + "/export.beancount"): None,
     ("GET", BOOK + "/imports"): None,
     ("POST", BOOK + "/imports/preview"): {
         "account_id": Ref("account_id"),

@@ -24,6 +24,9 @@ function bookCard(book) {
   const download = card.querySelector('[data-field="export"]');
   download.href = `/api/v1/books/${book.id}/export.json`;
   download.setAttribute("aria-label", `Export ${book.name} as JSON`);
+  const ledger = card.querySelector('[data-field="export-beancount"]');
+  ledger.href = `/api/v1/books/${book.id}/export.beancount`;
+  ledger.setAttribute("aria-label", `Export ${book.name} as a Beancount ledger`);
   wireActions(card, book);
   return card;
 }

@@ -124,6 +124,11 @@ async function load() {
   const query = apiQuery(filtersFromAddress()).toString();
   root.querySelector("[data-export]").href =
     `/api/v1${book.path("/transactions.csv")}${query ? `?${query}` : ""}`;
+  // The same rows for a spreadsheet in the browser's language (German Excel: "1,50;31.01.2026").
+  const local = apiQuery(filtersFromAddress());
+  local.set("locale", navigator.language);
+  root.querySelector("[data-export-local]").href = `/api/v1${book.path("/transactions.csv")}?${local}`;
+  root.querySelector("[data-export-locale]").textContent = navigator.language;
   rows.setAttribute("aria-busy", "true");
   const page = await fetchPage();
   if (mine !== generation) return; // a later filter asked again: its answer wins
