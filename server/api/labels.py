@@ -13,11 +13,11 @@ from server.api.access import book_access
 from server.api.categories import paginate_offset
 from server.api.schemas import (
     NOT_BLANK,
+    TAG_PATTERN,
     PageQuery,
     decode_cursor,
     encode_cursor,
     errors,
-    not_blank,
     page_schema,
 )
 from server.auth.web import auth
@@ -60,8 +60,7 @@ class TagIn(Schema):
     name = String(
         required=True,
         validate=Length(max=TAG_MAX),
-        # Not blank, and no comma (tags are written comma-separated).
-        metadata={"example": "vacation", "pattern": not_blank(",")},
+        metadata={"example": "vacation", "pattern": TAG_PATTERN},
     )
 
 

@@ -11,11 +11,19 @@ from flask import request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, NOT_BLANK, Flag, errors, stripped, with_etag
+from server.api.schemas import (
+    IF_MATCH_DOC,
+    NOT_BLANK,
+    Flag,
+    errors,
+    stripped,
+    tag_field,
+    with_etag,
+)
 from server.auth.web import auth
 from server.clock import utcnow
 from server.domain import rules as domain
-from server.domain.labels import PAYEE_MAX, TAG_MAX
+from server.domain.labels import PAYEE_MAX
 from server.domain.money import format_amount
 from server.domain.rule_runs import MAX_RULES_RUN, Change, apply_rules, preview_rules
 from server.domain.rules import (
@@ -82,7 +90,10 @@ class RulePatch(Schema):
         validate=Length(max=PAYEE_MAX),
         metadata={"description": "Rename the payee.", "pattern": NOT_BLANK},
     )
-    add_tags = List(String(validate=Length(max=TAG_MAX)), validate=Length(max=MAX_ADDED_TAGS))
+    add_tags = List(
+        tag_field(),
+        validate=Length(max=MAX_ADDED_TAGS),
+    )
 
 
 class RuleIn(RulePatch):

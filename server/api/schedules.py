@@ -7,19 +7,28 @@ from datetime import timedelta
 from typing import Any
 
 from apiflask import APIBlueprint, Schema
-from apiflask.fields import Date, DateTime, Integer, List, Nested, String
+from apiflask.fields import DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from flask import current_app, request
 
 from server.api import examples as ex
 from server.api.access import book_access
-from server.api.schemas import IF_MATCH_DOC, LINES, Flag, amount_pattern, errors, with_etag
+from server.api.schemas import (
+    IF_MATCH_DOC,
+    LINES,
+    Flag,
+    amount_pattern,
+    day_field,
+    errors,
+    tag_field,
+    with_etag,
+)
 from server.api.transactions import TransactionOut, transaction_json
 from server.auth.web import auth
 from server.clock import local_today, utcnow
 from server.domain import occurrences
 from server.domain import schedules as domain
-from server.domain.labels import PAYEE_MAX, TAG_MAX
+from server.domain.labels import PAYEE_MAX
 from server.domain.money import AMOUNT_TEXT_MAX, format_amount
 from server.domain.occurrences import CATCH_UP_MAX, MAX_DAYS_AHEAD, MAX_UPCOMING, Upcoming
 from server.domain.recurrence import FREQUENCIES, MAX_COUNT, MAX_INTERVAL
@@ -57,7 +66,9 @@ class SchedulePatch(Schema):
     category_id = Integer(allow_none=True, metadata={"description": "Not for transfers."})
     memo = String(allow_none=True, validate=Length(max=MEMO_MAX), metadata={"pattern": LINES})
     tags = List(
-        String(validate=Length(max=TAG_MAX)), allow_none=True, validate=Length(max=MAX_TAGS)
+        tag_field(),
+        allow_none=True,
+        validate=Length(max=MAX_TAGS),
     )
     transfer_account_id = Integer(
         allow_none=True,
@@ -68,8 +79,8 @@ class SchedulePatch(Schema):
         validate=Range(min=1, max=MAX_INTERVAL),
         metadata={"description": "Every how many days, weeks, months or years (default 1)."},
     )
-    start_date = Date(metadata={"description": "The first occurrence."})
-    end_date = Date(
+    start_date = day_field(metadata={"description": "The first occurrence."})
+    end_date = day_field(
         allow_none=True, metadata={"description": "The last day it may fall on (inclusive)."}
     )
     count = Integer(
@@ -94,7 +105,7 @@ class ScheduleIn(SchedulePatch):
     frequency = String(
         required=True, validate=OneOf(FREQUENCIES), metadata={"description": RECURRENCE_DOC}
     )
-    start_date = Date(required=True, metadata={"description": "The first occurrence."})
+    start_date = day_field(required=True, metadata={"description": "The first occurrence."})
 
 
 class ScheduleOut(Schema):
@@ -110,10 +121,10 @@ class ScheduleOut(Schema):
     transfer_account_id = Integer(allow_none=True)
     frequency = String()
     interval = Integer()
-    start_date = Date()
-    end_date = Date(allow_none=True)
+    start_date = day_field()
+    end_date = day_field(allow_none=True)
     count = Integer(allow_none=True)
-    next_date = Date(
+    next_date = day_field(
         allow_none=True,
         metadata={
             "description": "The first occurrence neither entered nor skipped; null when "
@@ -154,7 +165,7 @@ class UpcomingQuery(Schema):
 class UpcomingOut(Schema):
     schedule_id = Integer()
     name = String(allow_none=True)
-    date = Date()
+    date = day_field()
     account_id = Integer()
     amount = String(metadata={"description": MONEY})
     currency = String()
@@ -169,12 +180,12 @@ class UpcomingList(Schema):
 
 
 class OccurrenceIn(Schema):
-    date = Date(
+    date = day_field(
         load_default=None,
         allow_none=True,
         metadata={"description": "Which occurrence (default: the next one)."},
     )
-    until = Date(
+    until = day_field(
         load_default=None,
         allow_none=True,
         metadata={

@@ -10,10 +10,11 @@ from datetime import date
 from typing import Any
 
 from apiflask import APIFlask, Schema
-from apiflask.fields import Boolean, Dict, Field, Integer, List, Nested, String
-from apiflask.validators import Range
+from apiflask.fields import Boolean, Date, Dict, Field, Integer, List, Nested, String
+from apiflask.validators import Length, Range
 
 from server.db.kept_sums import SEARCH_ID_BITS
+from server.domain.labels import TAG_MAX
 from server.domain.money import AMOUNT_PATTERN
 from server.errors import ValidationFailed
 from server.problems import PROBLEM_JSON
@@ -49,6 +50,23 @@ def not_blank(also_not: str = "") -> str:
 
 
 NOT_BLANK = not_blank()
+# A tag as the server takes it: not blank, and no comma (tags are written comma-separated).
+TAG_PATTERN = not_blank(",")
+
+
+# A day as the server takes it: from 1900 on (`server.domain.validation.FIRST_DAY`).
+DAY_PATTERN = whole(r"(?:19|[2-9][0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}")
+
+
+def day_field(**options: Any) -> Date:
+    """Return a request's date field, its form stated as the server holds it."""
+    metadata = {**options.pop("metadata", {}), "pattern": DAY_PATTERN}
+    return Date(metadata=metadata, **options)
+
+
+def tag_field() -> String:
+    """Return the field of one tag in a request."""
+    return String(validate=Length(max=TAG_MAX), metadata={"pattern": TAG_PATTERN})
 
 
 def stripped(pattern: str) -> str:

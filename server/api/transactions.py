@@ -18,9 +18,11 @@ from server.api.schemas import (
     LINES,
     PageQuery,
     amount_pattern,
+    day_field,
     decode_date_cursor,
     encode_cursor,
     errors,
+    tag_field,
     whole,
 )
 from server.auth.web import auth
@@ -66,7 +68,7 @@ class SplitOut(Schema):
 class TransactionOut(Schema):
     id = Integer()
     account_id = Integer()
-    date = Date()
+    date = day_field()
     amount = String(**MONEY)
     currency = String(metadata={"description": "The account's currency."})
     payee = String(allow_none=True)
@@ -110,13 +112,15 @@ class SplitIn(Schema):
 
 class TransactionFields(Schema):
     account_id = Integer()
-    date = Date()
+    date = day_field()
     amount = String(validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
     payee = String(allow_none=True, validate=Length(max=PAYEE_MAX))
     category_id = Integer(allow_none=True)
     memo = String(allow_none=True, validate=Length(max=MEMO_MAX), metadata={"pattern": LINES})
     tags = List(
-        String(validate=Length(max=TAG_MAX)), allow_none=True, validate=Length(max=MAX_TAGS)
+        tag_field(),
+        allow_none=True,
+        validate=Length(max=MAX_TAGS),
     )
     status = String(validate=OneOf(STATUSES))
     splits = List(
@@ -148,7 +152,7 @@ class TransactionPatch(TransactionFields):
 
 class TransactionIn(TransactionFields):
     account_id = Integer(required=True)
-    date = Date(required=True)
+    date = day_field(required=True)
     amount = String(required=True, validate=Length(max=AMOUNT_TEXT_MAX), **MONEY)
 
 
@@ -217,7 +221,10 @@ class BulkUpdate(BulkIds):
     category_id = Integer(
         allow_none=True, metadata={"description": "The category to set; null uncategorizes."}
     )
-    add_tags = List(String(validate=Length(max=TAG_MAX)), validate=Length(max=MAX_TAGS))
+    add_tags = List(
+        tag_field(),
+        validate=Length(max=MAX_TAGS),
+    )
     status = String(validate=OneOf(STATUSES))
 
 

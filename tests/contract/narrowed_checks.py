@@ -26,6 +26,7 @@ NAMES = frozenset({"name"})
 # How many decimals an amount may have is its currency's (the account's or the book's); the
 # document states the amount's form.
 AMOUNTS = frozenset({"amount", "opening_balance"})
+FAR_DATES = frozenset({"date", "confirm_far_date"})
 STATE_DEPENDENT: dict[str, frozenset[str]] = {
     f"POST {BOOK}/accounts": NAMES | AMOUNTS,
     f"PATCH {BOOK}/accounts/{{account_id}}": NAMES | AMOUNTS,
@@ -40,8 +41,12 @@ STATE_DEPENDENT: dict[str, frozenset[str]] = {
     f"PATCH {BOOK}/tags/{{tag_id}}": NAMES,
     # Only expense categories have a budget: the category's kind is the book's.
     f"PUT {BOOK}/budgets/{{month}}/categories/{{category_id}}": REFERENCES,
-    f"POST {BOOK}/transactions": REFERENCES | AMOUNTS,
-    f"PATCH {BOOK}/transactions/{{transaction_id}}": REFERENCES | AMOUNTS,
+    # A date more than a year after today is asked about (`confirm_far_date`): today is the
+    # clock's, not the request's.
+    f"POST {BOOK}/transactions": REFERENCES | AMOUNTS | FAR_DATES,
+    f"PATCH {BOOK}/transactions/{{transaction_id}}": REFERENCES | AMOUNTS | FAR_DATES,
+    # A book whose budget holds amounts keeps its currency until they are 0.
+    f"PATCH {BOOK}": frozenset({"currency"}),
     f"POST {BOOK}/transactions/bulk-update": REFERENCES,
     # A schedule ends on a day (`end_date`) or after a number of occurrences (`count`), not both:
     # a rule between two fields, which the fields' descriptions state; refused at `count`.
