@@ -20,7 +20,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from server.otherapps.budget_book import BudgetBook, Part, Row, kind_from_name
+from server.otherapps.book_document import account_kind
+from server.otherapps.budget_book import BudgetBook, Part, Row
 from server.otherapps.foreign_book import ForeignBook, ForeignBookProblem
 
 APP = "Actual Budget"
@@ -121,7 +122,7 @@ def _is_envelope(prefs: dict[str, str], metadata: dict) -> bool:
 def _accounts(conn: sqlite3.Connection, book: BudgetBook) -> None:
     for a in conn.execute("SELECT * FROM accounts WHERE tombstone = 0 ORDER BY sort_order, name"):
         fallback = "other" if a["offbudget"] else "checking"
-        kind = _TYPES.get(a["type"] or "") or kind_from_name(a["name"], fallback)
+        kind = _TYPES.get(a["type"] or "") or account_kind(a["name"], fallback)
         book.account(a["id"], a["name"], kind, closed=bool(a["closed"]))
 
 

@@ -14,7 +14,8 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
-from server.otherapps.book_builder import BookBuilder, Entry, Posting, account_kind, is_money
+from server.otherapps.book_builder import BookBuilder, Entry, Posting
+from server.otherapps.book_document import account_kind, is_money
 from server.otherapps.foreign_book import ForeignBook, ForeignBookProblem
 
 MISSING = (

@@ -6,55 +6,19 @@ accounts that hold opening balances (`opening`), then hands over each source tra
 keeps its own side: one account and categories -> a transaction (a split when there are
 several categories), two accounts -> a transfer, an opening-balance entry -> the accounts'
 opening balances. What cannot come over is counted and said in the notes, never dropped quietly.
+It is the double-entry front of `book_document.BookDocument`, which writes the book file.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import get_currency_precision, list_currencies
-
+from server.otherapps.book_document import BookDocument, Part
 from server.otherapps.foreign_book import ForeignBook
-
-FORMAT = "tallybook-book"  # the book file's format and version (server/domain/book_file.py)
-VERSION = 1
-STATUSES = ("uncleared", "cleared", "reconciled")
-
-# Words in an account's name that say its kind, checked in this order (the first that matches).
-_KIND_WORDS = (
-    ("credit_card", ("credit", "card", "visa", "mastercard", "amex")),
-    ("savings", ("saving", "savings", "sparkonto", "tagesgeld")),
-    ("checking", ("checking", "current", "giro", "girokonto", "chequing", "bank")),
-    ("cash", ("cash", "wallet", "purse", "bargeld")),
-    ("investment", ("investment", "brokerage", "broker", "retirement", "401k", "ira", "pension")),
-    ("loan", ("loan", "mortgage", "kredit", "darlehen")),
-)
-
-
-def account_kind(name: str, fallback: str) -> str:
-    """Return the Tallybook account type its name makes clear (`fallback` when none does)."""
-    # Words as written, CamelCase too: Liabilities:CreditCard:Visa -> credit, card, visa.
-    words = {word.casefold() for word in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+", name)}
-    for kind, kind_words in _KIND_WORDS:
-        if words.intersection(kind_words):
-            return kind
-    return fallback
-
-
-def is_money(code: str) -> bool:
-    """Whether `code` is an ISO 4217 currency (Babel's table, as the book's own check uses),
-    rather than shares, hours of leave or another commodity."""
-    return code in list_currencies()
-
-
-def _exact(amount: Decimal, currency: str) -> str:
-    """An amount as the book file gives it, to the currency's smallest unit."""
-    return str(amount.quantize(Decimal(1).scaleb(-get_currency_precision(currency))))
 
 
 @dataclass(frozen=True)
@@ -85,14 +49,11 @@ class BookBuilder:
 
     def __init__(self, app: str) -> None:
         self.app = app
-        self._accounts: dict[str, dict[str, Any]] = {}  # source name -> account item
-        self._groups: dict[str, int] = {}  # group name -> ref
-        self._categories: dict[str, dict[str, Any]] = {}  # source name -> category item
+        self._book = BookDocument(app)
         self._openings: set[str] = set()
-        self._transactions: list[dict[str, Any]] = []
         self._names: set[str] = set()
         self._left_out: Counter[str] = Counter()  # why -> how many legs or entries
-        self.notes: list[str] = []
+        self.notes = self._book.notes
         self.without_money: list[str] = []  # source accounts that hold no money to bring
 
     def account(self, source: str, name: str, kind: str, currency: str) -> str:
@@ -100,40 +61,22 @@ class BookBuilder:
         (the source's whole name when `name` is taken)."""
         given = name if name.casefold() not in self._names else source
         self._names.add(given.casefold())
-        self._accounts[source] = {
-            "ref": len(self._accounts) + 1,
-            "name": given,
-            "type": kind,
-            "currency": currency,
-            "opening_balance": Decimal(0),
-            "opening_date": None,
-            "archived": False,
-        }
+        self._book.account(source, given, kind, currency)
         return given
 
     def close(self, source: str) -> None:
         """Keep the account `source` brought over as closed (archived)."""
-        self._accounts[source]["archived"] = True
+        self._book.accounts[source]["archived"] = True
 
     def category(self, source: str, group: str, name: str, kind: str) -> None:
         """Bring the source account `source` over as the category `name` in `group`."""
-        if group not in self._groups:
-            self._groups[group] = len(self._groups) + 1
-        taken = {
-            c["name"].casefold()
-            for c in self._categories.values()
-            if c["group"] == self._groups[group]
-        }
-        self._categories[source] = {
-            "ref": len(self._categories) + 1,
-            "group": self._groups[group],
-            "name": name if name.casefold() not in taken else source,
-            "kind": kind,
-        }
+        ref = self._book.group(group)
+        taken = {c["name"].casefold() for c in self._book.categories.values() if c["group"] == ref}
+        self._book.category(source, group, name if name.casefold() not in taken else source, kind)
 
     def group(self, name: str) -> None:
         """Keep a category group even if no category comes into it (a placeholder's, say)."""
-        self._groups.setdefault(name, len(self._groups) + 1)
+        self._book.group(name)
 
     def opening(self, source: str) -> None:
         """Take the source account `source` as where opening balances come from."""
@@ -141,7 +84,7 @@ class BookBuilder:
 
     def is_account(self, source: str) -> bool:
         """Whether the source account `source` came over as an account."""
-        return source in self._accounts
+        return source in self._book.accounts
 
     def leave_out(self, why: str, count: int = 1) -> None:
         """Count something that cannot come over; the notes say how many, and why."""
@@ -153,7 +96,7 @@ class BookBuilder:
         parts: list[Posting] = []
         other: list[Posting] = []
         for leg in entry.postings:
-            account = self._accounts.get(leg.account)
+            account = self._book.accounts.get(leg.account)
             if account is not None and account["currency"] != leg.currency:
                 self.leave_out(
                     f"amounts in {leg.currency} on {account['name']}, which came over in "
@@ -161,7 +104,7 @@ class BookBuilder:
                 )
             elif account is not None:
                 sides.append(leg)
-            elif leg.account in self._categories:
+            elif leg.account in self._book.categories:
                 parts.append(leg)
             elif leg.account not in self._openings:
                 other.append(leg)
@@ -175,7 +118,7 @@ class BookBuilder:
         opening = any(leg.account in self._openings for leg in entry.postings)
         if opening and not parts and not other:  # the accounts' opening balances
             for leg in sides:
-                self._open(leg, entry.day)
+                self._book.open(leg.account, leg.amount, entry.day)
             return
         if other:
             self.leave_out("amounts on equity or other accounts, kept uncategorised", len(other))
@@ -190,7 +133,8 @@ class BookBuilder:
         first, rest = sides[0], sides[1:]
         same = len(currencies) == 1  # else two accounts, each with its own currency's amount
         for leg in rest:  # each other account: a transfer with the first
-            self._transfer(entry, first, -leg.amount if same else first.amount, leg)
+            ours = self._side(entry, first, -leg.amount if same else first.amount)
+            self._book.pair(ours, self._side(entry, leg, leg.amount))
         left = first.amount + sum((leg.amount for leg in rest), Decimal(0))
         if not same or (rest and not parts and left == 0):
             return
@@ -199,95 +143,50 @@ class BookBuilder:
             parts = []
         self._transaction(entry, first, left, parts)
 
-    def _open(self, leg: Posting, day: date) -> None:
-        account = self._accounts[leg.account]
-        account["opening_balance"] += leg.amount
-        opened = account["opening_date"]
-        account["opening_date"] = day if opened is None else min(opened, day)
-
-    def _side(self, entry: Entry, leg: Posting, amount: Decimal) -> dict[str, Any]:
-        return {
-            "ref": len(self._transactions) + 1,
-            "account": self._accounts[leg.account]["ref"],
-            "date": entry.day.isoformat(),
-            "amount": _exact(amount, leg.currency),
-            "payee": entry.payee or None,
-            "memo": leg.memo or entry.memo,
-            "status": leg.status or entry.status,
-            "tags": list(entry.tags),
-            "splits": [],
-        }
+    def _side(
+        self,
+        entry: Entry,
+        leg: Posting,
+        amount: Decimal,
+        category: str | None = None,
+        parts: list[Part] | None = None,
+    ) -> dict[str, Any]:
+        return self._book.transaction(
+            leg.account,
+            entry.day,
+            amount,
+            payee=entry.payee,
+            memo=leg.memo or entry.memo,
+            status=leg.status or entry.status,
+            tags=list(entry.tags),
+            category=category,
+            parts=parts or (),
+        )
 
     def _transaction(
         self, entry: Entry, leg: Posting, amount: Decimal, parts: list[Posting]
     ) -> None:
         """One account's side: with its category, or its split parts (what is not
         categorised kept as a part without a category)."""
-        side = self._side(entry, leg, amount)
-        split = [
-            {
-                "amount": _exact(-p.amount, leg.currency),
-                "category": self._categories[p.account]["ref"],
-                "memo": p.memo,
-            }
-            for p in parts
-        ]
+        split: list[Part] = [(-p.amount, p.account, p.memo) for p in parts]
         rest = amount + sum((p.amount for p in parts), Decimal(0))
         if split and rest:
-            split.append({"amount": _exact(rest, leg.currency), "category": None, "memo": ""})
+            split.append((rest, None, ""))
         if len(split) == 1:
-            side["category"] = split[0]["category"]
-        elif split:
-            side["splits"] = split
-        self._transactions.append(side)
-
-    def _transfer(self, entry: Entry, first: Posting, amount: Decimal, leg: Posting) -> None:
-        """A transfer: `amount` out of (or into) the first account, `leg` on the other."""
-        ours = self._side(entry, first, amount)
-        self._transactions.append(ours)
-        theirs = self._side(entry, leg, leg.amount)
-        self._transactions.append(theirs)
-        ours["transfer"], theirs["transfer"] = theirs["ref"], ours["ref"]
+            self._side(entry, leg, amount, category=split[0][1])
+        else:
+            self._side(entry, leg, amount, parts=split)
 
     def build(
         self, name: str, balances: dict[str, Decimal], notes: list[str] | None = None
     ) -> ForeignBook:
         """Return the book file, with the source's balances by the source account's name
         given as the balances by each account's name here."""
-        currencies = Counter(a["currency"] for a in self._accounts.values())
-        currency = currencies.most_common(1)[0][0] if currencies else "EUR"
-        first_day = min((t["date"] for t in self._transactions), default=None)
-        accounts = []
-        for account in self._accounts.values():
-            opened = account["opening_date"]
-            accounts.append(
-                {
-                    **account,
-                    "opening_balance": _exact(account["opening_balance"], account["currency"]),
-                    "opening_date": opened.isoformat() if opened else first_day or "2000-01-01",
-                }
-            )
-        groups = [{"ref": ref, "name": group} for group, ref in self._groups.items()]
-        document = {
-            "format": FORMAT,
-            "version": VERSION,
-            "book": {"name": name, "currency": currency},
-            "accounts": accounts,
-            "category_groups": groups,
-            "categories": list(self._categories.values()),
-            "transactions": self._transactions,
-        }
-        named = {
-            self._accounts[source]["name"]: amount
-            for source, amount in balances.items()
-            if source in self._accounts
-        }
         if self.without_money:
             self.notes.append(
                 "Not brought over, as they hold no money of their own (parent accounts, shares "
                 "or other commodities): " + ", ".join(self.without_money) + "."
             )
         left_out = [f"Left out: {count} {why}." for why, count in self._left_out.items()]
-        return ForeignBook(
-            self.app, document, named, tuple([*self.notes, *(notes or []), *left_out])
-        )
+        self.notes.extend([*(notes or []), *left_out])
+        return self._book.build(name, None, balances)

@@ -3,7 +3,8 @@
 These apps keep a register per account, as Tallybook does: each transaction is one account's
 row, with a category or split parts, and a transfer is a row in each of the two accounts. A
 reader names the accounts and categories, hands over each row as a `Row`, and the month's
-assigned amounts as budgets; `build` pairs the transfers' two rows and writes the book file.
+assigned amounts as budgets; `build` pairs the transfers' two rows and has the book file written.
+It is the register front of `book_document.BookDocument`, which writes the book file.
 """
 
 from __future__ import annotations
@@ -14,31 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import get_currency_precision
-
+from server.otherapps.book_document import DEFAULT_CURRENCY, BookDocument
 from server.otherapps.foreign_book import ForeignBook
-
-FORMAT = "tallybook-book"  # the book file's format and version (server/domain/book_file.py)
-VERSION = 1
-DEFAULT_CURRENCY = "EUR"  # when an export does not say which currency its budget is in
-
-# Words in an account's name that say its kind, when the app does not (the first that matches).
-_KIND_WORDS = (
-    ("credit_card", ("credit", "card", "visa", "mastercard", "amex", "kreditkarte")),
-    ("savings", ("saving", "savings", "épargne", "sparkonto", "tagesgeld")),
-    ("cash", ("cash", "wallet", "bargeld")),
-    ("loan", ("loan", "mortgage", "kredit", "darlehen")),
-    ("investment", ("investment", "brokerage", "retirement", "depot")),
-)
-
-
-def kind_from_name(name: str, fallback: str = "checking") -> str:
-    """Return the account type the account's name makes clear (`fallback` when none does)."""
-    words = set(name.casefold().replace("-", " ").split())
-    for kind, kind_words in _KIND_WORDS:
-        if words.intersection(kind_words):
-            return kind
-    return fallback
 
 
 @dataclass(frozen=True)
@@ -87,15 +65,12 @@ class BudgetBook:
     name: str
     currency: str | None  # None: the export does not say (DEFAULT_CURRENCY, and a note)
     notes: list[str] = field(default_factory=list)
-    _accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _groups: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _categories: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _transactions: list[dict[str, Any]] = field(default_factory=list)
-    _budgets: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+    _book: BookDocument = field(init=False)
     _waiting: list[_Side] = field(default_factory=list)
     _counts: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
+        self._book = BookDocument(self.app)
         if self.currency is None:
             self.currency = DEFAULT_CURRENCY
             self.notes.append(
@@ -105,19 +80,11 @@ class BudgetBook:
 
     def account(self, key: str, name: str, kind: str, *, closed: bool = False) -> None:
         """Bring an account over (`kind` one of Tallybook's account types)."""
-        self._accounts[key] = {
-            "ref": len(self._accounts) + 1,
-            "name": name,
-            "type": kind,
-            "currency": self.currency,
-            "opening_balance": Decimal(0),
-            "opening_date": None,
-            "archived": closed,
-        }
+        self._book.account(key, name, kind, self.currency or DEFAULT_CURRENCY, closed=closed)
 
     def has_account(self, key: str) -> bool:
         """Whether the account `key` was brought over."""
-        return key in self._accounts
+        return key in self._book.accounts
 
     def category(
         self,
@@ -131,33 +98,20 @@ class BudgetBook:
     ) -> None:
         """Bring a category over into the group named `group` (made on first use); one the
         app hides comes archived."""
-        if group not in self._groups:
-            self._groups[group] = {"ref": len(self._groups) + 1, "name": group}
-            self._groups[group]["position"] = self._groups[group]["ref"]
-        self._categories[key] = {
-            "ref": len(self._categories) + 1,
-            "group": self._groups[group]["ref"],
-            "name": name,
-            "kind": kind,
-            "rollover": rollover,
-            "archived": hidden,
-        }
+        self._book.group(group, ordered=True)
+        self._book.category(key, group, name, kind, rollover=rollover, archived=hidden)
 
     def has_category(self, key: str) -> bool:
         """Whether the category `key` was brought over."""
-        return key in self._categories
+        return key in self._book.categories
 
     def opening(self, account: str, amount: Decimal, day: date) -> None:
         """Add a starting balance to the account's opening balance (dated the earliest)."""
-        item = self._accounts[account]
-        item["opening_balance"] += amount
-        opened = item["opening_date"]
-        item["opening_date"] = day if opened is None else min(opened, day)
+        self._book.open(account, amount, day)
 
     def budget(self, category: str, month: str, amount: Decimal) -> None:
         """Budget `amount` for the category in the month (YYYY-MM); a month's amounts add up."""
-        key = (category, month)
-        self._budgets[key] = self._budgets.get(key, Decimal(0)) + amount
+        self._book.budget(category, month, amount)
 
     def count(self, what: str, number: int = 1) -> None:
         """Count something the notes tell about, in plain words ("transfers with a category")."""
@@ -182,27 +136,18 @@ class BudgetBook:
         self._row(replace(row, parts=parts))
 
     def _row(self, row: Row) -> None:
-        item = {
-            "ref": len(self._transactions) + 1,
-            "account": self._accounts[row.account]["ref"],
-            "date": row.day.isoformat(),
-            "amount": self._exact(row.amount),
-            "payee": row.payee or None,
-            "category": None if row.parts else self._category_ref(row.category),
-            "memo": row.memo,
-            "status": row.status,
-            "tags": list(row.tags),
-            "splits": [
-                {
-                    "amount": self._exact(p.amount),
-                    "category": self._category_ref(p.category),
-                    "memo": p.memo,
-                }
-                for p in row.parts
-            ],
-        }
-        self._transactions.append(item)
-        if row.transfer is not None and row.transfer in self._accounts:
+        item = self._book.transaction(
+            row.account,
+            row.day,
+            row.amount,
+            payee=row.payee,
+            memo=row.memo,
+            status=row.status,
+            tags=list(row.tags),
+            category=row.category,
+            parts=[(p.amount, p.category, p.memo) for p in row.parts],
+        )
+        if row.transfer is not None and row.transfer in self._book.accounts:
             self._pair(_Side(item, row.account, row.transfer, row.amount, row.day))
         elif row.transfer is not None:
             self.count("transfers to an account that did not come over, kept as they are")
@@ -220,52 +165,19 @@ class BudgetBook:
             return
         partner = min(candidates, key=lambda w: abs((w.day - side.day).days))
         self._waiting.remove(partner)
-        side.item["transfer"], partner.item["transfer"] = partner.item["ref"], side.item["ref"]
+        self._book.pair(side.item, partner.item)
         for item in (side.item, partner.item):  # a transfer has no category in Tallybook
             if item["category"] is not None:
                 self.count("transfers that had a category, kept as transfers without one")
                 item["category"] = None
 
-    def _category_ref(self, key: str | None) -> int | None:
-        return None if key is None else self._categories[key]["ref"]
-
-    def _exact(self, amount: Decimal) -> str:
-        return str(amount.quantize(Decimal(1).scaleb(-get_currency_precision(self.currency))))
-
     def build(self, balances: dict[str, Decimal]) -> ForeignBook:
         """Return the book file, and the source's balances (by account key) by account name."""
         if self._waiting:  # a transfer whose other row is missing: kept as a plain row
             self.count("transfers whose other side was missing, kept as plain transactions")
-        first_day = min((t["date"] for t in self._transactions), default=None)
-        accounts = [
-            {
-                **account,
-                "opening_balance": self._exact(account["opening_balance"]),
-                "opening_date": (
-                    account["opening_date"].isoformat()
-                    if account["opening_date"]
-                    else first_day or "2000-01-01"
-                ),
-            }
-            for account in self._accounts.values()
-        ]
-        document = {
-            "format": FORMAT,
-            "version": VERSION,
-            "book": {"name": self.name, "currency": self.currency},
-            "accounts": accounts,
-            "category_groups": list(self._groups.values()),
-            "categories": list(self._categories.values()),
-            "budgets": [
-                {"category": self._categories[c]["ref"], "month": m, "amount": self._exact(a)}
-                for (c, m), a in sorted(self._budgets.items(), key=lambda b: b[0][1])
-                if a > 0
-            ],
-            "transactions": self._transactions,
-        }
-        negative = sum(1 for a in self._budgets.values() if a < 0)
+        negative = sum(1 for a in self._book.budgets.values() if a < 0)
         if negative:
             self.count("budgeted amounts below zero, left out (a budget is zero or more)", negative)
-        named = {self._accounts[key]["name"]: amount for key, amount in balances.items()}
         counted = [f"{what[0].upper()}{what[1:]}: {n}." for what, n in self._counts.items()]
-        return ForeignBook(self.app, document, named, tuple(self.notes + counted))
+        self._book.notes.extend(self.notes + counted)
+        return self._book.build(self.name, self.currency, balances)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -21,6 +20,7 @@ from typing import Any
 
 from server.bankfiles.file_problems import ImportProblem
 from server.bankfiles.text import decode
+from server.otherapps.book_document import BookDocument
 from server.otherapps.foreign_book import ForeignBook, ForeignBookProblem
 
 APP = "Firefly III"
@@ -56,7 +56,7 @@ class _Journal:
     group: str
     kind: str
     title: str
-    day: str
+    day: date
     amount: Decimal  # its size: it moves from the source to the destination
     received: Decimal  # what the destination gets (the foreign amount between currencies)
     currency: str
@@ -87,7 +87,7 @@ def read_firefly(data: bytes, file_name: str) -> ForeignBook:
     journals = [_journal(row, line) for line, row in enumerate(rows, 2)]
     if not journals:
         raise ForeignBookProblem(f"{file_name} holds no transactions.")
-    return _Book(journals).foreign_book()
+    return _book(journals)
 
 
 def _journal(row: dict[str, Any], line: int) -> _Journal:
@@ -100,7 +100,7 @@ def _journal(row: dict[str, Any], line: int) -> _Journal:
             ) from None
 
     try:
-        day = date.fromisoformat((row["date"] or "")[:10]).isoformat()
+        day = date.fromisoformat((row["date"] or "")[:10])
     except ValueError:
         raise ForeignBookProblem(f"Line {line}: {row['date']!r} is not a date.") from None
     currency = (row["currency_code"] or "").strip()
@@ -129,127 +129,76 @@ def _journal(row: dict[str, Any], line: int) -> _Journal:
     )
 
 
-class _Book:
+def _book(journals: list[_Journal]) -> ForeignBook:
     """The accounts, categories and transactions of the journals, as a book file."""
-
-    def __init__(self, journals: list[_Journal]) -> None:
-        self.accounts: dict[str, dict[str, Any]] = {}
-        self.held: dict[str, Decimal] = {}  # what Firefly shows each account holds
-        self.transactions: list[dict[str, Any]] = []
-        self.notes: list[str] = []
-        spent = {j.category for j in journals if j.kind != "Deposit"}
-        self.categories = {
-            j.category: "expense" if j.category in spent else "income"
-            for j in journals
-            if j.category
-        }
-        self.category_refs = {name: ref for ref, name in enumerate(self.categories, 1)}
-        parts: dict[tuple[str, str], list[tuple[_Journal, Decimal]]] = {}
-        for j in journals:
-            own = [side for side in (j.source, j.destination) if side[1] in OWN_TYPES]
-            for name, kind in own:
+    book = BookDocument(APP)
+    held: dict[str, Decimal] = {}  # what Firefly shows each account holds
+    spent = {j.category for j in journals if j.kind != "Deposit"}
+    categories = {
+        j.category: "expense" if j.category in spent else "income" for j in journals if j.category
+    }
+    for kind in sorted(set(categories.values())):
+        book.group(GROUPS[kind])
+    for name, kind in categories.items():
+        book.category(name, GROUPS[kind], name, kind)
+    parts: dict[tuple[str, str], list[tuple[_Journal, Decimal]]] = {}
+    for j in journals:
+        own = [side for side in (j.source, j.destination) if side[1] in OWN_TYPES]
+        for name, kind in own:
+            if name not in book.accounts:
                 received = name == j.destination[0]
-                self._account(name, kind, j.received_currency if received else j.currency, j.day)
-            if len(own) == 2 and j.kind not in OPENING_TYPES:
-                self._transfer(j)
-            elif len(own) == 1:
-                name = own[0][0]
-                change = j.received if name == j.destination[0] else -j.amount
-                self.held[name] += change
-                if j.kind in OPENING_TYPES:
-                    self.accounts[name]["opening_balance"] += change
-                else:
-                    parts.setdefault((j.group, name), []).append((j, change))
+                currency = j.received_currency if received else j.currency
+                book.account(name, name, OWN_TYPES[kind], currency)
+                held[name] = Decimal(0)
+            book.open(name, Decimal(0), j.day)
+        if len(own) == 2 and j.kind not in OPENING_TYPES:
+            source, destination = j.source[0], j.destination[0]
+            held[source] -= j.amount
+            held[destination] += j.received
+            out = _transaction(book, [(j, -j.amount)], source, None, transfer=True)
+            book.pair(out, _transaction(book, [(j, j.received)], destination, None, transfer=True))
+        elif len(own) == 1:
+            name = own[0][0]
+            change = j.received if name == j.destination[0] else -j.amount
+            held[name] += change
+            if j.kind in OPENING_TYPES:
+                book.open(name, change, j.day)
             else:
-                self.notes.append(
-                    f"Line {j.line}: {j.description!r} moves money between no accounts of "
-                    "yours (or two of them as an opening balance); left out."
-                )
-        for (_, name), group in parts.items():
-            self._entry(name, group)
-
-    def _account(self, name: str, kind: str, currency: str, day: str) -> None:
-        account = self.accounts.setdefault(
-            name,
-            {
-                "ref": len(self.accounts) + 1,
-                "name": name,
-                "type": OWN_TYPES[kind],
-                "currency": currency,
-                "opening_balance": Decimal(0),
-                "opening_date": day,
-            },
-        )
-        self.held.setdefault(name, Decimal(0))
-        account["opening_date"] = min(account["opening_date"], day)
-
-    def _transfer(self, j: _Journal) -> None:
-        source, destination = j.source[0], j.destination[0]
-        self.held[source] -= j.amount
-        self.held[destination] += j.received
-        ref = len(self.transactions) + 1
-        for side, amount, other in ((source, -j.amount, ref + 1), (destination, j.received, ref)):
-            self.transactions.append(
-                {
-                    "ref": len(self.transactions) + 1,
-                    "account": self.accounts[side]["ref"],
-                    "date": j.day,
-                    "amount": str(amount),
-                    "payee": None,
-                    "memo": j.memo,
-                    "status": "reconciled" if j.reconciled else "cleared",
-                    "tags": list(j.tags),
-                    "transfer": other,
-                }
-            )
-
-    def _entry(self, account: str, group: list[tuple[_Journal, Decimal]]) -> None:
-        """One transaction for a group's journals in one account: a split when several."""
-        first = group[0][0]
-        payee = first.destination[0] if first.destination[0] != account else first.source[0]
-        if first.kind == "Reconciliation":
-            payee = "Reconciliation"
-        total = sum((change for _, change in group), Decimal(0))
-        item: dict[str, Any] = {
-            "ref": len(self.transactions) + 1,
-            "account": self.accounts[account]["ref"],
-            "date": first.day,
-            "amount": str(total),
-            "payee": payee,
-            "memo": first.title if len(group) > 1 else first.memo,
-            "status": "reconciled" if all(j.reconciled for j, _ in group) else "cleared",
-            "tags": sorted({tag for j, _ in group for tag in j.tags}),
-        }
-        if len(group) > 1:
-            item["splits"] = [
-                {
-                    "amount": str(change),
-                    "category": self.category_refs.get(j.category),
-                    "memo": j.memo,
-                }
-                for j, change in group
-            ]
+                parts.setdefault((j.group, name), []).append((j, change))
         else:
-            item["category"] = self.category_refs.get(first.category)
-        self.transactions.append(item)
+            book.notes.append(
+                f"Line {j.line}: {j.description!r} moves money between no accounts of "
+                "yours (or two of them as an opening balance); left out."
+            )
+    for (_, name), group in parts.items():
+        first = group[0][0]
+        payee = first.destination[0] if first.destination[0] != name else first.source[0]
+        _transaction(
+            book, group, name, "Reconciliation" if first.kind == "Reconciliation" else payee
+        )
+    return book.build(APP, None, held)
 
-    def foreign_book(self) -> ForeignBook:
-        currencies = Counter(a["currency"] for a in self.accounts.values())
-        accounts = [
-            {**a, "opening_balance": str(a["opening_balance"])} for a in self.accounts.values()
-        ]
-        kinds = sorted(set(self.categories.values()))
-        groups = [{"ref": ref, "name": GROUPS[kind]} for ref, kind in enumerate(kinds, 1)]
-        document = {
-            "format": "tallybook-book",
-            "version": 1,
-            "book": {"name": APP, "currency": currencies.most_common(1)[0][0]},
-            "accounts": accounts,
-            "category_groups": groups,
-            "categories": [
-                {"ref": ref, "group": kinds.index(kind) + 1, "name": name, "kind": kind}
-                for ref, (name, kind) in enumerate(self.categories.items(), 1)
-            ],
-            "transactions": self.transactions,
-        }
-        return ForeignBook(APP, document, dict(self.held), tuple(self.notes))
+
+def _transaction(
+    book: BookDocument,
+    group: list[tuple[_Journal, Decimal]],
+    account: str,
+    payee: str | None,
+    *,
+    transfer: bool = False,
+) -> dict[str, Any]:
+    """One transaction for a group's journals in one account: a split when several, with no
+    category when it is a side of a transfer."""
+    first = group[0][0]
+    several = len(group) > 1
+    return book.transaction(
+        account,
+        first.day,
+        sum((change for _, change in group), Decimal(0)),
+        payee=payee,
+        memo=first.title if several else first.memo,
+        status="reconciled" if all(j.reconciled for j, _ in group) else "cleared",
+        tags=list(first.tags) if transfer else sorted({tag for j, _ in group for tag in j.tags}),
+        category=None if several or transfer else first.category or None,
+        parts=[(change, j.category or None, j.memo) for j, change in group] if several else (),
+    )

@@ -19,7 +19,8 @@ from datetime import date
 from decimal import Decimal, localcontext
 from pathlib import Path, PurePath
 
-from server.otherapps.book_builder import BookBuilder, Entry, Posting, account_kind, is_money
+from server.otherapps.book_builder import BookBuilder, Entry, Posting
+from server.otherapps.book_document import account_kind, is_money
 from server.otherapps.foreign_book import ForeignBook, ForeignBookProblem
 
 # Account types that hold money, with the Tallybook type when the name says nothing better.

@@ -24,7 +24,8 @@ from decimal import Decimal
 from pathlib import PurePath
 
 from server.otherapps import written_numbers as written
-from server.otherapps.budget_book import BudgetBook, Part, Row, kind_from_name
+from server.otherapps.book_document import account_kind
+from server.otherapps.budget_book import BudgetBook, Part, Row
 from server.otherapps.foreign_book import ForeignBook, ForeignBookProblem
 
 APP = "YNAB"
@@ -93,7 +94,7 @@ def read_ynab(data: bytes, file_name: str) -> ForeignBook:
     accounts = dict.fromkeys(line["account"] for line in lines)
     balances: dict[str, Decimal] = dict.fromkeys(accounts, Decimal(0))
     for account in accounts:
-        book.account(account, account, kind_from_name(account))
+        book.account(account, account, account_kind(account))
     rows: list[tuple[_Line, date, Decimal]] = []
     for line in lines:
         try:

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from server.otherapps.book_builder import BookBuilder, Entry, Posting, account_kind
+from server.otherapps.book_builder import BookBuilder, Entry, Posting
+from server.otherapps.book_document import account_kind
 
 
 @pytest.mark.parametrize(
