@@ -137,6 +137,8 @@ def _files(body: dict[str, Any]) -> tuple[BatchFile, ...]:
                 columns=sent.get("columns"),
                 keep_duplicates=frozenset(sent["keep_duplicates"]),
                 mapping=mapping_of(sent["mapping"]),
+                amounts_reversed=sent.get("amounts_reversed"),
+                skip_unreadable=sent["skip_unreadable"],
             )
         )
     return tuple(files)

@@ -142,7 +142,16 @@ def import_file(
         if statement is not None:
             raise click.UsageError("--statement goes with --account (one file, one account).")
         with open_app(data_dir):
-            import_batch(user_named(username), book_id, files, date_format)
+            import_batch(
+                user_named(username),
+                book_id,
+                files,
+                {
+                    "date_format": date_format,
+                    "amounts_reversed": amounts_reversed,
+                    "skip_unreadable": skip_unreadable,
+                },
+            )
         return
     if len(files) > 1:
         raise click.UsageError("--account takes one file; without it each file is matched.")

@@ -4,6 +4,7 @@ as one change (server/domain/import_batches.py)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -31,11 +32,12 @@ def _book_of(user: User, book_id: int | None) -> int:
 
 
 def import_batch(
-    user: User, book_id: int | None, files: tuple[Path, ...], date_format: str | None
+    user: User, book_id: int | None, files: tuple[Path, ...], choices: dict[str, Any]
 ) -> None:
-    """Import the files into the accounts they match, all or nothing; say what went where."""
+    """Import the files into the accounts they match, all or nothing; say what went where.
+    `choices` are the command's for every file: date_format, amounts_reversed, skip_unreadable."""
     book = _book_of(user, book_id)
-    batch = tuple(BatchFile(f.name, f.read_bytes(), date_format=date_format) for f in files)
+    batch = tuple(BatchFile(f.name, f.read_bytes(), **choices) for f in files)
     with database().read() as conn:
         items = read_batch(conn, book, batch)
         names = dict(conn.execute("SELECT id, name FROM accounts WHERE book_id = ?", [book]))

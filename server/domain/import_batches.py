@@ -49,6 +49,8 @@ class BatchFile:
     columns: dict[str, int] | None = None
     keep_duplicates: frozenset[int] = frozenset()
     mapping: LinkMapping = field(default_factory=LinkMapping)  # the file's names -> the book's
+    amounts_reversed: bool | None = None  # CSV: flip every sign; None: as the preset says
+    skip_unreadable: bool = False  # import the lines that read, and keep a list of the others
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class BatchItem:
     problem: str | None = None  # why it cannot be read or go into the account
     problem_on: str = "content"  # the field of the file the problem is about
     planned: list[PlannedRow] = field(default_factory=list)
+    skip_unreadable: bool = False  # its unreadable lines are skipped, as the person chose
 
     @property
     def name(self) -> str:
@@ -91,6 +94,10 @@ class BatchItem:
         if len(self.bank_file.date_formats) > 1:
             choices = " or ".join(self.bank_file.date_formats)
             return [FieldError(f"{at}.date_format", f"{self.name}: the dates read as {choices}.")]
+        if self.skip_unreadable and self.bank_file.rows:
+            return []
+        if self.skip_unreadable:
+            return [FieldError(f"{at}.content", f"{self.name}: no line of it can be read.")]
         return [
             FieldError(
                 f"{at}.content", f"{self.name}: {self.bank_file.place} {p.line}: {p.message}"
@@ -131,16 +138,13 @@ def _read(
     conn: sqlite3.Connection, file: BatchFile, account_id: int | None, statement: int | None
 ) -> BankFile:
     """Read the file as the person chose, and as the account's preset says when it has one."""
-    if account_id is None:
-        return read_bank_file(
-            file.data, date_format=file.date_format, columns=file.columns, statement=statement
-        )
     return read_bank_file(
         file.data,
         date_format=file.date_format,
         columns=file.columns,
         statement=statement,
-        preset=partial(apply_preset, conn, account_id),
+        amounts_reversed=file.amounts_reversed,
+        **({} if account_id is None else {"preset": partial(apply_preset, conn, account_id)}),
     )
 
 
@@ -186,7 +190,15 @@ def _item(
             account_id, matched_by = found
             if bank_file.layout is not None:  # read as that account's preset says
                 bank_file = _read(conn, file, account_id, statement)
-    item = BatchItem(index, file.file_name, statement, account_id, matched_by, bank_file)
+    item = BatchItem(
+        index,
+        file.file_name,
+        statement,
+        account_id,
+        matched_by,
+        bank_file,
+        skip_unreadable=file.skip_unreadable,
+    )
     if account_id is None or bank_file.needs_choice:
         return item
     try:
@@ -260,6 +272,7 @@ def run_batch(database: Database, book_id: int, order: BatchInput, *, now: datet
                     user_id=order.user_id,
                     keep_duplicates=chosen.keep_duplicates,
                     mapping=chosen.mapping,
+                    skip_unreadable=chosen.skip_unreadable,
                 ),
                 now=now,
             )

@@ -170,3 +170,30 @@ def test_a_qif_account_is_matched_by_its_name(alex, database):
             )
             is None
         )
+
+
+def test_each_file_keeps_its_own_reading_choices(alex, database):
+    # Reversed amounts and skipping unreadable lines are each file's choice in a batch too.
+    base, ids = household(alex)
+    charges = CARD_HEADER + "2025-12-04,CINEMA,15.00\n2025-12-09,DINER,31.50\n"
+    torn = "Date,Payee,Amount\n2025-12-01,MARKET,-8.00\n2025-13-40,TORN,-1.00\n"
+    files = [
+        sent("card-dec.csv", charges, amounts_reversed=True),
+        sent("cash.csv", torn, account_id=ids["Cash"]),
+    ]
+    before = count(database, "transactions")
+    refused = alex.post(base + "/imports/batches", json={"files": files})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json["errors"]] == ["files.1.content"]
+    assert count(database, "transactions") == before
+
+    files[1]["skip_unreadable"] = True
+    made = alex.post(base + "/imports/batches", json={"files": files})
+    assert made.status_code == 201, made.json
+    assert made.json["added"] == 3
+    card = alex.get(f"{base}/accounts/{ids['Card']}").json["balance"]
+    assert card == "-66.50"  # November's -20.00, then December's charges as money out
+    cash = next(
+        i for i in alex.get(base + "/imports").json["items"] if i["file_name"] == "cash.csv"
+    )
+    assert [p["line"] for p in cash["unreadable"]] == [3]
