@@ -18,8 +18,10 @@ from server.domain.accounts import ACCOUNT_TYPES, get_account
 from server.domain.books import Book, get_book
 from server.domain.instance import registration_open
 from server.domain.transaction_rules import STATUSES
+from server.i18n import current_language
 from server.otherapps.registry import APPS
 from server.request_db import reader
+from server.script_catalog import script_catalog
 from server.version import __version__
 
 pages = Blueprint("pages", __name__)
@@ -77,6 +79,7 @@ def _page_context() -> dict[str, Any]:
         "version": __version__,
         "asset": asset,
         "icon_font_url": icon_font_url,
+        "scripts_catalog": lambda: script_catalog(current_language()),
     }
 
 
