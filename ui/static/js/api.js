@@ -1,4 +1,5 @@
 // The one client of the REST API used by every page: same endpoints as external scripts.
+import { t } from "./i18n.js";
 
 const API_ROOT = "/api/v1";
 // Dispatched on `window` after a write the server recorded as an undoable change, with the
@@ -8,7 +9,7 @@ export const CHANGE_EVENT = "tallybook:change";
 /** An error answered by the API as application/problem+json. */
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem.detail || problem.title || `Request failed (${status})`);
+    super(problem.detail || problem.title || t("Request failed ({status})", { status }));
     this.status = status;
     this.problem = problem;
     /** @type {{field: string|null, message: string}[]} */
@@ -60,7 +61,7 @@ export async function api(
   try {
     response = await fetch(root + path, init);
   } catch {
-    throw new ApiError(0, { detail: "Tallybook is not answering. Is it still running?" });
+    throw new ApiError(0, { detail: t("Tallybook is not answering. Is it still running?") });
   }
   const change = response.headers.get("Tallybook-Change");
   if (response.ok && change) window.dispatchEvent(new CustomEvent(CHANGE_EVENT, { detail: { id: change } }));

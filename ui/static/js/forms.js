@@ -1,5 +1,6 @@
 // Forms that submit through the API and show the server's messages next to their fields.
 import { ApiError } from "./api.js";
+import { t } from "./i18n.js";
 
 /** Remove every message a form shows (at its fields and in its general alert). */
 export function clearErrors(form) {
@@ -31,7 +32,7 @@ function offerFarDate(form) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "btn btn-sm btn-outline-warning d-block mt-1";
-  button.textContent = "Yes, that date";
+  button.textContent = t("Yes, that date");
   button.dataset.confirmFarDate = "";
   button.addEventListener("click", () => {
     form.dataset.farDateConfirmed = "true";
@@ -75,7 +76,7 @@ export function showProblem(form, err) {
   if (err instanceof ApiError && err.errors.length) {
     for (const e of err.errors) showError(form, e.field, e.message);
   } else {
-    showError(form, null, err.message || "Something went wrong.");
+    showError(form, null, err.message || t("Something went wrong."));
   }
   const first = form.querySelector(".is-invalid");
   if (first) first.focus();
@@ -122,7 +123,7 @@ export function bindForm(form, submit, check = () => []) {
 /** A check that two password fields match. */
 export function passwordsMatch(field, confirmField) {
   return (values) =>
-    values[field] === values[confirmField] ? [] : [[confirmField, "The passwords do not match."]];
+    values[field] === values[confirmField] ? [] : [[confirmField, t("The passwords do not match.")]];
 }
 
 /** Only follow a `next` that stays on this server (no open redirect). */

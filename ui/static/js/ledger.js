@@ -2,21 +2,22 @@
 // they are named to people.
 import { fetchAll } from "./api.js";
 import { showText } from "./dom.js";
+import { t } from "./i18n.js";
 
 export const ACCOUNT_TYPE_NAMES = {
-  checking: "Checking",
-  savings: "Savings",
-  credit_card: "Credit cards",
-  cash: "Cash",
-  investment: "Investments",
-  loan: "Loans",
-  other: "Other",
+  checking: t("Checking"),
+  savings: t("Savings"),
+  credit_card: t("Credit cards"),
+  cash: t("Cash"),
+  investment: t("Investments"),
+  loan: t("Loans"),
+  other: t("Other"),
 };
 
-export const STATUS_NAMES = { uncleared: "Uncleared", cleared: "Cleared", reconciled: "Reconciled" };
+export const STATUS_NAMES = { uncleared: t("Uncleared"), cleared: t("Cleared"), reconciled: t("Reconciled") };
 
 /** A member's roles, least first (the order a role is chosen in). */
-export const ROLE_NAMES = { viewer: "Viewer", editor: "Editor", owner: "Owner" };
+export const ROLE_NAMES = { viewer: t("Viewer"), editor: t("Editor"), owner: t("Owner") };
 
 /** Whether a member of this role may change the book (viewers may only read it). */
 export function canWrite(role) {
@@ -52,7 +53,9 @@ export function loadCategories(book) {
 
 /** The accounts as <option>s for a filter, the archived ones marked so. */
 export function accountOptions(accounts) {
-  return accounts.map((a) => new Option(a.archived ? `${a.name} (archived)` : a.name, a.id));
+  return accounts.map(
+    (a) => new Option(a.archived ? t("{name} (archived)", { name: a.name }) : a.name, a.id),
+  );
 }
 
 /** "Groceries" as "Food: Groceries", the way categories are listed and typed. */

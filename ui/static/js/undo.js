@@ -3,6 +3,7 @@
 // but in a text field. The server keeps what each change did (GET/POST .../undo, .../redo), so
 // after undo or redo the page simply loads again, and says what was done.
 import { ApiError, api, CHANGE_EVENT } from "./api.js";
+import { t } from "./i18n.js";
 
 const book = document.querySelector("[data-book-id][data-role]");
 const bookId = book ? Number(book.dataset.bookId) : null;
@@ -52,7 +53,7 @@ export function say(text, button = null) {
   const close = document.createElement("button");
   close.type = "button";
   close.className = "btn-close";
-  close.setAttribute("aria-label", "Close");
+  close.setAttribute("aria-label", t("Close"));
   close.addEventListener("click", () => toast.remove());
   row.append(close);
   toast.append(row);
@@ -72,8 +73,9 @@ async function act(what) {
     window.location.reload();
   } catch (error) {
     busy = false;
-    if (error instanceof ApiError && error.status === 404) say(`Nothing to ${what}.`);
-    else say(error.message);
+    if (error instanceof ApiError && error.status === 404) {
+      say(what === "undo" ? t("Nothing to undo.") : t("Nothing to redo."));
+    } else say(error.message);
   }
 }
 
@@ -82,7 +84,7 @@ async function announce(id) {
   try {
     const next = await api("GET", `/books/${bookId}/undo`);
     if (next.undo && String(next.undo.id) === id) {
-      say(next.undo.label, { label: "Undo", run: () => act("undo") });
+      say(next.undo.label, { label: t("Undo"), run: () => act("undo") });
     }
   } catch {
     // Only a message is lost: the change itself is made.
@@ -108,8 +110,8 @@ if (bookId && canWrite) {
     sessionStorage.removeItem(AFTER_RELOAD);
     const { what, label } = JSON.parse(done);
     const again = what === "undo" ? "redo" : "undo";
-    say(`${what === "undo" ? "Undone" : "Redone"}: ${label}`, {
-      label: again === "undo" ? "Undo" : "Redo",
+    say(what === "undo" ? t("Undone: {label}", { label }) : t("Redone: {label}", { label }), {
+      label: again === "undo" ? t("Undo") : t("Redo"),
       run: () => act(again),
     });
   }

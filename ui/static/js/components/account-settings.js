@@ -3,6 +3,7 @@
 import { api } from "../api.js";
 import { fieldsOf } from "../dom.js";
 import { bindForm, clearErrors, showProblem, withFarDate } from "../forms.js";
+import { t } from "../i18n.js";
 import { formatMoneyInput, parseMoneyInput } from "../money.js";
 
 /** Wire the account dialog; `onSaved(account)` runs after a change. */
@@ -51,7 +52,7 @@ export function accountSettings(book, accountId, onSaved) {
   });
 
   form.querySelector("[data-delete-account]").addEventListener("click", async () => {
-    if (!window.confirm(`Delete the account “${account.name}”?`)) return;
+    if (!window.confirm(t("Delete the account “{name}”?", { name: account.name }))) return;
     clearErrors(form);
     try {
       await api("DELETE", path, undefined, { headers: { "If-Match": account.etag } });

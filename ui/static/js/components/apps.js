@@ -4,11 +4,12 @@ import { api, fetchAll } from "../api.js";
 import { formatTimestamp } from "../dates.js";
 import { cell, dangerButton, showText } from "../dom.js";
 import { bindForm } from "../forms.js";
+import { t } from "../i18n.js";
 
-const ACCESS = { read: "Read only", "read write": "Read and write" };
+const ACCESS = { read: t("Read only"), "read write": t("Read and write") };
 
 function when(text) {
-  return text ? formatTimestamp(text) : "never";
+  return text ? formatTimestamp(text) : t("never");
 }
 
 function showError(section, message) {
@@ -30,9 +31,9 @@ export async function loadAuthorized(section) {
     const tr = document.createElement("tr");
     tr.dataset.authorizedApp = grant.name;
     const revoke = dangerButton(
-      "Revoke",
+      t("Revoke"),
       async () => {
-        if (!window.confirm(`Revoke "${grant.name}"? It stops working at once.`)) return;
+        if (!window.confirm(t("Revoke “{name}”? It stops working at once.", { name: grant.name }))) return;
         revoke.disabled = true;
         try {
           await api("DELETE", `/authorized-apps/${grant.id}`);
@@ -42,7 +43,7 @@ export async function loadAuthorized(section) {
           revoke.disabled = false;
         }
       },
-      `Revoke ${grant.name}'s access`,
+      t("Revoke the access of {name}", { name: grant.name }),
     );
     tr.append(
       cell(grant.name),
@@ -69,9 +70,11 @@ async function loadClients(section) {
     uris.className = "font-monospace small";
     uris.textContent = client.redirect_uris.join(" ");
     const remove = dangerButton(
-      "Remove",
+      t("Remove"),
       async () => {
-        const question = `Remove "${client.name}"? Everyone's access through it ends at once.`;
+        const question = t("Remove “{name}”? Everyone’s access through it ends at once.", {
+          name: client.name,
+        });
         if (!window.confirm(question)) return;
         remove.disabled = true;
         try {
@@ -82,13 +85,13 @@ async function loadClients(section) {
           remove.disabled = false;
         }
       },
-      `Remove the app ${client.name}`,
+      t("Remove the app {name}", { name: client.name }),
     );
     tr.append(
       cell(client.name),
       cell(id),
       cell(uris),
-      cell(client.confidential ? "With secret" : "Public (PKCE)"),
+      cell(client.confidential ? t("With secret") : t("Public (PKCE)")),
       cell(remove, { className: "text-end" }),
     );
     return tr;

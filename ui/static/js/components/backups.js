@@ -4,15 +4,16 @@ import { api } from "../api.js";
 import { formatTimestamp } from "../dates.js";
 import { cell, dangerButton, showText } from "../dom.js";
 import { bindForm } from "../forms.js";
+import { t } from "../i18n.js";
 
 const REASONS = {
-  start: "at start",
+  start: t("at start"),
   daily: "daily",
-  manual: "by hand",
-  "before-migration": "before an upgrade",
-  "before-restore": "before a restore",
-  "before-repair": "before a repair",
-  "before-book-delete": "before deleting a book",
+  manual: t("by hand"),
+  "before-migration": t("before an upgrade"),
+  "before-restore": t("before a restore"),
+  "before-repair": t("before a repair"),
+  "before-book-delete": t("before deleting a book"),
 };
 const sizes = new Intl.NumberFormat(undefined, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 });
 
@@ -36,11 +37,12 @@ export async function backupsSection(card) {
     download.className = "btn btn-sm btn-outline-secondary";
     download.href = `/api/v1/backups/${encodeURIComponent(backup.name)}`;
     download.download = backup.name;
-    download.textContent = "Download";
-    const restore = dangerButton("Restore", async () => {
-      const question =
-        `Restore the backup made ${formatTimestamp(backup.created_at)}? ` +
-        "Everything changed since is replaced (the current state is backed up first).";
+    download.textContent = t("Download");
+    const restore = dangerButton(t("Restore"), async () => {
+      const question = t(
+        "Restore the backup made {when}? Everything changed since is replaced (the current state is backed up first).",
+        { when: formatTimestamp(backup.created_at) },
+      );
       if (!window.confirm(question)) return;
       showText(errorBox, "");
       restore.disabled = true;
@@ -72,7 +74,7 @@ export async function backupsSection(card) {
     showText(errorBox, "");
     try {
       const made = await api("POST", "/backups");
-      showText(doneBox, `Backed up (${sizes.format(made.size / 1e6)}).`);
+      showText(doneBox, t("Backed up ({size}).", { size: sizes.format(made.size / 1e6) }));
       await load();
     } catch (err) {
       showText(errorBox, err.message);

@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { formatTimestamp } from "../dates.js";
 import { fieldsOf, showText } from "../dom.js";
 import { bindForm, clearErrors } from "../forms.js";
+import { t } from "../i18n.js";
 
 let me = null; // who is signed in (for leaving: a member removes their own id)
 
@@ -41,14 +42,18 @@ export function bookActions({ onChanged, showError }) {
     const deleted = await api("DELETE", `/books/${chosen.id}?${query}`);
     dialog("delete-book-dialog").hide();
     const { backup } = deleted;
+    // The message names the place to restore it as a link: the text around {place}.
+    const [before, after] = t(
+      "“{name}” is deleted. A backup of the whole database was taken just before ({when}, “{label}”): an administrator can restore it in {place}, which puts everything back as it was then.",
+      { name: deleted.name, when: formatTimestamp(backup.created_at), label: backup.label },
+    ).split("{place}");
     deletedBox.replaceChildren(
-      `“${deleted.name}” is deleted. A backup of the whole database was taken just before ` +
-        `(${formatTimestamp(backup.created_at)}, “${backup.label}”): an administrator can restore it in `,
+      before,
       Object.assign(document.createElement("a"), {
         href: "/settings#backups",
-        textContent: "Settings › Backups",
+        textContent: t("Settings › Backups"),
       }),
-      ", which puts everything back as it was then.",
+      after,
     );
     deletedBox.classList.remove("d-none");
     await onChanged();
@@ -56,7 +61,11 @@ export function bookActions({ onChanged, showError }) {
 
   async function leave(book) {
     if (
-      !window.confirm(`Leave “${book.name}”? You will no longer see it, until an owner invites you again.`)
+      !window.confirm(
+        t("Leave “{name}”? You will no longer see it, until an owner invites you again.", {
+          name: book.name,
+        }),
+      )
     ) {
       return;
     }
@@ -92,7 +101,7 @@ export function bookActions({ onChanged, showError }) {
     const owner = book.role === "owner";
     for (const item of card.querySelectorAll("[data-owner-only]")) item.classList.toggle("d-none", !owner);
     for (const item of card.querySelectorAll("[data-member-only]")) item.classList.toggle("d-none", owner);
-    card.querySelector('[data-field="menu-label"]').textContent = `More for ${book.name}`;
+    card.querySelector('[data-field="menu-label"]').textContent = t("More for {name}", { name: book.name });
     // Assigned, not added: the overview's menu is wired again for each book it shows.
     for (const button of card.querySelectorAll("[data-book-action]")) {
       button.onclick = () => open(button.dataset.bookAction, book);

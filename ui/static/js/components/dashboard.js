@@ -2,6 +2,7 @@
 // the page it comes from (reports, budget, registers, scheduled, transactions).
 import { api } from "../api.js";
 import { formatDate } from "../dates.js";
+import { t } from "../i18n.js";
 import { formatMoney } from "../money.js";
 import { showFirstSteps } from "./first-steps.js";
 
@@ -81,14 +82,16 @@ function render(bookId, board) {
           amount.textContent = formatMoney(part.amount, part.currency);
           const change = document.createElement("span");
           change.className = `small ms-2 ${Number(part.change) < 0 ? "text-danger" : "text-success"}`;
-          change.textContent = `${Number(part.change) < 0 ? "" : "+"}${formatMoney(part.change, part.currency)} this month`;
+          change.textContent = t("{change} this month", {
+            change: `${Number(part.change) < 0 ? "" : "+"}${formatMoney(part.change, part.currency)}`,
+          });
           line.append(amount, change);
           return line;
         })
       : [
           Object.assign(document.createElement("div"), {
             className: "text-body-secondary",
-            textContent: "No accounts yet.",
+            textContent: t("No accounts yet."),
           }),
         ]),
   );
@@ -97,8 +100,10 @@ function render(bookId, board) {
 
   const budget = board.budget;
   document.getElementById("budget-spent").textContent = formatMoney(budget.spent, budget.currency);
-  document.getElementById("budget-of").textContent =
-    `of ${formatMoney(budget.budgeted, budget.currency)} budgeted · ${formatMoney(budget.available_to_budget, budget.currency)} left to budget`;
+  document.getElementById("budget-of").textContent = t("of {budgeted} budgeted · {left} left to budget", {
+    budgeted: formatMoney(budget.budgeted, budget.currency),
+    left: formatMoney(budget.available_to_budget, budget.currency),
+  });
   const share =
     Number(budget.budgeted) > 0 ? Math.min(100, (100 * Number(budget.spent)) / Number(budget.budgeted)) : 0;
   const bar = document.getElementById("budget-bar");
@@ -110,7 +115,7 @@ function render(bookId, board) {
     .replaceChildren(
       ...budget.overspent.map((line) =>
         item(
-          `${line.name} overspent`,
+          t("{name} overspent", { name: line.name }),
           `${base}/budget?month=${board.month}`,
           line.available,
           budget.currency,
@@ -124,7 +129,7 @@ function render(bookId, board) {
     .replaceChildren(
       ...(board.accounts.length
         ? board.accounts.map((a) => item(a.name, `${base}/accounts/${a.id}`, a.balance, a.currency))
-        : [empty("No accounts yet.")]),
+        : [empty(t("No accounts yet."))]),
     );
   const names = new Map(board.accounts.map((a) => [a.id, a.name]));
   const shown = board.upcoming.slice(0, SHOWN_UPCOMING);
@@ -135,29 +140,29 @@ function render(bookId, board) {
       ...(board.upcoming.length
         ? shown.map((u) =>
             item(
-              `${formatDate(u.date)} · ${u.name || u.payee || names.get(u.account_id) || "Scheduled"}`,
+              `${formatDate(u.date)} · ${u.name || u.payee || names.get(u.account_id) || t("Scheduled")}`,
               `${base}/schedules`,
               u.amount,
               u.currency,
             ),
           )
-        : [empty(`Nothing scheduled until ${formatDate(board.upcoming_until)}.`)]),
-      ...(more > 0 ? [item(`and ${more} more`, `${base}/schedules`)] : []),
+        : [empty(t("Nothing scheduled until {date}.", { date: formatDate(board.upcoming_until) }))]),
+      ...(more > 0 ? [item(t("and {count} more", { count: more }), `${base}/schedules`)] : []),
     );
   document.getElementById("upcoming-link").href = `${base}/schedules`;
   document
     .getElementById("recent")
     .replaceChildren(
       ...(board.recent.length
-        ? board.recent.map((t) =>
+        ? board.recent.map((txn) =>
             item(
-              `${formatDate(t.date)} · ${t.payee || "(no payee)"}`,
-              `${base}/accounts/${t.account_id}`,
-              t.amount,
-              t.currency,
+              `${formatDate(txn.date)} · ${txn.payee || t("(no payee)")}`,
+              `${base}/accounts/${txn.account_id}`,
+              txn.amount,
+              txn.currency,
             ),
           )
-        : [empty("No transactions yet.")]),
+        : [empty(t("No transactions yet."))]),
     );
   document.getElementById("recent-link").href = `${base}/transactions`;
 }

@@ -3,6 +3,7 @@
 import { api } from "../api.js";
 import { fieldsOf } from "../dom.js";
 import { bindForm, clearErrors, showProblem } from "../forms.js";
+import { t } from "../i18n.js";
 import { formatMoneyInput, parseMoneyInput } from "../money.js";
 
 /** Wire the goal dialog of `book`; returns `open(line, currency)`; `onSaved()` runs after a change. */
@@ -26,7 +27,7 @@ export function goalDialog(book, onSaved) {
     path = book.path(`/categories/${line.category_id}/goal`);
     form.reset();
     clearErrors(form);
-    document.getElementById("goal-dialog-title").textContent = `Goal for ${line.name}`;
+    document.getElementById("goal-dialog-title").textContent = t("Goal for {name}", { name: line.name });
     const goal = line.goal;
     field("kind").value = goal?.kind ?? "monthly";
     field("amount").value = goal ? formatMoneyInput(goal.amount, currency) : "";

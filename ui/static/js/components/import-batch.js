@@ -4,13 +4,14 @@
 import { api } from "../api.js";
 import { cell } from "../dom.js";
 import { clearErrors, showProblem } from "../forms.js";
+import { t, tn } from "../i18n.js";
 import { say } from "../undo.js";
 
 const MATCHED_BY = {
-  chosen: "chosen",
-  statement: "by its bank account",
-  preset: "by its columns",
-  name: "by its name",
+  chosen: t("chosen"),
+  statement: t("by its bank account"),
+  preset: t("by its columns"),
+  name: t("by its name"),
 };
 
 /** Files imported together are one entry of the history, with one Undo. */
@@ -54,10 +55,10 @@ export function importBatch({ section, book, accounts, onImported }) {
     const select = document.createElement("select");
     select.className = "form-select form-select-sm";
     select.id = `batch-account-${index}`;
-    select.setAttribute("aria-label", `Account for ${item.file_name}`);
+    select.setAttribute("aria-label", t("Account for {file}", { file: item.file_name }));
     select.dataset.batchAccount = index;
     const open = accounts.filter((a) => !a.archived);
-    select.append(new Option("Choose the account…", ""), ...open.map((a) => new Option(a.name, a.id)));
+    select.append(new Option(t("Choose the account…"), ""), ...open.map((a) => new Option(a.name, a.id)));
     select.value = item.account_id ? String(item.account_id) : "";
     select.addEventListener("change", () => {
       entry.account_id = select.value ? Number(select.value) : null;
@@ -77,7 +78,7 @@ export function importBatch({ section, book, accounts, onImported }) {
     const refusal = item.refusals.find((r) => r.field.endsWith(".account_id"));
     note.className = refusal ? "invalid-feedback d-block" : "form-text";
     note.textContent = refusal
-      ? "No account matches this file: choose one."
+      ? t("No account matches this file: choose one.")
       : (MATCHED_BY[item.matched_by] ?? "");
     where.append(note);
     const problems = item.refusals.filter((r) => r !== refusal).map((r) => r.message);
@@ -88,9 +89,9 @@ export function importBatch({ section, book, accounts, onImported }) {
     if (item.date_formats.length > 1) {
       const dates = document.createElement("select");
       dates.className = "form-select form-select-sm mt-1";
-      dates.setAttribute("aria-label", `How the dates of ${item.file_name} read`);
+      dates.setAttribute("aria-label", t("How the dates of {file} read", { file: item.file_name }));
       dates.append(
-        new Option("How do the dates read?", ""),
+        new Option(t("How do the dates read?"), ""),
         ...item.date_formats.map((f) => new Option(f, f)),
       );
       dates.addEventListener("change", () => {
@@ -117,7 +118,9 @@ export function importBatch({ section, book, accounts, onImported }) {
     entries = result.items.map((item) => ({ ...entries[item.file], statement: item.statement ?? undefined }));
     body.replaceChildren(...result.items.map(row));
     const fresh = result.items.reduce((sum, item) => sum + item.new, 0);
-    summary.textContent = `${result.items.length} statements, ${fresh} new rows.`;
+    const statements = tn("{count} statement", "{count} statements", result.items.length);
+    const rows = tn("{count} new row", "{count} new rows", fresh);
+    summary.textContent = t("{statements}, {rows}.", { statements, rows });
     importAll.disabled = !result.ready;
     section.classList.remove("d-none");
   }
@@ -127,9 +130,13 @@ export function importBatch({ section, book, accounts, onImported }) {
     clearErrors(section);
     try {
       const made = await api("POST", book.path("/imports/batches"), { files: entries });
-      summary.textContent = `Imported ${made.added}, skipped ${made.skipped}.`;
-      say(`Imported ${fileCount} file${fileCount === 1 ? "" : "s"} · ${made.added} transactions`, {
-        label: "Undo",
+      summary.textContent = t("Imported {added}, skipped {skipped}.", {
+        added: made.added,
+        skipped: made.skipped,
+      });
+      const files = tn("Imported {count} file", "Imported {count} files", fileCount);
+      say(`${files} · ${tn("{count} transaction", "{count} transactions", made.added)}`, {
+        label: t("Undo"),
         // The undo is a change of its own: undo.js then says what it did, with its Undo.
         run: async () => {
           await api("POST", book.path(`/imports/batches/${made.id}/undo`));

@@ -1,14 +1,16 @@
 // The mapping step of a QIF import: what each category and account the file names becomes in
 // the book (matched by name, created, or not linked), with a list to pick another; and what a
 // row of the file says beyond the bank's lines (its category, transfer or split).
+
+import { t } from "../i18n.js";
 import { accountOptions, categoryOptgroups } from "../ledger.js";
 
 const ACTION_NAMES = {
-  matched: "matched by name",
-  mapped: "your choice",
-  create: "new: created on import",
-  unlinked: "no such account: the rows stay plain ones",
-  "this account": "this account (its opening balance)",
+  matched: t("matched by name"),
+  mapped: t("your choice"),
+  create: t("new: created on import"),
+  unlinked: t("no such account: the rows stay plain ones"),
+  "this account": t("this account (its opening balance)"),
 };
 
 /** The list to pick what one name of the file becomes. */
@@ -19,9 +21,9 @@ function picker(link, index, { categories, accounts }) {
   select.dataset.kind = link.kind;
   select.dataset.name = link.name;
   if (link.kind === "category") {
-    select.append(new Option("New category", ""), ...categoryOptgroups(categories, (c) => !c.archived));
+    select.append(new Option(t("New category"), ""), ...categoryOptgroups(categories, (c) => !c.archived));
   } else {
-    select.append(new Option("Not linked", ""), ...accountOptions(accounts.filter((a) => !a.archived)));
+    select.append(new Option(t("Not linked"), ""), ...accountOptions(accounts.filter((a) => !a.archived)));
   }
   select.value = link.id === null ? "" : String(link.id);
   select.dataset.found = select.value;
@@ -71,7 +73,8 @@ export function showMapping(container, links, book, onChange) {
 export function fileDetail(row) {
   const part = (category, transfer) => (transfer ? `→ ${transfer}` : (category ?? ""));
   if (row.splits?.length) {
-    return `split: ${row.splits.map((s) => `${part(s.category, s.transfer) || "—"} ${s.amount}`).join("; ")}`;
+    const parts = row.splits.map((s) => `${part(s.category, s.transfer) || "—"} ${s.amount}`).join("; ");
+    return t("split: {parts}", { parts });
   }
   return [part(row.category, row.transfer), row.tag ? `#${row.tag}` : ""].filter(Boolean).join(" ");
 }

@@ -3,6 +3,7 @@
 import { api, fetchAll } from "../api.js";
 import { formatTimestamp } from "../dates.js";
 import { showText } from "../dom.js";
+import { t } from "../i18n.js";
 import { ROLE_NAMES } from "../ledger.js";
 
 export async function myInvitations(onJoined) {
@@ -36,14 +37,19 @@ export async function myInvitations(onJoined) {
     text.className = "me-auto";
     const role = ROLE_NAMES[invitation.role] ?? invitation.role;
     const until = formatTimestamp(invitation.expires_at, { withTime: false });
-    text.textContent = `${invitation.invited_by} invites you to “${invitation.book_name}” as ${role.toLowerCase()} (until ${until}).`;
-    const accept = answerButton("Accept", "btn-primary", async () => {
+    text.textContent = t("{person} invites you to “{book}” as {role} (until {until}).", {
+      person: invitation.invited_by,
+      book: invitation.book_name,
+      role,
+      until,
+    });
+    const accept = answerButton(t("Accept"), "btn-primary", async () => {
       const book = await api("POST", `/me/invitations/${invitation.id}/accept`);
       await load();
       await onJoined(book);
     });
     accept.dataset.answer = "accept";
-    const decline = answerButton("Decline", "btn-outline-secondary", async () => {
+    const decline = answerButton(t("Decline"), "btn-outline-secondary", async () => {
       await api("DELETE", `/me/invitations/${invitation.id}`);
       await load();
     });

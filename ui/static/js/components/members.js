@@ -4,6 +4,7 @@
 import { api, fetchAll } from "../api.js";
 import { cell, dangerButton, showText } from "../dom.js";
 import { bindForm } from "../forms.js";
+import { t } from "../i18n.js";
 import { ROLE_NAMES } from "../ledger.js";
 import { myInvitations } from "./invitations.js";
 
@@ -32,7 +33,7 @@ export async function membersSection() {
     }
     const select = document.createElement("select");
     select.className = "form-select form-select-sm w-auto";
-    select.setAttribute("aria-label", `Role of ${member.username}`);
+    select.setAttribute("aria-label", t("Role of {name}", { name: member.username }));
     select.dataset.role = member.username;
     select.append(...Object.entries(ROLE_NAMES).map(([value, label]) => new Option(label, value)));
     select.value = member.role;
@@ -59,10 +60,10 @@ export async function membersSection() {
     td.className = "text-end";
     const mine = member.user_id === me.id;
     if (!isOwner && !mine) return td;
-    const button = dangerButton(mine ? "Leave" : "Remove", async () => {
+    const button = dangerButton(mine ? t("Leave") : t("Remove"), async () => {
       const question = mine
-        ? `Leave “${book().name}”? You will no longer see it.`
-        : `Remove ${member.username} from “${book().name}”?`;
+        ? t("Leave “{book}”? You will no longer see it.", { book: book().name })
+        : t("Remove {name} from “{book}”?", { name: member.username, book: book().name });
       if (!window.confirm(question)) return;
       showError(null);
       try {
@@ -98,7 +99,7 @@ export async function membersSection() {
     const actions = cell("", { className: "text-end" });
     if (isOwner) {
       const withdraw = dangerButton(
-        "Withdraw",
+        t("Withdraw"),
         async () => {
           showError(null);
           try {
@@ -108,12 +109,12 @@ export async function membersSection() {
             showError(err);
           }
         },
-        `Withdraw the invitation of ${invitation.username}`,
+        t("Withdraw the invitation of {name}", { name: invitation.username }),
       );
       withdraw.dataset.withdraw = invitation.username;
       actions.append(withdraw);
     }
-    const name = nameCell(invitation.username, "invited", "text-bg-light border");
+    const name = nameCell(invitation.username, t("invited"), "text-bg-light border");
     tr.append(name, cell(ROLE_NAMES[invitation.role] ?? invitation.role), actions);
     return tr;
   }
@@ -132,7 +133,7 @@ export async function membersSection() {
       ...members.map((member) => {
         const tr = document.createElement("tr");
         tr.dataset.member = member.username;
-        const name = nameCell(member.username, member.user_id === me.id ? "you" : "", "text-bg-secondary");
+        const name = nameCell(member.username, member.user_id === me.id ? t("you") : "", "text-bg-secondary");
         tr.append(name, roleCell(member, isOwner), actionCell(member, isOwner));
         return tr;
       }),
@@ -158,7 +159,10 @@ export async function membersSection() {
     showText(sentBox, "");
     const sent = await api("POST", invitations(), { username: username.trim(), role });
     form.reset();
-    showText(sentBox, `Invitation sent to ${sent.username}: they join the book when they accept it.`);
+    showText(
+      sentBox,
+      t("Invitation sent to {name}: they join the book when they accept it.", { name: sent.username }),
+    );
     await load();
   });
   await start();

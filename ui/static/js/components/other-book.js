@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { cell } from "../dom.js";
 import { base64 } from "../files.js";
 import { bindForm, showError } from "../forms.js";
+import { t, tn } from "../i18n.js";
 import { formatMoney } from "../money.js";
 
 const form = document.getElementById("other-book-form");
@@ -35,7 +36,7 @@ function showSummary(result) {
         cell(account.account),
         cell(formatMoney(account.source_balance, account.currency), { className: "text-end" }),
         cell(formatMoney(account.balance, account.currency), { className: "text-end" }),
-        cell(account.equal ? "Same" : "Differs", {
+        cell(account.equal ? t("Same") : t("Differs"), {
           className: account.equal ? "text-success" : "text-danger fw-semibold",
           data: { field: "equal" },
         }),
@@ -44,8 +45,12 @@ function showSummary(result) {
     }),
   );
   summary.querySelector('[data-field="verdict"]').textContent = result.mismatches
-    ? `${result.mismatches} account(s) differ from the source: look at them before relying on the book.`
-    : "Every account holds what the other app says it holds.";
+    ? tn(
+        "{count} account differs from the source: look at it before relying on the book.",
+        "{count} accounts differ from the source: look at them before relying on the book.",
+        result.mismatches,
+      )
+    : t("Every account holds what the other app says it holds.");
   const notes = summary.querySelector('[data-field="notes"]');
   notes.replaceChildren(
     ...result.notes.map((note) => {
@@ -82,6 +87,6 @@ export function offerOtherBooks(onMade) {
       showSummary(await api("POST", `/books/import/${encodeURIComponent(app)}`, body));
       await onMade();
     },
-    () => (file.files.length ? [] : [["content", "Choose the file to bring over."]]),
+    () => (file.files.length ? [] : [["content", t("Choose the file to bring over.")]]),
   );
 }

@@ -1,9 +1,10 @@
 // Typing a category (or a transfer) and a payee: suggestions from the book, and what the
 // typed text means. Native <datalist>s keep this keyboard-first and accessible.
 import { api } from "../api.js";
+import { t } from "../i18n.js";
 import { categoryLabel } from "../ledger.js";
 
-const TRANSFER_PREFIX = "Transfer: ";
+const TRANSFER_PREFIX = t("Transfer: ");
 
 function fold(text) {
   return text.trim().normalize("NFKC").toLocaleLowerCase();
@@ -36,10 +37,10 @@ export class CategoryPicker {
 
   /** What a transaction's category column says: its category, "Split (3)" or its transfer. */
   describe(txn) {
-    if (txn.splits.length) return `Split (${txn.splits.length})`;
+    if (txn.splits.length) return t("Split ({count})", { count: txn.splits.length });
     if (txn.transfer_account_id) {
       const other = this.accounts.get(txn.transfer_account_id);
-      return TRANSFER_PREFIX + (other ? other.name : `account ${txn.transfer_account_id}`);
+      return TRANSFER_PREFIX + (other ? other.name : t("account {id}", { id: txn.transfer_account_id }));
     }
     return this.categoryText(txn.category_id);
   }
@@ -62,14 +63,17 @@ export class CategoryPicker {
       const name = wanted.slice(fold(TRANSFER_PREFIX).length).trim();
       const account = [...this.accounts.values()].find((a) => fold(a.name) === name);
       if (account) return { transfer_account_id: account.id };
-      throw new Error(`There is no account named “${text.trim().slice(TRANSFER_PREFIX.length)}”.`);
+      throw new Error(
+        t("There is no account named “{name}”.", { name: text.trim().slice(TRANSFER_PREFIX.length) }),
+      );
     }
     const byName = all.filter((c) => fold(c.name) === wanted);
     const found = exact.length ? exact : byName;
     const live = found.filter((c) => !c.archived);
     if (found.length === 1 || live.length === 1) return { category_id: (live[0] || found[0]).id };
-    if (found.length > 1) throw new Error(`More than one group has “${text.trim()}”: pick it from the list.`);
-    throw new Error(`There is no category “${text.trim()}”: pick one from the list.`);
+    if (found.length > 1)
+      throw new Error(t("More than one group has “{name}”: pick it from the list.", { name: text.trim() }));
+    throw new Error(t("There is no category “{name}”: pick one from the list.", { name: text.trim() }));
   }
 }
 

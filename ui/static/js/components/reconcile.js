@@ -6,6 +6,7 @@ import { api } from "../api.js";
 import { formatDate, formatTimestamp, today } from "../dates.js";
 import { cell } from "../dom.js";
 import { bindForm, clearErrors } from "../forms.js";
+import { t } from "../i18n.js";
 import { formatMoney, parseMoneyInput } from "../money.js";
 
 function isZero(amount) {
@@ -61,7 +62,9 @@ export class Reconciler {
     this.bar.querySelector("[data-rec-finish]").disabled = !agrees;
     const adjust = this.bar.querySelector("[data-rec-adjust]");
     adjust.classList.toggle("d-none", agrees);
-    adjust.textContent = `Finish with adjustment of ${formatMoney(open.difference, this.currency)}`;
+    adjust.textContent = t("Finish with adjustment of {amount}", {
+      amount: formatMoney(open.difference, this.currency),
+    });
   }
 
   openDialog() {
@@ -91,7 +94,7 @@ export class Reconciler {
   }
 
   async cancel() {
-    if (!window.confirm("Stop reconciling? The rows keep the statuses you gave them.")) return;
+    if (!window.confirm(t("Stop reconciling? The rows keep the statuses you gave them."))) return;
     await this.act(async () => {
       await api("DELETE", `${this.path}/${this.current.id}`);
       this.current = null;
@@ -135,14 +138,17 @@ export class Reconciler {
           className: "text-end money",
         });
         const off = r.state === "finished" && !isZero(r.difference);
-        if (off) balance.title = `Changed since: ${formatMoney(r.difference, this.currency)} off`;
+        if (off)
+          balance.title = t("Changed since: {amount} off", {
+            amount: formatMoney(r.difference, this.currency),
+          });
         row.append(
           cell(formatDate(r.statement_date)),
           balance,
-          cell(r.state === "open" ? "Open" : off ? "Finished, changed since" : "Finished"),
+          cell(r.state === "open" ? t("Open") : off ? t("Finished, changed since") : t("Finished")),
           cell(r.finished_by ?? r.started_by),
           cell(formatTimestamp(r.finished_at ?? r.started_at, { withTime: false })),
-          cell(r.adjustment_id ? "Yes" : "", { className: "text-end" }),
+          cell(r.adjustment_id ? t("Yes") : "", { className: "text-end" }),
         );
         row.classList.toggle("table-warning", off);
         return row;

@@ -1,6 +1,8 @@
 // The reports page's charts: for one currency's part of a report, a Chart.js configuration
 // (Chart.js is the vendored classic script the page loads first) in the theme's colours, with
 // tooltips that show each figure exactly as the table does, and a sentence saying what it shows.
+
+import { t } from "../i18n.js";
 import { compactMoney, formatMoney } from "../money.js";
 import { monthName } from "../months.js";
 
@@ -120,7 +122,7 @@ function spending(part, colors) {
   const { currency } = part;
   const amounts = [part.groups.map((g) => g.amount)];
   return {
-    describe: `Bar chart of spending per category group in ${currency}, largest first.`,
+    describe: t("Bar chart of spending per category group in {currency}, largest first.", { currency }),
     // One bar per group, largest first, tall enough for every name.
     height: `${Math.max(10, part.groups.length * 2 + 3)}rem`,
     config: {
@@ -129,7 +131,7 @@ function spending(part, colors) {
         labels: part.groups.map((g) => g.name),
         datasets: [
           {
-            label: "Spent",
+            label: t("Spent"),
             data: numbers(amounts[0]),
             backgroundColor: colors.expense,
             borderColor: colors.expenseLine,
@@ -154,15 +156,17 @@ function incomeExpense(part, colors) {
   const { currency } = part;
   const amounts = ["income", "expense", "net"].map((name) => column(part, name));
   return {
-    describe: `Bar chart of income and expense per month in ${currency}, with the net as a line.`,
+    describe: t("Bar chart of income and expense per month in {currency}, with the net as a line.", {
+      currency,
+    }),
     config: {
       type: "bar",
       data: {
         labels: monthLabels(part),
         datasets: [
-          bars("Income", amounts[0], colors.income, colors.incomeLine),
-          bars("Expense", amounts[1], colors.expense, colors.expenseLine),
-          line("Net", amounts[2], colors.line),
+          bars(t("Income"), amounts[0], colors.income, colors.incomeLine),
+          bars(t("Expense"), amounts[1], colors.expense, colors.expenseLine),
+          line(t("Net"), amounts[2], colors.line),
         ],
       },
       options: chartOptions(colors, currency, amounts, {
@@ -176,14 +180,14 @@ function netWorth(part, colors) {
   const { currency } = part;
   const amounts = [column(part, "amount")];
   return {
-    describe: `Line chart of net worth at each month's end in ${currency}.`,
+    describe: t("Line chart of net worth at each month’s end in {currency}.", { currency }),
     config: {
       type: "line",
       data: {
         labels: monthLabels(part),
         datasets: [
           {
-            label: "Net worth",
+            label: t("Net worth"),
             data: numbers(amounts[0]),
             borderColor: colors.line,
             backgroundColor: colors.lineFill,
@@ -206,30 +210,35 @@ function cashFlow(part, colors) {
   const withBalance = part.months.some((m) => m.balance !== null);
   const amounts = ["money_in", "money_out", "balance"].map((name) => column(part, name));
   const datasets = [
-    { ...bars("Money in", amounts[0], colors.income, colors.incomeLine), stack: "flow" },
-    { ...bars("Money out", amounts[1], colors.expense, colors.expenseLine), stack: "flow" },
+    { ...bars(t("Money in"), amounts[0], colors.income, colors.incomeLine), stack: "flow" },
+    { ...bars(t("Money out"), amounts[1], colors.expense, colors.expenseLine), stack: "flow" },
   ];
   const scales = {
     x: axis(colors, { stacked: true, grid: { display: false } }),
     y: axis(colors, {
       stacked: true,
       ticks: moneyTicks(currency),
-      title: { display: withBalance, text: "In and out", color: colors.muted },
+      title: { display: withBalance, text: t("In and out"), color: colors.muted },
     }),
   };
   if (withBalance) {
-    datasets.push({ ...line("Balance", amounts[2], colors.line), yAxisID: "balance" });
+    datasets.push({ ...line(t("Balance"), amounts[2], colors.line), yAxisID: "balance" });
     scales.balance = axis(colors, {
       position: "right",
       ticks: moneyTicks(currency),
       grid: { drawOnChartArea: false },
-      title: { display: true, text: "Balance", color: colors.muted },
+      title: { display: true, text: t("Balance"), color: colors.muted },
     });
   }
   return {
-    describe:
-      `Bar chart of money in and out per month in ${currency}` +
-      (withBalance ? ", with the balance at each month's end as a line." : "."),
+    describe: withBalance
+      ? t(
+          "Bar chart of money in and out per month in {currency}, with the balance at each month’s end as a line.",
+          {
+            currency,
+          },
+        )
+      : t("Bar chart of money in and out per month in {currency}.", { currency }),
     config: {
       type: "bar",
       data: { labels: monthLabels(part), datasets },

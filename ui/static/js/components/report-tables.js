@@ -3,6 +3,7 @@
 // to the transactions it is made of.
 import { today } from "../dates.js";
 import { cell } from "../dom.js";
+import { t } from "../i18n.js";
 import { formatMoney, isNegative, totals } from "../money.js";
 import { monthName } from "../months.js";
 
@@ -37,7 +38,7 @@ function headRow(names) {
 function totalRow(cells) {
   const row = document.createElement("tr");
   row.className = "fw-semibold";
-  row.append(cell("Total", { tag: "th", scope: "row" }), ...cells);
+  row.append(cell(t("Total"), { tag: "th", scope: "row" }), ...cells);
   return row;
 }
 
@@ -47,7 +48,7 @@ function monthRow(month, cells, linkTo) {
   row.dataset.month = month;
   const name = monthName(month);
   row.append(
-    cell(link(name, linkTo({ from: month }), `The transactions of ${name}`), {
+    cell(link(name, linkTo({ from: month }), t("The transactions of {month}", { month: name })), {
       tag: "th",
       scope: "row",
       className: "fw-normal",
@@ -59,7 +60,7 @@ function monthRow(month, cells, linkTo) {
 
 function spending(part, table, { months, linkTo }) {
   const { currency } = part;
-  table.tHead.replaceChildren(headRow(["Category", "Amount", "Share"]));
+  table.tHead.replaceChildren(headRow([t("Category"), t("Amount"), t("Share")]));
   const share = (amount) => (Number(part.total) ? percent.format(Number(amount) / Number(part.total)) : "–");
   const shareCell = (amount) =>
     cell(share(amount), { className: "text-end text-body-secondary", data: { figure: "share" } });
@@ -80,11 +81,18 @@ function spending(part, table, { months, linkTo }) {
       row.dataset.categoryId = id;
       const href = linkTo({ from: months.start, to: months.end, category: id });
       row.append(
-        cell(link(category.name, href, `The transactions of ${category.name} in these months`), {
-          tag: "th",
-          scope: "row",
-          className: "fw-normal ps-4",
-        }),
+        cell(
+          link(
+            category.name,
+            href,
+            t("The transactions of {category} in these months", { category: category.name }),
+          ),
+          {
+            tag: "th",
+            scope: "row",
+            className: "fw-normal ps-4",
+          },
+        ),
         moneyCell(category.amount, currency, "amount"),
         shareCell(category.amount),
       );
@@ -93,12 +101,12 @@ function spending(part, table, { months, linkTo }) {
   }
   table.tBodies[0].replaceChildren(...rows);
   table.tFoot.replaceChildren(totalRow([moneyCell(part.total, currency, "total"), cell("")]));
-  return `Spent: ${formatMoney(part.total, currency)}`;
+  return t("Spent: {amount}", { amount: formatMoney(part.total, currency) });
 }
 
 function incomeExpense(part, table, { linkTo }) {
   const { currency } = part;
-  table.tHead.replaceChildren(headRow(["Month", "Income", "Expense", "Net"]));
+  table.tHead.replaceChildren(headRow([t("Month"), t("Income"), t("Expense"), t("Net")]));
   table.tBodies[0].replaceChildren(
     ...part.months.map((m) =>
       monthRow(
@@ -120,15 +128,15 @@ function incomeExpense(part, table, { linkTo }) {
     ]),
   );
   return [
-    `Income ${formatMoney(part.income, currency)}`,
-    `Expense ${formatMoney(part.expense, currency)}`,
-    `Net ${formatMoney(part.net, currency)}`,
+    t("Income {amount}", { amount: formatMoney(part.income, currency) }),
+    t("Expense {amount}", { amount: formatMoney(part.expense, currency) }),
+    t("Net {amount}", { amount: formatMoney(part.net, currency) }),
   ].join(" · ");
 }
 
 function netWorth(part, table) {
   const { currency } = part;
-  table.tHead.replaceChildren(headRow(["Month", "Net worth"]));
+  table.tHead.replaceChildren(headRow([t("Month"), t("Net worth")]));
   table.tBodies[0].replaceChildren(
     ...part.months.map((m) => {
       const row = document.createElement("tr");
@@ -144,8 +152,9 @@ function netWorth(part, table) {
   const last = part.months.at(-1);
   if (!last) return "";
   // This month's point is as of today, as the accounts' balances are.
-  const when = last.month === today().slice(0, 7) ? "Today" : `End of ${monthName(last.month)}`;
-  return `${when}: ${formatMoney(last.amount, currency)}`;
+  const amount = formatMoney(last.amount, currency);
+  if (last.month === today().slice(0, 7)) return t("Today: {amount}", { amount });
+  return t("End of {month}: {amount}", { month: monthName(last.month), amount });
 }
 
 function cashFlow(part, table, { linkTo }) {
@@ -155,7 +164,14 @@ function cashFlow(part, table, { linkTo }) {
   const sums = Object.fromEntries(names.map((name) => [name, sum(name)]));
   const withBalance = part.months.some((m) => m.balance !== null);
   table.tHead.replaceChildren(
-    headRow(["Month", "Money in", "Money out", "Transfers", "Net", ...(withBalance ? ["Balance"] : [])]),
+    headRow([
+      t("Month"),
+      t("Money in"),
+      t("Money out"),
+      t("Transfers"),
+      t("Net"),
+      ...(withBalance ? [t("Balance")] : []),
+    ]),
   );
   table.tBodies[0].replaceChildren(
     ...part.months.map((m) =>
@@ -182,9 +198,9 @@ function cashFlow(part, table, { linkTo }) {
     ]),
   );
   return [
-    `In ${formatMoney(sums.money_in, currency)}`,
-    `Out ${formatMoney(sums.money_out, currency)}`,
-    `Net ${formatMoney(sums.net, currency)}`,
+    t("In {amount}", { amount: formatMoney(sums.money_in, currency) }),
+    t("Out {amount}", { amount: formatMoney(sums.money_out, currency) }),
+    t("Net {amount}", { amount: formatMoney(sums.net, currency) }),
   ].join(" · ");
 }
 

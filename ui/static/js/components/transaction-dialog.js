@@ -4,13 +4,15 @@ import { api, newIdempotencyKey } from "../api.js";
 import { today } from "../dates.js";
 import { fieldsOf } from "../dom.js";
 import { clearErrors, showError, showProblem, withFarDate } from "../forms.js";
+import { t } from "../i18n.js";
 import { parseTags } from "../ledger.js";
 import { decimalsOf, formatMoney, formatMoneyInput, fromMinor, parseMoneyInput, toMinor } from "../money.js";
 import { lastCategoryOf, suggestPayees } from "./pickers.js";
 import { sendUnlockingIfAsked } from "./reconciled-lock.js";
 
-export const DISSOLVE =
-  "This is a transfer: making it an ordinary transaction deletes its other side. Go on?";
+export const DISSOLVE = t(
+  "This is a transfer: making it an ordinary transaction deletes its other side. Go on?",
+);
 
 export class TransactionDialog {
   /**
@@ -78,8 +80,8 @@ export class TransactionDialog {
     clearErrors(this.form);
     this.form.reset();
     this.element.querySelector("#transaction-dialog-title").textContent = txn
-      ? "Change the transaction"
-      : "New transaction";
+      ? t("Change the transaction")
+      : t("New transaction");
     this.form.querySelector("[data-delete]").classList.toggle("d-none", !txn);
     this.fillAccounts(this.field("account_id"), null, txn?.account_id);
     const data = { ...(txn ?? {}), ...values };
@@ -198,7 +200,9 @@ export class TransactionDialog {
     }
     const left = total - assigned;
     out.textContent =
-      left === 0n ? "All assigned" : `Left to assign: ${formatMoney(fromMinor(left, digits), currency)}`;
+      left === 0n
+        ? t("All assigned")
+        : t("Left to assign: {amount}", { amount: formatMoney(fromMinor(left, digits), currency) });
     out.className = `small ${left === 0n ? "text-success" : "text-danger"}`;
   }
 
@@ -259,7 +263,7 @@ export class TransactionDialog {
     } else {
       body.transfer_account_id = Number(this.field("transfer_account_id").value) || null;
       if (!body.transfer_account_id) {
-        showError(this.form, "transfer_account_id", "Choose the account the money goes to or comes from.");
+        showError(this.form, "transfer_account_id", t("Choose the account the money goes to or comes from."));
         valid = false;
       }
       if (this.transferCurrency() && this.transferCurrency() !== this.currency()) {
@@ -304,8 +308,10 @@ export class TransactionDialog {
   }
 
   async delete() {
-    const what = this.txn.transfer_id ? "this transfer (both sides)" : "this transaction";
-    if (!window.confirm(`Delete ${what}?`)) return;
+    const question = this.txn.transfer_id
+      ? t("Delete this transfer (both sides)?")
+      : t("Delete this transaction?");
+    if (!window.confirm(question)) return;
     try {
       const path = this.book.path(`/transactions/${this.txn.id}`);
       const sent = await sendUnlockingIfAsked(
@@ -313,7 +319,7 @@ export class TransactionDialog {
           api("DELETE", `${path}?unlock_reconciled=${unlock}`, undefined, {
             headers: { "If-Match": this.txn.etag },
           }),
-        "Delete it anyway?",
+        t("Delete it anyway?"),
       );
       if (!sent) return;
       this.modal.hide();

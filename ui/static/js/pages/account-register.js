@@ -11,6 +11,7 @@ import { DISSOLVE, TransactionDialog } from "../components/transaction-dialog.js
 import { statusCell } from "../components/transaction-rows.js";
 import { formatDate, today } from "../dates.js";
 import { clearErrors, showError, showProblem, withFarDate } from "../forms.js";
+import { t, tn } from "../i18n.js";
 import {
   bookOf,
   clearPageError,
@@ -62,7 +63,9 @@ function renderRow(txn) {
     toggle.className = "btn btn-link p-0 border-0";
     toggle.setAttribute(
       "aria-label",
-      `${status.title}: press to ${txn.status === "cleared" ? "unclear" : "clear"}`,
+      txn.status === "cleared"
+        ? t("{status}: press to unclear", { status: status.title })
+        : t("{status}: press to clear", { status: status.title }),
     );
     toggle.append(status);
     field("status").replaceChildren(toggle);
@@ -74,7 +77,7 @@ function renderRow(txn) {
   balance.classList.toggle("text-danger", isNegative(txn.running_balance));
   if (book.canWrite) {
     row.classList.add("editable");
-    row.title = "Click or press Enter to change";
+    row.title = t("Click or press Enter to change");
   }
   return row;
 }
@@ -91,9 +94,12 @@ function rowsOf(items, above = null) {
   const out = [];
   let previous = above;
   for (const txn of items) {
-    if (txn.date > asOf && !previous) out.push(aheadLine(`Upcoming · dated after ${formatDate(asOf)}`));
-    if (txn.date <= asOf && previous?.date > asOf)
-      out.push(aheadLine(`Today, ${formatDate(asOf)}, and before`));
+    if (txn.date > asOf && !previous) {
+      out.push(aheadLine(t("Upcoming · dated after {date}", { date: formatDate(asOf) })));
+    }
+    if (txn.date <= asOf && previous?.date > asOf) {
+      out.push(aheadLine(t("Today, {date}, and before", { date: formatDate(asOf) })));
+    }
     out.push(renderRow(txn));
     previous = txn;
   }
@@ -114,8 +120,11 @@ async function showBalances() {
     render();
   }
   root.querySelector("[data-projected]").classList.toggle("d-none", account.upcoming_count === 0);
-  root.querySelector("[data-upcoming-count]").textContent =
-    `(${account.upcoming_count} upcoming ${account.upcoming_count === 1 ? "transaction" : "transactions"})`;
+  root.querySelector("[data-upcoming-count]").textContent = tn(
+    "({count} upcoming transaction)",
+    "({count} upcoming transactions)",
+    account.upcoming_count,
+  );
   for (const el of root.querySelectorAll("[data-balance]")) {
     const amount = account[el.dataset.balance];
     el.textContent = formatMoney(amount, currency);

@@ -4,6 +4,7 @@
 import { api } from "../api.js";
 import { goalDialog } from "../components/goal-dialog.js";
 import { today } from "../dates.js";
+import { t } from "../i18n.js";
 import { bookOf, clearPageError, hideWritersControls, showPageError } from "../ledger.js";
 import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
 import { addMonths, lastDay, monthName } from "../months.js";
@@ -49,7 +50,7 @@ function lineRow(line) {
   })}`;
   const input = row.querySelector("[data-budgeted]");
   input.value = formatMoneyInput(line.budgeted, shown.currency);
-  input.setAttribute("aria-label", `Budgeted for ${line.name}`);
+  input.setAttribute("aria-label", t("Budgeted for {name}", { name: line.name }));
   input.readOnly = !book.canWrite;
   input.addEventListener("change", () => saveAmount(line, input));
   input.addEventListener("keydown", (event) => {
@@ -62,7 +63,7 @@ function lineRow(line) {
   const rollover = row.querySelector("[data-rollover]");
   rollover.checked = line.rollover;
   rollover.disabled = !book.canWrite;
-  rollover.setAttribute("aria-label", `Roll over what is left of ${line.name}`);
+  rollover.setAttribute("aria-label", t("Roll over what is left of {name}", { name: line.name }));
   rollover.addEventListener("change", () => setRollover(line, rollover));
   row.querySelector("[data-activity]").textContent = money(line.activity);
   const available = row.querySelector("[data-available]");
@@ -71,21 +72,24 @@ function lineRow(line) {
     line.overspent ? "text-bg-danger" : Number(line.available) > 0 ? "text-bg-success" : "text-bg-secondary",
   );
   if (line.overspent) {
-    available.title = "Overspent";
+    available.title = t("Overspent");
     row.classList.add("table-danger");
   }
-  if (Number(line.carried) !== 0) available.title = `${money(line.carried)} carried from earlier months`;
+  if (Number(line.carried) !== 0) {
+    available.title = t("{amount} carried from earlier months", { amount: money(line.carried) });
+  }
   showGoal(row, line);
   return row;
 }
 
 /** What a goal asks for, in words: "€400.00 a month", "€1,200.00 by Dec 2026"… */
 function goalText(goal) {
-  if (goal.kind === "monthly") return `${money(goal.amount)} a month`;
-  if (goal.kind === "spend_up_to") return `Spend up to ${money(goal.amount)}`;
+  const amount = money(goal.amount);
+  if (goal.kind === "monthly") return t("{amount} a month", { amount });
+  if (goal.kind === "spend_up_to") return t("Spend up to {amount}", { amount });
   return goal.by_month
-    ? `${money(goal.amount)} by ${monthName(goal.by_month, true)}`
-    : `${money(goal.amount)} saved`;
+    ? t("{amount} by {month}", { amount, month: monthName(goal.by_month, true) })
+    : t("{amount} saved", { amount });
 }
 
 /** The goal cell: what the goal is (a click changes it), what it still needs, how far it is. */
@@ -93,9 +97,14 @@ function showGoal(row, line) {
   const button = row.querySelector("[data-goal]");
   const status = row.querySelector("[data-goal-status]");
   const goal = line.goal;
-  button.textContent = goal ? goalText(goal) : "Set goal";
+  button.textContent = goal ? goalText(goal) : t("Set goal");
   button.classList.toggle("text-body-secondary", !goal);
-  button.setAttribute("aria-label", `${goal ? "Change the goal" : "Set a goal"} of ${line.name}`);
+  button.setAttribute(
+    "aria-label",
+    goal
+      ? t("Change the goal of {name}", { name: line.name })
+      : t("Set a goal of {name}", { name: line.name }),
+  );
   if (book.canWrite) button.addEventListener("click", () => openGoal(line, shown.currency));
   else if (goal) button.disabled = true;
   else button.classList.add("d-none");
@@ -104,13 +113,13 @@ function showGoal(row, line) {
   if (goal.kind === "spend_up_to") {
     const over = Number(goal.spending_left) < 0;
     status.textContent = over
-      ? `${money(goal.spending_left.slice(1))} over`
-      : `${money(goal.spending_left)} left`;
+      ? t("{amount} over", { amount: money(goal.spending_left.slice(1)) })
+      : t("{amount} left", { amount: money(goal.spending_left) });
     status.classList.add(over ? "text-bg-danger" : "text-bg-light");
     done = (Number(goal.amount) - Number(goal.spending_left)) / Number(goal.amount);
   } else {
     const short = Number(goal.underfunded) > 0;
-    status.textContent = short ? `Needs ${money(goal.underfunded)}` : "Funded";
+    status.textContent = short ? t("Needs {amount}", { amount: money(goal.underfunded) }) : t("Funded");
     status.classList.add(short ? "text-bg-warning" : "text-bg-success");
     done = Number(goal.needed) ? 1 - Number(goal.underfunded) / Number(goal.needed) : 1;
   }
@@ -118,7 +127,7 @@ function showGoal(row, line) {
   const progress = row.querySelector("[data-goal-progress]");
   const percent = Math.round(Math.min(Math.max(done, 0), 1) * 100);
   progress.classList.remove("d-none");
-  progress.setAttribute("aria-label", `Goal of ${line.name}: ${percent}%`);
+  progress.setAttribute("aria-label", t("Goal of {name}: {percent}%", { name: line.name, percent }));
   progress.setAttribute("aria-valuenow", String(percent));
   progress.firstElementChild.style.width = `${percent}%`;
   progress.firstElementChild.classList.toggle("bg-danger", goal.kind === "spend_up_to" && done > 1);
@@ -129,10 +138,10 @@ function showParts() {
   const parts = shown.available_to_budget_parts;
   const name = monthName(month);
   const labels = {
-    income_before: `Income before ${name}`,
-    budgeted_before: `− budgeted before ${name}`,
-    income: `+ income in ${name}`,
-    budgeted: `− budgeted in ${name}`,
+    income_before: t("Income before {month}", { month: name }),
+    budgeted_before: t("− budgeted before {month}", { month: name }),
+    income: t("+ income in {month}", { month: name }),
+    budgeted: t("− budgeted in {month}", { month: name }),
   };
   const table = document.getElementById("to-budget-parts");
   for (const [part, label] of Object.entries(labels)) {
@@ -142,7 +151,9 @@ function showParts() {
   table.querySelector('[data-part="available"]').textContent = money(shown.available_to_budget);
   const later = document.getElementById("budgeted-later");
   later.textContent = Number(parts.budgeted_later)
-    ? `${money(parts.budgeted_later)} is budgeted in later months: it comes out of this when they come.`
+    ? t("{amount} is budgeted in later months: it comes out of this when they come.", {
+        amount: money(parts.budgeted_later),
+      })
     : "";
   later.classList.toggle("d-none", !Number(parts.budgeted_later));
 }
@@ -150,7 +161,7 @@ function showParts() {
 function render() {
   const title = monthName(month);
   document.getElementById("month-title").textContent = title;
-  document.title = `Budget ${title} · ${document.title.split(" · ").slice(-2).join(" · ")}`;
+  document.title = `${t("Budget {month}", { month: title })} · ${document.title.split(" · ").slice(-2).join(" · ")}`;
   document.getElementById("previous-month").href = `?month=${addMonths(month, -1)}`;
   document.getElementById("next-month").href = `?month=${addMonths(month, 1)}`;
   const left = document.getElementById("available-to-budget");
@@ -159,17 +170,24 @@ function render() {
   showParts();
   const notes = [];
   if (Number(shown.uncategorized))
-    notes.push(`${money(shown.uncategorized)} spent without a category is not in the budget.`);
+    notes.push(
+      t("{amount} spent without a category is not in the budget.", { amount: money(shown.uncategorized) }),
+    );
   if (shown.other_currencies.length)
     notes.push(
-      `Accounts in ${shown.other_currencies.join(", ")} are not in the budget (it is in ${shown.currency}).`,
+      t("Accounts in {currencies} are not in the budget (it is in {currency}).", {
+        currencies: shown.other_currencies.join(", "),
+        currency: shown.currency,
+      }),
     );
   document.getElementById("budget-notes").textContent = notes.join(" ");
   body.replaceChildren(...shown.groups.flatMap((group) => [groupRow(group), ...group.lines.map(lineRow)]));
   document.getElementById("total-budgeted").textContent = money(shown.budgeted);
   document.getElementById("total-activity").textContent = money(shown.activity);
   const toFund = Number(shown.to_fund) ? money(shown.to_fund) : "";
-  document.getElementById("to-fund").textContent = toFund ? `${toFund} to fund all goals` : "";
+  document.getElementById("to-fund").textContent = toFund
+    ? t("{amount} to fund all goals", { amount: toFund })
+    : "";
   document.getElementById("fill-underfunded-amount").textContent = toFund ? `(${toFund})` : "";
   body.setAttribute("aria-busy", "false");
 }

@@ -2,6 +2,7 @@
 // delete; a category in use is deleted only by moving its transactions to another first.
 import { api, fetchAll } from "../api.js";
 import { bindForm, clearErrors, showProblem } from "../forms.js";
+import { t } from "../i18n.js";
 import { bookOf, hideWritersControls, loadCategories, showPageError } from "../ledger.js";
 
 const root = document.getElementById("categories-page");
@@ -63,7 +64,7 @@ function categoryItem(category) {
   const actions = {
     ...renameAndArchive(item, path, category),
     delete: async () => {
-      if (!window.confirm(`Delete the category “${category.name}”?`)) return;
+      if (!window.confirm(t("Delete the category “{name}”?", { name: category.name }))) return;
       try {
         await api("DELETE", path);
         await refresh();
@@ -98,7 +99,7 @@ function groupCard(group) {
   bindActions(section.querySelector(".card-header"), section, {
     ...renameAndArchive(section, path, group),
     delete: async () => {
-      if (!window.confirm(`Delete the group “${group.name}”?`)) return;
+      if (!window.confirm(t("Delete the group “{name}”?", { name: group.name }))) return;
       await api("DELETE", path);
       await refresh();
     },

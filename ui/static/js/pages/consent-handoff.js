@@ -1,6 +1,7 @@
 // A browser that is not signed in waits here while the Tallybook window asks the user; then
 // it carries the answer to the app.
 import { api } from "../api.js";
+import { t } from "../i18n.js";
 
 const card = document.getElementById("handoff");
 const POLL_MS = 1000;
@@ -18,7 +19,7 @@ async function poll() {
       redirectOn401: false,
     });
     if (state.answered) {
-      card.querySelector("[data-handoff-status]").textContent = "Answered: returning to the app…";
+      card.querySelector("[data-handoff-status]").textContent = t("Answered: returning to the app…");
       window.location.assign(state.redirect_to);
       return;
     }

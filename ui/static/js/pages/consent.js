@@ -1,6 +1,7 @@
 // The consent page: send the user's answer, then follow the app's redirect URI with it.
 import { api } from "../api.js";
 import { clearErrors, showProblem } from "../forms.js";
+import { t } from "../i18n.js";
 import { canWrite } from "../ledger.js";
 
 const form = document.getElementById("consent-form");
@@ -23,12 +24,12 @@ function handedOffNote(allow) {
   note.dataset.handedOff = allow ? "allowed" : "denied";
   const text = document.createElement("p");
   text.textContent = allow
-    ? "Allowed. The app gets its answer through your browser."
-    : "Denied. The app is told through your browser.";
+    ? t("Allowed. The app gets its answer through your browser.")
+    : t("Denied. The app is told through your browser.");
   const home = document.createElement("a");
   home.href = "/";
   home.className = "btn btn-primary";
-  home.textContent = "Back to your books";
+  home.textContent = t("Back to your books");
   note.append(text, home);
   return note;
 }
@@ -47,7 +48,7 @@ async function answer(allow, button) {
       form.replaceChildren(handedOffNote(allow));
       return;
     }
-    button.textContent = allow ? "Allowed: returning to the app…" : "Denied";
+    button.textContent = allow ? t("Allowed: returning to the app…") : t("Denied");
     window.location.assign(result.redirect_to);
   } catch (err) {
     showProblem(form, err);

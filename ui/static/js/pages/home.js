@@ -8,6 +8,7 @@ import { offerDemo } from "../components/first-steps.js";
 import { offerOtherBooks } from "../components/other-book.js";
 import { showText } from "../dom.js";
 import { bindForm } from "../forms.js";
+import { t, tn } from "../i18n.js";
 import { ROLE_NAMES } from "../ledger.js";
 
 const list = document.getElementById("books");
@@ -23,10 +24,10 @@ function bookCard(book) {
   card.querySelector('[data-field="role"]').textContent = ROLE_NAMES[book.role] || book.role;
   const download = card.querySelector('[data-field="export"]');
   download.href = `/api/v1/books/${book.id}/export.json`;
-  download.setAttribute("aria-label", `Export ${book.name} as JSON`);
+  download.setAttribute("aria-label", t("Export {name} as JSON", { name: book.name }));
   const ledger = card.querySelector('[data-field="export-beancount"]');
   ledger.href = `/api/v1/books/${book.id}/export.beancount`;
-  ledger.setAttribute("aria-label", `Export ${book.name} as a Beancount ledger`);
+  ledger.setAttribute("aria-label", t("Export {name} as a Beancount ledger", { name: book.name }));
   wireActions(card, book);
   return card;
 }
@@ -57,8 +58,11 @@ fetchAll("/me/invitations")
   .then((invitations) => {
     const notice = document.getElementById("invitations-notice");
     const count = invitations.length;
-    notice.querySelector("[data-invitations-count]").textContent =
-      count === 1 ? "You are invited into a book." : `You are invited into ${count} books.`;
+    notice.querySelector("[data-invitations-count]").textContent = tn(
+      "You are invited into a book.",
+      "You are invited into {count} books.",
+      count,
+    );
     notice.classList.toggle("d-none", count === 0);
   })
   .catch((err) => showError(err.message));
@@ -71,17 +75,17 @@ bookFile.addEventListener("change", async () => {
   if (!file) return;
   const status = document.getElementById("book-file-status");
   showError("");
-  status.textContent = `Loading ${file.name}…`;
+  status.textContent = t("Loading {file}…", { file: file.name });
   status.classList.remove("d-none");
   try {
     let document_;
     try {
       document_ = JSON.parse(await file.text());
     } catch {
-      throw new Error(`${file.name} is not a Tallybook book file (it is not JSON).`);
+      throw new Error(t("{file} is not a Tallybook book file (it is not JSON).", { file: file.name }));
     }
     const book = await api("POST", "/books/import", document_);
-    status.textContent = `${file.name} is now the book “${book.name}”.`;
+    status.textContent = t("{file} is now the book “{name}”.", { file: file.name, name: book.name });
     await loadBooks();
   } catch (err) {
     status.classList.add("d-none");

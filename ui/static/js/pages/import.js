@@ -7,6 +7,7 @@ import { formatDate, formatTimestamp } from "../dates.js";
 import { cell, dangerButton, fieldsOf } from "../dom.js";
 import { base64 } from "../files.js";
 import { clearErrors, showError, showProblem } from "../forms.js";
+import { t, tn } from "../i18n.js";
 import {
   bookOf,
   categoryLabel,
@@ -19,19 +20,19 @@ import {
 import { formatMoney } from "../money.js";
 
 const ROLE_NAMES = {
-  date: "Date",
-  amount: "Amount",
-  debit: "Money out",
-  credit: "Money in",
-  direction: "In or out",
-  payee: "Payee",
-  memo: "Memo",
-  bank_id: "Bank's id",
+  date: t("Date"),
+  amount: t("Amount"),
+  debit: t("Money out"),
+  credit: t("Money in"),
+  direction: t("In or out"),
+  payee: t("Payee"),
+  memo: t("Memo"),
+  bank_id: t("Bank’s id"),
 };
 const FORMAT_LABELS = {
-  csv: "A CSV file.",
-  ofx: "An OFX statement (as Quicken and most banks write them).",
-  qif: "A QIF file (Quicken Interchange Format).",
+  csv: t("A CSV file."),
+  ofx: t("An OFX statement (as Quicken and most banks write them)."),
+  qif: t("A QIF file (Quicken Interchange Format)."),
 };
 const SHOWN_NEW_ROWS = 500;
 const SHOWN_PROBLEMS = 50;
@@ -84,12 +85,18 @@ function showChoices(result) {
   radios(
     preview.querySelector("[data-statement-options]"),
     "statement",
-    result.statements.map((s, index) => [
-      index,
-      `${s.kind === "creditcard" ? "Credit card" : "Account"} ${s.name ? `“${s.name}”` : s.account} (${
-        s.kind === "investment" ? "investment: not imported" : s.currency || s.kind
-      }, ${s.rows} transactions)`,
-    ]),
+    result.statements.map((s, index) => {
+      const kind = s.kind === "creditcard" ? t("Credit card") : t("Account");
+      const what = s.kind === "investment" ? t("investment: not imported") : s.currency || s.kind;
+      const name = s.name ? `“${s.name}”` : s.account;
+      const label = tn(
+        "{kind} {name} ({what}, {count} transaction)",
+        "{kind} {name} ({what}, {count} transactions)",
+        s.rows,
+        { kind, name, what },
+      );
+      return [index, label];
+    }),
     result.statement,
   );
   preview.querySelector("[data-date-choice]").classList.toggle("d-none", result.date_formats.length < 2);
@@ -105,13 +112,9 @@ function showChoices(result) {
   const reversed = preview.querySelector("#amounts-reversed");
   reversed.checked = Boolean(result.layout?.amounts_reversed);
   const why = preview.querySelector("[data-reversal-why]");
-  why.textContent = reversalReason && reversed.checked ? `Ticked for you: ${reversalReason}` : "";
+  why.textContent =
+    reversalReason && reversed.checked ? t("Ticked for you: {reason}", { reason: reversalReason }) : "";
   why.classList.toggle("d-none", !why.textContent);
-}
-
-/** "1 line", "3 lines". */
-function lines(count, what = "line") {
-  return `${count} ${what}${count === 1 ? "" : "s"}`;
 }
 
 function showColumns(layout) {
@@ -130,7 +133,9 @@ function showColumns(layout) {
       select.dataset.role = role;
       select.append(
         new Option("—", ""),
-        ...layout.headers.map((header, index) => new Option(header || `column ${index + 1}`, index)),
+        ...layout.headers.map(
+          (header, index) => new Option(header || t("column {number}", { number: index + 1 }), index),
+        ),
       );
       select.value = role in layout.columns ? String(layout.columns[role]) : "";
       select.addEventListener("change", () => {
@@ -187,10 +192,10 @@ function showRows(result) {
         keep.type = "checkbox";
         keep.className = "form-check-input me-1";
         keep.dataset.keep = row.line;
-        label.append(keep, "already there: import anyway");
+        label.append(keep, t("already there: import anyway"));
         td.append(label);
       } else {
-        td.textContent = "new";
+        td.textContent = t("new");
         td.className = "text-success small";
       }
       tr.append(td);
@@ -198,12 +203,17 @@ function showRows(result) {
     }),
   );
   const fresh = result.rows.filter((r) => !r.duplicate_of).length;
-  const hidden = fresh > SHOWN_NEW_ROWS ? ` The first ${SHOWN_NEW_ROWS} new rows are shown.` : "";
+  const counts = t("{fresh} new, {old} already in the account (skipped unless ticked).", {
+    fresh,
+    old: result.rows.length - fresh,
+  });
+  const hidden =
+    fresh > SHOWN_NEW_ROWS ? t("The first {count} new rows are shown.", { count: SHOWN_NEW_ROWS }) : "";
   const waiting =
     result.date_formats.length > 1 || (result.statements.length > 1 && result.statement === null);
   preview.querySelector("[data-summary]").textContent = waiting
-    ? "Choose above to see the rows."
-    : `${fresh} new, ${result.rows.length - fresh} already in the account (skipped unless ticked).${hidden}`;
+    ? t("Choose above to see the rows.")
+    : [counts, hidden].filter(Boolean).join(" ");
   showProblems(result, waiting);
   preview.querySelector("[data-confirm]").disabled =
     waiting || result.problems.length > 0 || !result.rows.length;
@@ -211,24 +221,42 @@ function showRows(result) {
 
 /** The lines that cannot be read, and the choice to import the others without them. */
 function showProblems(result, waiting) {
-  const place = result.format === "ofx" ? "Transaction" : "Line";
+  const ofx = result.format === "ofx";
   const count = result.problems.length;
   const box = preview.querySelector("[data-problems]");
   box.classList.toggle("d-none", !count);
-  box.querySelector("[data-problems-text]").textContent =
-    `${lines(count, place.toLowerCase())} cannot be read: fix the file or the columns above, or skip ${count === 1 ? "it" : "them"}.`;
-  const more = count > SHOWN_PROBLEMS ? [`… and ${count - SHOWN_PROBLEMS} more`] : [];
+  box.querySelector("[data-problems-text]").textContent = ofx
+    ? tn(
+        "{count} transaction cannot be read: fix the file or the columns above, or skip it.",
+        "{count} transactions cannot be read: fix the file or the columns above, or skip them.",
+        count,
+      )
+    : tn(
+        "{count} line cannot be read: fix the file or the columns above, or skip it.",
+        "{count} lines cannot be read: fix the file or the columns above, or skip them.",
+        count,
+      );
+  const more = count > SHOWN_PROBLEMS ? [t("… and {count} more", { count: count - SHOWN_PROBLEMS })] : [];
   box.querySelector("[data-problems-list]").replaceChildren(
     ...result.problems
       .slice(0, SHOWN_PROBLEMS)
-      .map((p) => `${place} ${p.line}: ${p.message}`)
+      .map((p) =>
+        ofx
+          ? t("Transaction {number}: {message}", { number: p.line, message: p.message })
+          : t("Line {number}: {message}", { number: p.line, message: p.message }),
+      )
       .concat(more)
       .map((text) => Object.assign(document.createElement("li"), { textContent: text })),
   );
   const skip = preview.querySelector("[data-skip]");
   skip.classList.toggle("d-none", waiting || !count || !result.rows.length);
   skip.disabled = false;
-  skip.textContent = `Import the ${lines(result.rows.length, "good line")} and skip ${count}`;
+  skip.textContent = tn(
+    "Import the {count} good line and skip {skipped}",
+    "Import the {count} good lines and skip {skipped}",
+    result.rows.length,
+    { skipped: count },
+  );
 }
 
 async function run(request) {
@@ -258,7 +286,7 @@ form.addEventListener("submit", async (event) => {
   clearErrors(form);
   const chosen = [...field("file").files];
   if (!chosen.length) {
-    showError(form, "content", "Choose the file to import.");
+    showError(form, "content", t("Choose the file to import."));
     return;
   }
   try {
@@ -319,9 +347,18 @@ async function importFile(button, choices = {}) {
     const made = await follow(job);
     const done = preview.querySelector("[data-done]");
     const unreadable = made.unreadable.length
-      ? ` Left out ${lines(made.unreadable.length)} that cannot be read.`
+      ? tn(
+          "Left out {count} line that cannot be read.",
+          "Left out {count} lines that cannot be read.",
+          made.unreadable.length,
+        )
       : "";
-    done.textContent = `Imported ${made.added}, skipped ${made.skipped}.${unreadable}`;
+    done.textContent = [
+      t("Imported {added}, skipped {skipped}.", { added: made.added, skipped: made.skipped }),
+      unreadable,
+    ]
+      .filter(Boolean)
+      .join(" ");
     done.classList.remove("d-none");
     // The import may have made categories: the next file's lists offer them.
     categories = new Map((await loadCategories(book)).map((c) => [c.id, c]));
@@ -367,12 +404,17 @@ async function loadHistory() {
       const actions = document.createElement("td");
       actions.className = "text-end";
       if (item.undone_at) {
-        actions.textContent = "undone";
+        actions.textContent = t("undone");
         actions.classList.add("text-body-secondary", "small");
       } else if (book.canWrite) {
-        const undo = dangerButton("Undo", async () => {
-          if (!window.confirm(`Take out the ${item.added} transactions “${item.files.join(", ")}” added?`))
-            return;
+        const undo = dangerButton(t("Undo"), async () => {
+          const question = tn(
+            "Take out the {count} transaction “{files}” added?",
+            "Take out the {count} transactions “{files}” added?",
+            item.added,
+            { files: item.files.join(", ") },
+          );
+          if (!window.confirm(question)) return;
           clearPageError(root);
           try {
             await api("POST", book.path(item.undoPath));
@@ -398,12 +440,18 @@ function fileWithSkippedLines(item) {
   details.className = "small";
   details.dataset.unreadable = item.id;
   const summary = document.createElement("summary");
-  summary.textContent = `${lines(item.unreadable.length)} left out as unreadable`;
+  summary.textContent = tn(
+    "{count} line left out as unreadable",
+    "{count} lines left out as unreadable",
+    item.unreadable.length,
+  );
   const list = document.createElement("ul");
   list.className = "mb-0";
   list.append(
     ...item.unreadable.map((p) =>
-      Object.assign(document.createElement("li"), { textContent: `Line ${p.line}: ${p.message}` }),
+      Object.assign(document.createElement("li"), {
+        textContent: t("Line {number}: {message}", { number: p.line, message: p.message }),
+      }),
     ),
   );
   details.append(summary, list);

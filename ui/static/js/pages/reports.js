@@ -9,6 +9,7 @@ import { fillTable } from "../components/report-tables.js";
 import { today } from "../dates.js";
 import { fieldsOf } from "../dom.js";
 import { clearErrors, showProblem } from "../forms.js";
+import { t } from "../i18n.js";
 import {
   accountOptions,
   bookOf,
@@ -48,10 +49,10 @@ function defaultMonths() {
 
 // The reports, by the name the address and the API give them.
 const TITLES = {
-  spending: "Spending by category",
-  "income-expense": "Income vs. expense",
-  "net-worth": "Net worth",
-  "cash-flow": "Cash flow",
+  spending: t("Spending by category"),
+  "income-expense": t("Income vs. expense"),
+  "net-worth": t("Net worth"),
+  "cash-flow": t("Cash flow"),
 };
 
 /** The report and filters the address names: `{report, filters: {start: "2025-01", ...}}`. */
@@ -119,9 +120,9 @@ function showFilters(state) {
   const cashFlowFiltered =
     state.report === "cash-flow" && (state.filters.category_id || state.filters.tag_id);
   note.textContent = netWorth
-    ? "Net worth counts every transaction of the accounts: category and tag do not apply."
+    ? t("Net worth counts every transaction of the accounts: category and tag do not apply.")
     : cashFlowFiltered
-      ? "With a category or tag chosen, the balance is not shown."
+      ? t("With a category or tag chosen, the balance is not shown.")
       : "";
   note.classList.toggle("d-none", !note.textContent);
 }
@@ -141,14 +142,16 @@ function describe(state, data) {
     data.start === data.end ? monthName(data.start) : `${monthName(data.start)} – ${monthName(data.end)}`,
   ];
   const { account_id: account, category_id: category, tag_id: tag } = state.filters;
-  parts.push(account ? (choices.accounts.get(account)?.name ?? `account ${account}`) : "all accounts");
+  parts.push(
+    account ? (choices.accounts.get(account)?.name ?? t("account {id}", { id: account })) : t("all accounts"),
+  );
   if (state.report !== "net-worth") {
-    if (category === "0") parts.push("uncategorized");
+    if (category === "0") parts.push(t("uncategorized"));
     else if (category) {
       const known = choices.categories.get(category);
-      parts.push(known ? categoryLabel(known) : `category ${category}`);
+      parts.push(known ? categoryLabel(known) : t("category {id}", { id: category }));
     }
-    if (tag) parts.push(`tagged “${choices.tags.get(tag)?.name ?? tag}”`);
+    if (tag) parts.push(t("tagged “{tag}”", { tag: choices.tags.get(tag)?.name ?? tag }));
   }
   return parts.join(" · ");
 }
@@ -211,17 +214,24 @@ function render() {
     const section = document.getElementById("report-part").content.firstElementChild.cloneNode(true);
     section.dataset.currency = part.currency;
     const title = TITLES[state.report];
+    const { currency } = part;
     section.querySelector("[data-part-title]").textContent = many
-      ? `${title} in ${part.currency}`
-      : `${title} (${part.currency})`;
-    section.querySelector("[data-table-caption]").textContent =
-      `${title} in ${part.currency}, ${describe(state, data)}`;
+      ? t("{report} in {currency}", { report: title, currency })
+      : t("{report} ({currency})", { report: title, currency });
+    section.querySelector("[data-table-caption]").textContent = t("{report} in {currency}, {filters}", {
+      report: title,
+      currency,
+      filters: describe(state, data),
+    });
     const months = { start: data.start, end: data.end };
     fillTable(state.report, part, section, { months, linkTo: (where) => transactionsLink(state, where) });
     const chart = chartOf(state.report, part, colors);
     if (chart.height) section.querySelector("[data-chart-box]").style.height = chart.height;
     const canvas = section.querySelector("[data-chart]");
-    canvas.setAttribute("aria-label", `${chart.describe} The table below lists the figures.`);
+    canvas.setAttribute(
+      "aria-label",
+      t("{chart} The table below lists the figures.", { chart: chart.describe }),
+    );
     section.querySelector("[data-chart-caption]").textContent = chart.describe;
     return { section, canvas, config: chart.config };
   });

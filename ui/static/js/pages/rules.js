@@ -4,6 +4,7 @@ import { api } from "../api.js";
 import { formatDate } from "../dates.js";
 import { cell, fieldsOf } from "../dom.js";
 import { bindForm, clearErrors, optionalText } from "../forms.js";
+import { t, tn } from "../i18n.js";
 import {
   bookOf,
   categoryLabel,
@@ -24,7 +25,12 @@ const run = document.getElementById("rule-run");
 const field = fieldsOf(form);
 hideWritersControls(root, book);
 
-const MATCH_WORDS = { contains: "contains", equals: "is", regex: "matches" };
+// The payee condition in words, by how it matches.
+const PAYEE_CONDITIONS = {
+  contains: (text) => t("payee contains “{text}”", { text }),
+  equals: (text) => t("payee is “{text}”", { text }),
+  regex: (text) => t("payee matches “{text}”", { text }),
+};
 let rules = [];
 let accounts = new Map();
 let categories = new Map();
@@ -32,28 +38,31 @@ let editing = null; // the rule the form changes; null for a new one
 
 function categoryText(id) {
   const category = categories.get(id);
-  return category ? categoryLabel(category) : "(a deleted category)";
+  return category ? categoryLabel(category) : t("(a deleted category)");
 }
 
 function describeWhen(rule) {
   const parts = [];
-  if (rule.payee_match) parts.push(`payee ${MATCH_WORDS[rule.payee_match]} “${rule.payee_text}”`);
-  if (rule.amount_min !== null && rule.amount_max !== null) {
-    parts.push(`amount from ${rule.amount_min} to ${rule.amount_max}`);
-  } else if (rule.amount_min !== null) parts.push(`amount at least ${rule.amount_min}`);
-  else if (rule.amount_max !== null) parts.push(`amount at most ${rule.amount_max}`);
+  if (rule.payee_match) parts.push(PAYEE_CONDITIONS[rule.payee_match](rule.payee_text));
+  const [min, max] = [rule.amount_min, rule.amount_max];
+  if (min !== null && max !== null) parts.push(t("amount from {min} to {max}", { min, max }));
+  else if (min !== null) parts.push(t("amount at least {min}", { min }));
+  else if (max !== null) parts.push(t("amount at most {max}", { max }));
   if (rule.account_id !== null) {
-    parts.push(`in ${accounts.get(rule.account_id)?.name ?? `account ${rule.account_id}`}`);
+    const account = accounts.get(rule.account_id)?.name ?? t("account {id}", { id: rule.account_id });
+    parts.push(t("in {account}", { account }));
   }
   return parts.join(", ");
 }
 
 function describeThen(rule) {
   const parts = [];
-  if (rule.set_payee) parts.push(`rename the payee to “${rule.set_payee}”`);
-  if (rule.set_category_id !== null) parts.push(`categorize as ${categoryText(rule.set_category_id)}`);
-  if (rule.add_tags.length) parts.push(`tag ${rule.add_tags.join(", ")}`);
-  return parts.join("; ") || "nothing (its category was deleted)";
+  if (rule.set_payee) parts.push(t("rename the payee to “{payee}”", { payee: rule.set_payee }));
+  if (rule.set_category_id !== null) {
+    parts.push(t("categorize as {category}", { category: categoryText(rule.set_category_id) }));
+  }
+  if (rule.add_tags.length) parts.push(t("tag {tags}", { tags: rule.add_tags.join(", ") }));
+  return parts.join("; ") || t("nothing (its category was deleted)");
 }
 
 function ruleRow(rule, index) {
@@ -70,7 +79,10 @@ function ruleRow(rule, index) {
     down: () => move(index, 1),
     edit: () => openForm(rule),
     delete: async () => {
-      if (!window.confirm(`Delete the rule “${rule.name}”? What it changed stays as it is.`)) return;
+      if (
+        !window.confirm(t("Delete the rule “{name}”? What it changed stays as it is.", { name: rule.name }))
+      )
+        return;
       await api("DELETE", book.path(`/rules/${rule.id}`), undefined, {
         headers: { "If-Match": rule.etag },
       });
@@ -109,11 +121,11 @@ async function refresh() {
 
 function fillChoices() {
   field("account_id").replaceChildren(
-    new Option("any account", ""),
+    new Option(t("any account"), ""),
     ...[...accounts.values()].map((a) => new Option(a.name, a.id)),
   );
   field("set_category_id").replaceChildren(
-    new Option("leave as it is", ""),
+    new Option(t("leave as it is"), ""),
     ...[...categories.values()].filter((c) => !c.archived).map((c) => new Option(categoryLabel(c), c.id)),
   );
 }
@@ -122,7 +134,9 @@ function openForm(rule = null) {
   editing = rule;
   clearErrors(form);
   form.reset();
-  form.querySelector("[data-form-title]").textContent = rule ? `Edit “${rule.name}”` : "New rule";
+  form.querySelector("[data-form-title]").textContent = rule
+    ? t("Edit “{name}”", { name: rule.name })
+    : t("New rule");
   if (rule) {
     field("name").value = rule.name;
     field("payee_match").value = rule.payee_match ?? "";
@@ -196,7 +210,7 @@ function changeRow(change) {
     cell(formatMoney(change.amount, currency), { className: "text-end text-nowrap" }),
     cell(
       change.category_after !== change.category_before
-        ? `${change.category_before === null ? "none" : categoryText(change.category_before)} → ${categoryText(change.category_after)}`
+        ? `${change.category_before === null ? t("none") : categoryText(change.category_before)} → ${categoryText(change.category_after)}`
         : "",
     ),
     cell(change.tags_added.join(", ")),
@@ -208,16 +222,22 @@ async function preview() {
   clearPageError(root);
   run.classList.remove("d-none");
   const summary = run.querySelector("[data-summary]");
-  summary.textContent = "Looking through the transactions…";
+  summary.textContent = t("Looking through the transactions…");
   applyButton.disabled = true;
   const { changes, total } = await api("POST", book.path("/rules/preview"), {});
   run.querySelector("[data-changes]").replaceChildren(...changes.map(changeRow));
   summary.textContent =
     total === 0
-      ? "The rules would change nothing: every transaction already agrees with them."
-      : `${total} transaction${total === 1 ? "" : "s"} would change` +
-        (total > changes.length ? ` (the newest ${changes.length} are shown).` : ".");
-  applyButton.textContent = `Apply to ${total} transaction${total === 1 ? "" : "s"}`;
+      ? t("The rules would change nothing: every transaction already agrees with them.")
+      : total > changes.length
+        ? tn(
+            "{count} transaction would change (the newest {shown} are shown).",
+            "{count} transactions would change (the newest {shown} are shown).",
+            total,
+            { shown: changes.length },
+          )
+        : tn("{count} transaction would change.", "{count} transactions would change.", total);
+  applyButton.textContent = tn("Apply to {count} transaction", "Apply to {count} transactions", total);
   applyButton.disabled = total === 0;
 }
 
@@ -229,8 +249,11 @@ applyButton.addEventListener("click", async () => {
   try {
     const { changed } = await api("POST", book.path("/rules/apply"), {});
     run.querySelector("[data-changes]").replaceChildren();
-    run.querySelector("[data-summary]").textContent =
-      `Done: ${changed} transaction${changed === 1 ? "" : "s"} changed.`;
+    run.querySelector("[data-summary]").textContent = tn(
+      "Done: {count} transaction changed.",
+      "Done: {count} transactions changed.",
+      changed,
+    );
   } catch (err) {
     showPageError(root, err);
   }

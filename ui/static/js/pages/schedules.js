@@ -4,6 +4,7 @@ import { api } from "../api.js";
 import { formatDate, localDate, today } from "../dates.js";
 import { fieldsOf } from "../dom.js";
 import { bindForm, clearErrors, optionalText } from "../forms.js";
+import { t, tn } from "../i18n.js";
 import {
   bookOf,
   categoryLabel,
@@ -17,11 +18,12 @@ import {
 import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
 
 const UPCOMING_DAYS = 30;
-const UNITS = {
-  daily: ["day", "days"],
-  weekly: ["week", "weeks"],
-  monthly: ["month", "months"],
-  yearly: ["year", "years"],
+// How often, by frequency and interval: "Every month", "Every 2 months".
+const EVERY = {
+  daily: (n) => tn("Every day", "Every {count} days", n),
+  weekly: (n) => tn("Every week", "Every {count} weeks", n),
+  monthly: (n) => tn("Every month", "Every {count} months", n),
+  yearly: (n) => tn("Every year", "Every {count} years", n),
 };
 
 const root = document.getElementById("schedules-page");
@@ -40,31 +42,41 @@ let categories = new Map();
 let editing = null; // the schedule the form changes; null for a new one
 
 function accountName(id) {
-  return accounts.get(id)?.name ?? `account ${id}`;
+  return accounts.get(id)?.name ?? t("account {id}", { id });
 }
 
 /** What a schedule (or an occurrence of it) is called: its name, else its payee. */
 function title(item) {
-  return item.name || item.payee || "(no payee)";
+  return item.name || item.payee || t("(no payee)");
 }
 
 /** "Every month on day 31 (the last day of shorter months), 12 times in all". */
 function describeRecurrence({ frequency, interval, start_date: start, end_date: end, count }) {
-  const [one, many] = UNITS[frequency] ?? ["time", "times"];
-  let text = interval > 1 ? `Every ${interval} ${many}` : `Every ${one}`;
+  const every = EVERY[frequency]?.(interval) ?? frequency;
+  let text = every;
   if (start) {
     const first = localDate(start);
+    const day = first.getDate();
     if (frequency === "weekly") {
-      text += ` on ${first.toLocaleDateString(undefined, { weekday: "long" })}`;
+      text = t("{every} on {weekday}", {
+        every,
+        weekday: first.toLocaleDateString(undefined, { weekday: "long" }),
+      });
     } else if (frequency === "monthly") {
-      text += ` on day ${first.getDate()}`;
-      if (first.getDate() > 28) text += " (the last day of shorter months)";
+      text =
+        day > 28
+          ? t("{every} on day {day} (the last day of shorter months)", { every, day })
+          : t("{every} on day {day}", { every, day });
     } else if (frequency === "yearly") {
-      text += ` on ${first.toLocaleDateString(undefined, { day: "numeric", month: "long" })}`;
+      const date = first.toLocaleDateString(undefined, { day: "numeric", month: "long" });
+      text = t("{every} on {date}", { every, date });
     }
   }
-  if (end) text += `, until ${formatDate(end)}`;
-  else if (count) text += `, ${count} time${Number(count) === 1 ? "" : "s"} in all`;
+  if (end) return t("{recurrence}, until {date}", { recurrence: text, date: formatDate(end) });
+  if (count)
+    return tn("{recurrence}, {count} time in all", "{recurrence}, {count} times in all", Number(count), {
+      recurrence: text,
+    });
   return text;
 }
 
@@ -72,13 +84,13 @@ function describeDetail(schedule) {
   const parts = [];
   if (schedule.name && schedule.payee) parts.push(schedule.payee);
   if (schedule.transfer_account_id !== null) {
-    parts.push(`transfer to ${accountName(schedule.transfer_account_id)}`);
+    parts.push(t("transfer to {account}", { account: accountName(schedule.transfer_account_id) }));
   } else if (schedule.category_id !== null) {
     const category = categories.get(schedule.category_id);
-    parts.push(category ? categoryLabel(category) : "(a deleted category)");
+    parts.push(category ? categoryLabel(category) : t("(a deleted category)"));
   }
   if (schedule.memo) parts.push(schedule.memo);
-  if (schedule.tags.length) parts.push(`tags: ${schedule.tags.join(", ")}`);
+  if (schedule.tags.length) parts.push(t("tags: {tags}", { tags: schedule.tags.join(", ") }));
   return parts.join(" · ");
 }
 
@@ -116,7 +128,7 @@ function scheduleRow(schedule) {
   onActions(row, {
     edit: async () => openForm(schedule),
     delete: async () => {
-      const question = `Delete the schedule “${title(schedule)}”? What it entered stays.`;
+      const question = t("Delete the schedule “{name}”? What it entered stays.", { name: title(schedule) });
       if (!window.confirm(question)) return;
       await api("DELETE", book.path(`/schedules/${schedule.id}`), undefined, {
         headers: { "If-Match": schedule.etag },
@@ -131,20 +143,36 @@ function scheduleRow(schedule) {
  * enters them all, or skips them, in one go. */
 function heldNotice(schedule) {
   const notice = document.getElementById("held-notice").content.firstElementChild.cloneNode(true);
-  const count = schedule.overdue.toLocaleString();
+  const n = schedule.overdue;
+  const count = n.toLocaleString();
+  const name = title(schedule);
   notice.dataset.scheduleId = schedule.id;
-  notice.querySelector("[data-name]").textContent = title(schedule);
-  notice.querySelector("[data-text]").textContent =
-    `${count} occurrences are overdue, since ${formatDate(schedule.next_date)}: more than ` +
-    "Tallybook enters by itself, so they wait for you.";
-  notice.querySelector('[data-action="enter-all"]').textContent = `Enter all ${count}`;
+  notice.querySelector("[data-name]").textContent = name;
+  notice.querySelector("[data-text]").textContent = t(
+    "{count} occurrences are overdue, since {date}: more than Tallybook enters by itself, so they wait for you.",
+    { count, date: formatDate(schedule.next_date) },
+  );
+  notice.querySelector('[data-action="enter-all"]').textContent = t("Enter all {count}", { count });
   const path = book.path(`/schedules/${schedule.id}`);
   onActions(notice, {
     "enter-all": async () => {
-      const question = `Enter ${count} transactions of “${title(schedule)}” into ${accountName(schedule.account_id)}?`;
+      const question = tn(
+        "Enter {count} transaction of “{name}” into {account}?",
+        "Enter {count} transactions of “{name}” into {account}?",
+        n,
+        { count, name, account: accountName(schedule.account_id) },
+      );
       if (!window.confirm(question)) return;
       await api("POST", `${path}/enter`, { until: today() });
-      status.textContent = `Entered ${count} transactions of ${title(schedule)}.`;
+      status.textContent = tn(
+        "Entered {count} transaction of {name}.",
+        "Entered {count} transactions of {name}.",
+        n,
+        {
+          count,
+          name,
+        },
+      );
       status.classList.remove("d-none");
     },
     "skip-all": async () => {
@@ -168,7 +196,11 @@ function upcomingRow(item) {
   onActions(row, {
     enter: async () => {
       const entered = await api("POST", `${path}/enter`, { date: item.date });
-      status.textContent = `Entered ${title(item)} of ${formatDate(entered.date)} in ${accountName(entered.account_id)}.`;
+      status.textContent = t("Entered {name} of {date} in {account}.", {
+        name: title(item),
+        date: formatDate(entered.date),
+        account: accountName(entered.account_id),
+      });
       status.classList.remove("d-none");
     },
     skip: async () => {
@@ -204,11 +236,11 @@ function fillChoices(schedule) {
   );
   field("account_id").replaceChildren(...usable.map((a) => new Option(a.name, a.id)));
   field("transfer_account_id").replaceChildren(
-    new Option("not a transfer", ""),
+    new Option(t("not a transfer"), ""),
     ...usable.map((a) => new Option(a.name, a.id)),
   );
   field("category_id").replaceChildren(
-    new Option("none", ""),
+    new Option(t("none"), ""),
     ...[...categories.values()]
       .filter((c) => !c.archived || c.id === schedule?.category_id)
       .map((c) => new Option(categoryLabel(c), c.id)),
@@ -239,8 +271,8 @@ function openForm(schedule = null) {
   form.reset();
   fillChoices(schedule);
   form.querySelector("[data-form-title]").textContent = schedule
-    ? `Edit “${title(schedule)}”`
-    : "New schedule";
+    ? t("Edit “{name}”", { name: title(schedule) })
+    : t("New schedule");
   field("start_date").value = today();
   if (schedule) {
     field("name").value = schedule.name ?? "";
@@ -293,9 +325,9 @@ function scheduleBody(values) {
 /** What is missing before the server is asked (it checks everything else). */
 function check(values) {
   const problems = [];
-  if (values.ends === "date" && !values.end_date) problems.push(["end_date", "Choose the last day."]);
+  if (values.ends === "date" && !values.end_date) problems.push(["end_date", t("Choose the last day.")]);
   if (values.ends === "count" && !values.count.trim()) {
-    problems.push(["count", "Say how many times in all."]);
+    problems.push(["count", t("Say how many times in all.")]);
   }
   return problems;
 }

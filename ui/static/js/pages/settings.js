@@ -7,6 +7,7 @@ import { membersSection } from "../components/members.js";
 import { formatTimestamp } from "../dates.js";
 import { cell, dangerButton, showText } from "../dom.js";
 import { bindForm, passwordsMatch } from "../forms.js";
+import { t } from "../i18n.js";
 
 // ---- password -------------------------------------------------------------------------
 const passwordForm = document.getElementById("password-form");
@@ -47,7 +48,7 @@ if (registration) {
 
 // ---- API tokens -----------------------------------------------------------------------
 const tokenBody = document.querySelector("#tokens-table tbody");
-const SCOPE_NAMES = { read: "Read only", write: "Read and write" };
+const SCOPE_NAMES = { read: t("Read only"), write: t("Read and write") };
 
 function tokenRow(token) {
   const tr = document.createElement("tr");
@@ -56,13 +57,14 @@ function tokenRow(token) {
     cell(token.name),
     cell(SCOPE_NAMES[token.scope] || token.scope),
     cell(`${token.token_hint}…`, { className: "font-monospace small" }),
-    cell(token.expires_at ? formatTimestamp(token.expires_at, { withTime: false }) : "never"),
-    cell(token.last_used_at ? formatTimestamp(token.last_used_at) : "never"),
+    cell(token.expires_at ? formatTimestamp(token.expires_at, { withTime: false }) : t("never")),
+    cell(token.last_used_at ? formatTimestamp(token.last_used_at) : t("never")),
   );
   const revoke = dangerButton(
-    "Revoke",
+    t("Revoke"),
     async () => {
-      if (!window.confirm(`Revoke "${token.name}"? Scripts using it stop working at once.`)) return;
+      if (!window.confirm(t("Revoke “{name}”? Scripts using it stop working at once.", { name: token.name })))
+        return;
       revoke.disabled = true;
       try {
         await api("DELETE", `/tokens/${token.id}`);
@@ -72,7 +74,7 @@ function tokenRow(token) {
         revoke.disabled = false;
       }
     },
-    `Revoke token ${token.name}`,
+    t("Revoke token {name}", { name: token.name }),
   );
   tr.append(cell(revoke, { className: "text-end" }));
   return tr;

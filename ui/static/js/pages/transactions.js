@@ -7,6 +7,7 @@ import { TransactionDialog } from "../components/transaction-dialog.js";
 import { statusCell } from "../components/transaction-rows.js";
 import { formatDate } from "../dates.js";
 import { clearErrors, formValues, showError, showProblem } from "../forms.js";
+import { t, tn } from "../i18n.js";
 import {
   accountOptions,
   bookOf,
@@ -104,7 +105,8 @@ function renderRow(txn) {
   const check = row.querySelector("[data-select]");
   if (book.canWrite) {
     check.checked = selected.has(txn.id);
-    check.setAttribute("aria-label", `Select ${txn.payee ?? "transaction"} on ${formatDate(txn.date)}`);
+    const payee = txn.payee ?? t("transaction");
+    check.setAttribute("aria-label", t("Select {payee} on {date}", { payee, date: formatDate(txn.date) }));
     row.classList.add("editable");
   } else {
     row.querySelector("[data-writer]").remove();
@@ -190,8 +192,11 @@ root.querySelector("[data-clear-filters]").addEventListener("click", () => {
 
 function showSelection() {
   bulkForm.classList.toggle("d-none", !book.canWrite || selected.size === 0);
-  bulkForm.querySelector("[data-selected-count]").textContent =
-    selected.size === 1 ? "1 selected" : `${selected.size} selected`;
+  bulkForm.querySelector("[data-selected-count]").textContent = tn(
+    "{count} selected",
+    "{count} selected",
+    selected.size,
+  );
   const boxes = rows.querySelectorAll("[data-select]");
   selectAll.checked = boxes.length > 0 && selected.size === boxes.length;
   selectAll.indeterminate = selected.size > 0 && selected.size < boxes.length;
@@ -218,16 +223,16 @@ selectAll.addEventListener("change", () => {
 
 const BULK = {
   categorize(values) {
-    if (!values.category_id) return [null, ["category_id", "Choose the category."]];
+    if (!values.category_id) return [null, ["category_id", t("Choose the category.")]];
     return [{ category_id: values.category_id === "none" ? null : Number(values.category_id) }];
   },
   status(values) {
-    if (!values.status) return [null, ["status", "Choose the status."]];
+    if (!values.status) return [null, ["status", t("Choose the status.")]];
     return [{ status: values.status }];
   },
   tag(values) {
     const tags = parseTags(values.add_tags);
-    if (!tags.length) return [null, ["add_tags", "Type the tags to add."]];
+    if (!tags.length) return [null, ["add_tags", t("Type the tags to add.")]];
     return [{ add_tags: tags }];
   },
 };
@@ -241,8 +246,12 @@ bulkForm.addEventListener("click", async (event) => {
   let path = "/transactions/bulk-update";
   let body;
   if (action === "delete") {
-    const what = ids.length === 1 ? "this transaction" : `these ${ids.length} transactions`;
-    if (!window.confirm(`Delete ${what}? Transfers go with their other side.`)) return;
+    const question = tn(
+      "Delete this transaction? Transfers go with their other side.",
+      "Delete these {count} transactions? Transfers go with their other side.",
+      ids.length,
+    );
+    if (!window.confirm(question)) return;
     path = "/transactions/bulk-delete";
     body = { ids };
   } else {
@@ -255,7 +264,7 @@ bulkForm.addEventListener("click", async (event) => {
   }
   button.disabled = true;
   try {
-    const doing = action === "delete" ? "Delete it anyway?" : "Change it anyway?";
+    const doing = action === "delete" ? t("Delete it anyway?") : t("Change it anyway?");
     const sent = await sendUnlockingIfAsked(
       (unlock) => api("POST", book.path(path), { ...body, unlock_reconciled: unlock }),
       doing,
