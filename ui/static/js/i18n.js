@@ -17,7 +17,9 @@ const pluralRules = new Intl.PluralRules(catalog.language || "en");
 
 // Fill {name} placeholders with the values' text; an unknown name stays as typed, visibly.
 function fill(text, values) {
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  return text.replace(/\{(\w+)\}/g, (whole, name) =>
+    Object.hasOwn(values, name) ? String(values[name]) : whole,
+  );
 }
 
 /** The translation of `msgid`, its `{name}` placeholders filled from `values` (as plain text). */
