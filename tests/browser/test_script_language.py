@@ -98,7 +98,7 @@ def test_a_german_session_reads_the_scripts_in_german(
     row = browser.visible("[data-rows] [data-txn]")
     assert row.get_attribute("title") == "Zum Ändern klicken oder Eingabetaste drücken"
     status = row.find_element(By.CSS_SELECTOR, '[data-field="status"] button')
-    assert status.get_attribute("aria-label") == "Nicht bestätigt: drücken, um zu bestätigen"
+    assert status.get_attribute("aria-label") == "Offen: drücken, um zu bestätigen"
     browser.click("[data-add-row]")
     category = browser.visible('[data-rows] [data-editor] [name="category"]')
     category.send_keys("Food: Nonsense", Keys.ENTER)
