@@ -9,6 +9,7 @@ Native `confirm()` boxes are the browser's own and are not checked here.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICKEN = ROOT / "tests" / "fixtures" / "qif" / "quicken_all_accounts.qif"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
 AXE = ROOT / "ui" / "static" / "vendor" / "axe-core" / "axe.min.js"
 # WCAG 2.0 and 2.1, levels A and AA: what the issue holds every page to.
 AXE_OPTIONS = {
@@ -403,3 +405,23 @@ def test_consent_page(site: Site):
     settled(browser, "#consent-form")
     assert_none(audit(browser, "/oauth/authorize"))
     browser.console.assert_clean()
+
+
+@pytest.mark.skipif(
+    os.environ.get("TALLYBOOK_SCREENSHOTS") != "1",
+    reason="set TALLYBOOK_SCREENSHOTS=1 to refresh docs/screenshots/",
+)
+def test_screenshot_of_the_dark_theme(site: Site):
+    browser = signed_in(site)
+    # Saved the way the theme button saves it, so the button is not caught mid-hover.
+    browser.driver.execute_script("localStorage.setItem('tallybook-theme', 'dark')")
+    browser.set_viewport(1280, 960)  # down to the overspent row
+    try:
+        browser.open(f"/books/{site.book}/budget")
+        settled(browser, "#budget tr.table-danger")
+        assert browser.find("html").get_attribute("data-bs-theme") == "dark"
+        browser.driver.save_screenshot(str(SCREENSHOTS / "budget-dark.png"))
+    finally:
+        browser.reset_viewport()
+        browser.driver.execute_script("localStorage.removeItem('tallybook-theme')")
+    assert (SCREENSHOTS / "budget-dark.png").stat().st_size > 10_000
