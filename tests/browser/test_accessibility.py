@@ -33,7 +33,7 @@ from server.domain.invitations import InvitationInput, invite_member
 from server.domain.rules import RuleInput, create_rule
 from server.domain.transaction_rules import TransactionInput
 from server.domain.transactions import create_transaction
-from tests.browser.conftest import Browser, consent_path
+from tests.browser.conftest import WAIT_SECONDS, Browser, consent_path
 from tests.conftest import PASSWORD, TEST_ROUNDS, db
 
 pytestmark = pytest.mark.browser
@@ -54,6 +54,8 @@ COLOUR_RULES = {
 }
 THEMES = ("light", "dark")
 ROWS = "[data-rows] [data-txn]"  # a register's or the transactions' rows
+# axe reads every node of a long page (the API reference has thousands): give it time.
+AXE_SECONDS = 60
 SHOWN_NODES = 3  # of each rule on each page state
 RUN_AXE = """
 const [context, options, done] = arguments;
@@ -106,6 +108,7 @@ def audit(browser: Browser, where: str, within: str | None = None) -> list[str]:
     if not driver.execute_script("return typeof window.axe === 'object'"):
         driver.execute_script(AXE.read_text(encoding="utf-8"))
     found = []
+    driver.set_script_timeout(AXE_SECONDS)
     try:
         for theme, options in zip(THEMES, (AXE_OPTIONS, COLOUR_RULES), strict=True):
             driver.execute_script(
@@ -114,6 +117,7 @@ def audit(browser: Browser, where: str, within: str | None = None) -> list[str]:
             violations = driver.execute_async_script(RUN_AXE, within, options)
             found += describe(violations, f"{where} [{theme}]")
     finally:
+        driver.set_script_timeout(WAIT_SECONDS)
         driver.execute_script("document.documentElement.setAttribute('data-bs-theme', 'light')")
     return found
 
