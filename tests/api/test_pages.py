@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tests.sharing import share
 
@@ -73,6 +74,15 @@ def test_icon_font_preload_matches_its_stylesheet(client):
     with client.get("/static/vendor/bootstrap-icons/bootstrap-icons.min.css") as css:
         font = re.search(r'url\("?(fonts/[^")]+\.woff2\?[^")]*)', css.get_data(as_text=True))[1]
     assert f'<link rel="preload" href="/static/vendor/bootstrap-icons/{font}"' in html
+
+
+def test_no_page_loads_axe_core():
+    # axe-core is vendored for the accessibility tests, which inject it; the product never runs it.
+    ui = Path(__file__).resolve().parents[2] / "ui"
+    files = [*ui.joinpath("templates").rglob("*.html"), *ui.joinpath("static", "js").rglob("*.js")]
+    assert files
+    loading = [f.name for f in files if re.search(r"axe(-core|\.min\.js)", f.read_text("utf-8"))]
+    assert not loading
 
 
 def test_book_pages_are_for_its_members_only(alex, make_user, sign_in, client):

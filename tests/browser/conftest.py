@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
@@ -33,6 +33,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+from server.auth.oauth import register_client
 from server.auth.users import User, create_user
 from server.clock import utcnow
 from server.db import Database
@@ -286,6 +287,28 @@ class Browser:
     def reset_viewport(self) -> None:
         """Drop the override of `set_viewport`."""
         self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def consent_path(database: Database, name: str = "Receipt scanner") -> str:
+    """Register a public app by `name` and return the address where it asks the signed-in
+    person to let it write."""
+    app, _ = register_client(
+        database,
+        name=name,
+        redirect_uris=["http://127.0.0.1/callback"],
+        confidential=False,
+        now=utcnow(),
+    )
+    query = {
+        "response_type": "code",
+        "client_id": app.client_id,
+        "redirect_uri": "http://127.0.0.1:53117/callback",
+        "scope": "write",
+        "state": "xyz",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+    }
+    return f"/oauth/authorize?{urlencode(query)}"
 
 
 def _database(server: RunningServer) -> Database:

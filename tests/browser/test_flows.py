@@ -10,14 +10,12 @@ import os
 import re
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 import requests
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from server.auth.oauth import register_client
 from server.auth.passwords import password_problems
 from server.auth.tokens import TOKEN_PREFIX, create_token
 from server.auth.users import BAD_CREDENTIALS
@@ -30,6 +28,7 @@ from server.domain.demo import create_demo_book
 from server.domain.goals import GoalInput
 from server.domain.validation import Problems
 from server.errors import FieldError
+from tests.browser.conftest import consent_path
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -469,25 +468,7 @@ def test_screenshots(browser, server_db):
         browser.driver.save_screenshot(str(SCREENSHOTS / "settings-dark.png"))
         browser.driver.execute_script("localStorage.removeItem('tallybook-theme')")
 
-        app, _ = register_client(
-            server_db,
-            name="Receipt scanner",
-            redirect_uris=["http://127.0.0.1/callback"],
-            confidential=False,
-            now=utcnow(),
-        )
-        consent = urlencode(
-            {
-                "response_type": "code",
-                "client_id": app.client_id,
-                "redirect_uri": "http://127.0.0.1:53117/callback",
-                "scope": "write",
-                "state": "xyz",
-                "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-                "code_challenge_method": "S256",
-            }
-        )
-        browser.open(f"/oauth/authorize?{consent}")
+        browser.open(consent_path(server_db))
         browser.visible("#consent-form")
         browser.driver.save_screenshot(str(SCREENSHOTS / "consent.png"))
 

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import pytest
 from selenium.webdriver.support.ui import Select
 
+from tests.browser.conftest import consent_path
 from tests.conftest import PASSWORD
 from tests.sharing import join
 
@@ -214,32 +215,13 @@ def test_the_apps_loopback_listener_never_gets_the_session_cookie(browser, alex_
 
 def test_a_viewer_is_shown_the_app_will_only_read(browser, alex_account, add_user, server_db):
     """Asked for writing in a book the user only views, the page promises reading only."""
-    from server.auth.oauth import register_client
-    from server.clock import utcnow
-
     add_user("sam")
     alex = browser.session("alex", PASSWORD)
     shared = alex.post(browser.url("/api/v1/books"), json={"name": "Household", "currency": "EUR"})
     viewed = shared.json()["id"]
     join(server_db, viewed, "sam", "viewer", by_user=alex_account.id)
-    client, _ = register_client(
-        server_db,
-        name="Sync",
-        redirect_uris=["http://127.0.0.1/callback"],
-        confidential=False,
-        now=utcnow(),
-    )
-    query = {
-        "response_type": "code",
-        "client_id": client.client_id,
-        "redirect_uri": "http://127.0.0.1:5000/callback",
-        "scope": "write",
-        "state": "s",
-        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-        "code_challenge_method": "S256",
-    }
     browser.sign_in("sam")
-    browser.open(f"/oauth/authorize?{urlencode(query)}")
+    browser.open(consent_path(server_db, name="Sync"))
     browser.wait_text("[data-client-name]", "Sync")
     options = [o.text for o in Select(browser.find("#consent-book")).options]
     assert options == [

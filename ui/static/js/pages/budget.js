@@ -95,7 +95,11 @@ function showGoal(row, line) {
   const goal = line.goal;
   button.textContent = goal ? goalText(goal) : "Set goal";
   button.classList.toggle("text-body-secondary", !goal);
-  button.setAttribute("aria-label", `${goal ? "Change the goal" : "Set a goal"} of ${line.name}`);
+  // The name starts with the visible words, so that speaking them finds the button.
+  button.setAttribute(
+    "aria-label",
+    goal ? `${button.textContent}: change the goal of ${line.name}` : `Set goal for ${line.name}`,
+  );
   if (book.canWrite) button.addEventListener("click", () => openGoal(line, shown.currency));
   else if (goal) button.disabled = true;
   else button.classList.add("d-none");
