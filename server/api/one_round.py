@@ -2,8 +2,8 @@
 domain still checks the fields that parsed, so a client hears of a too-long name and of an
 amount with too many decimals at once, not one after the other.
 
-The route runs again with the body as far as it parsed (each refused or missing field None),
-inside one write transaction that is always rolled back: the domain's checks speak, nothing
+The route runs again with the body as far as it parsed (each refused field as sent, or left
+out), inside one write transaction that is always rolled back: the domain's checks speak, nothing
 is written. Only the writes of the entities listed here take part: their domain functions
 touch nothing but the database.
 """
@@ -82,57 +82,67 @@ def _every_field(
             partial = _read_partly(schema) if request.method in _WRITES else None
             if refusal.status_code != 422 or partial is None:
                 raise
-            body, problems = partial
-            raise _with_the_domains(parsed, args, {**kwargs, arg_name: body}, problems) from None
+            bodies, problems = partial
+            runs = [(parsed, args, {**kwargs, arg_name: body}) for body in bodies]
+            raise _with_the_domains(runs, problems) from None
 
     return answering
 
 
-def _read_partly(schema: Schema) -> tuple[dict[str, Any], list[FieldError]] | None:
-    """Return the body as far as it parses (each refused or missing field None) and the
-    schema's problems; None when the schema has none (the 422 came from elsewhere)."""
+Run = tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]
+
+
+def _read_partly(schema: Schema) -> tuple[list[dict[str, Any]], list[FieldError]] | None:
+    """Return the body as far as it parses, twice: with each field the schema refused as it
+    was sent, then as None; and the schema's problems. None when the schema has none (the 422
+    came from elsewhere)."""
     sent = request.get_json(silent=True)
     if not isinstance(sent, dict):
         return None
     try:
         schema.load(sent)
     except ValidationError as error:
-        body = dict(error.valid_data or {})
+        as_sent, without = dict(error.valid_data or {}), dict(error.valid_data or {})
         for name, field in schema.load_fields.items():
-            key = field.attribute or name
-            if key not in body and (field.required or (field.data_key or name) in sent):
-                body[key] = None
-        return body, field_errors({"json": error.messages})
+            key, sent_as = field.attribute or name, field.data_key or name
+            if key not in without and (field.required or sent_as in sent):
+                as_sent[key], without[key] = sent.get(sent_as), None
+        return [as_sent, without], field_errors({"json": error.messages})
     return None
 
 
-def _with_the_domains(
-    parsed: Callable[..., Any],
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    problems: list[FieldError],
-) -> ValidationFailed:
+def _with_the_domains(runs: list[Run], problems: list[FieldError]) -> ValidationFailed:
     """Run the route on the partly parsed body, roll it back, and return the refusal with the
-    domain's problems of the fields the schema took."""
+    domain's problems of the fields the schema took.
+
+    The domain first sees each refused field as sent (its checks take any value, and one that
+    looks at two fields, a rule's action say, sees what was sent); should the route fall over
+    on such a value, it sees the field left out instead."""
     refused = {problem.field for problem in problems}
-    try:
-        with database().write():
-            parsed(*args, **kwargs)
-            raise _Refused
-    except ValidationFailed as domain:
-        more = [e for e in domain.errors if not _within(e.field, refused)]
-        return ValidationFailed(domain.detail, errors=[*problems, *more])
-    except Exception:  # _Refused; or the route fell over on a body it never sees otherwise:
-        # the domain's check is a courtesy, and the schema's answer stands either way.
-        return ValidationFailed(SCHEMA_DETAIL, errors=problems)
+    for route, args, kwargs in runs:
+        try:
+            with database().write():
+                route(*args, **kwargs)
+                raise _Refused
+        except ValidationFailed as domain:
+            more = [e for e in domain.errors if not _within(e.field, refused)]
+            return ValidationFailed(domain.detail, errors=[*problems, *more])
+        except _Refused:
+            break
+        # The route fell over on a body it never sees otherwise: try the next way; after the
+        # last, the schema's answer stands alone.
+        except Exception:  # noqa: S112
+            continue
+    return ValidationFailed(SCHEMA_DETAIL, errors=problems)
 
 
 def _within(field: str | None, refused: set[str | None]) -> bool:
-    """Return whether `field` is (or is inside) one the schema refused already (the schema
-    names an item `splits.0`, the domain `splits[0]`)."""
+    """Return whether `field` is, holds or is inside one the schema refused already (the
+    schema names an item `tags.0` where the domain may name the list `tags`, or `tags[0]`)."""
     dotted = _dotted(field)
     return any(
-        dotted == _dotted(name) or dotted.startswith(f"{_dotted(name)}.") for name in refused
+        dotted == other or dotted.startswith(f"{other}.") or other.startswith(f"{dotted}.")
+        for other in map(_dotted, refused)
     )
 
 
