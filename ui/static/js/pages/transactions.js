@@ -3,7 +3,7 @@
 import { api } from "../api.js";
 import { CategoryPicker, suggestPayees } from "../components/pickers.js";
 import { sendUnlockingIfAsked } from "../components/reconciled-lock.js";
-import { payeeWithTags } from "../components/tag-chips.js";
+import { tagChips } from "../components/tag-chips.js";
 import { TransactionDialog } from "../components/transaction-dialog.js";
 import { statusCell } from "../components/transaction-rows.js";
 import { formatDate } from "../dates.js";
@@ -95,7 +95,8 @@ function renderRow(txn) {
   const account = picker.accounts.get(txn.account_id);
   field("date").textContent = formatDate(txn.date);
   field("account").textContent = account ? account.name : "";
-  field("payee").replaceChildren(...payeeWithTags(txn.payee, txn.tags));
+  field("payee").textContent = txn.payee ?? "";
+  field("payee").after(...tagChips(txn.tags));
   field("category").textContent = picker.describe(txn);
   field("memo").textContent = txn.memo;
   field("memo").title = txn.memo;
