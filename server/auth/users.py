@@ -36,6 +36,7 @@ PersonalBook = Callable[[sqlite_utils.Database, int, str, datetime], object]
 
 USERNAME_MAX = 32
 USERNAME_PATTERN = re.compile(rf"[\w.-]{{3,{USERNAME_MAX}}}")
+USERNAME_RULE = f"Use 3 to {USERNAME_MAX} characters: letters, digits, dot, dash or underscore."
 USERNAME_TEXT_MAX = 100  # a bound on a username as sent to look a user up
 BAD_CREDENTIALS = "Wrong username or password."
 
@@ -60,7 +61,7 @@ def username_problems(username: str) -> list[FieldError]:
         return [
             FieldError(
                 "username",
-                f"Use 3 to {USERNAME_MAX} letters, digits, dots, dashes or underscores.",
+                USERNAME_RULE,
             )
         ]
     return []
@@ -100,8 +101,9 @@ def create_user(
     With `only_if_first`, succeed only while there are no users yet (first-run setup), decided
     inside the same transaction that inserts, so two setup requests cannot both win.
     """
-    username = username.strip()
-    problems = username_problems(username) + password_problems(password, username=username)
+    # None: refused before it got here (an API request's other fields are still checked).
+    username = (username or "").strip()
+    problems = username_problems(username) + password_problems(password or "", username=username)
     if problems:
         raise ValidationFailed("The account cannot be created as given.", errors=problems)
     password_hash = hash_password(password, rounds)  # slow: outside the write lock

@@ -1,5 +1,7 @@
-// Page chrome shared by every page: signing out from the navbar; undo and redo in a book.
+// Page chrome shared by every page: signing out from the navbar; undo and redo in a book; text
+// fields that state their limits.
 import { api } from "./api.js";
+import "./text-limits.js";
 import "./undo.js";
 
 const signOut = document.querySelector("[data-sign-out]");

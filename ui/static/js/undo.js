@@ -77,15 +77,17 @@ async function act(what) {
   }
 }
 
-/** After a write recorded as change `id`: say what it did, with its Undo. */
-async function announce(id) {
+/** After a write recorded as change `id`: say what it did (in the page's words when it gave
+ * them, `saying`), with its Undo. */
+async function announce(id, saying) {
   try {
-    const next = await api("GET", `/books/${bookId}/undo`);
-    if (next.undo && String(next.undo.id) === id) {
-      say(next.undo.label, { label: "Undo", run: () => act("undo") });
-    }
+    const next = id ? await api("GET", `/books/${bookId}/undo`) : null;
+    const undoable = next?.undo && String(next.undo.id) === id;
+    const undo = undoable ? { label: "Undo", run: () => act("undo") } : null;
+    if (saying || undoable) say(saying || next.undo.label, undo);
   } catch {
     // Only a message is lost: the change itself is made.
+    if (saying) say(saying);
   }
 }
 
@@ -96,7 +98,7 @@ function typing(target) {
 }
 
 if (bookId && canWrite) {
-  window.addEventListener(CHANGE_EVENT, (event) => announce(event.detail.id));
+  window.addEventListener(CHANGE_EVENT, (event) => announce(event.detail.id, event.detail.saying));
   document.addEventListener("keydown", (event) => {
     if (!(event.ctrlKey || event.metaKey) || event.altKey || event.key.toLowerCase() !== "z") return;
     if (typing(event.target)) return;

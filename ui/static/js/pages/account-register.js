@@ -7,6 +7,7 @@ import { accountSettings } from "../components/account-settings.js";
 import { CategoryPicker, lastCategoryOf, suggestPayees } from "../components/pickers.js";
 import { Reconciler } from "../components/reconcile.js";
 import { sendUnlockingIfAsked } from "../components/reconciled-lock.js";
+import { tagChips } from "../components/tag-chips.js";
 import { DISSOLVE, TransactionDialog } from "../components/transaction-dialog.js";
 import { statusCell } from "../components/transaction-rows.js";
 import { formatDate, today } from "../dates.js";
@@ -49,6 +50,7 @@ function renderRow(txn) {
   const field = (name) => row.querySelector(`[data-field="${name}"]`);
   field("date").textContent = formatDate(txn.date);
   field("payee").textContent = txn.payee ?? "";
+  field("payee").after(...tagChips(txn.tags));
   field("category").textContent = picker.describe(txn);
   field("memo").textContent = txn.memo;
   field("memo").title = txn.memo;

@@ -139,6 +139,17 @@ function openForm(rule = null) {
   field("name").focus();
 }
 
+// What the form shows is what is saved: payee text typed while the condition says "any payee"
+// makes it "contains", and choosing "any payee" takes the text away.
+field("payee_text").addEventListener("input", () => {
+  if (!field("payee_match").value && field("payee_text").value.trim()) {
+    field("payee_match").value = "contains";
+  }
+});
+field("payee_match").addEventListener("change", () => {
+  if (!field("payee_match").value) field("payee_text").value = "";
+});
+
 function closeForm() {
   editing = null;
   form.classList.add("d-none");
