@@ -1,5 +1,8 @@
-// Page chrome shared by every page: signing out from the navbar; undo and redo in a book.
+// Page chrome shared by every page: signing out from the navbar; undo and redo in a book;
+// keyboard shortcuts; focus given back when a dialog closes.
 import { api } from "./api.js";
+import "./focus.js";
+import "./keyboard.js";
 import "./undo.js";
 
 const signOut = document.querySelector("[data-sign-out]");
