@@ -133,6 +133,8 @@ def test_the_keyboard_alone(german: Browser, server: RunningServer) -> None:
         (("parseDate", "2026-12", de), None),
         (("dateText", "2026-03-05", "de"), "05.03.2026"),
         (("dateText", "2026-03-05", "en-US"), "03/05/2026"),
+        (("dateText", "2026-03-05", "ko"), "2026.03.05"),
+        (("parseDate", "2026.03.05", {"locale": "ko"}), "2026-03-05"),
         (("addDays", "2026-02-28", 1), "2026-03-01"),
         (("addDays", "2026-01-01", -1), "2025-12-31"),
     ]

@@ -30,12 +30,15 @@ export function formatTimestamp(timestamp, { withTime = true } = {}) {
 
 /** How `locale` writes a day in digits: the order of its parts and what goes between them. */
 function numericStyle(locale) {
-  const parts = new Intl.DateTimeFormat(locale, { year: "numeric", month: "2-digit", day: "2-digit" })
-    .formatToParts(new Date(2026, 11, 31))
-    .filter((part) => part.type !== "literal" || /\S/.test(part.value));
-  const order = parts.filter((part) => part.type !== "literal").map((part) => part.type);
-  const separator = parts.find((part) => part.type === "literal")?.value.trim() ?? "-";
-  return { order, separator };
+  const parts = new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(new Date(2026, 11, 31));
+  const order = parts.map((part) => part.type).filter((type) => ["year", "month", "day"].includes(type));
+  // One mark the reading below knows ("2026. 12. 31." in Korean is "2026.12.31"; no bidi marks).
+  const marks = parts.filter((part) => part.type === "literal").map((part) => /[./-]/.exec(part.value)?.[0]);
+  return { order, separator: marks.find(Boolean) ?? "-" };
 }
 
 /** "2026-12-31" in digits in the order of the browser's language ("31.12.2026", "12/31/2026"). */
