@@ -21,6 +21,7 @@ from server.desktop.serving import RunningServer, start_server
 from server.domain.accounts import AccountInput, create_account
 from server.domain.books import list_books
 from server.domain.categories import list_categories
+from server.domain.rules import RuleInput, create_rule
 from server.domain.transaction_rules import TransactionInput
 from server.domain.transactions import create_transaction
 from tests.browser.conftest import Browser, chromium_session
@@ -143,7 +144,10 @@ def test_the_keyboard_alone(german: Browser, server: RunningServer) -> None:
     # ---- the register: n, the date field's keys, Tab through the listed fields ------------
     browser.open(f"/books/{book}/accounts/{account.id}")
     browser.wait_until(lambda _: len(browser.find_all("[data-rows] [data-txn]")) == 2, "rows")
-    keys(browser, "n")
+    # The rows show before the page is done loading (n waits till then): press until it opens.
+    browser.wait_until(
+        lambda _: browser.find_all("[data-editor]") or keys(browser, "n"), "n to open a row"
+    )
     date = '[data-editor] [name="date"]'
     wait_focus(browser, date)
     field = browser.find(date)
@@ -256,6 +260,29 @@ def test_the_keyboard_alone(german: Browser, server: RunningServer) -> None:
     keys(browser, Keys.ESCAPE)
     browser.hidden("#transaction-dialog")
     wait_focus(browser, f'[data-txn-id="{third}"]')
+
+    # ---- a list drawn again after a change keeps the focus: a rule moved down ------------
+    rules = [
+        create_rule(
+            database,
+            book,
+            RuleInput(name=name, payee_match="contains", payee_text=name, set_payee=name),
+            now=utcnow(),
+        ).id
+        for name in ("First", "Second", "Third")
+    ]
+    browser.open(f"/books/{book}/rules")
+    down = f'[data-rule-id="{rules[0]}"] [data-action="down"]'
+    browser.visible(down)
+    browser.driver.execute_script("arguments[0].focus()", browser.find(down))
+    keys(browser, Keys.ENTER)
+    browser.wait_until(
+        lambda _: (
+            browser.find("#rules tr:nth-child(2)").get_attribute("data-rule-id") == str(rules[0])
+        ),
+        "the rule one down",
+    )
+    wait_focus(browser, down)
 
     # ---- the budget: Tab saves and the focus stays in the table; Enter goes down ----------
     browser.open(f"/books/{book}/budget?month={this_year}-03")

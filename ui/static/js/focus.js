@@ -1,11 +1,12 @@
 // Focus that stays where the person was: on the same row and control after a list is drawn
 // again, and back on what opened a dialog once it closes (every Bootstrap modal, from here).
 
-// The attributes that name a row whatever draws it: a transaction, a budget category.
-const ROW_KEYS = ["data-txn-id", "data-category-id"];
+// The attributes that name a row whatever draws it: a transaction, a (budget) category, a
+// category group, a rule, a schedule.
+const ROW_KEYS = ["data-txn-id", "data-category-id", "data-group-id", "data-rule-id", "data-schedule-id"];
 
 /** A selector for where `element` is that still finds it after a re-draw, or null. */
-export function placeOf(element) {
+function placeOf(element) {
   if (!element || element === document.body) return null;
   if (element.id) return `#${CSS.escape(element.id)}`;
   const row = element.closest(ROW_KEYS.map((key) => `[${key}]`).join(", "));
@@ -13,18 +14,18 @@ export function placeOf(element) {
   const key = ROW_KEYS.find((name) => row.hasAttribute(name));
   const rowPlace = `[${key}="${CSS.escape(row.getAttribute(key))}"]`;
   if (element === row) return rowPlace;
-  const own = element.getAttribute("name")
-    ? `[name="${CSS.escape(element.getAttribute("name"))}"]`
+  // The control by its name, else by its first data attribute (with its value: "rename" or "delete").
+  const attribute = element.hasAttribute("name")
+    ? "name"
     : element.getAttributeNames().find((name) => name.startsWith("data-"));
-  return own ? `${rowPlace} ${own.startsWith("[") ? own : `[${own}]`}` : rowPlace;
+  if (!attribute) return rowPlace;
+  const value = element.getAttribute(attribute);
+  return `${rowPlace} [${attribute}${value ? `="${CSS.escape(value)}"` : ""}]`;
 }
 
-/** Focus what `place` finds; whether there was something. */
-export function focusPlace(place) {
-  const element = place && document.querySelector(place);
-  if (!element) return false;
-  element.focus();
-  return true;
+/** Focus what `place` finds in `within`, if anything. */
+function focusPlace(place, within = document) {
+  if (place) within.querySelector(place)?.focus();
 }
 
 /** Run `draw()`, which replaces what `container` shows, keeping the focus on the same place. */
@@ -32,7 +33,7 @@ export function redrawKeepingFocus(container, draw) {
   const active = document.activeElement;
   const place = container.contains(active) ? placeOf(active) : null;
   draw();
-  if (place && !active.isConnected) focusPlace(place);
+  if (place && !active.isConnected) focusPlace(place, container);
 }
 
 // A dialog gives the focus back to its opener; an opener drawn again meanwhile (the row of a
