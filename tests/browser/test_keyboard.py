@@ -237,6 +237,14 @@ def test_the_keyboard_alone(german: Browser, server: RunningServer) -> None:
     keys(browser, Keys.ENTER)
     browser.visible("#transaction-dialog")
     assert browser.find("#txn-date").get_attribute("value") == german_date(today)
+    # A day picked on the calendar (the browser's own, here set as it would) lands in the field.
+    browser.driver.execute_script(
+        """const calendar = document.querySelector("#transaction-dialog [data-date-calendar]");
+        calendar.value = "2026-01-02";
+        calendar.dispatchEvent(new Event("change"));"""
+    )
+    assert browser.find("#txn-date").get_attribute("value") == "02.01.2026"
+    wait_focus(browser, "#txn-date")
     keys(browser, Keys.ESCAPE)
     browser.hidden("#transaction-dialog")
     wait_focus(browser, "[data-open-dialog]")
