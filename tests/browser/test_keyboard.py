@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
@@ -34,8 +33,13 @@ pytestmark = pytest.mark.browser
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """One live server for the module's flows."""
     data = tmp_path_factory.mktemp("keyboard-data")
-    config = {"TESTING": True, "DATA_DIR": str(Path(data)), "BCRYPT_ROUNDS": TEST_ROUNDS}
-    running = start_server(create_app({**config, "AUTOMATIC_BACKUPS": False}))
+    config = {
+        "TESTING": True,
+        "DATA_DIR": str(data),
+        "BCRYPT_ROUNDS": TEST_ROUNDS,
+        "AUTOMATIC_BACKUPS": False,
+    }
+    running = start_server(create_app(config))
     running.wait_until_ready()
     yield running
     running.close()
