@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,22 +105,25 @@ class SignedIn:
         return self.client.delete(path, headers=self._headers(kwargs), **kwargs)
 
 
+def user_in(
+    database: Database, username: str = "alex", password: str = PASSWORD, *, admin: bool = False
+) -> User:
+    """Create a user (with a personal book) straight through the domain."""
+    return create_user(
+        database,
+        username,
+        password,
+        now=utcnow(),
+        rounds=TEST_ROUNDS,
+        is_admin=admin,
+        personal_book=create_personal_book,
+    )
+
+
 @pytest.fixture
 def make_user(app: APIFlask):
     """Create users straight through the domain: `make_user("alex", admin=True)`."""
-
-    def make(username: str = "alex", password: str = PASSWORD, *, admin: bool = False) -> User:
-        return create_user(
-            db(app),
-            username,
-            password,
-            now=utcnow(),
-            rounds=TEST_ROUNDS,
-            is_admin=admin,
-            personal_book=create_personal_book,
-        )
-
-    return make
+    return functools.partial(user_in, db(app))
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
-// Page chrome shared by every page: signing out from the navbar; undo and redo in a book; text
-// fields that state their limits.
+// Page chrome shared by every page: signing out from the navbar; undo and redo in a book;
+// keyboard shortcuts; focus given back when a dialog closes; text fields that state their limits.
 import { api } from "./api.js";
+import "./focus.js";
+import "./keyboard.js";
 import "./text-limits.js";
 import "./undo.js";
 

@@ -3,14 +3,13 @@
 // but in a text field. The server keeps what each change did (GET/POST .../undo, .../redo), so
 // after undo or redo the page simply loads again, and says what was done.
 import { ApiError, api, CHANGE_EVENT } from "./api.js";
+import { addShortcut } from "./keyboard.js";
 
 const book = document.querySelector("[data-book-id][data-role]");
 const bookId = book ? Number(book.dataset.bookId) : null;
 const canWrite = book && ["editor", "owner"].includes(book.dataset.role);
 const AFTER_RELOAD = "tallybook-undo-done"; // sessionStorage: what to say once the page is back
 const SHOWN_FOR_MS = 10_000;
-// Inputs that take typing (where Ctrl+Z undoes the typing): all but these.
-const NOT_TYPED = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"]);
 
 let region = null;
 let busy = false;
@@ -91,20 +90,11 @@ async function announce(id, saying) {
   }
 }
 
-function typing(target) {
-  if (!(target instanceof Element)) return false;
-  if (target.closest("textarea, select, [contenteditable=''], [contenteditable='true']")) return true;
-  return target instanceof HTMLInputElement && !NOT_TYPED.has(target.type);
-}
-
 if (bookId && canWrite) {
   window.addEventListener(CHANGE_EVENT, (event) => announce(event.detail.id, event.detail.saying));
-  document.addEventListener("keydown", (event) => {
-    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.key.toLowerCase() !== "z") return;
-    if (typing(event.target)) return;
-    event.preventDefault();
-    act(event.shiftKey ? "redo" : "undo");
-  });
+  // Not while typing in a field: there Ctrl+Z undoes the typing.
+  addShortcut("Ctrl+Z", "Undo your last change in the book", () => act("undo"), "Everywhere");
+  addShortcut("Ctrl+Shift+Z", "Redo it", () => act("redo"), "Everywhere");
   const done = sessionStorage.getItem(AFTER_RELOAD);
   if (done) {
     sessionStorage.removeItem(AFTER_RELOAD);

@@ -7,7 +7,9 @@ import { tagChips } from "../components/tag-chips.js";
 import { TransactionDialog } from "../components/transaction-dialog.js";
 import { statusCell } from "../components/transaction-rows.js";
 import { formatDate } from "../dates.js";
+import { redrawKeepingFocus } from "../focus.js";
 import { clearErrors, formValues, showError, showProblem } from "../forms.js";
+import { addRowNavigation, addShortcut } from "../keyboard.js";
 import {
   accountOptions,
   bookOf,
@@ -137,7 +139,7 @@ async function load() {
   shown = page.items;
   cursor = page.next_cursor;
   selected.clear();
-  rows.replaceChildren(...shown.map(renderRow));
+  redrawKeepingFocus(rows, () => rows.replaceChildren(...shown.map(renderRow)));
   rows.setAttribute("aria-busy", "false");
   root.querySelector("[data-empty]").classList.toggle("d-none", shown.length > 0);
   moreButton.classList.toggle("d-none", !cursor);
@@ -322,10 +324,13 @@ rows.addEventListener("keydown", (event) => {
     openRow(row);
   }
 });
-root.querySelector("[data-new-transaction]").addEventListener("click", () => {
+const newButton = root.querySelector("[data-new-transaction]");
+newButton.addEventListener("click", () => {
   const accountId = filtersFromAddress().account_id;
   dialog.open(null, accountId ? { account_id: Number(accountId) } : {});
 });
+if (book.canWrite) addShortcut("n", "New transaction", () => newButton.click());
+addRowNavigation(rows, "[data-txn]", book.canWrite && "Open the row");
 
 // ---- start ----------------------------------------------------------------------------------
 
