@@ -8,11 +8,12 @@ from functools import cache, wraps
 from pathlib import Path
 from typing import Any, ParamSpec
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from server.auth.users import count_users
-from server.auth.web import current_csrf_token, current_principal
+from server.auth.web import current_csrf_token, current_principal, sign_in
+from server.auth.window import open_window, serves_a_window
 from server.clock import local_today
 from server.domain.accounts import ACCOUNT_TYPES, get_account
 from server.domain.books import Book, get_book
@@ -209,6 +210,18 @@ def book_import(book_id: int) -> Any:
 def settings() -> Any:
     """Password, API tokens and (for administrators) registration."""
     return render_template("pages/settings.html", page="settings")
+
+
+@pages.get("/window")
+def window() -> Any:
+    """The desktop window's first address: redeem the launcher's one-time handoff (signing in
+    automatically when that is on), then go home. Not there in server or browser mode."""
+    if not serves_a_window():
+        abort(404)
+    user = open_window(request.args.get("handoff", ""))
+    if user is not None:
+        sign_in(user)
+    return redirect(url_for("pages.home"))
 
 
 @pages.get("/setup")
