@@ -257,7 +257,7 @@ def window() -> Any:
         abort(404)
     user = open_window(request.args.get("handoff", ""))
     if user is not None:
-        sign_in(user)
+        sign_in(user, until_closed=True)
     return redirect(url_for("pages.home"))
 
 

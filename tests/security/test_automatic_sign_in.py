@@ -92,6 +92,11 @@ def test_the_window_opens_signed_in_once_it_is_turned_on(app_config, data_dir, a
         assert opened.status_code == 302
         assert opened.headers["Location"] == "/"
         assert window.get("/api/v1/me").json["username"] == "alex"
+        # Kept until the window closes: the next launch signs in again, or asks.
+        session_cookie = next(
+            c for c in opened.headers.getlist("Set-Cookie") if c.startswith("tallybook_session=")
+        )
+        assert "Max-Age" not in session_cookie and "Expires" not in session_cookie
 
 
 def test_the_secret_is_a_private_file_and_the_database_keeps_only_its_hash(
