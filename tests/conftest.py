@@ -104,20 +104,27 @@ class SignedIn:
         return self.client.delete(path, headers=self._headers(kwargs), **kwargs)
 
 
+def add_test_user(
+    database: Database, username: str = "alex", password: str = PASSWORD, *, admin: bool = False
+) -> User:
+    """Create a user (with their personal book) straight through the domain."""
+    return create_user(
+        database,
+        username,
+        password,
+        now=utcnow(),
+        rounds=TEST_ROUNDS,
+        is_admin=admin,
+        personal_book=create_personal_book,
+    )
+
+
 @pytest.fixture
 def make_user(app: APIFlask):
     """Create users straight through the domain: `make_user("alex", admin=True)`."""
 
     def make(username: str = "alex", password: str = PASSWORD, *, admin: bool = False) -> User:
-        return create_user(
-            db(app),
-            username,
-            password,
-            now=utcnow(),
-            rounds=TEST_ROUNDS,
-            is_admin=admin,
-            personal_book=create_personal_book,
-        )
+        return add_test_user(db(app), username, password, admin=admin)
 
     return make
 

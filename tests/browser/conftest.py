@@ -33,13 +33,11 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from server.auth.users import User, create_user
-from server.clock import utcnow
+from server.auth.users import User
 from server.db import Database
 from server.desktop.launcher import pages_url
 from server.desktop.serving import RunningServer
-from server.domain.books import create_personal_book
-from tests.conftest import PASSWORD, TEST_ROUNDS, db
+from tests.conftest import PASSWORD, add_test_user, db
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -354,15 +352,7 @@ def add_user(live_server: RunningServer) -> Callable[..., User]:
     """Create a user through the live server's own database: `add_user("alex", admin=True)`."""
 
     def make(username: str = "alex", password: str = PASSWORD, *, admin: bool = False) -> User:
-        return create_user(
-            _database(live_server),
-            username,
-            password,
-            now=utcnow(),
-            rounds=TEST_ROUNDS,
-            is_admin=admin,
-            personal_book=create_personal_book,
-        )
+        return add_test_user(_database(live_server), username, password, admin=admin)
 
     return make
 

@@ -13,35 +13,24 @@ import pytest
 
 from server import create_app
 from server.auth.automatic_sign_in import turn_off, turn_on
-from server.auth.users import create_user
 from server.clock import utcnow
 from server.config import LOG_FILENAME
 from server.desktop.instance_lock import InstanceLock
-from server.domain.books import create_personal_book
-from tests.conftest import PASSWORD, TEST_ROUNDS, db
+from tests.conftest import add_test_user, db
 from tests.desktop.test_window import (
     CHILD_SECONDS,
     MAIN,
     ROOT,
     _launcher_env,
     _window_line,
+    smoke_launch,
 )
 
 pytestmark = pytest.mark.desktop
 
 
 def _open_window(display: str, data_dir) -> dict:
-    done = subprocess.run(
-        [sys.executable, str(MAIN), "--data-dir", str(data_dir), "--smoke-test", "1"],
-        cwd=ROOT,
-        env=_launcher_env(display),
-        capture_output=True,
-        text=True,
-        timeout=CHILD_SECONDS,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return _window_line(done.stdout)
+    return _window_line(smoke_launch(display, data_dir).stdout)
 
 
 def test_the_window_opens_signed_in_only_while_automatic_sign_in_is_on(xvfb_display, tmp_path):
@@ -49,15 +38,7 @@ def test_the_window_opens_signed_in_only_while_automatic_sign_in_is_on(xvfb_disp
     app = create_app({"DATA_DIR": str(data_dir), "AUTOMATIC_BACKUPS": False})
     try:
         database = db(app)
-        alex = create_user(
-            database,
-            "alex",
-            PASSWORD,
-            now=utcnow(),
-            rounds=TEST_ROUNDS,
-            personal_book=create_personal_book,
-            is_admin=True,
-        )
+        alex = add_test_user(database, admin=True)
         turn_on(database, alex.id, data_dir, now=utcnow())
     finally:
         db(app).close()
