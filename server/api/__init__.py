@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 from server.api import (
     accounts,
     apps,
+    automatic_sign_in,
     backups,
     beancount_files,
     book_files,
@@ -77,6 +78,7 @@ def register_api(app: APIFlask) -> None:
         meta,
         session,
         me,
+        automatic_sign_in,
         books,
         book_files,
         other_books,

@@ -14,7 +14,7 @@ import sqlite_utils
 
 from server.auth.oauth import revoke_user_apps
 from server.auth.passwords import hash_password, password_problems, verify_password
-from server.auth.sessions import end_user_sessions
+from server.auth.sessions import end_automatic_sign_in, end_user_sessions
 from server.auth.sign_in_failures import (
     Guesser,
     LoginPolicy,
@@ -181,8 +181,9 @@ def set_password(
     field: str = "new_password",
     revoke_tokens: bool = False,
 ) -> None:
-    """Replace a user's password and end all their sessions; with `revoke_tokens`, also their
-    personal access tokens and every app's access. The name's sign-in budget opens again."""
+    """Replace a user's password and end all their sessions and their automatic sign-in; with
+    `revoke_tokens`, also their personal access tokens and every app's access. The name's
+    sign-in budget opens again."""
     with database.read() as conn:
         row = conn.execute("SELECT username FROM users WHERE id = ?", [user_id]).fetchone()
     problems = password_problems(new_password, username=row["username"], field=field)
@@ -196,6 +197,7 @@ def set_password(
         )
         forget_name(db, row["username"])
         end_user_sessions(db, user_id)
+        end_automatic_sign_in(db, user_id)
         if revoke_tokens:
             revoke_user_tokens(db, user_id, now)
             revoke_user_apps(db.conn, user_id, now)

@@ -92,7 +92,7 @@ def test_an_app_gets_one_book_until_the_user_revokes_it(browser, alex_account, t
 
     # The administrator registers the app in Settings.
     browser.sign_in("alex")
-    browser.open("/settings")
+    browser.open("/settings/tokens")
     browser.fill("#client-name", "Last 30 days")
     browser.fill("#client-redirect-uris", "http://127.0.0.1/callback")
     browser.submit("#client-form")
@@ -122,7 +122,7 @@ def test_an_app_gets_one_book_until_the_user_revokes_it(browser, alex_account, t
     assert "Corner Grocer" in finish(again)
 
     # The user sees the app in Settings and revokes it.
-    browser.open("/settings")
+    browser.open("/settings/tokens")
     row = browser.visible('[data-authorized-app="Last 30 days"]')
     assert "Household" in row.text and "Read only" in row.text
     browser.click('[data-authorized-app="Last 30 days"] button')
@@ -191,7 +191,7 @@ def test_the_apps_loopback_listener_never_gets_the_session_cookie(browser, alex_
         browser.sign_in("alex")
         # Also visited once on the IP literal, as a user might from an old bookmark.
         browser.driver.get(browser.server.url + "settings")
-        browser.wait_for_path("/settings")
+        browser.wait_for_path("/settings/you")
         query = urlencode(
             {
                 "response_type": "code",

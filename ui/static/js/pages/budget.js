@@ -166,7 +166,8 @@ function showParts() {
 function render() {
   const title = monthName(month);
   document.getElementById("month-title").textContent = title;
-  document.title = `Budget ${title} · ${document.title.split(" · ").slice(-2).join(" · ")}`;
+  // The page, then the month it shows, then the book: "Budget · March 2025 · Home · Tallybook".
+  document.title = `Budget · ${title} · ${document.title.split(" · ").slice(-2).join(" · ")}`;
   document.getElementById("previous-month").href = `?month=${addMonths(month, -1)}`;
   document.getElementById("next-month").href = `?month=${addMonths(month, 1)}`;
   const left = document.getElementById("available-to-budget");
