@@ -16,6 +16,7 @@ import sqlite_utils
 from server.characters import refuse_odd_characters
 from server.clock import to_iso
 from server.db import Database
+from server.domain.field_rules import length_rule
 from server.errors import Conflict, NotFound, ValidationFailed
 
 PAYEE_MAX = 200
@@ -91,7 +92,9 @@ def clean_payee_name(name: str, field: str = "payee") -> str:
     if not cleaned:
         raise ValidationFailed.on(field, "Give the payee a name.")
     if len(cleaned) > PAYEE_MAX:
-        raise ValidationFailed.on(field, f"A payee name has at most {PAYEE_MAX} characters.")
+        raise ValidationFailed.on(
+            field, length_rule(most=PAYEE_MAX, has=len(cleaned), unit="characters")
+        )
     refuse_odd_characters({field: cleaned})
     return cleaned
 
@@ -102,7 +105,8 @@ def clean_tag_name(name: object, field: str = "tags") -> str:
         raise ValidationFailed.on(field, "A tag is a string.")
     cleaned = name.strip()
     if not 1 <= len(cleaned) <= TAG_MAX:
-        raise ValidationFailed.on(field, f"A tag has 1 to {TAG_MAX} characters.")
+        rule = length_rule(least=1, most=TAG_MAX, has=len(cleaned), unit="characters in a tag")
+        raise ValidationFailed.on(field, rule)
     if "," in cleaned:
         raise ValidationFailed.on(field, f"A tag cannot contain a comma: {cleaned!r}.")
     refuse_odd_characters({field: cleaned})

@@ -18,6 +18,7 @@ import sqlite_utils
 from server.clock import from_iso
 from server.db import Database
 from server.domain.books import ROLES
+from server.domain.field_rules import choice_rule
 from server.errors import Conflict, NotFound, ValidationFailed
 
 log = logging.getLogger("tallybook.auth")
@@ -64,7 +65,7 @@ def _from_row(row: sqlite3.Row) -> Member:
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise ValidationFailed.on("role", f"Use one of: {', '.join(ROLES)}.")
+        raise ValidationFailed.on("role", choice_rule(ROLES))
 
 
 def _get(conn: sqlite3.Connection, book_id: int, user_id: int) -> Member:

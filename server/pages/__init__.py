@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any, ParamSpec
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from server.auth.users import count_users
-from server.auth.web import current_csrf_token, current_principal
+from server.auth.users import User, count_users
+from server.auth.web import current_csrf_token, current_principal, sign_in
+from server.auth.window import open_window, serves_a_window
 from server.clock import local_today
 from server.domain.accounts import ACCOUNT_TYPES, get_account
 from server.domain.books import Book, get_book
@@ -207,11 +209,59 @@ def book_import(book_id: int) -> Any:
     return render_template("pages/import.html", page="import", book=_book(book_id))
 
 
+@dataclass(frozen=True)
+class SettingsPlace:
+    """A section of Settings, as its navigation shows it."""
+
+    label: str
+    icon: str
+
+
+def settings_sections(user: User) -> dict[str, SettingsPlace]:
+    """Return the sections of Settings this user has here, by their address, in order: the
+    desktop window's computer, or (administrators) the server others reach."""
+    sections = {"you": SettingsPlace("You", "person")}
+    if serves_a_window():
+        sections["computer"] = SettingsPlace("This computer", "pc-display")
+    elif user.is_admin:
+        sections["server"] = SettingsPlace("Server", "hdd-network")
+    if user.is_admin:
+        sections["backups"] = SettingsPlace("Backups", "hdd")
+    sections["tokens"] = SettingsPlace("Tokens & apps", "key")
+    sections["households"] = SettingsPlace("Households", "people")
+    return sections
+
+
 @pages.get("/settings")
 @signed_in
 def settings() -> Any:
-    """Password, API tokens and (for administrators) registration."""
-    return render_template("pages/settings.html", page="settings")
+    """Settings: its first section."""
+    return redirect(url_for("pages.settings_section", section="you"))
+
+
+@pages.get("/settings/<section>")
+@signed_in
+def settings_section(section: str) -> Any:
+    """A section of Settings: you, this computer or the server, backups, tokens and apps,
+    households."""
+    sections = settings_sections(current_principal().user)
+    if section not in sections:
+        abort(404)
+    return render_template(
+        "pages/settings.html", page="settings", sections=sections, section=section
+    )
+
+
+@pages.get("/window")
+def window() -> Any:
+    """The desktop window's first address: redeem the launcher's one-time handoff (signing in
+    automatically when that is on), then go home. Not there in server or browser mode."""
+    if not serves_a_window():
+        abort(404)
+    user = open_window(request.args.get("handoff", ""))
+    if user is not None:
+        sign_in(user, until_closed=True)
+    return redirect(url_for("pages.home"))
 
 
 @pages.get("/setup")

@@ -46,3 +46,10 @@ export function tn(singular, plural, n, values = {}) {
   else if (Array.isArray(forms)) text = forms.at(category === "one" ? 0 : -1);
   return fill(text, { count: n, ...values });
 }
+
+const conjunction = new Intl.ListFormat(catalog.language || "en", { type: "conjunction" });
+
+/** The items as one phrase in the page's language: "a, b, and c", "a, b und c", "a, b et c". */
+export function listInWords(items) {
+  return conjunction.format(items.map(String));
+}

@@ -50,7 +50,7 @@ export function bookActions({ onChanged, showError }) {
     deletedBox.replaceChildren(
       before,
       Object.assign(document.createElement("a"), {
-        href: "/settings#backups",
+        href: "/settings/backups",
         textContent: t("Settings › Backups"),
       }),
       after,

@@ -24,7 +24,8 @@ function bookCard(book) {
   card.querySelector('[data-field="role"]').textContent = ROLE_NAMES[book.role] || book.role;
   const download = card.querySelector('[data-field="export"]');
   download.href = `/api/v1/books/${book.id}/export.json`;
-  download.setAttribute("aria-label", t("Export {name} as JSON", { name: book.name }));
+  // The visible words first, then the book.
+  download.setAttribute("aria-label", t("Export as JSON: {name}", { name: book.name }));
   const ledger = card.querySelector('[data-field="export-beancount"]');
   ledger.href = `/api/v1/books/${book.id}/export.beancount`;
   ledger.setAttribute("aria-label", t("Export {name} as a Beancount ledger", { name: book.name }));
