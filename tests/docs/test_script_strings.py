@@ -61,9 +61,12 @@ CODE_KEYS = words(
 )
 # Not words: paths and URLs, selectors, MIME types, dotted or snake_case names, CSS classes.
 CLASS = r"([a-z]+-[\w-]+|border|small|badge|btn|bi|money)"
+# Keys as KeyboardEvent names them and the shortcuts combine them ("Ctrl+Shift+Z", "Enter ↓",
+# "Esc"): what the keyboard's caps say, never translated words.
+KEY = r"((Ctrl|Shift|Alt)\+|Enter|Esc|Tab|Arrow(Up|Down|Left|Right)|[A-Z↑↓]|\{\})+"
 NON_TEXT = re.compile(
     r"^(\{\})?[./#?\[:]|^[\w-]+:[\w-]|^\w+/[\w.+-]+$|^[\w{}-]+(\.[\w{}-]+)+$|^[a-z]+(_[a-z]+)+$"
-    rf"|^{CLASS}( {CLASS})*$"
+    rf"|^{CLASS}( {CLASS})*$|^{KEY}( {KEY})*$"
 )
 
 
@@ -156,6 +159,8 @@ def unmarked_in(name: str, source: str) -> list[str]:
         ('el.className = "btn btn-sm text-end"; el.querySelector("[data-x] .small");', []),
         ('api("GET", `/books/${id}/budget?month=${m}`); el.setAttribute("aria-busy", "true");', []),
         ('if (event.key === "Enter") go(); headers["Content-Type"] = "application/json";', []),
+        ('addShortcut("Ctrl+Shift+Z", t("Redo it")); listShortcut(s, "Enter ↓", t("Next"));', []),
+        ('addShortcut("Ctrl+Z", "Undo it");', ["'Undo it'"]),
     ],
 )
 def test_the_checker_tells_text_from_code(source, unmarked):

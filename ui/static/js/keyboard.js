@@ -2,17 +2,20 @@
 // overlay (`?`) that lists them. Shortcuts wait while a person types in a field or a dialog is
 // open; only Ctrl+Enter (⌘ Enter on a Mac), which saves, works there too (Esc is the field's
 // or the dialog's own).
+import { t } from "./i18n.js";
 
 const MAC = /Mac|iPhone|iPad/.test(navigator.userAgentData?.platform ?? navigator.platform);
 // Inputs that take typing (where letters, and Ctrl+Z, belong to the text): all but these.
 const NOT_TYPED = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"]);
 const WHILE_TYPING = new Set(["Ctrl+Enter"]);
-const PAGE = "This page";
+// The help's sections: this page's keys, and the ones that work on every page.
+const PAGE = t("This page");
+export const EVERYWHERE = t("Everywhere");
 
 // What the help lists, by section: [keys, what they do]; and what runs for each key.
 const sections = new Map([
   [PAGE, []],
-  ["Everywhere", []],
+  [EVERYWHERE, []],
 ]);
 const handlers = new Map();
 
@@ -30,7 +33,7 @@ function typing(target) {
   return target instanceof HTMLInputElement && !NOT_TYPED.has(target.type);
 }
 
-/** List keys in the help under `section`; whatever handles them is elsewhere (a field's own keys). */
+/** List keys in the help under `section` (translated words, as `label` is); whatever handles them is elsewhere (a field's own keys). */
 export function listShortcut(section, keys, label) {
   if (!sections.has(section)) sections.set(section, []);
   sections.get(section).push([MAC ? keys.replaceAll("Ctrl+", "⌘ ") : keys, label]);
@@ -61,8 +64,8 @@ export function addRowNavigation(list, rowSelector, enterLabel) {
   handlers.set("k", () => move(-1));
   handlers.set("ArrowDown", () => (onRow() ? move(1) : false));
   handlers.set("ArrowUp", () => (onRow() ? move(-1) : false));
-  listShortcut(PAGE, "j ↓", "Next row");
-  listShortcut(PAGE, "k ↑", "Previous row");
+  listShortcut(PAGE, "j ↓", t("Next row"));
+  listShortcut(PAGE, "k ↑", t("Previous row"));
   if (enterLabel) listShortcut(PAGE, "Enter", enterLabel);
 }
 
@@ -114,10 +117,11 @@ function shortcutRow(keys, label) {
 }
 
 const search = document.querySelector('input[type="search"]');
-if (search) addShortcut("/", "Search", () => search.focus());
-addShortcut("?", "Show these shortcuts", showHelp, "Everywhere");
-addShortcut("Ctrl+Enter", "Save the open form or dialog", saveWhatIsOpen, "Everywhere");
-listShortcut("Everywhere", "Esc", "Cancel the change, close the dialog");
+const searchLabel = t("Search");
+if (search) addShortcut("/", searchLabel, () => search.focus());
+addShortcut("?", t("Show these shortcuts"), showHelp, EVERYWHERE);
+addShortcut("Ctrl+Enter", t("Save the open form or dialog"), saveWhatIsOpen, EVERYWHERE);
+listShortcut(EVERYWHERE, "Esc", t("Cancel the change, close the dialog"));
 
 document.addEventListener("keydown", (event) => {
   if (event.defaultPrevented || event.isComposing || event.altKey) return;

@@ -1,6 +1,7 @@
 // Nothing is cut without a word: a text field states its limit (`data-max-length`, no
 // `maxlength`, which silently drops what is typed or pasted past it). Near the limit a counter
 // shows under the field; past it, the counter says what the server will answer.
+import { t } from "./i18n.js";
 
 const NEAR = 0.8; // the counter shows from this share of the limit on
 
@@ -28,9 +29,10 @@ export function showLength(input) {
   const counter = existing ?? counterOf(input);
   const over = length > most;
   const limit = most.toLocaleString();
+  const values = { length: length.toLocaleString(), limit };
   counter.textContent = over
-    ? `${length.toLocaleString()} / ${limit}: use at most ${limit} characters.`
-    : `${length.toLocaleString()} / ${limit}`;
+    ? t("{length} / {limit}: use at most {limit} characters.", values)
+    : t("{length} / {limit}", values);
   counter.classList.toggle("text-danger", over);
 }
 

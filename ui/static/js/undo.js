@@ -4,7 +4,7 @@
 // after undo or redo the page simply loads again, and says what was done.
 import { ApiError, api, CHANGE_EVENT } from "./api.js";
 import { t } from "./i18n.js";
-import { addShortcut } from "./keyboard.js";
+import { addShortcut, EVERYWHERE } from "./keyboard.js";
 
 const book = document.querySelector("[data-book-id][data-role]");
 const bookId = book ? Number(book.dataset.bookId) : null;
@@ -95,8 +95,8 @@ async function announce(id, saying) {
 if (bookId && canWrite) {
   window.addEventListener(CHANGE_EVENT, (event) => announce(event.detail.id, event.detail.saying));
   // Not while typing in a field: there Ctrl+Z undoes the typing.
-  addShortcut("Ctrl+Z", "Undo your last change in the book", () => act("undo"), "Everywhere");
-  addShortcut("Ctrl+Shift+Z", "Redo it", () => act("redo"), "Everywhere");
+  addShortcut("Ctrl+Z", t("Undo your last change in the book"), () => act("undo"), EVERYWHERE);
+  addShortcut("Ctrl+Shift+Z", t("Redo it"), () => act("redo"), EVERYWHERE);
   const done = sessionStorage.getItem(AFTER_RELOAD);
   if (done) {
     sessionStorage.removeItem(AFTER_RELOAD);

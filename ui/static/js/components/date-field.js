@@ -5,14 +5,16 @@
 // is said at the field, never sent as another day.
 import { addDays, dateText, parseDate, today } from "../dates.js";
 import { clearError, showError } from "../forms.js";
+import { t } from "../i18n.js";
 import { listShortcut } from "../keyboard.js";
 
 const fields = new WeakMap();
 
-listShortcut("In a date field", "t", "Today");
-listShortcut("In a date field", "+ ↑", "A day later");
-listShortcut("In a date field", "- ↓", "A day earlier (once the field holds a date)");
-listShortcut("In a date field", "Alt+↓", "Choose on a calendar");
+const IN_A_DATE_FIELD = t("In a date field");
+listShortcut(IN_A_DATE_FIELD, "t", t("Today"));
+listShortcut(IN_A_DATE_FIELD, "+ ↑", t("A day later"));
+listShortcut(IN_A_DATE_FIELD, "- ↓", t("A day earlier (once the field holds a date)"));
+listShortcut(IN_A_DATE_FIELD, "Alt+↓", t("Choose on a calendar"));
 
 export class DateField {
   /** The field of the text input `input` (inside its `[data-date-field]` group), made once. */
@@ -50,7 +52,10 @@ export class DateField {
   check() {
     const iso = this.iso;
     if (iso) this.set(iso);
-    else showError(this.group, this.input.name, `Type a date such as ${dateText(today())} or ${today()}.`);
+    else {
+      const message = t("Type a date such as {date} or {iso}.", { date: dateText(today()), iso: today() });
+      showError(this.group, this.input.name, message);
+    }
     return iso;
   }
 

@@ -448,8 +448,8 @@ rows.addEventListener("keydown", (event) => {
 });
 rows.addEventListener("far-date-confirmed", () => editor?.save()); // "Yes, that date"
 root.querySelector("[data-add-row]").addEventListener("click", () => startEditing(null));
-if (book.canWrite) addShortcut("n", "New transaction", () => startEditing(null));
-addRowNavigation(rows, "[data-txn]", book.canWrite && "Change the row");
+if (book.canWrite) addShortcut("n", t("New transaction"), () => startEditing(null));
+addRowNavigation(rows, "[data-txn]", book.canWrite && t("Change the row"));
 root
   .querySelector("[data-open-dialog]")
   .addEventListener("click", () => dialog.open(null, { account_id: accountId }));

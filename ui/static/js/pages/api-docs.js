@@ -1,4 +1,6 @@
 // Swagger UI from the vendored bundle; "Try it out" uses the session cookie and CSRF header.
+import { t } from "../i18n.js";
+
 const root = document.getElementById("swagger-ui");
 const csrf = document.querySelector('meta[name="csrf-token"]');
 
@@ -9,11 +11,12 @@ followTheme();
 new MutationObserver(followTheme).observe(html, { attributes: true, attributeFilter: ["data-bs-theme"] });
 
 // Swagger UI draws the request body's text box without a label: give it a name.
+const REQUEST_BODY = t("Request body");
 const NamedTextArea = () => ({
   wrapComponents: {
     TextArea: (Original, system) => (props) => {
       const body = String(props.className).includes("body-param__text");
-      return system.React.createElement(Original, body ? { "aria-label": "Request body", ...props } : props);
+      return system.React.createElement(Original, body ? { "aria-label": REQUEST_BODY, ...props } : props);
     },
   },
 });

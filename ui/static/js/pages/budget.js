@@ -262,7 +262,8 @@ for (const button of root.querySelectorAll("[data-copy]")) {
   });
 }
 
-listShortcut("This page", "Enter ↓", "In an amount: save it and go to the next category");
-listShortcut("This page", "↑", "In an amount: save it and go to the category above");
-listShortcut("This page", "Tab", "Save the amount and go on to the next field");
+const THIS_PAGE = t("This page");
+listShortcut(THIS_PAGE, "Enter ↓", t("In an amount: save it and go to the next category"));
+listShortcut(THIS_PAGE, "↑", t("In an amount: save it and go to the category above"));
+listShortcut(THIS_PAGE, "Tab", t("Save the amount and go on to the next field"));
 load();

@@ -351,8 +351,8 @@ newButton.addEventListener("click", () => {
   const accountId = filtersFromAddress().account_id;
   dialog.open(null, accountId ? { account_id: Number(accountId) } : {});
 });
-if (book.canWrite) addShortcut("n", "New transaction", () => newButton.click());
-addRowNavigation(rows, "[data-txn]", book.canWrite && "Open the row");
+if (book.canWrite) addShortcut("n", t("New transaction"), () => newButton.click());
+addRowNavigation(rows, "[data-txn]", book.canWrite && t("Open the row"));
 
 // ---- start ----------------------------------------------------------------------------------
 
