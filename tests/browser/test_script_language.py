@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -113,8 +114,24 @@ def test_a_german_session_reads_the_scripts_in_german(
     groceries = f'#budget tr[data-category-id="{categories["Groceries"]}"]'
     budgeted = browser.find(f"{groceries} [data-budgeted]")
     assert budgeted.get_attribute("aria-label") == "Budgetiert für Groceries"
-    assert browser.find(f"{groceries} [data-goal]").text == "Ziel setzen"
-    assert browser.driver.title.startswith("Budget März 2025 · ")
+    goal = browser.find(f"{groceries} [data-goal]")
+    assert goal.text == "Ziel setzen"
+    # The name starts with the visible words.
+    assert goal.get_attribute("aria-label") == "Ziel setzen für Groceries"
+    assert browser.driver.title.startswith("Budget · März 2025 · ")
+    # The shortcuts' help: its sections and what the keys do, in German (the keys as typed).
+    ActionChains(browser.driver).send_keys("?").perform()
+    listed = browser.visible("#shortcuts-dialog").text
+    for line in (
+        "Diese Seite",
+        "In einem Betrag: ihn speichern und zur nächsten Kategorie gehen",
+        "Überall",
+        "Ihre letzte Änderung im Buch rückgängig machen",
+        "Ctrl+Enter",
+    ):
+        assert line in listed
+    ActionChains(browser.driver).send_keys(Keys.ESCAPE).perform()
+    browser.hidden("#shortcuts-dialog")
 
     # The import preview, its result and the confirm of its undo.
     statement = tmp_path / "maerz.csv"
