@@ -204,7 +204,7 @@ def test_the_keyboard_alone(german: Browser, server: RunningServer) -> None:
     with_control(browser, "a")
     keys(browser, "31.02.", Keys.TAB)
     message = browser.visible('[data-editor] [data-error-for="date"]').text
-    assert message.startswith("Type a date such as ")
+    assert message.startswith("Geben Sie ein Datum wie ")  # the scripts speak German here
     assert "is-invalid" in browser.find(date).get_attribute("class")
     keys(browser, "Nobody", Keys.TAB, Keys.TAB, Keys.TAB, "1")
     with_control(browser, Keys.ENTER)
@@ -230,7 +230,7 @@ def test_the_keyboard_alone(german: Browser, server: RunningServer) -> None:
     # ---- ? lists the page's shortcuts; a dialog gives the focus back to its opener -------
     keys(browser, "?")
     listed = browser.visible("#shortcuts-dialog").text
-    for line in ("New transaction", "Next row", "Today", "Choose on a calendar", "Ctrl+Enter"):
+    for line in ("Neue Buchung", "Nächste Zeile", "Heute", "Im Kalender wählen", "Ctrl+Enter"):
         assert line in listed
     keys(browser, Keys.ESCAPE)
     browser.hidden("#shortcuts-dialog")
@@ -305,7 +305,7 @@ def test_the_keyboard_alone(german: Browser, server: RunningServer) -> None:
     browser.wait_text("#total-budgeted", "$100.00")
     wait_focus(browser, f"{groceries} [data-goal]")
     column = browser.find_all("#budget [data-budgeted]")
-    at = [c.get_attribute("aria-label") for c in column].index("Budgeted for Groceries")
+    at = [c.get_attribute("aria-label") for c in column].index("Budgetiert für Groceries")
     below = column[at + 1].get_attribute("aria-label")
     shift_tab(browser)
     wait_focus(browser, f"{groceries} [data-budgeted]")
