@@ -7,8 +7,10 @@ tests, so the whole file costs one server start.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -23,12 +25,17 @@ from tests.conftest import PASSWORD, TEST_ROUNDS, db
 
 WIDTHS = (360, 800, 1366)
 HEIGHT = 800
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 # Whether the page scrolls sideways: wider than its window, less the vertical scroll bar.
 PAGE_OVERFLOW = """
 const page = document.documentElement;
 return page.scrollWidth > page.clientWidth ? `${page.scrollWidth} > ${page.clientWidth}` : null;
 """
+# Scroll the page so that the element matching arguments[0] is at the top (for a screenshot).
+SCROLL_TO = (
+    "window.scrollBy(0, document.querySelector(arguments[0]).getBoundingClientRect().top - 12)"
+)
 # Why a person could not click the element now: brought to the middle of the window as they
 # would scroll to it, it must lie within the width and be what is under its own middle.
 NOT_CLICKABLE = """
@@ -192,5 +199,27 @@ def test_a_phone_adds_a_transaction_in_the_register(browser, pages):
         assert "Groceries" in row.find_element("css selector", "[data-field=category]").text
         assert_clickable(browser, "[data-rows] [data-txn] [data-field=status] button", "a row")
         assert_fits(browser, "the register after saving at 360 px")
+    finally:
+        browser.reset_viewport()
+
+
+@pytest.mark.skipif(
+    os.environ.get("TALLYBOOK_SCREENSHOTS") != "1",
+    reason="set TALLYBOOK_SCREENSHOTS=1 to refresh docs/screenshots/",
+)
+def test_phone_screenshots(browser, pages):
+    browser.sign_in("alex")
+    browser.set_viewport(360, 740)
+    try:
+        browser.open(pages["register"].path)
+        browser.visible("[data-rows] [data-txn]")
+        browser.click("[data-add-row]")
+        browser.fill("[data-editor] [name=payee]", "Corner bakery")
+        browser.driver.execute_script(SCROLL_TO, "h1")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "phone-register.png"))
+        browser.open(pages["budget"].path)
+        browser.visible("#budget tr[data-line]")
+        browser.driver.execute_script(SCROLL_TO, "#fill-month")
+        browser.driver.save_screenshot(str(SCREENSHOTS / "phone-budget.png"))
     finally:
         browser.reset_viewport()
