@@ -26,6 +26,7 @@ from tests.conftest import PASSWORD, TEST_ROUNDS, db
 WIDTHS = (360, 800, 1366)
 HEIGHT = 800
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+STATEMENT = Path(__file__).resolve().parents[1] / "fixtures" / "bankfiles" / "amex.csv"
 
 # Whether the page scrolls sideways: wider than its window, less the vertical scroll bar.
 PAGE_OVERFLOW = """
@@ -47,6 +48,16 @@ if (box.width === 0 || box.height === 0) return "it takes no room";
 if (box.left < 0 || box.right > width) return `it spans ${box.left}-${box.right} of ${width} px`;
 const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
 return element.contains(hit) ? null : `${hit?.outerHTML.slice(0, 80)} covers it`;
+"""
+
+
+# The fields of the register's row of a payee, read at once (the rows are drawn again often).
+ROW_OF_PAYEE = """
+for (const row of document.querySelectorAll("[data-rows] [data-txn]")) {
+  const field = (name) => row.querySelector(`[data-field="${name}"]`).textContent;
+  if (field("payee") === arguments[0]) return {out: field("out"), category: field("category")};
+}
+return null;
 """
 
 
@@ -140,6 +151,18 @@ def assert_clickable(browser, css: str, where: str) -> None:
     assert problem is None, f"{where}: {css} cannot be clicked: {problem}"
 
 
+def open_editor(browser) -> None:
+    """Press Add transaction until the register's editor opens (once its rows show: a press
+    while the register still loads is let go, as a person would press again)."""
+
+    def opened(_):
+        if not browser.find_all("[data-editor]"):
+            browser.click("[data-add-row]")
+        return browser.find_all("[data-editor] [name=payee]")
+
+    browser.wait_until(opened, "the register's editor")
+
+
 def test_every_page_fits_every_width_with_its_actions_at_hand(browser, pages):
     browser.sign_in("alex")
     try:
@@ -154,7 +177,8 @@ def test_every_page_fits_every_width_with_its_actions_at_hand(browser, pages):
                     assert_clickable(browser, action, where)
             # The register's editor too: its fields stack where its row would not fit.
             browser.open(pages["register"].path)
-            browser.click("[data-add-row]")
+            browser.visible(pages["register"].filled)
+            open_editor(browser)
             for action in ("[data-editor] [name=payee]", "[data-editor] [data-save]"):
                 assert_clickable(browser, action, f"the register's editor at {width} px")
             assert_fits(browser, f"the register's editor at {width} px")
@@ -172,33 +196,32 @@ def test_every_page_fits_every_width_with_its_actions_at_hand(browser, pages):
         browser.reset_viewport()
 
 
-def test_a_phone_adds_a_transaction_in_the_register(browser, pages):
+def test_a_phone_adds_a_transaction_and_previews_an_import(browser, pages):
     browser.sign_in("alex")
     browser.set_viewport(360, HEIGHT)
     try:
         browser.open(pages["register"].path)
         browser.visible("[data-rows] [data-txn]")
-        browser.click("[data-add-row]")
+        open_editor(browser)
         browser.fill("[data-editor] [name=payee]", "Corner bakery")
         browser.fill("[data-editor] [name=category]", "Food: Groceries")
         browser.fill("[data-editor] [name=out]", "4.20")
         browser.click("[data-editor] [data-save]")
         # Saved, it is drawn among the rows (and a fresh editor waits for the next receipt).
-        row = browser.wait_until(
-            lambda _: next(
-                (
-                    r
-                    for r in browser.find_all("[data-rows] [data-txn]")
-                    if "Corner bakery" in r.text
-                ),
-                None,
-            ),
-            "the new row",
+        saved = browser.wait_until(
+            lambda _: browser.driver.execute_script(ROW_OF_PAYEE, "Corner bakery"), "the new row"
         )
-        assert "4.20" in row.find_element("css selector", "[data-field=out]").text
-        assert "Groceries" in row.find_element("css selector", "[data-field=category]").text
+        assert "4.20" in saved["out"] and saved["category"] == "Food: Groceries"
         assert_clickable(browser, "[data-rows] [data-txn] [data-field=status] button", "a row")
         assert_fits(browser, "the register after saving at 360 px")
+
+        # An import's preview: its table scrolls in its own box, Import stays at hand.
+        browser.open(pages["import"].path)
+        browser.visible("#import-file").send_keys(str(STATEMENT))
+        browser.submit("#import-form")
+        browser.wait_until(lambda _: browser.find_all("#preview-table tbody tr"), "the preview")
+        assert_clickable(browser, "#preview [data-confirm]", "the import preview at 360 px")
+        assert_fits(browser, "the import preview at 360 px")
     finally:
         browser.reset_viewport()
 
@@ -213,7 +236,7 @@ def test_phone_screenshots(browser, pages):
     try:
         browser.open(pages["register"].path)
         browser.visible("[data-rows] [data-txn]")
-        browser.click("[data-add-row]")
+        open_editor(browser)
         browser.fill("[data-editor] [name=payee]", "Corner bakery")
         browser.driver.execute_script(SCROLL_TO, "h1")
         browser.driver.save_screenshot(str(SCREENSHOTS / "phone-register.png"))
