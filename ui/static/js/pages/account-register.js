@@ -403,7 +403,8 @@ class RowEditor {
 }
 
 function startEditing(txn) {
-  if (!book.canWrite || loading) return;
+  // Until the categories are in (picker), as while the rows reload, there is nothing to edit with.
+  if (!book.canWrite || loading || !picker) return;
   if (editor) {
     if (editor.changed()) {
       editor.input("date").focus();
