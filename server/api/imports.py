@@ -45,6 +45,7 @@ from server.domain.money import format_amount
 from server.errors import ValidationFailed
 from server.problems import ERROR_LOG
 from server.request_db import database, reader
+from server.text import _l
 from server.workers.jobs import STATES, Job, Jobs, Progress
 
 bp = APIBlueprint("imports", __name__, tag="Imports")
@@ -254,9 +255,11 @@ def file_bytes(content: str, field: str) -> bytes:
     try:
         data = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationFailed.on(field, "Send the file's bytes base64-encoded.") from None
+        raise ValidationFailed.on(field, _l("Send the file's bytes base64-encoded.")) from None
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationFailed.on(field, f"The file is over {MAX_FILE_BYTES // 2**20} MB.")
+        raise ValidationFailed.on(
+            field, _l("The file is over %(value)s MB.", value=MAX_FILE_BYTES // 2**20)
+        )
     return data
 
 

@@ -142,7 +142,7 @@ class ServerThread:
         from server.desktop.serving import start_server
 
         self._on_show: Callable[[str], None] | None = None
-        config: dict[str, object] = {"DATA_DIR": data_dir}
+        config: dict[str, object] = {"DATA_DIR": data_dir, "DESKTOP": True}
         if window:
             config["CONSENT_IN_WINDOW"] = self._show
         self._running = start_server(create_app(config), sock=sock)
@@ -194,7 +194,7 @@ def serve_child(fd: int, data_dir: Path, *, consent_in_window: bool = False) -> 
     from server import create_app
     from server.desktop.serving import start_server
 
-    config: dict[str, object] = {"DATA_DIR": data_dir}
+    config: dict[str, object] = {"DATA_DIR": data_dir, "DESKTOP": True}
     if consent_in_window:
         config["CONSENT_IN_WINDOW"] = _ask_parent_to_show
     try:

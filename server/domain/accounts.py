@@ -17,8 +17,9 @@ from server.domain.labels import find_named
 from server.domain.money import AmountError, parse_amount, parse_money_field
 from server.domain.validation import Problems
 from server.errors import Conflict, NotFound, ValidationFailed
+from server.text import _l
 
-NAME_TAKEN = "This book already has an account of that name."
+NAME_TAKEN = _l("This book already has an account of that name.")
 ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "investment", "loan", "other")
 TYPE_TEXT_MAX = 50  # a bound on a type as sent; anything but one of ACCOUNT_TYPES is refused
 
@@ -133,7 +134,7 @@ def check_account_fields(
     stripped ("" if refused)."""
     cleaned = None if name is None else check.name(name, "name", problems, of="account")
     if account_type is not None and account_type not in ACCOUNT_TYPES:
-        problems.add("type", f"Use one of: {', '.join(ACCOUNT_TYPES)}.")
+        problems.add("type", _l("Use one of: %(join)s.", join=", ".join(ACCOUNT_TYPES)))
     if currency is not None and not is_currency(currency):
         problems.add("currency", UNKNOWN_CURRENCY)
     return cleaned
@@ -163,10 +164,10 @@ def create_account(
             try:
                 opening_minor = parse_amount(account.opening_balance, currency)
             except AmountError as error:
-                problems.add("opening_balance", str(error))
+                problems.add("opening_balance", error.message)
         problems.check(not name or not _name_taken(db, book_id, name), "name", NAME_TAKEN)
         _check_opening_date(account.opening_date, account.confirm_far_date, now, problems)
-        problems.raise_if_any("The account cannot be created as given.")
+        problems.raise_if_any(_l("The account cannot be created as given."))
         opening_date = account.opening_date or local_date(now)
         account_id = (
             db["accounts"]
@@ -197,7 +198,7 @@ def _get(conn: sqlite3.Connection, book_id: int, account_id: int, today: date) -
         sql, {"book": book_id, "account": account_id, "today": str(today)}
     ).fetchone()
     if row is None:
-        raise NotFound(f"No account with id {account_id} in this book.")
+        raise NotFound(_l("No account with id %(account_id)s in this book.", account_id=account_id))
     return _from_row(row, today)
 
 
@@ -235,7 +236,7 @@ def update_account(
         account = _get(db.conn, book_id, account_id, local_date(now))
         if changes.opening_date != account.opening_date:
             _check_opening_date(changes.opening_date, changes.confirm_far_date, now, problems)
-        problems.raise_if_any("The account cannot be changed that way.")
+        problems.raise_if_any(_l("The account cannot be changed that way."))
         check_if_match(if_match, account.etag, "account")
         if name is not None and _name_taken(db, book_id, name, except_id=account_id):
             raise ValidationFailed.on("name", NAME_TAKEN)
@@ -268,8 +269,11 @@ def delete_account(
         ).fetchone()[0]
         if used:
             raise Conflict(
-                f"The account has {used} transactions, so it cannot be deleted; archive it "
-                "instead (it keeps its history and leaves the lists)."
+                _l(
+                    "The account has %(used)s transactions, so it cannot be deleted; "
+                    "archive it instead (it keeps its history and leaves the lists).",
+                    used=used,
+                )
             )
         db.execute("DELETE FROM account_months WHERE account_id = ?", [account_id])
         db.execute("DELETE FROM accounts WHERE id = ?", [account_id])

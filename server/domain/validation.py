@@ -27,6 +27,7 @@ from server.characters import character_problem
 from server.domain.labels import clean_tag_name
 from server.domain.money import AmountError, parse_amount
 from server.errors import FieldError, ValidationFailed
+from server.text import _l
 
 MAX_PROBLEMS = 100
 # Limits of what a person writes. The API's schemas state them on what is sent; the checks here
@@ -122,7 +123,12 @@ class Problems:
         if not self:
             return
         if self.more:
-            detail += f" The first {self._limit} problems are listed; {self.more} more were found."
+            detail = _l(
+                "%(detail)s The first %(limit)s problems are listed; %(more)s more were found.",
+                detail=detail,
+                limit=self._limit,
+                more=self.more,
+            )
         raise ValidationFailed(detail, errors=self.errors)
 
     def _root(self) -> Problems:
@@ -147,13 +153,13 @@ def text(
     if value is None:
         return None
     if not isinstance(value, str):
-        problems.add(field, "Expected text.")
+        problems.add(field, _l("Expected text."))
         return None
     stripped = value.strip()
     if not characters(stripped, field, problems, lines=lines):
         return None
     if len(stripped) > most:
-        problems.add(field, f"At most {most} characters.")
+        problems.add(field, _l("At most %(most)s characters.", most=most))
     return stripped or None
 
 
@@ -161,7 +167,9 @@ def name(value: object, field: str, problems: Problems, *, of: str, most: int = 
     """Return the name of `of` (a rule, say) stripped, 1 to `most` characters; "" if refused."""
     stripped = value.strip() if isinstance(value, str) else ""
     if not 1 <= len(stripped) <= most:
-        problems.add(field, f"Give the {of} a name of 1 to {most} characters.")
+        problems.add(
+            field, _l("Give the %(of)s a name of 1 to %(most)s characters.", of=of, most=most)
+        )
         return ""
     if not characters(stripped, field, problems):
         return ""
@@ -172,7 +180,9 @@ def choice(value: object, field: str, problems: Problems, *, options: Sequence[s
     """Return one of `options`; None (and a problem) for anything else."""
     if value in options:
         return value  # type: ignore[return-value]  # one of the strings
-    problems.add(field, f"Choose {', '.join(options[:-1])} or {options[-1]}.")
+    problems.add(
+        field, _l("Choose %(join)s or %(value)s.", join=", ".join(options[:-1]), value=options[-1])
+    )
     return None
 
 
@@ -183,7 +193,9 @@ def whole(
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
-        problems.add(field, f"Give a whole number from {least} to {most}.")
+        problems.add(
+            field, _l("Give a whole number from %(least)s to %(most)s.", least=least, most=most)
+        )
         return None
     return value
 
@@ -192,7 +204,7 @@ def is_id(value: object, field: str, problems: Problems) -> bool:
     """Return whether `value` is a whole number, as ids are (not 1.5, "1" or true), else
     collect the problem."""
     ok = isinstance(value, int) and not isinstance(value, bool)
-    return problems.check(ok, field, "Give the id as a whole number.")
+    return problems.check(ok, field, _l("Give the id as a whole number."))
 
 
 def day(value: object, field: str, problems: Problems) -> dt.date | None:
@@ -203,7 +215,7 @@ def day(value: object, field: str, problems: Problems) -> dt.date | None:
         with contextlib.suppress(ValueError):
             value = dt.date.fromisoformat(value)
     if not isinstance(value, dt.date) or not FIRST_DAY <= value <= LAST_DAY:
-        problems.add(field, "Give a date from 1900 on, as YYYY-MM-DD.")
+        problems.add(field, _l("Give a date from 1900 on, as YYYY-MM-DD."))
         return None
     return value
 
@@ -231,24 +243,27 @@ def far_ahead(
         return
     problems.add(
         field,
-        f"This date is more than a year ahead (after {latest.isoformat()}): check the year, "
-        "or confirm that date.",
+        _l(
+            "This date is more than a year ahead (after %(isoformat)s): check the "
+            "year, or confirm that date.",
+            isoformat=latest.isoformat(),
+        ),
     )
-    problems.add(CONFIRM_FAR_DATE, "Send true to keep a date more than a year ahead.")
+    problems.add(CONFIRM_FAR_DATE, _l("Send true to keep a date more than a year ahead."))
 
 
 def money(value: object, field: str, problems: Problems, *, currency: str | None) -> int | None:
     """Return an amount given as a decimal string in minor units of `currency`; None when
     refused, or unchecked when the currency is not known (its account was refused)."""
     if not isinstance(value, str) or not value.strip():
-        problems.add(field, "Give the amount, e.g. -12.34.")
+        problems.add(field, _l("Give the amount, e.g. -12.34."))
         return None
     if currency is None:
         return None
     try:
         return parse_amount(value, currency)
     except AmountError as error:
-        problems.add(field, str(error))
+        problems.add(field, error.message)
         return None
 
 
@@ -258,7 +273,7 @@ def decimal(value: object, field: str, problems: Problems) -> str | None:
         return None
     number = str(value).strip()
     if not _DECIMAL.fullmatch(number):
-        problems.add(field, "Write the amount as a number, e.g. -50 or 12.50.")
+        problems.add(field, _l("Write the amount as a number, e.g. -50 or 12.50."))
         return None
     return number
 
@@ -269,7 +284,7 @@ def label(
     """Return a payee's or tag's name as the book keeps it (`clean`, see `labels`); None when
     refused."""
     if not isinstance(value, str):
-        problems.add(field, "Expected text.")
+        problems.add(field, _l("Expected text."))
         return None
     try:
         return clean(value, field)
@@ -286,7 +301,7 @@ def tags(
     if value is None:
         return []
     if not isinstance(value, list):
-        problems.add(field, "Expected a list of tags.")
+        problems.add(field, _l("Expected a list of tags."))
         return []
     kept: dict[str, str] = {}
     for index, tag in enumerate(value):
@@ -297,7 +312,7 @@ def tags(
             continue
         kept.setdefault(cleaned.casefold(), cleaned)
     if len(kept) > most:
-        problems.add(field, f"At most {most} tags.")
+        problems.add(field, _l("At most %(most)s tags.", most=most))
     return list(kept.values())
 
 
@@ -313,7 +328,7 @@ def account(
     """Return the book's account `value` (its id, currency and archived); None when left out
     (a problem if `required`) or when the book has no such account."""
     if value is None:
-        problems.check(not required, field, "Choose the account.")
+        problems.check(not required, field, _l("Choose the account."))
         return None
     if not is_id(value, field, problems):
         return None
@@ -321,7 +336,9 @@ def account(
         "SELECT id, currency, archived FROM accounts WHERE id = ? AND book_id = ?",
         [value, book_id],
     ).fetchone()
-    problems.check(row is not None, field, f"This book has no account with id {value}.")
+    problems.check(
+        row is not None, field, _l("This book has no account with id %(value)s.", value=value)
+    )
     return row
 
 
@@ -336,7 +353,9 @@ def category(
     found = conn.execute(
         "SELECT 1 FROM categories WHERE id = ? AND book_id = ?", [value, book_id]
     ).fetchone()
-    return problems.check(found is not None, field, f"This book has no category with id {value}.")
+    return problems.check(
+        found is not None, field, _l("This book has no category with id %(value)s.", value=value)
+    )
 
 
 # --- inputs as dataclasses ----------------------------------------------------------------------

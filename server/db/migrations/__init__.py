@@ -41,6 +41,7 @@ from server.db.migrations import (
     m0015_undo_history,
     m0016_import_batches,
     m0017_import_reversal_and_unreadable_lines,
+    m0018_user_language,
 )
 
 log = logging.getLogger("tallybook.db")
@@ -74,6 +75,7 @@ MIGRATIONS: list[Migration] = [
         m0015_undo_history,
         m0016_import_batches,
         m0017_import_reversal_and_unreadable_lines,
+        m0018_user_language,
     )
 ]
 
