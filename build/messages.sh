@@ -27,7 +27,7 @@ domains() {
 extract() {
   while read -r domain config; do
     # No dates or versions in the templates: the same code gives the same file.
-    "$PYBABEL" -q extract -F "$config" -k _l -k _nl:1,2 --no-location --sort-output \
+    "$PYBABEL" -q extract -F "$config" --no-location --sort-output \
       --omit-header -o "$TRANSLATIONS/$domain.pot" .
   done < <(domains)
 }
@@ -37,7 +37,7 @@ case "${1:-}" in
   update)
     extract
     while read -r domain _; do
-      "$PYBABEL" -q update --no-fuzzy-matching --omit-header -D "$domain" \
+      "$PYBABEL" -q update --no-fuzzy-matching --ignore-obsolete -D "$domain" \
         -i "$TRANSLATIONS/$domain.pot" -d "$TRANSLATIONS"
     done < <(domains)
     ;;

@@ -36,6 +36,24 @@ _CODES = {
 }
 
 
+# The titles of errors raised by Flask/APIFlask (their HTTP reason phrases), marked for translation.
+_TITLES = {
+    400: _l("Bad Request"),
+    401: _l("Unauthorized"),
+    403: _l("Forbidden"),
+    404: _l("Not Found"),
+    405: _l("Method Not Allowed"),
+    406: _l("Not Acceptable"),
+    409: _l("Conflict"),
+    412: _l("Precondition Failed"),
+    413: _l("Request Entity Too Large"),
+    415: _l("Unsupported Media Type"),
+    422: _l("Unprocessable Entity"),
+    429: _l("Too Many Requests"),
+    500: _l("Internal Server Error"),
+}
+
+
 def problem_response(
     status: int,
     detail: str,
@@ -51,7 +69,7 @@ def problem_response(
     body: dict[str, Any] = {
         **(extensions or {}),
         "type": "about:blank",
-        "title": say(title or HTTPStatus(status).phrase),
+        "title": say(title or _TITLES.get(status) or HTTPStatus(status).phrase),
         "status": status,
         "detail": say(detail),
         "instance": request.path,

@@ -84,9 +84,9 @@ def check_book_file(data: Any, *, now: datetime) -> tuple[BookPlan, dict[str, An
         raise ValidationFailed.on(
             "version",
             _l(
-                "This file is of version %(version)s; this Tallybook reads %(version2)s.",
-                version=repr(version),
-                version2=VERSION,
+                "This file is of version %(given)r; Tallybook reads %(v)s.",
+                given=version,
+                v=VERSION,
             ),
         )
     if problems.full:
@@ -257,13 +257,7 @@ class BookPlan:
             where = f"transactions[{side.index}].transfer"
             other = field.known(side.transfer, self.transaction_refs)
             if other is None:
-                self.problems.add(
-                    where,
-                    _l(
-                        "No transfer with ref %(transfer)s in the file.",
-                        transfer=repr(side.transfer),
-                    ),
-                )
+                self.problems.add(where, _l("No transfer %(ref)r in the file.", ref=side.transfer))
                 continue
             partner = sides.get(other)
             if not self.problems.check(
@@ -293,13 +287,11 @@ class BookPlan:
     def _kept(self, text: Any) -> Any:
         return self._texts.setdefault(text, text) if isinstance(text, str) else text
 
-    def _category_of(
-        self, item: dict, category_refs: dict[int, int], where: str, of: str
-    ) -> int | None:
-        """Return the row of the category an item of `of` (a budget, a goal) must name."""
+    def _category_of(self, item: dict, category_refs: dict[int, int], where: str) -> int | None:
+        """Return the row of the category an item (a budget, a goal) must name."""
         category = field.ref(item, "category", category_refs, where, self.problems)
         if category is None:
-            self.problems.add(f"{where}.category", _l("Name the %(of)s's category.", of=of))
+            self.problems.add(f"{where}.category", _l("Name its category."))
         return category
 
     def budgets(
@@ -308,7 +300,7 @@ class BookPlan:
         seen: set[tuple[int, str]] = set()
         for index, item in items:
             where = f"budgets[{index}]"
-            category = self._category_of(item, category_refs, where, "budget")
+            category = self._category_of(item, category_refs, where)
             if category is None:
                 continue
             month = item.get("month")
@@ -331,7 +323,7 @@ class BookPlan:
         seen: set[int] = set()
         for index, item in items:
             where = f"goals[{index}]"
-            category = self._category_of(item, category_refs, where, "goal")
+            category = self._category_of(item, category_refs, where)
             if category is None:
                 continue
             self.problems.check(

@@ -163,13 +163,22 @@ def text(
     return stripped or None
 
 
+# What a name of each kind of thing must be, said whole so that each language can say it.
+NAME_RULES = {
+    "account": _l("Give the account a name of 1 to %(most)s characters."),
+    "book": _l("Give the book a name of 1 to %(most)s characters."),
+    "category": _l("Give the category a name of 1 to %(most)s characters."),
+    "category group": _l("Give the category group a name of 1 to %(most)s characters."),
+    "rule": _l("Give the rule a name of 1 to %(most)s characters."),
+}
+
+
 def name(value: object, field: str, problems: Problems, *, of: str, most: int = NAME_MAX) -> str:
-    """Return the name of `of` (a rule, say) stripped, 1 to `most` characters; "" if refused."""
+    """Return the name of `of` (one of NAME_RULES: a rule, say) stripped, 1 to `most`
+    characters; "" if refused."""
     stripped = value.strip() if isinstance(value, str) else ""
     if not 1 <= len(stripped) <= most:
-        problems.add(
-            field, _l("Give the %(of)s a name of 1 to %(most)s characters.", of=of, most=most)
-        )
+        problems.add(field, _l(NAME_RULES[of].msgid, most=most))
         return ""
     if not characters(stripped, field, problems):
         return ""
