@@ -79,7 +79,6 @@ def template_pieces(source: str) -> Iterator[tuple[int, int, str, str]]:
             if tag in ("script", "style"):
                 in_code = not piece.startswith("</", opening)
             in_tag, tag_start, index = True, start + opening, opening + 1
-    return
 
 
 def _attributes(
@@ -109,7 +108,6 @@ PROBLEM_CALLS = {
     "add": (1, None),
     "check": (2, None),
 }
-MARKERS = {"_l", "_nl"}
 
 
 def _problem_classes(root: Path) -> set[str]:
@@ -121,10 +119,13 @@ def _problem_classes(root: Path) -> set[str]:
         grew = False
         for tree in trees:
             for node in ast.walk(tree):
-                if isinstance(node, ast.ClassDef) and node.name not in found:
-                    if any(isinstance(b, ast.Name) and b.id in found for b in node.bases):
-                        found.add(node.name)
-                        grew = True
+                if (
+                    isinstance(node, ast.ClassDef)
+                    and node.name not in found
+                    and any(isinstance(b, ast.Name) and b.id in found for b in node.bases)
+                ):
+                    found.add(node.name)
+                    grew = True
     return found
 
 
