@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from server.i18n import language_of, system_language
+from server.i18n import LANGUAGES, language_of, system_language
 from tests.api.test_accounts import new_book
 
 GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}
@@ -138,3 +138,10 @@ def test_the_computer_s_language_is_read_from_the_session(monkeypatch, variables
 )
 def test_locale_names_of_every_platform_are_understood(tag, expected):
     assert language_of(tag) == expected
+
+
+def test_the_document_states_the_languages_the_server_takes(client):
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    for name in ("UserOut", "ProfileChange"):
+        assert schemas[name]["properties"]["language"]["enum"] == [*LANGUAGES, None], name
+    assert schemas["ProfileChange"]["required"] == ["language"]
