@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Mapping
 
 from server.errors import FieldError, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 _SURROGATE = "\ud800-\udfff"
 _NOT_IN_A_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_SURROGATE}]")

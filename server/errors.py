@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from server.text import _l
+from server.translatable import _l
 
 
 @dataclass(frozen=True)

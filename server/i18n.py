@@ -18,7 +18,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, get_translations
 
 from server.paths import resource_root
-from server.text import in_language
+from server.translatable import in_language
 
 LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "fr": "Français"}
 DEFAULT_LANGUAGE = "en"
@@ -79,7 +79,7 @@ def automatic_language() -> str:
 
 
 def say(value: Any) -> Any:
-    """Return a marked message (`server.text.Text`) in the request's language; anything else
+    """Return a marked message (`server.translatable.Text`) in the request's language; anything else
     as it is."""
     return in_language(value, get_translations())
 

@@ -12,7 +12,7 @@ from flask import Response, current_app, json, render_template, request
 from server.error_log import ErrorLog
 from server.errors import AppError, FieldError
 from server.i18n import say
-from server.text import _l
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.http")
 ERROR_LOG = "tallybook.error_log"
@@ -65,7 +65,7 @@ def problem_response(
     extensions: dict[str, Any] | None = None,
 ) -> Response:
     """Build an `application/problem+json` response, its words in the request's language
-    (those marked with `server.text._l`; `code` stays as it is)."""
+    (those marked with `server.translatable._l`; `code` stays as it is)."""
     body: dict[str, Any] = {
         **(extensions or {}),
         "type": "about:blank",

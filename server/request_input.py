@@ -22,7 +22,7 @@ from webargs import core
 
 from server.characters import refuse_odd_characters
 from server.errors import AppError
-from server.text import _l
+from server.translatable import _l
 
 
 class MalformedBody(AppError):

@@ -20,7 +20,7 @@ from server.auth.web import (
     session_cookie_name,
 )
 from server.errors import AppError, CsrfFailed, Forbidden, UnsupportedMediaType
-from server.text import _l
+from server.translatable import _l
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")

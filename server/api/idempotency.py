@@ -37,7 +37,7 @@ from server.domain.idempotency import (
 )
 from server.errors import AppError, FieldError
 from server.request_db import database
-from server.text import _l
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.http")
 

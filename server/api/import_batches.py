@@ -41,7 +41,7 @@ from server.domain.import_batches import (
 from server.domain.import_links import mapping_of
 from server.errors import ValidationFailed
 from server.request_db import database, reader
-from server.text import _l
+from server.translatable import _l
 
 bp = APIBlueprint("import_batches", __name__, tag="Imports")
 BATCHES = IMPORTS + "/batches"

@@ -45,7 +45,7 @@ from server.domain.money import format_amount
 from server.errors import ValidationFailed
 from server.problems import ERROR_LOG
 from server.request_db import database, reader
-from server.text import _l
+from server.translatable import _l
 from server.workers.jobs import STATES, Job, Jobs, Progress
 
 bp = APIBlueprint("imports", __name__, tag="Imports")

@@ -49,7 +49,7 @@ from server.errors import AppError, NotFound, Unauthorized, ValidationFailed
 from server.request_db import reader
 from server.request_input import json_object
 from server.security import pages_origin
-from server.text import _l
+from server.translatable import _l
 
 bp = APIBlueprint("oauth", __name__, tag=TAG)
 P = ParamSpec("P")

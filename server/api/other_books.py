@@ -22,7 +22,7 @@ from server.domain.validation import NAME_MAX
 from server.errors import ValidationFailed
 from server.otherapps.registry import APPS
 from server.request_db import database
-from server.text import _l
+from server.translatable import _l
 
 bp = APIBlueprint("other_books", __name__, tag="Books")
 

@@ -18,7 +18,7 @@ from server.domain.labels import TAG_MAX
 from server.domain.money import AMOUNT_PATTERN
 from server.errors import ValidationFailed
 from server.problems import PROBLEM_JSON
-from server.text import _l
+from server.translatable import _l
 
 JSON = "application/json"
 # SQLite's largest integer: no id is bigger.

@@ -26,7 +26,7 @@ from server.domain.books import create_personal_book
 from server.domain.instance import registration_open
 from server.errors import Forbidden
 from server.request_db import database, reader
-from server.text import _l
+from server.translatable import _l
 
 bp = APIBlueprint("session", __name__, tag="Sign-in")
 

@@ -15,7 +15,7 @@ from server.auth.web import auth, current_principal, session_principal
 from server.clock import utcnow
 from server.errors import ValidationFailed
 from server.request_db import database, reader
-from server.text import _l
+from server.translatable import _l
 
 bp = APIBlueprint("tokens", __name__, tag="API tokens")
 

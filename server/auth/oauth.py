@@ -26,7 +26,7 @@ from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import NotFound, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 SCOPES = ("read", "write")
 # What each scope lets an app do, as the consent page and the API reference tell the user.

@@ -14,7 +14,7 @@ import bcrypt
 from server.characters import character_problem
 from server.errors import FieldError
 from server.paths import resource_root
-from server.text import _l
+from server.translatable import _l
 
 MIN_LENGTH = 8
 # Long enough for any passphrase; bounds the work a single request can ask for.

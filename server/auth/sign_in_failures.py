@@ -27,7 +27,7 @@ import sqlite_utils
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import TooManyRequests
-from server.text import _l
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.auth")
 

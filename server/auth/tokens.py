@@ -14,7 +14,7 @@ from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import NotFound
-from server.text import _l
+from server.translatable import _l
 
 TOKEN_PREFIX = "tb_pat_"  # noqa: S105 - a public prefix, not a secret
 SCOPES = ("read", "write")

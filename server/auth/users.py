@@ -28,7 +28,7 @@ from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import Conflict, FieldError, Unauthorized, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.auth")
 

@@ -26,7 +26,7 @@ from server.auth.users import User, get_user
 from server.clock import utcnow
 from server.errors import Forbidden, NotFound
 from server.request_db import database, reader
-from server.text import _l
+from server.translatable import _l
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -23,7 +23,7 @@ from server.db import Database
 from server.db.kept_sums import FEED_EPOCH
 from server.db.migrations import MIGRATIONS
 from server.errors import NotFound, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.backups")
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from server.errors import ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 # An account's kept totals stay far inside SQLite's 64-bit integers.
 MAX_TOTAL = 10**18

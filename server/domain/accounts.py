@@ -17,7 +17,7 @@ from server.domain.labels import find_named
 from server.domain.money import AmountError, parse_amount, parse_money_field
 from server.domain.validation import Problems
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 NAME_TAKEN = _l("This book already has an account of that name.")
 ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "investment", "loan", "other")

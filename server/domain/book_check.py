@@ -29,7 +29,7 @@ from server.domain.reconciliations import STATES
 from server.domain.rules import RuleInput, checked_rule
 from server.domain.validation import MAX_PROBLEMS, NAME_MAX, Problems
 from server.errors import ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 REFUSED = _l("The book file cannot be loaded; nothing was made.")
 

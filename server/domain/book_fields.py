@@ -13,7 +13,7 @@ from server.clock import from_iso, to_iso
 from server.domain import transaction_rules as rules
 from server.domain import validation as check
 from server.domain.validation import MAX_POSITION, Problems
-from server.text import _l
+from server.translatable import _l
 
 REFUSED_DAY = date(2000, 1, 1)  # stands in for a refused date while the rest is checked
 

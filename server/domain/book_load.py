@@ -20,7 +20,7 @@ from server.domain.bulk import kept_in_bulk
 from server.domain.schedules import ScheduleInput, checked_schedule
 from server.domain.validation import Problems, from_mapping
 from server.errors import FieldError, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 # A scheduled transaction's own fields in a book file (its refs and occurrences apart).
 SCHEDULE_FIELDS = (

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from server.errors import AppError, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 # The most items each list of a book file may hold: far beyond a household's or a small
 # business's books (the transactions: a 512 MB file holds about two million).

@@ -21,7 +21,7 @@ from server.domain.category_defaults import create_default_categories
 from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
 from server.domain.validation import Problems
 from server.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.books")
 

@@ -36,7 +36,7 @@ from server.domain.money import AmountError, parse_amount
 from server.domain.reports import UNCATEGORIZED, add_months, is_month
 from server.domain.validation import Problems
 from server.errors import FieldError, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 # Where "fill this month" takes the amounts from; "underfunded" raises each category with a
 # goal to what the goal needs this month, and leaves the others alone.

@@ -17,7 +17,7 @@ from server.domain.category_defaults import DEFAULT_CATEGORIES, create_default_c
 from server.domain.category_groups import Conn, clean_name, group_row, name_taken
 from server.domain.money import MAX_MINOR_UNITS
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.text import _l, _nl
+from server.translatable import _l, _nl
 
 __all__ = [
     "DEFAULT_CATEGORIES",

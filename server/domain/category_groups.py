@@ -15,7 +15,7 @@ from server.domain import validation as check
 from server.domain.books import check_if_match
 from server.domain.validation import Problems
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.text import _l, _nl
+from server.translatable import _l, _nl
 
 Conn = sqlite_utils.Database | sqlite3.Connection
 

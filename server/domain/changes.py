@@ -28,7 +28,7 @@ from server.domain.rules import get_rule
 from server.domain.schedules import get_schedule
 from server.domain.transactions import get_transaction
 from server.errors import NotFound, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 MAX_LIMIT = 1000
 CURSOR_TEXT_MAX = 40  # a bound on `since` as sent (a cursor of this feed has at most 35)

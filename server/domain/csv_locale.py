@@ -16,7 +16,7 @@ from babel.localedata import locale_identifiers
 from babel.numbers import get_decimal_symbol
 
 from server.errors import ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 LOCALE_MAX = 35  # a bound on a locale tag as sent (the longest CLDR tags are about 20)
 

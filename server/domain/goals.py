@@ -26,7 +26,7 @@ from server.domain import validation as check
 from server.domain.reports import is_month, months_apart
 from server.domain.validation import Problems
 from server.errors import NotFound
-from server.text import _l
+from server.translatable import _l
 
 GOAL_KINDS = ("monthly", "target", "spend_up_to")
 KIND_TEXT_MAX = 20  # a bound on `kind` as sent

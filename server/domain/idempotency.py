@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from server.clock import to_iso
 from server.db import Database
 from server.errors import AppError, Conflict
-from server.text import _l
+from server.translatable import _l
 
 IN_PROGRESS = 0
 KEY_LIFETIME = timedelta(hours=24)

@@ -30,7 +30,7 @@ from server.domain.imports import (
     undo_imports,
 )
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 MAX_BATCH_FILES = 20  # files in one batch (each as large as one import may be)
 MAX_BATCH_STATEMENTS = 100  # statements in one batch, once files holding several are opened

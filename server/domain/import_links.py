@@ -30,7 +30,7 @@ from server.domain.transaction_rules import SplitInput, TransactionInput
 from server.domain.transactions import create_in_write
 from server.domain.validation import MEMO_MAX
 from server.errors import FieldError, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 if TYPE_CHECKING:
     from server.domain.imports import PlannedRow

@@ -40,7 +40,7 @@ from server.domain.reconciled import refuse_if_reconciled
 from server.domain.rules import Subject, rule_set
 from server.domain.validation import MEMO_MAX
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 # A bank may date a transaction a few days apart from how it was entered by hand.
 DUPLICATE_WINDOW = timedelta(days=3)

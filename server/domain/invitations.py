@@ -22,7 +22,7 @@ from server.db import Database
 from server.domain.books import ROLES, Book, get_book
 from server.domain.validation import Problems, choice, text
 from server.errors import Conflict, NotFound
-from server.text import _l
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.auth")
 

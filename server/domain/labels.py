@@ -17,7 +17,7 @@ from server.characters import refuse_odd_characters
 from server.clock import to_iso
 from server.db import Database
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.text import _l, _nl
+from server.translatable import _l, _nl
 
 PAYEE_MAX = 200
 TAG_MAX = 50

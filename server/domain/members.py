@@ -19,7 +19,7 @@ from server.clock import from_iso
 from server.db import Database
 from server.domain.books import ROLES
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.auth")
 

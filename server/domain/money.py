@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from server.domain.currencies import minor_digits
 from server.errors import ValidationFailed
-from server.text import Text, _l, _nl
+from server.translatable import Text, _l, _nl
 
 # Amounts stay well inside SQLite's 64-bit integers and JavaScript's exact integers (2**53):
 # at most 10**15 minor units each (accounts' totals are bounded separately).

@@ -36,7 +36,7 @@ from server.domain.schedules import (
 from server.domain.transaction_rules import TransactionInput
 from server.domain.transactions import Transaction, create_in_write
 from server.errors import AppError, Conflict, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.schedules")
 

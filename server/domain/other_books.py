@@ -19,7 +19,7 @@ from server.domain.money import format_amount
 from server.errors import NotFound, ValidationFailed
 from server.otherapps.foreign_book import ForeignBook, ForeignBookProblem
 from server.otherapps.registry import APPS
-from server.text import _l
+from server.translatable import _l
 
 MAX_OTHER_BOOK_BYTES = 64 * 1024 * 1024  # a GnuCash SQLite book of decades is some 30 MB
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from server.domain.money import format_amount
 from server.errors import Conflict
-from server.text import _l
+from server.translatable import _l
 
 if TYPE_CHECKING:
     from server.domain.transaction_rules import Resolved

@@ -26,7 +26,7 @@ from server.domain.transaction_rules import TransactionInput
 from server.domain.transactions import create_in_write
 from server.domain.validation import Problems
 from server.errors import Conflict, NotFound
-from server.text import _l
+from server.translatable import _l
 
 STATES = ("open", "finished")
 ADJUSTMENT_PAYEE = "Reconciliation adjustment"

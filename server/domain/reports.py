@@ -31,7 +31,7 @@ from datetime import date
 
 from server.db.kept_sums import category_months_from_rows
 from server.domain.validation import Problems
-from server.text import _l
+from server.translatable import _l
 
 MAX_MONTHS = 1200  # a century of months
 MONTH_LENGTH = len("YYYY-MM")

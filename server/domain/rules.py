@@ -26,7 +26,7 @@ from server.domain.books import check_if_match
 from server.domain.labels import clean_payee_name
 from server.domain.validation import Problems
 from server.errors import NotFound, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 PAYEE_MATCHES = ("contains", "equals", "regex")
 PATTERN_MAX = 200

@@ -26,7 +26,7 @@ from server.domain.recurrence import FREQUENCIES, MAX_COUNT, MAX_INTERVAL, next_
 from server.domain.transaction_rules import ARCHIVED
 from server.domain.validation import MEMO_MAX, NAME_MAX, Problems
 from server.errors import NotFound
-from server.text import _l
+from server.translatable import _l
 
 REFUSED = _l("The schedule cannot be saved as it is.")
 # A change to one of these moves the schedule's next date.

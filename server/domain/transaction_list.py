@@ -21,7 +21,7 @@ from server.domain.transactions import (
     load_transactions,
 )
 from server.errors import ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 SEARCH_TEXT_MAX = 200  # a bound on what a search is given (its first 20 words are used)
 # An amount bound's form, as the document states it: a decimal number (spaces around it

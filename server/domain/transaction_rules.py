@@ -19,7 +19,7 @@ import sqlite_utils
 from server.domain import validation
 from server.domain.labels import clean_payee_name
 from server.domain.validation import MEMO_MAX, Problems
-from server.text import _l
+from server.translatable import _l
 
 if TYPE_CHECKING:
     from server.domain.transactions import Transaction

@@ -30,7 +30,7 @@ from server.domain.transaction_rules import (
 )
 from server.domain.validation import Problems
 from server.errors import NotFound, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 MAX_BULK = 1000  # the transactions a bulk change or delete names
 

@@ -25,7 +25,7 @@ from server.db import Database
 from server.domain.undo_rows import RowImage, content, current, images, net, write_back
 from server.domain.undo_text import changed_objects, describe, label
 from server.errors import Conflict, NotFound
-from server.text import _l
+from server.translatable import _l
 
 # Kept per person and book: at least the last KEEP_ACTIONS and all of the last KEEP_FOR.
 KEEP_ACTIONS = 100

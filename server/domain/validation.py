@@ -27,7 +27,7 @@ from server.characters import character_problem
 from server.domain.labels import clean_tag_name
 from server.domain.money import AmountError, parse_amount
 from server.errors import FieldError, ValidationFailed
-from server.text import _l
+from server.translatable import _l
 
 MAX_PROBLEMS = 100
 # Limits of what a person writes. The API's schemas state them on what is sent; the checks here

@@ -18,7 +18,7 @@ from typing import Any
 from server.clock import utcnow
 from server.error_log import ErrorLog
 from server.errors import AppError, NotFound
-from server.text import _l
+from server.translatable import _l
 
 KEEP_FINISHED = timedelta(hours=1)
 STATES = ("queued", "running", "done", "failed")

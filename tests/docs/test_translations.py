@@ -93,7 +93,7 @@ def test_no_problem_message_is_a_bare_literal():
         f"{path.relative_to(ROOT)}:{line}: {text}"
         for path, line, text in unmarked_in_python(ROOT / "server")
     ]
-    assert not found, "Mark these with server.text._l (or _nl):\n" + "\n".join(found)
+    assert not found, "Mark these with server.translatable._l (or _nl):\n" + "\n".join(found)
 
 
 def test_the_template_checker_finds_text_and_shown_attributes_only_outside_marks():
