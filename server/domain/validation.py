@@ -169,6 +169,7 @@ NAME_RULES = {
     "book": _l("Give the book a name of 1 to %(most)s characters."),
     "category": _l("Give the category a name of 1 to %(most)s characters."),
     "category group": _l("Give the category group a name of 1 to %(most)s characters."),
+    "group": _l("Give the group a name of 1 to %(most)s characters."),
     "rule": _l("Give the rule a name of 1 to %(most)s characters."),
 }
 
