@@ -128,17 +128,20 @@ def serve_in_browser(url: str, reason: str) -> None:
         print("Stopped.", flush=True)
 
 
-def open_window(url: str, data_dir: Path, smoke_test: float | None, server: Server) -> None:
-    """Show the window on `url` and return when the user closes it (or the server fails)."""
+def open_window(
+    url: str, handoff: str, data_dir: Path, smoke_test: float | None, server: Server
+) -> None:
+    """Show the window on `url` (first redeeming the launch's one-time `handoff`) and return
+    when the user closes it (or the server fails)."""
     import webview
 
     from server.config import WEBVIEW_FOLDER
-    from server.desktop.launcher import CONSENT_PATH
+    from server.desktop.launcher import CONSENT_PATH, window_start_url
     from server.paths import resource_root
 
     window = webview.create_window(
         "Tallybook",
-        url,
+        window_start_url(url, handoff),
         width=WINDOW_SIZE[0],
         height=WINDOW_SIZE[1],
         min_size=WINDOW_MIN_SIZE,
@@ -191,10 +194,14 @@ def main(argv: list[str] | None = None) -> int:
     if argv and not argv[0].startswith("-"):  # the launcher's own options all start with "-"
         run_command(argv)
     args = build_parser().parse_args(argv)
+    from server.desktop.messages import tell_user
+
+    # No box where no one is there to close it: a smoke test, the server's own process.
+    unattended = args.smoke_test is not None or args.serve_fd is not None
     try:
         data_dir = prepare_data_dir(args.data_dir)
-    except DataDirNotPrivate as error:
-        print(f"Tallybook could not start: {error}", file=sys.stderr)
+    except (DataDirNotPrivate, OSError) as error:
+        tell_user(f"Tallybook could not start: {error}", unattended=unattended)
         return EXIT_FAILED
     if args.serve_fd is not None:
         from server.desktop.launcher import serve_child
@@ -205,25 +212,26 @@ def main(argv: list[str] | None = None) -> int:
         # Chromium's sandbox refuses to run as root; only then is it switched off.
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     from server.desktop.instance_lock import AlreadyRunning, InstanceLock
-    from server.desktop.launcher import StartupFailed, start_beside_window
+    from server.desktop.launcher import StartupFailed, new_window_handoff, start_beside_window
 
     lock = InstanceLock(data_dir)
     try:
         lock.acquire()
     except AlreadyRunning as error:
-        print(error, file=sys.stderr)
+        tell_user(str(error), data_dir=data_dir, unattended=unattended)
         return EXIT_IN_USE
     server = None
     use_window = not args.browser and display_available() and window_support_installed()
+    handoff = new_window_handoff() if use_window else None
     try:
         server = start_beside_window(
             own_command(),
             data_dir,
             args.port,
             fallback_to_any=args.port == PREFERRED_PORT,
-            window=use_window,
+            window_handoff=handoff,
         )
-        if not use_window:
+        if handoff is None:
             server.wait_until_ready()
             if args.browser:
                 reason = "Browser mode (--browser)."
@@ -233,10 +241,18 @@ def main(argv: list[str] | None = None) -> int:
                 reason = "The window needs the desktop extra: pip install 'tallybook[desktop]'."
             serve_in_browser(server.url, reason)
         else:
-            open_window(server.url, data_dir, args.smoke_test, server)
-        return EXIT_FAILED if server.failed else 0
+            open_window(server.url, handoff, data_dir, args.smoke_test, server)
+        if server.failed:
+            tell_user(
+                f"Tallybook stopped: its server ended with an error (the log in {data_dir} "
+                "tells why).",
+                data_dir=data_dir,
+                unattended=unattended,
+            )
+            return EXIT_FAILED
+        return 0
     except (OSError, StartupFailed) as error:
-        print(f"Tallybook could not start: {error}", file=sys.stderr)
+        tell_user(f"Tallybook could not start: {error}", data_dir=data_dir, unattended=unattended)
         return EXIT_FAILED
     finally:
         if server is not None:

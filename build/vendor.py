@@ -128,6 +128,23 @@ PACKAGES: tuple[Package, ...] = (
         },
         note="swagger-ui-bundle.js.LICENSE.txt holds the licences of the code it bundles.",
     ),
+    Package(
+        name="axe-core",
+        version="4.14.1",
+        integrity=(
+            "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
+        ),
+        license="MPL-2.0",
+        files={
+            "axe.min.js": "axe.min.js",
+            "LICENSE": "LICENSE",
+            "LICENSE-3RD-PARTY.txt": "LICENSE-3RD-PARTY.txt",
+        },
+        note=(
+            "Only the browser tests use it (tests/browser/test_accessibility.py injects it); "
+            "no page loads it."
+        ),
+    ),
 )
 
 # A source-map comment that ends a .js or .css file, with the line break before it:

@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     from server.db.migrations import MIGRATIONS, apply_migrations, schema_version
     from server.pages import pages
     from server.pages.consent import consent
+    from server.pages.web_app import web_app
     from server.paths import resource_root
     from server.workers.periodic import AutoEntry, DailyBackups
 
@@ -87,6 +88,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     register_api(app)
     app.register_blueprint(pages)
     app.register_blueprint(consent)
+    app.register_blueprint(web_app)
     app.register_blueprint(oauth_endpoints.bp)
     oauth_docs.init_app(app)
     if app.config["AUTOMATIC_BACKUPS"]:

@@ -22,11 +22,12 @@ DATABASE_FILENAME = "tallybook.sqlite3"
 SECRET_KEY_FILENAME = "secret.key"  # noqa: S105 - a file name
 LOG_FILENAME = "tallybook.log"
 SIGNING_KEY_FILENAME = "oauth-signing-key.pem"
+AUTOMATIC_SIGN_IN_FILENAME = "automatic-sign-in.key"  # the desktop's, when turned on
 # What Tallybook keeps in the data folder (made private at every start, see `make_private`):
 # the files named tallybook* (the database and its -wal, -shm, the logs, the lock), the keys,
 # and the backups, the self-signed certificate and the window's storage (cookies) in folders.
 OWN_FILES_PREFIX = "tallybook"
-OWN_FILES = frozenset({SECRET_KEY_FILENAME, SIGNING_KEY_FILENAME})
+OWN_FILES = frozenset({SECRET_KEY_FILENAME, SIGNING_KEY_FILENAME, AUTOMATIC_SIGN_IN_FILENAME})
 WEBVIEW_FOLDER = "webview"  # the window's storage (pywebview's storage_path)
 OWN_FOLDERS = frozenset({"backups", "tls", WEBVIEW_FOLDER})
 PRIVATE_UMASK = 0o077

@@ -82,7 +82,7 @@ def problem_response(
     return response
 
 
-def _flatten(detail: Any, path: str | None = None) -> list[FieldError]:
+def field_errors(detail: Any, path: str | None = None) -> list[FieldError]:
     """Turn marshmallow's nested `{"json": {"field": ["message"]}}` into field errors (the
     outer keys name where in the request: a body's own field may be called `files`)."""
     if isinstance(detail, dict):
@@ -90,17 +90,17 @@ def _flatten(detail: Any, path: str | None = None) -> list[FieldError]:
         for key, value in detail.items():
             key = str(key)
             if path is None and key in ("json", "query", "headers", "path", "form", "files"):
-                found += _flatten(value, "")
+                found += field_errors(value, "")
             elif key == "_schema":
-                found += _flatten(value, path)
+                found += field_errors(value, path)
             else:
-                found += _flatten(value, f"{path}.{key}" if path else key)
+                found += field_errors(value, f"{path}.{key}" if path else key)
         return found
     if isinstance(detail, list | tuple):
         found = []
         for item in detail:
             found += (
-                _flatten(item, path)
+                field_errors(item, path)
                 if isinstance(item, dict | list)
                 else [FieldError(path or None, str(item))]
             )
@@ -147,7 +147,7 @@ def handle_http_error(error: HTTPError) -> Response:
             422,
             _l("The request has invalid fields."),
             title=_l("Validation failed"),
-            errors=_flatten(error.detail),
+            errors=field_errors(error.detail),
             headers=headers,
         )
     if status == 400:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +20,24 @@ from server.db import Database
 from server.desktop.serving import RunningServer, start_server
 from server.domain.books import create_personal_book
 from server.request_db import EXTENSION_KEY
+from tests.quick_apps import make_migrated_file, route_builders_compiled_once, seed_data_dir
 
 # bcrypt's minimum cost keeps the suite fast; a test holds the product default at 12.
 TEST_ROUNDS = 4
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _route_builders_compiled_once() -> Iterator[None]:
+    """Compile each route's URL builder once for all the session's apps (tests/quick_apps.py)."""
+    with route_builders_compiled_once():
+        yield
+
+
+@pytest.fixture(scope="session")
+def migrated_data_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data file with every migration applied, made once; `app` starts from a copy."""
+    return make_migrated_file(tmp_path_factory.mktemp("migrated"))
 
 
 @pytest.fixture
@@ -45,8 +60,9 @@ def app_config(data_dir: Path) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[APIFlask]:
+def app(app_config: dict[str, Any], migrated_data_file: Path) -> Iterator[APIFlask]:
     """The app, over its own data folder; its database is closed afterwards."""
+    seed_data_dir(app_config, migrated_data_file)
     application = create_app(app_config)
     yield application
     db(application).close()
@@ -104,22 +120,25 @@ class SignedIn:
         return self.client.delete(path, headers=self._headers(kwargs), **kwargs)
 
 
+def user_in(
+    database: Database, username: str = "alex", password: str = PASSWORD, *, admin: bool = False
+) -> User:
+    """Create a user (with a personal book) straight through the domain."""
+    return create_user(
+        database,
+        username,
+        password,
+        now=utcnow(),
+        rounds=TEST_ROUNDS,
+        is_admin=admin,
+        personal_book=create_personal_book,
+    )
+
+
 @pytest.fixture
 def make_user(app: APIFlask):
     """Create users straight through the domain: `make_user("alex", admin=True)`."""
-
-    def make(username: str = "alex", password: str = PASSWORD, *, admin: bool = False) -> User:
-        return create_user(
-            db(app),
-            username,
-            password,
-            now=utcnow(),
-            rounds=TEST_ROUNDS,
-            is_admin=admin,
-            personal_book=create_personal_book,
-        )
-
-    return make
+    return functools.partial(user_in, db(app))
 
 
 @pytest.fixture
@@ -161,8 +180,9 @@ def make_token(app: APIFlask):
 
 
 @pytest.fixture
-def live_server(app_config: dict[str, Any]) -> Iterator[RunningServer]:
+def live_server(app_config: dict[str, Any], migrated_data_file: Path) -> Iterator[RunningServer]:
     """The real app under waitress on a free 127.0.0.1 port; stopped after the test."""
+    seed_data_dir(app_config, migrated_data_file)
     running = start_server(create_app(app_config))
     running.wait_until_ready()
     yield running

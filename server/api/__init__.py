@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 from server.api import (
     accounts,
     apps,
+    automatic_sign_in,
     backups,
     beancount_files,
     book_files,
@@ -38,6 +39,8 @@ from server.api import (
     transactions_csv,
     undo,
 )
+from server.api.one_round import answer_every_field
+from server.api.plain_messages import plain_messages
 from server.api.schemas import (
     MAX_ID,
     Problem,
@@ -75,6 +78,7 @@ def register_api(app: APIFlask) -> None:
         meta,
         session,
         me,
+        automatic_sign_in,
         books,
         book_files,
         other_books,
@@ -105,6 +109,8 @@ def register_api(app: APIFlask) -> None:
         app.register_blueprint(module.bp, url_prefix=API_PREFIX)
     parameters.init_app(app)
     strict_whole_numbers(app)
+    plain_messages(app)
+    answer_every_field(app)
     extend_spec(app, declare_malformed_requests)
     extend_spec(app, unique_tags)
     extend_spec(app, required_bodies)

@@ -29,6 +29,7 @@ from server.domain.accounts import get_account
 from server.domain.books import gate
 from server.domain.import_hints import suggest_reversal
 from server.domain.import_links import mapping_of, plan_links
+from server.domain.import_texts import long_texts_as_problems
 from server.domain.imports import (
     FILE_NAME_MAX,
     Import,
@@ -238,7 +239,7 @@ def _read(body: dict[str, Any]) -> BankFile:
         {name: body[name] for name in ("file_name", "date_format") if body.get(name) is not None}
     )
     try:
-        return read_bank_file(
+        bank_file = read_bank_file(
             file_bytes(body["content"], "content"),
             date_format=body.get("date_format"),
             columns=body.get("columns"),
@@ -248,6 +249,7 @@ def _read(body: dict[str, Any]) -> BankFile:
         )
     except ImportProblem as problem:
         raise ValidationFailed.on(problem.field, str(problem)) from None
+    return long_texts_as_problems(bank_file)
 
 
 def file_bytes(content: str, field: str) -> bytes:

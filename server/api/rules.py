@@ -67,7 +67,14 @@ class RulePatch(Schema):
         validate=OneOf(PAYEE_MATCHES),
         metadata={"description": "How the payee is compared with `payee_text` (any case)."},
     )
-    payee_text = String(validate=Length(max=PATTERN_MAX), metadata={"example": "corner shop"})
+    payee_text = String(
+        validate=Length(max=PATTERN_MAX),
+        metadata={
+            "example": "corner shop",
+            "description": "Needs `payee_match` (text without it is refused at `payee_match`); "
+            "clearing `payee_match` clears it too.",
+        },
+    )
     amount_min = String(
         allow_none=True,
         validate=Length(max=DECIMAL_TEXT_MAX),

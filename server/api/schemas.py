@@ -196,8 +196,8 @@ _PROBLEMS: dict[int, tuple[str, str, str, str, str]] = {
     ),
 }
 _FIELD_ERRORS = [
-    {"field": "date", "message": "Not a valid date."},
-    {"field": "amount", "message": "Missing data for required field."},
+    {"field": "date", "message": "Use a date as YYYY-MM-DD."},
+    {"field": "amount", "message": "This is required: give a value."},
 ]
 
 

@@ -8,7 +8,7 @@ from apiflask.validators import Length, OneOf
 
 from server.api.schemas import Flag, stripped
 from server.auth.passwords import PASSWORD_TEXT_MAX
-from server.auth.users import USERNAME_MAX, USERNAME_PATTERN, USERNAME_TEXT_MAX
+from server.auth.users import USERNAME_MAX, USERNAME_PATTERN, USERNAME_RULE, USERNAME_TEXT_MAX
 from server.i18n import LANGUAGES
 
 # Lengths here bound the input (a new username's is its rule's); the rules and their messages
@@ -49,7 +49,7 @@ class NewCredentials(Credentials):
 
     username = String(
         required=True,
-        validate=Length(min=1, max=USERNAME_MAX),
+        validate=Length(min=1, max=USERNAME_MAX, error=USERNAME_RULE),
         metadata={"example": "alex", "pattern": stripped(USERNAME_PATTERN.pattern)},
     )
 

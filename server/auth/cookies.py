@@ -16,9 +16,10 @@ def secret_key() -> bytes:
     return key if isinstance(key, bytes) else key.encode("utf-8")
 
 
-def set_cookie_later(name: str, value: str, *, max_age: int) -> None:
+def set_cookie_later(name: str, value: str, *, max_age: int | None) -> None:
     """Set one of our cookies on the response this request produces: the whole site's, hidden
-    from scripts, never sent by other sites, and `Secure` under TLS."""
+    from scripts, never sent by other sites, and `Secure` under TLS. `max_age` None: until the
+    browser or window closes."""
 
     @after_this_request
     def _set_cookie(response: Response) -> Response:

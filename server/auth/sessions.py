@@ -87,6 +87,12 @@ def end_user_sessions(db: sqlite_utils.Database, user_id: int) -> None:
     db.execute("DELETE FROM sessions WHERE user_id = ?", [user_id])
 
 
+def end_automatic_sign_in(db: sqlite_utils.Database, user_id: int) -> None:
+    """Revoke a user's automatic sign-in on the desktop (inside a write transaction): the
+    secret's file then matches no one, and is deleted when next read."""
+    db.execute("DELETE FROM automatic_sign_ins WHERE user_id = ?", [user_id])
+
+
 def purge_stale_sessions(database: Database, now: datetime, idle_timeout: int) -> int:
     """Delete expired and idle sessions; return how many went."""
     idle_cutoff = to_iso(now - timedelta(seconds=idle_timeout))

@@ -14,7 +14,7 @@ import sqlite_utils
 
 from server.auth.oauth import revoke_user_apps
 from server.auth.passwords import hash_password, password_problems, verify_password
-from server.auth.sessions import end_user_sessions
+from server.auth.sessions import end_automatic_sign_in, end_user_sessions
 from server.auth.sign_in_failures import (
     Guesser,
     LoginPolicy,
@@ -37,6 +37,7 @@ PersonalBook = Callable[[sqlite_utils.Database, int, str, datetime], object]
 
 USERNAME_MAX = 32
 USERNAME_PATTERN = re.compile(rf"[\w.-]{{3,{USERNAME_MAX}}}")
+USERNAME_RULE = f"Use 3 to {USERNAME_MAX} characters: letters, digits, dot, dash or underscore."
 USERNAME_TEXT_MAX = 100  # a bound on a username as sent to look a user up
 BAD_CREDENTIALS = _l("Wrong username or password.")
 
@@ -68,10 +69,7 @@ def username_problems(username: str) -> list[FieldError]:
         return [
             FieldError(
                 "username",
-                _l(
-                    "Use 3 to %(username_max)s letters, digits, dots, dashes or underscores.",
-                    username_max=USERNAME_MAX,
-                ),
+                USERNAME_RULE,
             )
         ]
     return []
@@ -111,8 +109,9 @@ def create_user(
     With `only_if_first`, succeed only while there are no users yet (first-run setup), decided
     inside the same transaction that inserts, so two setup requests cannot both win.
     """
-    username = username.strip()
-    problems = username_problems(username) + password_problems(password, username=username)
+    # None: refused before it got here (an API request's other fields are still checked).
+    username = (username or "").strip()
+    problems = username_problems(username) + password_problems(password or "", username=username)
     if problems:
         raise ValidationFailed(_l("The account cannot be created as given."), errors=problems)
     password_hash = hash_password(password, rounds)  # slow: outside the write lock
@@ -190,8 +189,9 @@ def set_password(
     field: str = "new_password",
     revoke_tokens: bool = False,
 ) -> None:
-    """Replace a user's password and end all their sessions; with `revoke_tokens`, also their
-    personal access tokens and every app's access. The name's sign-in budget opens again."""
+    """Replace a user's password and end all their sessions and their automatic sign-in; with
+    `revoke_tokens`, also their personal access tokens and every app's access. The name's
+    sign-in budget opens again."""
     with database.read() as conn:
         row = conn.execute("SELECT username FROM users WHERE id = ?", [user_id]).fetchone()
     problems = password_problems(new_password, username=row["username"], field=field)
@@ -205,6 +205,7 @@ def set_password(
         )
         forget_name(db, row["username"])
         end_user_sessions(db, user_id)
+        end_automatic_sign_in(db, user_id)
         if revoke_tokens:
             revoke_user_tokens(db, user_id, now)
             revoke_user_apps(db.conn, user_id, now)

@@ -92,7 +92,7 @@ auth = _RequestAuth(
     scheme="Bearer",
     security_scheme_name="bearerAuth",
     description=(
-        "A personal access token from Settings > API tokens, an app's access token (OAuth 2.0, "
+        "A personal access token from Settings > Tokens & apps, an app's access token (OAuth 2.0, "
         "see /.well-known/oauth-authorization-server), or the session cookie of the app "
         "(writes then also need the `X-CSRF-Token` header)."
     ),
@@ -249,12 +249,13 @@ def current_csrf_token() -> str | None:
     return csrf_token(secret_key(), principal.raw_session)
 
 
-def sign_in(user: User) -> str:
+def sign_in(user: User, *, until_closed: bool = False) -> str:
     """Start a new session for `user`, ending the request's old one, and remember this client
     as one of the user's devices; return the session's CSRF token.
 
     A new id at every sign-in means a session id planted before sign-in is worthless. The
-    cookie is set on the response this request produces.
+    cookie is set on the response this request produces; `until_closed`, it is kept only until
+    the window closes (an automatic sign-in is made again at every launch, or not at all).
     """
     config = current_app.config
     old = request.cookies.get(session_cookie_name())
@@ -263,7 +264,8 @@ def sign_in(user: User) -> str:
             end_session(db, old)
         raw = start_session(db, user.id, utcnow(), config["SESSION_ABSOLUTE_TIMEOUT"])
 
-    set_cookie_later(SESSION_COOKIE, raw, max_age=config["SESSION_ABSOLUTE_TIMEOUT"])
+    lifetime = None if until_closed else config["SESSION_ABSOLUTE_TIMEOUT"]
+    set_cookie_later(SESSION_COOKIE, raw, max_age=lifetime)
     remember_device(user.username)  # from now on, others' wrong passwords do not lock it out
     return csrf_token(secret_key(), raw)
 

@@ -24,6 +24,7 @@ from server.cli.import_batch import import_batch
 from server.clock import utcnow
 from server.domain.books import gate
 from server.domain.demo import create_demo_book
+from server.domain.import_texts import long_texts_as_problems
 from server.domain.imports import ImportInput, apply_preset, run_import
 from server.request_db import database
 
@@ -51,6 +52,7 @@ def _read_statement(
         )
     except ImportProblem as problem:
         fail(f"{file.name}: {problem}", EXIT_REFUSED)
+    bank_file = long_texts_as_problems(bank_file)
     if len(bank_file.date_formats) > 1:
         choices = " or ".join(
             f"{format_words(f)} (--date-format {f})" for f in bank_file.date_formats

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -28,6 +29,9 @@ READY_LINE = "TALLYBOOK_SERVER_READY"
 # The server asks the window to show an app's consent page (a browser not signed in waits).
 SHOW_LINE = "TALLYBOOK_SHOW_CONSENT "
 CONSENT_PATH = "/oauth/authorize?"
+# The window's one-time handoff (see server.auth.window), for the child in its environment:
+# never on its command line, which other users of the computer can read.
+HANDOFF_ENV = "TALLYBOOK_WINDOW_HANDOFF"
 LISTEN_BACKLOG = 128
 
 
@@ -46,6 +50,17 @@ def bind_listening_socket(port: int, fallback_to_any: bool) -> socket.socket:
         return socket.create_server(("127.0.0.1", 0), backlog=LISTEN_BACKLOG)
 
 
+def new_window_handoff() -> str:
+    """Return a one-time handoff for this launch's window (it marks the window and, when that
+    is on, signs it in automatically)."""
+    return secrets.token_urlsafe(32)
+
+
+def window_start_url(url: str, handoff: str) -> str:
+    """Return the window's first address: the server redeems the handoff there, once."""
+    return f"{url}window?handoff={handoff}"
+
+
 def pages_url(port: int) -> str:
     """Return the address of the pages: under `localhost`, where the server keeps them (see
     `server.security.send_pages_to_localhost`); the socket itself is on 127.0.0.1."""
@@ -56,7 +71,7 @@ class ServerProcess:
     """The server in a child process (`<command> --serve-fd FD --data-dir D`)."""
 
     def __init__(
-        self, command: list[str], sock: socket.socket, data_dir: Path, *, window: bool
+        self, command: list[str], sock: socket.socket, data_dir: Path, *, handoff: str | None
     ) -> None:
         self.url = pages_url(sock.getsockname()[1])
         fd = sock.fileno()
@@ -68,8 +83,9 @@ class ServerProcess:
                 str(fd),
                 "--data-dir",
                 str(data_dir),
-                *(["--consent-in-window"] if window else []),
+                *(["--consent-in-window"] if handoff else []),
             ],
+            env={**os.environ, HANDOFF_ENV: handoff} if handoff else None,
             pass_fds=(fd,),
             stdin=subprocess.PIPE,  # the child serves until this closes, even if we crash
             stdout=subprocess.PIPE,
@@ -137,15 +153,20 @@ class ServerProcess:
 class ServerThread:
     """The server in a thread of this process (where a socket cannot be passed to a child)."""
 
-    def __init__(self, sock: socket.socket, data_dir: Path, *, window: bool) -> None:
+    def __init__(self, sock: socket.socket, data_dir: Path, *, handoff: str | None) -> None:
         from server import create_app
         from server.desktop.serving import start_server
 
         self._on_show: Callable[[str], None] | None = None
         config: dict[str, object] = {"DATA_DIR": data_dir, "DESKTOP": True}
-        if window:
+        if handoff:
             config["CONSENT_IN_WINDOW"] = self._show
-        self._running = start_server(create_app(config), sock=sock)
+            config["WINDOW_HANDOFF"] = handoff
+        try:
+            self._running = start_server(create_app(config), sock=sock)
+        except Exception as error:  # a migration, the database: told in a box, not a traceback
+            log.exception("the server could not start")
+            raise StartupFailed(str(error)) from error
         self.url = pages_url(self._running.port)
 
     def _show(self, path: str) -> None:
@@ -174,14 +195,19 @@ Server = ServerProcess | ServerThread
 
 
 def start_beside_window(
-    command: list[str], data_dir: Path, port: int, fallback_to_any: bool, *, window: bool
+    command: list[str],
+    data_dir: Path,
+    port: int,
+    fallback_to_any: bool,
+    *,
+    window_handoff: str | None,
 ) -> Server:
-    """Start the server for the window (or, `window` False, for the browser), without waiting
-    for it."""
+    """Start the server for the window that will redeem `window_handoff` (or, None, for the
+    browser), without waiting for it."""
     sock = bind_listening_socket(port, fallback_to_any)
     if os.name == "posix":
-        return ServerProcess(command, sock, data_dir, window=window)
-    return ServerThread(sock, data_dir, window=window)
+        return ServerProcess(command, sock, data_dir, handoff=window_handoff)
+    return ServerThread(sock, data_dir, handoff=window_handoff)
 
 
 def _ask_parent_to_show(path: str) -> None:
@@ -195,8 +221,10 @@ def serve_child(fd: int, data_dir: Path, *, consent_in_window: bool = False) -> 
     from server.desktop.serving import start_server
 
     config: dict[str, object] = {"DATA_DIR": data_dir, "DESKTOP": True}
+    handoff = os.environ.pop(HANDOFF_ENV, None)
     if consent_in_window:
         config["CONSENT_IN_WINDOW"] = _ask_parent_to_show
+        config["WINDOW_HANDOFF"] = handoff
     try:
         running = start_server(create_app(config), sock=socket.socket(fileno=fd))
         running.wait_until_ready()

@@ -13,6 +13,7 @@ from server.db import Database
 from server.domain import validation as check
 from server.domain.books import check_if_match
 from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
+from server.domain.field_rules import choice_rule
 from server.domain.labels import find_named
 from server.domain.money import AmountError, parse_amount, parse_money_field
 from server.domain.validation import Problems
@@ -134,7 +135,7 @@ def check_account_fields(
     stripped ("" if refused)."""
     cleaned = None if name is None else check.name(name, "name", problems, of="account")
     if account_type is not None and account_type not in ACCOUNT_TYPES:
-        problems.add("type", _l("Use one of: %(join)s.", join=", ".join(ACCOUNT_TYPES)))
+        problems.add("type", choice_rule(ACCOUNT_TYPES))
     if currency is not None and not is_currency(currency):
         problems.add("currency", UNKNOWN_CURRENCY)
     return cleaned

@@ -21,6 +21,7 @@ from server.bankfiles.files import BankFile, read_bank_file
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain.import_links import LinkMapping
+from server.domain.import_texts import long_texts_as_problems
 from server.domain.imports import (
     ImportInput,
     PlannedRow,
@@ -169,13 +170,15 @@ def _read(
     conn: sqlite3.Connection, file: BatchFile, account_id: int | None, statement: int | None
 ) -> BankFile:
     """Read the file as the person chose, and as the account's preset says when it has one."""
-    return read_bank_file(
-        file.data,
-        date_format=file.date_format,
-        columns=file.columns,
-        statement=statement,
-        amounts_reversed=file.amounts_reversed,
-        **({} if account_id is None else {"preset": partial(apply_preset, conn, account_id)}),
+    return long_texts_as_problems(
+        read_bank_file(
+            file.data,
+            date_format=file.date_format,
+            columns=file.columns,
+            statement=statement,
+            amounts_reversed=file.amounts_reversed,
+            **({} if account_id is None else {"preset": partial(apply_preset, conn, account_id)}),
+        )
     )
 
 

@@ -28,7 +28,6 @@ from server.domain.categories import CategoryInput, create_category
 from server.domain.category_groups import GroupInput, create_group
 from server.domain.transaction_rules import SplitInput, TransactionInput
 from server.domain.transactions import create_in_write
-from server.domain.validation import MEMO_MAX
 from server.errors import FieldError, ValidationFailed
 from server.translatable import _l
 
@@ -296,7 +295,7 @@ def _inputs(
         TransactionInput(
             **common,
             amount=_text(part.amount),
-            memo=(part.memo or row.memo)[:MEMO_MAX],
+            memo=part.memo or row.memo,
             transfer_account_id=part.account_id,
         )
         for part in parts
@@ -309,7 +308,7 @@ def _inputs(
             TransactionInput(
                 **common,
                 amount=_text(kept[0].amount),
-                memo=(kept[0].memo or row.memo)[:MEMO_MAX],
+                memo=kept[0].memo or row.memo,
                 category_id=kept[0].category_id,
             ),
         )
@@ -319,10 +318,9 @@ def _inputs(
             TransactionInput(
                 **common,
                 amount=_text(sum(part.amount for part in kept)),
-                memo=row.memo[:MEMO_MAX],
+                memo=row.memo,
                 splits=[
-                    SplitInput(_text(part.amount), part.category_id, part.memo[:MEMO_MAX])
-                    for part in kept
+                    SplitInput(_text(part.amount), part.category_id, part.memo) for part in kept
                 ],
             ),
         )

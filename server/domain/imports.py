@@ -34,11 +34,9 @@ from server.domain.import_links import (
     known_transfers,
     plan_links,
 )
-from server.domain.labels import PAYEE_MAX
 from server.domain.money import MAX_MINOR_UNITS
 from server.domain.reconciled import refuse_if_reconciled
 from server.domain.rules import Subject, rule_set
-from server.domain.validation import MEMO_MAX
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
 from server.translatable import _l
 
@@ -317,8 +315,8 @@ def add_import(
             NewRow(
                 p.row.date,
                 p.amount,
-                p.payee.strip()[:PAYEE_MAX] or None,
-                p.row.memo[:MEMO_MAX],
+                p.payee.strip() or None,  # its length checked as the file was read
+                p.row.memo,
                 p.row.bank_id[:BANK_ID_MAX] if p.row.bank_id else None,
                 p.category_id,
                 p.tags,

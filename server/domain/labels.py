@@ -16,6 +16,7 @@ import sqlite_utils
 from server.characters import refuse_odd_characters
 from server.clock import to_iso
 from server.db import Database
+from server.domain.field_rules import length_rule
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.translatable import _l, _nl
 
@@ -93,7 +94,7 @@ def clean_payee_name(name: str, field: str = "payee") -> str:
         raise ValidationFailed.on(field, _l("Give the payee a name."))
     if len(cleaned) > PAYEE_MAX:
         raise ValidationFailed.on(
-            field, _l("A payee name has at most %(payee_max)s characters.", payee_max=PAYEE_MAX)
+            field, length_rule(most=PAYEE_MAX, has=len(cleaned), unit="characters")
         )
     refuse_odd_characters({field: cleaned})
     return cleaned
@@ -105,9 +106,8 @@ def clean_tag_name(name: object, field: str = "tags") -> str:
         raise ValidationFailed.on(field, _l("A tag is a string."))
     cleaned = name.strip()
     if not 1 <= len(cleaned) <= TAG_MAX:
-        raise ValidationFailed.on(
-            field, _l("A tag has 1 to %(tag_max)s characters.", tag_max=TAG_MAX)
-        )
+        rule = length_rule(least=1, most=TAG_MAX, has=len(cleaned), unit="characters in a tag")
+        raise ValidationFailed.on(field, rule)
     if "," in cleaned:
         raise ValidationFailed.on(
             field, _l("A tag cannot contain a comma: %(cleaned)s.", cleaned=repr(cleaned))

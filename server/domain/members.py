@@ -18,6 +18,7 @@ import sqlite_utils
 from server.clock import from_iso
 from server.db import Database
 from server.domain.books import ROLES
+from server.domain.field_rules import choice_rule
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.translatable import _l
 
@@ -65,7 +66,7 @@ def _from_row(row: sqlite3.Row) -> Member:
 
 def _check_role(role: str) -> None:
     if role not in ROLES:
-        raise ValidationFailed.on("role", _l("Use one of: %(join)s.", join=", ".join(ROLES)))
+        raise ValidationFailed.on("role", choice_rule(ROLES))
 
 
 def _get(conn: sqlite3.Connection, book_id: int, user_id: int) -> Member:

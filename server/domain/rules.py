@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -23,6 +23,7 @@ from server.clock import from_iso, to_iso
 from server.db import Database
 from server.domain import validation as check
 from server.domain.books import check_if_match
+from server.domain.field_rules import length_rule
 from server.domain.labels import clean_payee_name
 from server.domain.validation import Problems
 from server.errors import NotFound, ValidationFailed
@@ -247,13 +248,18 @@ def get_rule(conn: sqlite3.Connection, book_id: int, rule_id: int) -> Rule:
     return _from_row(row)
 
 
+NO_PAYEE_MATCH = (
+    "Choose how the payee should match the text (contains, is or matches), or leave the text empty."
+)
+
+
 def _check_pattern(payee_match: str, payee_text: str, problems: Problems) -> None:
     """Check what a payee condition compares payees with."""
     if not payee_text.strip():
         problems.add("payee_text", _l("Say what the payee should match."))
     elif len(payee_text) > PATTERN_MAX:
         problems.add(
-            "payee_text", _l("At most %(pattern_max)s characters.", pattern_max=PATTERN_MAX)
+            "payee_text", length_rule(most=PATTERN_MAX, has=len(payee_text), unit="characters")
         )
     elif payee_match == "regex":
         try:
@@ -280,6 +286,8 @@ def checked_rule(
     elif not check.characters(payee_text, "payee_text", problems):
         payee_text = ""
     if payee_match is None:
+        # Text without a way to match it would be dropped without a word: say so instead.
+        problems.check(not payee_text.strip(), "payee_match", NO_PAYEE_MATCH)
         payee_text = ""
     elif check.choice(payee_match, "payee_match", problems, options=PAYEE_MATCHES):
         _check_pattern(payee_match, payee_text, problems)
@@ -373,6 +381,8 @@ def update_rule(
                 )
         else:
             kept = RuleInput(**{f.name: getattr(current, f.name) for f in fields(RuleInput)})
+            if "payee_match" in changes.cleared and changes.payee_text is None:
+                kept = replace(kept, payee_text="")  # no payee condition: its text goes too
             row = _checked(db.conn, book_id, check.changed(kept, changes))
             if changes.position is not None:
                 row["position"] = changes.position

@@ -24,6 +24,7 @@ from dataclasses import MISSING, fields, replace
 from typing import Any, TypeVar
 
 from server.characters import character_problem
+from server.domain.field_rules import choice_rule, length_rule, range_rule
 from server.domain.labels import clean_tag_name
 from server.domain.money import AmountError, parse_amount
 from server.errors import FieldError, ValidationFailed
@@ -159,7 +160,7 @@ def text(
     if not characters(stripped, field, problems, lines=lines):
         return None
     if len(stripped) > most:
-        problems.add(field, _l("At most %(most)s characters.", most=most))
+        problems.add(field, length_rule(most=most, has=len(stripped), unit="characters"))
     return stripped or None
 
 
@@ -190,9 +191,7 @@ def choice(value: object, field: str, problems: Problems, *, options: Sequence[s
     """Return one of `options`; None (and a problem) for anything else."""
     if value in options:
         return value  # type: ignore[return-value]  # one of the strings
-    problems.add(
-        field, _l("Choose %(join)s or %(value)s.", join=", ".join(options[:-1]), value=options[-1])
-    )
+    problems.add(field, choice_rule(options))
     return None
 
 
@@ -203,9 +202,7 @@ def whole(
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
-        problems.add(
-            field, _l("Give a whole number from %(least)s to %(most)s.", least=least, most=most)
-        )
+        problems.add(field, range_rule(least=least, most=most, whole=True))
         return None
     return value
 
@@ -322,7 +319,7 @@ def tags(
             continue
         kept.setdefault(cleaned.casefold(), cleaned)
     if len(kept) > most:
-        problems.add(field, _l("At most %(most)s tags.", most=most))
+        problems.add(field, length_rule(most=most, has=len(kept), unit="tags"))
     return list(kept.values())
 
 

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any, ParamSpec
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from server.auth.users import count_users
-from server.auth.web import current_csrf_token, current_principal
+from server.auth.users import User, count_users
+from server.auth.web import current_csrf_token, current_principal, sign_in
+from server.auth.window import open_window, serves_a_window
 from server.clock import local_today
 from server.domain.accounts import ACCOUNT_TYPES, get_account
 from server.domain.books import Book, get_book
 from server.domain.instance import registration_open
 from server.domain.transaction_rules import STATUSES
+from server.i18n import say
 from server.otherapps.registry import APPS
 from server.request_db import reader
+from server.translatable import _l
 from server.version import __version__
 
 pages = Blueprint("pages", __name__)
@@ -204,11 +208,59 @@ def book_import(book_id: int) -> Any:
     return render_template("pages/import.html", page="import", book=_book(book_id))
 
 
+@dataclass(frozen=True)
+class SettingsPlace:
+    """A section of Settings, as its navigation shows it."""
+
+    label: str
+    icon: str
+
+
+def settings_sections(user: User) -> dict[str, SettingsPlace]:
+    """Return the sections of Settings this user has here, by their address, in order: the
+    desktop window's computer, or (administrators) the server others reach."""
+    sections = {"you": SettingsPlace(say(_l("You")), "person")}
+    if serves_a_window():
+        sections["computer"] = SettingsPlace(say(_l("This computer")), "pc-display")
+    elif user.is_admin:
+        sections["server"] = SettingsPlace(say(_l("Server")), "hdd-network")
+    if user.is_admin:
+        sections["backups"] = SettingsPlace(say(_l("Backups")), "hdd")
+    sections["tokens"] = SettingsPlace(say(_l("Tokens & apps")), "key")
+    sections["households"] = SettingsPlace(say(_l("Households")), "people")
+    return sections
+
+
 @pages.get("/settings")
 @signed_in
 def settings() -> Any:
-    """Password, API tokens and (for administrators) registration."""
-    return render_template("pages/settings.html", page="settings")
+    """Settings: its first section."""
+    return redirect(url_for("pages.settings_section", section="you"))
+
+
+@pages.get("/settings/<section>")
+@signed_in
+def settings_section(section: str) -> Any:
+    """A section of Settings: you, this computer or the server, backups, tokens and apps,
+    households."""
+    sections = settings_sections(current_principal().user)
+    if section not in sections:
+        abort(404)
+    return render_template(
+        "pages/settings.html", page="settings", sections=sections, section=section
+    )
+
+
+@pages.get("/window")
+def window() -> Any:
+    """The desktop window's first address: redeem the launcher's one-time handoff (signing in
+    automatically when that is on), then go home. Not there in server or browser mode."""
+    if not serves_a_window():
+        abort(404)
+    user = open_window(request.args.get("handoff", ""))
+    if user is not None:
+        sign_in(user, until_closed=True)
+    return redirect(url_for("pages.home"))
 
 
 @pages.get("/setup")

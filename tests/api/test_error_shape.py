@@ -57,6 +57,7 @@ TAKES_NO_BODY = {
     ("POST", "/api/v1/me/invitations/<int:invitation_id>/accept"): "the invitation is in the path",
     ("POST", f"{BOOK}/undo"): "the caller's last change in the book",
     ("POST", f"{BOOK}/redo"): "the caller's last change undone in the book",
+    ("PUT", "/api/v1/me/automatic-sign-in"): "turns it on, with nothing to choose",
 }
 # An empty body is read as `{}`: these routes take it, for every field they have is optional.
 TAKES_AN_EMPTY_BODY = {

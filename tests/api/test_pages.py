@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tests.sharing import share
 
@@ -43,11 +44,59 @@ def test_register_page_offers_the_form_when_open(alex, app):
 
 
 def test_settings_shows_the_api_address_and_admin_switch(alex, make_user, sign_in):
-    page = alex.get("/settings").get_data(as_text=True)
-    assert "http://localhost/api/v1" in page
-    assert 'id="registration-open"' in page
+    assert "http://localhost/api/v1" in alex.get("/settings/tokens").get_data(as_text=True)
+    assert 'id="registration-open"' in alex.get("/settings/server").get_data(as_text=True)
     make_user("bob")
-    assert 'id="registration-open"' not in sign_in("bob").get("/settings").get_data(as_text=True)
+    bob = sign_in("bob")
+    assert bob.get("/settings/server").status_code == 404
+    assert 'id="registration-open"' not in bob.get("/settings/you").get_data(as_text=True)
+
+
+def section_links(page) -> list[str]:
+    return re.findall(r'data-settings-section="(\w+)"', page.get_data(as_text=True))
+
+
+def test_settings_has_an_address_for_each_section(alex, make_user, sign_in):
+    assert alex.get("/settings").location == "/settings/you"
+    assert section_links(alex.get("/settings/you")) == [
+        "you",
+        "server",
+        "backups",
+        "tokens",
+        "households",
+    ]
+    for section, heading in (("backups", "Backups"), ("households", "Households")):
+        page = alex.get(f"/settings/{section}").get_data(as_text=True)
+        assert f'<h2 class="h4 mb-3" id="section-heading">{heading}</h2>' in page
+        assert f"<title>Settings · {heading} · Tallybook</title>" in page
+    assert alex.get("/settings/nowhere").status_code == 404
+    make_user("bob")
+    bob = sign_in("bob")
+    assert section_links(bob.get("/settings/you")) == ["you", "tokens", "households"]
+    assert bob.get("/settings/backups").status_code == 404
+
+
+def test_the_desktop_windows_settings_have_this_computer_instead_of_server(app_config):
+    from server import create_app
+    from tests.conftest import PASSWORD, db
+
+    app = create_app({**app_config, "WINDOW_HANDOFF": "launch"})
+    try:
+        client = app.test_client()
+        client.post("/api/v1/setup", json={"username": "alex", "password": PASSWORD})
+        assert section_links(client.get("/settings/you")) == [
+            "you",
+            "computer",
+            "backups",
+            "tokens",
+            "households",
+        ]
+        page = client.get("/settings/computer").get_data(as_text=True)
+        assert "Sign in automatically on this computer" in page
+        assert 'id="registration-open"' in page
+        assert client.get("/settings/server").status_code == 404
+    finally:
+        db(app).close()
 
 
 def test_unknown_page_is_an_html_404(client):
@@ -73,6 +122,15 @@ def test_icon_font_preload_matches_its_stylesheet(client):
     with client.get("/static/vendor/bootstrap-icons/bootstrap-icons.min.css") as css:
         font = re.search(r'url\("?(fonts/[^")]+\.woff2\?[^")]*)', css.get_data(as_text=True))[1]
     assert f'<link rel="preload" href="/static/vendor/bootstrap-icons/{font}"' in html
+
+
+def test_no_page_loads_axe_core():
+    # axe-core is vendored for the accessibility tests, which inject it; the product never runs it.
+    ui = Path(__file__).resolve().parents[2] / "ui"
+    files = [*ui.joinpath("templates").rglob("*.html"), *ui.joinpath("static", "js").rglob("*.js")]
+    assert files
+    loading = [f.name for f in files if re.search(r"axe(-core|\.min\.js)", f.read_text("utf-8"))]
+    assert not loading
 
 
 def test_book_pages_are_for_its_members_only(alex, make_user, sign_in, client):

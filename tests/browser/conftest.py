@@ -9,13 +9,14 @@ did not declare as expected (`browser.console.expect_http_error(path, status)`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
@@ -33,13 +34,13 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from server.auth.users import User, create_user
+from server.auth.oauth import register_client
+from server.auth.users import User
 from server.clock import utcnow
 from server.db import Database
 from server.desktop.launcher import pages_url
 from server.desktop.serving import RunningServer
-from server.domain.books import create_personal_book
-from tests.conftest import PASSWORD, TEST_ROUNDS, db
+from tests.conftest import PASSWORD, db, user_in
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -288,6 +289,28 @@ class Browser:
         self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+def consent_path(database: Database, name: str = "Receipt scanner") -> str:
+    """Register a public app by `name` and return the address where it asks the signed-in
+    person to let it write."""
+    app, _ = register_client(
+        database,
+        name=name,
+        redirect_uris=["http://127.0.0.1/callback"],
+        confidential=False,
+        now=utcnow(),
+    )
+    query = {
+        "response_type": "code",
+        "client_id": app.client_id,
+        "redirect_uri": "http://127.0.0.1:53117/callback",
+        "scope": "write",
+        "state": "xyz",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        "code_challenge_method": "S256",
+    }
+    return f"/oauth/authorize?{urlencode(query)}"
+
+
 def _database(server: RunningServer) -> Database:
     return db(server.app)
 
@@ -303,9 +326,10 @@ def _reset(driver: WebDriver, base_url: str) -> None:
     driver.get_log("browser")  # what is left belongs to the test that just ended
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[WebDriver]:
-    """Debian's Chromium through its chromedriver, headless, offline, with a fresh profile."""
+@contextlib.contextmanager
+def chromium_session(language: str | None = None) -> Iterator[WebDriver]:
+    """Start Debian's Chromium through its chromedriver, headless, offline, with a fresh profile;
+    in the browser language `language` (e.g. "de") when given, else the system's."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip("needs /usr/bin/chromium and /usr/bin/chromedriver (Debian packages)")
     profile = tempfile.mkdtemp(prefix="tallybook-chromium-")
@@ -313,6 +337,9 @@ def chromium() -> Iterator[WebDriver]:
     options.binary_location = str(CHROMIUM)
     for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
         options.add_argument(flag)
+    if language:
+        options.add_argument(f"--lang={language}")
+        options.add_experimental_option("prefs", {"intl.accept_languages": language})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     try:
         driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
@@ -334,6 +361,13 @@ def chromium() -> Iterator[WebDriver]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[WebDriver]:
+    """Debian's Chromium, headless, offline, with a fresh profile, for the whole session."""
+    with chromium_session() as driver:
+        yield driver
+
+
 @pytest.fixture
 def browser(chromium: WebDriver, live_server: RunningServer) -> Iterator[Browser]:
     """The shared browser on this test's live server; its console must stay clean."""
@@ -352,19 +386,7 @@ def browser(chromium: WebDriver, live_server: RunningServer) -> Iterator[Browser
 @pytest.fixture
 def add_user(live_server: RunningServer) -> Callable[..., User]:
     """Create a user through the live server's own database: `add_user("alex", admin=True)`."""
-
-    def make(username: str = "alex", password: str = PASSWORD, *, admin: bool = False) -> User:
-        return create_user(
-            _database(live_server),
-            username,
-            password,
-            now=utcnow(),
-            rounds=TEST_ROUNDS,
-            is_admin=admin,
-            personal_book=create_personal_book,
-        )
-
-    return make
+    return functools.partial(user_in, _database(live_server))
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def book_names(db: Database, user_id: int) -> set[str]:
 
 def test_back_up_and_restore_from_settings(browser, alex_account, server_db: Database):
     browser.sign_in("alex")
-    browser.open("/settings")
+    browser.open("/settings/backups")
     browser.visible("#backups [data-backup-now]")
     assert backup_rows(browser) == []
     browser.click("#backups [data-backup-now]")
@@ -50,7 +50,7 @@ def test_back_up_and_restore_from_settings(browser, alex_account, server_db: Dat
     assert [b.reason for b in list_backups(server_db)] == ["before-restore", "manual"]
 
     # Keep fewer: the oldest goes at once.
-    browser.open("/settings")
+    browser.open("/settings/backups")
     browser.wait_until(lambda _: len(backup_rows(browser)) == 2, "both backups")
     browser.fill("#backup-keep", "1")
     browser.submit("#backup-keep-form")
@@ -65,5 +65,6 @@ def test_people_who_are_not_administrators_see_no_backups(browser, add_user):
     add_user("alex", admin=True)
     add_user("sam")
     browser.sign_in("sam")
-    browser.open("/settings")
+    browser.open("/settings/you")
+    assert not browser.find_all('[data-settings-section="backups"]')
     assert not browser.find_all("#backups")

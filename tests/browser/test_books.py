@@ -115,7 +115,7 @@ def test_an_owner_deletes_a_book_by_typing_its_name(browser, alex_account, serve
 
     # Settings > Backups shows it by that label.
     browser.click("#book-deleted a")
-    browser.wait_for_path("/settings")
+    browser.wait_for_path("/settings/backups")
     row = f'#backups-table [data-backup="{backup.name}"]'
     browser.wait_until(lambda _: browser.find_all(row), "the backup listed")
     assert "Before deleting the book Holiday" in browser.find(row).text
@@ -204,7 +204,7 @@ def test_the_last_owner_is_told_why_they_cannot_leave(browser, alex_account, add
     book = books_of(server_db, alex_account.id)["alex's book"]
     join(server_db, book, "sam", "viewer", by_user=alex_account.id)
     browser.sign_in("alex")
-    browser.open("/settings")
+    browser.open("/settings/households")
     browser.wait_until(lambda _: browser.find_all('[data-remove="alex"]'), "alex's own Leave")
     browser.console.expect_http_error(f"/api/v1/books/{book}/members/{alex_account.id}", 409)
     browser.click('[data-remove="alex"]')

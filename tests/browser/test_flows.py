@@ -10,14 +10,12 @@ import os
 import re
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 import requests
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from server.auth.oauth import register_client
 from server.auth.passwords import password_problems
 from server.auth.tokens import TOKEN_PREFIX, create_token
 from server.auth.users import BAD_CREDENTIALS
@@ -30,6 +28,7 @@ from server.domain.demo import create_demo_book
 from server.domain.goals import GoalInput
 from server.domain.validation import Problems
 from server.errors import FieldError
+from tests.browser.conftest import consent_path
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -141,7 +140,7 @@ def test_sign_out_and_sign_in_returns_to_the_page_asked_for(browser, alex_accoun
 
     browser.fill("#password", PASSWORD)
     browser.submit("#login-form")
-    browser.wait_for_path("/settings")
+    browser.wait_for_path("/settings/you")
     browser.visible("#password-form")
 
 
@@ -167,7 +166,7 @@ def test_sign_in_ignores_a_next_that_leaves_the_server(browser, alex_account, ne
 def test_create_use_and_revoke_an_api_token(browser, alex_account):
     me = browser.url("/api/v1/me")
     browser.sign_in("alex")
-    browser.open("/settings")
+    browser.open("/settings/tokens")
     browser.visible("#no-tokens")
 
     browser.fill("#token-name", "budget spreadsheet")
@@ -218,7 +217,7 @@ def test_dismissing_the_revoke_dialog_keeps_the_token(browser, alex_account, ser
         server_db, alex_account.id, name="backup script", scope="write", now=utcnow()
     )
     browser.sign_in("alex")
-    browser.open("/settings")
+    browser.open("/settings/tokens")
     row = "#tokens-table tbody tr"
     browser.wait_until(lambda _: len(browser.find_all(row)) == 1, "the token's row")
     assert browser.find_all(f"{row} td")[1].text == "Read and write"
@@ -244,7 +243,7 @@ def test_change_password_signs_out_other_sessions(browser, alex_account, server_
     by_token = {"Authorization": f"Bearer {secret}"}
 
     browser.sign_in("alex")
-    browser.open("/settings")
+    browser.open("/settings/you")
     browser.console.expect_http_error("/api/v1/me/password", 422)
     form = "#password-form"
     browser.fill("#current_password", "not my password")
@@ -269,7 +268,6 @@ def test_change_password_signs_out_other_sessions(browser, alex_account, server_
     success = browser.visible(f"{form} [data-form-success]")
     assert success.text.startswith("Password changed.")
     assert "API tokens and apps have been revoked" in success.text
-    browser.wait_until(lambda _: browser.find("#no-tokens").is_displayed(), "no tokens left")
     assert requests.get(me, headers=by_token, timeout=10).status_code == 401
     assert not browser.find_all(f"{form} .is-invalid")
     assert browser.find("#current_password").get_attribute("value") == ""
@@ -287,7 +285,9 @@ def test_change_password_signs_out_other_sessions(browser, alex_account, server_
     assert gone.status_code == 401
     assert gone.headers["Content-Type"] == "application/problem+json"
     browser.reload()
-    assert browser.path == "/settings"
+    assert browser.path == "/settings/you"
+    browser.open("/settings/tokens")
+    browser.visible("#no-tokens")  # the token went with the old password
 
     browser.sign_out()
     browser.console.expect_http_error("/api/v1/session", 401)
@@ -304,7 +304,7 @@ def test_change_password_signs_out_other_sessions(browser, alex_account, server_
 def test_change_password_may_keep_tokens_and_apps(browser, alex_account, server_db):
     _, secret = create_token(server_db, alex_account.id, name="script", scope="read", now=utcnow())
     browser.sign_in("alex")
-    browser.open("/settings")
+    browser.open("/settings/you")
     form = "#password-form"
     browser.fill("#current_password", PASSWORD)
     browser.fill("#new_password", NEW_PASSWORD)
@@ -318,7 +318,9 @@ def test_change_password_may_keep_tokens_and_apps(browser, alex_account, server_
         browser.url("/api/v1/me"), headers={"Authorization": f"Bearer {secret}"}, timeout=10
     )
     assert answer.status_code == 200
-    assert len(browser.find_all("#tokens-table tbody tr")) == 1
+    browser.open("/settings/tokens")
+    rows = "#tokens-table tbody tr"
+    browser.wait_until(lambda _: len(browser.find_all(rows)) == 1, "the token kept")
 
 
 # ---- books --------------------------------------------------------------------------------
@@ -399,11 +401,11 @@ def test_no_page_logs_an_error(browser, alex_account, server_db):
         browser.open(path)
         browser.console.assert_clean()
     browser.sign_in("alex")
-    for path in ("/", "/settings", "/api/docs"):
+    for path in ("/", "/settings/tokens", "/api/docs"):
         browser.open(path)
         if path == "/":
             browser.wait_text("[data-book] [data-field=name]", "alex's book")
-        elif path == "/settings":
+        elif path == "/settings/tokens":
             browser.wait_until(
                 lambda _: browser.find_all("#tokens-table tbody tr"), "the token's row"
             )
@@ -424,7 +426,7 @@ def test_no_page_logs_an_error(browser, alex_account, server_db):
         browser.console.assert_clean()
     browser.console.expect_http_error("/no-such-page", 404)
     browser.open("/no-such-page")
-    assert browser.find("h1").text == "404"
+    assert browser.find("h1").text == "Error 404"
     browser.console.assert_clean()
 
 
@@ -457,7 +459,7 @@ def test_screenshots(browser, server_db):
         for name, scope in (("budget spreadsheet", "read"), ("bank import script", "write")):
             create_token(server_db, user_id, name=name, scope=scope, now=utcnow())
 
-        browser.open("/settings")
+        browser.open("/settings/tokens")
         rows = "#tokens-table tbody tr"
         browser.wait_until(lambda _: len(browser.find_all(rows)) == 2, "the token rows")
         browser.driver.save_screenshot(str(SCREENSHOTS / "settings.png"))
@@ -469,25 +471,7 @@ def test_screenshots(browser, server_db):
         browser.driver.save_screenshot(str(SCREENSHOTS / "settings-dark.png"))
         browser.driver.execute_script("localStorage.removeItem('tallybook-theme')")
 
-        app, _ = register_client(
-            server_db,
-            name="Receipt scanner",
-            redirect_uris=["http://127.0.0.1/callback"],
-            confidential=False,
-            now=utcnow(),
-        )
-        consent = urlencode(
-            {
-                "response_type": "code",
-                "client_id": app.client_id,
-                "redirect_uri": "http://127.0.0.1:53117/callback",
-                "scope": "write",
-                "state": "xyz",
-                "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-                "code_challenge_method": "S256",
-            }
-        )
-        browser.open(f"/oauth/authorize?{consent}")
+        browser.open(consent_path(server_db))
         browser.visible("#consent-form")
         browser.driver.save_screenshot(str(SCREENSHOTS / "consent.png"))
 

@@ -55,7 +55,7 @@ def test_an_owner_invites_and_the_person_accepts_and_sees_the_book(
     add_user("kim")
     book = personal_book(server_db, alex_account.id)
     browser.sign_in("alex")
-    browser.open("/settings")
+    browser.open("/settings/households")
     browser.wait_until(lambda _: shown_members(browser) == ["alex"], "alex alone in the book")
 
     # A name nobody has is invited like any other: the page cannot tell them apart.
@@ -109,7 +109,7 @@ def test_a_declined_invitation_leaves_the_book_closed(browser, alex_account, add
         by_user=alex_account.id,
     )
     browser.sign_in("sam")
-    browser.open("/settings")
+    browser.open("/settings/households")
     browser.click('[data-invitation="alex\'s book"] [data-answer="decline"]')
     browser.hidden("#my-invitations")
     assert roles(server_db, alex_account.id, book) == {"alex": "owner"}
@@ -122,7 +122,7 @@ def test_an_owner_changes_roles_and_removes_people(browser, alex_account, add_us
     book = personal_book(server_db, alex_account.id)
     join(server_db, book, "sam", "viewer", by_user=alex_account.id)
     browser.sign_in("alex")
-    browser.open("/settings")
+    browser.open("/settings/households")
     browser.wait_until(lambda _: shown_members(browser) == ["alex", "sam"], "sam in the list")
     assert "you" in browser.find('[data-member="alex"]').text
 
@@ -153,7 +153,7 @@ def test_a_member_who_is_no_owner_sees_the_list_read_only(
     book = personal_book(server_db, alex_account.id)
     join(server_db, book, "sam", "editor", by_user=alex_account.id)
     browser.sign_in("sam")
-    browser.open("/settings")
+    browser.open("/settings/households")
     Select(browser.find("#members-book")).select_by_visible_text("alex's book")
     browser.wait_until(lambda _: shown_members(browser) == ["alex", "sam"], "the members")
     assert browser.find("[data-members-read-only]").is_displayed()

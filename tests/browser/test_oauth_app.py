@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import pytest
 from selenium.webdriver.support.ui import Select
 
+from tests.browser.conftest import consent_path
 from tests.conftest import PASSWORD
 from tests.sharing import join
 
@@ -91,7 +92,7 @@ def test_an_app_gets_one_book_until_the_user_revokes_it(browser, alex_account, t
 
     # The administrator registers the app in Settings.
     browser.sign_in("alex")
-    browser.open("/settings")
+    browser.open("/settings/tokens")
     browser.fill("#client-name", "Last 30 days")
     browser.fill("#client-redirect-uris", "http://127.0.0.1/callback")
     browser.submit("#client-form")
@@ -121,7 +122,7 @@ def test_an_app_gets_one_book_until_the_user_revokes_it(browser, alex_account, t
     assert "Corner Grocer" in finish(again)
 
     # The user sees the app in Settings and revokes it.
-    browser.open("/settings")
+    browser.open("/settings/tokens")
     row = browser.visible('[data-authorized-app="Last 30 days"]')
     assert "Household" in row.text and "Read only" in row.text
     browser.click('[data-authorized-app="Last 30 days"] button')
@@ -190,7 +191,7 @@ def test_the_apps_loopback_listener_never_gets_the_session_cookie(browser, alex_
         browser.sign_in("alex")
         # Also visited once on the IP literal, as a user might from an old bookmark.
         browser.driver.get(browser.server.url + "settings")
-        browser.wait_for_path("/settings")
+        browser.wait_for_path("/settings/you")
         query = urlencode(
             {
                 "response_type": "code",
@@ -214,32 +215,13 @@ def test_the_apps_loopback_listener_never_gets_the_session_cookie(browser, alex_
 
 def test_a_viewer_is_shown_the_app_will_only_read(browser, alex_account, add_user, server_db):
     """Asked for writing in a book the user only views, the page promises reading only."""
-    from server.auth.oauth import register_client
-    from server.clock import utcnow
-
     add_user("sam")
     alex = browser.session("alex", PASSWORD)
     shared = alex.post(browser.url("/api/v1/books"), json={"name": "Household", "currency": "EUR"})
     viewed = shared.json()["id"]
     join(server_db, viewed, "sam", "viewer", by_user=alex_account.id)
-    client, _ = register_client(
-        server_db,
-        name="Sync",
-        redirect_uris=["http://127.0.0.1/callback"],
-        confidential=False,
-        now=utcnow(),
-    )
-    query = {
-        "response_type": "code",
-        "client_id": client.client_id,
-        "redirect_uri": "http://127.0.0.1:5000/callback",
-        "scope": "write",
-        "state": "s",
-        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-        "code_challenge_method": "S256",
-    }
     browser.sign_in("sam")
-    browser.open(f"/oauth/authorize?{urlencode(query)}")
+    browser.open(consent_path(server_db, name="Sync"))
     browser.wait_text("[data-client-name]", "Sync")
     options = [o.text for o in Select(browser.find("#consent-book")).options]
     assert options == [

@@ -56,7 +56,7 @@ def test_a_bulk_delete_is_undone_with_ctrl_z_and_redone_with_ctrl_shift_z(browse
     browser.click('[data-bulk="delete"]')
     browser.dialog().accept()
     wait_listed(browser, [])
-    wait_message(browser, "Deleted 3 transactions")
+    wait_message(browser, "Deleted 3 transactions.")  # the page's words for a bulk change
     assert browser.find(MESSAGES).get_attribute("aria-live") == "polite"
     assert browser.find(MESSAGES + " [data-undo-action]").text == "Undo"
 
@@ -83,7 +83,7 @@ def test_the_messages_undo_button_and_typing_keep_their_own_ctrl_z(browser, ledg
     browser.wait_text("[data-selected-count]", "1 selected")
     browser.fill("#bulk-tags", "receipts")
     browser.click('[data-bulk="tag"]')
-    wait_message(browser, "Changed transaction 'Corner Shop' of 2026-03-14")
+    wait_message(browser, "Tagged 1 transaction with receipts.")
     assert ledger.read(shop.id).tags == ["receipts"]
 
     browser.fill("#filter-q", "shop")
@@ -121,7 +121,7 @@ def test_screenshot(browser, ledger):
         browser.click('[data-bulk="delete"]')
         browser.dialog().accept()
         wait_listed(browser, ["Landlord", "Employer"])
-        wait_message(browser, "Deleted 3 transactions")
+        wait_message(browser, "Deleted 3 transactions.")
         browser.driver.save_screenshot(str(SCREENSHOTS / "undo.png"))
     finally:
         browser.reset_viewport()

@@ -18,12 +18,10 @@ import pytest
 import requests
 
 from server import create_app
-from server.auth.users import create_user
 from server.clock import utcnow
 from server.config import LOG_FILENAME
 from server.db.backups import create_backup
-from server.domain.books import create_personal_book
-from tests.conftest import PASSWORD, TEST_ROUNDS, db
+from tests.conftest import PASSWORD, db, user_in
 
 MAIN = Path(__file__).resolve().parents[2] / "main.py"
 NOBODY = 65534
@@ -58,15 +56,7 @@ def as_an_earlier_version_left_it(folder: Path) -> None:
     folder.mkdir(mode=0o755)
     folder.chmod(0o755)
     app = create_app({"DATA_DIR": str(folder), "AUTOMATIC_BACKUPS": False})
-    create_user(
-        db(app),
-        "alex",
-        PASSWORD,
-        now=utcnow(),
-        rounds=TEST_ROUNDS,
-        personal_book=create_personal_book,
-        is_admin=True,
-    )
+    user_in(db(app), admin=True)
     create_backup(db(app), "manual", utcnow())
     db(app).close()
     (folder / f"{LOG_FILENAME}.1").write_text("an older log\n")

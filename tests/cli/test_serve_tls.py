@@ -19,7 +19,6 @@ import requests
 from click.testing import CliRunner
 
 from server import create_app
-from server.auth.users import create_user
 from server.cli import cli
 from server.clock import utcnow
 from server.config import DATA_DIR_ENV
@@ -31,8 +30,7 @@ from server.desktop.tls import (
     certificate_names,
     ensure_self_signed,
 )
-from server.domain.books import create_personal_book
-from tests.conftest import PASSWORD, TEST_ROUNDS, db
+from tests.conftest import PASSWORD, db, user_in
 from tests.tls_client import (
     READY_LINE,
     connect,
@@ -98,14 +96,7 @@ def stop(served: Served) -> None:
 def add_user(data_dir: Path) -> None:
     app = create_app({"DATA_DIR": str(data_dir), "AUTOMATIC_BACKUPS": False})
     database = db(app)
-    create_user(
-        database,
-        "alex",
-        PASSWORD,
-        now=utcnow(),
-        rounds=TEST_ROUNDS,
-        personal_book=create_personal_book,
-    )
+    user_in(database)
     database.close()
 
 

@@ -250,18 +250,24 @@ def _window_line(stdout: str) -> dict[str, Any]:
     return json.loads(lines[0].removeprefix("TALLYBOOK_WINDOW "))
 
 
-def test_main_smoke_test_opens_the_window_on_setup(xvfb_display, tmp_path):
-    data_dir = tmp_path / "data"
+def smoke_launch(display: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run main.py's smoke test (the window, closed a second after its first page) to its end."""
     done = subprocess.run(
         [sys.executable, str(MAIN), "--data-dir", str(data_dir), "--smoke-test", "1"],
         cwd=ROOT,
-        env=_launcher_env(xvfb_display),
+        env=_launcher_env(display),
         capture_output=True,
         text=True,
         timeout=CHILD_SECONDS,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def test_main_smoke_test_opens_the_window_on_setup(xvfb_display, tmp_path):
+    data_dir = tmp_path / "data"
+    done = smoke_launch(xvfb_display, data_dir)
     line = _window_line(done.stdout)
     assert line["event"] == "loaded"
     assert line["title"] == "Welcome · Tallybook"

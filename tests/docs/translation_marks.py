@@ -14,7 +14,7 @@ from pathlib import Path
 JINJA = re.compile(r"(\{\{.*?\}\}|\{%-?\s*.*?-?%\}|\{#.*?#\})", re.DOTALL)
 # What a person reads in a tag: these attributes, and a button's or submit input's value.
 SHOWN_ATTRIBUTES = re.compile(
-    r"""\s(placeholder|title|aria-label|alt|value)=(["'])(.*?)\2""", re.DOTALL
+    r"""\s(placeholder|title|aria-label|alt|value|data-label)=(["'])(.*?)\2""", re.DOTALL
 )
 BUTTON_TAG = re.compile(r"<(button|input[^>]*type=[\"'](button|submit|reset))\b", re.IGNORECASE)
 WORDS = re.compile(r"[^\W\d_]{2,}")

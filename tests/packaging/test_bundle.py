@@ -188,15 +188,18 @@ def test_a_token_from_the_command_line_opens_the_api(
 
 
 def test_bundle_holds_what_the_app_reads_and_no_more_qt_than_needed(bundle: Path) -> None:
-    """The data files and metadata are bundled; QML and foreign locales were trimmed away."""
+    """The data files and metadata are bundled; QML, foreign locales and the tests' axe-core
+    were left out."""
     internal = bundle.parent / "_internal"
     for name in (
         "ui/templates/base.html",
         "ui/static/img/tallybook.png",
+        "ui/static/vendor/bootstrap/bootstrap.min.css",
         "server/auth/common-passwords.txt.gz",
         "server/auth/COMMON-PASSWORDS-LICENSE.txt",
     ):
         assert (internal / name).is_file(), name
+    assert not (internal / "ui/static/vendor/axe-core").exists()
     qt = internal / "PyQt6" / "Qt6"
     assert not (qt / "qml").exists()
     locales = sorted(path.name for path in (qt / "translations" / "qtwebengine_locales").iterdir())

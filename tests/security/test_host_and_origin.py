@@ -20,7 +20,9 @@ from tests.conftest import PASSWORD, db
         "[::2]",
     ],
 )
-@pytest.mark.parametrize("path", ["/api/v1/health", "/login", "/static/css/app.css"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/health", "/login", "/static/css/app.css", "/manifest.webmanifest"]
+)
 def test_foreign_host_is_refused_before_any_route(client, host, path):
     response = client.get(path, headers={"Host": host})
     assert response.status_code == 400

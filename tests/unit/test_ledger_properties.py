@@ -27,7 +27,6 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from server.auth.users import create_user
 from server.clock import local_today, utcnow
 from server.db import Database, kept_sums
-from server.db.migrations import apply_migrations
 from server.domain.accounts import AccountInput, create_account, list_accounts
 from server.domain.books import create_personal_book, list_books
 from server.domain.categories import list_categories
@@ -58,11 +57,14 @@ def rows(conn: sqlite3.Connection) -> dict[int, sqlite3.Row]:
 
 
 class Ledger(RuleBasedStateMachine):
+    migrated: Path  # the session's migrated data file (tests/conftest.py), each run's start
+
     def __init__(self) -> None:
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="tallybook-ledger-"))
-        self.db = Database(self.folder / "ledger.sqlite3")
-        apply_migrations(self.db)
+        path = self.folder / "ledger.sqlite3"
+        shutil.copyfile(self.migrated, path)  # as apply_migrations would write it, but once
+        self.db = Database(path)
         user = create_user(
             self.db,
             "alex",
@@ -439,6 +441,11 @@ class Ledger(RuleBasedStateMachine):
             }
             assert kept == {k: v for k, v in expected.items() if any(v)}
             assert kept_sums.differences(conn) == []
+
+
+@pytest.fixture(autouse=True)
+def _start_from_the_migrated_file(migrated_data_file: Path) -> None:
+    Ledger.migrated = migrated_data_file
 
 
 Ledger.TestCase.settings = settings(

@@ -31,6 +31,7 @@ NOT_IN_IMAGES = {"accounts": {"total", "cleared_total", "reconciled_total"}}
 NOT_TRACKED = {
     "users": "people, not a book's data",
     "sessions": "signing in",
+    "automatic_sign_ins": "signing in (the desktop window's), not a book's data",
     "api_tokens": "access, not data",
     "sign_in_failures": "signing in",
     "books": "the book itself (renamed or deleted by its owners) is not undone",

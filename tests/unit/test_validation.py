@@ -96,7 +96,7 @@ def parse(parser, value, **options):
         ("  ", (None, [])),
         (" Gym ", ("Gym", [])),
         (5, (None, ["Expected text."])),
-        ("abcd", ("abcd", ["At most 3 characters."])),
+        ("abcd", ("abcd", ["Use at most 3 characters (this has 4)."])),
     ],
 )
 def test_text(value, expected):
@@ -162,7 +162,7 @@ def test_choice():
     for wrong in (None, "hourly", ["daily"]):
         assert parse(check.choice, wrong, options=options) == (
             None,
-            ["Choose daily, weekly or monthly."],
+            ["Use one of: daily, weekly or monthly."],
         )
 
 
@@ -172,10 +172,10 @@ def test_choice():
         (None, (None, [])),
         (1, (1, [])),
         (10, (10, [])),
-        (0, (None, ["Give a whole number from 1 to 10."])),
-        (11, (None, ["Give a whole number from 1 to 10."])),
-        (True, (None, ["Give a whole number from 1 to 10."])),
-        ("3", (None, ["Give a whole number from 1 to 10."])),
+        (0, (None, ["Use a whole number from 1 to 10."])),
+        (11, (None, ["Use a whole number from 1 to 10."])),
+        (True, (None, ["Use a whole number from 1 to 10."])),
+        ("3", (None, ["Use a whole number from 1 to 10."])),
     ],
 )
 def test_whole(value, expected):
@@ -239,7 +239,10 @@ def test_tags_are_kept_once_in_any_case():
     tags, problems = parse(check.tags, ["a,b", 1, "ok"])
     assert tags == ["ok"]
     assert problems == ["A tag cannot contain a comma: 'a,b'.", "A tag is a string."]
-    assert parse(check.tags, ["a", "b", "c"], most=2) == (["a", "b", "c"], ["At most 2 tags."])
+    assert parse(check.tags, ["a", "b", "c"], most=2) == (
+        ["a", "b", "c"],
+        ["Use at most 2 tags (this has 3)."],
+    )
 
 
 @pytest.fixture

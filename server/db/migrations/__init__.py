@@ -41,7 +41,8 @@ from server.db.migrations import (
     m0015_undo_history,
     m0016_import_batches,
     m0017_import_reversal_and_unreadable_lines,
-    m0018_user_language,
+    m0018_automatic_sign_in,
+    m0019_user_language,
 )
 
 log = logging.getLogger("tallybook.db")
@@ -75,7 +76,8 @@ MIGRATIONS: list[Migration] = [
         m0015_undo_history,
         m0016_import_batches,
         m0017_import_reversal_and_unreadable_lines,
-        m0018_user_language,
+        m0018_automatic_sign_in,
+        m0019_user_language,
     )
 ]
 

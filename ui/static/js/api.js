@@ -2,7 +2,8 @@
 
 const API_ROOT = "/api/v1";
 // Dispatched on `window` after a write the server recorded as an undoable change, with the
-// change's id (its `Tallybook-Change` header) as `detail.id`; undo.js says what it did.
+// change's id (its `Tallybook-Change` header) as `detail.id`; undo.js says what it did (in the
+// caller's words, `detail.saying`, when it gave them).
 export const CHANGE_EVENT = "tallybook:change";
 
 /** An error answered by the API as application/problem+json. */
@@ -41,13 +42,14 @@ export function goToSignIn() {
 /**
  * Call the API. Resolves with the parsed JSON body (null for 204); rejects with ApiError.
  * A 401 on a page that needs a session sends the user to sign in. `root` is the URL prefix of
- * `path` (the API's, unless another of the app's endpoints is meant).
+ * `path` (the API's, unless another of the app's endpoints is meant). `saying(answer)` returns
+ * the words that tell the person what a write did ("Tagged 12 transactions with holiday.").
  */
 export async function api(
   method,
   path,
   body = undefined,
-  { redirectOn401 = true, headers: extraHeaders = {}, root = API_ROOT } = {},
+  { redirectOn401 = true, headers: extraHeaders = {}, root = API_ROOT, saying = null } = {},
 ) {
   const headers = { Accept: "application/json", ...extraHeaders };
   if (method !== "GET") headers["X-CSRF-Token"] = csrfToken();
@@ -63,10 +65,15 @@ export async function api(
     throw new ApiError(0, { detail: "Tallybook is not answering. Is it still running?" });
   }
   const change = response.headers.get("Tallybook-Change");
-  if (response.ok && change) window.dispatchEvent(new CustomEvent(CHANGE_EVENT, { detail: { id: change } }));
-  if (response.status === 204) return null;
   const type = response.headers.get("Content-Type") || "";
-  const data = type.includes("json") ? await response.json() : { detail: await response.text() };
+  let data = null;
+  if (response.status !== 204) {
+    data = type.includes("json") ? await response.json() : { detail: await response.text() };
+  }
+  if (response.ok && (change || saying)) {
+    const detail = { id: change, saying: saying?.(data) };
+    window.dispatchEvent(new CustomEvent(CHANGE_EVENT, { detail }));
+  }
   if (response.ok) return data;
   if (response.status === 401 && redirectOn401) goToSignIn();
   throw new ApiError(response.status, data);

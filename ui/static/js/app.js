@@ -1,5 +1,9 @@
-// Page chrome shared by every page: signing out from the navbar; undo and redo in a book.
+// Page chrome shared by every page: signing out from the navbar; undo and redo in a book;
+// keyboard shortcuts; focus given back when a dialog closes; text fields that state their limits.
 import { api } from "./api.js";
+import "./focus.js";
+import "./keyboard.js";
+import "./text-limits.js";
 import "./undo.js";
 
 const signOut = document.querySelector("[data-sign-out]");

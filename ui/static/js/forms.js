@@ -4,16 +4,25 @@ import { ApiError } from "./api.js";
 /** Remove every message a form shows (at its fields and in its general alert). */
 export function clearErrors(form) {
   for (const el of form.querySelectorAll(".is-invalid")) el.classList.remove("is-invalid");
-  form.querySelectorAll("[data-error-for]").forEach((el) => {
-    el.textContent = "";
-    el.classList.remove("d-block");
-  });
+  form.querySelectorAll("[data-error-for]").forEach(emptySlot);
   const general = form.querySelector("[data-form-error]");
   if (general) {
     general.textContent = "";
     general.classList.add("d-none");
   }
   form.querySelector("[data-form-success]")?.classList.add("d-none");
+}
+
+/** Remove the message at one field (and its input's mark). */
+export function clearError(form, field) {
+  form.querySelector(`[name="${CSS.escape(field)}"]`)?.classList.remove("is-invalid");
+  const slot = form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
+  if (slot) emptySlot(slot);
+}
+
+function emptySlot(slot) {
+  slot.textContent = "";
+  slot.classList.remove("d-block");
 }
 
 // A date more than a year ahead is refused, at the date and at `confirm_far_date`, until the

@@ -3,14 +3,13 @@
 // but in a text field. The server keeps what each change did (GET/POST .../undo, .../redo), so
 // after undo or redo the page simply loads again, and says what was done.
 import { ApiError, api, CHANGE_EVENT } from "./api.js";
+import { addShortcut } from "./keyboard.js";
 
 const book = document.querySelector("[data-book-id][data-role]");
 const bookId = book ? Number(book.dataset.bookId) : null;
 const canWrite = book && ["editor", "owner"].includes(book.dataset.role);
 const AFTER_RELOAD = "tallybook-undo-done"; // sessionStorage: what to say once the page is back
 const SHOWN_FOR_MS = 10_000;
-// Inputs that take typing (where Ctrl+Z undoes the typing): all but these.
-const NOT_TYPED = new Set(["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"]);
 
 let region = null;
 let busy = false;
@@ -77,32 +76,25 @@ async function act(what) {
   }
 }
 
-/** After a write recorded as change `id`: say what it did, with its Undo. */
-async function announce(id) {
+/** After a write recorded as change `id`: say what it did (in the page's words when it gave
+ * them, `saying`), with its Undo. */
+async function announce(id, saying) {
   try {
-    const next = await api("GET", `/books/${bookId}/undo`);
-    if (next.undo && String(next.undo.id) === id) {
-      say(next.undo.label, { label: "Undo", run: () => act("undo") });
-    }
+    const next = id ? await api("GET", `/books/${bookId}/undo`) : null;
+    const undoable = next?.undo && String(next.undo.id) === id;
+    const undo = undoable ? { label: "Undo", run: () => act("undo") } : null;
+    if (saying || undoable) say(saying || next.undo.label, undo);
   } catch {
     // Only a message is lost: the change itself is made.
+    if (saying) say(saying);
   }
 }
 
-function typing(target) {
-  if (!(target instanceof Element)) return false;
-  if (target.closest("textarea, select, [contenteditable=''], [contenteditable='true']")) return true;
-  return target instanceof HTMLInputElement && !NOT_TYPED.has(target.type);
-}
-
 if (bookId && canWrite) {
-  window.addEventListener(CHANGE_EVENT, (event) => announce(event.detail.id));
-  document.addEventListener("keydown", (event) => {
-    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.key.toLowerCase() !== "z") return;
-    if (typing(event.target)) return;
-    event.preventDefault();
-    act(event.shiftKey ? "redo" : "undo");
-  });
+  window.addEventListener(CHANGE_EVENT, (event) => announce(event.detail.id, event.detail.saying));
+  // Not while typing in a field: there Ctrl+Z undoes the typing.
+  addShortcut("Ctrl+Z", "Undo your last change in the book", () => act("undo"), "Everywhere");
+  addShortcut("Ctrl+Shift+Z", "Redo it", () => act("redo"), "Everywhere");
   const done = sessionStorage.getItem(AFTER_RELOAD);
   if (done) {
     sessionStorage.removeItem(AFTER_RELOAD);

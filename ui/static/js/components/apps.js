@@ -21,8 +21,8 @@ function fillTable(table, empty, rows) {
   empty.classList.toggle("d-none", rows.length > 0);
 }
 
-/** Fill the table of the apps the user has let in (after a change elsewhere, too). */
-export async function loadAuthorized(section) {
+/** Fill the table of the apps the user has let in. */
+async function loadAuthorized(section) {
   const table = section.querySelector("#authorized-apps-table");
   table.setAttribute("aria-busy", "true");
   const grants = await fetchAll("/authorized-apps");

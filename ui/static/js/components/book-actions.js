@@ -45,7 +45,7 @@ export function bookActions({ onChanged, showError }) {
       `“${deleted.name}” is deleted. A backup of the whole database was taken just before ` +
         `(${formatTimestamp(backup.created_at)}, “${backup.label}”): an administrator can restore it in `,
       Object.assign(document.createElement("a"), {
-        href: "/settings#backups",
+        href: "/settings/backups",
         textContent: "Settings › Backups",
       }),
       ", which puts everything back as it was then.",

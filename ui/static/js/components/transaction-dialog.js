@@ -6,6 +6,7 @@ import { fieldsOf } from "../dom.js";
 import { clearErrors, showError, showProblem, withFarDate } from "../forms.js";
 import { parseTags } from "../ledger.js";
 import { decimalsOf, formatMoney, formatMoneyInput, fromMinor, parseMoneyInput, toMinor } from "../money.js";
+import { DateField } from "./date-field.js";
 import { lastCategoryOf, suggestPayees } from "./pickers.js";
 import { sendUnlockingIfAsked } from "./reconciled-lock.js";
 
@@ -25,6 +26,7 @@ export class TransactionDialog {
     this.modal = window.bootstrap.Modal.getOrCreateInstance(this.element);
     this.splits = this.form.querySelector("[data-splits]");
     this.field = fieldsOf(this.form);
+    this.date = DateField.of(this.field("date"));
     this.txn = null;
     this.idempotencyKey = null;
 
@@ -86,7 +88,7 @@ export class TransactionDialog {
     this.field("account_id").value = String(
       data.account_id ?? this.picker.accounts.keys().next().value ?? "",
     );
-    this.field("date").value = data.date ?? today();
+    this.date.set(data.date ?? today());
     this.field("amount").value = data.amount ? formatMoneyInput(data.amount, this.currency()) : "";
     this.field("payee").value = data.payee ?? "";
     this.field("status").value = data.status ?? "uncleared";
@@ -218,7 +220,7 @@ export class TransactionDialog {
   body() {
     const body = {
       account_id: Number(this.field("account_id").value),
-      date: this.field("date").value,
+      date: this.date.check(),
       amount: parseMoneyInput(this.field("amount").value),
       payee: this.field("payee").value.trim() || null,
       status: this.field("status").value,
@@ -228,7 +230,7 @@ export class TransactionDialog {
       splits: null,
       transfer_account_id: null,
     };
-    let valid = true;
+    let valid = body.date !== null;
     const kind = this.kind();
     if (kind === "category") {
       try {

@@ -4,13 +4,17 @@
 
 import { api, newIdempotencyKey } from "../api.js";
 import { accountSettings } from "../components/account-settings.js";
+import { DateField } from "../components/date-field.js";
 import { CategoryPicker, lastCategoryOf, suggestPayees } from "../components/pickers.js";
 import { Reconciler } from "../components/reconcile.js";
 import { sendUnlockingIfAsked } from "../components/reconciled-lock.js";
+import { tagChips } from "../components/tag-chips.js";
 import { DISSOLVE, TransactionDialog } from "../components/transaction-dialog.js";
 import { statusCell } from "../components/transaction-rows.js";
 import { formatDate, today } from "../dates.js";
+import { redrawKeepingFocus } from "../focus.js";
 import { clearErrors, showError, showProblem, withFarDate } from "../forms.js";
+import { addRowNavigation, addShortcut } from "../keyboard.js";
 import {
   bookOf,
   clearPageError,
@@ -49,6 +53,7 @@ function renderRow(txn) {
   const field = (name) => row.querySelector(`[data-field="${name}"]`);
   field("date").textContent = formatDate(txn.date);
   field("payee").textContent = txn.payee ?? "";
+  field("payee").after(...tagChips(txn.tags));
   field("category").textContent = picker.describe(txn);
   field("memo").textContent = txn.memo;
   field("memo").title = txn.memo;
@@ -101,7 +106,7 @@ function rowsOf(items, above = null) {
 }
 
 function render() {
-  rows.replaceChildren(...rowsOf(shown));
+  redrawKeepingFocus(rows, () => rows.replaceChildren(...rowsOf(shown)));
   rows.setAttribute("aria-busy", "false");
   root.querySelector("[data-empty]").classList.toggle("d-none", shown.length > 0);
   moreButton.classList.toggle("d-none", !cursor);
@@ -176,6 +181,8 @@ class RowEditor {
       ? this.valuesOf(txn)
       : { date, payee: "", category: "", memo: "", out: "", in: "", status: "uncleared" };
     for (const [name, value] of Object.entries(this.original)) this.input(name, fragment).value = value;
+    this.date = DateField.of(this.input("date", fragment));
+    this.date.set(this.original.date);
     if (txn?.splits.length) {
       this.input("category", fragment).disabled = true;
       fragment.querySelector("[data-split-note]").classList.remove("d-none");
@@ -205,8 +212,12 @@ class RowEditor {
     };
   }
 
+  /** What is typed, the date as "YYYY-MM-DD" (as typed while it does not read as a day). */
   values() {
-    return Object.fromEntries(Object.keys(this.original).map((name) => [name, this.input(name).value]));
+    const typed = Object.fromEntries(
+      Object.keys(this.original).map((name) => [name, this.input(name).value]),
+    );
+    return { ...typed, date: this.date.iso ?? typed.date };
   }
 
   changed() {
@@ -256,8 +267,9 @@ class RowEditor {
   /** The API body for what was typed (only what changed, for an edit), or null if invalid. */
   body() {
     const values = this.values();
+    const date = this.date.check();
     const body = {
-      date: values.date,
+      date,
       payee: values.payee.trim() || null,
       memo: values.memo,
       status: values.status,
@@ -275,6 +287,7 @@ class RowEditor {
         return null;
       }
     }
+    if (!date) return null;
     if (!this.txn) return { account_id: accountId, ...body };
     const original = this.original;
     if (values.date === original.date) delete body.date;
@@ -345,16 +358,17 @@ class RowEditor {
     action.then(() => this.focusRow()).catch((err) => showPageError(root, err));
   }
 
-  /** Keyboard users stay where they were: on the row just edited. */
+  /** Keyboard users stay where they were: on the row just edited (or at "Add transaction"). */
   focusRow() {
     if (this.txn) rows.querySelector(`[data-txn-id="${this.txn.id}"]`)?.focus();
+    else root.querySelector("[data-add-row]").focus();
   }
 
   openDialog() {
     const values = this.values();
     const preset = {
       account_id: accountId,
-      date: values.date,
+      ...(this.date.iso && { date: this.date.iso }),
       payee: values.payee,
       memo: values.memo,
       status: values.status,
@@ -374,6 +388,7 @@ class RowEditor {
     }
     editor = null;
     render();
+    this.focusRow(); // where the focus returns when the dialog closes
     dialog.open(this.txn, preset);
   }
 }
@@ -424,6 +439,8 @@ rows.addEventListener("keydown", (event) => {
 });
 rows.addEventListener("far-date-confirmed", () => editor?.save()); // "Yes, that date"
 root.querySelector("[data-add-row]").addEventListener("click", () => startEditing(null));
+if (book.canWrite) addShortcut("n", "New transaction", () => startEditing(null));
+addRowNavigation(rows, "[data-txn]", book.canWrite && "Change the row");
 root
   .querySelector("[data-open-dialog]")
   .addEventListener("click", () => dialog.open(null, { account_id: accountId }));

@@ -4,6 +4,8 @@
 import { api } from "../api.js";
 import { goalDialog } from "../components/goal-dialog.js";
 import { today } from "../dates.js";
+import { redrawKeepingFocus } from "../focus.js";
+import { listShortcut } from "../keyboard.js";
 import { bookOf, clearPageError, hideWritersControls, showPageError } from "../ledger.js";
 import { formatMoney, formatMoneyInput, parseMoneyInput } from "../money.js";
 import { addMonths, lastDay, monthName } from "../months.js";
@@ -53,7 +55,17 @@ function lineRow(line) {
   input.readOnly = !book.canWrite;
   input.addEventListener("change", () => saveAmount(line, input));
   input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") input.blur();
+    // As in a spreadsheet: Enter and the arrows go down (or up) the column, and leaving the
+    // amount saves it; at the column's end Enter saves it in place (the browser's own change).
+    const step = { Enter: 1, ArrowDown: 1, ArrowUp: -1 }[event.key];
+    if (step && !event.ctrlKey && !event.metaKey) {
+      const column = [...body.querySelectorAll("[data-budgeted]")];
+      const next = column[column.indexOf(input) + step];
+      if (next) {
+        event.preventDefault();
+        next.focus();
+      }
+    }
     if (event.key === "Escape") {
       input.value = formatMoneyInput(line.budgeted, shown.currency);
       input.blur();
@@ -95,7 +107,11 @@ function showGoal(row, line) {
   const goal = line.goal;
   button.textContent = goal ? goalText(goal) : "Set goal";
   button.classList.toggle("text-body-secondary", !goal);
-  button.setAttribute("aria-label", `${goal ? "Change the goal" : "Set a goal"} of ${line.name}`);
+  // The name starts with the visible words, so that speaking them finds the button.
+  button.setAttribute(
+    "aria-label",
+    goal ? `${button.textContent}: change the goal of ${line.name}` : `Set goal for ${line.name}`,
+  );
   if (book.canWrite) button.addEventListener("click", () => openGoal(line, shown.currency));
   else if (goal) button.disabled = true;
   else button.classList.add("d-none");
@@ -150,7 +166,8 @@ function showParts() {
 function render() {
   const title = monthName(month);
   document.getElementById("month-title").textContent = title;
-  document.title = `Budget ${title} · ${document.title.split(" · ").slice(-2).join(" · ")}`;
+  // The page, then the month it shows, then the book: "Budget · March 2025 · Home · Tallybook".
+  document.title = `Budget · ${title} · ${document.title.split(" · ").slice(-2).join(" · ")}`;
   document.getElementById("previous-month").href = `?month=${addMonths(month, -1)}`;
   document.getElementById("next-month").href = `?month=${addMonths(month, 1)}`;
   const left = document.getElementById("available-to-budget");
@@ -165,7 +182,9 @@ function render() {
       `Accounts in ${shown.other_currencies.join(", ")} are not in the budget (it is in ${shown.currency}).`,
     );
   document.getElementById("budget-notes").textContent = notes.join(" ");
-  body.replaceChildren(...shown.groups.flatMap((group) => [groupRow(group), ...group.lines.map(lineRow)]));
+  redrawKeepingFocus(body, () =>
+    body.replaceChildren(...shown.groups.flatMap((group) => [groupRow(group), ...group.lines.map(lineRow)])),
+  );
   document.getElementById("total-budgeted").textContent = money(shown.budgeted);
   document.getElementById("total-activity").textContent = money(shown.activity);
   const toFund = Number(shown.to_fund) ? money(shown.to_fund) : "";
@@ -192,13 +211,7 @@ async function saveAmount(line, input) {
   const amount = parseMoneyInput(input.value) || "0";
   try {
     shown = await api("PUT", book.path(`/budgets/${month}/categories/${line.category_id}`), { amount });
-    const focused =
-      document.activeElement?.dataset?.budgeted !== undefined
-        ? document.activeElement.closest("tr")?.dataset.categoryId
-        : null;
     render();
-    // Typing on down the column (Tab) keeps its place after the month is drawn again.
-    if (focused) body.querySelector(`tr[data-category-id="${focused}"] [data-budgeted]`)?.focus();
   } catch (err) {
     const problem = err.errors?.find((e) => e.field === "amount");
     if (problem) {
@@ -234,4 +247,7 @@ for (const button of root.querySelectorAll("[data-copy]")) {
   });
 }
 
+listShortcut("This page", "Enter ↓", "In an amount: save it and go to the next category");
+listShortcut("This page", "↑", "In an amount: save it and go to the category above");
+listShortcut("This page", "Tab", "Save the amount and go on to the next field");
 load();

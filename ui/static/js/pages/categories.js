@@ -1,6 +1,7 @@
 // A book's category groups and their categories: add, rename in place, archive or restore,
 // delete; a category in use is deleted only by moving its transactions to another first.
 import { api, fetchAll } from "../api.js";
+import { redrawKeepingFocus } from "../focus.js";
 import { bindForm, clearErrors, showProblem } from "../forms.js";
 import { bookOf, hideWritersControls, loadCategories, showPageError } from "../ledger.js";
 
@@ -135,7 +136,7 @@ async function refresh() {
     loadCategories(book),
   ]);
   const shownGroups = groups.filter((g) => showArchived.checked || !g.archived);
-  list.replaceChildren(...shownGroups.map(groupCard));
+  redrawKeepingFocus(list, () => list.replaceChildren(...shownGroups.map(groupCard)));
   list.setAttribute("aria-busy", "false");
 }
 

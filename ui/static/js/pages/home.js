@@ -23,7 +23,7 @@ function bookCard(book) {
   card.querySelector('[data-field="role"]').textContent = ROLE_NAMES[book.role] || book.role;
   const download = card.querySelector('[data-field="export"]');
   download.href = `/api/v1/books/${book.id}/export.json`;
-  download.setAttribute("aria-label", `Export ${book.name} as JSON`);
+  download.setAttribute("aria-label", `Export as JSON: ${book.name}`); // the visible words first
   const ledger = card.querySelector('[data-field="export-beancount"]');
   ledger.href = `/api/v1/books/${book.id}/export.beancount`;
   ledger.setAttribute("aria-label", `Export ${book.name} as a Beancount ledger`);

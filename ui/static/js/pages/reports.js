@@ -31,7 +31,8 @@ const form = document.getElementById("report-filters");
 const field = fieldsOf(form);
 const partsBox = document.getElementById("report-parts");
 const csvLink = document.getElementById("report-csv");
-const pageTitle = document.title;
+// The page, then the report it shows, then the book: "Reports · Cash flow · Home · Tallybook".
+const [pageName, ...bookAndApp] = document.title.split(" · ");
 
 const choices = { accounts: new Map(), categories: new Map(), tags: new Map() };
 let charts = [];
@@ -235,7 +236,7 @@ function render() {
 function showState(state) {
   const title = TITLES[state.report];
   document.getElementById("report-title").textContent = title;
-  document.title = `${title} · ${pageTitle}`;
+  document.title = [pageName, title, ...bookAndApp].join(" · ");
   for (const tab of root.querySelectorAll("#report-tabs [data-report]")) {
     const active = tab.dataset.report === state.report;
     tab.classList.toggle("active", active);

@@ -3,6 +3,7 @@
 import { api } from "../api.js";
 import { formatDate } from "../dates.js";
 import { cell, fieldsOf } from "../dom.js";
+import { redrawKeepingFocus } from "../focus.js";
 import { bindForm, clearErrors, optionalText } from "../forms.js";
 import {
   bookOf,
@@ -102,7 +103,7 @@ async function move(index, step) {
 async function refresh() {
   list.setAttribute("aria-busy", "true");
   rules = (await api("GET", book.path("/rules"))).items;
-  list.replaceChildren(...rules.map(ruleRow));
+  redrawKeepingFocus(list, () => list.replaceChildren(...rules.map(ruleRow)));
   document.getElementById("no-rules").classList.toggle("d-none", rules.length > 0);
   list.setAttribute("aria-busy", "false");
 }
@@ -138,6 +139,17 @@ function openForm(rule = null) {
   form.classList.remove("d-none");
   field("name").focus();
 }
+
+// What the form shows is what is saved: payee text typed while the condition says "any payee"
+// makes it "contains", and choosing "any payee" takes the text away.
+field("payee_text").addEventListener("input", () => {
+  if (!field("payee_match").value && field("payee_text").value.trim()) {
+    field("payee_match").value = "contains";
+  }
+});
+field("payee_match").addEventListener("change", () => {
+  if (!field("payee_match").value) field("payee_text").value = "";
+});
 
 function closeForm() {
   editing = null;

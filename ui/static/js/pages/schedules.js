@@ -3,6 +3,7 @@
 import { api } from "../api.js";
 import { formatDate, localDate, today } from "../dates.js";
 import { fieldsOf } from "../dom.js";
+import { redrawKeepingFocus } from "../focus.js";
 import { bindForm, clearErrors, optionalText } from "../forms.js";
 import {
   bookOf,
@@ -186,9 +187,11 @@ async function refresh() {
     api("GET", book.path(`/schedules/upcoming?days=${UPCOMING_DAYS}`)),
   ]);
   schedules = all.items;
-  list.replaceChildren(...schedules.map(scheduleRow));
-  heldList.replaceChildren(...schedules.filter((s) => s.auto_enter_held).map(heldNotice));
-  upcomingList.replaceChildren(...coming.items.map(upcomingRow));
+  redrawKeepingFocus(list, () => list.replaceChildren(...schedules.map(scheduleRow)));
+  redrawKeepingFocus(heldList, () =>
+    heldList.replaceChildren(...schedules.filter((s) => s.auto_enter_held).map(heldNotice)),
+  );
+  redrawKeepingFocus(upcomingList, () => upcomingList.replaceChildren(...coming.items.map(upcomingRow)));
   document.getElementById("no-schedules").classList.toggle("d-none", schedules.length > 0);
   document.getElementById("no-upcoming").classList.toggle("d-none", coming.items.length > 0);
   list.setAttribute("aria-busy", "false");

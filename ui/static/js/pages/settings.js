@@ -1,7 +1,10 @@
-// Settings: one's password, registration (administrators), API tokens, authorized apps,
-// households (who shares each book) and backups (administrators).
+// Settings, one section a page (/settings/<section>): you (the password), this computer
+// (automatic sign-in) or the server (registration, administrators), backups (administrators),
+// API tokens and apps, households (who shares each book). Each part starts if its section is
+// the one shown.
 import { api, setCsrfToken } from "../api.js";
-import { appsSection, loadAuthorized } from "../components/apps.js";
+import { appsSection } from "../components/apps.js";
+import { automaticSignInSection } from "../components/automatic-sign-in.js";
 import { backupsSection } from "../components/backups.js";
 import { membersSection } from "../components/members.js";
 import { formatTimestamp } from "../dates.js";
@@ -10,19 +13,28 @@ import { bindForm, passwordsMatch } from "../forms.js";
 
 // ---- password -------------------------------------------------------------------------
 const passwordForm = document.getElementById("password-form");
-bindForm(
-  passwordForm,
-  async ({ current_password, new_password }) => {
-    const revoke_tokens = passwordForm.elements.revoke_tokens.checked;
-    const result = await api("POST", "/me/password", { current_password, new_password, revoke_tokens });
-    setCsrfToken(result.csrf_token);
-    passwordForm.reset();
-    passwordForm.querySelector("[data-tokens-revoked]").classList.toggle("d-none", !revoke_tokens);
-    passwordForm.querySelector("[data-form-success]").classList.remove("d-none");
-    if (revoke_tokens) await Promise.all([loadTokens(), loadAuthorized(appsCard)]);
-  },
-  passwordsMatch("new_password", "new_password_confirm"),
-);
+if (passwordForm) {
+  bindForm(
+    passwordForm,
+    async ({ current_password, new_password }) => {
+      const revoke_tokens = passwordForm.elements.revoke_tokens.checked;
+      const result = await api("POST", "/me/password", { current_password, new_password, revoke_tokens });
+      setCsrfToken(result.csrf_token);
+      passwordForm.reset();
+      passwordForm.querySelector("[data-tokens-revoked]").classList.toggle("d-none", !revoke_tokens);
+      passwordForm.querySelector("[data-form-success]").classList.remove("d-none");
+    },
+    passwordsMatch("new_password", "new_password_confirm"),
+  );
+}
+
+// ---- automatic sign-in (this computer) ---------------------------------------------------
+const automaticSignIn = document.getElementById("automatic-sign-in");
+if (automaticSignIn) {
+  automaticSignInSection(automaticSignIn).catch((err) =>
+    showText(automaticSignIn.querySelector("[data-automatic-sign-in-error]"), err.message),
+  );
+}
 
 // ---- registration (administrators) ----------------------------------------------------
 const registration = document.getElementById("registration-open");
@@ -90,35 +102,43 @@ async function loadTokens() {
 }
 
 const tokenForm = document.getElementById("token-form");
-bindForm(tokenForm, async ({ name, scope, expires_in_days }) => {
-  const days = Number.parseInt(expires_in_days, 10);
-  const expires_at = Number.isNaN(days) ? null : new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
-  const created = await api("POST", "/tokens", { name, scope, expires_at });
-  tokenForm.reset();
-  document.getElementById("new-token-value").value = created.token;
-  document.getElementById("new-token").classList.remove("d-none");
-  document.getElementById("new-token-value").select();
-  await loadTokens();
-});
+if (tokenForm) {
+  bindForm(tokenForm, async ({ name, scope, expires_in_days }) => {
+    const days = Number.parseInt(expires_in_days, 10);
+    const expires_at = Number.isNaN(days)
+      ? null
+      : new Date(Date.now() + days * 24 * 3600 * 1000).toISOString();
+    const created = await api("POST", "/tokens", { name, scope, expires_at });
+    tokenForm.reset();
+    document.getElementById("new-token-value").value = created.token;
+    document.getElementById("new-token").classList.remove("d-none");
+    document.getElementById("new-token-value").select();
+    await loadTokens();
+  });
 
-document.getElementById("copy-token").addEventListener("click", async () => {
-  const input = document.getElementById("new-token-value");
-  input.select();
-  try {
-    await navigator.clipboard.writeText(input.value);
-  } catch {
-    document.execCommand("copy"); // older embedded browsers without the async clipboard
-  }
-});
+  document.getElementById("copy-token").addEventListener("click", async () => {
+    const input = document.getElementById("new-token-value");
+    input.select();
+    try {
+      await navigator.clipboard.writeText(input.value);
+    } catch {
+      document.execCommand("copy"); // older embedded browsers without the async clipboard
+    }
+  });
 
-loadTokens().catch((err) => showTokensError(err.message));
+  loadTokens().catch((err) => showTokensError(err.message));
+}
 
 // ---- authorized apps (and, for administrators, registered apps) ---------------------------
 const appsCard = document.getElementById("apps");
-appsSection(appsCard).catch((err) => showText(appsCard.querySelector("[data-apps-error]"), err.message));
+if (appsCard) {
+  appsSection(appsCard).catch((err) => showText(appsCard.querySelector("[data-apps-error]"), err.message));
+}
 
 // ---- households -----------------------------------------------------------------------
-membersSection().catch((err) => showText(document.querySelector("[data-members-error]"), err.message));
+if (document.getElementById("members")) {
+  membersSection().catch((err) => showText(document.querySelector("[data-members-error]"), err.message));
+}
 
 // ---- backups (administrators) ---------------------------------------------------------
 const backupsCard = document.getElementById("backups");

@@ -3,10 +3,13 @@
 import { api } from "../api.js";
 import { CategoryPicker, suggestPayees } from "../components/pickers.js";
 import { sendUnlockingIfAsked } from "../components/reconciled-lock.js";
+import { tagChips } from "../components/tag-chips.js";
 import { TransactionDialog } from "../components/transaction-dialog.js";
 import { statusCell } from "../components/transaction-rows.js";
 import { formatDate } from "../dates.js";
+import { redrawKeepingFocus } from "../focus.js";
 import { clearErrors, formValues, showError, showProblem } from "../forms.js";
+import { addRowNavigation, addShortcut } from "../keyboard.js";
 import {
   accountOptions,
   bookOf,
@@ -95,6 +98,7 @@ function renderRow(txn) {
   field("date").textContent = formatDate(txn.date);
   field("account").textContent = account ? account.name : "";
   field("payee").textContent = txn.payee ?? "";
+  field("payee").after(...tagChips(txn.tags));
   field("category").textContent = picker.describe(txn);
   field("memo").textContent = txn.memo;
   field("memo").title = txn.memo;
@@ -135,7 +139,7 @@ async function load() {
   shown = page.items;
   cursor = page.next_cursor;
   selected.clear();
-  rows.replaceChildren(...shown.map(renderRow));
+  redrawKeepingFocus(rows, () => rows.replaceChildren(...shown.map(renderRow)));
   rows.setAttribute("aria-busy", "false");
   root.querySelector("[data-empty]").classList.toggle("d-none", shown.length > 0);
   moreButton.classList.toggle("d-none", !cursor);
@@ -216,21 +220,43 @@ selectAll.addEventListener("change", () => {
   showSelection();
 });
 
+function chosenText(name) {
+  return bulkForm.elements.namedItem(name).selectedOptions[0]?.textContent.trim() ?? "";
+}
+
+function inWords(list) {
+  return list.length < 2 ? list.join("") : `${list.slice(0, -1).join(", ")} and ${list.at(-1)}`;
+}
+
+// Each bulk change: its body, or the problem with what was chosen; and, from the answer's
+// count, the words that say what it did.
 const BULK = {
   categorize(values) {
     if (!values.category_id) return [null, ["category_id", "Choose the category."]];
-    return [{ category_id: values.category_id === "none" ? null : Number(values.category_id) }];
+    if (values.category_id === "none") {
+      return [{ category_id: null }, (n) => `Uncategorized ${transactions(n)}.`];
+    }
+    const category = chosenText("category_id");
+    return [
+      { category_id: Number(values.category_id) },
+      (n) => `Categorized ${transactions(n)} as ${category}.`,
+    ];
   },
   status(values) {
     if (!values.status) return [null, ["status", "Choose the status."]];
-    return [{ status: values.status }];
+    const status = chosenText("status").toLowerCase();
+    return [{ status: values.status }, (n) => `Marked ${transactions(n)} ${status}.`];
   },
   tag(values) {
     const tags = parseTags(values.add_tags);
     if (!tags.length) return [null, ["add_tags", "Type the tags to add."]];
-    return [{ add_tags: tags }];
+    return [{ add_tags: tags }, (n) => `Tagged ${transactions(n)} with ${inWords(tags)}.`];
   },
 };
+
+function transactions(count) {
+  return count === 1 ? "1 transaction" : `${count} transactions`;
+}
 
 bulkForm.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-bulk]");
@@ -240,24 +266,33 @@ bulkForm.addEventListener("click", async (event) => {
   const action = button.dataset.bulk;
   let path = "/transactions/bulk-update";
   let body;
+  let words;
   if (action === "delete") {
     const what = ids.length === 1 ? "this transaction" : `these ${ids.length} transactions`;
     if (!window.confirm(`Delete ${what}? Transfers go with their other side.`)) return;
     path = "/transactions/bulk-delete";
     body = { ids };
+    words = (n) => `Deleted ${transactions(n)}.`;
   } else {
-    const [change, problem] = BULK[action](formValues(bulkForm));
-    if (problem) {
-      showError(bulkForm, ...problem);
+    const [change, said] = BULK[action](formValues(bulkForm));
+    if (!change) {
+      showError(bulkForm, ...said);
       return;
     }
     body = { ids, ...change };
+    words = said;
   }
   button.disabled = true;
   try {
     const doing = action === "delete" ? "Delete it anyway?" : "Change it anyway?";
     const sent = await sendUnlockingIfAsked(
-      (unlock) => api("POST", book.path(path), { ...body, unlock_reconciled: unlock }),
+      (unlock) =>
+        api(
+          "POST",
+          book.path(path),
+          { ...body, unlock_reconciled: unlock },
+          { saying: (answer) => words(answer.count) },
+        ),
       doing,
     );
     if (!sent) return;
@@ -289,10 +324,13 @@ rows.addEventListener("keydown", (event) => {
     openRow(row);
   }
 });
-root.querySelector("[data-new-transaction]").addEventListener("click", () => {
+const newButton = root.querySelector("[data-new-transaction]");
+newButton.addEventListener("click", () => {
   const accountId = filtersFromAddress().account_id;
   dialog.open(null, accountId ? { account_id: Number(accountId) } : {});
 });
+if (book.canWrite) addShortcut("n", "New transaction", () => newButton.click());
+addRowNavigation(rows, "[data-txn]", book.canWrite && "Open the row");
 
 // ---- start ----------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Migration 18: frozen, its SQL as it ran then (see the package's docstring)."""
+"""Released migration 19: frozen, its SQL as it ran then (see the package's docstring)."""
 
 from __future__ import annotations
 
