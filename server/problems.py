@@ -102,10 +102,10 @@ def field_errors(detail: Any, path: str | None = None) -> list[FieldError]:
             found += (
                 field_errors(item, path)
                 if isinstance(item, dict | list)
-                else [FieldError(path or None, str(item))]
+                else [FieldError(path or None, item if isinstance(item, str) else str(item))]
             )
         return found
-    return [FieldError(path or None, str(detail))]
+    return [FieldError(path or None, detail if isinstance(detail, str) else str(detail))]
 
 
 def _wants_html() -> bool:

@@ -31,6 +31,13 @@ class Text(str):
         text.msgid, text.plural, text.params = msgid, plural, params
         return text
 
+    def format(self, *args: Any, **kwargs: Any) -> str:
+        """Keep the marked text when there is nothing to put in (marshmallow formats each
+        field message with its values, `{input}`; ours have none)."""
+        if "{" not in self:
+            return self
+        return str.format(self, *args, **kwargs)
+
     def translated(self, catalog: Catalog) -> str:
         """Return the message in the language of `catalog` (its values translated too)."""
         if self.plural is not None:

@@ -44,6 +44,7 @@ from server.domain.imports import (
 )
 from server.domain.money import format_amount
 from server.errors import ValidationFailed
+from server.i18n import say
 from server.problems import ERROR_LOG
 from server.request_db import database, reader
 from server.translatable import _l
@@ -322,7 +323,7 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
             }
             for p in planned
         ],
-        "problems": [p.__dict__ for p in bank_file.problems],
+        "problems": [{**p.__dict__, "message": say(p.message)} for p in bank_file.problems],
         "links": [link._asdict() for link in links],
     }
 

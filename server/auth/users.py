@@ -37,7 +37,9 @@ PersonalBook = Callable[[sqlite_utils.Database, int, str, datetime], object]
 
 USERNAME_MAX = 32
 USERNAME_PATTERN = re.compile(rf"[\w.-]{{3,{USERNAME_MAX}}}")
-USERNAME_RULE = f"Use 3 to {USERNAME_MAX} characters: letters, digits, dot, dash or underscore."
+USERNAME_RULE = _l(
+    "Use 3 to %(most)s characters: letters, digits, dot, dash or underscore.", most=USERNAME_MAX
+)
 USERNAME_TEXT_MAX = 100  # a bound on a username as sent to look a user up
 BAD_CREDENTIALS = _l("Wrong username or password.")
 

@@ -102,12 +102,14 @@ def test_the_template_checker_finds_text_and_shown_attributes_only_outside_marks
         '<input placeholder="e.g. Rent" aria-label="{{ _(\'Fine\') }}" data-x="ignored words">\n'
         '<button value="Go on" type="submit"></button><input value="kept data">\n'
         "{% trans %}Whole <em>sentence</em>{% endtrans %}<script>const words = 1;</script>\n"
-        '<div {{ attrs }} data-id="{{ id }}">Tallybook</div>'
+        '<div {{ attrs }} data-id="{{ id }}">Tallybook</div>\n'
+        '<td data-label="Payee"></td><th data-label="income_before"></th>'
     )
     assert [(kind, text.strip()) for _, _, kind, text in template_pieces(source)] == [
         ("text", "Plain words"),
         ("placeholder", "e.g. Rent"),
         ("value", "Go on"),
+        ("data-label", "Payee"),
     ]
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 JINJA = re.compile(r"(\{\{.*?\}\}|\{%-?\s*.*?-?%\}|\{#.*?#\})", re.DOTALL)
-# What a person reads in a tag: these attributes, and a button's or submit input's value.
+# What a person reads in a tag: these attributes, a button's or submit input's value, and a
+# table cell's data-label (shown before it on a narrow screen).
 SHOWN_ATTRIBUTES = re.compile(
     r"""\s(placeholder|title|aria-label|alt|value|data-label)=(["'])(.*?)\2""", re.DOTALL
 )
@@ -88,6 +89,8 @@ def _attributes(
         name, value = match.group(1), match.group(3)
         if name == "value" and not BUTTON_TAG.match(source, tag_start):
             continue
+        if name == "data-label" and not source.startswith("<td", tag_start):
+            continue  # a cell's label is shown (CSS writes it on a phone); elsewhere a key
         if _readable(value):
             yield offset + match.start(3), offset + match.end(3), name, value
 
