@@ -18,8 +18,8 @@ BOOK_PAGES = {
     "/reports": ("Ausgaben nach Kategorie", "Drucken"),
     "/categories": ("Kategorien", "Gruppe hinzufügen"),
     "/rules": ("Regeln", "Neue Regel"),
-    "/schedules": ("Geplante Buchungen", "Neue Planung"),
-    "/import": ("Eine Bankdatei importieren", "Alle importieren"),
+    "/schedules": ("Planungen", "Neue Planung"),
+    "/import": ("Import", "Alle importieren"),
 }
 BOOK_TABS = [
     "Konten",
@@ -28,7 +28,7 @@ BOOK_TABS = [
     "Berichte",
     "Kategorien",
     "Regeln",
-    "Geplant",
+    "Planungen",
     "Import",
 ]
 
@@ -72,7 +72,10 @@ def test_a_german_session_from_the_browser_s_language_and_from_settings(german_b
 
     browser.open("/settings")
     assert browser.find("h1").text == "Einstellungen"
-    assert {"Passwort", "Sprache", "API-Tokens"} <= set(words(browser, "h2"))
+    assert "Ihr Profil" in words(browser, "h2")
+    assert {"Passwort", "Sprache"} <= set(words(browser, "h3"))
+    sections = set(words(browser, "#settings-sections a"))
+    assert {"Ihr Profil", "Tokens & Apps", "Haushalte"} <= sections
     assert words(browser, "#language-form [type=submit]") == ["Sprache speichern"]
     automatic = browser.find("#language-choice option[value='']").text
     assert automatic == "Wie dieser Computer oder Browser eingestellt ist (jetzt: Deutsch)"
