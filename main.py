@@ -195,13 +195,16 @@ def main(argv: list[str] | None = None) -> int:
         run_command(argv)
     args = build_parser().parse_args(argv)
     from server.desktop.messages import tell_user
+    from server.translatable import _l
 
     # No box where no one is there to close it: a smoke test, the server's own process.
     unattended = args.smoke_test is not None or args.serve_fd is not None
     try:
         data_dir = prepare_data_dir(args.data_dir)
     except (DataDirNotPrivate, OSError) as error:
-        tell_user(f"Tallybook could not start: {error}", unattended=unattended)
+        tell_user(
+            _l("Tallybook could not start: %(error)s", error=str(error)), unattended=unattended
+        )
         return EXIT_FAILED
     if args.serve_fd is not None:
         from server.desktop.launcher import serve_child
@@ -218,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         lock.acquire()
     except AlreadyRunning as error:
-        tell_user(str(error), data_dir=data_dir, unattended=unattended)
+        tell_user(error.message, data_dir=data_dir, unattended=unattended)
         return EXIT_IN_USE
     server = None
     use_window = not args.browser and display_available() and window_support_installed()
@@ -244,15 +247,19 @@ def main(argv: list[str] | None = None) -> int:
             open_window(server.url, handoff, data_dir, args.smoke_test, server)
         if server.failed:
             tell_user(
-                f"Tallybook stopped: its server ended with an error (the log in {data_dir} "
-                "tells why).",
+                _l(
+                    "Tallybook stopped: its server ended with an error (the log in %(folder)s "
+                    "tells why).",
+                    folder=str(data_dir),
+                ),
                 data_dir=data_dir,
                 unattended=unattended,
             )
             return EXIT_FAILED
         return 0
     except (OSError, StartupFailed) as error:
-        tell_user(f"Tallybook could not start: {error}", data_dir=data_dir, unattended=unattended)
+        stopped = _l("Tallybook could not start: %(error)s", error=str(error))
+        tell_user(stopped, data_dir=data_dir, unattended=unattended)
         return EXIT_FAILED
     finally:
         if server is not None:

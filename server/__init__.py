@@ -26,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     # package (config, instance) before it starts Qt, and Flask & co. cost 0.3 s to import.
     from apiflask import APIFlask
 
-    from server import problems, request_input, security
+    from server import i18n, problems, request_input, security
     from server import request_db as db_request
     from server.api import idempotency, oauth_docs, oauth_endpoints, rate_limits, register_api
     from server.api.uploads import allow_large_uploads
@@ -83,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     rate_limits.init_app(app)  # after security: it knows who asks
     request_input.init_app(app)  # after both: a foreign or too eager caller is told so first
     idempotency.init_app(app, database)  # after all: a refused request claims no key
+    i18n.init_app(app)
     problems.register_error_handlers(app)
     register_api(app)
     app.register_blueprint(pages)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Collection, Mapping
 
 from server.errors import FieldError, ValidationFailed
+from server.translatable import _l
 
 _SURROGATE = "\ud800-\udfff"
 _NOT_IN_A_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_SURROGATE}]")
@@ -27,8 +28,8 @@ def character_problem(text: str, *, lines: bool = False, controls: bool = False)
         return None
     code = ord(found.group())
     if 0xD800 <= code <= 0xDFFF:
-        return f"A lone surrogate (U+{code:04X}) is not text: send the text as UTF-8."
-    return f"Control characters (here U+{code:04X}) are not allowed in this text."
+        return _l("A lone surrogate (U+%(code)04X) is not text: send the text as UTF-8.", code=code)
+    return _l("Control characters (here U+%(code)04X) are not allowed in this text.", code=code)
 
 
 def refuse_odd_characters(texts: Mapping[str, str], *, secrets: Collection[str] = ()) -> None:

@@ -61,6 +61,10 @@ DEFAULTS: dict[str, Any] = {
     # Unexpected errors logged a minute at most (the rest are counted): see server.error_log.
     "LOG_ERRORS_PER_MINUTE": 20,
     "MAX_CONTENT_LENGTH": 1_000_000,
+    # True in the desktop program (set by its launcher): a user who chose no language gets
+    # the computer's (SYSTEM_LANGUAGE, read at start when left None) instead of the browser's.
+    "DESKTOP": False,
+    "SYSTEM_LANGUAGE": None,
     # A backup when the server starts, then one a day while it runs (one-off commands skip it).
     "AUTOMATIC_BACKUPS": True,
     "AUTOMATIC_BACKUPS_DELAY": 30,  # seconds after start: the window opens first

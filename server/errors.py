@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from server.translatable import _l
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -21,7 +23,7 @@ class AppError(Exception):
     """Base class: an expected failure the client can act on."""
 
     status = 400
-    title = "Bad request"
+    title = _l("Bad request")
     code = "bad_request"
 
     def __init__(
@@ -40,11 +42,11 @@ class AppError(Exception):
 
 
 class Unauthorized(AppError):
-    status, title, code = 401, "Authentication required", "unauthorized"
+    status, title, code = 401, _l("Authentication required"), "unauthorized"
 
 
 class Forbidden(AppError):
-    status, title, code = 403, "Forbidden", "forbidden"
+    status, title, code = 403, _l("Forbidden"), "forbidden"
 
 
 class CsrfFailed(Forbidden):
@@ -52,23 +54,23 @@ class CsrfFailed(Forbidden):
 
 
 class NotFound(AppError):
-    status, title, code = 404, "Not found", "not_found"
+    status, title, code = 404, _l("Not found"), "not_found"
 
 
 class Conflict(AppError):
-    status, title, code = 409, "Conflict", "conflict"
+    status, title, code = 409, _l("Conflict"), "conflict"
 
 
 class PreconditionFailed(AppError):
-    status, title, code = 412, "Precondition failed", "precondition_failed"
+    status, title, code = 412, _l("Precondition failed"), "precondition_failed"
 
 
 class UnsupportedMediaType(AppError):
-    status, title, code = 415, "Unsupported media type", "unsupported_media_type"
+    status, title, code = 415, _l("Unsupported media type"), "unsupported_media_type"
 
 
 class ValidationFailed(AppError):
-    status, title, code = 422, "Validation failed", "validation_failed"
+    status, title, code = 422, _l("Validation failed"), "validation_failed"
 
     @classmethod
     def on(cls, field: str | None, message: str) -> ValidationFailed:
@@ -77,7 +79,7 @@ class ValidationFailed(AppError):
 
 
 class TooManyRequests(AppError):
-    status, title, code = 429, "Too many requests", "too_many_requests"
+    status, title, code = 429, _l("Too many requests"), "too_many_requests"
 
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})

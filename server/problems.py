@@ -11,6 +11,8 @@ from flask import Response, current_app, json, render_template, request
 
 from server.error_log import ErrorLog
 from server.errors import AppError, FieldError
+from server.i18n import say
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.http")
 ERROR_LOG = "tallybook.error_log"
@@ -34,6 +36,24 @@ _CODES = {
 }
 
 
+# The titles of errors raised by Flask/APIFlask (their HTTP reason phrases), marked for translation.
+_TITLES = {
+    400: _l("Bad Request"),
+    401: _l("Unauthorized"),
+    403: _l("Forbidden"),
+    404: _l("Not Found"),
+    405: _l("Method Not Allowed"),
+    406: _l("Not Acceptable"),
+    409: _l("Conflict"),
+    412: _l("Precondition Failed"),
+    413: _l("Request Entity Too Large"),
+    415: _l("Unsupported Media Type"),
+    422: _l("Unprocessable Entity"),
+    429: _l("Too Many Requests"),
+    500: _l("Internal Server Error"),
+}
+
+
 def problem_response(
     status: int,
     detail: str,
@@ -44,18 +64,19 @@ def problem_response(
     headers: dict[str, str] | None = None,
     extensions: dict[str, Any] | None = None,
 ) -> Response:
-    """Build an `application/problem+json` response."""
+    """Build an `application/problem+json` response, its words in the request's language
+    (those marked with `server.translatable._l`; `code` stays as it is)."""
     body: dict[str, Any] = {
         **(extensions or {}),
         "type": "about:blank",
-        "title": title or HTTPStatus(status).phrase,
+        "title": say(title or _TITLES.get(status) or HTTPStatus(status).phrase),
         "status": status,
-        "detail": detail,
+        "detail": say(detail),
         "instance": request.path,
         "code": code or _CODES.get(status, "error"),
     }
     if errors is not None:
-        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+        body["errors"] = [{"field": e.field, "message": say(e.message)} for e in errors]
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     response.headers.update(headers or {})
     return response
@@ -81,10 +102,10 @@ def field_errors(detail: Any, path: str | None = None) -> list[FieldError]:
             found += (
                 field_errors(item, path)
                 if isinstance(item, dict | list)
-                else [FieldError(path or None, str(item))]
+                else [FieldError(path or None, item if isinstance(item, str) else str(item))]
             )
         return found
-    return [FieldError(path or None, str(detail))]
+    return [FieldError(path or None, detail if isinstance(detail, str) else str(detail))]
 
 
 def _wants_html() -> bool:
@@ -96,7 +117,7 @@ def _wants_html() -> bool:
 
 def _render(status: int, detail: str, **kwargs: Any) -> Response:
     if _wants_html() and status in (404, 405, 500):
-        page = render_template("pages/error.html", status=status, detail=detail)
+        page = render_template("pages/error.html", status=status, detail=say(detail))
         return Response(page, status=status, mimetype="text/html")
     return problem_response(status, detail, **kwargs)
 
@@ -124,34 +145,36 @@ def handle_http_error(error: HTTPError) -> Response:
     if status == 422:
         return problem_response(
             422,
-            "The request has invalid fields.",
-            title="Validation failed",
+            _l("The request has invalid fields."),
+            title=_l("Validation failed"),
             errors=field_errors(error.detail),
             headers=headers,
         )
     if status == 400:
-        detail = "The request could not be understood."
+        detail = _l("The request could not be understood.")
     else:
         detail = {
-            401: "Sign in, or send a valid token in the Authorization header.",
-            403: "Your credentials do not allow this (a read-scope token cannot write).",
-            404: "There is nothing at this address.",
-            405: f"{request.method} is not allowed here.",
-            413: "The request body is too large.",
+            401: _l("Sign in, or send a valid token in the Authorization header."),
+            403: _l("Your credentials do not allow this (a read-scope token cannot write)."),
+            404: _l("There is nothing at this address."),
+            405: _l("%(method)s is not allowed here.", method=request.method),
+            413: _l("The request body is too large."),
         }.get(status, str(error.message))
     return _render(status, detail, headers=headers)
 
 
 def handle_overflow(error: OverflowError) -> Response:
     """A number in the request too large for SQLite's 64-bit integers: bad input, not a bug."""
-    return problem_response(400, "A number in the request is too large.", code="number_too_large")
+    return problem_response(
+        400, _l("A number in the request is too large."), code="number_too_large"
+    )
 
 
 def handle_unexpected(error: Exception) -> Response:
     """Log a bug (briefly, rate-limited) and answer 500 without leaking its details."""
     route = request.url_rule.rule if request.url_rule else request.path[:100]
     current_app.extensions[ERROR_LOG].record(error, f"{request.method} {route}")
-    return _render(500, "Something went wrong on our side; it has been logged.")
+    return _render(500, _l("Something went wrong on our side; it has been logged."))
 
 
 def register_error_handlers(app: APIFlask) -> None:

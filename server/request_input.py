@@ -22,6 +22,7 @@ from webargs import core
 
 from server.characters import refuse_odd_characters
 from server.errors import AppError
+from server.translatable import _l
 
 
 class MalformedBody(AppError):
@@ -58,10 +59,10 @@ class _JsonProvider(DefaultJSONProvider):
 class _Request(Request):
     def on_json_loading_failed(self, e: ValueError | None) -> Any:
         if e is None:
-            raise MalformedBody("Send the request body as application/json.")
+            raise MalformedBody(_l("Send the request body as application/json."))
         if isinstance(e, _TooDeep):
-            raise MalformedBody("The request body is nested too deeply.")
-        raise MalformedBody("The request body is not valid JSON.")
+            raise MalformedBody(_l("The request body is nested too deeply."))
+        raise MalformedBody(_l("The request body is not valid JSON."))
 
 
 def _body(req: Request, *, many: bool = False) -> Any:
@@ -71,7 +72,11 @@ def _body(req: Request, *, many: bool = False) -> Any:
         return core.missing
     body = req.get_json()
     if not isinstance(body, list if many else dict):
-        raise MalformedBody(f"The request body must be a JSON {'list' if many else 'object'}.")
+        raise MalformedBody(
+            _l("The request body must be a JSON list.")
+            if many
+            else _l("The request body must be a JSON object.")
+        )
     return body
 
 
@@ -94,7 +99,7 @@ def check_query() -> None:
     try:
         unquote_to_bytes(request.query_string).decode("utf-8")
     except UnicodeDecodeError:
-        raise AppError("The query string is not percent-encoded UTF-8.") from None
+        raise AppError(_l("The query string is not percent-encoded UTF-8.")) from None
     for name, value in request.args.items(multi=True):
         refuse_odd_characters({name: name + value})
 

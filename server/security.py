@@ -20,6 +20,7 @@ from server.auth.web import (
     session_cookie_name,
 )
 from server.errors import AppError, CsrfFailed, Forbidden, UnsupportedMediaType
+from server.translatable import _l
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -73,7 +74,9 @@ def check_host() -> None:
     default_port = "443" if request.scheme == "https" else "80"
     server_port = request.environ.get("SERVER_PORT", default_port)
     if name not in allowed_hosts() or (port or default_port) != server_port:
-        raise HostNotAllowed(f"This server does not answer to the host name {host!r}.")
+        raise HostNotAllowed(
+            _l("This server does not answer to the host name %(host)s.", host=repr(host))
+        )
 
 
 def pages_origin() -> str:
@@ -113,8 +116,11 @@ def check_no_credentials_in_url() -> None:
     for name in URL_CREDENTIALS:
         if name in request.args:
             raise AppError(
-                f"Credentials are not accepted in the URL (parameter {name!r}); send a token "
-                "in the Authorization header."
+                _l(
+                    "Credentials are not accepted in the URL (parameter %(name)s); send a "
+                    "token in the Authorization header.",
+                    name=repr(name),
+                )
             )
 
 
@@ -128,24 +134,28 @@ def check_state_change() -> None:
         return  # nothing runs for a request no route takes: it gets its 404 or 405
     site = request.headers.get("Sec-Fetch-Site")
     if site in ("cross-site", "same-site"):
-        raise Forbidden("Requests from other sites may not change anything here.")
+        raise Forbidden(_l("Requests from other sites may not change anything here."))
     origin = request.headers.get("Origin")
     if origin is not None and origin != _own_origin():
-        raise Forbidden(f"Requests from {origin} may not change anything here.")
+        raise Forbidden(_l("Requests from %(origin)s may not change anything here.", origin=origin))
     if request.endpoint in FORM_ENDPOINTS:
         return
     has_body = bool(request.content_length) or "chunked" in request.headers.get(
         "Transfer-Encoding", ""
     )
     if has_body and not request.is_json:
-        raise UnsupportedMediaType("Send the request body as application/json.")
+        raise UnsupportedMediaType(_l("Send the request body as application/json."))
     principal = g.get("principal")
     if principal is not None and principal.session is not None:
         sent = request.headers.get(CSRF_HEADER, "")
         expected = current_csrf_token()
         if not sent or not _same(sent, expected):
             raise CsrfFailed(
-                f"The {CSRF_HEADER} header is missing or wrong; reload the page and try again."
+                _l(
+                    "The %(csrf_header)s header is missing or wrong; reload the page and "
+                    "try again.",
+                    csrf_header=CSRF_HEADER,
+                )
             )
 
 

@@ -37,6 +37,7 @@ from server.domain.idempotency import (
 )
 from server.errors import AppError, FieldError
 from server.request_db import database
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.http")
 
@@ -105,7 +106,8 @@ def claim_for_request() -> Response | None:
     problem = key_problem(key)
     if problem is not None:
         raise InvalidIdempotencyKey(
-            f"The {HEADER} header is invalid: {problem}", errors=[FieldError(HEADER, problem)]
+            _l("The %(header)s header is invalid: %(problem)s", header=HEADER, problem=problem),
+            errors=[FieldError(HEADER, problem)],
         )
     body = request.get_data()
     request.stream = io.BytesIO(body)  # still there for a route that reads it (a book file)

@@ -41,6 +41,7 @@ from server.domain.import_batches import (
 from server.domain.import_links import mapping_of
 from server.errors import ValidationFailed
 from server.request_db import database, reader
+from server.translatable import _l
 
 bp = APIBlueprint("import_batches", __name__, tag="Imports")
 BATCHES = IMPORTS + "/batches"
@@ -125,7 +126,8 @@ def _files(body: dict[str, Any]) -> tuple[BatchFile, ...]:
         total += len(data)
         if total > MAX_BATCH_BYTES:
             raise ValidationFailed.on(
-                "files", f"The files are over {MAX_BATCH_BYTES // 2**20} MB in all."
+                "files",
+                _l("The files are over %(value)s MB in all.", value=MAX_BATCH_BYTES // 2**20),
             )
         files.append(
             BatchFile(

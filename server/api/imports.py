@@ -44,8 +44,10 @@ from server.domain.imports import (
 )
 from server.domain.money import format_amount
 from server.errors import ValidationFailed
+from server.i18n import say
 from server.problems import ERROR_LOG
 from server.request_db import database, reader
+from server.translatable import _l
 from server.workers.jobs import STATES, Job, Jobs, Progress
 
 bp = APIBlueprint("imports", __name__, tag="Imports")
@@ -256,9 +258,11 @@ def file_bytes(content: str, field: str) -> bytes:
     try:
         data = base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationFailed.on(field, "Send the file's bytes base64-encoded.") from None
+        raise ValidationFailed.on(field, _l("Send the file's bytes base64-encoded.")) from None
     if len(data) > MAX_FILE_BYTES:
-        raise ValidationFailed.on(field, f"The file is over {MAX_FILE_BYTES // 2**20} MB.")
+        raise ValidationFailed.on(
+            field, _l("The file is over %(value)s MB.", value=MAX_FILE_BYTES // 2**20)
+        )
     return data
 
 
@@ -319,7 +323,7 @@ def preview(book_id: int, body: dict[str, Any]) -> dict[str, Any]:
             }
             for p in planned
         ],
-        "problems": [p.__dict__ for p in bank_file.problems],
+        "problems": [{**p.__dict__, "message": say(p.message)} for p in bank_file.problems],
         "links": [link._asdict() for link in links],
     }
 

@@ -9,9 +9,9 @@ from apiflask.fields import String
 
 from server.api import examples as ex
 from server.api.schemas import Flag, errors
-from server.api.users import PASSWORD, UserOut
+from server.api.users import LANGUAGE, PASSWORD, UserOut
 from server.auth.known_devices import guesser
-from server.auth.users import check_current_password, set_password
+from server.auth.users import check_current_password, set_language, set_password
 from server.auth.web import (
     auth,
     bcrypt_rounds,
@@ -40,6 +40,10 @@ class PasswordChange(Schema):
     )
 
 
+class ProfileChange(Schema):
+    language = String(required=True, **LANGUAGE)
+
+
 class PasswordChanged(Schema):
     csrf_token = String(metadata={"description": "The new session's CSRF token."})
 
@@ -55,6 +59,24 @@ class PasswordChanged(Schema):
 def get_me() -> Any:
     """Return the user behind the session or token."""
     return current_principal().user
+
+
+@bp.patch("/me")
+@bp.auth_required(auth, roles=["write"])
+@bp.input(ProfileChange, arg_name="body", example={"language": "fr"})
+@bp.output(UserOut, example=ex.ALEX)
+@bp.doc(
+    summary="Change my profile",
+    description=(
+        "Sets the language Tallybook speaks to the signed-in user: `en`, `de`, `fr`, or null "
+        "to follow the computer's language (desktop program) or the request's "
+        "`Accept-Language`. The API's problem messages follow it too; `code` stays English."
+    ),
+    responses=errors(401, 422, why={403: "A read-scope token cannot change the profile"}),
+)
+def change_me(body: dict[str, Any]) -> Any:
+    """Keep the user's choice of language and return the user."""
+    return set_language(database(), current_principal().user.id, body["language"])
 
 
 @bp.post("/me/password")

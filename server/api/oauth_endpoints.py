@@ -49,6 +49,7 @@ from server.errors import AppError, NotFound, Unauthorized, ValidationFailed
 from server.request_db import reader
 from server.request_input import json_object
 from server.security import pages_origin
+from server.translatable import _l
 
 bp = APIBlueprint("oauth", __name__, tag=TAG)
 P = ParamSpec("P")
@@ -61,7 +62,7 @@ class AuthorizationRefused(AppError):
 def _signed_in_user() -> Principal:
     """The user answering, signed in to the app itself (an app's token cannot say yes)."""
     if g.get("principal") is None:
-        raise Unauthorized("Sign in to Tallybook to answer this app.")
+        raise Unauthorized(_l("Sign in to Tallybook to answer this app."))
     return session_principal()
 
 
@@ -121,10 +122,10 @@ def decide(query: Mapping[str, Any], body: Any) -> Any:
     principal = _signed_in_user()
     body = json_object()
     if not isinstance(body, dict) or not isinstance(body.get("allow"), bool):
-        raise ValidationFailed.on("allow", "Say true to allow the app or false to deny it.")
+        raise ValidationFailed.on("allow", _l("Say true to allow the app or false to deny it."))
     book_id = body.get("book_id")
     if body["allow"] and (not isinstance(book_id, int) or isinstance(book_id, bool)):
-        raise ValidationFailed.on("book_id", "Choose the book the app may use.")
+        raise ValidationFailed.on("book_id", _l("Choose the book the app may use."))
     server = oauth_server()
     try:
         grant = consent_grant(principal.user)
@@ -134,7 +135,7 @@ def decide(query: Mapping[str, Any], body: Any) -> Any:
     if body["allow"]:
         asked_book = request.args.get("book_id", type=int)
         if asked_book is not None and book_id != asked_book:
-            raise ValidationFailed.on("book_id", "The app asked for another book.")
+            raise ValidationFailed.on("book_id", _l("The app asked for another book."))
         try:
             role = member_role(reader(), principal.user.id, book_id)
         except NotFound as error:
@@ -154,7 +155,7 @@ def decide(query: Mapping[str, Any], body: Any) -> Any:
         consent_handoffs().answer(handle, location)
     except UnknownHandoff:
         raise AuthorizationRefused(
-            "The app's request waited too long: start again from the app."
+            _l("The app's request waited too long: start again from the app.")
         ) from None
     return jsonify(redirect_to=None, handed_off=True)
 
@@ -167,7 +168,7 @@ def handoff(handle: str) -> Response:
     try:
         redirect_to = consent_handoffs().collect(handle)
     except UnknownHandoff:
-        raise NotFound("This request is over: start again from the app.") from None
+        raise NotFound(_l("This request is over: start again from the app.")) from None
     return jsonify(answered=redirect_to is not None, redirect_to=redirect_to)
 
 

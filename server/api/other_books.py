@@ -22,6 +22,7 @@ from server.domain.validation import NAME_MAX
 from server.errors import ValidationFailed
 from server.otherapps.registry import APPS
 from server.request_db import database
+from server.translatable import _l
 
 bp = APIBlueprint("other_books", __name__, tag="Books")
 
@@ -89,7 +90,7 @@ def bring(app: str, json_data: dict[str, Any]) -> Any:
     try:
         content = base64.b64decode(json_data["content"], validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationFailed.on("content", "Send the file's bytes base64-encoded.") from None
+        raise ValidationFailed.on("content", _l("Send the file's bytes base64-encoded.")) from None
     brought = OtherAppFile(
         app=app, file_name=json_data["file_name"], content=content, name=json_data.get("name")
     )

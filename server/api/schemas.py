@@ -18,6 +18,7 @@ from server.domain.labels import TAG_MAX
 from server.domain.money import AMOUNT_PATTERN
 from server.errors import ValidationFailed
 from server.problems import PROBLEM_JSON
+from server.translatable import _l
 
 JSON = "application/json"
 # SQLite's largest integer: no id is bigger.
@@ -445,7 +446,7 @@ def _decode(cursor: str) -> Any:
 
 
 def _bad_cursor() -> ValidationFailed:
-    return ValidationFailed.on("cursor", "This cursor is not one this API gave out.")
+    return ValidationFailed.on("cursor", _l("This cursor is not one this API gave out."))
 
 
 def decode_cursor(cursor: str | None) -> int:

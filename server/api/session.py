@@ -26,6 +26,7 @@ from server.domain.books import create_personal_book
 from server.domain.instance import registration_open
 from server.errors import Forbidden
 from server.request_db import database, reader
+from server.translatable import _l
 
 bp = APIBlueprint("session", __name__, tag="Sign-in")
 
@@ -81,9 +82,9 @@ def register(body: dict[str, Any]) -> dict[str, Any]:
     if by_admin and principal.session is None:
         raise Forbidden(ADMIN_SESSION)
     if not by_admin and not registration_open(reader()):
-        raise Forbidden("Registration is closed; ask the administrator for an account.")
+        raise Forbidden(_l("Registration is closed; ask the administrator for an account."))
     if body["is_admin"] and not by_admin:
-        raise Forbidden("Only an administrator can create another administrator.")
+        raise Forbidden(_l("Only an administrator can create another administrator."))
     user = create_user(
         database(),
         body["username"],

@@ -15,6 +15,7 @@ from server.auth.web import auth, current_principal, session_principal
 from server.clock import utcnow
 from server.errors import ValidationFailed
 from server.request_db import database, reader
+from server.translatable import _l
 
 bp = APIBlueprint("tokens", __name__, tag="API tokens")
 
@@ -97,9 +98,9 @@ def create_my_token(body: dict[str, Any]) -> dict[str, Any]:
     now = utcnow()
     name = body["name"].strip()
     if not name:
-        raise ValidationFailed.on("name", "Give the token a name.")
+        raise ValidationFailed.on("name", _l("Give the token a name."))
     if body["expires_at"] is not None and body["expires_at"] <= now:
-        raise ValidationFailed.on("expires_at", "Choose a time in the future.")
+        raise ValidationFailed.on("expires_at", _l("Choose a time in the future."))
     token, secret = create_token(
         database(),
         principal.user.id,

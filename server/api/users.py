@@ -4,15 +4,28 @@ from __future__ import annotations
 
 from apiflask import Schema
 from apiflask.fields import DateTime, Integer, Nested, String
-from apiflask.validators import Length
+from apiflask.validators import Length, OneOf
 
 from server.api.schemas import Flag, stripped
 from server.auth.passwords import PASSWORD_TEXT_MAX
 from server.auth.users import USERNAME_MAX, USERNAME_PATTERN, USERNAME_RULE, USERNAME_TEXT_MAX
+from server.i18n import LANGUAGES
 
 # Lengths here bound the input (a new username's is its rule's); the rules and their messages
 # are in server.auth.
 PASSWORD = {"required": True, "load_only": True, "validate": Length(max=PASSWORD_TEXT_MAX)}
+LANGUAGE = {
+    "allow_none": True,
+    "validate": OneOf(list(LANGUAGES)),
+    "metadata": {
+        "description": (
+            "The language Tallybook speaks to the user: its pages and the API's problem "
+            "messages. null: none chosen, so the computer's language (desktop program) or "
+            "the request's `Accept-Language` decides."
+        ),
+        "example": "de",
+    },
+}
 
 
 class UserOut(Schema):
@@ -20,6 +33,7 @@ class UserOut(Schema):
     username = String(metadata={"example": "alex"})
     is_admin = Flag()
     created_at = DateTime()
+    language = String(**LANGUAGE)
 
 
 class Credentials(Schema):

@@ -26,6 +26,7 @@ from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import NotFound, ValidationFailed
+from server.translatable import _l
 
 SCOPES = ("read", "write")
 # What each scope lets an app do, as the consent page and the API reference tell the user.
@@ -193,16 +194,26 @@ def register_client(
     """Register an app; return it and its secret (None for a public app), shown this once."""
     name = name.strip()
     if not 1 <= len(name) <= NAME_MAX:
-        raise ValidationFailed.on("name", f"Give the app a name of 1 to {NAME_MAX} characters.")
+        raise ValidationFailed.on(
+            "name", _l("Give the app a name of 1 to %(name_max)s characters.", name_max=NAME_MAX)
+        )
     refuse_odd_characters({"name": name})
     if not 1 <= len(redirect_uris) <= MAX_REDIRECT_URIS:
-        raise ValidationFailed.on("redirect_uris", f"Give 1 to {MAX_REDIRECT_URIS} redirect URIs.")
+        raise ValidationFailed.on(
+            "redirect_uris",
+            _l(
+                "Give 1 to %(max_redirect_uris)s redirect URIs.",
+                max_redirect_uris=MAX_REDIRECT_URIS,
+            ),
+        )
     uris = []
     for given in redirect_uris:
         try:
             uris.append(check_loopback_redirect_uri(given.strip()))
         except ValueError as error:
-            raise ValidationFailed.on("redirect_uris", f"{given.strip()}: {error}.") from None
+            raise ValidationFailed.on(
+                "redirect_uris", _l("%(strip)s: %(error)s.", strip=given.strip(), error=error)
+            ) from None
     uris = list(dict.fromkeys(uris))
     secret = CLIENT_SECRET_PREFIX + secrets.token_urlsafe(32) if confidential else None
     with database.write() as db:
@@ -249,7 +260,7 @@ def delete_client(database: Database, client_pk: int) -> None:
             "DELETE FROM oauth_clients WHERE id = ? RETURNING client_id, name", [client_pk]
         ).fetchone()
         if row is None:
-            raise NotFound(f"No app with id {client_pk}.")
+            raise NotFound(_l("No app with id %(client_pk)s.", client_pk=client_pk))
     log.info("app removed: %r (%s), with every access it had", row["name"], row["client_id"])
 
 
@@ -359,7 +370,7 @@ def revoke_grant(
             "SELECT user_id FROM oauth_grants WHERE id = ? AND revoked_at IS NULL", [grant_id]
         ).fetchone()
         if grant is None or (user_id is not None and grant["user_id"] != user_id):
-            raise NotFound(f"No authorized app with id {grant_id}.")
+            raise NotFound(_l("No authorized app with id %(grant_id)s.", grant_id=grant_id))
         revoke_family(db, grant_id, now, because)
 
 

@@ -14,6 +14,7 @@ import bcrypt
 from server.characters import character_problem
 from server.errors import FieldError
 from server.paths import resource_root
+from server.translatable import _l
 
 MIN_LENGTH = 8
 # Long enough for any passphrase; bounds the work a single request can ask for.
@@ -58,22 +59,31 @@ def password_problems(
     """Return what is wrong with a new password (an empty list when it is acceptable)."""
     normalized = unicodedata.normalize("NFKC", password)
     if len(normalized) < MIN_LENGTH:
-        return [FieldError(field, f"Use at least {MIN_LENGTH} characters.")]
+        return [
+            FieldError(field, _l("Use at least %(min_length)s characters.", min_length=MIN_LENGTH))
+        ]
     if len(normalized) > MAX_LENGTH:
-        return [FieldError(field, f"Use at most {MAX_LENGTH} characters.")]
+        return [
+            FieldError(field, _l("Use at most %(max_length)s characters.", max_length=MAX_LENGTH))
+        ]
     lowered = normalized.strip().casefold()
     if not lowered:
-        return [FieldError(field, "A password cannot be only spaces.")]
+        return [FieldError(field, _l("A password cannot be only spaces."))]
     if lowered in _common_passwords():
-        return [FieldError(field, "This password is too common; choose one that is hard to guess.")]
+        return [
+            FieldError(field, _l("This password is too common; choose one that is hard to guess."))
+        ]
     # The username is no secret: what is left without it must be long enough on its own.
     name = unicodedata.normalize("NFKC", username.strip()).casefold()
     if name and len(lowered.replace(name, "").strip()) < MIN_LENGTH:
         return [
             FieldError(
                 field,
-                f"Do not build the password on the username: without it, use at least "
-                f"{MIN_LENGTH} characters.",
+                _l(
+                    "Do not build the password on the username: without it, use at least "
+                    "%(min_length)s characters.",
+                    min_length=MIN_LENGTH,
+                ),
             )
         ]
     if (odd := character_problem(password)) is not None:

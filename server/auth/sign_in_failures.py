@@ -27,6 +27,7 @@ import sqlite_utils
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import TooManyRequests
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.auth")
 
@@ -97,7 +98,8 @@ def count_guess(
             wait = int((until - now).total_seconds()) + 1
             log.warning("sign-in refused: too many wrong passwords (%s)", ", ".join(keys))
             raise TooManyRequests(
-                f"Too many wrong passwords. Try again in {wait} seconds.", retry_after=wait
+                _l("Too many wrong passwords. Try again in %(wait)s seconds.", wait=wait),
+                retry_after=wait,
             )
         for key in keys:
             failures = (rows[key]["failures"] if key in rows else 0) + 1

@@ -14,6 +14,7 @@ from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import NotFound
+from server.translatable import _l
 
 TOKEN_PREFIX = "tb_pat_"  # noqa: S105 - a public prefix, not a secret
 SCOPES = ("read", "write")
@@ -109,7 +110,7 @@ def revoke_token(database: Database, user_id: int, token_id: int, now: datetime)
             [to_iso(now), token_id, user_id],
         )
         if cursor.rowcount == 0:
-            raise NotFound(f"No token with id {token_id}.")
+            raise NotFound(_l("No token with id %(token_id)s.", token_id=token_id))
 
 
 def revoke_user_tokens(db: sqlite_utils.Database, user_id: int, now: datetime) -> None:

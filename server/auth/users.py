@@ -28,6 +28,7 @@ from server.characters import refuse_odd_characters
 from server.clock import from_iso, to_iso
 from server.db import Database
 from server.errors import Conflict, FieldError, Unauthorized, ValidationFailed
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.auth")
 
@@ -36,9 +37,11 @@ PersonalBook = Callable[[sqlite_utils.Database, int, str, datetime], object]
 
 USERNAME_MAX = 32
 USERNAME_PATTERN = re.compile(rf"[\w.-]{{3,{USERNAME_MAX}}}")
-USERNAME_RULE = f"Use 3 to {USERNAME_MAX} characters: letters, digits, dot, dash or underscore."
+USERNAME_RULE = _l(
+    "Use 3 to %(most)s characters: letters, digits, dot, dash or underscore.", most=USERNAME_MAX
+)
 USERNAME_TEXT_MAX = 100  # a bound on a username as sent to look a user up
-BAD_CREDENTIALS = "Wrong username or password."
+BAD_CREDENTIALS = _l("Wrong username or password.")
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,17 @@ class User:
     username: str
     is_admin: bool
     created_at: datetime
+    language: str | None = None  # chosen in Settings; None: the computer's or the browser's
 
 
 def _from_row(row: sqlite3.Row) -> User:
-    return User(row["id"], row["username"], bool(row["is_admin"]), from_iso(row["created_at"]))
+    return User(
+        row["id"],
+        row["username"],
+        bool(row["is_admin"]),
+        from_iso(row["created_at"]),
+        row["language"],
+    )
 
 
 def username_problems(username: str) -> list[FieldError]:
@@ -105,13 +115,13 @@ def create_user(
     username = (username or "").strip()
     problems = username_problems(username) + password_problems(password or "", username=username)
     if problems:
-        raise ValidationFailed("The account cannot be created as given.", errors=problems)
+        raise ValidationFailed(_l("The account cannot be created as given."), errors=problems)
     password_hash = hash_password(password, rounds)  # slow: outside the write lock
     with database.write() as db:
         if only_if_first and count_users(db):
-            raise Conflict("Tallybook is already set up; sign in instead.")
+            raise Conflict(_l("Tallybook is already set up; sign in instead."))
         if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-            raise ValidationFailed.on("username", "This username is taken.")
+            raise ValidationFailed.on("username", _l("This username is taken."))
         user_id = (
             db["users"]
             .insert(
@@ -188,7 +198,7 @@ def set_password(
         row = conn.execute("SELECT username FROM users WHERE id = ?", [user_id]).fetchone()
     problems = password_problems(new_password, username=row["username"], field=field)
     if problems:
-        raise ValidationFailed("The new password cannot be used.", errors=problems)
+        raise ValidationFailed(_l("The new password cannot be used."), errors=problems)
     password_hash = hash_password(new_password, rounds)
     with database.write() as db:
         db.execute(
@@ -206,6 +216,15 @@ def set_password(
         row["username"],
         "; tokens and apps revoked" if revoke_tokens else "",
     )
+
+
+def set_language(database: Database, user_id: int, language: str | None) -> User:
+    """Keep the language the user chose (one of `server.i18n.LANGUAGES`, checked by the
+    caller; None: the computer's or the browser's) and return the user."""
+    with database.write() as db:
+        db.execute("UPDATE users SET language = ? WHERE id = ?", [language, user_id])
+        row = db.execute("SELECT * FROM users WHERE id = ?", [user_id]).fetchone()
+    return _from_row(row)
 
 
 def check_current_password(
@@ -228,6 +247,6 @@ def check_current_password(
     count_guess(database, keys, now=now, policy=policy)
     if not verify_password(password, row["password_hash"]):
         log.warning("password change refused: wrong current password for %s", row["username"])
-        raise ValidationFailed.on("current_password", "This is not your current password.")
+        raise ValidationFailed.on("current_password", _l("This is not your current password."))
     with database.write() as db:
         take_back_guess(db, keys, policy)

@@ -26,6 +26,7 @@ from server.auth.users import User, get_user
 from server.clock import utcnow
 from server.errors import Forbidden, NotFound
 from server.request_db import database, reader
+from server.translatable import _l
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -196,11 +197,15 @@ def check_app_reach() -> None:
     if book_id is None:
         if app_may_call(endpoint, in_a_book=False):
             return
-        raise Forbidden("An app's access covers one book, and this is outside it.")
+        raise Forbidden(_l("An app's access covers one book, and this is outside it."))
     if book_id != principal.book_id:
-        raise NotFound(f"No book with id {book_id}.")  # as for a book of someone else
+        raise NotFound(
+            _l("No book with id %(book_id)s.", book_id=book_id)
+        )  # as for a book of someone else
     if not app_may_call(endpoint, in_a_book=True):
-        raise Forbidden("An app may use the book's data, not change who shares it or its settings.")
+        raise Forbidden(
+            _l("An app may use the book's data, not change who shares it or its settings.")
+        )
 
 
 def app_may_call(endpoint: str, *, in_a_book: bool) -> bool:
@@ -215,11 +220,11 @@ def session_principal() -> Principal:
     """Return the principal if it signed in through the app; tokens are refused with 403."""
     principal = current_principal()
     if principal.session is None:
-        raise Forbidden("This needs a signed-in session in the app; API tokens cannot do it.")
+        raise Forbidden(_l("This needs a signed-in session in the app; API tokens cannot do it."))
     return principal
 
 
-ADMIN_SESSION = (
+ADMIN_SESSION = _l(
     "Administering Tallybook needs an administrator signed in to the app; API tokens cannot do it."
 )
 
@@ -230,7 +235,7 @@ def require_admin() -> Principal:
     scope: a leaked token must not reach every user's data or make an administrator."""
     principal = current_principal()
     if not principal.user.is_admin:
-        raise Forbidden("Only an administrator can do this.")
+        raise Forbidden(_l("Only an administrator can do this."))
     if principal.session is None:
         raise Forbidden(ADMIN_SESSION)
     return principal

@@ -23,6 +23,7 @@ from server.db import Database
 from server.db.kept_sums import FEED_EPOCH
 from server.db.migrations import MIGRATIONS
 from server.errors import NotFound, ValidationFailed
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.backups")
 
@@ -88,7 +89,7 @@ def find_backup(database: Database, name: str) -> Backup:
     """Return the backup called `name` (only names of our own shape: no other paths)."""
     backup = _from_path(backup_dir(database) / name) if _NAME.fullmatch(name) else None
     if backup is None:
-        raise NotFound(f"There is no backup named {name!r}.")
+        raise NotFound(_l("There is no backup named %(name)s.", name=repr(name)))
     return backup
 
 
@@ -101,7 +102,9 @@ def backups_keep(conn: sqlite3.Connection) -> int:
 def set_backups_keep(database: Database, keep: int) -> None:
     """Set how many backups are kept (1 to MAX_KEEP) and drop the ones beyond."""
     if not 1 <= keep <= MAX_KEEP:
-        raise ValidationFailed.on("keep", f"Keep from 1 to {MAX_KEEP} backups.")
+        raise ValidationFailed.on(
+            "keep", _l("Keep from 1 to %(max_keep)s backups.", max_keep=MAX_KEEP)
+        )
     with database.write() as db:
         db["settings"].upsert({"key": KEEP_SETTING, "value": json.dumps(keep)}, pk="key")
     _prune(database, keep)

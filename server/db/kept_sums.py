@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from server.errors import ValidationFailed
+from server.translatable import _l
 
 # An account's kept totals stay far inside SQLite's 64-bit integers.
 MAX_TOTAL = 10**18
@@ -41,7 +42,7 @@ def apply_to_totals(
     ).fetchone()[0]
     if abs(total) > MAX_TOTAL:  # past 2**63 SQLite would turn the sum into a float
         raise ValidationFailed.on(
-            "amount", "This would take the account's balance beyond what Tallybook can hold."
+            "amount", _l("This would take the account's balance beyond what Tallybook can hold.")
         )
     db.execute(
         "INSERT INTO account_months (account_id, month, total) VALUES (?, ?, ?) "

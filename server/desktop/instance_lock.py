@@ -7,6 +7,8 @@ from types import TracebackType
 
 from filelock import FileLock, Timeout
 
+from server.translatable import _l
+
 LOCK_FILENAME = "tallybook.lock"
 
 
@@ -14,10 +16,12 @@ class AlreadyRunning(Exception):
     """Another Tallybook (window, server or command) is using the data folder."""
 
     def __init__(self, data_dir: Path) -> None:
-        super().__init__(
-            f"Tallybook is already running with the data folder {data_dir}. "
-            "Use that window or server, or close it first."
+        self.message = _l(
+            "Tallybook is already running with the data folder %(folder)s. "
+            "Use that window or server, or close it first.",
+            folder=str(data_dir),
         )
+        super().__init__(self.message)
         self.data_dir = data_dir
 
 

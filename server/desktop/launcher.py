@@ -158,7 +158,7 @@ class ServerThread:
         from server.desktop.serving import start_server
 
         self._on_show: Callable[[str], None] | None = None
-        config: dict[str, object] = {"DATA_DIR": data_dir}
+        config: dict[str, object] = {"DATA_DIR": data_dir, "DESKTOP": True}
         if handoff:
             config["CONSENT_IN_WINDOW"] = self._show
             config["WINDOW_HANDOFF"] = handoff
@@ -220,7 +220,7 @@ def serve_child(fd: int, data_dir: Path, *, consent_in_window: bool = False) -> 
     from server import create_app
     from server.desktop.serving import start_server
 
-    config: dict[str, object] = {"DATA_DIR": data_dir}
+    config: dict[str, object] = {"DATA_DIR": data_dir, "DESKTOP": True}
     handoff = os.environ.pop(HANDOFF_ENV, None)
     if consent_in_window:
         config["CONSENT_IN_WINDOW"] = _ask_parent_to_show

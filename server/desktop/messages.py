@@ -5,6 +5,8 @@ start-up problem (the data folder, the lock, the port, the server) is also shown
 platform's own message box. A Linux desktop keeps the console message and, where the window's
 toolkit (Qt) is there, shows a box too: started from a menu, no one reads the console.
 `ways_to_tell` decides; `tell_user` does it. Nothing heavy is imported until a box is shown.
+A marked message (server.translatable) is shown in this computer's language (there is no
+request yet to take one from) and logged in English.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+from server.translatable import Text
 
 log = logging.getLogger("tallybook.desktop")
 
@@ -93,11 +97,33 @@ def _log_to_data_folder(data_dir: Path | None) -> None:
     )
 
 
+def in_system_language(message: str) -> str:
+    """Return `message` in this computer's language if it is marked and we speak that
+    language, else as it is."""
+    if not isinstance(message, Text):
+        return message
+    from babel.support import Translations
+
+    from server.i18n import DEFAULT_LANGUAGE, TRANSLATIONS, system_language
+    from server.paths import resource_root
+
+    language = system_language()
+    if language in (None, DEFAULT_LANGUAGE):
+        return str(message)
+    try:
+        catalog = Translations.load(str(resource_root() / TRANSLATIONS), [language])
+        return message.translated(catalog)
+    except (OSError, KeyError, ValueError):  # a catalog that cannot be read: say it in English
+        return str(message)
+
+
 def tell_user(message: str, *, data_dir: Path | None = None, unattended: bool = False) -> None:
-    """Log `message` and tell it to the person at the computer in every way that reaches them."""
+    """Log `message` and tell it to the person at the computer in every way that reaches them
+    (in this computer's language when the message is marked for translation)."""
     with contextlib.suppress(OSError):  # the folder may be the problem; the message goes out
         _log_to_data_folder(data_dir)
     log.error("%s", message)
+    message = in_system_language(message)
     ways = ways_to_tell(
         sys.platform,
         console=sys.stderr is not None,

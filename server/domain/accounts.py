@@ -18,8 +18,9 @@ from server.domain.labels import find_named
 from server.domain.money import AmountError, parse_amount, parse_money_field
 from server.domain.validation import Problems
 from server.errors import Conflict, NotFound, ValidationFailed
+from server.translatable import _l
 
-NAME_TAKEN = "This book already has an account of that name."
+NAME_TAKEN = _l("This book already has an account of that name.")
 ACCOUNT_TYPES = ("checking", "savings", "credit_card", "cash", "investment", "loan", "other")
 TYPE_TEXT_MAX = 50  # a bound on a type as sent; anything but one of ACCOUNT_TYPES is refused
 
@@ -164,10 +165,10 @@ def create_account(
             try:
                 opening_minor = parse_amount(account.opening_balance, currency)
             except AmountError as error:
-                problems.add("opening_balance", str(error))
+                problems.add("opening_balance", error.message)
         problems.check(not name or not _name_taken(db, book_id, name), "name", NAME_TAKEN)
         _check_opening_date(account.opening_date, account.confirm_far_date, now, problems)
-        problems.raise_if_any("The account cannot be created as given.")
+        problems.raise_if_any(_l("The account cannot be created as given."))
         opening_date = account.opening_date or local_date(now)
         account_id = (
             db["accounts"]
@@ -198,7 +199,7 @@ def _get(conn: sqlite3.Connection, book_id: int, account_id: int, today: date) -
         sql, {"book": book_id, "account": account_id, "today": str(today)}
     ).fetchone()
     if row is None:
-        raise NotFound(f"No account with id {account_id} in this book.")
+        raise NotFound(_l("No account with id %(account_id)s in this book.", account_id=account_id))
     return _from_row(row, today)
 
 
@@ -236,7 +237,7 @@ def update_account(
         account = _get(db.conn, book_id, account_id, local_date(now))
         if changes.opening_date != account.opening_date:
             _check_opening_date(changes.opening_date, changes.confirm_far_date, now, problems)
-        problems.raise_if_any("The account cannot be changed that way.")
+        problems.raise_if_any(_l("The account cannot be changed that way."))
         check_if_match(if_match, account.etag, "account")
         if name is not None and _name_taken(db, book_id, name, except_id=account_id):
             raise ValidationFailed.on("name", NAME_TAKEN)
@@ -269,8 +270,11 @@ def delete_account(
         ).fetchone()[0]
         if used:
             raise Conflict(
-                f"The account has {used} transactions, so it cannot be deleted; archive it "
-                "instead (it keeps its history and leaves the lists)."
+                _l(
+                    "The account has %(used)s transactions, so it cannot be deleted; "
+                    "archive it instead (it keeps its history and leaves the lists).",
+                    used=used,
+                )
             )
         db.execute("DELETE FROM account_months WHERE account_id = ?", [account_id])
         db.execute("DELETE FROM accounts WHERE id = ?", [account_id])

@@ -29,8 +29,9 @@ from server.domain.reconciliations import STATES
 from server.domain.rules import RuleInput, checked_rule
 from server.domain.validation import MAX_PROBLEMS, NAME_MAX, Problems
 from server.errors import ValidationFailed
+from server.translatable import _l
 
-REFUSED = "The book file cannot be loaded; nothing was made."
+REFUSED = _l("The book file cannot be loaded; nothing was made.")
 
 
 def check_book_file(data: Any, *, now: datetime) -> tuple[BookPlan, dict[str, Any]]:
@@ -41,15 +42,17 @@ def check_book_file(data: Any, *, now: datetime) -> tuple[BookPlan, dict[str, An
     if not isinstance(data, dict | BookFileReader) or data.get("format") != FORMAT:
         if isinstance(data, BookFileReader) and data.in_transactions:
             raise ValidationFailed.on("format", BEFORE_THE_TRANSACTIONS)
-        raise ValidationFailed.on("format", f"This is not a Tallybook book file ({FORMAT}).")
+        raise ValidationFailed.on(
+            "format", _l("This is not a Tallybook book file (%(format)s).", format=FORMAT)
+        )
     problems = Problems()
     book = data.get("book")
-    if not problems.check(isinstance(book, dict), "book", "Expected an object."):
+    if not problems.check(isinstance(book, dict), "book", _l("Expected an object.")):
         book = {}
     name = check.name(book.get("name"), "book.name", problems, of="book")
     currency = book.get("currency")
     if not isinstance(currency, str):
-        problems.add("book.currency", "Expected an ISO 4217 currency code, e.g. EUR.")
+        problems.add("book.currency", _l("Expected an ISO 4217 currency code, e.g. EUR."))
         currency = None
     check_book_fields(None, currency, problems.within("book"))
     accounts = list(field.items(data, "accounts", problems))
@@ -79,12 +82,21 @@ def check_book_file(data: Any, *, now: datetime) -> tuple[BookPlan, dict[str, An
     right = isinstance(version, int) and not isinstance(version, bool) and version == VERSION
     if not right and not (version is None and problems.full):  # else: not reached
         raise ValidationFailed.on(
-            "version", f"This file is of version {version!r}; this Tallybook reads {VERSION}."
+            "version",
+            _l(
+                "This file is of version %(given)r; Tallybook reads %(v)s.",
+                given=version,
+                v=VERSION,
+            ),
         )
     if problems.full:
         raise ValidationFailed(
-            f"{REFUSED} The first {MAX_PROBLEMS} problems are listed; the file was not checked "
-            "further.",
+            _l(
+                "%(refused)s The first %(max_problems)s problems are listed; the file "
+                "was not checked further.",
+                refused=REFUSED,
+                max_problems=MAX_PROBLEMS,
+            ),
             errors=problems.errors,
         )
     problems.raise_if_any(REFUSED)
@@ -123,7 +135,7 @@ class BookPlan:
             if not self.problems.check(
                 isinstance(currency, str) and is_currency(currency),
                 f"{where}.currency",
-                "Expected an ISO 4217 currency code, e.g. EUR.",
+                _l("Expected an ISO 4217 currency code, e.g. EUR."),
             ):
                 currency = "XXX"
             self.account_rows.append(
@@ -163,7 +175,9 @@ class BookPlan:
         for index, item in items:
             where = f"categories[{index}]"
             group = field.ref(item, "group", group_refs, where, self.problems)
-            self.problems.check(group is not None, f"{where}.group", "Name the category's group.")
+            self.problems.check(
+                group is not None, f"{where}.group", _l("Name the category's group.")
+            )
             self.category_groups.append(group or 0)
             self.category_rows.append(
                 {
@@ -194,13 +208,13 @@ class BookPlan:
             field.add_ref(self.transaction_refs, item, row_number, where, self.problems)
             account = field.ref(item, "account", account_refs, where, self.problems)
             if account is None:
-                problems.add("account", "Name the transaction's account.")
+                problems.add("account", _l("Name the transaction's account."))
                 account = 0
             currency = self.account_rows[account]["currency"] if self.account_rows else None
             amount = check.money(item.get("amount"), "amount", problems, currency=currency)
             totals[account] = totals.get(account, 0) + (amount or 0)
             problems.check(
-                abs(totals[account]) <= MAX_TOTAL, "amount", "The account's total is too large."
+                abs(totals[account]) <= MAX_TOTAL, "amount", _l("The account's total is too large.")
             )
             split_rows = field.splits(item.get("splits"), currency, amount, category_refs, problems)
             category = field.ref(item, "category", category_refs, where, self.problems)
@@ -208,7 +222,7 @@ class BookPlan:
             problems.check(
                 category is None or (transfer is None and not split_rows),
                 "category",
-                "A transfer or a split transaction has no category of its own.",
+                _l("A transfer or a split transaction has no category of its own."),
             )
             if transfer is not None:
                 sides[row_number] = _Side(index, item.get("ref"), transfer, item.get("account"))
@@ -243,19 +257,19 @@ class BookPlan:
             where = f"transactions[{side.index}].transfer"
             other = field.known(side.transfer, self.transaction_refs)
             if other is None:
-                self.problems.add(where, f"No transfer with ref {side.transfer!r} in the file.")
+                self.problems.add(where, _l("No transfer %(ref)r in the file.", ref=side.transfer))
                 continue
             partner = sides.get(other)
             if not self.problems.check(
                 partner is not None and partner.transfer == side.ref and other != row_number,
                 where,
-                "A transfer's two sides must name each other.",
+                _l("A transfer's two sides must name each other."),
             ):
                 continue
             self.problems.check(
                 partner.account != side.account,
                 where,
-                "A transfer's two sides must be in different accounts.",
+                _l("A transfer's two sides must be in different accounts."),
             )
             rows[row_number].transfer = other
             if self.account_rows:
@@ -273,13 +287,11 @@ class BookPlan:
     def _kept(self, text: Any) -> Any:
         return self._texts.setdefault(text, text) if isinstance(text, str) else text
 
-    def _category_of(
-        self, item: dict, category_refs: dict[int, int], where: str, of: str
-    ) -> int | None:
-        """Return the row of the category an item of `of` (a budget, a goal) must name."""
+    def _category_of(self, item: dict, category_refs: dict[int, int], where: str) -> int | None:
+        """Return the row of the category an item (a budget, a goal) must name."""
         category = field.ref(item, "category", category_refs, where, self.problems)
         if category is None:
-            self.problems.add(f"{where}.category", f"Name the {of}'s category.")
+            self.problems.add(f"{where}.category", _l("Name its category."))
         return category
 
     def budgets(
@@ -288,19 +300,19 @@ class BookPlan:
         seen: set[tuple[int, str]] = set()
         for index, item in items:
             where = f"budgets[{index}]"
-            category = self._category_of(item, category_refs, where, "budget")
+            category = self._category_of(item, category_refs, where)
             if category is None:
                 continue
             month = item.get("month")
             try:
                 check_month(month)
             except ValidationFailed:
-                self.problems.add(f"{where}.month", "Expected a month as YYYY-MM.")
+                self.problems.add(f"{where}.month", _l("Expected a month as YYYY-MM."))
                 continue
             amount = field.money(item.get("amount"), currency, f"{where}.amount", self.problems)
-            self.problems.check(amount >= 0, f"{where}.amount", "A budget is zero or more.")
+            self.problems.check(amount >= 0, f"{where}.amount", _l("A budget is zero or more."))
             self.problems.check(
-                (category, month) not in seen, f"{where}.month", "The category has it twice."
+                (category, month) not in seen, f"{where}.month", _l("The category has it twice.")
             )
             seen.add((category, month))
             self.budget_rows.append({"category": category, "month": month, "amount": amount})
@@ -311,15 +323,15 @@ class BookPlan:
         seen: set[int] = set()
         for index, item in items:
             where = f"goals[{index}]"
-            category = self._category_of(item, category_refs, where, "goal")
+            category = self._category_of(item, category_refs, where)
             if category is None:
                 continue
             self.problems.check(
                 self.category_rows[category]["kind"] == "expense",
                 f"{where}.category",
-                "Only expense categories have goals.",
+                _l("Only expense categories have goals."),
             )
-            self.problems.check(category not in seen, f"{where}.category", "It has two goals.")
+            self.problems.check(category not in seen, f"{where}.category", _l("It has two goals."))
             seen.add(category)
             goal = check.from_mapping(GoalInput, item)
             row = checked_goal(goal, currency, self.problems.within(where))
@@ -341,7 +353,7 @@ class BookPlan:
             for key, kind in (("amount_min", str), ("amount_max", str), ("add_tags", list)):
                 value = item.get(key)  # of the type the API takes (checked_rule is lenient)
                 self.problems.check(
-                    value is None or isinstance(value, kind), f"{where}.{key}", "Wrong type."
+                    value is None or isinstance(value, kind), f"{where}.{key}", _l("Wrong type.")
                 )
             values = {**item, "account_id": account, "set_category_id": category}
             row = checked_rule(  # the checks of a rule made in the app (refs checked above)
@@ -371,7 +383,7 @@ class BookPlan:
         for index, item in items:
             where = f"schedules[{index}]"
             account = field.ref(item, "account", account_refs, where, self.problems)
-            self.problems.check(account is not None, f"{where}.account", "Name its account.")
+            self.problems.check(account is not None, f"{where}.account", _l("Name its account."))
             field.flag(item, "auto_enter", where, self.problems)  # its other fields: see above
             next_date = item.get("next_date")
             if next_date is not None:
@@ -400,14 +412,14 @@ class BookPlan:
         for index, item in items:
             where = f"reconciliations[{index}]"
             account = field.ref(item, "account", account_refs, where, self.problems)
-            if not self.problems.check(account is not None, f"{where}.account", "Name it."):
+            if not self.problems.check(account is not None, f"{where}.account", _l("Name it.")):
                 continue
             currency = self.account_rows[account]["currency"]
             state = check.choice(item.get("state"), f"{where}.state", self.problems, options=STATES)
             finished = state == "finished"
             if state == "open":
                 self.problems.check(
-                    account not in opened, f"{where}.state", "The account has another open."
+                    account not in opened, f"{where}.state", _l("The account has another open.")
                 )
                 opened.add(account)
             row = {
@@ -447,7 +459,7 @@ class BookPlan:
         for number, occurrence in field.items(given, "occurrences", self.problems.within(where)):
             at = f"{where}.occurrences[{number}]"
             day = field.day(occurrence.get("date"), f"{at}.date", self.problems)
-            self.problems.check(day not in taken, f"{at}.date", "This date is there twice.")
+            self.problems.check(day not in taken, f"{at}.date", _l("This date is there twice."))
             taken[day] = (
                 int(field.flag(occurrence, "skipped", at, self.problems)),
                 field.ref(occurrence, "transaction", self.transaction_refs, at, self.problems),

@@ -13,6 +13,7 @@ from server.clock import from_iso, to_iso
 from server.domain import transaction_rules as rules
 from server.domain import validation as check
 from server.domain.validation import MAX_POSITION, Problems
+from server.translatable import _l
 
 REFUSED_DAY = date(2000, 1, 1)  # stands in for a refused date while the rest is checked
 
@@ -22,12 +23,12 @@ def items(data: dict, key: str, problems: Problems) -> Iterator[tuple[int, dict]
     list is not checked past the first MAX_PROBLEMS problems."""
     given = data.get(key, [])
     if isinstance(given, dict | str | bytes) or not isinstance(given, Iterable):
-        problems.add(key, "Expected a list of objects.")
+        problems.add(key, _l("Expected a list of objects."))
         return
     for index, item in enumerate(given):
         if problems.full:
             return
-        if problems.check(isinstance(item, dict), f"{key}[{index}]", "Expected an object."):
+        if problems.check(isinstance(item, dict), f"{key}[{index}]", _l("Expected an object.")):
             yield index, item
 
 
@@ -40,7 +41,7 @@ def flag(item: dict, key: str, where: str, problems: Problems) -> bool:
     """Return a yes-or-no field (false when left out)."""
     value = item.get(key, False)
     if not isinstance(value, bool):
-        problems.add(f"{where}.{key}", "Expected true or false.")
+        problems.add(f"{where}.{key}", _l("Expected true or false."))
         return False
     return value
 
@@ -52,7 +53,7 @@ def stamp(item: dict, key: str, where: str, problems: Problems, now: datetime) -
         return to_iso(now)
     kept = _moment(value) if isinstance(value, str) else None
     if kept is None:
-        problems.add(f"{where}.{key}", "Expected a time as ISO 8601 with a time zone.")
+        problems.add(f"{where}.{key}", _l("Expected a time as ISO 8601 with a time zone."))
         return to_iso(now)
     return kept
 
@@ -80,7 +81,10 @@ def ref(item: dict, key: str, refs: dict[int, Any], where: str, problems: Proble
         return None
     found = known(value, refs)
     if found is None:
-        problems.add(f"{where}.{key}", f"No {key} with ref {value!r} in the file.")
+        problems.add(
+            f"{where}.{key}",
+            _l("No %(key)s with ref %(value)s in the file.", key=key, value=repr(value)),
+        )
     return found
 
 
@@ -88,7 +92,7 @@ def names(data: dict, key: str, clean: Callable[[str, str], str], problems: Prob
     """Return a list of payees' or tags' names, each as the book keeps it (`clean`)."""
     given = data.get(key, [])
     if not isinstance(given, list):
-        problems.add(key, "Expected a list of names.")
+        problems.add(key, _l("Expected a list of names."))
         return []
     cleaned = []
     for index, value in enumerate(given):
@@ -111,7 +115,7 @@ def add_ref(found: dict[int, int], item: dict, row: int, where: str, problems: P
     problem."""
     ref = item.get("ref")
     if isinstance(ref, bool) or not isinstance(ref, int) or ref in found:
-        problems.add(f"{where}.ref", "Expected a whole number, once in the list.")
+        problems.add(f"{where}.ref", _l("Expected a whole number, once in the list."))
     else:
         found[ref] = row
 
@@ -119,7 +123,7 @@ def add_ref(found: dict[int, int], item: dict, row: int, where: str, problems: P
 def day(value: Any, where: str, problems: Problems) -> str:
     """Return a date the file must give, as YYYY-MM-DD (a placeholder when refused)."""
     if value is None:
-        problems.add(where, "Give the date as YYYY-MM-DD.")
+        problems.add(where, _l("Give the date as YYYY-MM-DD."))
     found = check.day(value, where, problems)
     return (found or REFUSED_DAY).isoformat()
 
@@ -152,13 +156,13 @@ def splits(
     their places)."""
     if value is None:
         return []
-    if not problems.check(isinstance(value, list), "splits", "Expected a list of parts."):
+    if not problems.check(isinstance(value, list), "splits", _l("Expected a list of parts.")):
         return []
     rules.check_split_count(len(value), "splits", problems)
     rows = []
     for number, part in enumerate(value[: rules.MAX_SPLITS]):
         at = f"splits[{number}]"
-        if not problems.check(isinstance(part, dict), at, "Expected an object."):
+        if not problems.check(isinstance(part, dict), at, _l("Expected an object.")):
             continue
         rows.append(
             {

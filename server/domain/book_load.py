@@ -20,6 +20,7 @@ from server.domain.bulk import kept_in_bulk
 from server.domain.schedules import ScheduleInput, checked_schedule
 from server.domain.validation import Problems, from_mapping
 from server.errors import FieldError, ValidationFailed
+from server.translatable import _l
 
 # A scheduled transaction's own fields in a book file (its refs and occurrences apart).
 SCHEDULE_FIELDS = (
@@ -86,7 +87,7 @@ def write_book(
         return _write_contents(plan, db, book_id, payees, tags)
     except sqlite3.IntegrityError as error:  # a name too long, a duplicate name, ...
         raise ValidationFailed.on(
-            "file", f"The book file breaks a rule of the book: {error}."
+            "file", _l("The book file breaks a rule of the book: %(error)s.", error=error)
         ) from None
 
 

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from server.errors import AppError, ValidationFailed
+from server.translatable import _l
 
 # The most items each list of a book file may hold: far beyond a household's or a small
 # business's books (the transactions: a 512 MB file holds about two million).
@@ -54,9 +55,9 @@ MAX_ITEM_CHARS = 1_000_000
 MAX_HEAD_VALUES = 1_000_000  # everything but the transactions: some 100 MB parsed at most
 _CHUNK = 1024 * 1024
 _NOT_SPACE = re.compile(r"[^ \t\n\r]")  # JSON's white space is these four
-NOT_JSON = "The book file is not JSON (RFC 8259, in UTF-8)."
-BEFORE_THE_TRANSACTIONS = "Give it before the transactions in the file, as Tallybook writes it."
-NOT_AN_OBJECT = "A book file is a JSON object; this is JSON of another kind."
+NOT_JSON = _l("The book file is not JSON (RFC 8259, in UTF-8).")
+BEFORE_THE_TRANSACTIONS = _l("Give it before the transactions in the file, as Tallybook writes it.")
+NOT_AN_OBJECT = _l("A book file is a JSON object; this is JSON of another kind.")
 
 
 class BookFileReader:
@@ -101,7 +102,7 @@ class BookFileReader:
             return False
         key, value = found
         if key in self._read:
-            raise ValidationFailed.on(key, "Given twice in the file.")
+            raise ValidationFailed.on(key, _l("Given twice in the file."))
         if key in self._absent:
             raise ValidationFailed.on(key, BEFORE_THE_TRANSACTIONS)
         if isinstance(value, _Items) and key == "transactions":
@@ -118,7 +119,11 @@ class BookFileReader:
         if self._values > MAX_HEAD_VALUES:
             raise ValidationFailed.on(
                 key,
-                f"Besides its transactions, a book file holds at most {MAX_HEAD_VALUES:,} values.",
+                _l(
+                    "Besides its transactions, a book file holds at most "
+                    "%(max_head_values)s values.",
+                    max_head_values=format(MAX_HEAD_VALUES, ","),
+                ),
             )
         return value
 
@@ -189,7 +194,12 @@ class _Reader:
                 raise AppError(NOT_JSON + " It is nested too deep.") from None
             # A number at the end of the text may go on in the next chunk.
             if (len(self.text) if end is None else end) - self.at > MAX_ITEM_CHARS:
-                raise AppError(f"An item of the book file is over {MAX_ITEM_CHARS:,} characters.")
+                raise AppError(
+                    _l(
+                        "An item of the book file is over %(max_item_chars)s characters.",
+                        max_item_chars=format(MAX_ITEM_CHARS, ","),
+                    )
+                )
             if end is not None and (end < len(self.text) or self.ended):
                 self.at = end
                 return value
@@ -216,7 +226,10 @@ class _Items:
         while True:
             self.count += 1
             if limit is not None and self.count > limit:
-                raise ValidationFailed.on(self.key, f"A book file holds at most {limit:,} of them.")
+                raise ValidationFailed.on(
+                    self.key,
+                    _l("A book file holds at most %(limit)s of them.", limit=format(limit, ",")),
+                )
             yield reader.value()
             if reader.expect(",]") == "]":
                 self.done = True

@@ -21,6 +21,7 @@ from server.domain.category_defaults import create_default_categories
 from server.domain.currencies import UNKNOWN_CURRENCY, is_currency
 from server.domain.validation import Problems
 from server.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.books")
 
@@ -81,7 +82,7 @@ def member_role(conn: sqlite3.Connection, user_id: int, book_id: int) -> str:
         "SELECT role FROM book_members WHERE book_id = ? AND user_id = ?", [book_id, user_id]
     ).fetchone()
     if row is None:
-        raise NotFound(f"No book with id {book_id}.")
+        raise NotFound(_l("No book with id %(book_id)s.", book_id=book_id))
     return row["role"]
 
 
@@ -91,8 +92,11 @@ def require_role(
     """Return the user's role if it is one of `allowed`; NotFound or Forbidden otherwise."""
     role = member_role(conn, user_id, book_id)
     if role not in allowed:
-        needed = "an owner" if allowed == CAN_MANAGE else "an editor or owner"
-        raise Forbidden(f"You are a {role} of this book; this needs {needed}.")
+        if allowed == CAN_MANAGE:
+            raise Forbidden(_l("You are a %(role)s of this book; this needs an owner.", role=role))
+        raise Forbidden(
+            _l("You are a %(role)s of this book; this needs an editor or owner.", role=role)
+        )
     return role
 
 
@@ -122,7 +126,11 @@ def check_if_match(if_match: str | None, etag: str, what: str) -> None:
     sent = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
     if "*" not in sent and etag not in sent:
         raise PreconditionFailed(
-            f"The {what} was changed by someone else since you read it; reload it and try again."
+            _l(
+                "The %(what)s was changed by someone else since you read it; reload it "
+                "and try again.",
+                what=what,
+            )
         )
 
 
@@ -169,7 +177,7 @@ def create_book(
     """Create a book owned by `owner_id`."""
     problems = Problems()
     check_book_fields(name, currency, problems)
-    problems.raise_if_any("The book cannot be created as given.")
+    problems.raise_if_any(_l("The book cannot be created as given."))
     with database.write() as db:
         book_id = _insert_book(db, owner_id, name, currency, now)
         row = db.execute(_SELECT + " WHERE b.id = ?", [owner_id, book_id]).fetchone()
@@ -186,7 +194,7 @@ def get_book(conn: sqlite3.Connection, user_id: int, book_id: int) -> Book:
     """Return a book the user is a member of; any other book is NotFound."""
     row = conn.execute(_SELECT + " WHERE b.id = ?", [user_id, book_id]).fetchone()
     if row is None:
-        raise NotFound(f"No book with id {book_id}.")
+        raise NotFound(_l("No book with id %(book_id)s.", book_id=book_id))
     return _from_row(row)
 
 
@@ -203,7 +211,7 @@ def update_book(
     the member `seen_by` sees it (with their role: not checked here, the route's gate is)."""
     problems = Problems()
     check_book_fields(changes.name, changes.currency, problems)
-    problems.raise_if_any("The book cannot be changed that way.")
+    problems.raise_if_any(_l("The book cannot be changed that way."))
     with database.write() as db:
         book = get_book(db.conn, seen_by, book_id)
         check_if_match(if_match, book.etag, "book")
@@ -220,8 +228,12 @@ def update_book(
             if budgeted:  # its amounts are in the book's currency, which this would change
                 raise ValidationFailed.on(
                     "currency",
-                    f"The budget is kept in {book.currency} ({budgeted} amounts): set them to "
-                    "0 before the book changes currency.",
+                    _l(
+                        "The budget is kept in %(currency)s (%(budgeted)s amounts): set them "
+                        "to 0 before the book changes currency.",
+                        currency=book.currency,
+                        budgeted=budgeted,
+                    ),
                 )
         if currency is not None:
             row["currency"] = currency
@@ -254,7 +266,8 @@ def delete_book(
         check_if_match(if_match, book.etag, "book")
         if confirm_name.strip() != book.name:
             raise ValidationFailed.on(
-                "confirm_name", f"Type the book's name, {book.name}, exactly to delete it."
+                "confirm_name",
+                _l("Type the book's name, %(name)s, exactly to delete it.", name=book.name),
             )
         # Inside the write transaction: nothing is written between the backup and the delete,
         # so the backup holds the book exactly as it was.

@@ -36,6 +36,7 @@ from server.domain.money import AmountError, parse_amount
 from server.domain.reports import UNCATEGORIZED, add_months, is_month
 from server.domain.validation import Problems
 from server.errors import FieldError, ValidationFailed
+from server.translatable import _l
 
 # Where "fill this month" takes the amounts from; "underfunded" raises each category with a
 # goal to what the goal needs this month, and leaves the others alone.
@@ -145,7 +146,7 @@ def _average(total: int, count: int) -> int:
 
 def check_month(month: str, field_name: str = "month") -> str:
     if not is_month(month):
-        raise ValidationFailed.on(field_name, "Give a month as YYYY-MM, e.g. 2025-03.")
+        raise ValidationFailed.on(field_name, _l("Give a month as YYYY-MM, e.g. 2025-03."))
     return month
 
 
@@ -247,7 +248,7 @@ def _expense_category(conn: sqlite3.Connection, book_id: int, category_id: int) 
     category = get_category(conn, book_id, category_id)
     if category.kind != "expense":
         raise ValidationFailed.on(
-            "category_id", "Only expense categories are budgeted; income is what you budget."
+            "category_id", _l("Only expense categories are budgeted; income is what you budget.")
         )
     return category.rollover
 
@@ -264,9 +265,9 @@ def set_budget(
         try:
             minor = parse_amount(budget.amount, currency)
         except AmountError as error:
-            raise ValidationFailed.on("amount", str(error)) from None
+            raise ValidationFailed.on("amount", error.message) from None
         if minor < 0:
-            raise ValidationFailed.on("amount", "Budget zero or more.")
+            raise ValidationFailed.on("amount", _l("Budget zero or more."))
         _store(db.conn, budget.category_id, budget.month, minor)
         _touch(db.conn, book_id, now)
         return budget_month(db.conn, book_id, budget.month)
@@ -302,10 +303,12 @@ def set_goal(
             problems.check(
                 rollover,
                 "kind",
-                "A target balance builds up from month to month: turn on rollover for this "
-                "category first.",
+                _l(
+                    "A target balance builds up from month to month: turn on rollover for "
+                    "this category first."
+                ),
             )
-        problems.raise_if_any("The goal cannot be set.")
+        problems.raise_if_any(_l("The goal cannot be set."))
         db.conn.execute(
             "INSERT INTO budget_goals (category_id, book_id, kind, amount, by_month) "
             "VALUES (:category, :book, :kind, :amount, :by_month) ON CONFLICT (category_id) "
@@ -333,8 +336,8 @@ def copy_budget(database: Database, book_id: int, copy: BudgetCopyInput, *, now:
     check_month(month)
     if source not in COPY_SOURCES:
         raise ValidationFailed(
-            "Choose where the amounts come from.",
-            errors=[FieldError("source", f"One of: {', '.join(COPY_SOURCES)}.")],
+            _l("Choose where the amounts come from."),
+            errors=[FieldError("source", _l("One of: %(join)s.", join=", ".join(COPY_SOURCES)))],
         )
     if source == "underfunded":
         return _fill_underfunded(database, book_id, month, now=now)

@@ -17,6 +17,7 @@ from server.domain.category_defaults import DEFAULT_CATEGORIES, create_default_c
 from server.domain.category_groups import Conn, clean_name, group_row, name_taken
 from server.domain.money import MAX_MINOR_UNITS
 from server.errors import Conflict, NotFound, ValidationFailed
+from server.translatable import _l, _nl
 
 __all__ = [
     "DEFAULT_CATEGORIES",
@@ -101,7 +102,7 @@ def _category(row: sqlite3.Row) -> Category:
 
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
-        raise ValidationFailed.on("kind", "Use expense or income.")
+        raise ValidationFailed.on("kind", _l("Use expense or income."))
 
 
 def _category_row(db: Conn, book_id: int, category_id: int) -> Category | None:
@@ -137,19 +138,26 @@ def get_category(conn: Conn, book_id: int, category_id: int) -> Category:
     """Return one category of the book; NotFound if it has none with that id."""
     category = _category_row(conn, book_id, category_id)
     if category is None:
-        raise NotFound(f"No category with id {category_id} in this book.")
+        raise NotFound(
+            _l("No category with id %(category_id)s in this book.", category_id=category_id)
+        )
     return category
 
 
 def _check_group_of_book(db: Conn, book_id: int, group_id: int) -> None:
     if group_row(db, book_id, group_id) is None:
-        raise ValidationFailed.on("group_id", f"No category group with id {group_id} in this book.")
+        raise ValidationFailed.on(
+            "group_id",
+            _l("No category group with id %(group_id)s in this book.", group_id=group_id),
+        )
 
 
 def _check_category_name(db: Conn, group_id: int, name: str, exclude: int | None = None) -> None:
     sql = "SELECT id, name FROM categories WHERE group_id = ? AND id IS NOT ?"
     if name_taken(db, sql, [group_id, exclude], name):
-        raise ValidationFailed.on("name", f"This group has a category named {name!r} already.")
+        raise ValidationFailed.on(
+            "name", _l("This group has a category named %(name)s already.", name=repr(name))
+        )
 
 
 def create_category(
@@ -214,8 +222,13 @@ def update_category(
             if kind != "expense" and budgeted:
                 raise ValidationFailed.on(
                     "kind",
-                    f"The category is budgeted in {_plural(budgeted, 'month')}; only expense "
-                    "categories are budgeted. Set those budgets to 0 first.",
+                    _nl(
+                        "The category is budgeted in %(n)s month; only expense categories are "
+                        "budgeted. Set that budget to 0 first.",
+                        "The category is budgeted in %(n)s months; only expense categories are "
+                        "budgeted. Set those budgets to 0 first.",
+                        budgeted,
+                    ),
                 )
             goal = db.execute(
                 "SELECT 1 FROM budget_goals WHERE category_id = ?", [category_id]
@@ -223,8 +236,10 @@ def update_category(
             if kind != "expense" and goal:
                 raise ValidationFailed.on(
                     "kind",
-                    "The category has a budget goal; only expense categories have one. Remove "
-                    "the goal first.",
+                    _l(
+                        "The category has a budget goal; only expense categories have one. "
+                        "Remove the goal first."
+                    ),
                 )
             row["kind"] = kind
         if changes.archived is not None:
@@ -250,8 +265,10 @@ def _hand_on_budgets(db: Conn, book_id: int, category_id: int, reassign_to: int 
         if largest is not None and largest > MAX_MINOR_UNITS:
             raise ValidationFailed.on(
                 "reassign_to",
-                "The two categories' budgets of a month would add up to more than Tallybook "
-                "can hold; lower one of them first.",
+                _l(
+                    "The two categories' budgets of a month would add up to more than "
+                    "Tallybook can hold; lower one of them first."
+                ),
             )
         db.execute(
             "INSERT INTO budgets (category_id, month, amount) "
@@ -271,10 +288,6 @@ def category_usage(db: Conn, category_id: int) -> tuple[int, int]:
         "SELECT count(*) FROM splits WHERE category_id = ?", [category_id]
     ).fetchone()[0]
     return transactions, splits
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def delete_category(
@@ -297,18 +310,26 @@ def delete_category(
         if reassign_to is not None:
             if reassign_to == category_id:
                 raise ValidationFailed.on(
-                    "reassign_to", "Move its transactions to another category than itself."
+                    "reassign_to", _l("Move its transactions to another category than itself.")
                 )
             if _category_row(db, book_id, reassign_to) is None:
                 raise ValidationFailed.on(
-                    "reassign_to", f"No category with id {reassign_to} in this book."
+                    "reassign_to",
+                    _l(
+                        "No category with id %(reassign_to)s in this book.", reassign_to=reassign_to
+                    ),
                 )
         transactions, splits = category_usage(db, category_id)
         if (transactions or splits) and reassign_to is None:
             raise Conflict(
-                f"The category {category.name!r} is used by {_plural(transactions, 'transaction')}"
-                f" and {_plural(splits, 'split')}; archive it instead, or pass reassign_to=<id of "
-                "another category> to move them there and then delete it."
+                _l(
+                    "The category %(name)s is used by %(transactions)s and %(splits)s; archive "
+                    "it instead, or pass reassign_to=<id of another category> to move them "
+                    "there and then delete it.",
+                    name=repr(category.name),
+                    transactions=_nl("%(n)s transaction", "%(n)s transactions", transactions),
+                    splits=_nl("%(n)s split", "%(n)s splits", splits),
+                )
             )
         stamp = to_iso(now)
         if transactions or splits:

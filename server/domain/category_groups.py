@@ -15,6 +15,7 @@ from server.domain import validation as check
 from server.domain.books import check_if_match
 from server.domain.validation import Problems
 from server.errors import Conflict, NotFound, ValidationFailed
+from server.translatable import _l, _nl
 
 Conn = sqlite_utils.Database | sqlite3.Connection
 
@@ -107,14 +108,18 @@ def get_group(conn: Conn, book_id: int, group_id: int) -> CategoryGroup:
     """Return one category group of the book; NotFound if it has none with that id."""
     group = group_row(conn, book_id, group_id)
     if group is None:
-        raise NotFound(f"No category group with id {group_id} in this book.")
+        raise NotFound(
+            _l("No category group with id %(group_id)s in this book.", group_id=group_id)
+        )
     return group
 
 
 def _check_group_name(db: Conn, book_id: int, name: str, exclude: int | None = None) -> None:
     sql = "SELECT id, name FROM category_groups WHERE book_id = ? AND id IS NOT ?"
     if name_taken(db, sql, [book_id, exclude], name):
-        raise ValidationFailed.on("name", f"There is a category group named {name!r} already.")
+        raise ValidationFailed.on(
+            "name", _l("There is a category group named %(name)s already.", name=repr(name))
+        )
 
 
 def create_group(
@@ -189,8 +194,13 @@ def delete_group(
         ).fetchone()[0]
         if count:
             raise Conflict(
-                f"The group {group.name!r} still has {count} "
-                f"categor{'ies' if count != 1 else 'y'} (archived ones included); delete or move "
-                "them to another group first, or archive the group instead."
+                _nl(
+                    "The group %(name)s still has %(n)s category (archived ones included); "
+                    "delete or move it to another group first, or archive the group instead.",
+                    "The group %(name)s still has %(n)s categories (archived ones included); "
+                    "delete or move them to another group first, or archive the group instead.",
+                    count,
+                    name=repr(group.name),
+                )
             )
         db.execute("DELETE FROM category_groups WHERE id = ?", [group_id])

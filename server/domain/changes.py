@@ -28,6 +28,7 @@ from server.domain.rules import get_rule
 from server.domain.schedules import get_schedule
 from server.domain.transactions import get_transaction
 from server.errors import NotFound, ValidationFailed
+from server.translatable import _l
 
 MAX_LIMIT = 1000
 CURSOR_TEXT_MAX = 40  # a bound on `since` as sent (a cursor of this feed has at most 35)
@@ -69,14 +70,16 @@ def read_cursor(conn: sqlite3.Connection, text: str | None) -> int:
     match = _CURSOR.fullmatch(text)
     if match is None:
         raise ValidationFailed.on(
-            "since", "This is not a cursor this feed gave out: start again without `since`."
+            "since", _l("This is not a cursor this feed gave out: start again without `since`.")
         )
     epoch, seq = match.groups()
     if epoch != _epoch(conn):
         raise ValidationFailed.on(
             "since",
-            "This cursor is of an earlier history of the book (the database was restored from "
-            "a backup since): start again without `since`.",
+            _l(
+                "This cursor is of an earlier history of the book (the database was "
+                "restored from a backup since): start again without `since`."
+            ),
         )
     return int(seq)
 
@@ -125,7 +128,7 @@ def budget_entry(conn: sqlite3.Connection, book_id: int, key: str) -> BudgetEntr
         [int(category_id), month, book_id],
     ).fetchone()
     if row is None:
-        raise NotFound(f"No budget {key} in this book.")
+        raise NotFound(_l("No budget %(key)s in this book.", key=key))
     return BudgetEntry(int(category_id), month, row["amount"], row["currency"])
 
 

@@ -16,6 +16,7 @@ from babel.localedata import locale_identifiers
 from babel.numbers import get_decimal_symbol
 
 from server.errors import ValidationFailed
+from server.translatable import _l
 
 LOCALE_MAX = 35  # a bound on a locale tag as sent (the longest CLDR tags are about 20)
 
@@ -55,7 +56,11 @@ def csv_style(tag: str) -> CsvStyle:
         locale = Locale.parse(tag.replace("-", "_"))
     except (ValueError, TypeError, UnknownLocaleError):
         raise ValidationFailed.on(
-            "locale", f"{tag!r} is not a locale we know; use a tag such as de, de-AT or en-US."
+            "locale",
+            _l(
+                "%(tag)s is not a locale we know; use a tag such as de, de-AT or en-US.",
+                tag=repr(tag),
+            ),
         ) from None
     decimal = get_decimal_symbol(locale)
     if decimal not in (".", ","):  # Arabic's own mark, say: spreadsheets read a dot everywhere

@@ -7,7 +7,9 @@ from functools import cache, lru_cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
-UNKNOWN_CURRENCY = "Use a three-letter ISO 4217 code, e.g. EUR."
+from server.translatable import _l
+
+UNKNOWN_CURRENCY = _l("Use a three-letter ISO 4217 code, e.g. EUR.")
 CURRENCY_TEXT_MAX = 10  # a bound on a code as sent; a longer one is no code (UNKNOWN_CURRENCY)
 
 

@@ -26,6 +26,7 @@ from server.domain import validation as check
 from server.domain.reports import is_month, months_apart
 from server.domain.validation import Problems
 from server.errors import NotFound
+from server.translatable import _l
 
 GOAL_KINDS = ("monthly", "target", "spend_up_to")
 KIND_TEXT_MAX = 20  # a bound on `kind` as sent
@@ -64,14 +65,14 @@ def checked_goal(data: GoalInput, currency: str, problems: Problems) -> dict[str
     kind = check.choice(data.kind, "kind", problems, options=GOAL_KINDS)
     amount = check.money(data.amount, "amount", problems, currency=currency)
     if amount is not None:
-        problems.check(amount > 0, "amount", "Give the goal an amount above zero.")
+        problems.check(amount > 0, "amount", _l("Give the goal an amount above zero."))
     by_month = data.by_month
     if (
         by_month is not None
         and kind is not None
-        and problems.check(kind == "target", "by_month", "Only a target balance has a date.")
+        and problems.check(kind == "target", "by_month", _l("Only a target balance has a date."))
     ):
-        problems.check(is_month(by_month), "by_month", "Give a month as YYYY-MM, e.g. 2025-03.")
+        problems.check(is_month(by_month), "by_month", _l("Give a month as YYYY-MM, e.g. 2025-03."))
     return {"kind": kind, "amount": amount, "by_month": by_month}
 
 
@@ -109,5 +110,7 @@ def get_goal(conn: sqlite3.Connection, book_id: int, category_id: int) -> Goal:
     """The goal of a category of the book; NotFound when it has none."""
     row = conn.execute(_SELECT + " AND g.category_id = ?", [book_id, category_id]).fetchone()
     if row is None:
-        raise NotFound(f"The category {category_id} of this book has no goal.")
+        raise NotFound(
+            _l("The category %(category_id)s of this book has no goal.", category_id=category_id)
+        )
     return _goal(row)

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from server.clock import to_iso
 from server.db import Database
 from server.errors import AppError, Conflict
+from server.translatable import _l
 
 IN_PROGRESS = 0
 KEY_LIFETIME = timedelta(hours=24)
@@ -122,12 +123,14 @@ def claim_key(
             return Claim(user_id, key, created_at)
     if request_hash != fingerprint:
         raise KeyReused(
-            "This Idempotency-Key was already used for a different request; use a new key "
-            "for a new request."
+            _l(
+                "This Idempotency-Key was already used for a different request; use a "
+                "new key for a new request."
+            )
         )
     if status == IN_PROGRESS:
         raise KeyInProgress(
-            "A request with this Idempotency-Key is still running; retry in a moment."
+            _l("A request with this Idempotency-Key is still running; retry in a moment.")
         )
     body_bytes = body.encode("utf-8") if isinstance(body, str) else bytes(body)
     return StoredResponse(status, body_bytes, [tuple(pair) for pair in json.loads(headers)])

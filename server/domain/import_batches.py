@@ -31,6 +31,7 @@ from server.domain.imports import (
     undo_imports,
 )
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
+from server.translatable import _l
 
 MAX_BATCH_FILES = 20  # files in one batch (each as large as one import may be)
 MAX_BATCH_STATEMENTS = 100  # statements in one batch, once files holding several are opened
@@ -88,20 +89,43 @@ class BatchItem:
         """What stops this item from being imported as it is (empty: nothing)."""
         at = f"files.{self.file}"
         if self.problem is not None:
-            return [FieldError(f"{at}.{self.problem_on}", f"{self.name}: {self.problem}")]
+            return [
+                FieldError(
+                    f"{at}.{self.problem_on}",
+                    _l("%(name)s: %(problem)s", name=self.name, problem=self.problem),
+                )
+            ]
         if self.account_id is None:
-            return [FieldError(f"{at}.account_id", f"{self.name}: choose its account.")]
+            return [
+                FieldError(f"{at}.account_id", _l("%(name)s: choose its account.", name=self.name))
+            ]
         assert self.bank_file is not None  # an item without a file has a problem
         if len(self.bank_file.date_formats) > 1:
             choices = " or ".join(self.bank_file.date_formats)
-            return [FieldError(f"{at}.date_format", f"{self.name}: the dates read as {choices}.")]
+            return [
+                FieldError(
+                    f"{at}.date_format",
+                    _l("%(name)s: the dates read as %(choices)s.", name=self.name, choices=choices),
+                )
+            ]
         if self.skip_unreadable and self.bank_file.rows:
             return []
         if self.skip_unreadable:
-            return [FieldError(f"{at}.content", f"{self.name}: no line of it can be read.")]
+            return [
+                FieldError(
+                    f"{at}.content", _l("%(name)s: no line of it can be read.", name=self.name)
+                )
+            ]
         return [
             FieldError(
-                f"{at}.content", f"{self.name}: {self.bank_file.place} {p.line}: {p.message}"
+                f"{at}.content",
+                _l(
+                    "%(name)s: %(place)s %(line)s: %(message)s",
+                    name=self.name,
+                    place=self.bank_file.place,
+                    line=p.line,
+                    message=p.message,
+                ),
             )
             for p in self.bank_file.problems[:10]
         ]
@@ -124,13 +148,20 @@ def read_batch(
 ) -> list[BatchItem]:
     """Read every file (one item per statement), match each to its account, plan each."""
     if len(files) > MAX_BATCH_FILES:
-        raise ValidationFailed.on("files", f"A batch holds at most {MAX_BATCH_FILES} files.")
+        raise ValidationFailed.on(
+            "files",
+            _l("A batch holds at most %(max_batch_files)s files.", max_batch_files=MAX_BATCH_FILES),
+        )
     items = [
         item for index, file in enumerate(files) for item in _items(conn, book_id, index, file)
     ]
     if len(items) > MAX_BATCH_STATEMENTS:
         raise ValidationFailed.on(
-            "files", f"A batch holds at most {MAX_BATCH_STATEMENTS} statements."
+            "files",
+            _l(
+                "A batch holds at most %(max_batch_statements)s statements.",
+                max_batch_statements=MAX_BATCH_STATEMENTS,
+            ),
         )
     return items
 
@@ -252,11 +283,11 @@ def run_batch(database: Database, book_id: int, order: BatchInput, *, now: datet
         refused = [problem for item in items for problem in item.refusals()]
         if refused:
             raise ValidationFailed(
-                "Some files cannot be imported as they are; nothing was imported.",
+                _l("Some files cannot be imported as they are; nothing was imported."),
                 errors=refused[:50],
             )
         if not items:
-            raise ValidationFailed.on("files", "Send at least one file.")
+            raise ValidationFailed.on("files", _l("Send at least one file."))
         batch_id = (
             db["import_batches"]
             .insert({"book_id": book_id, "user_id": order.user_id, "created_at": to_iso(now)})
@@ -289,7 +320,7 @@ def get_batch(conn: sqlite3.Connection, book_id: int, batch_id: int) -> Batch:
         "SELECT created_at FROM import_batches WHERE id = ? AND book_id = ?", [batch_id, book_id]
     ).fetchone()
     if made is None:
-        raise NotFound(f"This book has no import batch {batch_id}.")
+        raise NotFound(_l("This book has no import batch %(batch_id)s.", batch_id=batch_id))
     imports = conn.execute(
         "SELECT i.id, i.added, i.skipped, i.undone_at FROM imports i "
         "JOIN import_batch_files b ON b.import_id = i.id WHERE b.batch_id = ? ORDER BY i.id",
@@ -311,5 +342,5 @@ def undo_batch(database: Database, book_id: int, batch_id: int, *, now: datetime
     with database.write() as db:
         batch = get_batch(db.conn, book_id, batch_id)
         if batch.undone_at is not None:
-            raise Conflict("This batch of imports was undone already.")
+            raise Conflict(_l("This batch of imports was undone already."))
         return undo_imports(db, list(batch.import_ids), now=now)

@@ -29,6 +29,7 @@ from server.domain.category_groups import GroupInput, create_group
 from server.domain.transaction_rules import SplitInput, TransactionInput
 from server.domain.transactions import create_in_write
 from server.errors import FieldError, ValidationFailed
+from server.translatable import _l
 
 if TYPE_CHECKING:
     from server.domain.imports import PlannedRow
@@ -119,16 +120,29 @@ def _check_mapping(
     ):
         for name, target in chosen.items():
             if name not in named:
-                errors.append(FieldError("mapping", f"The file names no {kind} {name!r}."))
+                errors.append(
+                    FieldError(
+                        "mapping",
+                        _l("The file names no %(kind)s %(name)s.", kind=kind, name=repr(name)),
+                    )
+                )
             elif not conn.execute(
                 f"SELECT 1 FROM {table} WHERE id = ? AND book_id = ?",  # noqa: S608 (fixed names)
                 [target, book_id],
             ).fetchone():
                 errors.append(
-                    FieldError("mapping", f"{name}: this book has no {kind} with id {target}.")
+                    FieldError(
+                        "mapping",
+                        _l(
+                            "%(name)s: this book has no %(kind)s with id %(target)s.",
+                            name=name,
+                            kind=kind,
+                            target=target,
+                        ),
+                    )
                 )
     if errors:
-        raise ValidationFailed("The mapping names what is not there.", errors=errors[:50])
+        raise ValidationFailed(_l("The mapping names what is not there."), errors=errors[:50])
 
 
 def plan_links(

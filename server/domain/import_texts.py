@@ -12,18 +12,26 @@ from server.bankfiles.rows import Row, RowProblem
 from server.domain.field_rules import count
 from server.domain.labels import PAYEE_MAX
 from server.domain.validation import MEMO_MAX
+from server.translatable import Text, _l
 
 
-def _too_long(what: str, text: str, most: int) -> str | None:
+def _too_long(what: str, text: str, most: int) -> Text | None:
     length = len(text.strip())
     if length <= most:
         return None
-    return f"The {what} has {count(length)} characters; the book keeps at most {count(most)}."
+    values = {"has": count(length), "most": count(most)}
+    if what == "payee":
+        return _l("The payee has %(has)s characters; the book keeps at most %(most)s.", **values)
+    if what == "memo":
+        return _l("The memo has %(has)s characters; the book keeps at most %(most)s.", **values)
+    return _l(
+        "The memo of a split has %(has)s characters; the book keeps at most %(most)s.", **values
+    )
 
 
 def _problem(row: Row) -> str | None:
     texts = [("payee", row.payee, PAYEE_MAX), ("memo", row.memo, MEMO_MAX)]
-    texts += [("memo of a split", part.memo, MEMO_MAX) for part in row.splits]
+    texts += [("split", part.memo, MEMO_MAX) for part in row.splits]
     return next(filter(None, (_too_long(*text) for text in texts)), None)
 
 

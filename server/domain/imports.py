@@ -38,6 +38,7 @@ from server.domain.money import MAX_MINOR_UNITS
 from server.domain.reconciled import refuse_if_reconciled
 from server.domain.rules import Subject, rule_set
 from server.errors import Conflict, FieldError, NotFound, ValidationFailed
+from server.translatable import _l
 
 # A bank may date a transaction a few days apart from how it was entered by hand.
 DUPLICATE_WINDOW = timedelta(days=3)
@@ -77,7 +78,10 @@ def _account_currency(conn: sqlite3.Connection, book_id: int, account_id: int) -
         "SELECT currency FROM accounts WHERE id = ? AND book_id = ?", [account_id, book_id]
     ).fetchone()
     if row is None:
-        raise ValidationFailed.on("account_id", f"This book has no account with id {account_id}.")
+        raise ValidationFailed.on(
+            "account_id",
+            _l("This book has no account with id %(account_id)s.", account_id=account_id),
+        )
     return row[0]
 
 
@@ -85,10 +89,18 @@ def _minor(amount: Decimal, digits: int, line: int) -> int:
     scaled = amount.scaleb(digits)
     if scaled != scaled.to_integral_value():
         raise ValidationFailed.on(
-            "file", f"Line {line}: {amount} has more decimals than the account's currency."
+            "file",
+            _l(
+                "Line %(line)s: %(amount)s has more decimals than the account's currency.",
+                line=line,
+                amount=amount,
+            ),
         )
     if abs(scaled) > MAX_MINOR_UNITS:
-        raise ValidationFailed.on("file", f"Line {line}: {amount} is too large an amount.")
+        raise ValidationFailed.on(
+            "file",
+            _l("Line %(line)s: %(amount)s is too large an amount.", line=line, amount=amount),
+        )
     return int(scaled)
 
 
@@ -105,8 +117,12 @@ def import_amounts(
     if file_currency and file_currency != currency:
         raise ValidationFailed.on(
             "account_id",
-            f"The statement is in {file_currency} and the account in {currency}: "
-            "choose the account it belongs to.",
+            _l(
+                "The statement is in %(file_currency)s and the account in "
+                "%(currency)s: choose the account it belongs to.",
+                file_currency=file_currency,
+                currency=currency,
+            ),
         )
     digits = minor_digits(currency)
     return [_minor(row.amount, digits, row.line) for row in rows]
@@ -216,16 +232,29 @@ def check_importable(bank_file: BankFile, *, skip_unreadable: bool = False) -> N
     if bank_file.needs_choice:
         raise ValidationFailed.on(
             "statement",
-            f"The file holds {len(bank_file.statements)} statements: choose one "
-            f"({bank_file.statement_choices()}).",
+            _l(
+                "The file holds %(len)s statements: choose one (%(statement_choices)s).",
+                len=len(bank_file.statements),
+                statement_choices=bank_file.statement_choices(),
+            ),
         )
     if bank_file.problems and skip_unreadable and not bank_file.rows:
-        raise ValidationFailed.on("content", "No line of the file can be read: nothing to import.")
+        raise ValidationFailed.on(
+            "content", _l("No line of the file can be read: nothing to import.")
+        )
     if bank_file.problems and not skip_unreadable:
         raise ValidationFailed(
-            "Some lines of the file cannot be read; nothing was imported.",
+            _l("Some lines of the file cannot be read; nothing was imported."),
             errors=[
-                FieldError("content", f"{bank_file.place} {p.line}: {p.message}")
+                FieldError(
+                    "content",
+                    _l(
+                        "%(place)s %(line)s: %(message)s",
+                        place=bank_file.place,
+                        line=p.line,
+                        message=p.message,
+                    ),
+                )
                 for p in bank_file.problems[:50]
             ],
         )
@@ -363,7 +392,7 @@ def _get(conn: sqlite3.Connection, book_id: int, import_id: int) -> Import:
         [import_id, book_id],
     ).fetchone()
     if row is None:
-        raise NotFound(f"This book has no import {import_id}.")
+        raise NotFound(_l("This book has no import %(import_id)s.", import_id=import_id))
     return Import(
         row["id"],
         row["account_id"],
@@ -392,7 +421,7 @@ def undo_import(database: Database, book_id: int, import_id: int, *, now: dateti
     with database.write() as db:
         recorded = _get(db.conn, book_id, import_id)
         if recorded.undone_at is not None:
-            raise Conflict("This import was undone already.")
+            raise Conflict(_l("This import was undone already."))
         together = [import_id]
         if recorded.batch_id is not None:
             together = [

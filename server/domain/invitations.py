@@ -22,6 +22,7 @@ from server.db import Database
 from server.domain.books import ROLES, Book, get_book
 from server.domain.validation import Problems, choice, text
 from server.errors import Conflict, NotFound
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.auth")
 
@@ -107,9 +108,9 @@ def invite_member(
     problems = Problems()
     username = text(new.username, "username", problems, most=INVITED_NAME_MAX)
     if username is None and not problems:
-        problems.add("username", "Name the person to invite by their username.")
+        problems.add("username", _l("Name the person to invite by their username."))
     choice(new.role, "role", problems, options=ROLES)
-    problems.raise_if_any("The invitation cannot be sent.")
+    problems.raise_if_any(_l("The invitation cannot be sent."))
     with database.write() as db:
         db.execute("DELETE FROM book_invitations WHERE expires_at <= ?", [to_iso(now)])
         user = db.execute("SELECT id FROM users WHERE username = ?", [username]).fetchone()
@@ -121,15 +122,18 @@ def invite_member(
             ).fetchone()
         ):
             # Only members are told apart: the book's owners see who they are anyway.
-            raise Conflict(f"{username} is already a member of this book.")
+            raise Conflict(_l("%(username)s is already a member of this book.", username=username))
         pending = db.execute(
             "SELECT count(*) FROM book_invitations WHERE book_id = ? AND username != ?",
             [book_id, username],
         ).fetchone()[0]
         if pending >= MAX_PENDING:
             raise Conflict(
-                f"This book has {MAX_PENDING} pending invitations: withdraw some, or wait "
-                "until they are answered or expire."
+                _l(
+                    "This book has %(max_pending)s pending invitations: withdraw some, or "
+                    "wait until they are answered or expire.",
+                    max_pending=MAX_PENDING,
+                )
             )
         row = {
             "book_id": book_id,
@@ -172,7 +176,12 @@ def withdraw_invitation(
             [invitation_id, book_id],
         ).fetchone()
         if gone is None:
-            raise NotFound(f"No invitation with id {invitation_id} in this book.")
+            raise NotFound(
+                _l(
+                    "No invitation with id %(invitation_id)s in this book.",
+                    invitation_id=invitation_id,
+                )
+            )
     log.info("book invitation withdrawn: %r from book %s by user %s", gone[0], book_id, by_user)
 
 
@@ -186,7 +195,12 @@ def _take_mine(database: Database, user_id: int, invitation_id: int, now: dateti
         ).fetchone()
     if row is None:
         # Someone else's, answered, withdrawn or expired: all the same to the asker.
-        raise NotFound(f"No pending invitation with id {invitation_id} for you.")
+        raise NotFound(
+            _l(
+                "No pending invitation with id %(invitation_id)s for you.",
+                invitation_id=invitation_id,
+            )
+        )
     return row
 
 

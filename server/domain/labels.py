@@ -18,6 +18,7 @@ from server.clock import to_iso
 from server.db import Database
 from server.domain.field_rules import length_rule
 from server.errors import Conflict, NotFound, ValidationFailed
+from server.translatable import _l, _nl
 
 PAYEE_MAX = 200
 TAG_MAX = 50
@@ -90,7 +91,7 @@ def clean_payee_name(name: str, field: str = "payee") -> str:
     """Return a payee name stripped; ValidationFailed on `field` if blank or too long."""
     cleaned = name.strip()
     if not cleaned:
-        raise ValidationFailed.on(field, "Give the payee a name.")
+        raise ValidationFailed.on(field, _l("Give the payee a name."))
     if len(cleaned) > PAYEE_MAX:
         raise ValidationFailed.on(
             field, length_rule(most=PAYEE_MAX, has=len(cleaned), unit="characters")
@@ -102,13 +103,15 @@ def clean_payee_name(name: str, field: str = "payee") -> str:
 def clean_tag_name(name: object, field: str = "tags") -> str:
     """Return a tag name stripped; ValidationFailed on `field` unless 1-50 chars, no commas."""
     if not isinstance(name, str):
-        raise ValidationFailed.on(field, "A tag is a string.")
+        raise ValidationFailed.on(field, _l("A tag is a string."))
     cleaned = name.strip()
     if not 1 <= len(cleaned) <= TAG_MAX:
         rule = length_rule(least=1, most=TAG_MAX, has=len(cleaned), unit="characters in a tag")
         raise ValidationFailed.on(field, rule)
     if "," in cleaned:
-        raise ValidationFailed.on(field, f"A tag cannot contain a comma: {cleaned!r}.")
+        raise ValidationFailed.on(
+            field, _l("A tag cannot contain a comma: %(cleaned)s.", cleaned=repr(cleaned))
+        )
     refuse_odd_characters({field: cleaned})
     return cleaned
 
@@ -118,7 +121,7 @@ def payee_id_for(db: sqlite_utils.Database, book_id: int, name: str | None) -> i
     if name is None:
         return None
     if not isinstance(name, str):
-        raise ValidationFailed.on("payee", "A payee is a string.")
+        raise ValidationFailed.on("payee", _l("A payee is a string."))
     if not name.strip():
         return None
     cleaned = clean_payee_name(name, "payee")
@@ -180,7 +183,7 @@ def _payee(db: sqlite_utils.Database | sqlite3.Connection, book_id: int, payee_i
         [payee_id, book_id],
     ).fetchone()
     if row is None:
-        raise NotFound(f"No payee with id {payee_id} in this book.")
+        raise NotFound(_l("No payee with id %(payee_id)s in this book.", payee_id=payee_id))
     return Payee(row[0], row[1], row[2])
 
 
@@ -225,7 +228,9 @@ def create_payee(database: Database, book_id: int, payee: PayeeInput) -> Payee:
     cleaned = clean_payee_name(payee.name, "name")
     with database.write() as db:
         if find_named(db, "payees", book_id, cleaned):
-            raise ValidationFailed.on("name", f"There is a payee named {cleaned!r} already.")
+            raise ValidationFailed.on(
+                "name", _l("There is a payee named %(cleaned)s already.", cleaned=repr(cleaned))
+            )
         payee_id = db["payees"].insert({"book_id": book_id, "name": cleaned}).last_pk
         return _payee(db, book_id, payee_id)
 
@@ -236,9 +241,14 @@ def delete_payee(database: Database, book_id: int, payee_id: int) -> None:
         payee = _payee(db, book_id, payee_id)
         if payee.uses:
             raise Conflict(
-                f"The payee {payee.name!r} is used by {payee.uses} transaction"
-                f"{'s' if payee.uses != 1 else ''}; rename it to another payee's name to merge "
-                "the two instead."
+                _nl(
+                    "The payee %(name)s is used by %(n)s transaction; rename it to another "
+                    "payee's name to merge the two instead.",
+                    "The payee %(name)s is used by %(n)s transactions; rename it to another "
+                    "payee's name to merge the two instead.",
+                    payee.uses,
+                    name=repr(payee.name),
+                )
             )
         db.execute("DELETE FROM payees WHERE id = ?", [payee_id])
 
@@ -265,7 +275,7 @@ def _tag(db: sqlite_utils.Database | sqlite3.Connection, book_id: int, tag_id: i
         [tag_id, book_id],
     ).fetchone()
     if row is None:
-        raise NotFound(f"No tag with id {tag_id} in this book.")
+        raise NotFound(_l("No tag with id %(tag_id)s in this book.", tag_id=tag_id))
     return Tag(row[0], row[1], row[2])
 
 
@@ -279,7 +289,9 @@ def create_tag(database: Database, book_id: int, tag: TagInput) -> Tag:
     cleaned = clean_tag_name(tag.name, "name")
     with database.write() as db:
         if find_named(db, "tags", book_id, cleaned):
-            raise ValidationFailed.on("name", f"There is a tag named {cleaned!r} already.")
+            raise ValidationFailed.on(
+                "name", _l("There is a tag named %(cleaned)s already.", cleaned=repr(cleaned))
+            )
         tag_id = db["tags"].insert({"book_id": book_id, "name": cleaned}).last_pk
         return _tag(db, book_id, tag_id)
 

@@ -20,14 +20,15 @@ from server.db import Database
 from server.domain.books import ROLES
 from server.domain.field_rules import choice_rule
 from server.errors import Conflict, NotFound, ValidationFailed
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.auth")
 
-LAST_OWNER = (
+LAST_OWNER = _l(
     "A book must keep at least one owner: make another member an owner first, "
     "then change or remove this one."
 )
-LAST_OWNER_LEAVING = (
+LAST_OWNER_LEAVING = _l(
     "You are the last owner of this book: make another member an owner before you leave it, "
     "or delete the book."
 )
@@ -71,7 +72,13 @@ def _check_role(role: str) -> None:
 def _get(conn: sqlite3.Connection, book_id: int, user_id: int) -> Member:
     row = conn.execute(_SELECT + " AND m.user_id = ?", [book_id, user_id]).fetchone()
     if row is None:
-        raise NotFound(f"User {user_id} is not a member of book {book_id}.")
+        raise NotFound(
+            _l(
+                "User %(user_id)s is not a member of book %(book_id)s.",
+                user_id=user_id,
+                book_id=book_id,
+            )
+        )
     return _from_row(row)
 
 
@@ -97,7 +104,13 @@ def change_role(
         if member.role == role:
             return member
         if member.role == "owner" and _owner_count(db, book_id) == 1:
-            raise Conflict(f"{member.username} is the last owner of this book. {LAST_OWNER}")
+            raise Conflict(
+                _l(
+                    "%(username)s is the last owner of this book. %(last_owner)s",
+                    username=member.username,
+                    last_owner=LAST_OWNER,
+                )
+            )
         db.execute(
             "UPDATE book_members SET role = ? WHERE book_id = ? AND user_id = ?",
             [role, book_id, user_id],
@@ -124,7 +137,13 @@ def remove_member(database: Database, book_id: int, user_id: int, *, by_user: in
         if member.role == "owner" and _owner_count(db, book_id) == 1:
             if leaving:
                 raise Conflict(LAST_OWNER_LEAVING)
-            raise Conflict(f"{member.username} is the last owner of this book. {LAST_OWNER}")
+            raise Conflict(
+                _l(
+                    "%(username)s is the last owner of this book. %(last_owner)s",
+                    username=member.username,
+                    last_owner=LAST_OWNER,
+                )
+            )
         db.execute("DELETE FROM book_members WHERE book_id = ? AND user_id = ?", [book_id, user_id])
     if leaving:
         log.info(

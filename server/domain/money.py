@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from server.domain.currencies import minor_digits
 from server.errors import ValidationFailed
+from server.translatable import Text, _l, _nl
 
 # Amounts stay well inside SQLite's 64-bit integers and JavaScript's exact integers (2**53):
 # at most 10**15 minor units each (accounts' totals are bounded separately).
@@ -19,7 +20,11 @@ _AMOUNT = re.compile(AMOUNT_PATTERN)
 
 
 class AmountError(ValueError):
-    """The text is not an amount this currency can hold; the message says why."""
+    """The text is not an amount this currency can hold; `message` says why."""
+
+    def __init__(self, message: Text) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def parse_amount(text: str, currency: str) -> int:
@@ -31,16 +36,23 @@ def parse_amount(text: str, currency: str) -> int:
     text = text.strip()
     match = _AMOUNT.fullmatch(text)
     if not match:
-        raise AmountError("Write the amount as a number with a dot for decimals, e.g. -12.34.")
+        raise AmountError(_l("Write the amount as a number with a dot for decimals, e.g. -12.34."))
     decimals = match.group(2) or match.group(3) or ""
     digits = minor_digits(currency)
     if len(decimals.rstrip("0")) > digits:
         if digits == 0:
-            raise AmountError(f"{currency} amounts have no decimals.")
-        raise AmountError(f"{currency} amounts have at most {digits} decimals.")
+            raise AmountError(_l("%(currency)s amounts have no decimals.", currency=currency))
+        raise AmountError(
+            _nl(
+                "%(currency)s amounts have at most %(n)s decimal.",
+                "%(currency)s amounts have at most %(n)s decimals.",
+                digits,
+                currency=currency,
+            )
+        )
     minor = int(Decimal(text).scaleb(digits))
     if abs(minor) > MAX_MINOR_UNITS:
-        raise AmountError("The amount is too large.")
+        raise AmountError(_l("The amount is too large."))
     return minor
 
 
@@ -57,4 +69,4 @@ def parse_money_field(text: str, currency: str, field: str) -> int:
     try:
         return parse_amount(text, currency)
     except AmountError as error:
-        raise ValidationFailed.on(field, str(error)) from None
+        raise ValidationFailed.on(field, error.message) from None

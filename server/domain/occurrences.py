@@ -36,6 +36,7 @@ from server.domain.schedules import (
 from server.domain.transaction_rules import TransactionInput
 from server.domain.transactions import Transaction, create_in_write
 from server.errors import AppError, Conflict, ValidationFailed
+from server.translatable import _l
 
 log = logging.getLogger("tallybook.schedules")
 
@@ -113,29 +114,36 @@ def _to_take(
     next one."""
     if until is not None:
         if day is not None:
-            raise ValidationFailed.on("until", "Give either `date` or `until`, not both.")
+            raise ValidationFailed.on("until", _l("Give either `date` or `until`, not both."))
         last = now.astimezone().date() + dt.timedelta(days=MAX_DAYS_AHEAD)
         if until > last:
             raise ValidationFailed.on(
-                "until", f"Take occurrences up to {MAX_DAYS_AHEAD} days ahead ({last}) at most."
+                "until",
+                _l(
+                    "Take occurrences up to %(max_days_ahead)s days ahead (%(last)s) at most.",
+                    max_days_ahead=MAX_DAYS_AHEAD,
+                    last=last,
+                ),
             )
         days = open_dates(conn, schedule, until)
         if not days:
-            raise Conflict(f"No occurrence up to {until} is left to enter or skip.")
+            raise Conflict(
+                _l("No occurrence up to %(until)s is left to enter or skip.", until=until)
+            )
         return days
     if day is None:
         if schedule.next_date is None:
-            raise Conflict("This schedule has no occurrences left.")
+            raise Conflict(_l("This schedule has no occurrences left."))
         return [schedule.next_date]
     if next(dates(recurrence_of(schedule), day, inclusive=True), None) != day:
-        raise ValidationFailed.on("date", f"The schedule has no occurrence on {day}.")
+        raise ValidationFailed.on("date", _l("The schedule has no occurrence on %(day)s.", day=day))
     taken = conn.execute(
         "SELECT skipped FROM schedule_occurrences WHERE schedule_id = ? AND date = ?",
         [schedule.id, day.isoformat()],
     ).fetchone()
     if taken is not None:
         done = "skipped" if taken["skipped"] else "entered"
-        raise Conflict(f"The occurrence of {day} was {done} already.")
+        raise Conflict(_l("The occurrence of %(day)s was %(done)s already.", day=day, done=done))
     return [day]
 
 

@@ -19,6 +19,7 @@ from server.domain.money import format_amount
 from server.errors import NotFound, ValidationFailed
 from server.otherapps.foreign_book import ForeignBook, ForeignBookProblem
 from server.otherapps.registry import APPS
+from server.translatable import _l
 
 MAX_OTHER_BOOK_BYTES = 64 * 1024 * 1024  # a GnuCash SQLite book of decades is some 30 MB
 
@@ -63,13 +64,19 @@ def read_other_book(brought: OtherAppFile) -> ForeignBook:
     """Read the file with its app's reader; a file it cannot read is refused on `content`."""
     app = APPS.get(brought.app)
     if app is None:
-        raise NotFound(f"Tallybook brings books from: {', '.join(APPS)}; not {brought.app!r}.")
+        raise NotFound(
+            _l(
+                "Tallybook brings books from: %(join)s; not %(app)s.",
+                join=", ".join(APPS),
+                app=repr(brought.app),
+            )
+        )
     missing = app.missing()
     if missing:
         raise ValidationFailed.on("app", missing)
     if len(brought.content) > MAX_OTHER_BOOK_BYTES:
         raise ValidationFailed.on(
-            "content", f"The file is over {MAX_OTHER_BOOK_BYTES // 2**20} MB."
+            "content", _l("The file is over %(value)s MB.", value=MAX_OTHER_BOOK_BYTES // 2**20)
         )
     try:
         foreign = app.reader(brought.content, brought.file_name)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from server.domain.money import format_amount
 from server.errors import Conflict
+from server.translatable import _l
 
 if TYPE_CHECKING:
     from server.domain.transaction_rules import Resolved
@@ -62,7 +63,9 @@ def _locked(conn: sqlite3.Connection, row: sqlite3.Row, doing: str) -> Reconcile
             "statement_balance": balance,
             "currency": statement["currency"],
         }
-    error = ReconciledRowLocked(f"Transaction {row['id']} {which}: {doing}.")
+    error = ReconciledRowLocked(
+        _l("Transaction %(id)s %(which)s: %(doing)s.", id=row["id"], which=which, doing=doing)
+    )
     error.extensions["reconciliation"] = named
     error.extensions["transaction_id"] = row["id"]
     return error

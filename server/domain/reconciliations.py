@@ -26,6 +26,7 @@ from server.domain.transaction_rules import TransactionInput
 from server.domain.transactions import create_in_write
 from server.domain.validation import Problems
 from server.errors import Conflict, NotFound
+from server.translatable import _l
 
 STATES = ("open", "finished")
 ADJUSTMENT_PAYEE = "Reconciliation adjustment"
@@ -104,7 +105,12 @@ def get_reconciliation(
         [reconciliation_id, book_id, account_id],
     ).fetchone()
     if row is None:
-        raise NotFound(f"No reconciliation with id {reconciliation_id} here.")
+        raise NotFound(
+            _l(
+                "No reconciliation with id %(reconciliation_id)s here.",
+                reconciliation_id=reconciliation_id,
+            )
+        )
     return _from_row(row)
 
 
@@ -114,7 +120,7 @@ def _account(conn: sqlite3.Connection, book_id: int, account_id: int) -> sqlite3
         [account_id, book_id],
     ).fetchone()
     if row is None:
-        raise NotFound(f"No account with id {account_id} in this book.")
+        raise NotFound(_l("No account with id %(account_id)s in this book.", account_id=account_id))
     return row
 
 
@@ -143,7 +149,7 @@ def open_reconciliation(conn: sqlite3.Connection, book_id: int, account_id: int)
     _account(conn, book_id, account_id)
     found = _open_id(conn, account_id)
     if found is None:
-        raise NotFound("This account has no open reconciliation: start one with a statement.")
+        raise NotFound(_l("This account has no open reconciliation: start one with a statement."))
     return get_reconciliation(conn, book_id, found)
 
 
@@ -176,23 +182,31 @@ def start_reconciliation(
             currency=account["currency"],
         )
         day = statement.statement_date
-        if problems.check(day is not None, "statement_date", "Give the statement's date."):
+        if problems.check(day is not None, "statement_date", _l("Give the statement's date.")):
             problems.check(
                 day.isoformat() >= account["opening_date"],
                 "statement_date",
-                f"The statement is dated before the account's opening ({account['opening_date']}).",
+                _l(
+                    "The statement is dated before the account's opening (%(opening_date)s).",
+                    opening_date=account["opening_date"],
+                ),
             )
             last = _last_statement(db.conn, account_id)
             problems.check(
                 last is None or day.isoformat() >= last,
                 "statement_date",
-                f"The account was reconciled up to {last} already: give a later statement.",
+                _l(
+                    "The account was reconciled up to %(last)s already: give a later statement.",
+                    last=last,
+                ),
             )
-        problems.raise_if_any("The reconciliation cannot be started that way.")
+        problems.raise_if_any(_l("The reconciliation cannot be started that way."))
         if _open_id(db.conn, account_id) is not None:
             raise Conflict(
-                "This account has an open reconciliation: finish or cancel it before starting "
-                "another."
+                _l(
+                    "This account has an open reconciliation: finish or cancel it before "
+                    "starting another."
+                )
             )
         new_id = (
             db["reconciliations"]
@@ -222,7 +236,7 @@ def _open_one(
     current = get_reconciliation(db.conn, book_id, reconciliation_id, account_id)
     check_if_match(if_match, current.etag, "reconciliation")
     if current.state != "open":
-        raise Conflict("This reconciliation is finished already.")
+        raise Conflict(_l("This reconciliation is finished already."))
     return current
 
 
@@ -267,9 +281,13 @@ def finish_reconciliation(
         adjustment_id = None
         if current.difference and not adjust:
             raise Conflict(
-                f"The cleared balance differs from the statement's by {difference} "
-                f"{current.currency}: clear the rows the statement shows, or finish with "
-                "`adjust` to add an adjustment for the difference."
+                _l(
+                    "The cleared balance differs from the statement's by %(difference)s "
+                    "%(currency)s: clear the rows the statement shows, or finish with "
+                    "`adjust` to add an adjustment for the difference.",
+                    difference=difference,
+                    currency=current.currency,
+                )
             )
         if current.difference:
             adjustment_id = create_in_write(

@@ -31,6 +31,7 @@ from datetime import date
 
 from server.db.kept_sums import category_months_from_rows
 from server.domain.validation import Problems
+from server.translatable import _l
 
 MAX_MONTHS = 1200  # a century of months
 MONTH_LENGTH = len("YYYY-MM")
@@ -88,16 +89,31 @@ def checked_filters(conn: sqlite3.Connection, book_id: int, filters: ReportFilte
     problems = Problems()
     for name in ("start", "end"):
         problems.check(
-            is_month(getattr(filters, name)), name, "Give a month as YYYY-MM, e.g. 2025-03."
+            is_month(getattr(filters, name)), name, _l("Give a month as YYYY-MM, e.g. 2025-03.")
         )
     if not problems and filters.start > filters.end:
-        problems.add("end", "The last month comes before the first.")
+        problems.add("end", _l("The last month comes before the first."))
     elif not problems and _index(filters.end) - _index(filters.start) >= MAX_MONTHS:
-        problems.add("end", f"At most {MAX_MONTHS} months at once.")
-    for name, table, ids in (
-        ("account_id", "accounts", filters.account_ids or ()),
-        ("category_id", "categories", [i for i in filters.category_ids or () if i]),
-        ("tag_id", "tags", [] if filters.tag_id is None else [filters.tag_id]),
+        problems.add("end", _l("At most %(max_months)s months at once.", max_months=MAX_MONTHS))
+    for name, table, ids, missing in (
+        (
+            "account_id",
+            "accounts",
+            filters.account_ids or (),
+            _l("This book has no account %(id)s."),
+        ),
+        (
+            "category_id",
+            "categories",
+            [i for i in filters.category_ids or () if i],
+            _l("This book has no category %(id)s."),
+        ),
+        (
+            "tag_id",
+            "tags",
+            [] if filters.tag_id is None else [filters.tag_id],
+            _l("This book has no tag %(id)s."),
+        ),
     ):
         known = {
             row[0]
@@ -108,8 +124,11 @@ def checked_filters(conn: sqlite3.Connection, book_id: int, filters: ReportFilte
             )
         }
         for unknown in (i for i in ids if i not in known):
-            problems.add(name, f"This book has no {table[:-1]} {unknown}.")
-    problems.raise_if_any("The report cannot be made with these filters.")
+            problems.add(
+                name,
+                _l(missing.msgid, id=unknown),
+            )
+    problems.raise_if_any(_l("The report cannot be made with these filters."))
 
 
 # What a row of kept sums (`s`, its category `c`) adds to spending and to income; see the

@@ -27,12 +27,13 @@ from server.domain.field_rules import length_rule
 from server.domain.labels import clean_payee_name
 from server.domain.validation import Problems
 from server.errors import NotFound, ValidationFailed
+from server.translatable import _l
 
 PAYEE_MATCHES = ("contains", "equals", "regex")
 PATTERN_MAX = 200
 MAX_ADDED_TAGS = 20  # a rule adds at most this many tags
 MAX_RULES_ORDERED = 10_000  # the rules a new order names (every rule of the book)
-REFUSED = "The rule cannot be saved as it is."
+REFUSED = _l("The rule cannot be saved as it is.")
 # A change to only these moves or switches a rule, leaving what it does alone.
 MOVES = frozenset({"enabled", "position"})
 
@@ -243,7 +244,7 @@ def get_rule(conn: sqlite3.Connection, book_id: int, rule_id: int) -> Rule:
         "SELECT * FROM rules WHERE id = ? AND book_id = ?", [rule_id, book_id]
     ).fetchone()
     if row is None:
-        raise NotFound(f"This book has no rule {rule_id}.")
+        raise NotFound(_l("This book has no rule %(rule_id)s.", rule_id=rule_id))
     return _from_row(row)
 
 
@@ -255,7 +256,7 @@ NO_PAYEE_MATCH = (
 def _check_pattern(payee_match: str, payee_text: str, problems: Problems) -> None:
     """Check what a payee condition compares payees with."""
     if not payee_text.strip():
-        problems.add("payee_text", "Say what the payee should match.")
+        problems.add("payee_text", _l("Say what the payee should match."))
     elif len(payee_text) > PATTERN_MAX:
         problems.add(
             "payee_text", length_rule(most=PATTERN_MAX, has=len(payee_text), unit="characters")
@@ -264,7 +265,10 @@ def _check_pattern(payee_match: str, payee_text: str, problems: Problems) -> Non
         try:
             payee_pattern(payee_text)
         except ValueError as error:
-            problems.add("payee_text", f"Not a regular expression Tallybook can use: {error}.")
+            problems.add(
+                "payee_text",
+                _l("Not a regular expression Tallybook can use: %(error)s.", error=error),
+            )
 
 
 def checked_rule(
@@ -277,7 +281,7 @@ def checked_rule(
     payee_match = data.payee_match
     payee_text = data.payee_text or ""
     if not isinstance(payee_text, str):
-        problems.add("payee_text", "Expected text.")
+        problems.add("payee_text", _l("Expected text."))
         payee_text = ""
     elif not check.characters(payee_text, "payee_text", problems):
         payee_text = ""
@@ -293,7 +297,7 @@ def checked_rule(
         problems.check(
             Decimal(amount_min) <= Decimal(amount_max),
             "amount_max",
-            "The largest amount is below the smallest.",
+            _l("The largest amount is below the smallest."),
         )
     if conn is not None:
         check.account(conn, book_id, data.account_id, "account_id", problems)
@@ -304,9 +308,9 @@ def checked_rule(
     tags = check.tags(data.add_tags or [], "add_tags", problems, most=MAX_ADDED_TAGS)
     has_condition = payee_match or amount_min or amount_max or data.account_id is not None
     if not has_condition and not problems:
-        problems.add("payee_match", "Give the rule a condition: payee, amount or account.")
+        problems.add("payee_match", _l("Give the rule a condition: payee, amount or account."))
     if data.set_category_id is None and not set_payee and not tags and not problems:
-        problems.add("set_category_id", "Give the rule an action: category, payee or tags.")
+        problems.add("set_category_id", _l("Give the rule an action: category, payee or tags."))
     return {
         "name": name,
         "enabled": int(bool(data.enabled)),
@@ -373,7 +377,7 @@ def update_rule(
             row = {name: getattr(changes, name) for name in sent}
             if row.get("enabled") and not _has_action(current):
                 raise ValidationFailed.on(
-                    "set_category_id", "Give the rule an action before enabling it."
+                    "set_category_id", _l("Give the rule an action before enabling it.")
                 )
         else:
             kept = RuleInput(**{f.name: getattr(current, f.name) for f in fields(RuleInput)})
@@ -401,7 +405,7 @@ def reorder_rules(
         if sorted(rule_ids) != sorted(r.id for r in current):
             raise ValidationFailed.on(
                 "rule_ids",
-                "List every rule of the book once (they may have changed: reload them).",
+                _l("List every rule of the book once (they may have changed: reload them)."),
             )
         positions = {r.id: r.position for r in current}
         stamp = to_iso(now)
@@ -434,5 +438,7 @@ def rule_set(conn: sqlite3.Connection, book_id: int, rule_ids: list[int] | None 
     known = {r.id for r in rules}
     missing = [i for i in rule_ids if i not in known]
     if missing:
-        raise ValidationFailed.on("rule_ids", f"This book has no rule {missing[0]}.")
+        raise ValidationFailed.on(
+            "rule_ids", _l("This book has no rule %(value)s.", value=missing[0])
+        )
     return RuleSet(r for r in rules if r.id in set(rule_ids))

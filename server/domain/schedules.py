@@ -26,8 +26,9 @@ from server.domain.recurrence import FREQUENCIES, MAX_COUNT, MAX_INTERVAL, next_
 from server.domain.transaction_rules import ARCHIVED
 from server.domain.validation import MEMO_MAX, NAME_MAX, Problems
 from server.errors import NotFound
+from server.translatable import _l
 
-REFUSED = "The schedule cannot be saved as it is."
+REFUSED = _l("The schedule cannot be saved as it is.")
 # A change to one of these moves the schedule's next date.
 RECURRENCE = frozenset({"frequency", "interval", "start_date", "end_date", "count"})
 
@@ -157,7 +158,7 @@ def get_schedule(conn: sqlite3.Connection, book_id: int, schedule_id: int) -> Sc
         SELECT_SCHEDULES + " WHERE s.id = ? AND s.book_id = ?", [schedule_id, book_id]
     ).fetchone()
     if row is None:
-        raise NotFound(f"This book has no schedule {schedule_id}.")
+        raise NotFound(_l("This book has no schedule %(schedule_id)s.", schedule_id=schedule_id))
     return schedule_from_row(row)
 
 
@@ -192,12 +193,16 @@ def _accounts(
     if other is None:
         return currency
     if other_id == data.account_id:
-        problems.add("transfer_account_id", "Transfer to another account.")
+        problems.add("transfer_account_id", _l("Transfer to another account."))
     elif account is not None and other["currency"] != account["currency"]:
         problems.add(
             "transfer_account_id",
-            "A scheduled transfer needs two accounts of the same currency "
-            f"({account['currency']} and {other['currency']} differ).",
+            _l(
+                "A scheduled transfer needs two accounts of the same currency "
+                "(%(currency)s and %(currency2)s differ).",
+                currency=account["currency"],
+                currency2=other["currency"],
+            ),
         )
     elif other["archived"]:
         kept = current is not None and current.transfer_account_id == other_id
@@ -218,11 +223,14 @@ def checked_schedule(
     if data.amount is None and current is not None:  # kept: minor units already
         amount = current.amount
         if currency not in (None, current.currency):
-            problems.add("amount", f"Give the amount in {currency}: that account's currency.")
+            problems.add(
+                "amount",
+                _l("Give the amount in %(currency)s: that account's currency.", currency=currency),
+            )
     else:
         amount = check.money(data.amount, "amount", problems, currency=currency)
     if data.category_id is not None and data.transfer_account_id is not None:
-        problems.add("category_id", "A transfer has no category.")
+        problems.add("category_id", _l("A transfer has no category."))
     else:
         check.category(conn, book_id, data.category_id, "category_id", problems)
     frequency = check.choice(data.frequency, "frequency", problems, options=FREQUENCIES)
@@ -230,13 +238,13 @@ def checked_schedule(
     interval = check.whole(interval, "interval", problems, most=MAX_INTERVAL)
     start_date = check.day(data.start_date, "start_date", problems)
     if data.start_date is None:
-        problems.add("start_date", "Give the date of the first occurrence.")
+        problems.add("start_date", _l("Give the date of the first occurrence."))
     end_date = check.day(data.end_date, "end_date", problems)
     if end_date and start_date and end_date < start_date:
-        problems.add("end_date", "The schedule cannot end before it starts.")
+        problems.add("end_date", _l("The schedule cannot end before it starts."))
     count = check.whole(data.count, "count", problems, most=MAX_COUNT)
     if count is not None and end_date is not None:
-        problems.add("count", "End on a date or after a number of occurrences, not both.")
+        problems.add("count", _l("End on a date or after a number of occurrences, not both."))
     return {
         "name": check.text(data.name, "name", problems, most=NAME_MAX),
         "payee": check.text(data.payee, "payee", problems, most=PAYEE_MAX),

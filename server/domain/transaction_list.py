@@ -21,6 +21,7 @@ from server.domain.transactions import (
     load_transactions,
 )
 from server.errors import ValidationFailed
+from server.translatable import _l
 
 SEARCH_TEXT_MAX = 200  # a bound on what a search is given (its first 20 words are used)
 # An amount bound's form, as the document states it: a decimal number (spaces around it
@@ -68,7 +69,7 @@ def _amount_bounds(
 ) -> list[tuple[int, int]]:
     """Per account of the book: the bound in that account's minor units."""
     if not re.fullmatch(BOUND_PATTERN, text):
-        raise ValidationFailed.on(field_name, "Write the amount as a number, e.g. -12.34.")
+        raise ValidationFailed.on(field_name, _l("Write the amount as a number, e.g. -12.34."))
     value = Decimal(text.strip())
     # No stored amount lies beyond MAX_MINOR_UNITS: clamping keeps huge bounds exact in SQL.
     limit = MAX_MINOR_UNITS + 1

@@ -19,15 +19,16 @@ import sqlite_utils
 from server.domain import validation
 from server.domain.labels import clean_payee_name
 from server.domain.validation import MEMO_MAX, Problems
+from server.translatable import _l
 
 if TYPE_CHECKING:
     from server.domain.transactions import Transaction
 
 # What is in an archived account stays editable; nothing new goes in.
-ARCHIVED = "The account is archived: restore it before adding transactions to it."
+ARCHIVED = _l("The account is archived: restore it before adding transactions to it.")
 STATUSES = ("uncleared", "cleared", "reconciled")
 MAX_SPLITS = 100
-REFUSED = "The transaction cannot be saved as given."
+REFUSED = _l("The transaction cannot be saved as given.")
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,9 @@ class TransactionInput:
 def check_split_count(count: int, field_name: str, problems: Problems) -> bool:
     """A transaction has no splits, or 2 to MAX_SPLITS of them."""
     if count > MAX_SPLITS:
-        problems.add(field_name, f"Use at most {MAX_SPLITS} splits.")
+        problems.add(field_name, _l("Use at most %(max_splits)s splits.", max_splits=MAX_SPLITS))
         return False
-    return problems.check(count != 1, field_name, "A split needs at least two parts.")
+    return problems.check(count != 1, field_name, _l("A split needs at least two parts."))
 
 
 def check_splits_add_up(
@@ -89,7 +90,7 @@ def check_splits_add_up(
     """The parts of a split transaction add up exactly to its amount (unless one of them, or
     the amount, was refused already)."""
     if parts and amount is not None and None not in parts and sum(parts) != amount:  # type: ignore[arg-type]
-        problems.add(field_name, "The splits must add up exactly to the transaction's amount.")
+        problems.add(field_name, _l("The splits must add up exactly to the transaction's amount."))
 
 
 def check_transfer_sides(
@@ -105,12 +106,14 @@ def check_transfer_sides(
     if amount is None or other is None:
         return
     if same_currency:
-        problems.check(amount == -other, field_name, "A transfer's two sides are opposite amounts.")
+        problems.check(
+            amount == -other, field_name, _l("A transfer's two sides are opposite amounts.")
+        )
     else:
         problems.check(
             not (amount and other and (amount > 0) == (other > 0)),
             field_name,
-            "The other side of a transfer has the opposite sign.",
+            _l("The other side of a transfer has the opposite sign."),
         )
 
 
@@ -179,7 +182,7 @@ def resolve(
         problems.add("account_id", ARCHIVED)
     currency = account["currency"]
     day = pick("date", current.date if current else None)
-    problems.check(day is not None, "date", "Give the date.")
+    problems.check(day is not None, "date", _l("Give the date."))
     if current is None or day != current.date:
         validation.far_ahead(day, "date", problems, today=today, confirmed=data.confirm_far_date)
     moved_currency = current is not None and current.currency != currency
@@ -187,7 +190,13 @@ def resolve(
         amount = validation.money(data.amount, "amount", problems, currency=currency)
     elif moved_currency:
         amount = None
-        problems.add("amount", f"Give the amount in {currency}: that account has another currency.")
+        problems.add(
+            "amount",
+            _l(
+                "Give the amount in %(currency)s: that account has another currency.",
+                currency=currency,
+            ),
+        )
     elif current is not None:
         amount = current.amount
     else:
@@ -209,13 +218,13 @@ def resolve(
         splits = list(current.splits)
         part_amounts = [s.amount for s in splits]
         if splits and moved_currency:
-            problems.add("splits", f"Give the splits in {currency} too.")
+            problems.add("splits", _l("Give the splits in %(currency)s too.", currency=currency))
     else:
         splits, part_amounts = [], []
     check_splits_add_up(part_amounts, amount, "splits", problems)
     if splits and category_id is not None:
         if data.category_id is not None:
-            problems.add("category_id", "A split transaction has no category.")
+            problems.add("category_id", _l("A split transaction has no category."))
         category_id = None  # the splits replace the former category
 
     transfer_account_id = pick(
@@ -227,12 +236,14 @@ def resolve(
             conn, book_id, transfer_account_id, "transfer_account_id", problems
         )
         problems.check(
-            transfer_account_id != account_id, "transfer_account_id", "Transfer to another account."
+            transfer_account_id != account_id,
+            "transfer_account_id",
+            _l("Transfer to another account."),
         )
         if other is not None:
             transfer_amount = _other_side(data, current, currency, amount, other, problems)
         if category_id is not None or splits:
-            problems.add("category_id", "A transfer has no category or splits.")
+            problems.add("category_id", _l("A transfer has no category or splits."))
     status_text = pick("status", current.status if current else STATUSES[0])
     resolved = Resolved(
         account_id=account_id,
@@ -283,6 +294,9 @@ def _other_side(
         return None  # unchanged: the other side keeps its amount
     problems.add(
         "transfer_amount",
-        f"Give the amount in {other['currency']} too: the accounts have different currencies.",
+        _l(
+            "Give the amount in %(currency)s too: the accounts have different currencies.",
+            currency=other["currency"],
+        ),
     )
     return None

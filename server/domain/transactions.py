@@ -30,6 +30,7 @@ from server.domain.transaction_rules import (
 )
 from server.domain.validation import Problems
 from server.errors import NotFound, ValidationFailed
+from server.translatable import _l
 
 MAX_BULK = 1000  # the transactions a bulk change or delete names
 
@@ -130,7 +131,12 @@ def get_transaction(conn: sqlite3.Connection, book_id: int, transaction_id: int)
         SELECT_TRANSACTIONS + " WHERE t.id = ? AND t.book_id = ?", [transaction_id, book_id]
     ).fetchone()
     if row is None:
-        raise NotFound(f"No transaction with id {transaction_id} in this book.")
+        raise NotFound(
+            _l(
+                "No transaction with id %(transaction_id)s in this book.",
+                transaction_id=transaction_id,
+            )
+        )
     return load_transactions(conn, [row])[0]
 
 
@@ -404,7 +410,7 @@ def bulk_update(database: Database, book_id: int, change: BulkChange, *, now: da
     """Apply `change` to each of its transactions, all or none; return how many."""
     problems = Problems()
     add_tags = check.tags(change.add_tags, "add_tags", problems, each=True)
-    problems.raise_if_any("The transactions cannot be changed that way.")
+    problems.raise_if_any(_l("The transactions cannot be changed that way."))
     with database.write() as db:
         cleared = frozenset({"category_id"}) if change.uncategorize else frozenset()
         data = TransactionInput(
@@ -433,7 +439,10 @@ def update_in_write(
     if data.category_id is not None and (current.transfer_id or current.splits):
         raise ValidationFailed.on(
             "category_id",
-            f"Transaction {transaction_id} is a transfer or split: it takes no category.",
+            _l(
+                "Transaction %(transaction_id)s is a transfer or split: it takes no category.",
+                transaction_id=transaction_id,
+            ),
         )
     if add_tags:  # tag_ids_for keeps the first spelling
         data = replace(data, tags=[*current.tags, *add_tags])

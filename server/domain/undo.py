@@ -25,6 +25,7 @@ from server.db import Database
 from server.domain.undo_rows import RowImage, content, current, images, net, write_back
 from server.domain.undo_text import changed_objects, describe, label
 from server.errors import Conflict, NotFound
+from server.translatable import _l
 
 # Kept per person and book: at least the last KEEP_ACTIONS and all of the last KEEP_FOR.
 KEEP_ACTIONS = 100
@@ -165,7 +166,7 @@ def apply_next(
     with database.write() as db:
         action = _next(db.conn, book_id, user_id, what)
         if action is None:
-            raise NotFound(f"There is nothing to {what}.")
+            raise NotFound(_l("There is nothing to %(what)s.", what=what))
         steps = images(db, action.id)
         _check(db, action, steps, what)
         forward = what == "redo"
@@ -173,7 +174,11 @@ def apply_next(
             write_back(db, steps if forward else steps[::-1], forward=forward, now=now)
         except sqlite3.IntegrityError as error:  # e.g. a row added since uses one it made
             raise Conflict(
-                f"Cannot {what} “{action.label}”: something changed since depends on it."
+                _l(
+                    "Cannot %(what)s “%(label)s”: something changed since depends on it.",
+                    what=what,
+                    label=action.label,
+                )
             ) from error
         db.execute("UPDATE undo_actions SET state = ? WHERE id = ?", [_NEXT[what][2], action.id])
         return Applied(action, changed_objects(steps))

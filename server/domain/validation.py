@@ -28,6 +28,7 @@ from server.domain.field_rules import choice_rule, length_rule, range_rule
 from server.domain.labels import clean_tag_name
 from server.domain.money import AmountError, parse_amount
 from server.errors import FieldError, ValidationFailed
+from server.translatable import _l
 
 MAX_PROBLEMS = 100
 # Limits of what a person writes. The API's schemas state them on what is sent; the checks here
@@ -123,7 +124,12 @@ class Problems:
         if not self:
             return
         if self.more:
-            detail += f" The first {self._limit} problems are listed; {self.more} more were found."
+            detail = _l(
+                "%(detail)s The first %(limit)s problems are listed; %(more)s more were found.",
+                detail=detail,
+                limit=self._limit,
+                more=self.more,
+            )
         raise ValidationFailed(detail, errors=self.errors)
 
     def _root(self) -> Problems:
@@ -148,7 +154,7 @@ def text(
     if value is None:
         return None
     if not isinstance(value, str):
-        problems.add(field, "Expected text.")
+        problems.add(field, _l("Expected text."))
         return None
     stripped = value.strip()
     if not characters(stripped, field, problems, lines=lines):
@@ -158,11 +164,23 @@ def text(
     return stripped or None
 
 
+# What a name of each kind of thing must be, said whole so that each language can say it.
+NAME_RULES = {
+    "account": _l("Give the account a name of 1 to %(most)s characters."),
+    "book": _l("Give the book a name of 1 to %(most)s characters."),
+    "category": _l("Give the category a name of 1 to %(most)s characters."),
+    "category group": _l("Give the category group a name of 1 to %(most)s characters."),
+    "group": _l("Give the group a name of 1 to %(most)s characters."),
+    "rule": _l("Give the rule a name of 1 to %(most)s characters."),
+}
+
+
 def name(value: object, field: str, problems: Problems, *, of: str, most: int = NAME_MAX) -> str:
-    """Return the name of `of` (a rule, say) stripped, 1 to `most` characters; "" if refused."""
+    """Return the name of `of` (one of NAME_RULES: a rule, say) stripped, 1 to `most`
+    characters; "" if refused."""
     stripped = value.strip() if isinstance(value, str) else ""
     if not 1 <= len(stripped) <= most:
-        problems.add(field, f"Give the {of} a name of 1 to {most} characters.")
+        problems.add(field, _l(NAME_RULES[of].msgid, most=most))
         return ""
     if not characters(stripped, field, problems):
         return ""
@@ -193,7 +211,7 @@ def is_id(value: object, field: str, problems: Problems) -> bool:
     """Return whether `value` is a whole number, as ids are (not 1.5, "1" or true), else
     collect the problem."""
     ok = isinstance(value, int) and not isinstance(value, bool)
-    return problems.check(ok, field, "Give the id as a whole number.")
+    return problems.check(ok, field, _l("Give the id as a whole number."))
 
 
 def day(value: object, field: str, problems: Problems) -> dt.date | None:
@@ -204,7 +222,7 @@ def day(value: object, field: str, problems: Problems) -> dt.date | None:
         with contextlib.suppress(ValueError):
             value = dt.date.fromisoformat(value)
     if not isinstance(value, dt.date) or not FIRST_DAY <= value <= LAST_DAY:
-        problems.add(field, "Give a date from 1900 on, as YYYY-MM-DD.")
+        problems.add(field, _l("Give a date from 1900 on, as YYYY-MM-DD."))
         return None
     return value
 
@@ -232,24 +250,27 @@ def far_ahead(
         return
     problems.add(
         field,
-        f"This date is more than a year ahead (after {latest.isoformat()}): check the year, "
-        "or confirm that date.",
+        _l(
+            "This date is more than a year ahead (after %(isoformat)s): check the "
+            "year, or confirm that date.",
+            isoformat=latest.isoformat(),
+        ),
     )
-    problems.add(CONFIRM_FAR_DATE, "Send true to keep a date more than a year ahead.")
+    problems.add(CONFIRM_FAR_DATE, _l("Send true to keep a date more than a year ahead."))
 
 
 def money(value: object, field: str, problems: Problems, *, currency: str | None) -> int | None:
     """Return an amount given as a decimal string in minor units of `currency`; None when
     refused, or unchecked when the currency is not known (its account was refused)."""
     if not isinstance(value, str) or not value.strip():
-        problems.add(field, "Give the amount, e.g. -12.34.")
+        problems.add(field, _l("Give the amount, e.g. -12.34."))
         return None
     if currency is None:
         return None
     try:
         return parse_amount(value, currency)
     except AmountError as error:
-        problems.add(field, str(error))
+        problems.add(field, error.message)
         return None
 
 
@@ -259,7 +280,7 @@ def decimal(value: object, field: str, problems: Problems) -> str | None:
         return None
     number = str(value).strip()
     if not _DECIMAL.fullmatch(number):
-        problems.add(field, "Write the amount as a number, e.g. -50 or 12.50.")
+        problems.add(field, _l("Write the amount as a number, e.g. -50 or 12.50."))
         return None
     return number
 
@@ -270,7 +291,7 @@ def label(
     """Return a payee's or tag's name as the book keeps it (`clean`, see `labels`); None when
     refused."""
     if not isinstance(value, str):
-        problems.add(field, "Expected text.")
+        problems.add(field, _l("Expected text."))
         return None
     try:
         return clean(value, field)
@@ -287,7 +308,7 @@ def tags(
     if value is None:
         return []
     if not isinstance(value, list):
-        problems.add(field, "Expected a list of tags.")
+        problems.add(field, _l("Expected a list of tags."))
         return []
     kept: dict[str, str] = {}
     for index, tag in enumerate(value):
@@ -314,7 +335,7 @@ def account(
     """Return the book's account `value` (its id, currency and archived); None when left out
     (a problem if `required`) or when the book has no such account."""
     if value is None:
-        problems.check(not required, field, "Choose the account.")
+        problems.check(not required, field, _l("Choose the account."))
         return None
     if not is_id(value, field, problems):
         return None
@@ -322,7 +343,9 @@ def account(
         "SELECT id, currency, archived FROM accounts WHERE id = ? AND book_id = ?",
         [value, book_id],
     ).fetchone()
-    problems.check(row is not None, field, f"This book has no account with id {value}.")
+    problems.check(
+        row is not None, field, _l("This book has no account with id %(value)s.", value=value)
+    )
     return row
 
 
@@ -337,7 +360,9 @@ def category(
     found = conn.execute(
         "SELECT 1 FROM categories WHERE id = ? AND book_id = ?", [value, book_id]
     ).fetchone()
-    return problems.check(found is not None, field, f"This book has no category with id {value}.")
+    return problems.check(
+        found is not None, field, _l("This book has no category with id %(value)s.", value=value)
+    )
 
 
 # --- inputs as dataclasses ----------------------------------------------------------------------

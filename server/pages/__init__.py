@@ -20,10 +20,11 @@ from server.domain.accounts import ACCOUNT_TYPES, get_account
 from server.domain.books import Book, get_book
 from server.domain.instance import registration_open
 from server.domain.transaction_rules import STATUSES
-from server.i18n import current_language
+from server.i18n import current_language, say
 from server.otherapps.registry import APPS
 from server.request_db import reader
 from server.script_catalog import script_catalog
+from server.translatable import _l
 from server.version import __version__
 
 pages = Blueprint("pages", __name__)
@@ -220,15 +221,15 @@ class SettingsPlace:
 def settings_sections(user: User) -> dict[str, SettingsPlace]:
     """Return the sections of Settings this user has here, by their address, in order: the
     desktop window's computer, or (administrators) the server others reach."""
-    sections = {"you": SettingsPlace("You", "person")}
+    sections = {"you": SettingsPlace(say(_l("You")), "person")}
     if serves_a_window():
-        sections["computer"] = SettingsPlace("This computer", "pc-display")
+        sections["computer"] = SettingsPlace(say(_l("This computer")), "pc-display")
     elif user.is_admin:
-        sections["server"] = SettingsPlace("Server", "hdd-network")
+        sections["server"] = SettingsPlace(say(_l("Server")), "hdd-network")
     if user.is_admin:
-        sections["backups"] = SettingsPlace("Backups", "hdd")
-    sections["tokens"] = SettingsPlace("Tokens & apps", "key")
-    sections["households"] = SettingsPlace("Households", "people")
+        sections["backups"] = SettingsPlace(say(_l("Backups")), "hdd")
+    sections["tokens"] = SettingsPlace(say(_l("Tokens & apps")), "key")
+    sections["households"] = SettingsPlace(say(_l("Households")), "people")
     return sections
 
 

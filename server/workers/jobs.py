@@ -18,6 +18,7 @@ from typing import Any
 from server.clock import utcnow
 from server.error_log import ErrorLog
 from server.errors import AppError, NotFound
+from server.translatable import _l
 
 KEEP_FINISHED = timedelta(hours=1)
 STATES = ("queued", "running", "done", "failed")
@@ -70,7 +71,9 @@ class Jobs:
         """A job in this book (its id is hard to guess); any other is NotFound."""
         job = self._jobs.get(job_id)
         if job is None or job.book_id != book_id:
-            raise NotFound(f"No job {job_id} (finished jobs are kept for an hour).")
+            raise NotFound(
+                _l("No job %(job_id)s (finished jobs are kept for an hour).", job_id=job_id)
+            )
         return job
 
     def _run(self, job: Job, work: Callable[[Progress], Any]) -> None:
@@ -85,7 +88,7 @@ class Jobs:
             job.problem, job.state = error, "failed"
         except Exception as error:
             self._errors.record(error, "a background job")
-            job.problem = JobFailed("Something went wrong on our side; it has been logged.")
+            job.problem = JobFailed(_l("Something went wrong on our side; it has been logged."))
             job.state = "failed"
         job.finished_at = utcnow()
 

@@ -288,7 +288,8 @@ def test_every_page_of_a_book(site: Site):
         f"{book}/rules": "#rules tr",
         f"{book}/schedules": "#upcoming tr, #upcoming li",
         f"{book}/import": "#history-table",
-        "/settings": "#tokens-table tbody tr",
+        "/settings/you": "#language-form",
+        "/settings/tokens": "#tokens-table tbody tr",
     }
     found = []
     for path, ready in pages.items():

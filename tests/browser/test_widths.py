@@ -130,9 +130,9 @@ def pages(live_server: RunningServer) -> dict[str, Page]:
             f"{book}/reports", "#report-parts [data-part]", ("#report-filters [type=submit]",)
         ),
         "settings": Page(
-            "/settings",
+            "/settings/you",
             "#password-form",
-            ("#password-form [type=submit]", "#token-form [type=submit]"),
+            ("#password-form [type=submit]", "#language-form [type=submit]"),
         ),
         "import": Page(f"{book}/import", "#import-account option", ("#import-form [type=submit]",)),
     }

@@ -10,6 +10,7 @@ import pytest
 from server.config import LOG_FILENAME
 from server.desktop import messages
 from server.desktop.messages import CONSOLE, MACOS_BOX, QT_BOX, WINDOWS_BOX, tell_user, ways_to_tell
+from server.translatable import _l
 
 
 @pytest.mark.parametrize(
@@ -71,3 +72,16 @@ def test_a_box_that_fails_still_leaves_the_console_message(monkeypatch, capsys, 
     monkeypatch.setitem(messages.BOXES, MACOS_BOX, broken)
     tell_user("Tallybook could not start: bad data folder", data_dir=tmp_path)
     assert "bad data folder" in capsys.readouterr().err
+
+
+def test_a_marked_message_is_shown_in_the_computer_s_language_and_logged_in_english(
+    monkeypatch, capsys, tmp_path
+):
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the Linux path")
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    tell_user(_l("Tallybook could not start: %(error)s", error="port 8421"), data_dir=tmp_path)
+    assert capsys.readouterr().err == "Tallybook konnte nicht starten: port 8421\n"
+    assert "Tallybook could not start: port 8421" in (tmp_path / LOG_FILENAME).read_text()

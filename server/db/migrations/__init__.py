@@ -42,6 +42,7 @@ from server.db.migrations import (
     m0016_import_batches,
     m0017_import_reversal_and_unreadable_lines,
     m0018_automatic_sign_in,
+    m0019_user_language,
 )
 
 log = logging.getLogger("tallybook.db")
@@ -76,6 +77,7 @@ MIGRATIONS: list[Migration] = [
         m0016_import_batches,
         m0017_import_reversal_and_unreadable_lines,
         m0018_automatic_sign_in,
+        m0019_user_language,
     )
 ]
 
