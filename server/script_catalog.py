@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from babel.messages.pofile import read_po
+from babel.messages.mofile import read_mo
 
 from server.paths import resource_root
 
@@ -15,7 +15,7 @@ DOMAIN = "scripts"
 
 def catalog_path(language: str) -> Path:
     """Return where the scripts' catalog of a language lives."""
-    return resource_root() / TRANSLATIONS / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return resource_root() / TRANSLATIONS / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
 @cache
@@ -28,8 +28,8 @@ def script_catalog(language: str) -> dict[str, object]:
     path = catalog_path(language)
     messages: dict[str, str | list[str]] = {}
     if path.is_file():
-        with path.open("rb") as po:
-            catalog = read_po(po, locale=language, domain=DOMAIN)
+        with path.open("rb") as compiled:
+            catalog = read_mo(compiled)
         for message in catalog:
             if not message.id or message.fuzzy:
                 continue
