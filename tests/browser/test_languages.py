@@ -4,11 +4,14 @@ session: every page in one test)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 # A heading and a button each page draws on the server (some hidden until used), in German.
 BOOK_PAGES = {
@@ -92,3 +95,28 @@ def test_a_german_session_from_the_browser_s_language_and_from_settings(german_b
     browser.submit("#language-form")
     browser.wait_until(lambda d: d.find_element("css selector", "h1").text == "Einstellungen", "de")
     assert browser.session("alex").get(browser.url("/api/v1/me")).json()["language"] is None
+
+
+@pytest.mark.skipif(
+    os.environ.get("TALLYBOOK_SCREENSHOTS") != "1",
+    reason="set TALLYBOOK_SCREENSHOTS=1 to refresh docs/screenshots/",
+)
+def test_screenshot_of_the_register_in_german(german_browser, add_user):
+    browser = german_browser
+    add_user("alex")
+    browser.sign_in("alex")
+    session = browser.session("alex")
+    demo = session.post(browser.url("/api/v1/demo-books"), json={}).json()["id"]
+    accounts = session.get(browser.url(f"/api/v1/books/{demo}/accounts")).json()["items"]
+    browser.set_viewport(1280, 800)
+    # Amounts and dates as a German computer writes them, too (Intl's locale).
+    browser.driver.execute_cdp_cmd("Emulation.setLocaleOverride", {"locale": "de-DE"})
+    try:
+        browser.open(f"/books/{demo}/accounts/{accounts[0]['id']}")
+        browser.visible("[data-rows] [data-txn]")
+        assert browser.find("html").get_attribute("lang") == "de"
+        browser.driver.save_screenshot(str(SCREENSHOTS / "register-german.png"))
+    finally:
+        browser.driver.execute_cdp_cmd("Emulation.setLocaleOverride", {})
+        browser.reset_viewport()
+    assert (SCREENSHOTS / "register-german.png").stat().st_size > 10_000
