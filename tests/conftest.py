@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,12 +52,28 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def app_config(data_dir: Path) -> dict[str, Any]:
     """The configuration of the app under test; tests may change it before `app` is built."""
+    return config_for(data_dir)
+
+
+def config_for(data_dir: Path) -> dict[str, Any]:
+    """Return the configuration of an app under test over `data_dir`."""
     return {
         "TESTING": True,
         "DATA_DIR": str(data_dir),
         "BCRYPT_ROUNDS": TEST_ROUNDS,
         "AUTOMATIC_BACKUPS": False,
     }
+
+
+@contextlib.contextmanager
+def serving(config: dict[str, Any]) -> Iterator[RunningServer]:
+    """Serve the app of `config` under waitress on a free 127.0.0.1 port until the block ends."""
+    running = start_server(create_app(config))
+    try:
+        running.wait_until_ready()
+        yield running
+    finally:
+        running.close()
 
 
 @pytest.fixture
@@ -183,7 +200,5 @@ def make_token(app: APIFlask):
 def live_server(app_config: dict[str, Any], migrated_data_file: Path) -> Iterator[RunningServer]:
     """The real app under waitress on a free 127.0.0.1 port; stopped after the test."""
     seed_data_dir(app_config, migrated_data_file)
-    running = start_server(create_app(app_config))
-    running.wait_until_ready()
-    yield running
-    running.close()
+    with serving(app_config) as running:
+        yield running

@@ -10,7 +10,6 @@ Native `confirm()` boxes are the browser's own and are not checked here.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +18,10 @@ from typing import Any
 import pytest
 from selenium.webdriver.remote.webdriver import WebDriver
 
-from server import create_app
 from server.auth.tokens import create_token
 from server.auth.users import create_user
 from server.clock import local_today, utcnow
-from server.desktop.serving import RunningServer, start_server
+from server.desktop.serving import RunningServer
 from server.domain.accounts import list_accounts
 from server.domain.books import create_personal_book, list_books
 from server.domain.categories import list_categories
@@ -34,7 +32,7 @@ from server.domain.rules import RuleInput, create_rule
 from server.domain.transaction_rules import TransactionInput
 from server.domain.transactions import create_transaction
 from tests.browser.conftest import WAIT_SECONDS, Browser, consent_path
-from tests.conftest import PASSWORD, TEST_ROUNDS, db
+from tests.conftest import PASSWORD, TEST_ROUNDS, config_for, db, serving
 
 pytestmark = pytest.mark.browser
 
@@ -136,26 +134,15 @@ def sign_out(driver: WebDriver) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(chromium: WebDriver) -> Iterator[Site]:
+def site(chromium: WebDriver, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """One server for the module; the first-run page audited before its administrator exists."""
-    with tempfile.TemporaryDirectory(prefix="tallybook-axe-") as folder:
-        config = {
-            "TESTING": True,
-            "DATA_DIR": folder,
-            "BCRYPT_ROUNDS": TEST_ROUNDS,
-            "AUTOMATIC_BACKUPS": False,
-        }
-        server = start_server(create_app(config))
-        try:
-            server.wait_until_ready()
-            browser = Browser(chromium, server)
-            sign_out(chromium)
-            browser.open("/setup")
-            settled(browser, "#setup-form")
-            first_run = audit(browser, "/setup")
-            yield arrange(browser, server, first_run)
-        finally:
-            server.close()
+    with serving(config_for(tmp_path_factory.mktemp("axe"))) as server:
+        browser = Browser(chromium, server)
+        sign_out(chromium)
+        browser.open("/setup")
+        settled(browser, "#setup-form")
+        first_run = audit(browser, "/setup")
+        yield arrange(browser, server, first_run)
 
 
 def arrange(browser: Browser, server: RunningServer, first_run: list[str]) -> Site:

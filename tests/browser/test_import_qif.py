@@ -53,7 +53,7 @@ def test_the_mapping_step_links_the_files_names_to_the_books(browser, alex_accou
     assert labels == [
         "Account “Checking” (bank, 5 transactions)",
         "Account “Savings” (bank, 4 transactions)",
-        "Account “Brokerage” (investment: not imported, 1 transactions)",
+        "Account “Brokerage” (investment: not imported, 1 transaction)",
     ]
     browser.click('[data-statement-options] input[value="0"]')
     browser.visible("[data-import-mapping]")

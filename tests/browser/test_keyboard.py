@@ -13,10 +13,9 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from server import create_app
 from server.clock import local_today, utcnow
 from server.db import Database
-from server.desktop.serving import RunningServer, start_server
+from server.desktop.serving import RunningServer
 from server.domain.accounts import AccountInput, create_account
 from server.domain.books import list_books
 from server.domain.categories import list_categories
@@ -24,7 +23,7 @@ from server.domain.rules import RuleInput, create_rule
 from server.domain.transaction_rules import TransactionInput
 from server.domain.transactions import create_transaction
 from tests.browser.conftest import Browser, chromium_session
-from tests.conftest import TEST_ROUNDS, db, user_in
+from tests.conftest import config_for, db, serving, user_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,17 +31,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """One live server for the module's flows."""
-    data = tmp_path_factory.mktemp("keyboard-data")
-    config = {
-        "TESTING": True,
-        "DATA_DIR": str(data),
-        "BCRYPT_ROUNDS": TEST_ROUNDS,
-        "AUTOMATIC_BACKUPS": False,
-    }
-    running = start_server(create_app(config))
-    running.wait_until_ready()
-    yield running
-    running.close()
+    with serving(config_for(tmp_path_factory.mktemp("keyboard-data"))) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -13,18 +13,17 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from server import create_app
 from server.auth.users import User
 from server.clock import utcnow
 from server.db import Database
-from server.desktop.serving import RunningServer, start_server
+from server.desktop.serving import RunningServer
 from server.domain.accounts import Account, AccountInput, create_account
 from server.domain.books import list_books
 from server.domain.categories import list_categories
 from server.domain.transaction_rules import TransactionInput
 from server.domain.transactions import create_transaction
 from tests.browser.conftest import Browser
-from tests.conftest import TEST_ROUNDS
+from tests.conftest import config_for, serving
 
 pytestmark = pytest.mark.browser
 
@@ -35,16 +34,8 @@ STATEMENT = "Date,Payee,Amount\n2025-03-03,Bakery,-3.80\n2025-03-04,Kiosk,-2.20\
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """One live server for the module (the browser fixture's server is this one)."""
-    config = {
-        "TESTING": True,
-        "DATA_DIR": str(tmp_path_factory.mktemp("data")),
-        "BCRYPT_ROUNDS": TEST_ROUNDS,
-        "AUTOMATIC_BACKUPS": False,
-    }
-    running = start_server(create_app(config))
-    running.wait_until_ready()
-    yield running
-    running.close()
+    with serving(config_for(tmp_path_factory.mktemp("data"))) as running:
+        yield running
 
 
 @pytest.fixture

@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from server import create_app
 from server.auth.users import create_user
 from server.clock import local_today, utcnow
-from server.desktop.serving import RunningServer, start_server
+from server.desktop.serving import RunningServer
 from server.domain.accounts import list_accounts
 from server.domain.books import create_personal_book
 from server.domain.demo import create_demo_book
-from tests.conftest import PASSWORD, TEST_ROUNDS, db
+from tests.conftest import PASSWORD, TEST_ROUNDS, config_for, db, serving
 
 WIDTHS = (360, 800, 1366)
 HEIGHT = 800
@@ -73,18 +72,8 @@ class Page:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
     """One server for the module (instead of one a test), over its own data folder."""
-    data_dir = tmp_path_factory.mktemp("widths") / "data"
-    data_dir.mkdir()
-    config = {
-        "TESTING": True,
-        "DATA_DIR": str(data_dir),
-        "BCRYPT_ROUNDS": TEST_ROUNDS,
-        "AUTOMATIC_BACKUPS": False,
-    }
-    running = start_server(create_app(config))
-    running.wait_until_ready()
-    yield running
-    running.close()
+    with serving(config_for(tmp_path_factory.mktemp("widths"))) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
