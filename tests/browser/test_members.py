@@ -82,7 +82,7 @@ def test_an_owner_invites_and_the_person_accepts_and_sees_the_book(
     assert "invited into a book" in notice.text
     browser.click("#invitations-notice a")
     invitation = browser.visible('[data-invitation="alex\'s book"]')
-    assert "alex invites you to “alex's book” as viewer" in invitation.text
+    assert "alex invites you to “alex's book” as Viewer" in invitation.text
     browser.click('[data-invitation="alex\'s book"] [data-answer="accept"]')
     browser.hidden("#my-invitations")
     browser.wait_until(
